@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo  - build the virtualenv, ingest the bundled sample editions, print a KPI comparison
+#   make test  - build the virtualenv with dev extras and run the whole test suite
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_DB := demo/nenpo.duckdb
+
+.PHONY: demo test bench samples clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	@mkdir -p demo
+	$(BIN)/nenpo ingest samples/editions --db $(DEMO_DB)
+	$(BIN)/nenpo compare --db $(DEMO_DB)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_ingest.py
+
+samples: $(VENV)/.installed-dev
+	$(BIN)/python -m nenpo.samples.generate samples/editions
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache
