@@ -1,0 +1,115 @@
+"""Normalised records that extractors produce and the warehouse loads.
+
+Every record carries its provenance (file sha256, page, bbox, extractor version) and
+the text as printed beside each normalised value, so that an auditor can go from any
+row in the warehouse back to the spot on the PDF page it came from.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+EXTRACTOR_VERSION = "0.1.0"
+
+BBox = tuple[float, float, float, float]
+"""(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
+
+KpiKind = Literal["target", "actual"]
+KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PageRecord(Record):
+    """What nenpo read from one page, and how much it trusts that text."""
+
+    page: int = Field(ge=1)
+    engine: str
+    chars: dict[str, int]
+    quality: float
+    flags: tuple[str, ...] = ()
+
+
+class Measure(Record):
+    """One measure sheet (事務事業) of an edition."""
+
+    name: str
+    name_raw: str
+    parent: str | None = None
+    position: int | None = Field(default=None, description="①② number under the parent")
+    article: int | None = Field(default=None, description="第N条 of the ordinance")
+    article_title: str | None = None
+    page_start: int = Field(ge=1)
+    page_end: int = Field(ge=1)
+    bbox: BBox | None = None
+
+    @field_validator("page_end")
+    @classmethod
+    def _span_is_ordered(cls, page_end: int, info) -> int:
+        start = info.data.get("page_start")
+        if start is not None and page_end < start:
+            raise ValueError(f"page_end {page_end} before page_start {start}")
+        return page_end
+
+
+class KpiValue(Record):
+    """One cell of a KPI table (主な成果・活動指標): a target or actual for one fiscal year."""
+
+    measure: str
+    indicator: str
+    indicator_raw: str
+    unit: str | None
+    unit_raw: str | None
+    fiscal_year: int = Field(ge=1900, le=2200)
+    kind: KpiKind
+    value: float | None
+    value_text: str
+    status: KpiStatus
+    annotation: str | None = None
+    sub_value: float | None = None
+    table_no: int = Field(ge=1, description="order of the table within the edition")
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+    @field_validator("value")
+    @classmethod
+    def _value_only_when_reported(cls, value: float | None, info) -> float | None:
+        return value
+
+
+class ExtractionWarning(Record):
+    """Something an extractor noticed but could still handle (unit mismatch, garbled text…)."""
+
+    code: str
+    message: str
+    page: int | None = None
+    measure: str | None = None
+    indicator: str | None = None
+
+
+class ReportExtraction(Record):
+    """Everything extracted from one PDF edition."""
+
+    series: str
+    report_fiscal_year: int
+    title: str
+    source_path: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    page_count: int = Field(ge=1)
+    extractor_version: str = EXTRACTOR_VERSION
+    extracted_at: datetime
+    seconds: float = 0.0
+    pages: tuple[PageRecord, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    kpi_values: tuple[KpiValue, ...] = ()
+    warnings: tuple[ExtractionWarning, ...] = ()
+
+    @property
+    def report_id(self) -> str:
+        """Stable id of an edition's file: its content hash, short."""
+        return self.sha256[:16]
