@@ -1,0 +1,386 @@
+"""Write the sample editions (PDF + ground-truth JSON) of the Kawasaki SME report family.
+
+    python -m nenpo.samples.generate samples/editions
+
+Each edition N is an A4-landscape PDF with a cover, an introduction, the policy list
+(中小企業活性化施策一覧) and one PDCA sheet per measure: page A carries Plan, Do and the
+KPI tables in two columns, page B the Check opinions and Action responses. The ground
+truth JSON beside each PDF is written from the same data the pages are drawn from.
+
+Printing quirks copied from the real FY2020 edition are listed in the tables below
+(`QUIRKS`); each one is something an extractor has to survive.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from nenpo.samples import content
+from nenpo.samples.content import ARTICLES, EDITIONS, SERIES, Indicator, Measure, Value
+from nenpo.samples.layout import COLUMN_WIDTH, LEFT_X, PAGE_HEIGHT, RIGHT_X, Page, write_pdf
+
+ERA_SHORT = {2018: "H30", 2019: "R1", 2020: "R2", 2021: "R3", 2022: "R4"}
+ERA_LONG = {2018: "平成30", 2019: "令和元", 2020: "令和２", 2021: "令和３", 2022: "令和４"}
+PUBLISHED = {2019: "令和２年５月", 2020: "令和３年５月", 2021: "令和４年５月"}
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+# Printing quirks, as (measure key, indicator index) sets. Each mirrors the real edition.
+QUIRKS = {
+    # the later year's cells in full-width digits (`目 標（回） 1 １`)
+    "fullwidth_latest": {("welfare", 1), ("shotengai", 0)},
+    # a year header in full-width digits (`R１（2019）年度`)
+    "fullwidth_header": {("ip", 1)},
+    # the indicator label is drawn after the left column: far from its table in text order
+    "label_drawn_late": {("startup", 0), ("monozukuri", 0), ("tourism", 0), ("employment", 1)},
+    # a blank gap between the target and actual rows
+    "gap_between_rows": {("tourism", 0)},
+}
+
+
+def spaced_row_labels(measure_index: int, edition: int) -> bool:
+    """`目 標` with an inner space on alternate sheets, `目標` on the others."""
+    return (measure_index + edition) % 2 == 0
+
+
+def format_number(number: str, fullwidth: bool = False) -> str:
+    """'1930000' → '1,930,000'; '-21.2' → '△21.2' (accounting minus); optional full-width digits."""
+    negative = number.startswith("-")
+    digits = number.lstrip("-")
+    whole, _, frac = digits.partition(".")
+    text = f"{int(whole):,}" + (f".{frac}" if frac else "")
+    text = ("△" if negative else "") + text
+    return text.translate(FULLWIDTH) if fullwidth else text
+
+
+def cell_lines(value: Value, fullwidth: bool) -> list[str]:
+    """The printed lines of one KPI cell."""
+    if value.status == "cancelled":
+        return ["中止"]
+    assert value.number is not None
+    main = format_number(value.number, fullwidth)
+    if value.annotation:
+        main += f"（{value.annotation}）"
+    lines = [main]
+    if value.sub_value:
+        lines.append(f"({format_number(value.sub_value, fullwidth)})")
+    return lines
+
+
+def year_header(fiscal_year: int, fullwidth: bool) -> str:
+    era = ERA_SHORT[fiscal_year]
+    if fullwidth:
+        era = era[0] + era[1:].translate(FULLWIDTH)
+    return f"{era}（{fiscal_year}）年度"
+
+
+def normalised_name(printed: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", printed).split())
+
+
+@dataclass
+class Edition:
+    """Pages and ground truth of one edition, filled in as pages are laid out."""
+
+    year: int
+    pages: list[Page]
+    truth: dict
+
+    def new_page(self) -> Page:
+        page = Page(len(self.pages) + 1)
+        self.pages.append(page)
+        return page
+
+
+def draw_page_furniture(page: Page, footer: str | None = None) -> None:
+    page.text(410, PAGE_HEIGHT - 22, f"- {page.number} -", 8, layer=4)
+    if footer:
+        page.text(LEFT_X, PAGE_HEIGHT - 40, footer, 9, layer=4)
+
+
+def draw_cover(ed: Edition) -> None:
+    page = ed.new_page()
+    page.text(150, 150, "「川崎市中小企業活性化のための成長戦略に関する条例」に基づく", 14)
+    title = f"{ERA_LONG[ed.year]}年度 中小企業活性化施策実施状況報告書"
+    page.text(150, 200, title, 22)
+    page.text(330, 420, PUBLISHED[ed.year], 14)
+    page.text(345, 450, "川 崎 市", 16)
+    ed.truth["title"] = title
+
+
+def draw_introduction(ed: Edition) -> None:
+    page = ed.new_page()
+    page.text(LEFT_X, 40, "１ はじめに", 14)
+    body = (
+        "川崎市の中小企業は、事業所数の 99.1％、従業者数の 76.8％など市内の大半を占め、地域社会に欠かせない存在です。",
+        "本市では、平成 28（2016）年４月、「川崎市中小企業活性化のための成長戦略に関する条例」を施行しました。",
+        f"本報告書は、{ERA_LONG[ed.year]}（{ed.year}）年度の中小企業活性化施策の実施状況を取りまとめたものです。",
+        "市内中小企業の業況ＤＩは△21.2 と、前回調査から悪化しました。",
+    )
+    top = 80.0
+    for paragraph in body:
+        top = page.paragraph(LEFT_X, top, paragraph, 760, 10) + 6
+    draw_page_furniture(page)
+
+
+def sheet_title(measure: Measure, edition: int) -> str:
+    name = measure.name_in(edition)
+    if measure.parent:
+        circled = "①②③④⑤"[measure.position - 1]
+        return f"{measure.parent} {circled}{name}"
+    return name
+
+
+def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> None:
+    """Section 4's opening page with the policy list table (条文 / 施策 / 事務事業名 / 頁)."""
+    page = ed.pages[ed.truth["policy_list_page"] - 1]
+    page.text(LEFT_X, 40, f"４ {ERA_LONG[ed.year]}（{ed.year}）年度中小企業活性化施策の実施状況", 14)
+    page.text(LEFT_X, 75, "図表 中小企業活性化施策一覧", 11)
+    cols = (LEFT_X, LEFT_X + 60, LEFT_X + 300, LEFT_X + 620, LEFT_X + 700)
+    top = 95.0
+    row_h = 18.0
+    headers = ("条文", "中小企業活性化施策", "事務事業名", "頁")
+    rows: list[tuple[str, str, str, str]] = [headers]
+    listed = []
+    for measure in content.measures_in(ed.year):
+        name = measure.name_in(ed.year)
+        # the real list prints the measure's newer name before the sheets adopt it
+        if measure.key == "monozukuri" and ed.year == 2020:
+            name = "ものづくり中小企業経営革新等支援事業"
+        start, end = sheet_pages[measure.key]
+        article = f"{measure.article}条".translate(FULLWIDTH)
+        label = f"{name}" if not measure.parent else f"{measure.parent} {name}"
+        rows.append((article, ARTICLES[measure.article], label, f"{start}-{end}"))
+        listed.append({
+            "article": measure.article, "policy": ARTICLES[measure.article], "name_raw": label,
+            "page_start": start, "page_end": end,
+        })
+    for i, row in enumerate(rows):
+        row_top = top + i * row_h
+        page.line(cols[0], row_top, cols[-1], row_top)
+        for x, cell in zip(cols, row):
+            page.text(x + 3, row_top + 4, cell, 8.5)
+    bottom = top + len(rows) * row_h
+    page.line(cols[0], bottom, cols[-1], bottom)
+    for x in cols:
+        page.line(x, top, x, bottom)
+    draw_page_furniture(page)
+    ed.truth["policy_list"] = listed
+
+
+def draw_kpi_table(
+    ed: Edition, page: Page, measure: Measure, index: int, ind_index: int, indicator: Indicator, top: float
+) -> float:
+    """One KPI block: ○label, then a ruled grid of year header, target and actual rows."""
+    key = (measure.key, ind_index)
+    label_layer = 3 if key in QUIRKS["label_drawn_late"] else 1
+    label = indicator.label if indicator.actual_only else "○" + indicator.label
+    top = page.paragraph(RIGHT_X, top, label, 230, 9, layer=label_layer, leading=1.3) + 2
+    years = (ed.year - 1, ed.year)
+    cols = (RIGHT_X, RIGHT_X + 90, RIGHT_X + 195, RIGHT_X + 300)
+    header_fw = key in QUIRKS["fullwidth_header"]
+    grid_top = top
+    page.text(cols[1] + 8, top + 3, year_header(years[0], header_fw), 8.5)
+    page.text(cols[2] + 8, top + 3, year_header(years[1], header_fw), 8.5)
+    top += 15
+    spaced = spaced_row_labels(index, ed.year)
+    kinds = ("actual",) if indicator.actual_only else ("target", "actual")
+    row_tops = [grid_top, top]
+    for kind in kinds:
+        unit = indicator.unit_for(ed.year, kind)
+        word = {"target": "目標", "actual": "実績"}[kind]
+        if spaced:
+            word = word[0] + " " + word[1]
+        row_label = f"{word}（{unit}）"
+        lines_per_cell = []
+        for col, fy in enumerate(years):
+            value = indicator.cell(ed.year, kind, fy)
+            if value is None:
+                lines_per_cell.append([])
+                continue
+            fullwidth = key in QUIRKS["fullwidth_latest"] and col == 1
+            lines = cell_lines(value, fullwidth)
+            lines_per_cell.append(lines)
+            x = cols[col + 1] + 8
+            for k, line in enumerate(lines):
+                page.text(x, top + 3 + k * 10, line, 8.5)
+            ed.truth["kpi_values"].append({
+                "measure": normalised_name(measure.name_in(ed.year)),
+                "measure_raw": measure.name_in(ed.year),
+                "indicator_raw": indicator.label,
+                "unit_raw": unit,
+                "fiscal_year": fy,
+                "kind": kind,
+                "value": value.value,
+                "value_text": "\n".join(lines),
+                "status": value.status,
+                "annotation": value.annotation,
+                "sub_value": None if value.sub_value is None else float(value.sub_value),
+                "page": page.number,
+            })
+        page.text(cols[0] + 4, top + 3, row_label, 8.5)
+        n_lines = max([1] + [len(x) for x in lines_per_cell])
+        top += 5 + 10 * n_lines
+        if kind == "target" and key in QUIRKS["gap_between_rows"]:
+            top += 8
+        row_tops.append(top)
+    for row_top in row_tops:
+        page.line(cols[0], row_top, cols[-1], row_top)
+    for x in cols:
+        page.line(x, grid_top, x, top)
+    return top + 10
+
+
+def bullet_items(page: Page, x: float, top: float, items, layer: int, bullet: str = "○", width: float = COLUMN_WIDTH) -> float:
+    for item in items:
+        top = page.paragraph(x, top, bullet + item, width, 9, layer=layer) + 3
+    return top
+
+
+def pdca_truth(ed: Edition, measure: Measure, phase: str, items, page: Page, covers: list[str] | None = None) -> None:
+    for seq, item in enumerate(items, start=1):
+        label, text = item if isinstance(item, tuple) else ("", item)
+        ed.truth["pdca_items"].append({
+            "measure": normalised_name(measure.name_in(ed.year)),
+            "covers": covers or [normalised_name(measure.name_in(ed.year))],
+            "phase": phase,
+            "order": seq,
+            "label": label,
+            "text_raw": text,
+            "page": page.number,
+        })
+
+
+def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) -> tuple[int, int]:
+    """A measure's PDCA sheet; returns its page span."""
+    title = sheet_title(measure, ed.year)
+    footer = f"第{measure.article}条 {ARTICLES[measure.article]}"
+    page = ed.new_page()
+    start = page.number
+    page.text(LEFT_X, 22, title, 14, layer=0)
+
+    # left column: Plan and Do
+    top = 50.0
+    page.text(LEFT_X, top, "事業計画 Plan", 11, layer=2)
+    top = bullet_items(page, LEFT_X, top + 18, measure.plan, layer=2)
+    page.text(LEFT_X, top + 4, "主な取組", 10, layer=2)
+    top = bullet_items(page, LEFT_X + 8, top + 20, measure.efforts, layer=2, width=COLUMN_WIDTH - 8)
+    page.text(LEFT_X, top + 6, "事業の実施状況 Do", 11, layer=2)
+    page.text(LEFT_X, top + 24, f"{ERA_LONG[ed.year]}年度の実績", 10, layer=2)
+    top = bullet_items(page, LEFT_X, top + 40, measure.do, layer=2)
+    pdca_truth(ed, measure, "plan", measure.plan + measure.efforts, page)
+    pdca_truth(ed, measure, "do", measure.do, page)
+
+    # right column: KPI tables, supplement, COVID response
+    top = 50.0
+    page.text(RIGHT_X, top, "主な成果・活動指標", 11, layer=1)
+    top += 20
+    for ind_index, indicator in enumerate(measure.indicators):
+        if ed.year not in indicator.editions:
+            continue
+        top = draw_kpi_table(ed, page, measure, index, ind_index, indicator, top)
+    page.text(RIGHT_X, top, "主な成果・活動指標に関する補足事項", 10, layer=1)
+    top = bullet_items(page, RIGHT_X, top + 16, measure.supplement, layer=1)
+    page.text(RIGHT_X, top + 4, "新型コロナウイルス感染症に関する対応", 10, layer=1)
+    top = bullet_items(page, RIGHT_X, top + 20, measure.covid_do, layer=1, bullet="・")
+    pdca_truth(ed, measure, "do", measure.supplement, page)
+    pdca_truth(ed, measure, "covid_do", measure.covid_do, page)
+    draw_page_furniture(page, footer)
+
+    if measure.shares_review_with_next:
+        pdca_truth(ed, measure, "next_plan", measure.next_plan, page)
+        return start, page.number
+
+    # page B: Check and Action (shared by the whole group when sub-measures share one)
+    page = ed.new_page()
+    page.text(LEFT_X, 22, title, 14, layer=0)
+    covers = [normalised_name(m.name_in(ed.year)) for m in group] if len(group) > 1 else None
+    next_year = ERA_LONG[ed.year + 1]
+    top = 50.0
+    top = bullet_items(page, LEFT_X, top + 18, [f"{label}{text}" for label, text in measure.check], layer=1, bullet="")
+    page.text(LEFT_X, top + 4, "新型コロナウイルス感染症への対応に関する意⾒", 10, layer=3)
+    top = bullet_items(page, LEFT_X, top + 20, measure.covid_check, layer=1, bullet="・")
+    page.text(LEFT_X, 50, "主な検証意⾒ Check", 11, layer=3)
+    pdca_truth(ed, measure, "check", measure.check, page, covers)
+    pdca_truth(ed, measure, "covid_check", measure.covid_check, page, covers)
+
+    top = 50.0
+    page.text(RIGHT_X, top, f"{next_year}年度以降の対応 Action", 11, layer=2)
+    top = bullet_items(page, RIGHT_X, top + 18, [f"{label}{text}" for label, text in measure.action], layer=2, bullet="")
+    page.text(RIGHT_X, top + 6, f"{next_year}年度の実施計画", 10, layer=2)
+    top = bullet_items(page, RIGHT_X, top + 24, measure.next_plan, layer=2)
+    pdca_truth(ed, measure, "action", measure.action, page, covers)
+    pdca_truth(ed, measure, "next_plan", measure.next_plan, page)
+    draw_page_furniture(page, footer)
+    return start, page.number
+
+
+def draw_ordinance(ed: Edition) -> None:
+    page = ed.new_page()
+    page.text(LEFT_X, 40, "川崎市中小企業活性化のための成長戦略に関する条例", 14)
+    top = page.paragraph(LEFT_X, 80, "（目的）第１条 この条例は、中小企業の活性化に関し、基本理念を定め、市の責務等を明らかにすることにより、地域経済の発展に寄与することを目的とする。", 760, 10)
+    page.paragraph(LEFT_X, top + 10, "附 則 この条例は、平成28年４月１日から施⾏する。", 760, 10)
+    draw_page_furniture(page)
+
+
+def build_edition(year: int) -> Edition:
+    ed = Edition(year, [], {
+        "series": SERIES, "report_fiscal_year": year, "years_printed": [year - 1, year],
+        "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [],
+    })
+    draw_cover(ed)
+    draw_introduction(ed)
+    ed.truth["policy_list_page"] = ed.new_page().number  # filled once sheet pages are known
+    measures = content.measures_in(year)
+    sheet_pages: dict[str, tuple[int, int]] = {}
+    group: list[Measure] = []
+    for index, measure in enumerate(measures):
+        group.append(measure)
+        span = draw_sheet(ed, measure, index, group if not measure.shares_review_with_next else [])
+        sheet_pages[measure.key] = span
+        ed.truth["measures"].append({
+            "name": normalised_name(measure.name_in(year)),
+            "name_raw": measure.name_in(year),
+            "parent": measure.parent,
+            "position": measure.position,
+            "article": measure.article,
+            "article_title": ARTICLES[measure.article],
+            "page_start": span[0],
+            "page_end": span[1],
+        })
+        if not measure.shares_review_with_next:
+            group = []
+    draw_policy_list(ed, sheet_pages)
+    draw_ordinance(ed)
+    ed.truth["page_count"] = len(ed.pages)
+    ed.truth["differences"] = [d for d in content.PLANTED_DIFFERENCES if d["later_edition"] in (year, year + 1)]
+    return ed
+
+
+def edition_filename(year: int) -> str:
+    return f"kawasaki-sme-fy{year}"
+
+
+def write_edition(year: int, out_dir: Path) -> tuple[Path, Path]:
+    ed = build_edition(year)
+    pdf = out_dir / f"{edition_filename(year)}.pdf"
+    truth = out_dir / f"{edition_filename(year)}.truth.json"
+    write_pdf(pdf, ed.pages, ed.truth["title"])
+    truth.write_text(json.dumps(ed.truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return pdf, truth
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[0] if args else "samples/editions")
+    for year in EDITIONS:
+        pdf, truth = write_edition(year, out_dir)
+        print(f"wrote {pdf} and {truth.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
