@@ -1,0 +1,569 @@
+"""The page layer: every extractor reads a PDF through this module, one page at a time.
+
+Why two engines
+---------------
+PyMuPDF (MuPDF) reads a page's text in a few milliseconds; pdfplumber (pdfminer) needs
+tens to hundreds of milliseconds for the same page. PyMuPDF is therefore the primary
+engine and pdfplumber is a second opinion, run only where PyMuPDF's text is suspect or
+as a once-per-document probe. The real files in ``../shared/realpdfs`` show why neither
+engine can be trusted blindly: on a non-embedded font with the predefined
+``UniJIS-UCS2-HW-H`` CMap pdfminer returns ~42 real characters where PyMuPDF returns
+~770, while other broken encodings go the other way.
+
+Second-opinion rules (``SECOND_OPINION_RULES``; the first that matches gives the reason,
+``verify='never'`` skips them all and never opens pdfplumber)
+
+========== =================================================================
+forced      ``verify='always'``
+no_text     the page uses fonts but PyMuPDF found fewer than ``MIN_TEXT`` real chars
+replacement PyMuPDF's text contains U+FFFD
+garbled     PyMuPDF's text scores as garbled (see ``_quality``)
+probe       ``verify='auto'``: the document's first page with text, so that a
+            systematic failure of the primary engine is noticed on every file
+escalated   the probe page chose pdfplumber, so every page of that file is checked
+========== =================================================================
+
+When both engines ran, each text is rated ``real characters x quality score`` and
+pdfplumber wins only if it beats PyMuPDF by ``SWITCH_MARGIN`` (PyMuPDF keeps blocks and
+writing direction, so it gets the tie). ``PageText.chars`` records what every engine
+that ran saw; ``PageText.engine`` which one was chosen.
+
+Page flags (``FLAG_RULES``; a page can carry several)
+
+================== ==========================================================
+needs_ocr          no text, and images cover >= ``OCR_IMAGE_COVER`` of the page
+empty              no text and no images
+garbled            the chosen text scores as garbled
+engines_disagree   both engines ran and their character multisets overlap
+                   < ``AGREE_OVERLAP``
+vertical_text      >= ``VERTICAL_SHARE`` of the characters are in vertical lines
+                   (fitz ``wmode`` 1 / ``dir`` (0, +-1)) or in stacks of one-character
+                   lines, which is how MuPDF reports most vertical writing
+fonts_not_embedded a font on the page has no embedded font file (``ext`` 'n/a')
+repaired           the file itself was damaged and repaired on open
+================== ==========================================================
+
+Damaged files
+-------------
+A file counts as *truncated* when its last KiB lacks ``%%EOF``/``startxref`` or when
+pdfplumber cannot open what PyMuPDF opened. MuPDF silently repairs such files, so a
+truncated file is opened and then judged by what MuPDF recovers: if no page yields
+real, non-garbled text, ``open_pdf`` raises ``DamagedPdfError`` (the real truncated
+Osaka download recovers one empty page and one page of control characters); if some
+page does, the document comes back with ``repaired=True`` and every page flagged
+'repaired', so a partial report can never pass for a clean one. A file that MuPDF merely
+repaired (``is_repaired``, tail intact, pdfplumber opens it) is also ``repaired=True``.
+
+Coordinates are PyMuPDF's page space: points, origin top-left, like pdfplumber's
+``(x0, top, x1, bottom)`` for unrotated pages whose crop box is the media box.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pymupdf
+
+__all__ = [
+    "DamagedPdfError",
+    "FLAG_RULES",
+    "PageText",
+    "PdfDocument",
+    "PdfError",
+    "Ruling",
+    "SECOND_OPINION_RULES",
+    "TextLine",
+    "open_pdf",
+    "sha256_file",
+]
+
+MIN_TEXT = 20  # real characters below which a page with fonts is "no text"
+GOOD_TEXT = 20  # real characters a damaged file must recover on some page to be kept
+SWITCH_MARGIN = 1.10  # pdfplumber must rate this much better than PyMuPDF to win
+AGREE_OVERLAP = 0.90  # multiset overlap below which the engines "disagree"
+VERTICAL_SHARE = 0.20
+OCR_IMAGE_COVER = 0.50
+THIN = 2.0  # points: a filled rectangle thinner than this is a ruling
+GARBLED_BELOW = 0.80  # local fallback threshold (normalise.text_quality decides otherwise)
+
+# Flags for get_text: the dict defaults minus TEXT_PRESERVE_IMAGES, which would decode
+# every image into the dict (190 ms on the scanned page instead of 0.5 ms).
+_TEXT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+class PdfError(Exception):
+    """A PDF could not be read; names the file and, where known, the page."""
+
+    def __init__(self, path: str | Path, reason: str, page: int | None = None):
+        self.path = str(path)
+        self.page = page
+        self.reason = reason
+        where = f"{self.path}, page {page}" if page is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class DamagedPdfError(PdfError):
+    """Truncated, not a PDF, or unreadable: nothing trustworthy can be extracted."""
+
+
+@dataclass(frozen=True)
+class TextLine:
+    text: str  # as the engine returned it, unnormalised
+    bbox: tuple[float, float, float, float]  # x0, top, x1, bottom
+    size: float  # largest font size on the line
+    block: int  # PyMuPDF block number; -1 for pdfplumber lines (no blocks)
+    vertical: bool  # written top-to-bottom (fitz wmode 1 / dir (0, +-1))
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """A horizontal or vertical rule: a line segment, a thin filled rectangle, or an
+    edge of a stroked rectangle. Table extractors build grids from these."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def horizontal(self) -> bool:
+        return (self.x1 - self.x0) >= (self.bottom - self.top)
+
+
+@dataclass
+class PageText:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[TextLine]  # content-stream order, never sorted
+    rulings: list[Ruling]
+    engine: str  # 'pymupdf' | 'pdfplumber' | 'none'
+    chars: dict[str, int]  # real characters seen by each engine that ran
+    quality: float  # garble score of the chosen text, 1 = clean
+    flags: tuple[str, ...]
+    images: int  # images referenced by the page
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+class _Facts(NamedTuple):
+    """What the rules look at for one page."""
+
+    verify: str
+    fonts: list[tuple]
+    real: int  # PyMuPDF real characters
+    text: str  # PyMuPDF text
+    garbled: bool
+    probe: bool
+    escalated: bool
+
+
+class Rule(NamedTuple):
+    name: str
+    why: str
+    applies: Callable[[Any], bool]
+
+
+SECOND_OPINION_RULES: tuple[Rule, ...] = (
+    Rule("forced", "verify='always'", lambda f: f.verify == "always"),
+    Rule("no_text", "fonts but almost no text", lambda f: bool(f.fonts) and f.real < MIN_TEXT),
+    Rule("replacement", "U+FFFD in the text", lambda f: "\ufffd" in f.text),
+    Rule("garbled", "text scores as garbled", lambda f: f.garbled),
+    Rule("probe", "first page with text in the file", lambda f: f.probe),
+    Rule("escalated", "the probe chose pdfplumber", lambda f: f.escalated),
+)
+
+
+class _PageFacts(NamedTuple):
+    real: int
+    garbled: bool
+    image_cover: float
+    images: int
+    disagree: bool
+    vertical_share: float
+    fonts: list[tuple]
+    repaired: bool
+
+
+FLAG_RULES: tuple[Rule, ...] = (
+    Rule("needs_ocr", "no text, images cover the page",
+         lambda p: p.real == 0 and p.image_cover >= OCR_IMAGE_COVER),
+    Rule("empty", "no text, no images", lambda p: p.real == 0 and p.images == 0),
+    Rule("garbled", "chosen text scores as garbled", lambda p: p.real > 0 and p.garbled),
+    Rule("engines_disagree", "engines' characters differ", lambda p: p.disagree),
+    Rule("vertical_text", "vertical writing", lambda p: p.vertical_share >= VERTICAL_SHARE),
+    Rule("fonts_not_embedded", "a font is not embedded",
+         lambda p: any(f[1] in ("n/a", "") for f in p.fonts)),
+    Rule("repaired", "file was damaged and repaired", lambda p: p.repaired),
+)
+
+
+def sha256_file(path: str | Path) -> str:
+    """Hex sha256 of a file, streamed in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- text quality ----------------------------------------------------------------
+
+
+@cache
+def _text_quality() -> Callable[[str], Any] | None:
+    """normalise.text_quality when that module exists; it owns the garble heuristics."""
+    try:
+        from nenpo.extractors.normalise import text_quality
+    except ImportError:
+        return None
+    return text_quality
+
+
+def _real_chars(text: str) -> int:
+    """Non-space characters that are not controls, U+FFFD, private use or (cid:N)."""
+    text = _CID.sub("", text)
+    return sum(
+        1
+        for ch in text
+        if not ch.isspace() and ch != "\ufffd" and unicodedata.category(ch) not in ("Cc", "Co", "Cs")
+    )
+
+
+def _quality(text: str) -> tuple[float, bool]:
+    """(score 0..1, garbled) of a text; 1.0 for no text (nothing to distrust)."""
+    text = _CID.sub("\ufffd", text)  # pdfminer's marker for an unmapped glyph
+    tq = _text_quality()
+    if tq is not None:
+        q = tq(text)
+        return float(q.score), bool(q.garbled)
+    # Local fallback: controls, U+FFFD and private use are wrong outright; radicals
+    # (U+2E80-U+2FDF) are half wrong: right glyph, compatibility code point.
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return 1.0, False
+    bad = sum(
+        1.0 if (ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs"))
+        else 0.5 if "\u2e80" <= ch <= "\u2fdf" else 0.0
+        for ch in visible
+    )
+    score = 1.0 - bad / len(visible)
+    return score, score < GARBLED_BELOW
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of characters two texts have in common, ignoring order and spaces."""
+    ca = Counter(ch for ch in a if not ch.isspace())
+    cb = Counter(ch for ch in b if not ch.isspace())
+    most = max(sum(ca.values()), sum(cb.values()))
+    return sum((ca & cb).values()) / most if most else 1.0
+
+
+# --- per-engine page readers -----------------------------------------------------
+
+
+def _mupdf_lines(page: pymupdf.Page) -> list[TextLine]:
+    out = []
+    for bno, block in enumerate(page.get_text("dict", flags=_TEXT_FLAGS)["blocks"]):
+        for line in block.get("lines", ()):
+            text = "".join(span["text"] for span in line["spans"])
+            if not text.strip():
+                continue
+            dx, dy = line["dir"]
+            out.append(TextLine(
+                text=text,
+                bbox=tuple(line["bbox"]),
+                size=max(span["size"] for span in line["spans"]),
+                block=bno,
+                vertical=line.get("wmode", 0) == 1 or abs(dy) > abs(dx),
+            ))
+    return out
+
+
+def _plumber_lines(ppage: Any) -> list[TextLine]:
+    out = []
+    for line in ppage.extract_text_lines(return_chars=True):
+        chars = line.get("chars") or ()
+        out.append(TextLine(
+            text=line["text"],
+            bbox=(line["x0"], line["top"], line["x1"], line["bottom"]),
+            size=max((c["size"] for c in chars), default=0.0),
+            block=-1,
+            vertical=any(not c.get("upright", True) for c in chars),
+        ))
+    return out
+
+
+def _rulings(page: pymupdf.Page) -> list[Ruling]:
+    """Axis-parallel segments, thin filled rectangles and stroked rectangles' edges.
+
+    get_cdrawings (raw tuples) is used rather than get_drawings: about half the cost
+    on the Kobe table pages (~8 ms vs ~15 ms for ~1,000 paths)."""
+    out: list[Ruling] = []
+    for path in page.get_cdrawings():
+        stroked = "s" in path.get("type", "")
+        for item in path["items"]:
+            kind = item[0]
+            if kind == "l":
+                (xa, ya), (xb, yb) = item[1], item[2]
+                if abs(ya - yb) <= 1.0 or abs(xa - xb) <= 1.0:
+                    out.append(Ruling(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
+            elif kind in ("re", "qu"):
+                pts = item[1] if kind == "qu" else ((item[1][0], item[1][1]), (item[1][2], item[1][3]))
+                xs = [p[0] for p in pts]
+                ys = [p[1] for p in pts]
+                x0, top, x1, bottom = min(xs), min(ys), max(xs), max(ys)
+                if min(x1 - x0, bottom - top) <= THIN:
+                    out.append(Ruling(x0, top, x1, bottom))
+                elif stroked and kind == "re":
+                    out += [Ruling(x0, top, x1, top), Ruling(x0, bottom, x1, bottom),
+                            Ruling(x0, top, x0, bottom), Ruling(x1, top, x1, bottom)]
+    return out
+
+
+def _vertical_share(lines: list[TextLine]) -> float:
+    """Share of characters written vertically: in vertical lines, or in one-character
+    lines stacked directly under another one-character line at the same x (MuPDF
+    reports most vertical writing in horizontal fonts that way)."""
+    total = vertical = 0
+    prev: TextLine | None = None
+    for line in lines:
+        n = len(line.text.strip())
+        total += n
+        if line.vertical:
+            vertical += n
+        elif n == 1 and prev is not None and len(prev.text.strip()) == 1 \
+                and abs(line.bbox[0] - prev.bbox[0]) < 1.0 and 0 <= line.bbox[1] - prev.bbox[3] < 2.0:
+            vertical += 1
+        prev = line
+    return vertical / total if total else 0.0
+
+
+def _image_cover(page: pymupdf.Page) -> float:
+    """Largest share of the page covered by one image (only asked for textless pages:
+    get_image_info interprets the page, 1-10 ms on table pages)."""
+    area = abs(page.rect) or 1.0
+    best = 0.0
+    for info in page.get_image_info():
+        r = pymupdf.Rect(info["bbox"]) & page.rect
+        best = max(best, abs(r) / area)
+    return best
+
+
+# --- document --------------------------------------------------------------------
+
+
+@dataclass
+class PdfDocument:
+    """An open PDF. Use as a context manager; iterate pages() once per pass."""
+
+    path: str
+    sha256: str
+    page_count: int
+    repaired: bool
+    metadata: dict[str, Any]
+    _doc: pymupdf.Document = field(repr=False)
+    _data: bytes = field(repr=False)
+    _verify: str = field(default="auto", repr=False)
+    _plumber: Any = field(default=None, repr=False)
+    _plumber_failed: bool = field(default=False, repr=False)
+    _probe: int | None = field(default=None, repr=False)  # 0 = no page has text
+    _escalated: bool | None = field(default=None, repr=False)  # None = probe not read
+
+    def __enter__(self) -> PdfDocument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+            self._plumber = None
+        self._doc.close()
+
+    def pages(self, *, rulings: bool = True) -> Iterator[PageText]:
+        """Yield every page in order; each is parsed when asked for, nothing is kept."""
+        for number in range(1, self.page_count + 1):
+            yield self.page(number, rulings=rulings)
+
+    def page(self, number: int, *, rulings: bool = True) -> PageText:
+        """Read one page (1-based). rulings=False skips get_cdrawings (text-only callers)."""
+        if not 1 <= number <= self.page_count:
+            raise PdfError(self.path, f"no such page (the file has {self.page_count})", number)
+        try:
+            return self._read(number, rulings)
+        except PdfError:
+            raise
+        except Exception as exc:  # MuPDF errors on one damaged page
+            raise PdfError(self.path, f"cannot read page: {exc}", number) from exc
+
+    def plumber_page(self, number: int) -> Any:
+        """The pdfplumber page for table extraction elsewhere; pdfplumber is opened on
+        the same bytes at most once per document. Call .close() on it when done to free
+        pdfminer's layout cache."""
+        pdf = self._open_plumber()
+        if pdf is None:
+            raise PdfError(self.path, "pdfplumber cannot open this file", number)
+        return pdf.pages[number - 1]
+
+    # -- internals
+
+    def _open_plumber(self) -> Any:
+        if self._plumber is None and not self._plumber_failed:
+            import pdfplumber
+
+            try:
+                self._plumber = pdfplumber.open(io.BytesIO(self._data))
+            except Exception:
+                self._plumber_failed = True
+        return self._plumber
+
+    def _probe_number(self) -> int:
+        """First page with PyMuPDF text (0 if none): the once-per-file cross-check."""
+        if self._probe is None:
+            self._probe = next(
+                (i + 1 for i in range(self.page_count) if _real_chars(self._doc[i].get_text()) > 0), 0
+            )
+        return self._probe
+
+    def _read(self, number: int, with_rulings: bool) -> PageText:
+        page = self._doc[number - 1]
+        lines = _mupdf_lines(page)
+        text = "\n".join(line.text for line in lines)
+        fonts = page.get_fonts()
+        real = _real_chars(text)
+        score, garbled = _quality(text)
+        chars = {"pymupdf": real}
+        engine = "pymupdf" if real else "none"
+
+        probe = escalated = False
+        if self._verify == "auto":
+            probe_no = self._probe_number()
+            probe = number == probe_no
+            if probe_no and number > probe_no and self._escalated is None:
+                self._read(probe_no, False)  # random access: settle escalation first
+            escalated = bool(self._escalated)
+        facts = _Facts(self._verify, fonts, real, text, garbled, probe, escalated)
+        reason = next((r.name for r in SECOND_OPINION_RULES if r.applies(facts)), None)
+
+        disagree = False
+        if self._verify != "never" and reason and (pdf := self._open_plumber()) is not None:
+            ppage = pdf.pages[number - 1]
+            try:
+                p_lines = _plumber_lines(ppage)
+            except Exception:
+                p_lines = None  # pdfminer failed on this page: PyMuPDF stands alone
+            finally:
+                ppage.close()  # drop pdfminer's per-page layout cache
+            if p_lines is not None:
+                p_text = "\n".join(line.text for line in p_lines)
+                p_real = _real_chars(p_text)
+                p_score, p_garbled = _quality(p_text)
+                chars["pdfplumber"] = p_real
+                disagree = _overlap(text, p_text) < AGREE_OVERLAP
+                if p_real * p_score > SWITCH_MARGIN * real * score:
+                    lines, real, score, garbled, engine = p_lines, p_real, p_score, p_garbled, "pdfplumber"
+        if probe:
+            self._escalated = engine == "pdfplumber"
+
+        images = len(page.get_images())
+        pf = _PageFacts(
+            real=real,
+            garbled=garbled,
+            image_cover=_image_cover(page) if real == 0 and images else 0.0,
+            images=images,
+            disagree=disagree,
+            vertical_share=_vertical_share(lines),
+            fonts=fonts,
+            repaired=self.repaired,
+        )
+        return PageText(
+            number=number,
+            width=page.rect.width,
+            height=page.rect.height,
+            lines=lines,
+            rulings=_rulings(page) if with_rulings else [],
+            engine=engine,
+            chars=chars,
+            quality=round(score, 4),
+            flags=tuple(r.name for r in FLAG_RULES if r.applies(pf)),
+            images=images,
+        )
+
+
+def _truncated(data: bytes) -> bool:
+    """A complete PDF ends with 'startxref <offset> %%EOF' within its last KiB."""
+    tail = data[-1024:]
+    return b"%%EOF" not in tail or b"startxref" not in tail
+
+
+def _recovers_text(doc: pymupdf.Document) -> bool:
+    """Does any page of a repaired file hold real, non-garbled text?"""
+    for page in doc:
+        text = page.get_text()
+        if _real_chars(text) >= GOOD_TEXT and not _quality(text)[1]:
+            return True
+    return False
+
+
+def open_pdf(path: str | Path, *, verify: str = "auto") -> PdfDocument:
+    """Open a PDF for page reading.
+
+    verify: 'auto' (second opinion where suspect + one probe page), 'always' (every
+    page through both engines), 'never' (PyMuPDF only; pdfplumber is not opened).
+    Raises DamagedPdfError for files that are not PDFs, cannot be opened, or are
+    truncated beyond recovery (see the module docstring); PdfError if encrypted.
+    """
+    if verify not in ("auto", "always", "never"):
+        raise ValueError(f"verify must be 'auto', 'always' or 'never', not {verify!r}")
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PdfError(path, f"cannot read file: {exc.strerror or exc}") from exc
+    if b"%PDF-" not in data[:1024]:
+        raise DamagedPdfError(path, "not a PDF (no %PDF- header)")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:
+        raise DamagedPdfError(path, f"cannot be opened: {exc}") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise PdfError(path, "encrypted: needs a password")
+    if doc.page_count == 0:
+        doc.close()
+        raise DamagedPdfError(path, "no pages")
+
+    pdf = PdfDocument(
+        path=str(path),
+        sha256=hashlib.sha256(data).hexdigest(),
+        page_count=doc.page_count,
+        repaired=False,
+        metadata=dict(doc.metadata or {}),
+        _doc=doc,
+        _data=data,
+        _verify=verify,
+    )
+    signs = []
+    if _truncated(data):
+        signs.append("no startxref/%%EOF at the end (truncated)")
+    if verify != "never" and pdf._open_plumber() is None:
+        signs.append("pdfplumber cannot open it")
+    if signs and not _recovers_text(doc):
+        pdf.close()
+        raise DamagedPdfError(path, "; ".join(signs) + "; no page yields readable text")
+    pdf.repaired = bool(signs) or doc.is_repaired
+    return pdf
