@@ -180,7 +180,7 @@ def draw_kpi_table(
     label = indicator.label if indicator.actual_only else "○" + indicator.label
     top = page.paragraph(RIGHT_X, top, label, 230, 9, layer=label_layer, leading=1.3) + 2
     years = (ed.year - 1, ed.year)
-    cols = (RIGHT_X, RIGHT_X + 90, RIGHT_X + 195, RIGHT_X + 300)
+    cols = (RIGHT_X, RIGHT_X + 80, RIGHT_X + 230, RIGHT_X + 380)
     header_fw = key in QUIRKS["fullwidth_header"]
     grid_top = top
     page.text(cols[1] + 8, top + 3, year_header(years[0], header_fw), 8.5)
