@@ -12,14 +12,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
-from nenpo.extractors.kpi_grammar import CELL_LINE, INDICATOR_LABEL, ROW_LABEL, YEAR_COLUMN, row_kind
+from nenpo.extractors.kpi_grammar import CELL_LINE, INDICATOR_LABEL, ROW_LABEL, YEAR_COLUMN, row_kind, split_cells
 
 BBox = tuple[float, float, float, float]
 
 
 class Line(Protocol):
+    """A positioned line. `text` is what the patterns read (normalised); `raw`, when a
+    line has it, is the text as printed, which is what cells and labels keep."""
+
     text: str
     bbox: BBox
+
+
+def _printed(line: Line) -> str:
+    return getattr(line, "raw", line.text).strip()
 
 
 @dataclass
@@ -133,11 +140,9 @@ def find_tables(lines: Sequence[Line]) -> list[PageTable]:
             cells = _cells_in_band(lines, columns, band_top, band_bottom, right_limit, is_last=k + 1 == len(row_labels))
             if m.group("rest").strip():
                 # cells printed on the label's own line (one text run for the whole row)
-                from nenpo.extractors.kpi_grammar import split_cells
-
-                inline = split_cells(m.group("rest"))
+                inline = split_cells((ROW_LABEL.match(_printed(line)) or m).group("rest"))
                 cells = [Cell(t, line.bbox) for t in inline] + cells[len(inline):]
-            table.rows.append(Row(row_kind(m.group("kind")), m.group("unit"), line.text.strip(), line.bbox, cells))
+            table.rows.append(Row(row_kind(m.group("kind")), m.group("unit"), _printed(line), line.bbox, cells))
         if table.rows:
             table.indicator, table.indicator_bbox = _indicator_above(lines, table, tables)
             tables.append(table)
@@ -173,7 +178,7 @@ def _cells_in_band(
                 kept.append(line)
             col_lines = kept
         if col_lines:
-            cells.append(Cell("\n".join(l.text.strip() for l in col_lines), _union([l.bbox for l in col_lines])))
+            cells.append(Cell("\n".join(_printed(l) for l in col_lines), _union([l.bbox for l in col_lines])))
         else:
             cells.append(Cell("", None))
     return cells
@@ -204,7 +209,7 @@ def _indicator_above(lines: Sequence[Line], table: PageTable, earlier: list[Page
         edge = line.bbox[1]
         if INDICATOR_LABEL.match(line.text):
             block.reverse()
-            return "".join(l.text.strip() for l in block), _union([l.bbox for l in block])
+            return "".join(_printed(l) for l in block), _union([l.bbox for l in block])
     return None, None
 
 

@@ -1,0 +1,247 @@
+"""One PDF edition → a `ReportExtraction`: sheets, KPI values, page quality, warnings.
+
+Every page is read once, through `extractors.pages` (PyMuPDF first, pdfplumber as a
+second opinion where PyMuPDF's text is suspect). Each page's lines are normalised once
+and then handed to the readers that need them: the edition detector, the sheet tracker
+and the KPI table finder. Nothing here depends on Prefect.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import regex
+
+from nenpo.extractors import kpi_pages, sheets
+from nenpo.extractors.models import (
+    EXTRACTOR_VERSION,
+    ExtractionWarning,
+    KpiValue,
+    Measure,
+    PageRecord,
+    ReportExtraction,
+)
+from nenpo.extractors.normalise import (
+    check_unit_scale,
+    normalise_name,
+    normalise_text,
+    parse_cell,
+    parse_unit,
+    parse_year,
+)
+from nenpo.extractors.pages import PdfError, TextLine, open_pdf
+
+
+class UnrecognisedReportError(PdfError):
+    """The PDF opened, but it is not an edition of a known report series."""
+
+
+class NeedsOcrError(PdfError):
+    """No page of the PDF has a text layer: it is a scan and needs OCR first."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """A report family nenpo knows: how to recognise an edition and read its year."""
+
+    id: str
+    title: regex.Pattern
+    """Matches the edition title on its first pages; the ``year`` group is the fiscal year."""
+
+
+SERIES: tuple[Series, ...] = (
+    Series(
+        "kawasaki-sme",
+        regex.compile(
+            r"(?P<year>(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*(?:\(\s*[0-9]{4}\s*\))?\s*年度)\s*"
+            r"中小企業活性化施策(?:の)?実施状況(?:報告書)?"
+        ),
+    ),
+)
+"""Title patterns, e.g. ``令和２年度 中小企業活性化施策実施状況報告書`` (after normalisation:
+``令和2年度 中小企業活性化施策実施状況報告書``) or the section heading
+``令和2(2020)年度中小企業活性化施策の実施状況``."""
+
+TITLE_PAGES = 5  # the title and section 4 heading are printed within the first pages
+
+
+@dataclass
+class NormLine:
+    """A page line with its normalised text (`text`) beside the printed one (`raw`)."""
+
+    text: str
+    raw: str
+    bbox: tuple[float, float, float, float]
+    size: float
+
+
+@dataclass
+class _OpenSheet:
+    title: sheets.SheetTitle
+    page_start: int
+    page_end: int
+    article: tuple[int, str] | None = None
+
+
+@dataclass
+class _State:
+    """What the single pass over the pages accumulates."""
+
+    path: str
+    series: Series | None = None
+    fiscal_year: int | None = None
+    title: str | None = None
+    sheets: list[_OpenSheet] = field(default_factory=list)
+    tables: list[tuple[int, str | None, kpi_pages.PageTable]] = field(default_factory=list)
+    pages: list[PageRecord] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, page: int | None = None, **kw) -> None:
+        self.warnings.append(ExtractionWarning(code=code, message=message, page=page, **kw))
+
+
+def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtraction:
+    """Extract one edition. Raises `PdfError` subclasses naming the file (and page)."""
+    started = time.perf_counter()
+    path = Path(path)
+    state = _State(str(path))
+    with open_pdf(path, verify=verify) as doc:
+        for page in doc.pages(rulings=False):
+            _read_page(state, page)
+        sha256, page_count = doc.sha256, doc.page_count
+    return _finish(state, path, sha256, page_count, time.perf_counter() - started)
+
+
+def _read_page(state: _State, page) -> None:
+    state.pages.append(PageRecord(
+        page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
+    ))
+    for flag in ("needs_ocr", "garbled", "repaired"):
+        if flag in page.flags:
+            state.warn(flag, f"{state.path}, page {page.number}: {flag.replace('_', ' ')}", page.number)
+    lines = [NormLine(normalise_text(l.text), l.text, l.bbox, l.size) for l in page.lines if l.text.strip()]
+    if not lines:
+        return
+    texts = [l.text for l in lines]
+    if state.fiscal_year is None and page.number <= TITLE_PAGES:
+        _detect_edition(state, texts)
+    _track_sheet(state, page, lines, texts)
+    for table in kpi_pages.find_tables(lines):
+        sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
+        state.tables.append((page.number, sheet.title.name if sheet else None, table))
+
+
+def _detect_edition(state: _State, texts: list[str]) -> None:
+    for text in texts:
+        for series in SERIES:
+            match = series.title.search(text)
+            if match:
+                year = parse_year(match.group("year"))
+                if year is not None:
+                    state.series, state.fiscal_year, state.title = series, year.year, text.strip()
+                    return
+
+
+def _track_sheet(state: _State, page, lines: list[NormLine], texts: list[str]) -> None:
+    current = state.sheets[-1] if state.sheets else None
+    title = sheets.page_title(lines, texts)
+    if sheets.is_sheet_start(texts):
+        if title is None:
+            state.warn("sheet_without_title", f"{state.path}, page {page.number}: sheet has no title", page.number)
+            return
+        current = _OpenSheet(title, page.number, page.number)
+        state.sheets.append(current)
+    elif current and current.page_end == page.number - 1 and sheets.is_sheet_continuation(texts):
+        if title is None or title.name == current.title.name:
+            current.page_end = page.number
+        else:
+            return
+    else:
+        return
+    article = sheets.page_article(lines, texts, page.height)
+    if article and current.article is None:
+        current.article = article
+
+
+def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
+    if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
+        raise NeedsOcrError(path, "no page has a text layer (scanned?): needs OCR before extraction")
+    if state.series is None or state.fiscal_year is None:
+        raise UnrecognisedReportError(
+            path, "not an edition of a known report series: no title with a fiscal year "
+            f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES}",
+        )
+    measures = [
+        Measure(
+            name=s.title.name, name_raw=s.title.name_raw, parent=s.title.parent, position=s.title.position,
+            article=s.article[0] if s.article else None, article_title=s.article[1] if s.article else None,
+            page_start=s.page_start, page_end=s.page_end, bbox=s.title.bbox,
+        )
+        for s in state.sheets
+    ]
+    for m in measures:
+        if m.article is None:
+            state.warn("article_not_found", f"{path}, page {m.page_start}: no 第N条 footer", m.page_start, measure=m.name)
+    values: list[KpiValue] = []
+    for table_no, (page_no, measure, table) in enumerate(state.tables, start=1):
+        values.extend(_kpi_values(state, table_no, page_no, measure, table))
+    return ReportExtraction(
+        series=state.series.id, report_fiscal_year=state.fiscal_year, title=state.title or "",
+        source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
+        extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
+        measures=tuple(measures), kpi_values=tuple(values), warnings=tuple(state.warnings),
+    )
+
+
+def _kpi_values(state: _State, table_no: int, page: int, measure: str | None, table: kpi_pages.PageTable) -> list[KpiValue]:
+    where = f"{state.path}, page {page}"
+    if measure is None:
+        state.warn("kpi_outside_sheet", f"{where}: KPI table {table_no} is not on a measure sheet", page)
+        measure = ""
+    indicator_raw = table.indicator or f"(table {table_no})"
+    if table.indicator is None:
+        state.warn("indicator_not_found", f"{where}: no indicator label above KPI table {table_no}", page, measure=measure)
+    indicator = normalise_name(indicator_raw)
+    years = [c.fiscal_year for c in table.columns]
+    expected = [state.fiscal_year - 1, state.fiscal_year]
+    if years != expected:
+        state.warn(
+            "unexpected_year_columns", f"{where}: KPI table {table_no} prints years {years}, expected {expected}",
+            page, measure=measure, indicator=indicator,
+        )
+    units = {row.kind: parse_unit(row.unit_text) for row in table.rows}
+    _check_units(state, where, page, measure, indicator, table, units)
+    values = []
+    for row in table.rows:
+        unit = units[row.kind]
+        for column, cell in zip(table.columns, row.cells):
+            parsed = parse_cell(cell.text, unit)
+            values.append(KpiValue(
+                measure=measure, indicator=indicator, indicator_raw=indicator_raw,
+                unit=normalise_text(row.unit_text) or None,
+                unit_raw=row.unit_text or None,
+                fiscal_year=column.fiscal_year, kind=row.kind, value=parsed.value, value_text=cell.text,
+                status=parsed.status, annotation=parsed.annotation, sub_value=parsed.sub_value,
+                table_no=table_no, page=page, bbox=cell.bbox or row.bbox,
+            ))
+    return values
+
+
+def _check_units(state, where, page, measure, indicator, table, units) -> None:
+    target, actual = units.get("target"), units.get("actual")
+    if not (target and actual) or normalise_text(target.printed) == normalise_text(actual.printed):
+        return
+    numbers = {
+        row.kind: [v for v in (parse_cell(c.text, units[row.kind]).value for c in row.cells) if v is not None]
+        for row in table.rows
+    }
+    check = check_unit_scale(actual, numbers.get("actual", []), reference_unit=target)
+    state.warn(
+        "unit_mismatch",
+        f"{where}: target unit {target.printed!r} and actual unit {actual.printed!r} differ"
+        + (f" ({check.detail})" if check.detail else ""),
+        page, measure=measure, indicator=indicator,
+    )
