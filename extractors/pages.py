@@ -17,16 +17,25 @@ Second-opinion rules (``SECOND_OPINION_RULES``; the first that matches gives the
 forced      ``verify='always'``
 no_text     the page uses fonts but PyMuPDF found fewer than ``MIN_TEXT`` real chars
 replacement PyMuPDF's text contains U+FFFD
-garbled     PyMuPDF's text scores as garbled (see ``_quality``)
+garbled     PyMuPDF's text scores as garbled (``normalise.text_quality``)
 probe       ``verify='auto'``: the document's first page with text, so that a
             systematic failure of the primary engine is noticed on every file
 escalated   the probe page chose pdfplumber, so every page of that file is checked
 ========== =================================================================
 
-When both engines ran, each text is rated ``real characters x quality score`` and
-pdfplumber wins only if it beats PyMuPDF by ``SWITCH_MARGIN`` (PyMuPDF keeps blocks and
-writing direction, so it gets the tie). ``PageText.chars`` records what every engine
-that ran saw; ``PageText.engine`` which one was chosen.
+When both engines ran, each text is rated ``real characters x (1 - wrong share)``, where
+*real* excludes controls, U+FFFD, private use and pdfminer's ``(cid:N)``, and the wrong
+share counts those plus half of every radical (U+2E80-U+2FDF: right glyph, compatibility
+code point). pdfplumber wins only if it beats PyMuPDF by ``SWITCH_MARGIN`` (PyMuPDF keeps
+blocks and writing direction, so it gets the tie). The rating deliberately ignores
+line-dependent signals such as normalise's lone-kana count: the engines split lines
+differently (MuPDF gives vertical writing one character per line), so those would
+compare layouts, not text. ``PageText.chars`` records the real characters of every
+engine that ran; ``PageText.engine`` the one chosen.
+
+``PageText.quality`` is ``normalise.text_quality(...).score`` (0 = clean, 1 = all
+suspicious; the project's one garble scale) of the chosen text with stacked one-character
+lines joined into columns first, so vertical writing is not scored as a heap of lone kana.
 
 Page flags (``FLAG_RULES``; a page can carry several)
 
@@ -93,7 +102,7 @@ AGREE_OVERLAP = 0.90  # multiset overlap below which the engines "disagree"
 VERTICAL_SHARE = 0.20
 OCR_IMAGE_COVER = 0.50
 THIN = 2.0  # points: a filled rectangle thinner than this is a ruling
-GARBLED_BELOW = 0.80  # local fallback threshold (normalise.text_quality decides otherwise)
+WRONG_SHARE_GARBLED = 0.20  # fallback garble threshold when normalise is absent; damage test
 
 # Flags for get_text: the dict defaults minus TEXT_PRESERVE_IMAGES, which would decode
 # every image into the dict (190 ms on the scanned page instead of 0.5 ms).
@@ -149,7 +158,7 @@ class PageText:
     rulings: list[Ruling]
     engine: str  # 'pymupdf' | 'pdfplumber' | 'none'
     chars: dict[str, int]  # real characters seen by each engine that ran
-    quality: float  # garble score of the chosen text, 1 = clean
+    quality: float  # garble score of the chosen text: 0 = clean .. 1 = garbled
     flags: tuple[str, ...]
     images: int  # images referenced by the page
 
@@ -234,33 +243,35 @@ def _text_quality() -> Callable[[str], Any] | None:
 
 def _real_chars(text: str) -> int:
     """Non-space characters that are not controls, U+FFFD, private use or (cid:N)."""
-    text = _CID.sub("", text)
-    return sum(
-        1
-        for ch in text
-        if not ch.isspace() and ch != "\ufffd" and unicodedata.category(ch) not in ("Cc", "Co", "Cs")
-    )
+    return sum(1 for ch in _CID.sub("", text) if not ch.isspace() and not _wrong(ch))
+
+
+def _wrong(ch: str) -> bool:
+    return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs")
+
+
+def _wrong_share(text: str) -> float:
+    """Layout-neutral share of certainly-wrong characters (radicals count half)."""
+    text = _CID.sub("\ufffd", text)  # pdfminer's marker for an unmapped glyph
+    visible = [ch for ch in text if not ch.isspace()]
+    if not visible:
+        return 0.0
+    bad = sum(1.0 if _wrong(ch) else 0.5 if "\u2e80" <= ch <= "\u2fdf" else 0.0 for ch in visible)
+    return bad / len(visible)
+
+
+def _rating(text: str) -> float:
+    return _real_chars(text) * (1.0 - _wrong_share(text))
 
 
 def _quality(text: str) -> tuple[float, bool]:
-    """(score 0..1, garbled) of a text; 1.0 for no text (nothing to distrust)."""
-    text = _CID.sub("\ufffd", text)  # pdfminer's marker for an unmapped glyph
+    """(garble score 0..1, garbled) from normalise.text_quality; 0.0 for no text."""
     tq = _text_quality()
-    if tq is not None:
-        q = tq(text)
-        return float(q.score), bool(q.garbled)
-    # Local fallback: controls, U+FFFD and private use are wrong outright; radicals
-    # (U+2E80-U+2FDF) are half wrong: right glyph, compatibility code point.
-    visible = [ch for ch in text if not ch.isspace()]
-    if not visible:
-        return 1.0, False
-    bad = sum(
-        1.0 if (ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs"))
-        else 0.5 if "\u2e80" <= ch <= "\u2fdf" else 0.0
-        for ch in visible
-    )
-    score = 1.0 - bad / len(visible)
-    return score, score < GARBLED_BELOW
+    if tq is None:  # normalise missing: fall back to the layout-neutral share
+        share = _wrong_share(text)
+        return share, share > WRONG_SHARE_GARBLED
+    q = tq(_CID.sub("\ufffd", text))
+    return float(q.score), bool(q.garbled)
 
 
 def _overlap(a: str, b: str) -> float:
@@ -333,22 +344,29 @@ def _rulings(page: pymupdf.Page) -> list[Ruling]:
     return out
 
 
-def _vertical_share(lines: list[TextLine]) -> float:
-    """Share of characters written vertically: in vertical lines, or in one-character
-    lines stacked directly under another one-character line at the same x (MuPDF
-    reports most vertical writing in horizontal fonts that way)."""
-    total = vertical = 0
+def _reading_units(lines: list[TextLine]) -> list[tuple[str, bool]]:
+    """Lines as (text, vertical) units, with stacks of one-character lines (each directly
+    under the previous one at the same x) joined into one vertical unit: MuPDF reports
+    most vertical writing that way, one glyph per line."""
+    units: list[tuple[str, bool]] = []
     prev: TextLine | None = None
     for line in lines:
-        n = len(line.text.strip())
-        total += n
-        if line.vertical:
-            vertical += n
-        elif n == 1 and prev is not None and len(prev.text.strip()) == 1 \
-                and abs(line.bbox[0] - prev.bbox[0]) < 1.0 and 0 <= line.bbox[1] - prev.bbox[3] < 2.0:
-            vertical += 1
+        text = line.text.strip()
+        stacked = (
+            len(text) == 1 and prev is not None and len(prev.text.strip()) == 1
+            and abs(line.bbox[0] - prev.bbox[0]) < 1.0 and 0 <= line.bbox[1] - prev.bbox[3] < 2.0
+        )
+        if stacked and units:
+            units[-1] = (units[-1][0] + text, True)
+        else:
+            units.append((text, line.vertical))
         prev = line
-    return vertical / total if total else 0.0
+    return units
+
+
+def _vertical_share(units: list[tuple[str, bool]]) -> float:
+    total = sum(len(text) for text, _ in units)
+    return sum(len(text) for text, vertical in units if vertical) / total if total else 0.0
 
 
 def _image_cover(page: pymupdf.Page) -> float:
@@ -445,7 +463,8 @@ class PdfDocument:
         text = "\n".join(line.text for line in lines)
         fonts = page.get_fonts()
         real = _real_chars(text)
-        score, garbled = _quality(text)
+        units = _reading_units(lines)
+        score, garbled = _quality("\n".join(u for u, _ in units))
         chars = {"pymupdf": real}
         engine = "pymupdf" if real else "none"
 
@@ -470,12 +489,12 @@ class PdfDocument:
                 ppage.close()  # drop pdfminer's per-page layout cache
             if p_lines is not None:
                 p_text = "\n".join(line.text for line in p_lines)
-                p_real = _real_chars(p_text)
-                p_score, p_garbled = _quality(p_text)
-                chars["pdfplumber"] = p_real
+                chars["pdfplumber"] = _real_chars(p_text)
                 disagree = _overlap(text, p_text) < AGREE_OVERLAP
-                if p_real * p_score > SWITCH_MARGIN * real * score:
-                    lines, real, score, garbled, engine = p_lines, p_real, p_score, p_garbled, "pdfplumber"
+                if _rating(p_text) > SWITCH_MARGIN * _rating(text):
+                    lines, real, engine = p_lines, chars["pdfplumber"], "pdfplumber"
+                    units = _reading_units(lines)
+                    score, garbled = _quality("\n".join(u for u, _ in units))
         if probe:
             self._escalated = engine == "pdfplumber"
 
@@ -486,7 +505,7 @@ class PdfDocument:
             image_cover=_image_cover(page) if real == 0 and images else 0.0,
             images=images,
             disagree=disagree,
-            vertical_share=_vertical_share(lines),
+            vertical_share=_vertical_share(units),
             fonts=fonts,
             repaired=self.repaired,
         )
@@ -514,7 +533,7 @@ def _recovers_text(doc: pymupdf.Document) -> bool:
     """Does any page of a repaired file hold real, non-garbled text?"""
     for page in doc:
         text = page.get_text()
-        if _real_chars(text) >= GOOD_TEXT and not _quality(text)[1]:
+        if _real_chars(text) >= GOOD_TEXT and _wrong_share(text) <= WRONG_SHARE_GARBLED:
             return True
     return False
 
