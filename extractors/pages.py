@@ -33,9 +33,10 @@ differently (MuPDF gives vertical writing one character per line), so those woul
 compare layouts, not text. ``PageText.chars`` records the real characters of every
 engine that ran; ``PageText.engine`` the one chosen.
 
-``PageText.quality`` is ``normalise.text_quality(...).score`` (0 = clean, 1 = all
-suspicious; the project's one garble scale) of the chosen text with stacked one-character
-lines joined into columns first, so vertical writing is not scored as a heap of lone kana.
+``PageText.quality`` is ``1 - normalise.text_quality(...).score`` (higher is better, as
+the warehouse column documents: 1 = clean, 0 = all suspicious) of the chosen text, with
+stacked one-character lines joined into columns first so that vertical writing is not
+scored as a heap of lone kana; 'garbled' is normalise's own verdict.
 
 Page flags (``FLAG_RULES``; a page can carry several)
 
@@ -158,7 +159,7 @@ class PageText:
     rulings: list[Ruling]
     engine: str  # 'pymupdf' | 'pdfplumber' | 'none'
     chars: dict[str, int]  # real characters seen by each engine that ran
-    quality: float  # garble score of the chosen text: 0 = clean .. 1 = garbled
+    quality: float  # 1 - garble score of the chosen text: 1 = clean .. 0 = garbled
     flags: tuple[str, ...]
     images: int  # images referenced by the page
 
@@ -517,7 +518,7 @@ class PdfDocument:
             rulings=_rulings(page) if with_rulings else [],
             engine=engine,
             chars=chars,
-            quality=round(score, 4),
+            quality=round(1.0 - score, 4),
             flags=tuple(r.name for r in FLAG_RULES if r.applies(pf)),
             images=images,
         )
