@@ -1,0 +1,141 @@
+"""The `nenpo` command line.
+
+    nenpo ingest PATH... [--db nenpo.duckdb]   extract report PDFs and load the warehouse
+    nenpo compare [TEXT] [--db nenpo.duckdb]   KPI time series across editions
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese annual report PDFs → DuckDB.")
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    # Prefect reads its settings when first imported: set them before importing flows.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
+    db: DbOption = Path("nenpo.duckdb"),
+    verify: Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")] = "auto",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Extract every report PDF under PATHS and load each edition into the warehouse.
+
+    Exit code 0 when every report loaded, 1 when some failed (the others are loaded).
+    """
+    if verify not in {"auto", "always", "never"}:
+        raise typer.BadParameter("verify must be auto, always or never")
+    _quiet_prefect(verbose)
+    from nenpo.pipeline.flows import ReportsFailed, ingest_reports
+
+    with console.status(f"Ingesting {', '.join(str(p) for p in paths)} into {db} …"):
+        state = ingest_reports(paths=[str(p) for p in paths], db=str(db), verify=verify, return_state=True)
+        result = state.result(raise_on_failure=False)
+    if isinstance(result, ReportsFailed):
+        summary = result.summary
+    elif isinstance(result, BaseException):
+        err_console.print(f"[red]ingest failed:[/red] {result}")
+        raise typer.Exit(2)
+    else:
+        summary = result
+    _print_summary(summary)
+    raise typer.Exit(0 if summary.ok else 1)
+
+
+def _print_summary(summary) -> None:
+    table = Table(title=f"Ingest into {summary.db}", title_justify="left")
+    for column in ("report", "edition", "pages", "measures", "KPI values", "warnings", "load", "seconds"):
+        table.add_column(column, justify="right" if column not in ("report", "load") else "left")
+    for extraction, load in summary.loaded:
+        outcome = "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded")
+        table.add_row(
+            Path(extraction.source_path).name, f"FY{extraction.report_fiscal_year}", str(extraction.page_count),
+            str(len(extraction.measures)), str(len(extraction.kpi_values)), str(len(extraction.warnings)),
+            outcome, f"{extraction.seconds:.2f}",
+        )
+    for failure in summary.failed:
+        table.add_row(Path(failure.report).name, "—", "", "", "", "", f"[red]failed ({failure.stage})[/red]", "")
+    console.print(table)
+    if summary.failed:
+        errors = Table(title="Failed reports", title_justify="left", show_lines=False)
+        errors.add_column("report")
+        errors.add_column("stage")
+        errors.add_column("error", overflow="fold")
+        for failure in summary.failed:
+            errors.add_row(failure.report, failure.stage, failure.error)
+        err_console.print(errors)
+    totals = (
+        f"{len(summary.loaded)} loaded, {len(summary.failed)} failed; "
+        f"{sum(len(x.measures) for x, _ in summary.loaded)} measures, "
+        f"{sum(len(x.kpi_values) for x, _ in summary.loaded)} KPI values, "
+        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings"
+    )
+    console.print(totals)
+
+
+def _format_value(value: Optional[float], status: Optional[str]) -> str:
+    if value is None:
+        return {"cancelled": "中止", "not_reported": "－"}.get(status or "", "")
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+@app.command()
+def compare(
+    text: Annotated[Optional[str], typer.Argument(help="Part of a measure or indicator name.")] = None,
+    db: DbOption = Path("nenpo.duckdb"),
+) -> None:
+    """KPI time series across editions: actual / target per fiscal year, latest edition wins."""
+    from nenpo.warehouse.db import connect
+
+    con = connect(db, read_only=True)
+    query = "SELECT * FROM kpi_timeseries"
+    params: list = []
+    if text:
+        query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
+        params = [f"%{text}%", f"%{text}%"]
+    frame = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params).df()
+    con.close()
+    if frame.empty:
+        err_console.print("no KPI values match" + (f" {text!r}" if text else ""))
+        raise typer.Exit(1)
+    years = sorted(frame["fiscal_year"].unique())
+    table = Table(title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left")
+    table.add_column("measure", overflow="fold", max_width=22)
+    table.add_column("indicator", overflow="fold", max_width=34)
+    table.add_column("unit")
+    for year in years:
+        table.add_column(f"FY{year}", justify="right")
+    for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
+        by_year = {row.fiscal_year: row for row in group.itertuples()}
+        cells = []
+        for year in years:
+            row = by_year.get(year)
+            if row is None:
+                cells.append("")
+                continue
+            actual = _format_value(row.actual if row.actual == row.actual else None, row.actual_status)
+            target = _format_value(row.target if row.target == row.target else None, row.target_status)
+            cells.append(f"{actual} / {target}" if target else actual)
+        unit = group["unit"].dropna().iloc[-1] if group["unit"].notna().any() else ""
+        table.add_row(measure, indicator, unit, *cells)
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console-script shim
+    sys.exit(app())
