@@ -1,0 +1,332 @@
+"""Loading extracted editions into the warehouse.
+
+An edition is identified by (series, report_fiscal_year). `load_extraction` replaces all
+rows of the edition — in every table, including rows of a previous file for the same
+edition — in ONE transaction: on any error it rolls back and the edition is unchanged.
+Loading the same file again with the same extractor version writes nothing.
+
+Rows are built as pyarrow tables (typed from `schema.TABLES`) and inserted in bulk with
+`INSERT INTO … BY NAME SELECT * FROM <registered arrow table>`.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback as tb
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import duckdb
+import pyarrow as pa
+
+from nenpo.extractors.models import ReportExtraction
+from nenpo.warehouse.schema import EDITION_TABLES, arrow_schema
+
+__all__ = [
+    "EditionConflictError",
+    "LoadResult",
+    "delete_edition",
+    "load_extraction",
+    "record_error",
+]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    report_id: str
+    replaced_report_id: str | None
+    """report_id of the edition's previous load (equal to report_id when the same file was
+    re-extracted by another extractor version); None when the edition was new."""
+    unchanged: bool
+    """True when the edition already held this file from this extractor version: nothing written."""
+    rows: dict[str, int] = field(default_factory=dict)
+    """Rows of the edition per table, after the load."""
+
+
+class EditionConflictError(ValueError):
+    """The file is already loaded as another edition (series, report_fiscal_year)."""
+
+
+# --- row builders: one per table, each returns a typed pyarrow Table ------------------------
+
+
+def _utc(moment: datetime) -> datetime:
+    """Aware datetime in UTC; a naive one is taken as local time, as Python does."""
+    return moment.astimezone(timezone.utc)
+
+
+def _table(name: str, columns: Mapping[str, list]) -> pa.Table:
+    schema = arrow_schema(name)
+    n = len(next(iter(columns.values()))) if columns else 0
+    arrays = [
+        pa.array(columns[f.name], type=f.type) if f.name in columns else pa.nulls(n, type=f.type)
+        for f in schema
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _edition_columns(x: ReportExtraction, n: int) -> dict[str, list]:
+    return {
+        "report_id": [x.report_id] * n,
+        "series": [x.series] * n,
+        "report_fiscal_year": [x.report_fiscal_year] * n,
+        "sha256": [x.sha256] * n,
+        "extractor_version": [x.extractor_version] * n,
+    }
+
+
+def _bbox_columns(boxes: list) -> dict[str, list]:
+    return {
+        name: [b[i] if b is not None else None for b in boxes]
+        for i, name in enumerate(("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom"))
+    }
+
+
+def _measure_id(report_id: str, ordinal: int) -> str:
+    return f"{report_id}:m{ordinal}"
+
+
+def _kpi_value_id(report_id: str, ordinal: int) -> str:
+    return f"{report_id}:k{ordinal}"
+
+
+def _report_rows(x: ReportExtraction, ingested_at: datetime) -> pa.Table:
+    return _table(
+        "reports",
+        {
+            **_edition_columns(x, 1),
+            "title": [x.title],
+            "source_path": [x.source_path],
+            "page_count": [x.page_count],
+            "ingested_at": [_utc(ingested_at)],
+            "extracted_at": [_utc(x.extracted_at)],
+            "seconds": [x.seconds],
+            "measure_count": [len(x.measures)],
+            "kpi_value_count": [len(x.kpi_values)],
+            "warning_count": [len(x.warnings)],
+        },
+    )
+
+
+def _measure_rows(x: ReportExtraction) -> pa.Table:
+    ms = x.measures
+    ordinals = list(range(1, len(ms) + 1))
+    return _table(
+        "measures",
+        {
+            **_edition_columns(x, len(ms)),
+            "measure_id": [_measure_id(x.report_id, i) for i in ordinals],
+            "ordinal": ordinals,
+            "article": [m.article for m in ms],
+            "article_title": [m.article_title for m in ms],
+            "parent": [m.parent for m in ms],
+            "position": [m.position for m in ms],
+            "name": [m.name for m in ms],
+            "name_raw": [m.name_raw for m in ms],
+            "page_start": [m.page_start for m in ms],
+            "page_end": [m.page_end for m in ms],
+            **_bbox_columns([m.bbox for m in ms]),
+        },
+    )
+
+
+def _measure_ids_by_name(x: ReportExtraction) -> dict[str, str]:
+    """Measure name → measure_id, for names that exactly one measure of the edition has."""
+    counts = Counter(m.name for m in x.measures)
+    return {
+        m.name: _measure_id(x.report_id, i)
+        for i, m in enumerate(x.measures, start=1)
+        if counts[m.name] == 1
+    }
+
+
+def _kpi_value_rows(x: ReportExtraction) -> pa.Table:
+    ks = x.kpi_values
+    ordinals = list(range(1, len(ks) + 1))
+    measure_ids = _measure_ids_by_name(x)
+    return _table(
+        "kpi_values",
+        {
+            **_edition_columns(x, len(ks)),
+            "kpi_value_id": [_kpi_value_id(x.report_id, i) for i in ordinals],
+            "ordinal": ordinals,
+            "measure_id": [measure_ids.get(k.measure) for k in ks],
+            "measure": [k.measure for k in ks],
+            "indicator": [k.indicator for k in ks],
+            "indicator_raw": [k.indicator_raw for k in ks],
+            "unit": [k.unit for k in ks],
+            "unit_raw": [k.unit_raw for k in ks],
+            "fiscal_year": [k.fiscal_year for k in ks],
+            "kind": [k.kind for k in ks],
+            "value": [k.value for k in ks],
+            "value_text": [k.value_text for k in ks],
+            "status": [k.status for k in ks],
+            "annotation": [k.annotation for k in ks],
+            "sub_value": [k.sub_value for k in ks],
+            "table_no": [k.table_no for k in ks],
+            "page": [k.page for k in ks],
+            **_bbox_columns([k.bbox for k in ks]),
+        },
+    )
+
+
+def _page_rows(x: ReportExtraction) -> pa.Table:
+    ps = x.pages
+    return _table(
+        "report_pages",
+        {
+            **_edition_columns(x, len(ps)),
+            "page": [p.page for p in ps],
+            "engine": [p.engine for p in ps],
+            "chars_pymupdf": [p.chars.get("pymupdf") for p in ps],
+            "chars_pdfplumber": [p.chars.get("pdfplumber") for p in ps],
+            "chars": [list(p.chars.items()) for p in ps],
+            "quality": [p.quality for p in ps],
+            "flags": [list(p.flags) for p in ps],
+        },
+    )
+
+
+def _warning_rows(x: ReportExtraction) -> pa.Table:
+    ws = x.warnings
+    return _table(
+        "extraction_warnings",
+        {
+            **_edition_columns(x, len(ws)),
+            "ordinal": list(range(1, len(ws) + 1)),
+            "code": [w.code for w in ws],
+            "message": [w.message for w in ws],
+            "page": [w.page for w in ws],
+            "measure": [w.measure for w in ws],
+            "indicator": [w.indicator for w in ws],
+        },
+    )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
+    if data.num_rows == 0:
+        return 0
+    name = f"_nenpo_load_{table}"
+    con.register(name, data)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {name}")
+    # Not in a `finally`: after a failed statement the transaction is aborted and unregister()
+    # would raise, hiding the real error; the registration is undone by the ROLLBACK anyway.
+    con.unregister(name)
+    return data.num_rows
+
+
+_EDITION_WHERE = "(series = ? AND report_fiscal_year = ?) OR report_id IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def _delete(con: duckdb.DuckDBPyConnection, series: str, fiscal_year: int, report_ids: Iterable[str]) -> None:
+    params = [series, fiscal_year, sorted(set(report_ids))]
+    for table in EDITION_TABLES:  # children first
+        con.execute(f"DELETE FROM {table} WHERE {_EDITION_WHERE}", params)
+
+
+def _counts(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, int]:
+    return {
+        table: con.execute(f"SELECT count(*) FROM {table} WHERE report_id = ?", [report_id]).fetchone()[0]
+        for table in reversed(EDITION_TABLES)
+    }
+
+
+def load_extraction(
+    con: duckdb.DuckDBPyConnection,
+    extraction: ReportExtraction,
+    *,
+    ingested_at: datetime | None = None,
+) -> LoadResult:
+    """Load one edition in one transaction, replacing whatever the warehouse held for it.
+
+    Returns unchanged=True without writing when the edition already holds the same file
+    (sha256) extracted by the same extractor version. Raises EditionConflictError when the
+    same file is loaded as another edition (delete that edition first). On any error the
+    transaction is rolled back and the warehouse is as it was. Must not be called inside
+    an open transaction.
+    """
+    x = extraction
+    report_id = x.report_id
+    con.execute("BEGIN TRANSACTION")
+    try:
+        previous = con.execute(
+            "SELECT report_id, sha256, extractor_version FROM reports "
+            "WHERE series = ? AND report_fiscal_year = ?",
+            [x.series, x.report_fiscal_year],
+        ).fetchone()
+        if previous is not None and previous[1] == x.sha256 and previous[2] == x.extractor_version:
+            rows = _counts(con, report_id)
+            con.execute("ROLLBACK")
+            return LoadResult(report_id, None, True, rows)
+
+        elsewhere = con.execute(
+            "SELECT series, report_fiscal_year FROM reports "
+            "WHERE report_id = ? AND NOT (series = ? AND report_fiscal_year = ?)",
+            [report_id, x.series, x.report_fiscal_year],
+        ).fetchone()
+        if elsewhere is not None:
+            raise EditionConflictError(
+                f"{x.source_path} (report_id {report_id}) is already loaded as edition "
+                f"{elsewhere[0]!r} FY{elsewhere[1]}, not {x.series!r} FY{x.report_fiscal_year}; "
+                f"delete that edition first"
+            )
+
+        replaced = previous[0] if previous is not None else None
+        _delete(con, x.series, x.report_fiscal_year, [report_id] + ([replaced] if replaced else []))
+
+        rows: dict[str, int] = {}
+        rows["reports"] = _insert(con, "reports", _report_rows(x, ingested_at or datetime.now(timezone.utc)))
+        rows["measures"] = _insert(con, "measures", _measure_rows(x))
+        rows["kpi_values"] = _insert(con, "kpi_values", _kpi_value_rows(x))
+        rows["report_pages"] = _insert(con, "report_pages", _page_rows(x))
+        rows["extraction_warnings"] = _insert(con, "extraction_warnings", _warning_rows(x))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return LoadResult(report_id, replaced, False, rows)
+
+
+def delete_edition(con: duckdb.DuckDBPyConnection, series: str, report_fiscal_year: int) -> str | None:
+    """Delete every row of an edition in one transaction; return its report_id (None if absent)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        row = con.execute(
+            "SELECT report_id FROM reports WHERE series = ? AND report_fiscal_year = ?",
+            [series, report_fiscal_year],
+        ).fetchone()
+        report_id = row[0] if row else None
+        _delete(con, series, report_fiscal_year, [report_id] if report_id else [])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return report_id
+
+
+def record_error(
+    con: duckdb.DuckDBPyConnection,
+    report: str | os.PathLike[str],
+    stage: str,
+    error: BaseException | str,
+    page: int | None = None,
+    sha256: str | None = None,
+) -> None:
+    """Append one row to ingest_errors for a report that failed at a pipeline stage."""
+    if isinstance(error, BaseException):
+        cls = type(error)
+        error_type = cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+        text = f"{cls.__name__}: {error}" if str(error) else cls.__name__
+        trace = "".join(tb.format_exception(error)) if error.__traceback__ is not None else None
+    else:
+        error_type, text, trace = None, str(error), None
+    con.execute(
+        "INSERT INTO ingest_errors (report, stage, error, \"at\", sha256, page, error_type, traceback) "
+        "VALUES (?, ?, ?, current_timestamp, ?, ?, ?, ?)",
+        [os.fspath(report), stage, text, sha256, page, error_type, trace],
+    )

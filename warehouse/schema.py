@@ -1,0 +1,425 @@
+"""The warehouse schema: every table, column, type and description, in one place.
+
+`TABLES` is the single source of truth. The DDL (`CREATE TABLE IF NOT EXISTS …`), the
+`COMMENT ON TABLE/COLUMN` statements that document the contract inside the DuckDB file,
+the pyarrow schemas the loader builds its bulk inserts with, and `CONTRACT` (the
+analysts' public contract, for a README section and for tests) are all generated from it.
+
+Every table carries `report_id` (the first 16 hex digits of the PDF's sha256) plus
+`series` and `report_fiscal_year`, the pair that identifies an edition, so that an edition
+can be replaced as a whole and any row can be traced back to its file.
+
+Changing a table (adding, dropping or retyping a column, changing a constraint) MUST bump
+`SCHEMA_VERSION` and add the statements that upgrade the previous version to `MIGRATIONS`
+— `CREATE TABLE IF NOT EXISTS` does not alter a table that already exists. Views are
+recreated on every read-write connect, so changing a view needs no version bump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import get_args
+
+import duckdb
+import pyarrow as pa
+
+from nenpo.extractors.models import KpiKind, KpiStatus
+from nenpo.warehouse.views import VIEWS
+
+SCHEMA_VERSION = 1
+"""Version of the table layout below; stored in the `schema_version` table."""
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
+"""from_version → SQL statements that upgrade a warehouse from that version to the next."""
+
+
+class SchemaVersionError(RuntimeError):
+    """The warehouse file was written with a table layout this nenpo cannot use."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    """DuckDB type, spelled as `duckdb_columns().data_type` reports it."""
+    description: str
+    constraint: str = ""
+    """Column constraint appended to the DDL (NOT NULL, CHECK …, DEFAULT …)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    constraints: tuple[str, ...] = ()
+    """Table constraints (PRIMARY KEY …, UNIQUE …)."""
+    public: bool = True
+    """Part of the analysts' contract (False for bookkeeping tables)."""
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+VARCHAR = "VARCHAR"
+INTEGER = "INTEGER"
+BIGINT = "BIGINT"
+DOUBLE = "DOUBLE"
+BOOLEAN = "BOOLEAN"
+TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"
+VARCHAR_LIST = "VARCHAR[]"
+CHARS_MAP = "MAP(VARCHAR, INTEGER)"
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+KPI_KINDS: tuple[str, ...] = get_args(KpiKind)
+KPI_STATUSES: tuple[str, ...] = get_args(KpiStatus)
+
+# Columns every per-edition table starts with.
+_REPORT_ID = Column("report_id", VARCHAR, "Id of the PDF file: first 16 hex digits of its sha256.", "NOT NULL")
+_SERIES = Column("series", VARCHAR, "Report series (which yearly report this is an edition of).", "NOT NULL")
+_REPORT_FY = Column(
+    "report_fiscal_year", INTEGER, "Fiscal year of the edition (the report's own year).", "NOT NULL"
+)
+_SHA256 = Column("sha256", VARCHAR, "sha256 of the PDF file the row was extracted from (provenance).", "NOT NULL")
+_EXTRACTOR_VERSION = Column(
+    "extractor_version", VARCHAR, "Version of the nenpo extractor that produced the row (provenance).", "NOT NULL"
+)
+
+
+def _bbox(what: str) -> tuple[Column, ...]:
+    return (
+        Column("bbox_x0", DOUBLE, f"Left edge of the {what} on the page, PDF points from the left."),
+        Column("bbox_top", DOUBLE, f"Top edge of the {what}, PDF points from the top of the page."),
+        Column("bbox_x1", DOUBLE, f"Right edge of the {what}, PDF points from the left."),
+        Column("bbox_bottom", DOUBLE, f"Bottom edge of the {what}, PDF points from the top of the page."),
+    )
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "reports",
+        "One row per loaded edition (one PDF file). An edition is identified by "
+        "(series, report_fiscal_year); loading a new file for an edition replaces all its rows.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("title", VARCHAR, "Title printed on the report.", "NOT NULL"),
+            Column("source_path", VARCHAR, "Path of the PDF when it was extracted.", "NOT NULL"),
+            _SHA256,
+            Column("page_count", INTEGER, "Number of pages in the PDF.", "NOT NULL"),
+            _EXTRACTOR_VERSION,
+            Column("ingested_at", TIMESTAMPTZ, "When this file was loaded into the warehouse.", "NOT NULL"),
+            Column("extracted_at", TIMESTAMPTZ, "When the extractor read the PDF.", "NOT NULL"),
+            Column("seconds", DOUBLE, "Seconds the extraction took.", "NOT NULL"),
+            Column("measure_count", INTEGER, "Rows of this edition in measures.", "NOT NULL"),
+            Column("kpi_value_count", INTEGER, "Rows of this edition in kpi_values.", "NOT NULL"),
+            Column("warning_count", INTEGER, "Rows of this edition in extraction_warnings.", "NOT NULL"),
+        ),
+        ("PRIMARY KEY (report_id)", "UNIQUE (series, report_fiscal_year)"),
+    ),
+    Table(
+        "measures",
+        "One row per measure sheet (事務事業) of an edition.",
+        (
+            Column(
+                "measure_id",
+                VARCHAR,
+                "Deterministic id '<report_id>:m<ordinal>'; stable across re-loads of the same file "
+                "by the same extractor version.",
+                "NOT NULL",
+            ),
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the measure within the edition, from 1.", "NOT NULL"),
+            Column("article", INTEGER, "第N条 of the ordinance the measure falls under."),
+            Column("article_title", VARCHAR, "Title of that article."),
+            Column("parent", VARCHAR, "Parent measure (施策) the sheet sits under, normalised."),
+            Column("position", INTEGER, "①② number of the measure under its parent."),
+            Column("name", VARCHAR, "Measure name, normalised (NFKC, spacing).", "NOT NULL"),
+            Column("name_raw", VARCHAR, "Measure name exactly as printed.", "NOT NULL"),
+            Column("page_start", INTEGER, "First page of the measure sheet (1-based).", "NOT NULL"),
+            Column("page_end", INTEGER, "Last page of the measure sheet (1-based).", "NOT NULL"),
+            *_bbox("measure header"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (measure_id)",),
+    ),
+    Table(
+        "kpi_values",
+        "One row per cell of a KPI table (主な成果・活動指標): a target or an actual for one "
+        "fiscal year, as printed in one edition, with its provenance.",
+        (
+            Column(
+                "kpi_value_id",
+                VARCHAR,
+                "Deterministic id '<report_id>:k<ordinal>'; stable across re-loads of the same file "
+                "by the same extractor version.",
+                "NOT NULL",
+            ),
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the cell within the edition's extraction, from 1.", "NOT NULL"),
+            Column(
+                "measure_id",
+                VARCHAR,
+                "measures.measure_id of the edition's measure with this name; NULL when no measure "
+                "or several measures of the edition have that name.",
+            ),
+            Column("measure", VARCHAR, "Measure name, normalised (joins measures.name).", "NOT NULL"),
+            Column("indicator", VARCHAR, "Indicator name, normalised.", "NOT NULL"),
+            Column("indicator_raw", VARCHAR, "Indicator label exactly as printed.", "NOT NULL"),
+            Column("unit", VARCHAR, "Unit, normalised (件, 人, % …)."),
+            Column("unit_raw", VARCHAR, "Unit exactly as printed."),
+            Column("fiscal_year", INTEGER, "Fiscal year the value is for.", "NOT NULL"),
+            Column("kind", VARCHAR, "'target' or 'actual'.", f"NOT NULL CHECK (kind IN ({_in(KPI_KINDS)}))"),
+            Column("value", DOUBLE, "The number; NULL when the cell is not a number (see status)."),
+            Column("value_text", VARCHAR, "The cell text exactly as printed.", "NOT NULL"),
+            Column(
+                "status",
+                VARCHAR,
+                "'reported' (a number), 'cancelled' (中止), 'not_reported' (blank or －), "
+                "'not_numeric' (other text).",
+                f"NOT NULL CHECK (status IN ({_in(KPI_STATUSES)}))",
+            ),
+            Column("annotation", VARCHAR, "Parenthesised note printed with the value, e.g. 新規38件・変更21件."),
+            Column("sub_value", DOUBLE, "Second number printed in the cell, e.g. the (M) of 'N (M)'."),
+            Column("table_no", INTEGER, "Order of the KPI table within the edition, from 1.", "NOT NULL"),
+            Column("page", INTEGER, "Page the cell is printed on (1-based).", "NOT NULL"),
+            *_bbox("cell"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (kpi_value_id)",),
+    ),
+    Table(
+        "report_pages",
+        "One row per page of an edition: which text engine was used and how trustworthy its text is.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("page", INTEGER, "Page number (1-based).", "NOT NULL"),
+            Column("engine", VARCHAR, "Text engine whose output was used for the page.", "NOT NULL"),
+            Column("chars_pymupdf", INTEGER, "Characters PyMuPDF read on the page (NULL when not run)."),
+            Column("chars_pdfplumber", INTEGER, "Characters pdfplumber read on the page (NULL when not run)."),
+            Column("chars", CHARS_MAP, "Characters read on the page by every engine that ran.", "NOT NULL"),
+            Column("quality", DOUBLE, "Quality score of the page text, higher is better.", "NOT NULL"),
+            Column("flags", VARCHAR_LIST, "Problems noticed on the page (e.g. garbled text).", "NOT NULL"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, page)",),
+    ),
+    Table(
+        "extraction_warnings",
+        "Things the extractor noticed but could handle (unit mismatch, garbled text …).",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the warning within the edition, from 1.", "NOT NULL"),
+            Column("code", VARCHAR, "Machine-readable warning code.", "NOT NULL"),
+            Column("message", VARCHAR, "Human-readable explanation.", "NOT NULL"),
+            Column("page", INTEGER, "Page concerned, if any."),
+            Column("measure", VARCHAR, "Measure concerned, if any."),
+            Column("indicator", VARCHAR, "Indicator concerned, if any."),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
+        "ingest_errors",
+        "Append-only log: one row per failure of a report at a pipeline stage.",
+        (
+            Column("report", VARCHAR, "The report that failed: its path, or its report_id.", "NOT NULL"),
+            Column("stage", VARCHAR, "Pipeline stage that failed (e.g. extract, load).", "NOT NULL"),
+            Column("error", VARCHAR, "Error message, prefixed with the exception type.", "NOT NULL"),
+            Column("at", TIMESTAMPTZ, "When the failure was recorded.", "NOT NULL DEFAULT current_timestamp"),
+            Column("sha256", VARCHAR, "sha256 of the file, when known."),
+            Column("page", INTEGER, "Page concerned, when known."),
+            Column("error_type", VARCHAR, "Qualified exception class name, when an exception was recorded."),
+            Column("traceback", VARCHAR, "Formatted traceback, when an exception with one was recorded."),
+        ),
+    ),
+    Table(
+        "schema_version",
+        "Table layout versions applied to this warehouse file; the highest is the current one.",
+        (
+            Column("version", INTEGER, "Schema version (nenpo.warehouse.schema.SCHEMA_VERSION).", "NOT NULL"),
+            Column("applied_at", TIMESTAMPTZ, "When the version was applied.", "NOT NULL DEFAULT current_timestamp"),
+        ),
+        ("PRIMARY KEY (version)",),
+        public=False,
+    ),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+EDITION_TABLES: tuple[str, ...] = ("extraction_warnings", "report_pages", "kpi_values", "measures", "reports")
+"""Tables holding rows of an edition, children first: the order rows are deleted in (and the
+reverse of the order they are inserted in)."""
+
+CONTRACT: dict[str, list[tuple[str, str, str]]] = {
+    **{t.name: [(c.name, c.type, c.description) for c in t.columns] for t in TABLES if t.public},
+    **{v.name: list(v.columns) for v in VIEWS},
+}
+"""The analysts' public contract: table or view → [(column, DuckDB type, description)]."""
+
+DESCRIPTIONS: dict[str, str] = {
+    **{t.name: t.description for t in TABLES},
+    **{v.name: v.description for v in VIEWS},
+}
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def contract_markdown() -> str:
+    """The contract as Markdown, for the README's warehouse section."""
+    out: list[str] = []
+    for name, columns in CONTRACT.items():
+        kind = "view" if name in {v.name for v in VIEWS} else "table"
+        out += [f"### `{name}` ({kind})", "", DESCRIPTIONS[name], "", "| column | type | description |", "|---|---|---|"]
+        out += [f"| `{c}` | {t} | {_md_cell(d)} |" for c, t, d in columns]
+        out.append("")
+    return "\n".join(out)
+
+
+# --- DDL -------------------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def create_table_sql(table: Table) -> str:
+    lines = [f'    "{c.name}" {c.type} {c.constraint}'.rstrip() for c in table.columns]
+    lines += [f"    {c}" for c in table.constraints]
+    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n" + ",\n".join(lines) + "\n)"
+
+
+def comment_sql() -> list[str]:
+    """COMMENT ON statements documenting every table, view and column in the file itself."""
+    stmts: list[str] = []
+    for t in TABLES:
+        stmts.append(f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}")
+        stmts += [f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}' for c in t.columns]
+    for v in VIEWS:
+        stmts.append(f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}")
+        stmts += [f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}' for c, _, d in v.columns]
+    return stmts
+
+
+DDL: tuple[str, ...] = tuple(create_table_sql(t) for t in TABLES)
+
+
+# --- arrow schemas for bulk inserts ----------------------------------------------------------
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    VARCHAR: pa.string(),
+    INTEGER: pa.int32(),
+    BIGINT: pa.int64(),
+    DOUBLE: pa.float64(),
+    BOOLEAN: pa.bool_(),
+    TIMESTAMPTZ: pa.timestamp("us", tz="UTC"),
+    VARCHAR_LIST: pa.list_(pa.string()),
+    CHARS_MAP: pa.map_(pa.string(), pa.int32()),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The pyarrow schema matching a table's columns, in order."""
+    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in TABLES_BY_NAME[table].columns])
+
+
+# --- applying and checking -------------------------------------------------------------------
+
+_VERSION_TABLE = TABLES_BY_NAME["schema_version"]
+
+
+def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = current_schema()"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The warehouse's schema version; None for a file nenpo has not initialised."""
+    if "schema_version" not in _existing_tables(con):
+        return None
+    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+
+def check_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int:
+    """Check, without writing, that the warehouse has this nenpo's schema version."""
+    version = stored_version(con)
+    if version is None:
+        raise SchemaVersionError(f"{path} is not an initialised nenpo warehouse (no schema_version)")
+    if version != SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{path} has warehouse schema version {version}; this nenpo uses version {SCHEMA_VERSION}"
+            + (" (open it read-write to migrate)" if version < SCHEMA_VERSION else " (upgrade nenpo)")
+        )
+    return version
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int:
+    """Create or migrate the schema, idempotently, in one transaction; return the version.
+
+    A fresh file gets every table; a file at an older version is migrated through
+    `MIGRATIONS`; a file at a newer version, or one with nenpo's tables but no version,
+    raises SchemaVersionError and is left untouched. Views and comments are (re)created
+    on every call so that they always match this code.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        existing = _existing_tables(con)
+        version = stored_version(con)
+        if version is None:
+            ours = existing & set(TABLES_BY_NAME)
+            if ours:
+                raise SchemaVersionError(
+                    f"{path} has warehouse tables ({', '.join(sorted(ours))}) but no schema_version"
+                )
+        elif version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"{path} has warehouse schema version {version}, newer than this nenpo's "
+                f"{SCHEMA_VERSION}; upgrade nenpo"
+            )
+        else:
+            while version < SCHEMA_VERSION:
+                if version not in MIGRATIONS:
+                    raise SchemaVersionError(
+                        f"{path} has warehouse schema version {version} and there is no migration "
+                        f"to {version + 1}; rebuild it by re-ingesting the editions"
+                    )
+                for stmt in MIGRATIONS[version]:
+                    con.execute(stmt)
+                version += 1
+                con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+        for stmt in DDL:
+            con.execute(stmt)
+        for view in VIEWS:
+            con.execute(view.sql)
+        if stored_version(con) is None:
+            con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
+        for stmt in comment_sql():
+            con.execute(stmt)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return SCHEMA_VERSION
