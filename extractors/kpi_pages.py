@@ -138,11 +138,12 @@ def find_tables(lines: Sequence[Line]) -> list[PageTable]:
                 if k + 1 < len(row_labels) else min(next_header_top, line.bbox[3] + 4 * _height(line.bbox))
             )
             cells = _cells_in_band(lines, columns, band_top, band_bottom, right_limit, is_last=k + 1 == len(row_labels))
+            printed = ROW_LABEL.match(_printed(line)) or m
             if m.group("rest").strip():
                 # cells printed on the label's own line (one text run for the whole row)
-                inline = split_cells((ROW_LABEL.match(_printed(line)) or m).group("rest"))
+                inline = split_cells(printed.group("rest"))
                 cells = [Cell(t, line.bbox) for t in inline] + cells[len(inline):]
-            table.rows.append(Row(row_kind(m.group("kind")), m.group("unit"), _printed(line), line.bbox, cells))
+            table.rows.append(Row(row_kind(m.group("kind")), printed.group("unit"), _printed(line), line.bbox, cells))
         if table.rows:
             table.indicator, table.indicator_bbox = _indicator_above(lines, table, tables)
             tables.append(table)

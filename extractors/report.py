@@ -127,21 +127,21 @@ def _read_page(state: _State, page) -> None:
         return
     texts = [l.text for l in lines]
     if state.fiscal_year is None and page.number <= TITLE_PAGES:
-        _detect_edition(state, texts)
+        _detect_edition(state, lines)
     _track_sheet(state, page, lines, texts)
     for table in kpi_pages.find_tables(lines):
         sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
 
 
-def _detect_edition(state: _State, texts: list[str]) -> None:
-    for text in texts:
+def _detect_edition(state: _State, lines: list[NormLine]) -> None:
+    for line in lines:
         for series in SERIES:
-            match = series.title.search(text)
+            match = series.title.search(line.text)
             if match:
                 year = parse_year(match.group("year"))
                 if year is not None:
-                    state.series, state.fiscal_year, state.title = series, year.year, text.strip()
+                    state.series, state.fiscal_year, state.title = series, year.year, line.raw.strip()
                     return
 
 

@@ -135,7 +135,9 @@ def write_pdf(path: Path, pages: list[Page], title: str) -> None:
     """Write pages to `path`, byte-for-byte reproducibly (reportlab's invariant mode)."""
     register_font()
     path.parent.mkdir(parents=True, exist_ok=True)
-    c = canvas.Canvas(str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
+    c = canvas.Canvas(
+        str(path), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1, initialFontName=FONT
+    )
     c.setTitle(title)
     c.setAuthor("川崎市")
     c.setCreator("nenpo sample generator")
