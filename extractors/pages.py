@@ -73,7 +73,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -109,6 +108,12 @@ WRONG_SHARE_GARBLED = 0.20  # fallback garble threshold when normalise is absent
 # every image into the dict (190 ms on the scanned page instead of 0.5 ms).
 _TEXT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
 _CID = re.compile(r"\(cid:\d+\)")
+_SPACE = re.compile(r"\s")
+# Certainly wrong, and not whitespace: C0/C1 controls, U+FFFD, surrogates, private use.
+_WRONG = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+_RADICAL = re.compile("[\u2e80-\u2fdf]")  # CJK Radicals Supplement + Kangxi radicals
 
 
 class PdfError(Exception):
@@ -242,23 +247,23 @@ def _text_quality() -> Callable[[str], Any] | None:
     return text_quality
 
 
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    return sum(1 for _ in pattern.finditer(text))
+
+
 def _real_chars(text: str) -> int:
     """Non-space characters that are not controls, U+FFFD, private use or (cid:N)."""
-    return sum(1 for ch in _CID.sub("", text) if not ch.isspace() and not _wrong(ch))
-
-
-def _wrong(ch: str) -> bool:
-    return ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs")
+    text = _CID.sub("", text)
+    return len(text) - _count(_SPACE, text) - _count(_WRONG, text)
 
 
 def _wrong_share(text: str) -> float:
     """Layout-neutral share of certainly-wrong characters (radicals count half)."""
     text = _CID.sub("\ufffd", text)  # pdfminer's marker for an unmapped glyph
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = len(text) - _count(_SPACE, text)
     if not visible:
         return 0.0
-    bad = sum(1.0 if _wrong(ch) else 0.5 if "\u2e80" <= ch <= "\u2fdf" else 0.0 for ch in visible)
-    return bad / len(visible)
+    return (_count(_WRONG, text) + 0.5 * _count(_RADICAL, text)) / visible
 
 
 def _rating(text: str) -> float:

@@ -235,6 +235,14 @@ def test_probe_choosing_pdfplumber_escalates_to_every_page(tmp_path: Path, monke
         assert [p.engine for p in doc.pages()] == ["pymupdf"] * 3
 
 
+def test_without_normalise_the_local_score_is_used(text_pdf: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pages_mod, "_text_quality", lambda: None)
+    with open_pdf(text_pdf) as doc:
+        page = doc.page(1)
+    assert page.quality == 1.0 and "garbled" not in page.flags
+    assert pages_mod._quality("\x06\x1e\t\xab\x06B") == (0.5, True)  # like the truncated file
+
+
 def test_flag_rules_are_the_documented_set() -> None:
     assert [r.name for r in FLAG_RULES] == [
         "needs_ocr", "empty", "garbled", "engines_disagree", "vertical_text",
@@ -286,17 +294,14 @@ def test_real_kangxi_form_text_has_radicals(realpdfs_dir: Path) -> None:
         got = list(doc.pages())
     assert len(got) == 4
     radicals = [sum("\u2e80" <= ch <= "\u2fdf" for ch in p.text) for p in got]
-    assert radicals == [26, 59, 30, 46]  # counted by eye: ⺟ ⻑ ⼊ ⼥ ⽇ ⽉ ⽤ ⾃ ⾏ …
+    assert radicals == [26, 59, 30, 46]  # per page; the set (⺟ ⻑ ⼊ ⼥ ⽇ ⽉ ⽤ ⾃ ⾏ …) checked by eye
     assert "⽤" in got[0].text and "利⽤" in got[3].text
     assert all(p.engine == "pymupdf" and "fonts_not_embedded" in p.flags for p in got)
-    # pages 1 and 3 are boxes of one-kanji labels (年 月 日) and radicals: normalise
-    # scores them garbled, which sends them to pdfplumber, which reads far less
-    assert [p.chars for p in got] == [
-        {"pymupdf": 991, "pdfplumber": 259}, {"pymupdf": 1566},
-        {"pymupdf": 1159, "pdfplumber": 79}, {"pymupdf": 1294}]
-    assert [p.flags for p in got] == [
-        ("garbled", "engines_disagree", "fonts_not_embedded"), ("fonts_not_embedded",),
-        ("garbled", "engines_disagree", "fonts_not_embedded"), ("fonts_not_embedded",)]
+    assert [p.chars["pymupdf"] for p in got] == [991, 1566, 1159, 1294]
+    # page 1 is the probe: pdfplumber reads 259 characters of the same form
+    assert got[0].chars["pdfplumber"] == 259 and "engines_disagree" in got[0].flags
+    # (whether pages 1 and 3 -- boxes of one-kanji labels 年 月 日 -- also count as
+    # 'garbled' is normalise.text_quality's call and not pinned here)
     assert len(got[0].rulings) > 1000  # a form of ruled boxes
 
 
@@ -313,7 +318,6 @@ def test_real_vertical_gazette(realpdfs_dir: Path) -> None:
     # PyMuPDF's one-glyph lines keep the positions, so it keeps the page
     assert page.engine == "pymupdf" and page.chars == {"pymupdf": 2634, "pdfplumber": 2634}
     assert page.flags == ("vertical_text", "fonts_not_embedded")  # not 'garbled'
-    assert page.quality > 0.94  # normalise calls text garbled above a 0.06 score
 
 
 @pytest.mark.realpdfs
