@@ -168,11 +168,14 @@ def _track_sheet(state: _State, page, lines: list[NormLine], texts: list[str]) -
 
 def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
-        raise NeedsOcrError(path, "no page has a text layer (scanned?): needs OCR before extraction")
+        raise NeedsOcrError(
+            path, f"no page has a text layer (scanned?): needs OCR before extraction [{_page_facts(state)}]",
+            page=state.pages[0].page if len(state.pages) == 1 else None,
+        )
     if state.series is None or state.fiscal_year is None:
         raise UnrecognisedReportError(
             path, "not an edition of a known report series: no title with a fiscal year "
-            f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES}",
+            f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
         )
     measures = [
         Measure(
@@ -194,6 +197,22 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), warnings=tuple(state.warnings),
     )
+
+
+def _page_facts(state: _State) -> str:
+    """What the page layer saw, for error messages: pages, engines, flags by page."""
+    engines = sorted({p.engine for p in state.pages})
+    flagged: dict[str, list[int]] = {}
+    for p in state.pages:
+        for flag in p.flags:
+            flagged.setdefault(flag, []).append(p.page)
+    flags = "; ".join(f"{flag} on p.{','.join(map(str, pages[:5]))}{'…' if len(pages) > 5 else ''}"
+                      for flag, pages in sorted(flagged.items()))
+    chars = {}
+    for p in state.pages:
+        for engine, n in p.chars.items():
+            chars[engine] = chars.get(engine, 0) + n
+    return f"{len(state.pages)} page(s), text from {'/'.join(engines)}, characters {chars}" + (f", {flags}" if flags else "")
 
 
 def _kpi_values(state: _State, table_no: int, page: int, measure: str | None, table: kpi_pages.PageTable) -> list[KpiValue]:

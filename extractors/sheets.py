@@ -62,7 +62,7 @@ def page_title(lines: Sequence, folded: Sequence[str]) -> SheetTitle | None:
     if not top_lines:
         return None
     line, _ = max(top_lines, key=lambda lt: (lt[0].size, -lt[0].bbox[1]))
-    return parse_title(line.text, line.bbox)
+    return parse_title(getattr(line, "raw", line.text), line.bbox)
 
 
 def page_article(lines: Sequence, folded: Sequence[str], height: float) -> tuple[int, str] | None:
