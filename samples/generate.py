@@ -13,11 +13,14 @@ Printing quirks copied from the real FY2020 edition are listed in the tables bel
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+import reportlab
 
 from nenpo.samples import content
 from nenpo.samples.content import ARTICLES, EDITIONS, SERIES, Indicator, Measure, Value
@@ -376,9 +379,14 @@ def write_edition(year: int, out_dir: Path) -> tuple[Path, Path]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     out_dir = Path(args[0] if args else "samples/editions")
+    files = {}
     for year in EDITIONS:
         pdf, truth = write_edition(year, out_dir)
+        files[pdf.name] = hashlib.sha256(pdf.read_bytes()).hexdigest()
         print(f"wrote {pdf} and {truth.name}")
+    # byte-identical output is only promised for the reportlab version that wrote it
+    manifest = {"reportlab": reportlab.Version, "files": files}
+    (out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
