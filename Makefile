@@ -1,7 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo  - build the virtualenv, ingest the bundled sample editions, print a KPI comparison
 #   make test  - build the virtualenv with dev extras and run the whole test suite
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_DB := demo/nenpo.duckdb
@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 	$(BIN)/nenpo compare --db $(DEMO_DB)
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	PREFECT_SERVER_ANALYTICS_ENABLED=false $(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py
