@@ -29,7 +29,7 @@ pytestmark = pytest.mark.reference
 #: separators (``, ， 、 . ．``) that are followed by a digit, with the stray single spaces
 #: the text layer puts around separators (``35 .1%``, ``1 ,023``), then an optional
 #: ``%``/``％``. Examples: ``40,934`` ``△21.2`` ``11．0`` ``99.1％`` ``35 .1%`` ``１``
-#: ``15、16`` (two numbers, reported as such) ``19,20`` (page list, malformed).
+#: ``15、16`` (two numbers, reported as such) ``19,20`` (``12⽉19,20日``: two days, malformed).
 NUMBER_TOKEN_RE = re.compile(
     r"""
     (?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ.．,，])
@@ -43,7 +43,7 @@ NUMBER_TOKEN_RE = re.compile(
 
 #: Share of number-like tokens parse_number reads, measured on the reference: 2,618 of
 #: 2,620 (99.9%); the two others are ``15、16`` (multiple numbers) and ``19,20``
-#: (malformed grouping: a list of pages).
+#: (malformed grouping: ``12⽉19,20日``, two days).
 MIN_PARSED_SHARE = 0.995
 
 #: KPI rows: ``目 標（件） 90 95``, ``実績（万人） 15,600,000 12,760,000``.
