@@ -8,7 +8,8 @@ engine and pdfplumber is a second opinion, run only where PyMuPDF's text is susp
 as a once-per-document probe. The real files in ``../shared/realpdfs`` show why neither
 engine can be trusted blindly: on a non-embedded font with the predefined
 ``UniJIS-UCS2-HW-H`` CMap pdfminer returns ~42 real characters where PyMuPDF returns
-~770, while other broken encodings go the other way.
+~770, and a font MuPDF cannot decode would fail the other way round; which engine fails
+is a property of the file, so every file gets one probe page checked by both.
 
 Second-opinion rules (``SECOND_OPINION_RULES``; the first that matches gives the reason,
 ``verify='never'`` skips them all and never opens pdfplumber)
@@ -22,6 +23,12 @@ probe       ``verify='auto'``: the document's first page with text, so that a
             systematic failure of the primary engine is noticed on every file
 escalated   the probe page chose pdfplumber, so every page of that file is checked
 ========== =================================================================
+
+The probe is the first page with PyMuPDF text; ``page(n)`` on a fresh document reads the
+probe first if it comes before ``n``, so a page's result never depends on call order.
+With ``verify`` 'auto' or 'always' pdfplumber is opened once, in ``open_pdf`` (failing to
+open is itself a damage signal), and reused by ``plumber_page``; with 'never' it is only
+opened if ``plumber_page`` is called.
 
 When both engines ran, each text is rated ``real characters x (1 - wrong share)``, where
 *real* excludes controls, U+FFFD, private use and pdfminer's ``(cid:N)``, and the wrong
