@@ -487,7 +487,7 @@ class PdfDocument:
             probe = number == probe_no
             if probe_no and number > probe_no and self._escalated is None:
                 self._read(probe_no, False)  # random access: settle escalation first
-            escalated = bool(self._escalated)
+            escalated = number > probe_no and bool(self._escalated)
         facts = _Facts(self._verify, fonts, real, text, garbled, probe, escalated)
         reason = next((r.name for r in SECOND_OPINION_RULES if r.applies(facts)), None)
 
