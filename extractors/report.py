@@ -9,11 +9,13 @@ and the KPI table finder. Nothing here depends on Prefect.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import regex
+from pydantic import ValidationError
 
 from nenpo.extractors import kpi_pages, sheets
 from nenpo.extractors.models import (
@@ -41,6 +43,20 @@ class UnrecognisedReportError(PdfError):
 
 class NeedsOcrError(PdfError):
     """No page of the PDF has a text layer: it is a scan and needs OCR first."""
+
+
+class InvalidRecordError(PdfError):
+    """A value read from a page does not make a valid record (e.g. a year out of range)."""
+
+
+@contextmanager
+def _record_on(path: str | Path, page: int | None, what: str):
+    """Turn a pydantic validation error into an error naming the file and page."""
+    try:
+        yield
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors())
+        raise InvalidRecordError(path, f"invalid {what}: {problems}", page=page) from exc
 
 
 @dataclass(frozen=True)
@@ -177,14 +193,14 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
             path, "not an edition of a known report series: no title with a fiscal year "
             f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
         )
-    measures = [
-        Measure(
-            name=s.title.name, name_raw=s.title.name_raw, parent=s.title.parent, position=s.title.position,
-            article=s.article[0] if s.article else None, article_title=s.article[1] if s.article else None,
-            page_start=s.page_start, page_end=s.page_end, bbox=s.title.bbox,
-        )
-        for s in state.sheets
-    ]
+    measures = []
+    for s in state.sheets:
+        with _record_on(path, s.page_start, f"measure sheet {s.title.printed!r}"):
+            measures.append(Measure(
+                name=s.title.name, name_raw=s.title.name_raw, parent=s.title.parent, position=s.title.position,
+                article=s.article[0] if s.article else None, article_title=s.article[1] if s.article else None,
+                page_start=s.page_start, page_end=s.page_end, bbox=s.title.bbox,
+            ))
     for m in measures:
         if m.article is None:
             state.warn("article_not_found", f"{path}, page {m.page_start}: no 第N条 footer", m.page_start, measure=m.name)
@@ -238,14 +254,15 @@ def _kpi_values(state: _State, table_no: int, page: int, measure: str | None, ta
         unit = units[row.kind]
         for column, cell in zip(table.columns, row.cells):
             parsed = parse_cell(cell.text, unit)
-            values.append(KpiValue(
-                measure=measure, indicator=indicator, indicator_raw=indicator_raw,
-                unit=normalise_text(row.unit_text) or None,
-                unit_raw=row.unit_text or None,
-                fiscal_year=column.fiscal_year, kind=row.kind, value=parsed.value, value_text=cell.text,
-                status=parsed.status, annotation=parsed.annotation, sub_value=parsed.sub_value,
-                table_no=table_no, page=page, bbox=cell.bbox or row.bbox,
-            ))
+            with _record_on(state.path, page, f"KPI value in table {table_no} ({indicator_raw}, {column.text})"):
+                values.append(KpiValue(
+                    measure=measure, indicator=indicator, indicator_raw=indicator_raw,
+                    unit=normalise_text(row.unit_text) or None,
+                    unit_raw=row.unit_text or None,
+                    fiscal_year=column.fiscal_year, kind=row.kind, value=parsed.value, value_text=cell.text,
+                    status=parsed.status, annotation=parsed.annotation, sub_value=parsed.sub_value,
+                    table_no=table_no, page=page, bbox=cell.bbox or row.bbox,
+                ))
     return values
 
 
