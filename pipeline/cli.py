@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese annual report PDFs → DuckDB.")
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (make demo, CI logs) gets a wide table instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
 
