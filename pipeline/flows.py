@@ -11,7 +11,15 @@ from __future__ import annotations
 from prefect import flow, task
 
 from nenpo.extractors.models import ReportExtraction
-from nenpo.pipeline.ingest import IngestFailure, IngestSummary, discover_pdfs, extract_one, load_batch
+from nenpo.pipeline.ingest import (
+    IngestFailure,
+    IngestSummary,
+    audit_warehouse,
+    discover_pdfs,
+    extract_one,
+    load_batch,
+)
+from nenpo.warehouse.audit import Finding
 
 
 class ReportsFailed(RuntimeError):
@@ -33,6 +41,11 @@ def load_editions_task(db: str, outcomes: list[ReportExtraction | IngestFailure]
     return load_batch(db, outcomes)
 
 
+@task(name="audit-warehouse", retries=0)
+def audit_task(db: str) -> list[Finding]:
+    return audit_warehouse(db)
+
+
 @flow(name="ingest_reports")
 def ingest_reports(paths: list[str], db: str = "nenpo.duckdb", verify: str = "auto") -> IngestSummary:
     """Ingest report PDFs (files or folders) into the DuckDB warehouse at `db`.
@@ -44,6 +57,7 @@ def ingest_reports(paths: list[str], db: str = "nenpo.duckdb", verify: str = "au
     futures = [extract_report_task.submit(str(p), verify) for p in pdfs]
     outcomes = [future.result() for future in futures]
     summary = load_editions_task(db, outcomes)
+    summary.findings = audit_task(db)
     if summary.failed:
         raise ReportsFailed(summary)
     return summary

@@ -16,6 +16,7 @@ from typing import Iterable
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
+from nenpo.warehouse.audit import Finding, run_audit
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 
@@ -38,6 +39,7 @@ class IngestSummary:
     loaded: list[tuple[ReportExtraction, LoadResult]] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
     db: str = ""
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,8 +115,19 @@ def load_batch(db: str | Path, outcomes: list[ReportExtraction | IngestFailure])
     return summary
 
 
+def audit_warehouse(db: str | Path) -> list[Finding]:
+    """Run every audit rule over everything loaded and store the findings."""
+    con = connect(db)
+    try:
+        return run_audit(con)
+    finally:
+        con.close()
+
+
 def ingest(paths: Iterable[str | Path], db: str | Path, verify: str = "auto") -> IngestSummary:
-    """The whole run without Prefect: discover, extract each, load the batch."""
-    return load_batch(db, [extract_one(p, verify) for p in discover_pdfs(paths)])
+    """The whole run without Prefect: discover, extract each, load the batch, audit."""
+    summary = load_batch(db, [extract_one(p, verify) for p in discover_pdfs(paths)])
+    summary.findings = audit_warehouse(db)
+    return summary
 
 

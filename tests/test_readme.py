@@ -17,7 +17,7 @@ README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 def test_readme_contract_section_is_current():
     section = re.search(r"<!-- contract:start -->\n(.*)\n<!-- contract:end -->", README, re.S)
     assert section, "README lacks the contract markers"
-    assert section.group(1).strip() == contract_markdown().strip()
+    assert section.group(1).strip() == contract_markdown().strip(), "run: python -m nenpo.warehouse.schema README.md"
 
 
 def test_readme_quickstart_has_the_two_commands():

@@ -252,6 +252,27 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "audit_findings",
+        "One row per finding of the latest audit run (nenpo audit, and after every ingest): "
+        "restatements between editions, unit changes and mismatches, renamed or dropped "
+        "indicators, unexpected year columns, totals that do not add up, unanswered opinions.",
+        (
+            Column("finding_no", BIGINT, "Order of the finding in the run, from 1.", "NOT NULL"),
+            Column("check", VARCHAR, "Name of the audit rule that found it.", "NOT NULL"),
+            Column("severity", VARCHAR, "'info', 'warning' or 'error'.", "NOT NULL CHECK (severity IN ('info', 'warning', 'error'))"),
+            Column("series", VARCHAR, "Report series concerned."),
+            Column("report_fiscal_year", INTEGER, "Edition concerned (the later one for cross-edition checks)."),
+            Column("report_id", VARCHAR, "report_id of that edition."),
+            Column("measure", VARCHAR, "Measure concerned, normalised."),
+            Column("indicator", VARCHAR, "Indicator concerned, normalised."),
+            Column("fiscal_year", INTEGER, "Fiscal year of the values concerned."),
+            Column("detail", VARCHAR, "What is wrong, in words, with the values.", "NOT NULL"),
+            Column("page", INTEGER, "Page of the edition where it is printed."),
+            Column("evidence", VARCHAR, "JSON with the values behind the finding (both editions, units, names)."),
+            Column("audited_at", TIMESTAMPTZ, "When the audit ran.", "NOT NULL"),
+        ),
+    ),
+    Table(
         "schema_version",
         "Table layout versions applied to this warehouse file; the highest is the current one.",
         (
@@ -423,3 +444,26 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
         con.execute("ROLLBACK")
         raise
     return SCHEMA_VERSION
+
+
+def update_readme(path: str) -> bool:
+    """Rewrite the contract section of a README (between the contract markers); True if it changed."""
+    import re
+    from pathlib import Path
+
+    readme = Path(path)
+    text = readme.read_text(encoding="utf-8")
+    updated = re.sub(
+        r"<!-- contract:start -->.*?<!-- contract:end -->",
+        lambda _: "<!-- contract:start -->\n" + contract_markdown().strip() + "\n<!-- contract:end -->",
+        text,
+        flags=re.S,
+    )
+    readme.write_text(updated, encoding="utf-8")
+    return updated != text
+
+
+if __name__ == "__main__":  # python -m nenpo.warehouse.schema README.md
+    import sys
+
+    print("updated" if update_readme(sys.argv[1] if len(sys.argv) > 1 else "README.md") else "unchanged")
