@@ -2,6 +2,7 @@
 
     nenpo ingest PATH... [--db nenpo.duckdb]   extract report PDFs and load the warehouse
     nenpo compare [TEXT] [--db nenpo.duckdb]   KPI time series across editions
+    nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
 """
 
 from __future__ import annotations
@@ -136,6 +137,62 @@ def compare(
         unit = group["unit"].dropna().iloc[-1] if group["unit"].notna().any() else ""
         table.add_row(measure, indicator, unit, *cells)
     console.print(table)
+
+
+FINDING_COLUMNS = ("severity", "check", "report_fiscal_year", "measure", "indicator", "fiscal_year", "detail", "page")
+
+
+@app.command()
+def audit(
+    db: DbOption = Path("nenpo.duckdb"),
+    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a finding is at or above: warning or error.")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
+    aliases: Annotated[Optional[Path], typer.Option("--aliases", help="Alias file pinning measure/indicator identities.")] = None,
+    refresh: Annotated[bool, typer.Option("--refresh/--stored", help="Re-run the rules (default) or print the stored findings.")] = True,
+) -> None:
+    """Audit the loaded editions against each other and themselves; print the findings.
+
+    Exit code 0, or 1 when --fail-on is given and a finding is at or above that severity.
+    """
+    import pandas as pd
+
+    from nenpo.warehouse.audit import SEVERITY_RANK
+    from nenpo.warehouse.db import connect
+
+    if output_format not in {"table", "csv", "json"}:
+        raise typer.BadParameter("--format must be table, csv or json")
+    if fail_on is not None and fail_on not in {"warning", "error"}:
+        raise typer.BadParameter("--fail-on must be warning or error")
+    if refresh:
+        from nenpo.pipeline.ingest import audit_warehouse
+
+        audit_warehouse(db, aliases)
+    con = connect(db, read_only=True)
+    try:
+        columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)
+        frame = con.execute(f"SELECT {columns} FROM audit_findings ORDER BY finding_no").df()
+        if html_out:
+            from nenpo.pipeline.audit_report import write_html
+
+            write_html(con, html_out, str(db))
+    finally:
+        con.close()
+    if output_format == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif output_format == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        table = Table(title=f"Audit findings in {db} ({len(frame)})", title_justify="left")
+        for column in FINDING_COLUMNS:
+            table.add_column(column, overflow="fold")
+        for row in frame.itertuples(index=False):
+            table.add_row(*["" if pd.isna(v) else str(v) for v in row])
+        console.print(table)
+    if html_out:
+        err_console.print(f"HTML report written to {html_out}")
+    if fail_on and any(SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on] for s in frame["severity"]):
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

@@ -18,6 +18,7 @@ from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
 from nenpo.warehouse.audit import Finding, run_audit
 from nenpo.warehouse.db import connect
+from nenpo.warehouse.identity import Aliases, refresh_identities
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 
 
@@ -115,10 +116,11 @@ def load_batch(db: str | Path, outcomes: list[ReportExtraction | IngestFailure])
     return summary
 
 
-def audit_warehouse(db: str | Path) -> list[Finding]:
-    """Run every audit rule over everything loaded and store the findings."""
+def audit_warehouse(db: str | Path, aliases: str | Path | None = None) -> list[Finding]:
+    """Link names across editions (alias tables), then run every audit rule and store the findings."""
     con = connect(db)
     try:
+        refresh_identities(con, Aliases.load(aliases))
         return run_audit(con)
     finally:
         con.close()

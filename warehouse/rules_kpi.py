@@ -35,3 +35,228 @@ def unexpected_year_columns(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
             f"expected [{edition - 1}, {edition}]",
             edition, measure, indicator, None, page, series, report_id, {"years": years},
         )
+
+
+def _evidence(row: dict, *keys: str) -> dict:
+    return {k: row[k] for k in keys if k in row}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def _fmt(value, text) -> str:
+    return text if value is None else f"{value:,.10g}"
+
+
+@rule("restated_value", "warning")
+def restated_value(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """A later edition prints a different target or actual for a year an earlier edition printed.
+
+    Each fiscal year is printed by two editions (as the current year, then as the previous
+    year); both must agree. Read from `kpi_restatements`; the check's detail names both
+    editions and both values. Values in a table whose own units disagree (see
+    `unit_mismatch`) are compared as printed.
+    """
+    for r in _rows(con, "SELECT * FROM kpi_restatements ORDER BY series, later_report_fiscal_year, measure, indicator, fiscal_year, kind"):
+        kind = "actual" if r["kind"] == "actual" else "target"
+        yield Finding(
+            "restated_value", "warning",
+            f"{kind} for FY{r['fiscal_year']}: {_fmt(r['earlier_value'], r['earlier_text'])} in the "
+            f"FY{r['earlier_report_fiscal_year']} edition, {_fmt(r['later_value'], r['later_text'])} in the "
+            f"FY{r['later_report_fiscal_year']} edition"
+            + (f" (Δ {r['delta']:+,.10g})" if r["delta"] is not None else ""),
+            r["later_report_fiscal_year"], r["measure"], r["indicator"], r["fiscal_year"], r["later_page"],
+            r["series"], r["later_report_id"], {**r, "restated_kind": kind},
+        )
+
+
+@rule("unit_mismatch", "warning")
+def unit_mismatch(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """One KPI table prints its target and actual rows in different units (目標（人）, 実績（万人）).
+
+    Values are stored as printed, unscaled; whether the scale would make sense is in the
+    extraction warning the extractor wrote for the same table.
+    """
+    sql = """
+        SELECT k.series, k.report_fiscal_year, k.report_id, k.measure, k.indicator, k.table_no,
+               min(k.page) AS page,
+               any_value(k.unit) FILTER (WHERE k.kind = 'target') AS target_unit,
+               any_value(k.unit) FILTER (WHERE k.kind = 'actual') AS actual_unit
+        FROM kpi_values_resolved k
+        GROUP BY ALL
+        HAVING target_unit IS NOT NULL AND actual_unit IS NOT NULL AND target_unit <> actual_unit
+        ORDER BY series, report_fiscal_year, table_no
+    """
+    for r in _rows(con, sql):
+        yield Finding(
+            "unit_mismatch", "warning",
+            f"KPI table {r['table_no']} prints the target in {r['target_unit']} and the actual in {r['actual_unit']}",
+            r["report_fiscal_year"], r["measure"], r["indicator"], None, r["page"], r["series"], r["report_id"],
+            _evidence(r, "target_unit", "actual_unit", "table_no"),
+        )
+
+
+@rule("unit_changed", "warning")
+def unit_changed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """Two editions print the same indicator, year and kind in different units.
+
+    A table whose own target and actual units disagree is already reported by
+    `unit_mismatch`; its values are left out here so that one misprint gives one finding.
+    """
+    sql = """
+        WITH mismatched AS (
+            SELECT report_id, table_no FROM kpi_values
+            GROUP BY ALL
+            HAVING count(DISTINCT unit) > 1
+        ),
+        clean AS (
+            SELECT k.* FROM kpi_values_resolved k
+            ANTI JOIN mismatched m ON m.report_id = k.report_id AND m.table_no = k.table_no
+        )
+        SELECT e.series, e.measure, e.indicator, e.fiscal_year, e.kind,
+               e.report_fiscal_year AS earlier_report_fiscal_year, e.unit AS earlier_unit,
+               l.report_fiscal_year AS later_report_fiscal_year, l.unit AS later_unit,
+               l.page, l.report_id
+        FROM clean e JOIN clean l
+          ON l.series = e.series AND l.measure = e.measure AND l.indicator = e.indicator
+         AND l.fiscal_year = e.fiscal_year AND l.kind = e.kind
+         AND l.report_fiscal_year > e.report_fiscal_year
+        WHERE e.unit IS DISTINCT FROM l.unit
+        ORDER BY e.series, later_report_fiscal_year, e.measure, e.indicator, e.fiscal_year, e.kind
+    """
+    for r in _rows(con, sql):
+        yield Finding(
+            "unit_changed", "warning",
+            f"{r['kind']} for FY{r['fiscal_year']} is in {r['earlier_unit']} in the FY{r['earlier_report_fiscal_year']} "
+            f"edition and in {r['later_unit']} in the FY{r['later_report_fiscal_year']} edition",
+            r["later_report_fiscal_year"], r["measure"], r["indicator"], r["fiscal_year"], r["page"],
+            r["series"], r["report_id"], r,
+        )
+
+
+def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[dict]:
+    """(series, identity, edition, previous edition, printed in each) for consecutive loaded editions."""
+    key = "measure" if level == "measure" else "measure, indicator"
+    return _rows(con, f"""
+        WITH editions AS (
+            SELECT series, report_fiscal_year,
+                   lag(report_fiscal_year) OVER (PARTITION BY series ORDER BY report_fiscal_year) AS previous,
+                   report_id
+            FROM reports
+        ),
+        printed AS (
+            SELECT DISTINCT series, report_fiscal_year, {key}, min(page) OVER (PARTITION BY series, report_fiscal_year, {key}) AS page
+            FROM kpi_values_resolved
+        )
+        SELECT e.series, e.report_fiscal_year, e.previous, e.report_id, p.{key.replace(', ', ', p.')},
+               p.page AS previous_page,
+               (c.series IS NOT NULL) AS still_printed
+        FROM editions e
+        JOIN printed p ON p.series = e.series AND p.report_fiscal_year = e.previous
+        LEFT JOIN printed c ON c.series = e.series AND c.report_fiscal_year = e.report_fiscal_year
+            AND {' AND '.join(f'c.{k} = p.{k}' for k in key.split(', '))}
+        WHERE e.previous IS NOT NULL AND c.series IS NULL
+        ORDER BY e.series, e.report_fiscal_year, {', '.join('p.' + k for k in key.split(', '))}
+    """)
+
+
+@rule("measure_dropped", "warning")
+def measure_dropped(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """A measure with KPI values in edition N−1 prints none in edition N (after renames are resolved)."""
+    for r in _consecutive_presence(con, "measure"):
+        yield Finding(
+            "measure_dropped", "warning",
+            f"printed with KPI values in the FY{r['previous']} edition, not in the FY{r['report_fiscal_year']} edition",
+            r["report_fiscal_year"], r["measure"], None, None, None, r["series"], r["report_id"],
+            {"previous_edition": r["previous"], "previous_page": r["previous_page"]},
+        )
+
+
+@rule("indicator_dropped", "warning")
+def indicator_dropped(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """An indicator printed in edition N−1 is not printed in edition N, although its measure is.
+
+    A dropped measure is reported once by `measure_dropped`, not once per indicator.
+    """
+    measures_gone = {(r["series"], r["report_fiscal_year"], r["measure"]) for r in _consecutive_presence(con, "measure")}
+    for r in _consecutive_presence(con, "indicator"):
+        if (r["series"], r["report_fiscal_year"], r["measure"]) in measures_gone:
+            continue
+        yield Finding(
+            "indicator_dropped", "warning",
+            f"printed in the FY{r['previous']} edition (page {r['previous_page']}), not in the FY{r['report_fiscal_year']} edition",
+            r["report_fiscal_year"], r["measure"], r["indicator"], None, None, r["series"], r["report_id"],
+            {"previous_edition": r["previous"], "previous_page": r["previous_page"]},
+        )
+
+
+@rule("new_measure_or_indicator", "info")
+def new_measure_or_indicator(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """A measure or indicator first printed by edition N, when edition N−1 is loaded too."""
+    sql = """
+        WITH editions AS (
+            SELECT series, report_fiscal_year, report_id,
+                   lag(report_fiscal_year) OVER (PARTITION BY series ORDER BY report_fiscal_year) AS previous
+            FROM reports
+        ),
+        first_seen AS (
+            SELECT series, measure, indicator, min(report_fiscal_year) AS first_edition, arg_min(page, report_fiscal_year) AS page
+            FROM kpi_values_resolved GROUP BY ALL
+        ),
+        measure_first AS (
+            SELECT series, measure, min(report_fiscal_year) AS first_edition FROM kpi_values_resolved GROUP BY ALL
+        )
+        SELECT f.*, e.report_id, e.previous, (m.first_edition = f.first_edition) AS new_measure
+        FROM first_seen f
+        JOIN editions e ON e.series = f.series AND e.report_fiscal_year = f.first_edition
+        JOIN measure_first m ON m.series = f.series AND m.measure = f.measure
+        WHERE e.previous IS NOT NULL
+        ORDER BY f.series, f.first_edition, f.measure, f.indicator
+    """
+    reported_measures: set[tuple] = set()
+    for r in _rows(con, sql):
+        if r["new_measure"]:
+            key = (r["series"], r["first_edition"], r["measure"])
+            if key in reported_measures:
+                continue
+            reported_measures.add(key)
+            detail, indicator = f"new measure: not printed by the FY{r['previous']} edition", None
+        else:
+            detail, indicator = f"new indicator: not printed by the FY{r['previous']} edition", r["indicator"]
+        yield Finding("new_measure_or_indicator", "info", detail, r["first_edition"], r["measure"], indicator,
+                      None, r["page"], r["series"], r["report_id"], {"previous_edition": r["previous"]})
+
+
+@rule("renamed", "info")
+def renamed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """A measure or indicator printed under another name by an earlier edition, linked as one.
+
+    The link comes from `measure_aliases` / `indicator_aliases` (evidence or a pin); the
+    finding shows the names and the evidence so an auditor can confirm or pin it.
+    """
+    sql = """
+        SELECT 'measure' AS level, series, name, canonical, NULL AS measure, reason, score, evidence,
+               first_report_fiscal_year, last_report_fiscal_year
+        FROM measure_aliases WHERE name <> canonical
+        UNION ALL
+        SELECT 'indicator', series, name, canonical, measure, reason, score, evidence,
+               first_report_fiscal_year, last_report_fiscal_year
+        FROM indicator_aliases WHERE name <> canonical
+        ORDER BY series, level, name
+    """
+    for r in _rows(con, sql):
+        edition = con.execute(
+            "SELECT min(report_fiscal_year), any_value(report_id) FROM reports WHERE series = ? AND report_fiscal_year > ?",
+            [r["series"], r["last_report_fiscal_year"]],
+        ).fetchone()
+        how = f"score {r['score']}" if r["score"] is not None else "pinned in the alias file"
+        yield Finding(
+            "renamed", "info",
+            f"{r['level']} printed as {r['name']} up to the FY{r['last_report_fiscal_year']} edition and as "
+            f"{r['canonical']} from the FY{edition[0]} edition ({r['reason']}, {how})",
+            edition[0], r["measure"] if r["level"] == "indicator" else r["canonical"],
+            r["canonical"] if r["level"] == "indicator" else None, None, None, r["series"], edition[1], r,
+        )

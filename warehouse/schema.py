@@ -252,6 +252,38 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "measure_aliases",
+        "Stable identity of each printed measure name across editions: the canonical name (the one "
+        "the latest edition prints) and why they were linked. Recomputed after every load.",
+        (
+            Column("series", VARCHAR, "Report series.", "NOT NULL"),
+            Column("name", VARCHAR, "Measure name as normalised in measures.name / kpi_values.measure.", "NOT NULL"),
+            Column("canonical", VARCHAR, "The measure's name in the latest edition that prints it.", "NOT NULL"),
+            Column("reason", VARCHAR, "'exact' (same name), 'evidence' (renamed: see evidence) or 'pinned' (alias file).", "NOT NULL"),
+            Column("score", DOUBLE, "Evidence score 0..1 of the link (NULL when pinned)."),
+            Column("evidence", VARCHAR, "JSON: previous name, same article, indicator overlap, name similarity."),
+            Column("first_report_fiscal_year", INTEGER, "First edition printing this name."),
+            Column("last_report_fiscal_year", INTEGER, "Last edition printing this name."),
+        ),
+        ("PRIMARY KEY (series, name)",),
+    ),
+    Table(
+        "indicator_aliases",
+        "Stable identity of each printed indicator name within its (canonical) measure across editions.",
+        (
+            Column("series", VARCHAR, "Report series.", "NOT NULL"),
+            Column("measure", VARCHAR, "Canonical measure name (measure_aliases.canonical).", "NOT NULL"),
+            Column("name", VARCHAR, "Indicator name as normalised in kpi_values.indicator.", "NOT NULL"),
+            Column("canonical", VARCHAR, "The indicator's name in the latest edition that prints it.", "NOT NULL"),
+            Column("reason", VARCHAR, "'exact', 'evidence' or 'pinned'.", "NOT NULL"),
+            Column("score", DOUBLE, "Evidence score 0..1 of the link (NULL when pinned)."),
+            Column("evidence", VARCHAR, "JSON: previous name, same unit, name similarity."),
+            Column("first_report_fiscal_year", INTEGER, "First edition printing this name."),
+            Column("last_report_fiscal_year", INTEGER, "Last edition printing this name."),
+        ),
+        ("PRIMARY KEY (series, measure, name)",),
+    ),
+    Table(
         "audit_findings",
         "One row per finding of the latest audit run (nenpo audit, and after every ingest): "
         "restatements between editions, unit changes and mismatches, renamed or dropped "

@@ -18,6 +18,40 @@ class View:
     """(column, DuckDB type, description), in the view's column order."""
 
 
+KPI_VALUES_RESOLVED_SQL = """
+CREATE OR REPLACE VIEW kpi_values_resolved AS
+SELECT
+    k.* REPLACE (
+        coalesce(ma.canonical, k.measure) AS measure,
+        coalesce(ia.canonical, k.indicator) AS indicator
+    ),
+    k.measure AS measure_printed,
+    k.indicator AS indicator_printed
+FROM kpi_values AS k
+LEFT JOIN measure_aliases AS ma
+    ON ma.series = k.series AND ma.name = k.measure
+LEFT JOIN indicator_aliases AS ia
+    ON ia.series = k.series AND ia.measure = coalesce(ma.canonical, k.measure) AND ia.name = k.indicator
+"""
+
+_KPI_RESOLVED_COLUMNS = (
+    ("measure", "VARCHAR", "Canonical measure name (stable across editions, see measure_aliases)."),
+    ("indicator", "VARCHAR", "Canonical indicator name (stable across editions, see indicator_aliases)."),
+    ("measure_printed", "VARCHAR", "Measure name as this edition prints it (normalised)."),
+    ("indicator_printed", "VARCHAR", "Indicator name as this edition prints it (normalised)."),
+)
+
+KPI_VALUES_RESOLVED = View(
+    name="kpi_values_resolved",
+    description=(
+        "kpi_values with measure and indicator replaced by their stable identities across editions "
+        "(measure_aliases, indicator_aliases); the printed names are kept beside them. All other "
+        "kpi_values columns follow."
+    ),
+    sql=KPI_VALUES_RESOLVED_SQL,
+    columns=_KPI_RESOLVED_COLUMNS,
+)
+
 KPI_TIMESERIES_SQL = """
 CREATE OR REPLACE VIEW kpi_timeseries AS
 WITH ranked AS (
@@ -28,7 +62,7 @@ WITH ranked AS (
             ORDER BY (k.status = 'not_reported'), k.report_fiscal_year DESC,
                      k.table_no, k.page, k.ordinal
         ) AS pick
-    FROM kpi_values AS k
+    FROM kpi_values_resolved AS k
 ),
 chosen AS (
     SELECT * FROM ranked WHERE pick = 1
@@ -39,7 +73,7 @@ series_keys AS (
         count(DISTINCT report_id) AS editions,
         max(report_fiscal_year) AS source_report_fiscal_year,
         arg_max(report_id, report_fiscal_year) AS source_report_id
-    FROM kpi_values
+    FROM kpi_values_resolved
     GROUP BY series, measure, indicator, fiscal_year
 )
 SELECT
@@ -124,7 +158,74 @@ KPI_TIMESERIES = View(
     ),
 )
 
-VIEWS: tuple[View, ...] = (KPI_TIMESERIES,)
+KPI_RESTATEMENTS_SQL = """
+CREATE OR REPLACE VIEW kpi_restatements AS
+SELECT
+    e.series,
+    e.measure,
+    e.indicator,
+    e.fiscal_year,
+    e.kind,
+    e.report_fiscal_year AS earlier_report_fiscal_year,
+    e.value AS earlier_value,
+    l.report_fiscal_year AS later_report_fiscal_year,
+    l.value AS later_value,
+    l.value - e.value AS delta,
+    e.value_text AS earlier_text,
+    l.value_text AS later_text,
+    e.status AS earlier_status,
+    l.status AS later_status,
+    e.unit AS earlier_unit,
+    l.unit AS later_unit,
+    e.page AS earlier_page,
+    l.page AS later_page,
+    e.report_id AS earlier_report_id,
+    l.report_id AS later_report_id,
+    e.kpi_value_id AS earlier_kpi_value_id,
+    l.kpi_value_id AS later_kpi_value_id
+FROM kpi_values_resolved AS e
+JOIN kpi_values_resolved AS l
+    ON l.series = e.series AND l.measure = e.measure AND l.indicator = e.indicator
+   AND l.fiscal_year = e.fiscal_year AND l.kind = e.kind
+   AND l.report_fiscal_year > e.report_fiscal_year
+WHERE e.value IS DISTINCT FROM l.value OR e.status IS DISTINCT FROM l.status
+"""
+
+KPI_RESTATEMENTS = View(
+    name="kpi_restatements",
+    description=(
+        "The same fiscal year and kind of an indicator printed with different values (or one NULL) "
+        "by two editions. A value cancelled (中止) in both is not a restatement. Measures and "
+        "indicators are matched by their stable identities."
+    ),
+    sql=KPI_RESTATEMENTS_SQL,
+    columns=(
+        ("series", "VARCHAR", "Report series."),
+        ("measure", "VARCHAR", "Canonical measure name."),
+        ("indicator", "VARCHAR", "Canonical indicator name."),
+        ("fiscal_year", "INTEGER", "Fiscal year the values are for."),
+        ("kind", "VARCHAR", "'target' or 'actual'."),
+        ("earlier_report_fiscal_year", "INTEGER", "The earlier edition."),
+        ("earlier_value", "DOUBLE", "Value the earlier edition prints (NULL if not a number)."),
+        ("later_report_fiscal_year", "INTEGER", "The later edition."),
+        ("later_value", "DOUBLE", "Value the later edition prints (NULL if not a number)."),
+        ("delta", "DOUBLE", "later_value − earlier_value (NULL when either is NULL)."),
+        ("earlier_text", "VARCHAR", "Cell text as the earlier edition prints it."),
+        ("later_text", "VARCHAR", "Cell text as the later edition prints it."),
+        ("earlier_status", "VARCHAR", "kpi_values.status in the earlier edition."),
+        ("later_status", "VARCHAR", "kpi_values.status in the later edition."),
+        ("earlier_unit", "VARCHAR", "Unit printed by the earlier edition."),
+        ("later_unit", "VARCHAR", "Unit printed by the later edition."),
+        ("earlier_page", "INTEGER", "Page of the earlier edition."),
+        ("later_page", "INTEGER", "Page of the later edition."),
+        ("earlier_report_id", "VARCHAR", "report_id of the earlier edition."),
+        ("later_report_id", "VARCHAR", "report_id of the later edition."),
+        ("earlier_kpi_value_id", "VARCHAR", "kpi_values row in the earlier edition."),
+        ("later_kpi_value_id", "VARCHAR", "kpi_values row in the later edition."),
+    ),
+)
+
+VIEWS: tuple[View, ...] = (KPI_VALUES_RESOLVED, KPI_TIMESERIES, KPI_RESTATEMENTS)
 
 
 def create_views(con) -> None:
