@@ -310,6 +310,7 @@ TABLES: tuple[Table, ...] = (
         (
             Column("version", INTEGER, "Schema version (nenpo.warehouse.schema.SCHEMA_VERSION).", "NOT NULL"),
             Column("applied_at", TIMESTAMPTZ, "When the version was applied.", "NOT NULL DEFAULT current_timestamp"),
+            Column("fingerprint", VARCHAR, "sha256 of the DDL, views and comments last applied at this version."),
         ),
         ("PRIMARY KEY (version)",),
         public=False,
@@ -429,14 +430,38 @@ def check_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
     return version
 
 
+def schema_fingerprint() -> str:
+    """sha256 of everything `apply_schema` executes, so an up-to-date file can skip it."""
+    import hashlib
+
+    statements = list(DDL) + [v.sql for v in VIEWS] + comment_sql()
+    return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
+
+
+def _fingerprint_matches(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the file was last set up by exactly this schema code (the common case)."""
+    if "schema_version" not in _existing_tables(con):
+        return False
+    try:
+        row = con.execute(
+            "SELECT version, fingerprint FROM schema_version ORDER BY version DESC LIMIT 1"
+        ).fetchone()
+    except duckdb.BinderException:  # a file from before fingerprints were stored
+        return False
+    return row is not None and row[0] == SCHEMA_VERSION and row[1] == schema_fingerprint()
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int:
     """Create or migrate the schema, idempotently, in one transaction; return the version.
 
     A fresh file gets every table; a file at an older version is migrated through
     `MIGRATIONS`; a file at a newer version, or one with nenpo's tables but no version,
     raises SchemaVersionError and is left untouched. Views and comments are (re)created
-    on every call so that they always match this code.
+    whenever they differ from this code (a fingerprint of the statements is stored), so
+    connecting to an up-to-date file costs one query.
     """
+    if _fingerprint_matches(con):
+        return SCHEMA_VERSION
     con.execute("BEGIN TRANSACTION")
     try:
         existing = _existing_tables(con)
@@ -471,6 +496,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
         for stmt in comment_sql():
             con.execute(stmt)
+        con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
