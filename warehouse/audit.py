@@ -20,6 +20,8 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 
+from nenpo.warehouse.schema import arrow_schema
+
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
@@ -84,24 +86,16 @@ def run_rules(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None
     return findings
 
 
-_COLUMNS = (
-    ("check", pa.string()), ("severity", pa.string()), ("series", pa.string()),
-    ("report_fiscal_year", pa.int32()), ("report_id", pa.string()), ("measure", pa.string()),
-    ("indicator", pa.string()), ("fiscal_year", pa.int32()), ("detail", pa.string()),
-    ("page", pa.int32()), ("evidence", pa.string()),
-)
-
-
 def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> int:
     """Replace the contents of audit_findings with `findings`, in one transaction."""
     import json
 
-    rows = [asdict(f) for f in findings]
-    data = pa.table(
-        {name: [r[name] if name != "evidence" else json.dumps(r[name], ensure_ascii=False, default=str) for r in rows]
-         for name, _ in _COLUMNS},
-        schema=pa.schema(list(_COLUMNS)),
-    )
+    rows = [
+        {**asdict(f), "evidence": json.dumps(f.evidence, ensure_ascii=False, default=str)} for f in findings
+    ]
+    schema = arrow_schema("audit_findings")
+    schema = pa.schema([fld for fld in schema if fld.name not in ("finding_no", "audited_at")])
+    data = pa.Table.from_pylist(rows, schema=schema)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM audit_findings")

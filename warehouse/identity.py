@@ -26,6 +26,8 @@ import duckdb
 import pyarrow as pa
 import yaml
 
+from nenpo.warehouse.schema import arrow_schema
+
 DEFAULT_ALIASES = Path(__file__).with_name("aliases.yaml")
 
 MEASURE_THRESHOLD = 0.6
@@ -198,7 +200,7 @@ def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> t
                 "score": score, "evidence": _json(evidence),
                 "first_report_fiscal_year": years[0], "last_report_fiscal_year": years[-1],
             })
-    return _arrow(measure_rows, MEASURE_ALIAS_COLUMNS), _arrow(indicator_rows, INDICATOR_ALIAS_COLUMNS)
+    return _arrow(measure_rows, "measure_aliases"), _arrow(indicator_rows, "indicator_aliases")
 
 
 def _json(evidence: dict) -> str:
@@ -207,20 +209,8 @@ def _json(evidence: dict) -> str:
     return json.dumps(evidence, ensure_ascii=False, sort_keys=True)
 
 
-MEASURE_ALIAS_COLUMNS = (
-    ("series", pa.string()), ("name", pa.string()), ("canonical", pa.string()), ("reason", pa.string()),
-    ("score", pa.float64()), ("evidence", pa.string()),
-    ("first_report_fiscal_year", pa.int32()), ("last_report_fiscal_year", pa.int32()),
-)
-INDICATOR_ALIAS_COLUMNS = (
-    ("series", pa.string()), ("measure", pa.string()), ("name", pa.string()), ("canonical", pa.string()),
-    ("reason", pa.string()), ("score", pa.float64()), ("evidence", pa.string()),
-    ("first_report_fiscal_year", pa.int32()), ("last_report_fiscal_year", pa.int32()),
-)
-
-
-def _arrow(rows: list[dict], columns) -> pa.Table:
-    return pa.table({name: [r[name] for r in rows] for name, _ in columns}, schema=pa.schema(list(columns)))
+def _arrow(rows: list[dict], table: str) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=arrow_schema(table))
 
 
 def refresh_identities(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> tuple[int, int]:

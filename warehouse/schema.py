@@ -100,6 +100,18 @@ def _bbox(what: str) -> tuple[Column, ...]:
     )
 
 
+def _alias_columns(name: str, evidence: str) -> tuple[Column, ...]:
+    return (
+        Column("name", VARCHAR, name, "NOT NULL"),
+        Column("canonical", VARCHAR, "The name in the latest edition that prints it.", "NOT NULL"),
+        Column("reason", VARCHAR, "'exact' (same name), 'evidence' (renamed: see evidence) or 'pinned' (alias file).", "NOT NULL"),
+        Column("score", DOUBLE, "Evidence score 0..1 of the link (NULL when pinned)."),
+        Column("evidence", VARCHAR, f"JSON: {evidence}."),
+        Column("first_report_fiscal_year", INTEGER, "First edition printing this name."),
+        Column("last_report_fiscal_year", INTEGER, "Last edition printing this name."),
+    )
+
+
 TABLES: tuple[Table, ...] = (
     Table(
         "reports",
@@ -257,13 +269,8 @@ TABLES: tuple[Table, ...] = (
         "the latest edition prints) and why they were linked. Recomputed after every load.",
         (
             Column("series", VARCHAR, "Report series.", "NOT NULL"),
-            Column("name", VARCHAR, "Measure name as normalised in measures.name / kpi_values.measure.", "NOT NULL"),
-            Column("canonical", VARCHAR, "The measure's name in the latest edition that prints it.", "NOT NULL"),
-            Column("reason", VARCHAR, "'exact' (same name), 'evidence' (renamed: see evidence) or 'pinned' (alias file).", "NOT NULL"),
-            Column("score", DOUBLE, "Evidence score 0..1 of the link (NULL when pinned)."),
-            Column("evidence", VARCHAR, "JSON: previous name, same article, indicator overlap, name similarity."),
-            Column("first_report_fiscal_year", INTEGER, "First edition printing this name."),
-            Column("last_report_fiscal_year", INTEGER, "Last edition printing this name."),
+            *_alias_columns("Measure name as normalised in measures.name / kpi_values.measure.",
+                            "previous name, same article, indicator overlap, name similarity"),
         ),
         ("PRIMARY KEY (series, name)",),
     ),
@@ -273,13 +280,8 @@ TABLES: tuple[Table, ...] = (
         (
             Column("series", VARCHAR, "Report series.", "NOT NULL"),
             Column("measure", VARCHAR, "Canonical measure name (measure_aliases.canonical).", "NOT NULL"),
-            Column("name", VARCHAR, "Indicator name as normalised in kpi_values.indicator.", "NOT NULL"),
-            Column("canonical", VARCHAR, "The indicator's name in the latest edition that prints it.", "NOT NULL"),
-            Column("reason", VARCHAR, "'exact', 'evidence' or 'pinned'.", "NOT NULL"),
-            Column("score", DOUBLE, "Evidence score 0..1 of the link (NULL when pinned)."),
-            Column("evidence", VARCHAR, "JSON: previous name, same unit, name similarity."),
-            Column("first_report_fiscal_year", INTEGER, "First edition printing this name."),
-            Column("last_report_fiscal_year", INTEGER, "Last edition printing this name."),
+            *_alias_columns("Indicator name as normalised in kpi_values.indicator.",
+                            "previous name, same unit, name similarity"),
         ),
         ("PRIMARY KEY (series, measure, name)",),
     ),
