@@ -99,6 +99,32 @@ class PageItem:
         return normalise_text(self.text_raw)
 
 
+def review_groups(sheets: Sequence[tuple[str | None, int | None, bool]]) -> list[tuple[int, ...]]:
+    """Per sheet, the indexes of the sheets its Check/Action block applies to.
+
+    `sheets` are (parent, ①② position, prints a Check/Action block) in printed order.
+    Sub-measures of one parent can share one block, printed on the last sheet of the
+    group: a block covers its own sheet and the sheets of the same parent just before it
+    (consecutive positions) that print no block of their own. A sheet without a block
+    gets no indexes (it is covered by a later sheet's block, or by none).
+    """
+    groups: list[tuple[int, ...]] = []
+    for i, (parent, position, has_review) in enumerate(sheets):
+        if not has_review:
+            groups.append(())
+            continue
+        first = i
+        while parent is not None and first > 0:
+            before_parent, before_position, before_review = sheets[first - 1]
+            first_position = sheets[first][1]
+            if (before_parent != parent or before_review or before_position is None or first_position is None
+                    or before_position != first_position - 1):
+                break
+            first -= 1
+        groups.append(tuple(range(first, i + 1)))
+    return groups
+
+
 def heading_phase(text: str) -> tuple[bool, Phase | None]:
     """(is a heading, its phase) for a line's normalised text."""
     for heading in HEADINGS:

@@ -237,27 +237,16 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
 
 
 def _review_covers(state: _State) -> list[tuple[str, ...]]:
-    """Per sheet, the measures its Check/Action block applies to.
-
-    Sub-measures of one parent can share one block, printed on the last sheet of the
-    group: a block covers its own sheet and the sheets of the same parent just before it
-    (consecutive ①②③ positions) that print no block of their own.
-    """
-    covers: list[tuple[str, ...]] = [(s.title.name,) for s in state.sheets]
+    """Per sheet, the measures its items apply to (a shared Check/Action block: every
+    sub-measure of the group); warns about sheets whose review no block covers."""
+    groups = pdca.review_groups([(s.title.parent, s.title.position, s.has_review) for s in state.sheets])
+    covers = [
+        tuple(state.sheets[j].title.name for j in group) or (sheet.title.name,)
+        for sheet, group in zip(state.sheets, groups)
+    ]
+    covered = {j for group in groups for j in group}
     for i, sheet in enumerate(state.sheets):
-        if not sheet.has_review or sheet.title.parent is None:
-            continue
-        group = [i]
-        while group[0] > 0:
-            before, first = state.sheets[group[0] - 1], state.sheets[group[0]]
-            if (before.title.parent != sheet.title.parent or before.has_review or before.title.position is None
-                    or first.title.position is None or before.title.position != first.title.position - 1):
-                break
-            group.insert(0, group[0] - 1)
-        covers[i] = tuple(state.sheets[j].title.name for j in group)
-    covered = {name for names in covers for name in names if len(names) > 1}
-    for sheet in state.sheets:
-        if not sheet.has_review and sheet.title.name not in covered:
+        if i not in covered:
             state.warn(
                 "review_not_found",
                 f"{state.path}, page {sheet.page_start}: no Check/Action block on the sheet of "
