@@ -14,6 +14,7 @@ that change with each edition (``令和３年度以降の対応 Action``) do not
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, Sequence
 
@@ -125,8 +126,15 @@ def review_groups(sheets: Sequence[tuple[str | None, int | None, bool]]) -> list
     return groups
 
 
+_HEADING_FIRST = frozenset(normalise_text(h.example)[0] for h in HEADINGS)
+"""First characters of the headings (事 主 令 新): most lines are ruled out without a regex."""
+_HEADING_MAX = 40  # characters: headings are short; body lines are not tried
+
+
 def heading_phase(text: str) -> tuple[bool, Phase | None]:
     """(is a heading, its phase) for a line's normalised text."""
+    if not text or text[0] not in _HEADING_FIRST or len(text) > _HEADING_MAX:
+        return False, None
     for heading in HEADINGS:
         if heading.pattern.match(text):
             return True, heading.phase
@@ -178,16 +186,18 @@ def read_page(lines: Sequence[Line], width: float, height: float) -> list[PageIt
     if not headings:
         return []
 
+    # per column, the headings' tops in order: a line belongs to the last heading at or above it
+    tops: dict[int, list[tuple[float, int]]] = {0: [], 1: []}
+    for i, (h, _) in enumerate(headings):
+        tops[_column(h.bbox, middle)].append((h.bbox[1], i))
+    for column in tops.values():
+        column.sort()
     boxes: dict[int, list[Line]] = {}
     for line in others:
-        column = _column(line.bbox, middle)
-        above = [
-            (i, h) for i, (h, _) in enumerate(headings)
-            if _column(h.bbox, middle) == column and h.bbox[1] <= line.bbox[1] + 1.0
-        ]
-        if above:
-            index = max(above, key=lambda ih: ih[1].bbox[1])[0]
-            boxes.setdefault(index, []).append(line)
+        column = tops[_column(line.bbox, middle)]
+        k = bisect.bisect_right(column, (line.bbox[1] + 1.0, len(headings)))
+        if k:
+            boxes.setdefault(column[k - 1][1], []).append(line)
 
     items: list[PageItem] = []
     for index, box_lines in boxes.items():

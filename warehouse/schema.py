@@ -436,16 +436,38 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE IF NOT EXISTS {table.name} (\n" + ",\n".join(lines) + "\n)"
 
 
+def _comments() -> list[tuple[tuple[str, str | None], str, str]]:
+    """((relation, column or None), description, COMMENT ON statement) for everything documented."""
+    out: list[tuple[tuple[str, str | None], str, str]] = []
+    for t in TABLES:
+        out.append(((t.name, None), t.description, f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}"))
+        out += [((t.name, c.name), c.description, f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}')
+                for c in t.columns]
+    for v in VIEWS:
+        out.append(((v.name, None), v.description, f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}"))
+        out += [((v.name, c), d, f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}') for c, _, d in v.columns]
+    return out
+
+
 def comment_sql() -> list[str]:
     """COMMENT ON statements documenting every table, view and column in the file itself."""
-    stmts: list[str] = []
-    for t in TABLES:
-        stmts.append(f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}")
-        stmts += [f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}' for c in t.columns]
-    for v in VIEWS:
-        stmts.append(f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}")
-        stmts += [f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}' for c, _, d in v.columns]
-    return stmts
+    return [stmt for _, _, stmt in _comments()]
+
+
+def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The COMMENT ON statements whose comment the file does not hold yet (a recreated view
+    loses its comments; tables keep theirs, so a warehouse that is up to date needs none)."""
+    here = "database_name = current_database() AND schema_name = current_schema()"
+    stored: dict[tuple[str, str | None], str | None] = {}
+    for name, comment in con.execute(f"SELECT table_name, comment FROM duckdb_tables() WHERE {here}").fetchall():
+        stored[(name, None)] = comment
+    for name, comment in con.execute(f"SELECT view_name, comment FROM duckdb_views() WHERE {here}").fetchall():
+        stored[(name, None)] = comment
+    for name, column, comment in con.execute(
+        f"SELECT table_name, column_name, comment FROM duckdb_columns() WHERE {here}"
+    ).fetchall():
+        stored[(name, column)] = comment
+    return [stmt for key, description, stmt in _comments() if stored.get(key) != description]
 
 
 DDL: tuple[str, ...] = tuple(create_table_sql(t) for t in TABLES)
@@ -544,7 +566,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(view.sql)
         if stored_version(con) is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
-        for stmt in comment_sql():
+        for stmt in _stale_comment_sql(con):
             con.execute(stmt)
         con.execute("COMMIT")
     except BaseException:
