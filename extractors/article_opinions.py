@@ -26,8 +26,9 @@ BBox = tuple[float, float, float, float]
 TABLE_HEADER = regex.compile(r"実施状況に対する主な検証意見$")
 """The header of the opinion column: ``中小企業活性化施策の実施状況に対する主な検証意見``."""
 
-ARTICLE_CELL = regex.compile(r"^(?:第\s*)?(?P<article>[0-9]{1,2})\s*条$")
-"""The article cell: ``12 条``, ``１２条`` (normalised ``12条``)."""
+ARTICLE_CELL = regex.compile(r"^(?:第\s*)?(?P<article>[0-9]{1,2})\s*条(?:\s+(?P<policy>\S.*))?$")
+"""The article cell: ``12 条``, ``１２条`` (normalised ``12条``); the text layer can put the
+policy cell on the same line: ``13 条 連携の促進``."""
 
 KIND_START = (("overall", regex.compile(r"^施策全体")), ("covid", regex.compile(r"^コロナ")))
 """The first printed line of a kind label: ``施策全体`` (→ 施策全体への意見), ``コロナ`` (→ コロナ対応への意見)."""
@@ -112,17 +113,28 @@ def read_page(lines: Sequence[Line], height: float) -> list[TableOpinion]:
     if header is None:
         return []
     body = [l for l in lines if header.bbox[1] + SAME_TOP < l.bbox[1] <= height - FOOTER_BAND]
-    articles = [(l.bbox[1], (l, int(m.group("article")))) for l in body if (m := ARTICLE_CELL.match(l.text))]
+    # only a whole label line anchors a row: the opinion ``コロナ禍では、…`` starts like one
     kinds = [
-        (l.bbox[1], (l, kind)) for l in body for kind, pattern in KIND_START if pattern.match(l.text)
+        (l.bbox[1], (l, kind)) for l in body if KIND_FRAGMENT.match(l.text)
+        for kind, pattern in KIND_START if pattern.match(l.text)
     ]
-    if not articles or not kinds:
+    if not kinds:
         return []
     kind_x0 = min(l.bbox[0] for _, (l, _) in kinds)
+    articles = []
+    same_line_policy: dict[int, str] = {}
+    for l in body:
+        if l.bbox[0] < kind_x0 and (m := ARTICLE_CELL.match(l.text)) is not None:
+            articles.append((l.bbox[1], (l, int(m.group("article")))))
+            if m.group("policy"):
+                raw = ARTICLE_CELL.match(l.raw.strip())
+                same_line_policy[id(l)] = raw.group("policy") if raw and raw.group("policy") else m.group("policy")
+    if not articles:
+        return []
     fragments = [l for l in body if KIND_FRAGMENT.match(l.text) and abs(l.bbox[0] - kind_x0) < 3.0]
     fragment_ids = {id(l) for l in fragments}
     text_x0 = max(l.bbox[2] for l in fragments)
-    article_x1 = max(l.bbox[2] for _, (l, _) in articles)
+    article_x1 = min(l.bbox[2] for _, (l, _) in articles)
 
     policy_lines: dict[int, list[Line]] = {}
     cell_lines: dict[int, list[Line]] = {}
@@ -149,9 +161,10 @@ def read_page(lines: Sequence[Line], height: float) -> list[TableOpinion]:
         if article is None or not cell:
             continue
         article_line, number = article
+        policy = same_line_policy.get(id(article_line), "") + _join(policy_lines.get(id(article_line), []))
         opinions.append(TableOpinion(
             article=number,
-            policy_raw=_join(policy_lines.get(id(article_line), [])).replace("\n", ""),
+            policy_raw=policy.replace("\n", ""),
             kind=kind,
             kind_raw="".join(l.raw.strip() for l in sorted(label_lines[id(kind_line)], key=lambda l: l.bbox[1])),
             text_raw=_join(cell),

@@ -3,9 +3,12 @@
     python -m nenpo.samples.generate samples/editions
 
 Each edition N is an A4-landscape PDF with a cover, an introduction, the policy list
-(中小企業活性化施策一覧) and one PDCA sheet per measure: page A carries Plan, Do and the
-KPI tables in two columns, page B the Check opinions and Action responses. The ground
-truth JSON beside each PDF is written from the same data the pages are drawn from.
+(中小企業活性化施策一覧), the article opinion table (two pages), one PDCA sheet per measure
+and the ordinance: a sheet's page A carries Plan, Do and the KPI tables in two columns,
+page B the Check and COVID opinions beside the Action responses and next year's plan.
+The ground truth JSON beside each PDF is written from the same data the pages are drawn
+from: measures, KPI values, PDCA items (phase, order, label, opinion numbers, text as
+printed, page, bbox, the measures a shared block covers) and the article opinions.
 
 Printing quirks copied from the real FY2020 edition are listed in the tables below
 (`QUIRKS`); each one is something an extractor has to survive.
