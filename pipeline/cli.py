@@ -62,17 +62,18 @@ def ingest(
 
 def _print_summary(summary) -> None:
     table = Table(title=f"Ingest into {summary.db}", title_justify="left")
-    for column in ("report", "edition", "pages", "measures", "KPI values", "warnings", "load", "seconds"):
+    for column in ("report", "edition", "pages", "measures", "KPI values", "PDCA items", "warnings", "load", "seconds"):
         table.add_column(column, justify="right" if column not in ("report", "load") else "left")
     for extraction, load in summary.loaded:
         outcome = "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded")
         table.add_row(
             Path(extraction.source_path).name, f"FY{extraction.report_fiscal_year}", str(extraction.page_count),
-            str(len(extraction.measures)), str(len(extraction.kpi_values)), str(len(extraction.warnings)),
+            str(len(extraction.measures)), str(len(extraction.kpi_values)), str(len(extraction.pdca_items)),
+            str(len(extraction.warnings)),
             outcome, f"{extraction.seconds:.2f}",
         )
     for failure in summary.failed:
-        table.add_row(Path(failure.report).name, "—", "", "", "", "", f"[red]failed ({failure.stage})[/red]", "")
+        table.add_row(Path(failure.report).name, "—", "", "", "", "", "", f"[red]failed ({failure.stage})[/red]", "")
     console.print(table)
     if summary.failed:
         errors = Table(title="Failed reports", title_justify="left", show_lines=False)
@@ -86,7 +87,8 @@ def _print_summary(summary) -> None:
         f"{len(summary.loaded)} loaded, {len(summary.failed)} failed; "
         f"{sum(len(x.measures) for x, _ in summary.loaded)} measures, "
         f"{sum(len(x.kpi_values) for x, _ in summary.loaded)} KPI values, "
-        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings"
+        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings, "
+        f"{sum(len(x.pdca_items) for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
 
