@@ -249,9 +249,14 @@ def show(
     """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
     opinion beside its Action response, and the next year's plan."""
     from nenpo.warehouse.cycle import AmbiguousMeasure, MeasureNotFound, find_cycles
-    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.db import WarehouseError, connect
+    from nenpo.warehouse.schema import SchemaVersionError
 
-    con = connect(db, read_only=True)
+    try:
+        con = connect(db, read_only=True)
+    except (FileNotFoundError, SchemaVersionError, WarehouseError) as exc:
+        err_console.print(str(exc))
+        raise typer.Exit(1)
     try:
         cycles = find_cycles(con, measure, year)
     except AmbiguousMeasure as exc:

@@ -91,3 +91,8 @@ def test_ambiguous_and_unknown_names_exit_1(db):
     assert result.exit_code == 1 and "no measure named" in result.output
     result = runner.invoke(cli.app, ["show", "観光振興事業", "--year", "2030", "--db", str(db)])
     assert result.exit_code == 1 and "FY2030" in result.output
+
+
+def test_a_missing_warehouse_is_a_clear_error(tmp_path):
+    result = runner.invoke(cli.app, ["show", "観光振興事業", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 1 and "does not exist" in result.output
