@@ -138,6 +138,7 @@ STAGES = {
 def _child(name: str, args: tuple, queue: mp.Queue) -> None:
     # imports are warmed before the clock starts: start-up is not what is measured
     import nenpo.pipeline.ingest  # noqa: F401
+    import pandas  # noqa: F401  (pyarrow imports it on its first array, ~0.3 s once per process)
     import pdfplumber  # noqa: F401
 
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -12,13 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
 
 KpiKind = Literal["target", "actual"]
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
+PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
+OpinionKind = Literal["overall", "covid"]
 
 
 class Record(BaseModel):
@@ -82,6 +84,41 @@ class KpiValue(Record):
         return value
 
 
+class PdcaItem(Record):
+    """One item of a measure sheet's PDCA cycle: a Plan paragraph or bullet, a Do result, a
+    Check opinion, an Action response …, in reading order within its phase."""
+
+    measure: str = Field(description="the measure whose sheet prints the item (normalised name)")
+    parent: str | None = None
+    phase: PdcaPhase
+    item_no: int = Field(ge=1, description="order within (measure, phase), from 1")
+    seq: tuple[int, ...] = Field(default=(), description="opinion numbers of the label: ①・② → (1, 2)")
+    label: str = Field(default="", description="item label as printed (①, ①・②, ④~⑥); '' for bullets")
+    text: str
+    text_raw: str
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+    covers: tuple[str, ...] = Field(
+        default=(), description="measures the item applies to: the sheet's own, or every sub-measure "
+        "of a shared Check/Action block"
+    )
+
+
+class ArticleOpinion(Record):
+    """The council's opinion on one article's measures, as a whole or on COVID-19 (the table
+    at the start of section 4: 条文 / 施策 / 施策全体への意見 / コロナ対応への意見)."""
+
+    article: int = Field(ge=1, description="第N条 of the ordinance")
+    policy: str
+    policy_raw: str
+    kind: OpinionKind
+    kind_raw: str
+    text: str
+    text_raw: str
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
 class ExtractionWarning(Record):
     """Something an extractor noticed but could still handle (unit mismatch, garbled text…)."""
 
@@ -107,6 +144,8 @@ class ReportExtraction(Record):
     pages: tuple[PageRecord, ...] = ()
     measures: tuple[Measure, ...] = ()
     kpi_values: tuple[KpiValue, ...] = ()
+    pdca_items: tuple[PdcaItem, ...] = ()
+    article_opinions: tuple[ArticleOpinion, ...] = ()
     warnings: tuple[ExtractionWarning, ...] = ()
 
     @property

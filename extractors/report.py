@@ -17,13 +17,15 @@ from pathlib import Path
 import regex
 from pydantic import ValidationError
 
-from nenpo.extractors import kpi_pages, sheets
+from nenpo.extractors import article_opinions, kpi_pages, pdca, sheets
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
+    ArticleOpinion,
     ExtractionWarning,
     KpiValue,
     Measure,
     PageRecord,
+    PdcaItem,
     ReportExtraction,
 )
 from nenpo.extractors.normalise import (
@@ -100,6 +102,11 @@ class _OpenSheet:
     page_start: int
     page_end: int
     article: tuple[int, str] | None = None
+    items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
+
+    @property
+    def has_review(self) -> bool:
+        return any(item.phase in pdca.REVIEW_PHASES for _, item in self.items)
 
 
 @dataclass
@@ -112,6 +119,7 @@ class _State:
     title: str | None = None
     sheets: list[_OpenSheet] = field(default_factory=list)
     tables: list[tuple[int, str | None, kpi_pages.PageTable]] = field(default_factory=list)
+    opinions: list[tuple[int, article_opinions.TableOpinion]] = field(default_factory=list)
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
 
@@ -145,9 +153,13 @@ def _read_page(state: _State, page) -> None:
     if state.fiscal_year is None and page.number <= TITLE_PAGES:
         _detect_edition(state, lines)
     _track_sheet(state, page, lines, texts)
+    sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
     for table in kpi_pages.find_tables(lines):
-        sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
+    if sheet is not None:
+        sheet.items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
+    elif article_opinions.is_table_page(lines):
+        state.opinions.extend((page.number, opinion) for opinion in article_opinions.read_page(lines, page.height))
 
 
 def _detect_edition(state: _State, lines: list[NormLine]) -> None:
@@ -207,12 +219,57 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     values: list[KpiValue] = []
     for table_no, (page_no, measure, table) in enumerate(state.tables, start=1):
         values.extend(_kpi_values(state, table_no, page_no, measure, table))
+    items = _pdca_items(state)
+    opinions = []
+    for page_no, o in state.opinions:
+        with _record_on(path, page_no, f"article opinion ({o.article}条 {o.kind_raw})"):
+            opinions.append(ArticleOpinion(
+                article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
+                text=o.text, text_raw=o.text_raw, page=page_no, bbox=o.bbox,
+            ))
     return ReportExtraction(
         series=state.series.id, report_fiscal_year=state.fiscal_year, title=state.title or "",
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
-        measures=tuple(measures), kpi_values=tuple(values), warnings=tuple(state.warnings),
+        measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
+        article_opinions=tuple(opinions), warnings=tuple(state.warnings),
     )
+
+
+def _review_covers(state: _State) -> list[tuple[str, ...]]:
+    """Per sheet, the measures its items apply to (a shared Check/Action block: every
+    sub-measure of the group); warns about sheets whose review no block covers."""
+    groups = pdca.review_groups([(s.title.parent, s.title.position, s.has_review) for s in state.sheets])
+    covers = [
+        tuple(state.sheets[j].title.name for j in group) or (sheet.title.name,)
+        for sheet, group in zip(state.sheets, groups)
+    ]
+    covered = {j for group in groups for j in group}
+    for i, sheet in enumerate(state.sheets):
+        if i not in covered:
+            state.warn(
+                "review_not_found",
+                f"{state.path}, page {sheet.page_start}: no Check/Action block on the sheet of "
+                f"{sheet.title.printed!r}, nor on a later sheet of its parent",
+                sheet.page_start, measure=sheet.title.name,
+            )
+    return covers
+
+
+def _pdca_items(state: _State) -> list[PdcaItem]:
+    items: list[PdcaItem] = []
+    for sheet, covers in zip(state.sheets, _review_covers(state)):
+        counts: dict[str, int] = {}
+        for page_no, item in sheet.items:
+            counts[item.phase] = counts.get(item.phase, 0) + 1
+            with _record_on(state.path, page_no, f"PDCA item of {sheet.title.printed!r}"):
+                items.append(PdcaItem(
+                    measure=sheet.title.name, parent=sheet.title.parent, phase=item.phase,
+                    item_no=counts[item.phase], seq=item.seq, label=item.label, text=item.text,
+                    text_raw=item.text_raw, page=page_no, bbox=item.bbox,
+                    covers=covers if item.phase in pdca.REVIEW_PHASES else (sheet.title.name,),
+                ))
+    return items
 
 
 def _page_facts(state: _State) -> str:

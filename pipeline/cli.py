@@ -3,6 +3,7 @@
     nenpo ingest PATH... [--db nenpo.duckdb]   extract report PDFs and load the warehouse
     nenpo compare [TEXT] [--db nenpo.duckdb]   KPI time series across editions
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
+    nenpo show MEASURE [--year N] [--db …]     a measure's PDCA cycle, edition by edition
 """
 
 from __future__ import annotations
@@ -62,17 +63,18 @@ def ingest(
 
 def _print_summary(summary) -> None:
     table = Table(title=f"Ingest into {summary.db}", title_justify="left")
-    for column in ("report", "edition", "pages", "measures", "KPI values", "warnings", "load", "seconds"):
+    for column in ("report", "edition", "pages", "measures", "KPI values", "PDCA items", "warnings", "load", "seconds"):
         table.add_column(column, justify="right" if column not in ("report", "load") else "left")
     for extraction, load in summary.loaded:
         outcome = "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded")
         table.add_row(
             Path(extraction.source_path).name, f"FY{extraction.report_fiscal_year}", str(extraction.page_count),
-            str(len(extraction.measures)), str(len(extraction.kpi_values)), str(len(extraction.warnings)),
+            str(len(extraction.measures)), str(len(extraction.kpi_values)), str(len(extraction.pdca_items)),
+            str(len(extraction.warnings)),
             outcome, f"{extraction.seconds:.2f}",
         )
     for failure in summary.failed:
-        table.add_row(Path(failure.report).name, "—", "", "", "", "", f"[red]failed ({failure.stage})[/red]", "")
+        table.add_row(Path(failure.report).name, "—", "", "", "", "", "", f"[red]failed ({failure.stage})[/red]", "")
     console.print(table)
     if summary.failed:
         errors = Table(title="Failed reports", title_justify="left", show_lines=False)
@@ -86,7 +88,8 @@ def _print_summary(summary) -> None:
         f"{len(summary.loaded)} loaded, {len(summary.failed)} failed; "
         f"{sum(len(x.measures) for x, _ in summary.loaded)} measures, "
         f"{sum(len(x.kpi_values) for x, _ in summary.loaded)} KPI values, "
-        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings"
+        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings, "
+        f"{sum(len(x.pdca_items) for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
 
@@ -193,6 +196,134 @@ def audit(
         err_console.print(f"HTML report written to {html_out}")
     if fail_on and any(SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on] for s in frame["severity"]):
         raise typer.Exit(1)
+PHASE_TITLES = {
+    "plan": "Plan 事業計画・主な取組",
+    "do": "Do 事業の実施状況",
+    "covid_do": "Do: COVID-19 新型コロナウイルス感染症に関する対応",
+    "next_plan": "Next year's plan 実施計画",
+}
+
+
+def _item_line(item, bullet: str = "○") -> str:
+    return f"{item.label or bullet} {item.text}"
+
+
+def _kpi_table(cycle) -> Table | None:
+    from nenpo.extractors.normalise import normalise_text
+
+    if not cycle.kpis:
+        return None
+    years = sorted({k.fiscal_year for k in cycle.kpis})
+    table = Table(title="主な成果・活動指標 (actual / target)", title_justify="left", show_edge=False)
+    table.add_column("indicator", overflow="fold", max_width=40)
+    table.add_column("unit")
+    for year in years:
+        table.add_column(f"FY{year}", justify="right")
+    cells: dict[str, dict[tuple[int, str], str]] = {}
+    units: dict[str, str] = {}
+    for k in cycle.kpis:
+        cells.setdefault(k.indicator, {})[(k.fiscal_year, k.kind)] = normalise_text(k.text).replace("\n", " ")
+        if k.kind == "actual" or k.indicator not in units:
+            units[k.indicator] = k.unit or ""
+    for indicator, by_key in cells.items():
+        row = []
+        for year in years:
+            actual, target = by_key.get((year, "actual"), ""), by_key.get((year, "target"), "")
+            row.append(f"{actual} / {target}" if target else actual)
+        table.add_row(indicator, units[indicator], *row)
+    return table
+
+
+def _pairs_table(cycle) -> Table | None:
+    if not cycle.pairs:
+        return None
+    table = Table(title="Check → Action 検証意見と対応", title_justify="left", show_lines=True)
+    table.add_column("№", justify="right")
+    table.add_column("opinion 主な検証意見", overflow="fold", ratio=1)
+    table.add_column("response 以降の対応", overflow="fold", ratio=1)
+    previous = None
+    for pair in cycle.pairs:
+        if pair.opinion is None:
+            opinion = "[yellow]— no opinion with this number —[/yellow]"
+        else:
+            covid = "[cyan]COVID[/cyan] " if pair.opinion_phase == "covid_check" else ""
+            opinion = f"{covid}{pair.opinion_label} {pair.opinion}"
+        if pair.response is None:
+            response = "[red]— no response —[/red]"
+        elif previous is not None and (pair.response_label, pair.response) == previous:
+            response = f"[dim]〃 (the response {pair.response_label} above)[/dim]"
+        else:
+            response = f"{pair.response_label} {pair.response}"
+        previous = (pair.response_label, pair.response)
+        table.add_row(str(pair.seq), opinion, response)
+    return table
+
+
+def _print_cycle(cycle) -> None:
+    from rich.rule import Rule
+
+    position = f" {'①②③④⑤⑥⑦⑧⑨⑩'[cycle.position - 1]}" if cycle.position and cycle.position <= 10 else ""
+    parent = f"{cycle.parent}{position} " if cycle.parent else ""
+    article = f"第{cycle.article}条 {cycle.article_title} · " if cycle.article else ""
+    console.print(Rule(f"[bold]{parent}{cycle.name_raw}[/bold] · FY{cycle.report_fiscal_year} edition", align="left"))
+    console.print(f"{article}pages {cycle.page_start}–{cycle.page_end}")
+    for phase in ("plan", "do", "covid_do"):
+        items = cycle.items.get(phase)
+        if items:
+            console.print(f"\n[bold]{PHASE_TITLES[phase]}[/bold]")
+            for item in items:
+                console.print(f"  {_item_line(item, '・' if phase == 'covid_do' else '○')}", overflow="fold")
+    kpis = _kpi_table(cycle)
+    if kpis is not None:
+        console.print()
+        console.print(kpis)
+    pairs = _pairs_table(cycle)
+    if pairs is not None:
+        console.print()
+        if cycle.review_printed_on:
+            console.print(f"[dim]Check/Action block shared with other sub-measures, printed on the sheet of "
+                          f"{cycle.review_printed_on}[/dim]")
+        console.print(pairs)
+    unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label]
+    for item in unnumbered:
+        console.print(f"  [dim]unnumbered opinion:[/dim] ・{item.text}", overflow="fold")
+    items = cycle.items.get("next_plan")
+    if items:
+        console.print(f"\n[bold]{PHASE_TITLES['next_plan']}[/bold]")
+        for item in items:
+            console.print(f"  {_item_line(item)}", overflow="fold")
+    console.print()
+
+
+@app.command()
+def show(
+    measure: Annotated[str, typer.Argument(help="Measure name, or part of it (e.g. 商業力強化).")],
+    year: Annotated[Optional[int], typer.Option("--year", help="Only this edition (its fiscal year).")] = None,
+    db: DbOption = Path("nenpo.duckdb"),
+) -> None:
+    """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
+    opinion beside its Action response, and the next year's plan."""
+    from nenpo.warehouse.cycle import AmbiguousMeasure, MeasureNotFound, find_cycles
+    from nenpo.warehouse.db import WarehouseError, connect
+    from nenpo.warehouse.schema import SchemaVersionError
+
+    try:
+        con = connect(db, read_only=True)
+    except (FileNotFoundError, SchemaVersionError, WarehouseError) as exc:
+        err_console.print(str(exc))
+        raise typer.Exit(1)
+    try:
+        cycles = find_cycles(con, measure, year)
+    except AmbiguousMeasure as exc:
+        err_console.print(f"{exc}; give more of the name")
+        raise typer.Exit(1)
+    except MeasureNotFound as exc:
+        err_console.print(str(exc))
+        raise typer.Exit(1)
+    finally:
+        con.close()
+    for cycle in cycles:
+        _print_cycle(cycle)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

@@ -20,6 +20,15 @@ Deliberate differences between editions (the multi-year checks must find exactly
   edition.
 - ``unit_mismatch``: 観光振興事業 / 観光客入込数, the FY2020 edition prints its actual row as
   `実績（万人）` over values in persons while the target row says `人`.
+
+PDCA sheets that the opinion/response checks must flag, in every edition:
+
+- 雇用労働対策・就業支援事業: opinion ④ has no response (the responses are ①②③ and ⑤～⑥).
+- 知的財産戦略の推進: response ④ answers no opinion (the opinions are ①② and COVID ③).
+
+Other PDCA traps: 商業振興関連事業 ①② share one Check/Action block printed on the ② sheet;
+ウェルフェアイノベーション推進事業 answers ①・② with one response; 商業⼒強化事業 prints its
+responses in the order ②①③④; a response labelled with a range (⑤～⑥).
 """
 
 from __future__ import annotations
@@ -95,6 +104,10 @@ class Measure:
     `names` maps an edition to the name printed there when it differs from `name`.
     Sub-measures carry their `parent` and ①② `position`; a group shares one
     Check/Action block printed on its last sheet (`shares_review_with_next`).
+
+    Check opinions, COVID opinions and Action responses are (label, text) pairs with the
+    label as printed: the COVID opinions continue the numbering of the Check opinions, as
+    in the real edition, and a response may answer several opinions (``①・②``, ``⑤～⑥``).
     """
 
     key: str
@@ -103,11 +116,11 @@ class Measure:
     indicators: tuple[Indicator, ...]
     plan: tuple[str, ...]
     efforts: tuple[str, ...]
-    do: tuple[str, ...]
+    do: tuple[str | tuple[str, str], ...]
     supplement: tuple[str, ...]
     covid_do: tuple[str, ...]
     check: tuple[tuple[str, str], ...]
-    covid_check: tuple[str, ...]
+    covid_check: tuple[tuple[str, str], ...]
     action: tuple[tuple[str, str], ...]
     next_plan: tuple[str, ...]
     parent: str | None = None
@@ -162,17 +175,21 @@ MEASURES: tuple[Measure, ...] = (
         supplement=("かわさき起業家オーディションについては、アフターフォロー強化の観点から、年間４回開催に変更している。",),
         covid_do=("対⾯での事業実施からオンラインでの事業実施に切り替えて対応を⾏った。",),
         check=(
-            ("①", "ソーシャルビジネスの起業家に対する支援を進めることも良いのではないか。"),
+            ("①", "研究開発型の起業家に対する支援は強いが、ソーシャルビジネスの起業家に対する支援を進めることも良いのではないか。ソーシャルビジネスのアントレプレナーの期待としてはクラウドファンディング等があり、支援メニューに⼯夫が必要と思われる。"),
             ("②", "協賛企業を増やすと共に、融資やビジネスサポートなどのメリットがより充実できると良いのではないか。"),
             ("③", "市内の事業者団体等とつながる機会があるとよいのではないか。"),
         ),
-        covid_check=("オンラインの活用やハイブリッドによるイベント開催等、引続き⼯夫しながら事業を実施することが必要である。",),
+        covid_check=(("④", "オンラインの活用やハイブリッドによるイベント開催等、引続き⼯夫しながら事業を実施することが必要である。"),),
         action=(
             ("①", "ソーシャルビジネス分野での起業を目指す方のための連続セミナーや相談会等を実施していく。"),
             ("②", "協賛企業を増やす取組を実施し、新たな協賛企業の獲得に向けた取組を⾏っていく。"),
             ("③", "外部機関との連携方法について検討していく。"),
+            ("④", "オンラインで実施可能なイベント、相談会等については原則オンライン化し、リアルな交流が必要なものについてはオンラインとリアルのハイブリッド開催にするなど、企画に応じた使い分けを⾏っていく。"),
         ),
-        next_plan=("起業家支援拠点における起業家支援", "かわさき起業家オーディションの開催とアフターフォローの実施"),
+        next_plan=(
+            "起業家支援拠点における起業家支援", "かわさき起業家塾等の開催",
+            "かわさき起業家オーディションの開催とアフターフォローの実施",
+        ),
     ),
     Measure(
         key="welfare",
@@ -199,9 +216,10 @@ MEASURES: tuple[Measure, ...] = (
             ("①", "認証製品の販路開拓への支援を強化すべきである。"),
             ("②", "介護現場のニーズを製品開発に反映する仕組みが必要である。"),
         ),
-        covid_check=("非接触型の製品開発を支援することが望ましい。",),
+        covid_check=(("③", "非接触型の製品開発を支援することが望ましい。"),),
         action=(
             ("①・②", "介護施設等と連携し、現場のニーズを踏まえた製品開発と販路開拓を一体的に支援していく。"),
+            ("③", "オンラインを活用した製品の実証と、非接触型の製品開発を支援していく。"),
         ),
         next_plan=("ウェルフェアイノベーションフォーラムの開催", "福祉製品の認証と普及"),
     ),
@@ -231,10 +249,12 @@ MEASURES: tuple[Measure, ...] = (
             ("①", "マッチングの成果を広く発信すべきである。"),
             ("②", "金融機関との連携を深めることが望ましい。"),
         ),
-        covid_check=("オンラインでの交流の機会を増やすべきである。",),
+        covid_check=(("③", "オンラインでの交流の機会を増やすべきである。"),),
         action=(
             ("①", "成功事例を事例集にまとめ、広く発信していく。"),
             ("②", "金融機関との連携による支援を拡充していく。"),
+            ("③", "オンラインによるマッチング会を定期的に開催していく。"),
+            ("④", "交流会に参加した企業へのアンケート結果を公表していく。"),
         ),
         next_plan=("知的財産交流会の開催",),
     ),
@@ -265,10 +285,11 @@ MEASURES: tuple[Measure, ...] = (
             ("②", "オンライン展示会の効果を検証すべきである。"),
             ("③", "若手後継者の育成を支援することが望ましい。"),
         ),
-        covid_check=("感染症の影響を受けた企業への資金繰り支援と一体で進めるべきである。",),
+        covid_check=(("④", "感染症の影響を受けた企業への資金繰り支援と一体で進めるべきである。"),),
         action=(
             ("①", "承認企業へのフォローアップ訪問を実施していく。"),
-            ("②", "出展企業へのアンケートにより効果を検証していく。"),
+            ("②・③", "出展企業へのアンケートにより効果を検証するとともに、後継者育成講座を開催していく。"),
+            ("④", "融資制度の案内と経営革新計画の策定支援を一体的に実施していく。"),
         ),
         next_plan=("経営革新計画の策定支援", "展示会への出展支援"),
     ),
@@ -291,17 +312,22 @@ MEASURES: tuple[Measure, ...] = (
         ),
         plan=("中小企業の生産性向上に向けた取組を支援します。",),
         efforts=("専門家派遣による生産性向上支援", "生産性向上セミナーの開催"),
-        do=("専門家を派遣し、業務改善の取組を支援した。",),
+        do=(
+            "専門家を派遣し、業務改善の取組を支援した。",
+            ("①", "専門家派遣による支援 ４５件"),
+            ("②", "生産性向上セミナーの開催 ３回"),
+        ),
         supplement=("セミナーはオンラインで開催した。",),
         covid_do=("テレワーク導入の相談に対応した。",),
         check=(
             ("①", "ＩＴ導入の支援を強化すべきである。"),
             ("②", "支援の成果を数値で把握することが望ましい。"),
         ),
-        covid_check=("テレワークの定着を支援することが必要である。",),
+        covid_check=(("③", "テレワークの定着を支援することが必要である。"),),
         action=(
             ("①", "ＩＴ専門家の派遣を拡充していく。"),
             ("②", "支援企業の労働生産性の変化を調査していく。"),
+            ("③", "テレワーク導入後の運用について専門家による相談に対応していく。"),
         ),
         next_plan=("専門家派遣による生産性向上支援",),
     ),
@@ -357,11 +383,12 @@ MEASURES: tuple[Measure, ...] = (
             ("②", "若手商業者のネットワークづくりが必要である。"),
             ("③", "キャッシュレス決済の導入を支援することが望ましい。"),
         ),
-        covid_check=("感染症対策と集客を両立する取組が必要である。",),
+        covid_check=(("④", "感染症対策と集客を両立する取組が必要である。"),),
         action=(
             ("②", "若手商業者の交流会を開催していく。"),
             ("①", "商店街と個店の支援を連携させて実施していく。"),
             ("③", "キャッシュレス決済の導入セミナーを開催していく。"),
+            ("④", "感染症対策の成功事例を商店街に共有していく。"),
         ),
         next_plan=("個店の魅力向上支援", "Ｂｕｙかわさきフェスティバルの開催"),
     ),
@@ -402,10 +429,11 @@ MEASURES: tuple[Measure, ...] = (
             ("①", "観光客の回遊性を高める取組が必要である。"),
             ("②", "外国人観光客の回復に備えた準備を進めるべきである。"),
         ),
-        covid_check=("マイクロツーリズムの推進が望ましい。",),
+        covid_check=(("③", "市内の魅⼒に触れる機会の少ない市⺠も多いことから、コロナ禍だからこそ、マイクロツーリズムに⼒を入れ、市⺠に新しい価値に気付いてもらうことが重要ではないか。"),),
         action=(
             ("①", "観光資源を結ぶモデルコースを作成していく。"),
             ("②", "多言語での情報発信を強化していく。"),
+            ("③", "市内の魅⼒ある観光資源を市⺠に再認識していただけるよう、マイクロツーリズムを推進していく。"),
         ),
         next_plan=("産業観光の推進",),
     ),
@@ -437,11 +465,15 @@ MEASURES: tuple[Measure, ...] = (
             ("③", "外国人材の活用についても検討すべきである。"),
             ("④", "企業の魅力を発信する取組が必要である。"),
         ),
-        covid_check=("感染症の影響で離職した方への支援を強化すべきである。",),
+        covid_check=(
+            ("⑤", "感染症の影響で離職した方への支援を強化すべきである。"),
+            ("⑥", "就職イベントについて、オンラインだけではなく、直接会って話を聞きたいという参加者からのニーズもある。"),
+        ),
         action=(
             ("①", "中小企業向けの採用⼒向上セミナーを開催していく。"),
             ("②", "就職後のフォローアップ面談を実施していく。"),
             ("③", "外国人材の雇用に関する相談に対応していく。"),
+            ("⑤～⑥", "新型コロナを踏まえた対応としては、セミナーや就職イベントごとに効果的な開催方法を検討するとともに、求職者と企業が直接会えるマッチング機会を創出していく。"),
         ),
         next_plan=("キャリアサポートかわさきの運営", "就職支援セミナーの開催"),
     ),
@@ -471,12 +503,74 @@ MEASURES: tuple[Measure, ...] = (
             ("①", "オンライン商談の成約率を高める支援が必要である。"),
             ("②", "現地パートナーとの連携を強化すべきである。"),
         ),
-        covid_check=("海外渡航が制限される中での支援方法を⼯夫すべきである。",),
+        covid_check=(("③", "海外渡航が制限される中での支援方法を⼯夫すべきである。"),),
         action=(
             ("①", "商談前の準備支援を強化していく。"),
             ("②", "現地支援機関との連携を強化していく。"),
+            ("③", "オンライン商談会と越境ＥＣの活用を支援していく。"),
         ),
         next_plan=("海外展示会への出展支援", "オンライン商談会の開催"),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ArticleOpinion:
+    """The opinions of the council on one article's measures, as a whole and on COVID-19.
+
+    Printed in the table at the start of section 4 (条文 / 施策 / 施策全体への意見 /
+    コロナ対応への意見); each tuple holds the paragraphs of one cell.
+    """
+
+    article: int
+    overall: tuple[str, ...]
+    covid: tuple[str, ...]
+
+
+ARTICLE_OPINIONS: tuple[ArticleOpinion, ...] = (
+    ArticleOpinion(
+        12,
+        overall=(
+            "起業家支援拠点では、クラウドファンディングなど支援メニューを⼯夫しながら、ソーシャルビジネスの支援も進めることができると良い。地元の事業者と起業・創業しようとする方々の繋がる機会があると様々な刺激に繋がる。",
+            "ウェルフェアイノベーションの推進にあたっては、介護現場の困りごとの解決を形にしていくことが重要だ。",
+        ),
+        covid=("オンラインの活用やハイブリッドによるイベント開催等、⼯夫しながら事業を実施することが必要だ。",),
+    ),
+    ArticleOpinion(
+        13,
+        overall=("派生した成果も含め効果的に発信していくことが必要ではないか。マッチング成⽴件数をアウトカムとして示していくのが良いのではないか。",),
+        covid=("オンラインの活用により、市内企業と地方の企業が容易に繋がることができ、ネットワーク構築の点で有効だ。",),
+    ),
+    ArticleOpinion(
+        14,
+        overall=("工業振興にあたっては、ＩＴ活用の一層の推進を期待する。事業承継後の新社⻑は先輩経営者の取組が参考となる。",),
+        covid=("ＢＣＰが整っていない事業者は多く、すそ野を広げた支援が有効ではないか。",),
+    ),
+    ArticleOpinion(
+        15,
+        overall=("生産性向上の取組について、情報提供方法の⼯夫などにより取組をより周知するとともに、引続き生産性向上と働き方改革を連携しながら事業を進めていけると良い。",),
+        covid=("セミナー等はハイブリッド型で⾏うことで、移動時間の節約にも繋がり参加しやすい形になる。",),
+    ),
+    ArticleOpinion(
+        16,
+        overall=(
+            "商業振興にあたっては、ＩＴの活用等、新たな視点や取組を通じて事業を発展させることが必要であり、まずは若手商業者向けの勉強会の開催等の取組が必要ではないか。",
+            "観光振興にあたっては、市内を周遊できるような取組があると良い。",
+        ),
+        covid=(
+            "商業振興においては、新型コロナが落ち着いた後に、飲食店などが再起できるよう、状況を踏まえた支援策の実施が必要だ。",
+            "観光振興においては、マイクロツーリズムに⼒を入れ、市⺠に新たな価値に気付いてもらうことが重要である。",
+        ),
+    ),
+    ArticleOpinion(
+        17,
+        overall=("業況が厳しい中、雇用を守りながら、就業形態等を点検・改善し、働き方改革を進めるなど、できることから地道に取り組むことが必要だ。",),
+        covid=("きめ細かく雇用状況を把握し対応していくことが重要である。",),
+    ),
+    ArticleOpinion(
+        18,
+        overall=("販路開拓においては、デジタルマーケティングにシフトすることも良い。",),
+        covid=("コロナ禍では、相手が明確である段階であれば、逆にリモートの方が海外展開を進めやすいのではないか。",),
     ),
 )
 
@@ -489,7 +583,7 @@ def indicators_in(measure: Measure, edition: int) -> tuple[Indicator, ...]:
     return tuple(i for i in measure.indicators if edition in i.editions)
 
 
-PLANTED_DIFFERENCES: tuple[dict, ...] = (
+PLANTED_DIFFERENCES: tuple[dict, ...] = ((
     {"kind": "restated_actual", "measure": "起業化総合支援事業", "indicator": "川崎市創業支援事業計画全体での創業実績件数",
      "fiscal_year": 2019, "earlier_edition": 2019, "earlier_value": 160, "later_edition": 2020, "later_value": 162},
     {"kind": "restated_actual", "measure": "雇用労働対策・就業支援事業", "indicator": "キャリアサポートかわさきでの就職決定者数",
@@ -502,4 +596,11 @@ PLANTED_DIFFERENCES: tuple[dict, ...] = (
      "earlier_edition": 2020, "later_edition": 2021},
     {"kind": "unit_mismatch", "measure": "観光振興事業", "indicator": "観光客入込数", "edition": 2020,
      "target_unit": "人", "actual_unit": "万人", "later_edition": 2020},
-)
+) + tuple(
+    {"kind": kind, "measure": measure, "seq": seq, "edition": year, "later_edition": year}
+    for year in EDITIONS
+    for kind, measure, seq in (
+        ("unanswered_opinion", "雇用労働対策・就業支援事業", 4),
+        ("unasked_response", "知的財産戦略の推進", 4),
+    )
+))

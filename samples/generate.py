@@ -3,9 +3,12 @@
     python -m nenpo.samples.generate samples/editions
 
 Each edition N is an A4-landscape PDF with a cover, an introduction, the policy list
-(中小企業活性化施策一覧) and one PDCA sheet per measure: page A carries Plan, Do and the
-KPI tables in two columns, page B the Check opinions and Action responses. The ground
-truth JSON beside each PDF is written from the same data the pages are drawn from.
+(中小企業活性化施策一覧), the article opinion table (two pages), one PDCA sheet per measure
+and the ordinance: a sheet's page A carries Plan, Do and the KPI tables in two columns,
+page B the Check and COVID opinions beside the Action responses and next year's plan.
+The ground truth JSON beside each PDF is written from the same data the pages are drawn
+from: measures, KPI values, PDCA items (phase, order, label, opinion numbers, text as
+printed, page, bbox, the measures a shared block covers) and the article opinions.
 
 Printing quirks copied from the real FY2020 edition are listed in the tables below
 (`QUIRKS`); each one is something an extractor has to survive.
@@ -17,14 +20,14 @@ import hashlib
 import json
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import reportlab
 
 from nenpo.samples import content
 from nenpo.samples.content import ARTICLES, EDITIONS, SERIES, Indicator, Measure, Value
-from nenpo.samples.layout import COLUMN_WIDTH, LEFT_X, PAGE_HEIGHT, RIGHT_X, Page, write_pdf
+from nenpo.samples.layout import COLUMN_WIDTH, LEFT_X, PAGE_HEIGHT, RIGHT_X, Page, text_width, write_pdf
 
 ERA_SHORT = {2018: "H30", 2019: "R1", 2020: "R2", 2021: "R3", 2022: "R4"}
 ERA_LONG = {2018: "平成30", 2019: "令和元", 2020: "令和２", 2021: "令和３", 2022: "令和４"}
@@ -41,7 +44,19 @@ QUIRKS = {
     "label_drawn_late": {("startup", 0), ("monozukuri", 0), ("tourism", 0), ("employment", 1)},
     # a blank gap between the target and actual rows
     "gap_between_rows": {("tourism", 0)},
+    # measure keys whose COVID opinions are drawn after everything else on page B, as the
+    # real edition's ウェルフェアイノベーション推進事業 prints its opinion ⑥ after the responses
+    "covid_opinion_drawn_late": {"welfare"},
+    # measure keys whose first two next-year plan bullets share one printed line
+    # (`○K-NICにおける起業家支援 ○かわさき起業家塾等の開催`)
+    "next_plan_on_one_line": {"startup"},
+    # measure keys whose 主な取組 bullets are 〇 (U+3007, the kanji zero) rather than ○
+    "kanji_zero_bullets": {"overseas"},
 }
+
+CHECK_HEADING = {2019: "主な検証意⾒\u3000Check"}
+"""The Check heading where an edition prints it differently (an ideographic space);
+elsewhere `主な検証意⾒ Check` — with the Kangxi radical ⾒ every time."""
 
 
 def spaced_row_labels(measure_index: int, edition: int) -> bool:
@@ -91,6 +106,7 @@ class Edition:
     year: int
     pages: list[Page]
     truth: dict
+    pdca_order: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def new_page(self) -> Page:
         page = Page(len(self.pages) + 1)
@@ -237,28 +253,97 @@ def draw_kpi_table(
     return top + 10
 
 
-def bullet_items(page: Page, x: float, top: float, items, layer: int, bullet: str = "○", width: float = COLUMN_WIDTH) -> float:
-    for item in items:
-        top = page.paragraph(x, top, bullet + item, width, 9, layer=layer) + 3
-    return top
+CIRCLED_NUMBERS = {ch: n for n, ch in enumerate("①②③④⑤⑥⑦⑧⑨⑩", start=1)}
 
 
-def pdca_truth(ed: Edition, measure: Measure, phase: str, items, page: Page, covers: list[str] | None = None) -> None:
-    for seq, item in enumerate(items, start=1):
-        label, text = item if isinstance(item, tuple) else ("", item)
+def label_numbers(label: str) -> list[int]:
+    """The opinion numbers a printed label names: '①' → [1], '①・②' → [1, 2], '⑤～⑥' → [5, 6]."""
+    numbers: list[int] = []
+    pending_range = False
+    for ch in label:
+        if ch in CIRCLED_NUMBERS:
+            n = CIRCLED_NUMBERS[ch]
+            if pending_range and numbers:
+                numbers.extend(range(numbers[-1] + 1, n + 1))
+            else:
+                numbers.append(n)
+            pending_range = False
+        elif ch in "～~":
+            pending_range = True
+    return numbers
+
+
+Item = tuple[str, str]
+"""(label as printed, text as printed); label '' for a bulleted item."""
+
+BBox = tuple[float, float, float, float]
+
+
+def as_items(texts) -> tuple[Item, ...]:
+    return tuple(t if isinstance(t, tuple) else ("", t) for t in texts)
+
+
+def draw_items(
+    page: Page, x: float, top: float, items: tuple[Item, ...], layer: int, bullet: str = "○",
+    width: float = COLUMN_WIDTH,
+) -> tuple[float, list[BBox]]:
+    """Draw each item as one wrapped paragraph: the bullet for unlabelled items, else the label."""
+    boxes = []
+    for label, text in items:
+        top, bbox = page.block(x, top, (label or bullet) + text, width, 9, layer=layer)
+        boxes.append(bbox)
+        top += 3
+    return top, boxes
+
+
+def pdca_truth(
+    ed: Edition, measure: Measure, phase: str, items: tuple[Item, ...], page: Page, boxes: list[BBox],
+    covers: list[str] | None = None,
+) -> None:
+    """Ground truth of PDCA items: `order` counts within (measure, phase) across every call."""
+    name = normalised_name(measure.name_in(ed.year))
+    for (label, text), bbox in zip(items, boxes, strict=True):
+        ed.pdca_order[(name, phase)] = order = ed.pdca_order.get((name, phase), 0) + 1
         ed.truth["pdca_items"].append({
-            "measure": normalised_name(measure.name_in(ed.year)),
-            "covers": covers or [normalised_name(measure.name_in(ed.year))],
+            "measure": name,
+            "covers": covers or [name],
             "phase": phase,
-            "order": seq,
+            "order": order,
             "label": label,
+            "seq": label_numbers(label),
             "text_raw": text,
             "page": page.number,
+            "bbox": [round(v, 2) for v in bbox],
         })
 
 
+def draw_next_plan(ed: Edition, measure: Measure, page: Page, x: float, top: float) -> float:
+    page.text(x, top, f"{ERA_LONG[ed.year + 1]}年度の実施計画", 10, layer=2)
+    items = as_items(measure.next_plan)
+    top += 18
+    boxes: list[BBox] = []
+    if measure.key in QUIRKS["next_plan_on_one_line"] and len(items) >= 2:
+        first, second = "○" + items[0][1], "○" + items[1][1]
+        line = page.text(x, top, first + " " + second, 9, layer=2)
+        split = x + text_width(first + " ", 9)
+        boxes += [(x, line[1], x + text_width(first, 9), line[3]), (split, line[1], line[2], line[3])]
+        top += 9 * 1.35 + 3
+        items_left = items[2:]
+    else:
+        items_left = items
+    top, more = draw_items(page, x, top, items_left, layer=2)
+    pdca_truth(ed, measure, "next_plan", items, page, boxes + more)
+    return top
+
+
 def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) -> tuple[int, int]:
-    """A measure's PDCA sheet; returns its page span."""
+    """A measure's PDCA sheet; returns its page span.
+
+    Page A: Plan, 主な取組 and Do on the left; KPI tables, their notes and the COVID
+    response on the right. Page B: Check and COVID opinions on the left; Action and the
+    next year's plan on the right. A sub-measure that shares its group's review prints its
+    next year's plan on page A and has no page B.
+    """
     title = sheet_title(measure, ed.year)
     footer = f"第{measure.article}条 {ARTICLES[measure.article]}"
     page = ed.new_page()
@@ -268,14 +353,17 @@ def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) 
     # left column: Plan and Do
     top = 50.0
     page.text(LEFT_X, top, "事業計画 Plan", 11, layer=2)
-    top = bullet_items(page, LEFT_X, top + 18, measure.plan, layer=2)
+    top, plan_boxes = draw_items(page, LEFT_X, top + 18, as_items(measure.plan), layer=2)
     page.text(LEFT_X, top + 4, "主な取組", 10, layer=2)
-    top = bullet_items(page, LEFT_X + 8, top + 20, measure.efforts, layer=2, width=COLUMN_WIDTH - 8)
+    effort_bullet = "〇" if measure.key in QUIRKS["kanji_zero_bullets"] else "○"
+    top, effort_boxes = draw_items(
+        page, LEFT_X + 8, top + 20, as_items(measure.efforts), layer=2, bullet=effort_bullet, width=COLUMN_WIDTH - 8
+    )
     page.text(LEFT_X, top + 6, "事業の実施状況 Do", 11, layer=2)
     page.text(LEFT_X, top + 24, f"{ERA_LONG[ed.year]}年度の実績", 10, layer=2)
-    top = bullet_items(page, LEFT_X, top + 40, measure.do, layer=2)
-    pdca_truth(ed, measure, "plan", measure.plan + measure.efforts, page)
-    pdca_truth(ed, measure, "do", measure.do, page)
+    top, do_boxes = draw_items(page, LEFT_X, top + 40, as_items(measure.do), layer=2)
+    pdca_truth(ed, measure, "plan", as_items(measure.plan + measure.efforts), page, plan_boxes + effort_boxes)
+    pdca_truth(ed, measure, "do", as_items(measure.do), page, do_boxes)
 
     # right column: KPI tables, supplement, COVID response
     top = 50.0
@@ -286,15 +374,15 @@ def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) 
             continue
         top = draw_kpi_table(ed, page, measure, index, ind_index, indicator, top)
     page.text(RIGHT_X, top, "主な成果・活動指標に関する補足事項", 10, layer=1)
-    top = bullet_items(page, RIGHT_X, top + 16, measure.supplement, layer=1)
+    top, boxes = draw_items(page, RIGHT_X, top + 16, as_items(measure.supplement), layer=1)
+    pdca_truth(ed, measure, "do", as_items(measure.supplement), page, boxes)
     page.text(RIGHT_X, top + 4, "新型コロナウイルス感染症に関する対応", 10, layer=1)
-    top = bullet_items(page, RIGHT_X, top + 20, measure.covid_do, layer=1, bullet="・")
-    pdca_truth(ed, measure, "do", measure.supplement, page)
-    pdca_truth(ed, measure, "covid_do", measure.covid_do, page)
-    draw_page_furniture(page, footer)
-
+    top, boxes = draw_items(page, RIGHT_X, top + 20, as_items(measure.covid_do), layer=1, bullet="・")
+    pdca_truth(ed, measure, "covid_do", as_items(measure.covid_do), page, boxes)
     if measure.shares_review_with_next:
-        pdca_truth(ed, measure, "next_plan", measure.next_plan, page)
+        draw_next_plan(ed, measure, page, RIGHT_X, top + 6)
+    draw_page_furniture(page, footer)
+    if measure.shares_review_with_next:
         return start, page.number
 
     # page B: Check and Action (shared by the whole group when sub-measures share one)
@@ -302,23 +390,85 @@ def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) 
     page.text(LEFT_X, 22, title, 14, layer=0)
     covers = [normalised_name(m.name_in(ed.year)) for m in group] if len(group) > 1 else None
     next_year = ERA_LONG[ed.year + 1]
-    top = 50.0
-    top = bullet_items(page, LEFT_X, top + 18, [f"{label}{text}" for label, text in measure.check], layer=1, bullet="")
+    top, boxes = draw_items(page, LEFT_X, 68.0, measure.check, layer=1)
+    pdca_truth(ed, measure, "check", measure.check, page, boxes, covers)
     page.text(LEFT_X, top + 4, "新型コロナウイルス感染症への対応に関する意⾒", 10, layer=3)
-    top = bullet_items(page, LEFT_X, top + 20, measure.covid_check, layer=1, bullet="・")
-    page.text(LEFT_X, 50, "主な検証意⾒ Check", 11, layer=3)
-    pdca_truth(ed, measure, "check", measure.check, page, covers)
-    pdca_truth(ed, measure, "covid_check", measure.covid_check, page, covers)
+    late = measure.key in QUIRKS["covid_opinion_drawn_late"]
+    top, boxes = draw_items(page, LEFT_X, top + 20, measure.covid_check, layer=5 if late else 1, bullet="・")
+    pdca_truth(ed, measure, "covid_check", measure.covid_check, page, boxes, covers)
+    page.text(LEFT_X, 50, CHECK_HEADING.get(ed.year, "主な検証意⾒ Check"), 11, layer=3)
 
     top = 50.0
     page.text(RIGHT_X, top, f"{next_year}年度以降の対応 Action", 11, layer=2)
-    top = bullet_items(page, RIGHT_X, top + 18, [f"{label}{text}" for label, text in measure.action], layer=2, bullet="")
-    page.text(RIGHT_X, top + 6, f"{next_year}年度の実施計画", 10, layer=2)
-    top = bullet_items(page, RIGHT_X, top + 24, measure.next_plan, layer=2)
-    pdca_truth(ed, measure, "action", measure.action, page, covers)
-    pdca_truth(ed, measure, "next_plan", measure.next_plan, page)
+    top, boxes = draw_items(page, RIGHT_X, top + 18, measure.action, layer=2)
+    pdca_truth(ed, measure, "action", measure.action, page, boxes, covers)
+    draw_next_plan(ed, measure, page, RIGHT_X, top + 6)
     draw_page_furniture(page, footer)
     return start, page.number
+
+
+ARTICLE_TABLE_COLUMNS = (LEFT_X, LEFT_X + 50, LEFT_X + 190, LEFT_X + 250, LEFT_X + 782)
+"""x of the article opinion table's rules: 条文 | 施策 | kind | opinion text | right edge."""
+KIND_LABELS = {"overall": ("施策全体", "への意見"), "covid": ("コロナ", "対応への", "意見")}
+ARTICLES_PER_PAGE = 4
+
+
+def draw_article_opinions(ed: Edition) -> None:
+    """Section 4's table of the council's opinions per article (one or more pages).
+
+    Columns 条文 / 条例に基づく中小企業活性化施策 / (kind) / 主な検証意見; every article has a
+    row for its measures as a whole (施策全体への意見) and one for COVID-19 (コロナ対応への意見).
+    Cells are top-aligned; an article's rows never break across pages and the header row
+    is repeated on every page.
+    """
+    cols = ARTICLE_TABLE_COLUMNS
+    opinions = content.ARTICLE_OPINIONS
+    for first in range(0, len(opinions), ARTICLES_PER_PAGE):
+        page = ed.new_page()
+        top = 40.0
+        if first == 0:
+            top = page.paragraph(
+                LEFT_X, top, "各条文で規定する中小企業活性化施策毎の実施状況に対する産業振興協議会からの意見等は、以下のとおりです。",
+                780, 10,
+            ) + 8
+        header_top = top
+        page.text(cols[0] + 4, top + 4, "条文", 9)
+        page.text(cols[1] + 4, top + 4, "条例に基づく", 9)
+        page.text(cols[1] + 4, top + 15, "中小企業活性化施策", 9)
+        page.text(cols[2] + 60, top + 8, "中小企業活性化施策の実施状況に対する主な検証意見", 9)
+        top += 28
+        body_top = top
+        page.line(cols[0], header_top, cols[-1], header_top)
+        page.line(cols[0], body_top, cols[-1], body_top)
+        for opinion in opinions[first:first + ARTICLES_PER_PAGE]:
+            page.text(cols[0] + 4, top + 4, f"{opinion.article} 条", 9)
+            page.paragraph(cols[1] + 4, top + 4, ARTICLES[opinion.article], cols[2] - cols[1] - 8, 9)
+            for kind, paragraphs in (("overall", opinion.overall), ("covid", opinion.covid)):
+                row_top = top
+                for k, word in enumerate(KIND_LABELS[kind]):
+                    page.text(cols[2] + 4, row_top + 4 + k * 11, word, 9)
+                text_top = row_top + 4
+                boxes = []
+                for paragraph in paragraphs:
+                    text_top, bbox = page.block(cols[3] + 6, text_top, paragraph, cols[4] - cols[3] - 12, 9)
+                    boxes.append(bbox)
+                    text_top += 4
+                top = max(text_top, row_top + 4 + 11 * len(KIND_LABELS[kind])) + 4
+                # the rule under the overall row spans kind and text; under the COVID row, the whole table
+                page.line(cols[2] if kind == "overall" else cols[0], top, cols[-1], top)
+                ed.truth["article_opinions"].append({
+                    "article": opinion.article,
+                    "policy_raw": ARTICLES[opinion.article],
+                    "kind": kind,
+                    "kind_raw": "".join(KIND_LABELS[kind]),
+                    "text_raw": "\n".join(paragraphs),
+                    "page": page.number,
+                    "bbox": [round(min(b[0] for b in boxes), 2), round(boxes[0][1], 2),
+                             round(max(b[2] for b in boxes), 2), round(boxes[-1][3], 2)],
+                })
+        for x in cols:
+            page.line(x, body_top if x == cols[3] else header_top, x, top)
+        draw_page_furniture(page)
 
 
 def draw_ordinance(ed: Edition) -> None:
@@ -332,11 +482,12 @@ def draw_ordinance(ed: Edition) -> None:
 def build_edition(year: int) -> Edition:
     ed = Edition(year, [], {
         "series": SERIES, "report_fiscal_year": year, "years_printed": [year - 1, year],
-        "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [],
+        "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [], "article_opinions": [],
     })
     draw_cover(ed)
     draw_introduction(ed)
     ed.truth["policy_list_page"] = ed.new_page().number  # filled once sheet pages are known
+    draw_article_opinions(ed)
     measures = content.measures_in(year)
     sheet_pages: dict[str, tuple[int, int]] = {}
     group: list[Measure] = []

@@ -114,6 +114,17 @@ class Page:
             top += size * leading
         return top
 
+    def block(
+        self, x: float, top: float, s: str, width: float, size: float = 9.0, layer: int = 1, leading: float = 1.35
+    ) -> tuple[float, tuple[float, float, float, float]]:
+        """Queue wrapped text; return the top of the next free line and the bbox of the text."""
+        boxes = []
+        for line in wrap(s, width, size):
+            boxes.append(self.text(x, top, line, size, layer))
+            top += size * leading
+        bbox = (min(b[0] for b in boxes), boxes[0][1], max(b[2] for b in boxes), boxes[-1][3])
+        return top, bbox
+
     def render(self, c: canvas.Canvas) -> None:
         for op in sorted(self.ops, key=lambda o: o.layer):
             if op.kind == "text":

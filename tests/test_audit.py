@@ -168,6 +168,10 @@ def _expected_findings():
             expected.add(("indicator_dropped", d["later_edition"], d["measure"], d["indicator"], None))
         elif kind == "renamed_measure":
             expected.add(("renamed", d["later_edition"], d["new_name"], None, None))
+        elif kind == "unanswered_opinion":
+            expected.add(("opinion_without_response", d["edition"], d["measure"], None, None))
+        elif kind == "unasked_response":
+            expected.add(("response_without_opinion", d["edition"], d["measure"], None, None))
     return expected
 
 

@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 from nenpo.pipeline.cli import app
 from nenpo.pipeline.ingest import ingest
 from tests.conftest import SAMPLE_EDITIONS
+from tests.test_audit import _expected_findings
+
+PLANTED = len(_expected_findings())
 
 runner = CliRunner()
 CHROMIUM_ARGS = [
@@ -30,14 +33,14 @@ def test_json_lists_every_finding(db):
     result = runner.invoke(app, ["audit", "--db", str(db), "--format", "json"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
-    assert len(rows) == 6
-    assert {r["check"] for r in rows} == {"restated_value", "unit_mismatch", "indicator_dropped", "renamed"}
+    assert len(rows) == PLANTED
+    assert {r["check"] for r in rows} == {c for c, *_ in _expected_findings()}
 
 
 def test_csv_has_a_header_and_a_row_per_finding(db):
     result = runner.invoke(app, ["audit", "--db", str(db), "--format", "csv", "--stored"])
     lines = result.output.strip().splitlines()
-    assert lines[0].startswith("severity,check,report_fiscal_year") and len(lines) == 7
+    assert lines[0].startswith("severity,check,report_fiscal_year") and len(lines) == PLANTED + 1
 
 
 @pytest.mark.parametrize(("level", "code"), [("warning", 1), ("error", 0)])
@@ -61,7 +64,7 @@ def test_html_report_loads_in_chromium_without_errors(db, tmp_path):
     result = runner.invoke(app, ["audit", "--db", str(db), "--stored", "--html", str(out)])
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
-    assert html.count("data:image/png;base64,") >= 6, "each finding shows its source region"
+    assert html.count("data:image/png;base64,") >= PLANTED, "each finding shows its source region"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
@@ -71,12 +74,12 @@ def test_html_report_loads_in_chromium_without_errors(db, tmp_path):
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(out.as_uri())
             page.wait_for_selector("body[data-ready=yes]", timeout=10_000)
-            assert page.locator(".finding").count() == 6
-            assert page.inner_text("#count") == "6"
-            assert page.locator(".finding img").count() >= 6
-            assert page.locator("svg.trend").count() == 5
+            assert page.locator(".finding").count() == PLANTED
+            assert page.inner_text("#count") == str(PLANTED)
+            assert page.locator(".finding img").count() >= PLANTED
+            assert page.locator("svg.trend").count() == 5  # one per indicator with findings
             page.uncheck("input[data-severity=info]")
-            assert page.locator(".finding:visible").count() == 5
+            assert page.locator(".finding:visible").count() == PLANTED - 1
             assert errors == []
         finally:
             browser.close()

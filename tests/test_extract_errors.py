@@ -23,6 +23,10 @@ def _edition(path, header_years=("R1（2019）年度", "R2（2020）年度"), la
     sheet.text(RIGHT_X + 4, 105, "実績（回）", 8.5)
     sheet.text(RIGHT_X + 90, 105, "4", 8.5)
     sheet.text(RIGHT_X + 240, 105, "中止", 8.5)
+    sheet.text(LEFT_X, 300, "主な検証意⾒ Check", 11)
+    sheet.text(LEFT_X, 318, "①開催回数を増やすべきである。", 9)
+    sheet.text(RIGHT_X, 300, "令和３年度以降の対応 Action", 11)
+    sheet.text(RIGHT_X, 318, "①開催回数を増やしていく。", 9)
     sheet.text(LEFT_X, 555, "第12条 創業・経営の革新等の促進", 9)
     write_pdf(path, [cover, sheet], "test")
     return path
@@ -34,6 +38,9 @@ def test_a_small_edition_reads_cleanly(tmp_path):
     assert [(k.fiscal_year, k.kind, k.value, k.status) for k in x.kpi_values] == [
         (2019, "target", 8.0, "reported"), (2020, "target", 8.0, "reported"),
         (2019, "actual", 4.0, "reported"), (2020, "actual", None, "cancelled"),
+    ]
+    assert [(i.phase, i.seq, i.text) for i in x.pdca_items] == [
+        ("check", (1,), "開催回数を増やすべきである。"), ("action", (1,), "開催回数を増やしていく。"),
     ]
     assert x.warnings == ()
 

@@ -172,6 +172,74 @@ def _kpi_value_rows(x: ReportExtraction) -> pa.Table:
     )
 
 
+def _pdca_item_id(report_id: str, ordinal: int) -> str:
+    return f"{report_id}:p{ordinal}"
+
+
+def _pdca_item_rows(x: ReportExtraction) -> pa.Table:
+    items = x.pdca_items
+    ordinals = list(range(1, len(items) + 1))
+    measure_ids = _measure_ids_by_name(x)
+    return _table(
+        "pdca_items",
+        {
+            **_edition_columns(x, len(items)),
+            "pdca_item_id": [_pdca_item_id(x.report_id, i) for i in ordinals],
+            "ordinal": ordinals,
+            "measure_id": [measure_ids.get(i.measure) for i in items],
+            "measure": [i.measure for i in items],
+            "parent": [i.parent for i in items],
+            "phase": [i.phase for i in items],
+            "item_no": [i.item_no for i in items],
+            "seq": [list(i.seq) for i in items],
+            "label": [i.label for i in items],
+            "text": [i.text for i in items],
+            "text_raw": [i.text_raw for i in items],
+            "shared": [len(i.covers) > 1 for i in items],
+            "page": [i.page for i in items],
+            **_bbox_columns([i.bbox for i in items]),
+        },
+    )
+
+
+def _pdca_item_measure_rows(x: ReportExtraction) -> pa.Table:
+    measure_ids = _measure_ids_by_name(x)
+    links = [
+        (_pdca_item_id(x.report_id, ordinal), measure)
+        for ordinal, item in enumerate(x.pdca_items, start=1)
+        for measure in dict.fromkeys(item.covers or (item.measure,))
+    ]
+    return _table(
+        "pdca_item_measures",
+        {
+            **_edition_columns(x, len(links)),
+            "pdca_item_id": [item_id for item_id, _ in links],
+            "measure_id": [measure_ids.get(measure) for _, measure in links],
+            "measure": [measure for _, measure in links],
+        },
+    )
+
+
+def _article_opinion_rows(x: ReportExtraction) -> pa.Table:
+    ops = x.article_opinions
+    return _table(
+        "article_opinions",
+        {
+            **_edition_columns(x, len(ops)),
+            "ordinal": list(range(1, len(ops) + 1)),
+            "article": [o.article for o in ops],
+            "policy": [o.policy for o in ops],
+            "policy_raw": [o.policy_raw for o in ops],
+            "kind": [o.kind for o in ops],
+            "kind_raw": [o.kind_raw for o in ops],
+            "text": [o.text for o in ops],
+            "text_raw": [o.text_raw for o in ops],
+            "page": [o.page for o in ops],
+            **_bbox_columns([o.bbox for o in ops]),
+        },
+    )
+
+
 def _page_rows(x: ReportExtraction) -> pa.Table:
     ps = x.pages
     return _table(
@@ -283,6 +351,9 @@ def load_extraction(
         rows["reports"] = _insert(con, "reports", _report_rows(x, ingested_at or datetime.now(timezone.utc)))
         rows["measures"] = _insert(con, "measures", _measure_rows(x))
         rows["kpi_values"] = _insert(con, "kpi_values", _kpi_value_rows(x))
+        rows["pdca_items"] = _insert(con, "pdca_items", _pdca_item_rows(x))
+        rows["pdca_item_measures"] = _insert(con, "pdca_item_measures", _pdca_item_measure_rows(x))
+        rows["article_opinions"] = _insert(con, "article_opinions", _article_opinion_rows(x))
         rows["report_pages"] = _insert(con, "report_pages", _page_rows(x))
         rows["extraction_warnings"] = _insert(con, "extraction_warnings", _warning_rows(x))
         con.execute("COMMIT")

@@ -23,7 +23,7 @@ from typing import get_args
 import duckdb
 import pyarrow as pa
 
-from nenpo.extractors.models import KpiKind, KpiStatus
+from nenpo.extractors.models import KpiKind, KpiStatus, OpinionKind, PdcaPhase
 from nenpo.warehouse.views import VIEWS
 
 SCHEMA_VERSION = 1
@@ -69,6 +69,7 @@ DOUBLE = "DOUBLE"
 BOOLEAN = "BOOLEAN"
 TIMESTAMPTZ = "TIMESTAMP WITH TIME ZONE"
 VARCHAR_LIST = "VARCHAR[]"
+INTEGER_LIST = "INTEGER[]"
 CHARS_MAP = "MAP(VARCHAR, INTEGER)"
 
 
@@ -78,6 +79,8 @@ def _in(values: tuple[str, ...]) -> str:
 
 KPI_KINDS: tuple[str, ...] = get_args(KpiKind)
 KPI_STATUSES: tuple[str, ...] = get_args(KpiStatus)
+PDCA_PHASES: tuple[str, ...] = get_args(PdcaPhase)
+OPINION_KINDS: tuple[str, ...] = get_args(OpinionKind)
 
 # Columns every per-edition table starts with.
 _REPORT_ID = Column("report_id", VARCHAR, "Id of the PDF file: first 16 hex digits of its sha256.", "NOT NULL")
@@ -213,6 +216,106 @@ TABLES: tuple[Table, ...] = (
         ("PRIMARY KEY (kpi_value_id)",),
     ),
     Table(
+        "pdca_items",
+        "One row per item of a measure sheet's PDCA cycle (Plan paragraphs and 主な取組 bullets, "
+        "Do results, COVID responses, Check opinions, COVID opinions, Action responses, next "
+        "year's plan), in reading order. A Check/Action block shared by several sub-measures is "
+        "recorded once, on the sheet that prints it; pdca_item_measures links it to each of them.",
+        (
+            Column(
+                "pdca_item_id",
+                VARCHAR,
+                "Deterministic id '<report_id>:p<ordinal>'; stable across re-loads of the same file "
+                "by the same extractor version.",
+                "NOT NULL",
+            ),
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the item within the edition, from 1.", "NOT NULL"),
+            Column(
+                "measure_id",
+                VARCHAR,
+                "measures.measure_id of the sheet that prints the item; NULL when several measures of "
+                "the edition have its name.",
+            ),
+            Column("measure", VARCHAR, "Measure whose sheet prints the item, normalised (joins measures.name).", "NOT NULL"),
+            Column("parent", VARCHAR, "Parent measure (施策) of that sheet, normalised."),
+            Column(
+                "phase",
+                VARCHAR,
+                "'plan' (事業計画 Plan, 主な取組), 'do' (事業の実施状況 Do, 補足事項), 'covid_do' "
+                "(新型コロナウイルス感染症に関する対応), 'check' (主な検証意見 Check), 'covid_check' "
+                "(新型コロナウイルス感染症への対応に関する意見), 'action' (以降の対応 Action), "
+                "'next_plan' (翌年度の実施計画).",
+                f"NOT NULL CHECK (phase IN ({_in(PDCA_PHASES)}))",
+            ),
+            Column("item_no", INTEGER, "Order of the item within its sheet and phase, from 1.", "NOT NULL"),
+            Column(
+                "seq",
+                INTEGER_LIST,
+                "Opinion numbers named by the item's label: ① → [1], ①・② → [1, 2], ④~⑥ → [4, 5, 6]; "
+                "empty for bulleted items.",
+                "NOT NULL",
+            ),
+            Column("label", VARCHAR, "Item label exactly as printed (①, ①・②, ④~⑥); '' for bulleted items.", "NOT NULL"),
+            Column("text", VARCHAR, "Item text, normalised, without its label or bullet; wrapped lines joined.", "NOT NULL"),
+            Column("text_raw", VARCHAR, "Item text exactly as printed (lines joined), without its label or bullet.", "NOT NULL"),
+            Column("shared", BOOLEAN, "True when the item belongs to a Check/Action block shared by several sub-measures.", "NOT NULL"),
+            Column("page", INTEGER, "Page the item is printed on (1-based).", "NOT NULL"),
+            *_bbox("item"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (pdca_item_id)",),
+    ),
+    Table(
+        "pdca_item_measures",
+        "One row per (PDCA item, measure it applies to): the sheet's own measure, or every "
+        "sub-measure of a shared Check/Action block (e.g. 商店街課題対応事業 and 商業力強化事業 for "
+        "the block printed on the latter's sheet).",
+        (
+            Column("pdca_item_id", VARCHAR, "pdca_items.pdca_item_id.", "NOT NULL"),
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("measure_id", VARCHAR, "measures.measure_id of the measure; NULL when several measures of the edition have its name."),
+            Column("measure", VARCHAR, "Measure the item applies to, normalised (joins measures.name).", "NOT NULL"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (pdca_item_id, measure)",),
+    ),
+    Table(
+        "article_opinions",
+        "One row per article and kind of opinion in the table at the start of section 4 "
+        "(条文 / 施策 / 施策全体への意見 / コロナ対応への意見): the council's opinion on the "
+        "article's measures as a whole, and on their response to COVID-19.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
+            Column("article", INTEGER, "第N条 of the ordinance.", "NOT NULL"),
+            Column("policy", VARCHAR, "The article's policy (条例に基づく中小企業活性化施策), normalised.", "NOT NULL"),
+            Column("policy_raw", VARCHAR, "The policy exactly as printed (wrapped lines joined).", "NOT NULL"),
+            Column(
+                "kind",
+                VARCHAR,
+                "'overall' (施策全体への意見) or 'covid' (コロナ対応への意見).",
+                f"NOT NULL CHECK (kind IN ({_in(OPINION_KINDS)}))",
+            ),
+            Column("kind_raw", VARCHAR, "The kind label exactly as printed (wrapped lines joined).", "NOT NULL"),
+            Column("text", VARCHAR, "The opinion, normalised; paragraphs separated by line breaks.", "NOT NULL"),
+            Column("text_raw", VARCHAR, "The opinion exactly as printed; paragraphs separated by line breaks.", "NOT NULL"),
+            Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
+            *_bbox("opinion text"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
         "report_pages",
         "One row per page of an edition: which text engine was used and how trustworthy its text is.",
         (
@@ -321,7 +424,10 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
-EDITION_TABLES: tuple[str, ...] = ("extraction_warnings", "report_pages", "kpi_values", "measures", "reports")
+EDITION_TABLES: tuple[str, ...] = (
+    "extraction_warnings", "report_pages", "article_opinions", "pdca_item_measures", "pdca_items",
+    "kpi_values", "measures", "reports",
+)
 """Tables holding rows of an edition, children first: the order rows are deleted in (and the
 reverse of the order they are inserted in)."""
 
@@ -365,16 +471,38 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE IF NOT EXISTS {table.name} (\n" + ",\n".join(lines) + "\n)"
 
 
+def _comments() -> list[tuple[tuple[str, str | None], str, str]]:
+    """((relation, column or None), description, COMMENT ON statement) for everything documented."""
+    out: list[tuple[tuple[str, str | None], str, str]] = []
+    for t in TABLES:
+        out.append(((t.name, None), t.description, f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}"))
+        out += [((t.name, c.name), c.description, f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}')
+                for c in t.columns]
+    for v in VIEWS:
+        out.append(((v.name, None), v.description, f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}"))
+        out += [((v.name, c), d, f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}') for c, _, d in v.columns]
+    return out
+
+
 def comment_sql() -> list[str]:
     """COMMENT ON statements documenting every table, view and column in the file itself."""
-    stmts: list[str] = []
-    for t in TABLES:
-        stmts.append(f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}")
-        stmts += [f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}' for c in t.columns]
-    for v in VIEWS:
-        stmts.append(f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}")
-        stmts += [f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}' for c, _, d in v.columns]
-    return stmts
+    return [stmt for _, _, stmt in _comments()]
+
+
+def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The COMMENT ON statements whose comment the file does not hold yet (a recreated view
+    loses its comments; tables keep theirs, so a warehouse that is up to date needs none)."""
+    here = "database_name = current_database() AND schema_name = current_schema()"
+    stored: dict[tuple[str, str | None], str | None] = {}
+    for name, comment in con.execute(f"SELECT table_name, comment FROM duckdb_tables() WHERE {here}").fetchall():
+        stored[(name, None)] = comment
+    for name, comment in con.execute(f"SELECT view_name, comment FROM duckdb_views() WHERE {here}").fetchall():
+        stored[(name, None)] = comment
+    for name, column, comment in con.execute(
+        f"SELECT table_name, column_name, comment FROM duckdb_columns() WHERE {here}"
+    ).fetchall():
+        stored[(name, column)] = comment
+    return [stmt for key, description, stmt in _comments() if stored.get(key) != description]
 
 
 DDL: tuple[str, ...] = tuple(create_table_sql(t) for t in TABLES)
@@ -390,6 +518,7 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
     BOOLEAN: pa.bool_(),
     TIMESTAMPTZ: pa.timestamp("us", tz="UTC"),
     VARCHAR_LIST: pa.list_(pa.string()),
+    INTEGER_LIST: pa.list_(pa.int32()),
     CHARS_MAP: pa.map_(pa.string(), pa.int32()),
 }
 
@@ -496,7 +625,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(view.sql)
         if stored_version(con) is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
-        for stmt in comment_sql():
+        for stmt in _stale_comment_sql(con):
             con.execute(stmt)
         con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
         con.execute("COMMIT")

@@ -1,0 +1,106 @@
+"""Measure sheets and their Check/Action blocks in a plain text layer (lines, no positions).
+
+A text layer without positions cannot tell the two columns of a sheet apart, so this
+reader only finds what text order still gives away: the sheets (a title line above
+``事業計画 Plan``), the ``主な検証意見 Check`` heading of each, and the numbered items that
+follow it. In text order a block prints its opinions (①②③…), then the responses, whose
+numbering starts again (①…), and sometimes a box drawn last with more opinions (the
+COVID opinions, e.g. ⑥ after all the responses): each restart of the numbering switches
+between opinions and responses. A sheet's block ends at the next sheet's title, or at an
+article footer (``第19条 受注機会の増⼤等``) when the sheet is the last one.
+
+The PDF reader (`extractors.pdca`) uses positions instead and reads every phase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from nenpo.extractors import pdca, sheets
+from nenpo.extractors.normalise import normalise_text, split_item
+
+
+@dataclass(frozen=True)
+class TextItem:
+    line: int
+    """1-based line number of the item's label."""
+    label: str
+    seq: tuple[int, ...]
+    text: str
+    """The item's first paragraph (lines up to the next blank line), normalised."""
+
+
+@dataclass
+class TextSheet:
+    title_line: int
+    """1-based line number of the sheet title."""
+    title: sheets.SheetTitle
+    check_line: int | None = None
+    opinions: list[TextItem] = field(default_factory=list)
+    responses: list[TextItem] = field(default_factory=list)
+    covers: tuple[str, ...] = ()
+    """Measures the sheet's Check/Action block applies to (empty without a block)."""
+
+
+def _title_above(norm: Sequence[str], index: int) -> int | None:
+    j = index - 1
+    while j >= 0 and not norm[j].strip():
+        j -= 1
+    return j if j >= 0 else None
+
+
+def _items(norm: Sequence[str], start: int, end: int) -> list[TextItem]:
+    items = []
+    for i in range(start, end):
+        seq, label, rest = split_item(norm[i].strip())
+        if not label:
+            continue
+        parts = [rest]
+        j = i + 1
+        while j < end and norm[j].strip() and not split_item(norm[j].strip())[1]:
+            parts.append(norm[j].strip())
+            j += 1
+        items.append(TextItem(i + 1, label, seq, normalise_text("".join(parts))))
+    return items
+
+
+def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem]]:
+    """Opinions and responses: the numbering restarting switches from one to the other."""
+    opinions: list[TextItem] = []
+    responses: list[TextItem] = []
+    current, previous = opinions, None
+    for item in items:
+        if previous is not None and item.seq and previous.seq and min(item.seq) <= max(previous.seq):
+            current = responses if current is opinions else opinions
+        current.append(item)
+        previous = item
+    return opinions, responses
+
+
+def read_text_sheets(lines: Sequence[str]) -> list[TextSheet]:
+    """Every measure sheet of the text layer, with its Check/Action block where it has one."""
+    norm = [normalise_text(line) for line in lines]
+    starts = [i for i, text in enumerate(norm) if sheets.SHEET_START.search(text)]
+    found: list[TextSheet] = []
+    bounds: list[int] = []
+    for start in starts:
+        title = _title_above(norm, start)
+        if title is None:
+            continue
+        found.append(TextSheet(title + 1, sheets.parse_title(lines[title], None)))
+        bounds.append(title)
+    for k, sheet in enumerate(found):
+        end = bounds[k + 1] if k + 1 < len(found) else len(lines)
+        check = next(
+            (i for i in range(sheet.title_line, end) if pdca.heading_phase(norm[i]) == (True, "check")), None
+        )
+        if check is None:
+            continue
+        footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)
+        sheet.check_line = check + 1
+        sheet.opinions, sheet.responses = _split_runs(_items(norm, check + 1, footer))
+    groups = pdca.review_groups([(s.title.parent, s.title.position, s.check_line is not None) for s in found])
+    for sheet, group in zip(found, groups):
+        sheet.covers = tuple(found[j].title.name for j in group)
+    return found
