@@ -21,6 +21,11 @@ Deliberate differences between editions (the multi-year checks must find exactly
 - ``unit_mismatch``: 観光振興事業 / 観光客入込数, the FY2020 edition prints its actual row as
   `実績（万人）` over values in persons while the target row says `人`.
 
+A shortfall that the supplement (補足事項) does not explain, for the info-level check:
+
+- ウェルフェアイノベーション推進事業 / フォーラム全体会の開催回数: FY2019 actual 0 against a
+  target of 1, and the FY2019 supplement says nothing about it.
+
 PDCA sheets that the opinion/response checks must flag, in every edition:
 
 - 雇用労働対策・就業支援事業: opinion ④ has no response (the responses are ①②③ and ⑤～⑥).
@@ -423,7 +428,10 @@ MEASURES: tuple[Measure, ...] = (
         plan=("「新・かわさき観光振興プラン」に基づき、観光資源の魅力を発信します。",),
         efforts=("産業観光の推進", "観光情報の発信"),
         do=("⼯場夜景ツアー等の産業観光を実施した。",),
-        supplement=("観光客数、宿泊客数、ツアー参加者数は、年(1-12月）集計している。",),
+        supplement=(
+            "観光客数、宿泊客数、ツアー参加者数は、年(1-12月）集計している。",
+            "感染症の影響により、ツアーの定員を縮小したため、参加者数が目標を下回った。",
+        ),
         covid_do=("ツアーの定員を縮小して実施した。",),
         check=(
             ("①", "観光客の回遊性を高める取組が必要である。"),
@@ -497,7 +505,7 @@ MEASURES: tuple[Measure, ...] = (
         plan=("海外展開を目指す中小企業の販路開拓を支援します。",),
         efforts=("海外展示会への出展支援", "海外ビジネス相談の実施"),
         do=("海外展示会への出展を支援し、商談機会を創出した。",),
-        supplement=("海外展示会の多くがオンライン開催となった。",),
+        supplement=("海外展示会の多くがオンライン開催となり、支援企業の海外売上高は減少した。",),
         covid_do=("オンライン商談会を開催した。",),
         check=(
             ("①", "オンライン商談の成約率を高める支援が必要である。"),
@@ -596,6 +604,9 @@ PLANTED_DIFFERENCES: tuple[dict, ...] = ((
      "earlier_edition": 2020, "later_edition": 2021},
     {"kind": "unit_mismatch", "measure": "観光振興事業", "indicator": "観光客入込数", "edition": 2020,
      "target_unit": "人", "actual_unit": "万人", "later_edition": 2020},
+    {"kind": "unexplained_shortfall", "measure": "ウェルフェアイノベーション推進事業",
+     "indicator": "ウェルフェアイノベーションフォーラム全体会の開催回数", "fiscal_year": 2019,
+     "edition": 2019, "later_edition": 2019},
 ) + tuple(
     {"kind": kind, "measure": measure, "seq": seq, "edition": year, "later_edition": year}
     for year in EDITIONS

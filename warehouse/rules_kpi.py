@@ -260,3 +260,49 @@ def renamed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
             edition[0], r["measure"] if r["level"] == "indicator" else r["canonical"],
             r["canonical"] if r["level"] == "indicator" else None, None, None, r["series"], edition[1], r,
         )
+
+
+SHORTFALL_RATIO = 0.5
+"""An actual below this share of its target counts as far below."""
+
+SHORTFALL_WORDS = ("下回", "減少", "中止", "縮小", "延期", "休止", "見送", "取りやめ")
+"""Words with which a supplement explains a shortfall: ``実績が目標を下回った`` ``開催を中止``."""
+
+
+@rule("actual_far_below_target", "info")
+def actual_far_below_target(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
+    """An edition's own-year actual is below half its target and the sheet says nothing about it.
+
+    A sheet explains a shortfall in its 補足事項 or Do items; the shortfall counts as
+    explained when one of the measure's Do items in that edition speaks of one (下回る,
+    減少, 中止, 縮小, 延期 …). Naming the indicator is not enough: a supplement that says how
+    a figure is counted does not explain why it fell.
+    """
+    sql = """
+        SELECT k.series, k.report_fiscal_year, k.report_id, k.measure, k.measure_printed, k.indicator,
+               k.fiscal_year, k.page, t.value AS target, k.value AS actual, k.unit
+        FROM kpi_values_resolved k
+        JOIN kpi_values_resolved t
+          ON t.report_id = k.report_id AND t.table_no = k.table_no AND t.fiscal_year = k.fiscal_year
+         AND t.kind = 'target' AND k.kind = 'actual'
+        WHERE k.fiscal_year = k.report_fiscal_year AND t.unit IS NOT DISTINCT FROM k.unit
+          AND t.value > 0 AND k.value IS NOT NULL AND k.value < ? * t.value
+        ORDER BY k.series, k.report_fiscal_year, k.table_no
+    """
+    notes: dict[tuple, list[str]] = {}
+    for report_id, measure, text in con.execute(
+        "SELECT p.report_id, l.measure, p.text FROM pdca_items p JOIN pdca_item_measures l USING (pdca_item_id) "
+        "WHERE p.phase = 'do'"
+    ).fetchall():
+        notes.setdefault((report_id, measure), []).append(text)
+    for r in _rows(con, sql, [SHORTFALL_RATIO]):
+        texts = notes.get((r["report_id"], r["measure_printed"]), [])
+        if any(word in text for text in texts for word in SHORTFALL_WORDS):
+            continue
+        yield Finding(
+            "actual_far_below_target", "info",
+            f"FY{r['fiscal_year']} actual {r['actual']:,.10g} is {r['actual'] / r['target']:.0%} of the target "
+            f"{r['target']:,.10g} and no Do/補足事項 item of the sheet mentions it",
+            r["report_fiscal_year"], r["measure"], r["indicator"], r["fiscal_year"], r["page"], r["series"],
+            r["report_id"], {"target": r["target"], "actual": r["actual"], "unit": r["unit"], "notes": texts},
+        )
