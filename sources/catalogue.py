@@ -69,6 +69,8 @@ class CatalogueEdition(_Entry):
     @field_validator("sha256", mode="before")
     @classmethod
     def _lower(cls, value):
+        if isinstance(value, (int, float)):
+            raise ValueError("YAML read this sha256 as a number: put it in quotes")
         return value.lower() if isinstance(value, str) else value
 
     @field_validator("url")
