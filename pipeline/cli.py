@@ -73,18 +73,23 @@ def _flow_parameters(
     paths: list[Path], catalogue: Optional[Path], db: Path, verify: str, cache_dir: Optional[Path], publish: bool,
     publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
 ) -> dict:
+    """The flow run's parameters, paths made absolute (a served run may start in another directory)."""
     from nenpo.sources.catalogue import catalogue_path
 
     if not paths and catalogue is None:
         catalogue = catalogue_path()  # nothing named: the catalogue
+
+    def absolute(path: Optional[Path]) -> Optional[str]:
+        return str(path.expanduser().absolute()) if path is not None else None
+
     return {
-        "paths": [str(p) for p in paths],
-        "catalogue": str(catalogue) if catalogue is not None else None,
-        "db": str(db),
+        "paths": [absolute(p) for p in paths],
+        "catalogue": absolute(catalogue),
+        "db": absolute(db),
         "verify": verify,
-        "cache_dir": str(cache_dir) if cache_dir is not None else None,
+        "cache_dir": absolute(cache_dir),
         "publish": publish,
-        "publish_dir": str(publish_dir) if publish_dir is not None else None,
+        "publish_dir": absolute(publish_dir),
         "runner": runner,
         "workers": workers,
         "dask_address": dask_address,
@@ -318,9 +323,7 @@ def serve(
     """
     _check_choices(verify, runner, dask_address)
     parameters = _flow_parameters(
-        [], catalogue.absolute() if catalogue else None, db.absolute(), verify,
-        cache_dir.absolute() if cache_dir else None, True, publish_dir.absolute() if publish_dir else None,
-        runner, workers, dask_address, lock_timeout,
+        [], catalogue, db, verify, cache_dir, True, publish_dir, runner, workers, dask_address, lock_timeout
     )
     _quiet_prefect(False)
     from prefect import serve as prefect_serve
