@@ -78,8 +78,9 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
     return fetch_source(source, FileStore(cache_dir))
 
 
-@task(name="extract-report", task_run_name="extract {path}", retries=0)
-def extract_report_task(path: str, verify: str = "auto") -> ReportExtraction | IngestFailure:
+@task(name="extract-report", task_run_name="extract {label}", retries=0)
+def extract_report_task(path: str, verify: str = "auto", label: str = "") -> ReportExtraction | IngestFailure:
+    """Extract the file at `path` (`label` names its source in the UI: a URL or the path)."""
     return extract_one(path, verify)
 
 
@@ -136,7 +137,10 @@ def _extract_all(
     misses = [r for r in reports if r.sha256 not in outcomes]
     if misses:
         with build_task_runner(runner, workers, dask_address) as task_runner:
-            futures = {r.sha256: task_runner.submit(extract_report_task, {"path": r.path, "verify": verify}) for r in misses}
+            futures = {
+                r.sha256: task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
+                for r in misses
+            }
             for report in misses:
                 outcome = futures[report.sha256].result(raise_on_failure=False)
                 if isinstance(outcome, BaseException):  # the task itself crashed (e.g. a worker died)
@@ -177,6 +181,7 @@ def ingest_reports(
     )
     summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
     summary.from_cache, summary.extracted = from_cache, extracted
+    summary.labels = {r.sha256: r.source.label for r in unique_reports(obtained)}
     summary.findings = audit_task(db, lock_timeout)
     if publish:
         summary.published = publish_task(db, publish_dir, lock_timeout)

@@ -58,6 +58,8 @@ class IngestSummary:
     """sha256 → seconds it took to read the extraction from the cache (not extracted again)."""
     extracted: int = 0
     """Reports extracted in this run (the others came from the extraction cache or failed before)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """sha256 → the source the file came from (its URL or path), for summaries."""
     published: Published | None = None
 
     @property
@@ -295,6 +297,7 @@ def ingest(
         pairs.append((report, outcome))
     summary = load_batch(db, validate_batch(pairs) + outcomes, lock_timeout)
     summary.from_cache, summary.extracted = from_cache, extracted
+    summary.labels = {r.sha256: r.source.label for r in unique_reports(obtained)}
     summary.findings = audit_warehouse(db, lock_timeout)
     if publish_dir is not None:
         summary.published = publish(db, publish_dir, lock_timeout)

@@ -21,7 +21,7 @@ def summary_rows(summary: IngestSummary) -> list[dict]:
     for x, load in summary.loaded:
         cached = x.sha256 in summary.from_cache
         rows.append({
-            "report": Path(x.source_path).name,
+            "report": _name(summary.labels.get(x.sha256, x.source_path)),
             "edition": f"{x.series} FY{x.report_fiscal_year}",
             "pages": x.page_count,
             "measures": len(x.measures),
@@ -34,11 +34,16 @@ def summary_rows(summary: IngestSummary) -> list[dict]:
         })
     for f in summary.failed:
         rows.append({
-            "report": f.report if "://" in f.report else Path(f.report).name,
+            "report": _name(f.report),
             "edition": None, "pages": None, "measures": None, "kpi_values": None, "warnings": None,
             "outcome": f"failed ({f.stage})", "extraction": None, "seconds": None, "error": f.error,
         })
     return rows
+
+
+def _name(source: str) -> str:
+    """A URL as it is (it says where the file came from); a path by its file name."""
+    return source if "://" in source else Path(source).name
 
 
 def audit_markdown(findings: list[Finding], db: str = "") -> str:
