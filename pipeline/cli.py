@@ -224,6 +224,16 @@ def compare(
     console.print(table)
 
 
+def _catalogue_or_exit(catalogue: Optional[Path]):
+    from nenpo.sources.catalogue import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue(catalogue)
+    except CatalogueError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+
+
 @sources_app.command("list")
 def sources_list(
     catalogue: CatalogueOption = None,
@@ -231,15 +241,11 @@ def sources_list(
     cache_dir: CacheOption = None,
 ) -> None:
     """Every catalogued edition with its state: not fetched, fetched, ingested, changed upstream."""
-    from nenpo.sources.catalogue import CatalogueError, catalogue_path, load_catalogue
+    from nenpo.sources.catalogue import catalogue_path
     from nenpo.sources.status import edition_states, read_ingested
     from nenpo.sources.store import FileStore
 
-    try:
-        listed = load_catalogue(catalogue)
-    except CatalogueError as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+    listed = _catalogue_or_exit(catalogue)
     ingested, where = read_ingested(db)
     table = Table(title=f"Catalogue {catalogue_path(catalogue)}; warehouse {where}", title_justify="left")
     for column in ("series", "FY", "state", "source", "sha256", "detail"):
@@ -260,7 +266,6 @@ def sources_fetch(
 
     Exit code 1 when any download failed.
     """
-    from nenpo.sources.catalogue import load_catalogue
     from nenpo.sources.fetch import FetchError, fetch_url
     from nenpo.sources.store import FileStore
 
@@ -269,7 +274,7 @@ def sources_fetch(
     for column in ("series", "FY", "url", "result", "sha256"):
         table.add_column(column, overflow="fold")
     failed = 0
-    for source in load_catalogue(catalogue).editions():
+    for source in _catalogue_or_exit(catalogue).editions():
         if not source.url:
             continue
         try:

@@ -318,3 +318,35 @@ def test_read_ingested_falls_back_to_the_snapshot_while_the_warehouse_is_locked(
     finally:
         holder.kill()
         holder.wait()
+
+
+# --- the sources commands ------------------------------------------------------------------
+
+
+def test_sources_fetch_and_list_commands(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        "series:\n  - id: kawasaki-sme\n    publisher: 川崎市\n    title: t\n    title_pattern: t\n    editions:\n"
+        f"      - {{fiscal_year: 2019, url: '{server.url('/pdf/' + FY2019)}'}}\n"
+        f"      - {{fiscal_year: 2020, url: '{server.url('/status/404')}'}}\n",
+        encoding="utf-8",
+    )
+    common = ["--catalogue", str(catalogue), "--cache-dir", str(tmp_path / "cache")]
+    runner = CliRunner()
+    listed = runner.invoke(app, ["sources", "list", *common, "--db", str(tmp_path / "w.duckdb")])
+    assert listed.exit_code == 0 and listed.output.count("not fetched") == 2
+    fetched = runner.invoke(app, ["sources", "fetch", *common])
+    assert fetched.exit_code == 1, fetched.output
+    assert "downloaded" in fetched.output and "HttpStatusError: HTTP 404" in fetched.output
+    again = runner.invoke(app, ["sources", "fetch", *common])
+    assert "not_modified" in again.output
+    listed = runner.invoke(app, ["sources", "list", *common, "--db", str(tmp_path / "w.duckdb")])
+    assert listed.output.count("not fetched") == 1 and "fetched" in listed.output.replace("not fetched", "")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("series: [", encoding="utf-8")
+    refused = runner.invoke(app, ["sources", "list", "--catalogue", str(broken)])
+    assert refused.exit_code == 2 and "not valid YAML" in refused.output
