@@ -294,10 +294,15 @@ def export(
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """Write every table and view as Parquet (per-edition tables partitioned by report_fiscal_year)."""
-    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.db import WarehouseLockedError, connect
     from nenpo.warehouse.export import export_parquet
 
-    con = connect(db, read_only=True)
+    try:
+        con = connect(db, read_only=True)
+    except (WarehouseLockedError, FileNotFoundError) as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        err_console.print("(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)")
+        raise typer.Exit(2)
     try:
         tables = export_parquet(con, out)
     finally:

@@ -234,6 +234,10 @@ def test_publish_swaps_in_a_snapshot_analysts_can_read_while_the_warehouse_is_lo
         with duckdb.connect() as mem:
             parquet = mem.execute(f"SELECT count(*) FROM read_parquet('{out}/parquet/kpi_values/**/*.parquet')").fetchone()[0]
         assert parquet == before - 78
+        refused = CliRunner().invoke(app, ["export", "--out", str(tmp_path / "x"), "--db", str(db)])
+        assert refused.exit_code == 2 and "is locked by another process" in " ".join(refused.output.split())
+        from_snapshot = CliRunner().invoke(app, ["export", "--out", str(tmp_path / "x"), "--db", str(out / "w.duckdb")])
+        assert from_snapshot.exit_code == 0, from_snapshot.output
     finally:
         holder.kill()
         holder.wait()

@@ -292,9 +292,14 @@ def test_edition_states(server, store, tmp_path):
         EditionSource(label="e", path=str(tmp_path / "gone.pdf"), sha256=fy19, fiscal_year=2022),
     )
     ingested = {("kawasaki-sme", 2020): fy20, ("kawasaki-sme", 2021): fy19, ("kawasaki-sme", 2022): fy19}
-    states = [(s.source.fiscal_year, s.state) for s in edition_states(catalogue, store, ingested)]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE_EDITIONS / FY2020, inbox / "scan-0001.pdf")
+    shutil.copy(SAMPLE_EDITIONS / "kawasaki-sme-fy2021.pdf", inbox / "scan-0002.pdf")
+    states = [(s.source.fiscal_year, s.state) for s in edition_states(catalogue, store, ingested, [inbox])]
     assert states == [
         (2018, "not fetched"), (2019, "fetched"), (2020, "ingested"), (2021, "changed upstream"), (2022, "ingested"),
+        (2020, "ingested"), (None, "fetched"),  # the folder: recognised by content, not by name
     ]
 
 
