@@ -40,8 +40,8 @@ CacheOption = Annotated[
 PublishDirOption = Annotated[
     Optional[Path], typer.Option("--publish-dir", help="Where the snapshot and Parquet go. Default: <db>.published/ beside the db."),
 ]
-RunnerOption = Annotated[str, typer.Option(help="Where extract tasks run: sequential, threads, processes or dask.")]
-WorkersOption = Annotated[Optional[int], typer.Option(help="Threads or worker processes (default: CPU count).")]
+RunnerOption = Annotated[str, typer.Option(help="Where extract tasks run: sequential, processes or dask.")]
+WorkersOption = Annotated[Optional[int], typer.Option(help="Worker processes for processes/dask (default: CPU count).")]
 DaskOption = Annotated[
     Optional[str], typer.Option("--dask-address", help="Scheduler of an existing Dask cluster (with --runner dask).")
 ]
@@ -105,7 +105,7 @@ def ingest(
     cache_dir: CacheOption = None,
     publish: Annotated[bool, typer.Option("--publish/--no-publish", help="Write the analysts' snapshot after loading.")] = True,
     publish_dir: PublishDirOption = None,
-    runner: RunnerOption = "threads",
+    runner: RunnerOption = "sequential",
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 60.0,
@@ -320,7 +320,7 @@ def serve(
     db: DbOption = Path("nenpo.duckdb"),
     cache_dir: CacheOption = None,
     publish_dir: PublishDirOption = None,
-    runner: RunnerOption = "threads",
+    runner: RunnerOption = "sequential",
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 600.0,

@@ -3,7 +3,7 @@
 `ingest_reports` runs catalogue or paths → fetch → extract → validate → load → audit →
 publish. The flow adds what a scheduled run needs: a task run per download and per
 extraction (visible in the Prefect UI with its own state), extract tasks spread over the
-chosen task runner (threads, processes, Dask), one writer at a time on the warehouse,
+chosen task runner (one at a time, local processes, Dask), one writer at a time on the warehouse,
 artifacts the team can follow over time, and an honest final state.
 
 Retries: downloads retry — a few quick tries inside `fetch_url`, then up to
@@ -160,7 +160,7 @@ def ingest_reports(
     cache_dir: str | None = None,
     publish: bool = True,
     publish_dir: str | None = None,
-    runner: str = "threads",
+    runner: str = "sequential",
     workers: int | None = None,
     dask_address: str | None = None,
     lock_timeout: float = 60.0,

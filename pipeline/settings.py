@@ -9,5 +9,6 @@ DEFAULT_CRON = "0 6 1 * *"
 DEFAULT_TIMEZONE = "Asia/Tokyo"
 DEPLOYMENT_NAME = "nenpo-monthly"
 
-RUNNERS = ("sequential", "threads", "processes", "dask")
-"""Where extract tasks can run (see nenpo.pipeline.runners)."""
+RUNNERS = ("sequential", "processes", "dask")
+"""Where extract tasks can run (see nenpo.pipeline.runners). No thread pool: PyMuPDF does not
+support threads, so extractions in one process run one at a time."""

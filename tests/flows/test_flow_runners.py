@@ -46,13 +46,15 @@ def test_runner_choices_are_checked():
     from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
 
-    assert isinstance(build_task_runner("threads", 3), ThreadPoolTaskRunner)
+    sequential = build_task_runner("sequential")
+    assert isinstance(sequential, ThreadPoolTaskRunner) and sequential._max_workers == 1
     assert isinstance(build_task_runner("processes", 2), ProcessPoolTaskRunner)
     remote = build_task_runner("dask", dask_address="tcp://127.0.0.1:8786")
     assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://127.0.0.1:8786"
     for kind, kwargs, message in [
         ("gpu", {}, "runner must be one of"),
-        ("threads", {"dask_address": "tcp://x:1"}, "needs runner 'dask'"),
+        ("threads", {}, "runner must be one of"),
+        ("processes", {"dask_address": "tcp://x:1"}, "needs runner 'dask'"),
         ("processes", {"workers": 0}, "at least 1"),
     ]:
         with pytest.raises(ValueError, match=message):
