@@ -39,7 +39,17 @@ def test_local_processes_give_the_same_warehouse(sequential, tmp_path):
 
 
 def test_a_dask_cluster_of_two_worker_processes_gives_the_same_warehouse(sequential, tmp_path):
-    assert ingest_with("dask", tmp_path, workers=2) == sequential
+    from distributed import Client, LocalCluster, get_task_stream
+
+    # an existing cluster, reached by its scheduler's address as with --dask-address
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        with get_task_stream(client) as stream:
+            assert ingest_with("dask", tmp_path, dask_address=cluster.scheduler_address) == sequential
+        workers = set(client.scheduler_info()["workers"])
+        assert len(workers) == 2
+        ran_on = [task["worker"] for task in stream.data]
+        assert len(ran_on) >= 3 and set(ran_on) <= workers, "the extract tasks ran on the cluster's workers"
 
 
 def test_runner_choices_are_checked():
