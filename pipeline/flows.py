@@ -27,11 +27,11 @@ from nenpo.pipeline.ingest import (
     IngestFailure,
     IngestSummary,
     audit_warehouse,
-    cached_extraction,
+    cached_extractions,
     extract_one,
     fetch_failure,
     fetch_source,
-    labelled,
+    finish_extraction,
     load_batch,
     plan_sources,
     unique_reports,
@@ -126,29 +126,21 @@ def _fetch_all(sources: list[EditionSource], cache_dir: str) -> tuple[list[Obtai
 
 def _extract_all(
     reports: list[Obtained], cache: ExtractionCache, verify: str, runner: str, workers: int | None, dask_address: str | None
-) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float], int]:
+) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
     """Cached extractions for unchanged content; an extract task on the runner for the rest."""
     outcomes: dict[str, ReportExtraction | IngestFailure] = {}
-    from_cache: dict[str, float] = {}
-    for report in reports:
-        hit, seconds = cached_extraction(cache, report, verify)
-        if hit is not None:
-            outcomes[report.sha256], from_cache[report.sha256] = hit, seconds
-    misses = [r for r in reports if r.sha256 not in outcomes]
+    hits, from_cache = cached_extractions(cache, reports, verify)
+    outcomes.update(hits)
+    misses = [r for r in reports if r.sha256 not in hits]
     if misses:
         with build_task_runner(runner, workers, dask_address) as task_runner:
-            futures = {
-                r.sha256: task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
+            futures = [
+                task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
                 for r in misses
-            }
-            for report in misses:
-                outcome = futures[report.sha256].result(raise_on_failure=False)
-                if isinstance(outcome, BaseException):  # the task itself crashed (e.g. a worker died)
-                    outcome = IngestFailure(report.source.label, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}", None, report.sha256)
-                outcomes[report.sha256] = labelled(report, outcome)
-                if isinstance(outcome, ReportExtraction):
-                    cache.put(outcome, verify)
-    return [(r, outcomes[r.sha256]) for r in reports], from_cache, len(misses)
+            ]
+            for report, future in zip(misses, futures):
+                outcomes[report.sha256] = finish_extraction(report, future.result(raise_on_failure=False), cache, verify)
+    return [(r, outcomes[r.sha256]) for r in reports], from_cache
 
 
 @flow(name="ingest_reports")
@@ -176,12 +168,11 @@ def ingest_reports(
     store = FileStore(cache_dir)
     sources = plan_sources(paths or [], catalogue)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
-    pairs, from_cache, extracted = _extract_all(
-        unique_reports(obtained), ExtractionCache(store.root), verify, runner, workers, dask_address
-    )
+    reports = unique_reports(obtained)
+    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)
     summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
-    summary.from_cache, summary.extracted = from_cache, extracted
-    summary.labels = {r.sha256: r.source.label for r in unique_reports(obtained)}
+    summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
+    summary.labels = {r.sha256: r.source.label for r in reports}
     summary.findings = audit_task(db, lock_timeout)
     if publish:
         summary.published = publish_task(db, publish_dir, lock_timeout)

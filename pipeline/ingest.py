@@ -150,13 +150,34 @@ def labelled(report: Obtained, outcome: ReportExtraction | IngestFailure) -> Rep
     return outcome
 
 
-def cached_extraction(cache: ExtractionCache | None, report: Obtained, verify: str) -> tuple[ReportExtraction | None, float]:
-    """The cached extraction of the report's content (None on a miss) and the seconds the look-up took."""
+def cached_extractions(
+    cache: ExtractionCache | None, reports: Iterable[Obtained], verify: str
+) -> tuple[dict[str, ReportExtraction], dict[str, float]]:
+    """The reports whose extraction is in the cache (by sha256), and the seconds each read took."""
+    hits: dict[str, ReportExtraction] = {}
+    seconds: dict[str, float] = {}
     if cache is None:
-        return None, 0.0
-    started = time.perf_counter()
-    hit = cache.get(report.sha256, verify, report.path)
-    return hit, time.perf_counter() - started
+        return hits, seconds
+    for report in reports:
+        started = time.perf_counter()
+        hit = cache.get(report.sha256, verify, report.path)
+        if hit is not None:
+            hits[report.sha256], seconds[report.sha256] = hit, time.perf_counter() - started
+    return hits, seconds
+
+
+def finish_extraction(
+    report: Obtained, outcome: ReportExtraction | IngestFailure | BaseException, cache: ExtractionCache | None, verify: str
+) -> ReportExtraction | IngestFailure:
+    """An extract step's outcome, named by its source and remembered in the cache when it succeeded.
+
+    `outcome` is an exception when the step itself crashed (e.g. a worker process died).
+    """
+    if isinstance(outcome, BaseException):
+        outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
+    if isinstance(outcome, ReportExtraction) and cache is not None:
+        cache.put(outcome, verify)
+    return labelled(report, outcome)
 
 
 # --- validation ----------------------------------------------------------------------------
@@ -276,28 +297,20 @@ def ingest(
     cache = ExtractionCache(store.root) if reuse_extractions else None
     outcomes: list[ReportExtraction | IngestFailure] = []
     obtained: list[Obtained] = []
-    from_cache: dict[str, float] = {}
     for source in plan_sources(paths, catalogue):
         try:
             obtained.append(fetch_source(source, store, fetch_policy))
         except Exception as exc:
             outcomes.append(fetch_failure(source, exc))
-    pairs = []
-    extracted = 0
-    for report in unique_reports(obtained):
-        hit, seconds = cached_extraction(cache, report, verify)
-        if hit is not None:
-            from_cache[report.sha256] = seconds
-            pairs.append((report, hit))
-            continue
-        outcome = labelled(report, extract_one(report.path, verify))
-        extracted += 1
-        if cache is not None and isinstance(outcome, ReportExtraction):
-            cache.put(outcome, verify)
-        pairs.append((report, outcome))
+    reports = unique_reports(obtained)
+    hits, from_cache = cached_extractions(cache, reports, verify)
+    pairs = [
+        (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify), cache, verify))
+        for r in reports
+    ]
     summary = load_batch(db, validate_batch(pairs) + outcomes, lock_timeout)
-    summary.from_cache, summary.extracted = from_cache, extracted
-    summary.labels = {r.sha256: r.source.label for r in unique_reports(obtained)}
+    summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
+    summary.labels = {r.sha256: r.source.label for r in reports}
     summary.findings = audit_warehouse(db, lock_timeout)
     if publish_dir is not None:
         summary.published = publish(db, publish_dir, lock_timeout)
