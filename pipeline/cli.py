@@ -30,15 +30,20 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
 CatalogueOption = Annotated[
     Optional[Path],
-    typer.Option("--catalogue", help="Source catalogue (YAML). Default: $NENPO_CATALOGUE, else sources/catalogue.yaml."),
+    typer.Option(
+        "--catalogue", help="Source catalogue (YAML). Default: $NENPO_CATALOGUE, else sources/catalogue.yaml."
+    ),
 ]
 CacheOption = Annotated[
     Optional[Path],
-    typer.Option("--cache-dir", help="Download and extraction cache. Default: $NENPO_CACHE_DIR, else the user cache dir.",
-                 envvar="NENPO_CACHE_DIR"),
+    typer.Option(
+        "--cache-dir", help="Download and extraction cache. Default: $NENPO_CACHE_DIR, else the user cache dir.",
+        envvar="NENPO_CACHE_DIR",
+    ),
 ]
 PublishDirOption = Annotated[
-    Optional[Path], typer.Option("--publish-dir", help="Where the snapshot and Parquet go. Default: <db>.published/ beside the db."),
+    Optional[Path],
+    typer.Option("--publish-dir", help="Where the snapshot and Parquet go. Default: <db>.published/ beside the db."),
 ]
 RunnerOption = Annotated[str, typer.Option(help="Where extract tasks run: sequential, processes or dask.")]
 WorkersOption = Annotated[Optional[int], typer.Option(help="Worker processes for processes/dask (default: CPU count).")]
@@ -103,7 +108,9 @@ def ingest(
     catalogue: CatalogueOption = None,
     db: DbOption = Path("nenpo.duckdb"),
     cache_dir: CacheOption = None,
-    publish: Annotated[bool, typer.Option("--publish/--no-publish", help="Write the analysts' snapshot after loading.")] = True,
+    publish: Annotated[
+        bool, typer.Option("--publish/--no-publish", help="Write the analysts' snapshot after loading.")
+    ] = True,
     publish_dir: PublishDirOption = None,
     runner: RunnerOption = "sequential",
     workers: WorkersOption = None,
@@ -301,7 +308,9 @@ def export(
         con = connect(db, read_only=True)
     except (WarehouseLockedError, FileNotFoundError) as exc:
         err_console.print(f"[red]{exc}[/red]")
-        err_console.print("(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)")
+        err_console.print(
+            "(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)"
+        )
         raise typer.Exit(2)
     try:
         tables = export_parquet(con, out)

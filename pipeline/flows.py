@@ -125,7 +125,12 @@ def _fetch_all(sources: list[EditionSource], cache_dir: str) -> tuple[list[Obtai
 
 
 def _extract_all(
-    reports: list[Obtained], cache: ExtractionCache, verify: str, runner: str, workers: int | None, dask_address: str | None
+    reports: list[Obtained],
+    cache: ExtractionCache,
+    verify: str,
+    runner: str,
+    workers: int | None,
+    dask_address: str | None,
 ) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
     """Cached extractions for unchanged content; an extract task on the runner for the rest."""
     outcomes: dict[str, ReportExtraction | IngestFailure] = {}
@@ -139,7 +144,8 @@ def _extract_all(
                 for r in misses
             ]
             for report, future in zip(misses, futures):
-                outcomes[report.sha256] = finish_extraction(report, future.result(raise_on_failure=False), cache, verify)
+                outcome = future.result(raise_on_failure=False)
+                outcomes[report.sha256] = finish_extraction(report, outcome, cache, verify)
     return [(r, outcomes[r.sha256]) for r in reports], from_cache
 
 

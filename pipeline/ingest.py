@@ -70,7 +70,9 @@ class IngestSummary:
 # --- sources -------------------------------------------------------------------------------
 
 
-def plan_sources(paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None) -> list[EditionSource]:
+def plan_sources(
+    paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None
+) -> list[EditionSource]:
     """Everything a run should ingest: the catalogue's editions and folders, then `paths`.
 
     Folders (in the catalogue or among `paths`) contribute every PDF under them.
@@ -167,7 +169,10 @@ def cached_extractions(
 
 
 def finish_extraction(
-    report: Obtained, outcome: ReportExtraction | IngestFailure | BaseException, cache: ExtractionCache | None, verify: str
+    report: Obtained,
+    outcome: ReportExtraction | IngestFailure | BaseException,
+    cache: ExtractionCache | None,
+    verify: str,
 ) -> ReportExtraction | IngestFailure:
     """An extract step's outcome, named by its source and remembered in the cache when it succeeded.
 
@@ -191,7 +196,10 @@ def _series_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
 
 def _year_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
     if source.fiscal_year and x.report_fiscal_year != source.fiscal_year:
-        return f"the catalogue lists it as FY{source.fiscal_year}, the PDF's title says FY{x.report_fiscal_year} ({x.title})"
+        return (
+            f"the catalogue lists it as FY{source.fiscal_year}, "
+            f"the PDF's title says FY{x.report_fiscal_year} ({x.title})"
+        )
     return None
 
 
@@ -222,9 +230,12 @@ def validate_batch(
         problems = [p for check in VALIDATIONS if (p := check(report.source, outcome))]
         edition = (outcome.series, outcome.report_fiscal_year)
         if not problems and edition in claimed:
-            problems.append(f"edition {outcome.series} FY{outcome.report_fiscal_year} is already in this run as {claimed[edition]}")
+            problems.append(
+                f"edition {outcome.series} FY{outcome.report_fiscal_year} is already in this run as {claimed[edition]}"
+            )
         if problems:
-            checked.append(IngestFailure(report.source.label, "validate", f"{report.source.label}: " + "; ".join(problems), None, outcome.sha256))
+            error = f"{report.source.label}: " + "; ".join(problems)
+            checked.append(IngestFailure(report.source.label, "validate", error, None, outcome.sha256))
             continue
         claimed[edition] = report.source.label
         checked.append(outcome)

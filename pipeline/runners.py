@@ -25,7 +25,9 @@ from nenpo.pipeline.settings import RUNNERS
 __all__ = ["RUNNERS", "build_task_runner"]
 
 
-def build_task_runner(kind: str = "sequential", workers: int | None = None, dask_address: str | None = None) -> TaskRunner:
+def build_task_runner(
+    kind: str = "sequential", workers: int | None = None, dask_address: str | None = None
+) -> TaskRunner:
     """A fresh, unstarted task runner of the given kind (use it as a context manager)."""
     if kind not in RUNNERS:
         raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, got {kind!r}")

@@ -55,7 +55,11 @@ def audit_markdown(findings: list[Finding], db: str = "") -> str:
     counts = Counter((f.check, f.severity) for f in findings)
     lines = [title, "", f"{len(findings)} finding(s).", "", "| rule | severity | findings |", "|---|---|---|"]
     lines += [f"| {check} | {severity} | {n} |" for (check, severity), n in sorted(counts.items())]
-    lines += ["", "| severity | rule | edition | measure | indicator | FY | page | detail |", "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| severity | rule | edition | measure | indicator | FY | page | detail |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for f in ordered:
         cells = [f.severity, f.check, f"FY{f.report_fiscal_year}" if f.report_fiscal_year else "", f.measure or "",
                  f.indicator or "", str(f.fiscal_year or ""), str(f.page or ""), f.detail]

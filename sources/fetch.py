@@ -171,7 +171,8 @@ def _fetch_once(client: httpx.Client, url: str, store: FileStore, policy: FetchP
     try:
         with client.stream("GET", url, headers=headers) as response:
             if response.status_code == 304 and previous is not None:
-                return Fetched(url, store.object_path(previous.sha256), previous.sha256, previous.size, "not_modified", attempt)
+                cached = store.object_path(previous.sha256)
+                return Fetched(url, cached, previous.sha256, previous.size, "not_modified", attempt)
             _check_status(url, response)
             sha256, size, path = _download(url, response, store, policy)
             record = UrlRecord(

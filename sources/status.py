@@ -88,7 +88,8 @@ def edition_states(
             label=str(pdf.path), path=str(pdf.path),
             series=edition[0] if edition else None, fiscal_year=edition[1] if edition else None,
         )
-        states.append(EditionState(source, "ingested" if edition else "fetched", pdf.sha256, pdf.sha256 if edition else None))
+        state = "ingested" if edition else "fetched"
+        states.append(EditionState(source, state, pdf.sha256, pdf.sha256 if edition else None))
     return states
 
 
