@@ -1,9 +1,12 @@
 """The `nenpo` command line.
 
-    nenpo ingest PATH... [--db nenpo.duckdb]   extract report PDFs and load the warehouse
-    nenpo compare [TEXT] [--db nenpo.duckdb]   KPI time series across editions
+    nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
+    nenpo compare [TEXT]                       KPI time series across editions
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
-    nenpo show MEASURE [--year N] [--db …]     a measure's PDCA cycle, edition by edition
+    nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
+    nenpo sources list | fetch                 the catalogue and the state of each edition
+    nenpo export --out DIR                     Parquet export of every table and view
+    nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server)
 """
 
 from __future__ import annotations
@@ -17,38 +20,122 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_NAME, RUNNERS
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese annual report PDFs → DuckDB.")
+sources_app = typer.Typer(no_args_is_help=True, help="The source catalogue: editions, downloads, states.")
+app.add_typer(sources_app, name="sources")
 # Piped output (make demo, CI logs) gets a wide table instead of rich's 80-column default.
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
+CatalogueOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--catalogue", help="Source catalogue (YAML). Default: $NENPO_CATALOGUE, else sources/catalogue.yaml."
+    ),
+]
+CacheOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--cache-dir", help="Download and extraction cache. Default: $NENPO_CACHE_DIR, else the user cache dir.",
+        envvar="NENPO_CACHE_DIR",
+    ),
+]
+PublishDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--publish-dir", help="Where the snapshot and Parquet go. Default: <db>.published/ beside the db."),
+]
+RunnerOption = Annotated[str, typer.Option(help="Where extract tasks run: sequential, processes or dask.")]
+WorkersOption = Annotated[Optional[int], typer.Option(help="Worker processes for processes/dask (default: CPU count).")]
+DaskOption = Annotated[
+    Optional[str], typer.Option("--dask-address", help="Scheduler of an existing Dask cluster (with --runner dask).")
+]
+LockOption = Annotated[
+    float, typer.Option("--lock-timeout", help="Seconds to wait while another process writes the warehouse.")
+]
+VerifyOption = Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")]
 
 
 def _quiet_prefect(verbose: bool) -> None:
     # Prefect reads its settings when first imported: set them before importing flows.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Dask workers are separate processes: they take their log level from the environment.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
+
+
+def _check_choices(verify: str, runner: str, dask_address: Optional[str]) -> None:
+    if verify not in {"auto", "always", "never"}:
+        raise typer.BadParameter("verify must be auto, always or never")
+    if runner not in RUNNERS:
+        raise typer.BadParameter(f"runner must be one of {', '.join(RUNNERS)}")
+    if dask_address and runner != "dask":
+        raise typer.BadParameter("--dask-address needs --runner dask")
+
+
+def _flow_parameters(
+    paths: list[Path], catalogue: Optional[Path], db: Path, verify: str, cache_dir: Optional[Path], publish: bool,
+    publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
+) -> dict:
+    """The flow run's parameters, paths made absolute (a served run may start in another directory)."""
+    from nenpo.sources.catalogue import catalogue_path
+
+    if not paths and catalogue is None:
+        catalogue = catalogue_path()  # nothing named: the catalogue
+
+    def absolute(path: Optional[Path]) -> Optional[str]:
+        return str(path.expanduser().absolute()) if path is not None else None
+
+    return {
+        "paths": [absolute(p) for p in paths],
+        "catalogue": absolute(catalogue),
+        "db": absolute(db),
+        "verify": verify,
+        "cache_dir": absolute(cache_dir),
+        "publish": publish,
+        "publish_dir": absolute(publish_dir),
+        "runner": runner,
+        "workers": workers,
+        "dask_address": dask_address,
+        "lock_timeout": lock_timeout,
+    }
 
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders of PDFs.")],
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="PDF files or folders of PDFs.")] = None,
+    catalogue: CatalogueOption = None,
     db: DbOption = Path("nenpo.duckdb"),
-    verify: Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")] = "auto",
+    cache_dir: CacheOption = None,
+    publish: Annotated[
+        bool, typer.Option("--publish/--no-publish", help="Write the analysts' snapshot after loading.")
+    ] = True,
+    publish_dir: PublishDirOption = None,
+    runner: RunnerOption = "sequential",
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    lock_timeout: LockOption = 60.0,
+    verify: VerifyOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
-    """Extract every report PDF under PATHS and load each edition into the warehouse.
+    """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
-    Exit code 0 when every report loaded, 1 when some failed (the others are loaded).
+    With no PATH, ingests the catalogue. Exit code 0 when every report loaded, 1 when
+    some failed (the others are loaded), 2 when the run itself failed.
     """
-    if verify not in {"auto", "always", "never"}:
-        raise typer.BadParameter("verify must be auto, always or never")
+    _check_choices(verify, runner, dask_address)
+    parameters = _flow_parameters(
+        paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout
+    )
     _quiet_prefect(verbose)
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 
-    with console.status(f"Ingesting {', '.join(str(p) for p in paths)} into {db} …"):
-        state = ingest_reports(paths=[str(p) for p in paths], db=str(db), verify=verify, return_state=True)
+    what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
+    with console.status(f"Ingesting {what} into {db} …"):
+        state = ingest_reports(**parameters, return_state=True)
         result = state.result(raise_on_failure=False)
     if isinstance(result, ReportsFailed):
         summary = result.summary
@@ -62,19 +149,22 @@ def ingest(
 
 
 def _print_summary(summary) -> None:
+    from nenpo.pipeline.summary import summary_rows
+
     table = Table(title=f"Ingest into {summary.db}", title_justify="left")
-    for column in ("report", "edition", "pages", "measures", "KPI values", "PDCA items", "warnings", "load", "seconds"):
-        table.add_column(column, justify="right" if column not in ("report", "load") else "left")
-    for extraction, load in summary.loaded:
-        outcome = "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded")
-        table.add_row(
-            Path(extraction.source_path).name, f"FY{extraction.report_fiscal_year}", str(extraction.page_count),
-            str(len(extraction.measures)), str(len(extraction.kpi_values)), str(len(extraction.pdca_items)),
-            str(len(extraction.warnings)),
-            outcome, f"{extraction.seconds:.2f}",
-        )
-    for failure in summary.failed:
-        table.add_row(Path(failure.report).name, "—", "", "", "", "", "", f"[red]failed ({failure.stage})[/red]", "")
+    columns = (
+        "report", "edition", "pages", "measures", "KPI values", "PDCA items", "warnings", "load", "extraction", "seconds",
+    )
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("report", "edition", "load", "extraction") else "right")
+    for row in summary_rows(summary):
+        if row["error"] is None:
+            table.add_row(
+                row["report"], row["edition"], str(row["pages"]), str(row["measures"]), str(row["kpi_values"]),
+                str(row["pdca_items"]), str(row["warnings"]), row["outcome"], row["extraction"], f"{row['seconds']:.3f}",
+            )
+        else:
+            table.add_row(row["report"], "—", "", "", "", "", "", f"[red]{row['outcome']}[/red]", "", "")
     console.print(table)
     if summary.failed:
         errors = Table(title="Failed reports", title_justify="left", show_lines=False)
@@ -92,6 +182,10 @@ def _print_summary(summary) -> None:
         f"{sum(len(x.pdca_items) for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
+    console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
+                  f"{len(summary.findings)} audit finding(s)")
+    if summary.published is not None:
+        console.print(f"published {summary.published.snapshot} and {summary.published.parquet}/")
 
 
 def _format_value(value: Optional[float], status: Optional[str]) -> str:
@@ -324,6 +418,129 @@ def show(
         con.close()
     for cycle in cycles:
         _print_cycle(cycle)
+def _catalogue_or_exit(catalogue: Optional[Path]):
+    from nenpo.sources.catalogue import CatalogueError, load_catalogue
+
+    try:
+        return load_catalogue(catalogue)
+    except CatalogueError as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+
+
+@sources_app.command("list")
+def sources_list(
+    catalogue: CatalogueOption = None,
+    db: DbOption = Path("nenpo.duckdb"),
+    cache_dir: CacheOption = None,
+) -> None:
+    """Every catalogued edition with its state: not fetched, fetched, ingested, changed upstream."""
+    from nenpo.sources.catalogue import catalogue_path
+    from nenpo.sources.status import edition_states, read_ingested
+    from nenpo.sources.store import FileStore
+
+    listed = _catalogue_or_exit(catalogue)
+    ingested, where = read_ingested(db)
+    table = Table(title=f"Catalogue {catalogue_path(catalogue)}; warehouse {where}", title_justify="left")
+    for column in ("series", "FY", "state", "source", "sha256", "detail"):
+        table.add_column(column, overflow="fold")
+    for item in edition_states(listed, FileStore(cache_dir), ingested):
+        s = item.source
+        table.add_row(s.series or "", str(s.fiscal_year or ""), item.state, s.url or s.path or "",
+                      (item.sha256 or "")[:16], item.detail)
+    console.print(table)
+
+
+@sources_app.command("fetch")
+def sources_fetch(
+    catalogue: CatalogueOption = None,
+    cache_dir: CacheOption = None,
+) -> None:
+    """Download every catalogued edition that has a URL into the cache (conditionally).
+
+    Exit code 1 when any download failed.
+    """
+    from nenpo.sources.fetch import FetchError, fetch_url
+    from nenpo.sources.store import FileStore
+
+    store = FileStore(cache_dir)
+    table = Table(title=f"Fetch into {store.root}", title_justify="left")
+    for column in ("series", "FY", "url", "result", "sha256"):
+        table.add_column(column, overflow="fold")
+    failed = 0
+    for source in _catalogue_or_exit(catalogue).editions():
+        if not source.url:
+            continue
+        try:
+            fetched = fetch_url(source.url, store, expected_sha256=source.sha256)
+            result, sha = fetched.status, fetched.sha256[:16]
+        except FetchError as exc:
+            failed += 1
+            result, sha = f"[red]{type(exc).__name__}: {exc.reason}[/red]", ""
+        table.add_row(source.series or "", str(source.fiscal_year), source.url, result, sha)
+    console.print(table)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the Parquet files into.")],
+    db: DbOption = Path("nenpo.duckdb"),
+) -> None:
+    """Write every table and view as Parquet (per-edition tables partitioned by report_fiscal_year)."""
+    from nenpo.warehouse.db import WarehouseLockedError, connect
+    from nenpo.warehouse.export import export_parquet
+
+    try:
+        con = connect(db, read_only=True)
+    except (WarehouseLockedError, FileNotFoundError) as exc:
+        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(
+            "(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)"
+        )
+        raise typer.Exit(2)
+    try:
+        tables = export_parquet(con, out)
+    finally:
+        con.close()
+    for table in tables:
+        console.print(f"{table.name}: {table.rows} rows → {table.path}")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Cron schedule of the runs.")] = DEFAULT_CRON,
+    timezone: Annotated[str, typer.Option(help="IANA time zone the cron schedule is read in.")] = DEFAULT_TIMEZONE,
+    name: Annotated[str, typer.Option(help="Deployment name.")] = DEPLOYMENT_NAME,
+    catalogue: CatalogueOption = None,
+    db: DbOption = Path("nenpo.duckdb"),
+    cache_dir: CacheOption = None,
+    publish_dir: PublishDirOption = None,
+    runner: RunnerOption = "sequential",
+    workers: WorkersOption = None,
+    dask_address: DaskOption = None,
+    lock_timeout: LockOption = 600.0,
+    verify: VerifyOption = "auto",
+) -> None:
+    """Serve ingest_reports on a cron schedule (default 06:00 on the 1st of each month, Asia/Tokyo).
+
+    Needs a long-lived Prefect server (`prefect server start`, PREFECT_API_URL set):
+    schedules do not run on the ephemeral server. Runs until stopped (Ctrl-C).
+    """
+    _check_choices(verify, runner, dask_address)
+    parameters = _flow_parameters(
+        [], catalogue, db, verify, cache_dir, True, publish_dir, runner, workers, dask_address, lock_timeout
+    )
+    _quiet_prefect(False)
+    from prefect import serve as prefect_serve
+
+    from nenpo.pipeline.deploy import build_deployment
+
+    try:
+        deployment = build_deployment(parameters, name=name, cron=cron, timezone=timezone)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    prefect_serve(deployment)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

@@ -1,25 +1,55 @@
 """Prefect flows: the orchestration shell around `pipeline.ingest`.
 
-The flow adds what a scheduled run needs: one task run per report (visible in the
-Prefect UI with its own state), a load step that holds the warehouse's single writer
-slot for the whole batch, and an honest final state. Parsing gets no retries: a
-re-parse of the same bytes fails the same way and a retry would only hide the bug.
+`ingest_reports` runs catalogue or paths → fetch → extract → validate → load → audit →
+publish. The flow adds what a scheduled run needs: a task run per download and per
+extraction (visible in the Prefect UI with its own state), extract tasks spread over the
+chosen task runner (one at a time, local processes, Dask), one writer at a time on the warehouse,
+artifacts the team can follow over time, and an honest final state.
+
+Retries: downloads retry — a few quick tries inside `fetch_url`, then up to
+`FETCH_RETRIES` task retries minutes apart for a server that is down for longer. Parsing
+gets none: a re-parse of the same bytes fails the same way and a retry would only hide
+the bug.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import PrefectFuture
+from prefect.tasks import exponential_backoff
 
 from nenpo.extractors.models import ReportExtraction
+from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.ingest import (
     IngestFailure,
     IngestSummary,
     audit_warehouse,
-    discover_pdfs,
+    cached_extractions,
     extract_one,
+    fetch_failure,
+    fetch_source,
+    finish_extraction,
     load_batch,
+    plan_sources,
+    unique_reports,
+    validate_batch,
 )
+from nenpo.pipeline.runners import build_task_runner
+from nenpo.pipeline.summary import audit_markdown, summary_rows
+from nenpo.sources.catalogue import EditionSource
+from nenpo.sources.fetch import is_transient
+from nenpo.sources.obtain import Obtained
+from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import Finding
+from nenpo.warehouse.publish import Published, publish as publish_warehouse
+
+INGEST_ARTIFACT_KEY = "nenpo-ingest-summary"
+AUDIT_ARTIFACT_KEY = "nenpo-audit-findings"
+FETCH_RETRIES = 2
+FETCH_RETRY_DELAYS = exponential_backoff(backoff_factor=60)  # 60 s, then 120 s
 
 
 class ReportsFailed(RuntimeError):
@@ -31,33 +61,145 @@ class ReportsFailed(RuntimeError):
         super().__init__(f"{len(summary.failed)} report(s) failed: {names}")
 
 
-@task(name="extract-report", task_run_name="extract {path}", retries=0)
-def extract_report_task(path: str, verify: str = "auto") -> ReportExtraction | IngestFailure:
+def retry_if_transient(task, task_run, state) -> bool:
+    """Prefect retry condition: retry a download only when the failure may pass."""
+    return is_transient(state.result(raise_on_failure=False))
+
+
+@task(
+    name="fetch-report",
+    task_run_name="fetch {source.label}",
+    retries=FETCH_RETRIES,
+    retry_delay_seconds=FETCH_RETRY_DELAYS,
+    retry_jitter_factor=0.2,
+    retry_condition_fn=retry_if_transient,
+)
+def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
+    return fetch_source(source, FileStore(cache_dir))
+
+
+@task(name="extract-report", task_run_name="extract {label}", retries=0)
+def extract_report_task(path: str, verify: str = "auto", label: str = "") -> ReportExtraction | IngestFailure:
+    """Extract the file at `path` (`label` names its source in the UI: a URL or the path)."""
     return extract_one(path, verify)
 
 
 @task(name="load-editions", retries=0)
-def load_editions_task(db: str, outcomes: list[ReportExtraction | IngestFailure]) -> IngestSummary:
-    return load_batch(db, outcomes)
+def load_editions_task(
+    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0
+) -> IngestSummary:
+    return load_batch(db, outcomes, lock_timeout)
 
 
 @task(name="audit-warehouse", retries=0)
-def audit_task(db: str) -> list[Finding]:
-    return audit_warehouse(db)
+def audit_task(db: str, lock_timeout: float = 0.0) -> list[Finding]:
+    return audit_warehouse(db, wait_seconds=lock_timeout)
+
+
+@task(name="publish-snapshot", retries=0)
+def publish_task(db: str, publish_dir: str | None, lock_timeout: float = 0.0) -> Published:
+    return publish_warehouse(db, publish_dir, lock_timeout)
+
+
+def _fetch_all(sources: list[EditionSource], cache_dir: str) -> tuple[list[Obtained], list[IngestFailure]]:
+    """Local files are read in the flow; each URL is a fetch task (with retries), all at once."""
+    store = FileStore(cache_dir)
+    obtained: list[Obtained | PrefectFuture] = []
+    for source in sources:
+        if source.url and not (source.path and Path(source.path).is_file()):
+            obtained.append(fetch_report_task.submit(source, cache_dir))
+        else:
+            try:
+                obtained.append(fetch_source(source, store))
+            except Exception as exc:
+                obtained.append(fetch_failure(source, exc))
+    ok: list[Obtained] = []
+    failed: list[IngestFailure] = []
+    for source, item in zip(sources, obtained):
+        if isinstance(item, PrefectFuture):
+            item = item.result(raise_on_failure=False)
+            if isinstance(item, BaseException):
+                item = fetch_failure(source, item)
+        (failed if isinstance(item, IngestFailure) else ok).append(item)
+    return ok, failed
+
+
+def _extract_all(
+    reports: list[Obtained],
+    cache: ExtractionCache,
+    verify: str,
+    runner: str,
+    workers: int | None,
+    dask_address: str | None,
+) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
+    """Cached extractions for unchanged content; an extract task on the runner for the rest."""
+    outcomes: dict[str, ReportExtraction | IngestFailure] = {}
+    hits, from_cache = cached_extractions(cache, reports, verify)
+    outcomes.update(hits)
+    misses = [r for r in reports if r.sha256 not in hits]
+    if misses:
+        with build_task_runner(runner, workers, dask_address) as task_runner:
+            futures = [
+                task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
+                for r in misses
+            ]
+            for report, future in zip(misses, futures):
+                outcome = future.result(raise_on_failure=False)
+                outcomes[report.sha256] = finish_extraction(report, outcome, cache, verify)
+    return [(r, outcomes[r.sha256]) for r in reports], from_cache
 
 
 @flow(name="ingest_reports")
-def ingest_reports(paths: list[str], db: str = "nenpo.duckdb", verify: str = "auto") -> IngestSummary:
-    """Ingest report PDFs (files or folders) into the DuckDB warehouse at `db`.
+def ingest_reports(
+    paths: list[str] | None = None,
+    db: str = "nenpo.duckdb",
+    verify: str = "auto",
+    catalogue: str | None = None,
+    cache_dir: str | None = None,
+    publish: bool = True,
+    publish_dir: str | None = None,
+    runner: str = "sequential",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    lock_timeout: float = 60.0,
+) -> IngestSummary:
+    """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
+    DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
 
     Ends Completed when every report loaded, Failed (raising `ReportsFailed`, which
-    carries the summary) when any report failed; the good reports are loaded either way.
+    carries the summary) when any report failed; the good reports are loaded and
+    published either way. A warehouse held by another process for longer than
+    `lock_timeout` seconds fails the run (WarehouseLockedError) with nothing written.
     """
-    pdfs = discover_pdfs(paths)
-    futures = [extract_report_task.submit(str(p), verify) for p in pdfs]
-    outcomes = [future.result() for future in futures]
-    summary = load_editions_task(db, outcomes)
-    summary.findings = audit_task(db)
+    store = FileStore(cache_dir)
+    sources = plan_sources(paths or [], catalogue)
+    obtained, fetch_failures = _fetch_all(sources, str(store.root))
+    reports = unique_reports(obtained)
+    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)
+    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
+    summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
+    summary.labels = {r.sha256: r.source.label for r in reports}
+    summary.findings = audit_task(db, lock_timeout)
+    if publish:
+        summary.published = publish_task(db, publish_dir, lock_timeout)
+    _create_artifacts(summary)
     if summary.failed:
         raise ReportsFailed(summary)
     return summary
+
+
+def _create_artifacts(summary: IngestSummary) -> None:
+    loaded, failed = len(summary.loaded), len(summary.failed)
+    create_table_artifact(
+        key=INGEST_ARTIFACT_KEY,
+        table=summary_rows(summary),
+        description=(
+            f"Ingest into {summary.db}: {loaded} loaded, {failed} failed; {summary.extracted} extracted, "
+            f"{len(summary.from_cache)} from the extraction cache"
+        ),
+    )
+    create_markdown_artifact(
+        key=AUDIT_ARTIFACT_KEY,
+        markdown=audit_markdown(summary.findings, summary.db),
+        description=f"Audit of {summary.db} after the ingest",
+    )

@@ -1,30 +1,44 @@
-"""The steps of an ingest run as plain functions: find the PDFs, extract one, load a batch.
+"""The steps of an ingest run as plain functions.
 
-`pipeline.flows` wraps these in Prefect tasks; tests and the benchmark call them
-directly. A report that fails is returned as an `IngestFailure` (never raised past
-this layer), so one bad file cannot stop the others from loading.
+    plan_sources → fetch_source → unique_reports → extract (or the extraction cache)
+    → validate_batch → load_batch → audit_warehouse → publish
+
+`pipeline.flows` wraps these in Prefect tasks; `ingest()` runs them in order without
+Prefect (tests and the benchmark use it). A report that fails becomes an
+`IngestFailure` naming the stage and the reason (never raised past this layer), so one
+bad file cannot stop the others from loading.
 """
 
 from __future__ import annotations
 
+import os
+import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
+
+import regex
 
 from nenpo.extractors.models import ReportExtraction
+from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
+from nenpo.pipeline.cache import ExtractionCache
+from nenpo.sources.catalogue import EditionSource, load_catalogue
+from nenpo.sources.fetch import FetchError, FetchPolicy
+from nenpo.sources.local import pdfs_under, unique_by_content
+from nenpo.sources.obtain import Obtained, obtain
+from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import Finding, run_audit
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.identity import Aliases, refresh_identities
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
-
+from nenpo.warehouse.publish import Published, publish
 
 @dataclass(frozen=True)
 class IngestFailure:
-    """A report that could not be extracted or loaded, with the stage and a clear reason."""
+    """A report that could not be fetched, extracted, validated or loaded, with a clear reason."""
 
     report: str
     stage: str
@@ -41,33 +55,74 @@ class IngestSummary:
     failed: list[IngestFailure] = field(default_factory=list)
     db: str = ""
     findings: list[Finding] = field(default_factory=list)
+    from_cache: dict[str, float] = field(default_factory=dict)
+    """sha256 → seconds it took to read the extraction from the cache (not extracted again)."""
+    extracted: int = 0
+    """Reports extracted in this run (the others came from the extraction cache or failed before)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    """sha256 → the source the file came from (its URL or path), for summaries."""
+    published: Published | None = None
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
 
+# --- sources -------------------------------------------------------------------------------
+
+
+def plan_sources(
+    paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None
+) -> list[EditionSource]:
+    """Everything a run should ingest: the catalogue's editions and folders, then `paths`.
+
+    Folders (in the catalogue or among `paths`) contribute every PDF under them.
+    """
+    sources: list[EditionSource] = []
+    folders: list[Path] = []
+    if catalogue is not None:
+        listed = load_catalogue(catalogue)
+        sources.extend(listed.editions())
+        folders.extend(listed.folder_paths())
+    for path in pdfs_under([*folders, *paths]):
+        sources.append(EditionSource(label=str(path), path=str(path)))
+    return sources
+
+
 def discover_pdfs(paths: Iterable[str | Path]) -> list[Path]:
     """Every PDF named or found under the given folders, once per distinct content.
 
     Files are identified by their sha256, not their name: the same edition saved twice
-    under different names is ingested once (the first path, in sorted order, wins).
+    under different names is ingested once (the first path, in sorted order, wins). A path
+    that does not exist is kept, so that it is reported.
     """
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf"))
-        else:
-            found.append(path)
+    found = pdfs_under(paths)
+    unique = {pdf.path for pdf in unique_by_content(found)}
+    return [p for p in found if p in unique or not p.is_file()]
+
+
+def fetch_source(source: EditionSource, store: FileStore, policy: FetchPolicy = FetchPolicy()) -> Obtained:
+    """The source's bytes on local disk (downloading into `store` if need be). Raises FetchError."""
+    return obtain(source, store, policy)
+
+
+def fetch_failure(source: EditionSource, exc: BaseException) -> IngestFailure:
+    error = str(exc) if isinstance(exc, FetchError) else f"{source.label}: {type(exc).__name__}: {exc}"
+    return IngestFailure(source.label, "fetch", error)
+
+
+def unique_reports(obtained: Iterable[Obtained]) -> list[Obtained]:
+    """Once per distinct content: the first source with those bytes wins."""
     seen: set[str] = set()
-    unique: list[Path] = []
-    for path in found:
-        digest = sha256_file(path) if path.is_file() else f"missing:{path}"
-        if digest not in seen:
-            seen.add(digest)
-            unique.append(path)
+    unique: list[Obtained] = []
+    for item in obtained:
+        if item.sha256 not in seen:
+            seen.add(item.sha256)
+            unique.append(item)
     return unique
+
+
+# --- extraction ----------------------------------------------------------------------------
 
 
 def extract_one(path: str | Path, verify: str = "auto") -> ReportExtraction | IngestFailure:
@@ -91,13 +146,117 @@ def _sha(path: Path) -> str | None:
         return None
 
 
-def load_batch(db: str | Path, outcomes: list[ReportExtraction | IngestFailure]) -> IngestSummary:
+def labelled(report: Obtained, outcome: ReportExtraction | IngestFailure) -> ReportExtraction | IngestFailure:
+    """A failure of a downloaded file is recorded under its URL rather than its cache path."""
+    if isinstance(outcome, IngestFailure) and outcome.report != report.source.label:
+        return IngestFailure(report.source.label, outcome.stage, outcome.error, outcome.page, report.sha256)
+    return outcome
+
+
+def cached_extractions(
+    cache: ExtractionCache | None, reports: Iterable[Obtained], verify: str
+) -> tuple[dict[str, ReportExtraction], dict[str, float]]:
+    """The reports whose extraction is in the cache (by sha256), and the seconds each read took."""
+    hits: dict[str, ReportExtraction] = {}
+    seconds: dict[str, float] = {}
+    if cache is None:
+        return hits, seconds
+    for report in reports:
+        started = time.perf_counter()
+        hit = cache.get(report.sha256, verify, report.path)
+        if hit is not None:
+            hits[report.sha256], seconds[report.sha256] = hit, time.perf_counter() - started
+    return hits, seconds
+
+
+def finish_extraction(
+    report: Obtained,
+    outcome: ReportExtraction | IngestFailure | BaseException,
+    cache: ExtractionCache | None,
+    verify: str,
+) -> ReportExtraction | IngestFailure:
+    """An extract step's outcome, named by its source and remembered in the cache when it succeeded.
+
+    `outcome` is an exception when the step itself crashed (e.g. a worker process died).
+    """
+    if isinstance(outcome, BaseException):
+        outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
+    if isinstance(outcome, ReportExtraction) and cache is not None:
+        cache.put(outcome, verify)
+    return labelled(report, outcome)
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _series_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
+    if source.series and x.series != source.series:
+        return f"the catalogue lists it as series {source.series!r}, the PDF is an edition of {x.series!r}"
+    return None
+
+
+def _year_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
+    if source.fiscal_year and x.report_fiscal_year != source.fiscal_year:
+        return (
+            f"the catalogue lists it as FY{source.fiscal_year}, "
+            f"the PDF's title says FY{x.report_fiscal_year} ({x.title})"
+        )
+    return None
+
+
+def _title_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
+    if source.title_pattern and not regex.search(source.title_pattern, normalise_text(x.title)):
+        return f"its title {x.title!r} does not match the series' title_pattern {source.title_pattern!r}"
+    return None
+
+
+VALIDATIONS = (_series_as_listed, _year_as_listed, _title_as_listed)
+"""Checks of an extraction against what its source promised; each returns a problem or None."""
+
+
+def validate_batch(
+    pairs: Iterable[tuple[Obtained, ReportExtraction | IngestFailure]],
+) -> list[ReportExtraction | IngestFailure]:
+    """Check each extraction against its catalogue entry and against the rest of the batch.
+
+    A batch may hold one file per edition (series, fiscal year): a second file claiming an
+    edition already in the batch fails, naming the first (the catalogue's entries come first).
+    """
+    claimed: dict[tuple[str, int], str] = {}
+    checked: list[ReportExtraction | IngestFailure] = []
+    for report, outcome in pairs:
+        if isinstance(outcome, IngestFailure):
+            checked.append(outcome)
+            continue
+        problems = [p for check in VALIDATIONS if (p := check(report.source, outcome))]
+        edition = (outcome.series, outcome.report_fiscal_year)
+        if not problems and edition in claimed:
+            problems.append(
+                f"edition {outcome.series} FY{outcome.report_fiscal_year} is already in this run as {claimed[edition]}"
+            )
+        if problems:
+            error = f"{report.source.label}: " + "; ".join(problems)
+            checked.append(IngestFailure(report.source.label, "validate", error, None, outcome.sha256))
+            continue
+        claimed[edition] = report.source.label
+        checked.append(outcome)
+    return checked
+
+
+# --- warehouse -----------------------------------------------------------------------------
+
+
+def load_batch(
+    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0
+) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
-    The warehouse is opened once for the batch: DuckDB allows one writer per file.
+    The warehouse is opened once for the batch: DuckDB allows one writer per file. While
+    another process holds it, this waits up to `wait_seconds`, then raises
+    WarehouseLockedError (nothing written).
     """
     summary = IngestSummary(db=str(db))
-    con = connect(db)
+    con = connect(db, wait_seconds=wait_seconds)
     try:
         for outcome in outcomes:
             if isinstance(outcome, IngestFailure):
@@ -116,9 +275,9 @@ def load_batch(db: str | Path, outcomes: list[ReportExtraction | IngestFailure])
     return summary
 
 
-def audit_warehouse(db: str | Path, aliases: str | Path | None = None) -> list[Finding]:
+def audit_warehouse(db: str | Path, aliases: str | Path | None = None, wait_seconds: float = 0.0) -> list[Finding]:
     """Link names across editions (alias tables), then run every audit rule and store the findings."""
-    con = connect(db)
+    con = connect(db, wait_seconds=wait_seconds)
     try:
         refresh_identities(con, Aliases.load(aliases))
         return run_audit(con)
@@ -126,10 +285,46 @@ def audit_warehouse(db: str | Path, aliases: str | Path | None = None) -> list[F
         con.close()
 
 
-def ingest(paths: Iterable[str | Path], db: str | Path, verify: str = "auto") -> IngestSummary:
-    """The whole run without Prefect: discover, extract each, load the batch, audit."""
-    summary = load_batch(db, [extract_one(p, verify) for p in discover_pdfs(paths)])
-    summary.findings = audit_warehouse(db)
+# --- the whole run -------------------------------------------------------------------------
+
+
+def ingest(
+    paths: Iterable[str | os.PathLike[str]] = (),
+    db: str | Path = "nenpo.duckdb",
+    verify: str = "auto",
+    *,
+    catalogue: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    reuse_extractions: bool = False,
+    publish_dir: str | os.PathLike[str] | None = None,
+    lock_timeout: float = 0.0,
+    fetch_policy: FetchPolicy = FetchPolicy(),
+) -> IngestSummary:
+    """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
+    and publish when `publish_dir` is given.
+
+    Downloads go to `cache_dir` (default: the user cache directory); extractions are read
+    from and written to the same cache only when `reuse_extractions` is set.
+    """
+    store = FileStore(cache_dir)
+    cache = ExtractionCache(store.root) if reuse_extractions else None
+    outcomes: list[ReportExtraction | IngestFailure] = []
+    obtained: list[Obtained] = []
+    for source in plan_sources(paths, catalogue):
+        try:
+            obtained.append(fetch_source(source, store, fetch_policy))
+        except Exception as exc:
+            outcomes.append(fetch_failure(source, exc))
+    reports = unique_reports(obtained)
+    hits, from_cache = cached_extractions(cache, reports, verify)
+    pairs = [
+        (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify), cache, verify))
+        for r in reports
+    ]
+    summary = load_batch(db, validate_batch(pairs) + outcomes, lock_timeout)
+    summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
+    summary.labels = {r.sha256: r.source.label for r in reports}
+    summary.findings = audit_warehouse(db, wait_seconds=lock_timeout)
+    if publish_dir is not None:
+        summary.published = publish(db, publish_dir, lock_timeout)
     return summary
-
-

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -538,7 +539,25 @@ def main(argv: list[str] | None = None) -> int:
     # byte-identical output is only promised for the reportlab version that wrote it
     manifest = {"reportlab": reportlab.Version, "files": files}
     (out_dir / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    if out_dir.resolve() == EDITIONS_DIR.resolve():
+        sync_catalogue(files)
     return 0
+
+
+EDITIONS_DIR = Path(__file__).with_name("editions")
+CATALOGUE = Path(__file__).resolve().parents[1] / "sources" / "catalogue.yaml"
+
+
+def sync_catalogue(files: dict[str, str], catalogue: Path = CATALOGUE) -> None:
+    """Give the source catalogue's entries for the sample editions their new sha256."""
+    if not catalogue.is_file():
+        return
+    text = catalogue.read_text(encoding="utf-8")
+    for name, digest in files.items():
+        text = re.sub(
+            rf"(path: \.\./samples/editions/{re.escape(name)}\n\s*sha256: )'[0-9a-f]{{64}}'", rf"\g<1>'{digest}'", text
+        )
+    catalogue.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -357,7 +357,7 @@ TABLES: tuple[Table, ...] = (
         "Append-only log: one row per failure of a report at a pipeline stage.",
         (
             Column("report", VARCHAR, "The report that failed: its path, or its report_id.", "NOT NULL"),
-            Column("stage", VARCHAR, "Pipeline stage that failed (e.g. extract, load).", "NOT NULL"),
+            Column("stage", VARCHAR, "Pipeline stage that failed: fetch, extract, validate or load.", "NOT NULL"),
             Column("error", VARCHAR, "Error message, prefixed with the exception type.", "NOT NULL"),
             Column("at", TIMESTAMPTZ, "When the failure was recorded.", "NOT NULL DEFAULT current_timestamp"),
             Column("sha256", VARCHAR, "sha256 of the file, when known."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -9,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from nenpo.pipeline.cli import app
-from nenpo.pipeline.flows import ReportsFailed, ingest_reports
+from nenpo.pipeline.flows import INGEST_ARTIFACT_KEY, ReportsFailed, ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
+from tests.flows.runs import artifact
 
 runner = CliRunner()
 
@@ -47,7 +49,12 @@ def test_flow_with_a_corrupt_pdf_fails_honestly_and_loads_the_rest(tmp_path):
     assert isinstance(error, ReportsFailed)
     assert [f.report for f in error.summary.failed] == [str(folder / "broken.pdf")]
     assert _count(db, "SELECT count(*) FROM reports") == 1
-    assert _count(db, "SELECT count(*) FROM ingest_errors WHERE report LIKE '%broken.pdf'") == 1
+    assert _count(db, "SELECT count(*) FROM ingest_errors WHERE report LIKE '%broken.pdf' AND stage = 'extract'") == 1
+    rows = json.loads(artifact(state, INGEST_ARTIFACT_KEY).data)
+    assert [(r["edition"], r["outcome"]) for r in rows] == [("kawasaki-sme FY2019", "loaded"), (None, "failed (extract)")]
+    assert "broken.pdf" in rows[1]["error"]
+    published = error.summary.published.snapshot
+    assert _count(published, "SELECT count(*) FROM reports") == 1, "the good report is published"
 
 
 def test_cli_ingest_and_compare(tmp_path):
