@@ -1,9 +1,12 @@
-"""One PDF edition → a `ReportExtraction`: sheets, KPI values, page quality, warnings.
+"""One PDF edition → a `ReportExtraction`: sheets, KPI values, the other tables, page
+quality, warnings.
 
 Every page is read once, through `extractors.pages` (PyMuPDF first, pdfplumber as a
 second opinion where PyMuPDF's text is suspect). Each page's lines are normalised once
-and then handed to the readers that need them: the edition detector, the sheet tracker
-and the KPI table finder. Nothing here depends on Prefect.
+and then handed to the readers that need them: the edition detector, the sheet tracker,
+the KPI table finder and the other tables (`extractors.table_pages`: statistics,
+rosters, policy list, budget table, その他の事業, and every ruled grid cell by cell).
+Nothing here depends on Prefect.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 import regex
 from pydantic import ValidationError
 
-from nenpo.extractors import kpi_pages, sheets
+from nenpo.extractors import kpi_pages, policy_list, sheets, table_pages
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
     ExtractionWarning,
@@ -114,6 +117,7 @@ class _State:
     tables: list[tuple[int, str | None, kpi_pages.PageTable]] = field(default_factory=list)
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    tables_state: table_pages.TablesState = field(default_factory=table_pages.TablesState)
 
     def warn(self, code: str, message: str, page: int | None = None, **kw) -> None:
         self.warnings.append(ExtractionWarning(code=code, message=message, page=page, **kw))
@@ -125,13 +129,13 @@ def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtractio
     path = Path(path)
     state = _State(str(path))
     with open_pdf(path, verify=verify) as doc:
-        for page in doc.pages(rulings=False):
-            _read_page(state, page)
+        for page in doc.pages(rulings=True):
+            _read_page(state, page, lambda number=page.number: doc.chars(number))
         sha256, page_count = doc.sha256, doc.page_count
     return _finish(state, path, sha256, page_count, time.perf_counter() - started)
 
 
-def _read_page(state: _State, page) -> None:
+def _read_page(state: _State, page, chars=None) -> None:
     state.pages.append(PageRecord(
         page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
     ))
@@ -145,9 +149,13 @@ def _read_page(state: _State, page) -> None:
     if state.fiscal_year is None and page.number <= TITLE_PAGES:
         _detect_edition(state, lines)
     _track_sheet(state, page, lines, texts)
-    for table in kpi_pages.find_tables(lines):
+    kpi_tables = kpi_pages.find_tables(lines)
+    for table in kpi_tables:
         sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
+    table_pages.read_page(
+        state.tables_state, page.number, page.height, lines, page.rulings, [t.bbox for t in kpi_tables], chars
+    )
 
 
 def _detect_edition(state: _State, lines: list[NormLine]) -> None:
@@ -193,6 +201,13 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
             path, "not an edition of a known report series: no title with a fiscal year "
             f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
         )
+    tables = table_pages.finish(state.tables_state)
+    for s in state.sheets:
+        if s.article is None:  # no footer: the policy list names the article
+            folio = state.tables_state.folios.get(s.page_start, s.page_start)
+            entry = policy_list.article_for(tables.policy_list, s.title.name, folio, part=policy_list.PARTS[0])
+            if entry is not None:
+                s.article = (entry.article, entry.article_title)
     measures = []
     for s in state.sheets:
         with _record_on(path, s.page_start, f"measure sheet {s.title.printed!r}"):
@@ -212,6 +227,9 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), warnings=tuple(state.warnings),
+        stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tables.policy_list,
+        budget_items=tables.budget_items, budget_results=tables.budget_results, other_measures=tables.other_measures,
+        table_cells=tables.table_cells,
     )
 
 

@@ -2,10 +2,13 @@
 
     python -m nenpo.samples.generate samples/editions
 
-Each edition N is an A4-landscape PDF with a cover, an introduction, the policy list
-(中小企業活性化施策一覧) and one PDCA sheet per measure: page A carries Plan, Do and the
-KPI tables in two columns, page B the Check opinions and Action responses. The ground
-truth JSON beside each PDF is written from the same data the pages are drawn from.
+Each edition N is an A4-landscape PDF with a cover, an introduction, section 2's census
+tables and figures, section 3's committee rosters, the policy list (中小企業活性化施策一覧,
+検証対象事業 and その他の事業), one PDCA sheet per measure (page A carries Plan, Do and the
+KPI tables in two columns, page B the Check opinions and Action responses), the
+emergency-measure budget table over two pages, the その他の事業 tables and the ordinance.
+The ground truth JSON beside each PDF is written from the same data the pages are drawn
+from; the pages of the other tables are drawn by `samples.tables_pages`.
 
 Printing quirks copied from the real FY2020 edition are listed in the tables below
 (`QUIRKS`); each one is something an extractor has to survive.
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import reportlab
 
-from nenpo.samples import content
+from nenpo.samples import content, tables_pages
 from nenpo.samples.content import ARTICLES, EDITIONS, SERIES, Indicator, Measure, Value
 from nenpo.samples.layout import COLUMN_WIDTH, LEFT_X, PAGE_HEIGHT, RIGHT_X, Page, write_pdf
 
@@ -42,6 +45,10 @@ QUIRKS = {
     # a blank gap between the target and actual rows
     "gap_between_rows": {("tourism", 0)},
 }
+
+FOOTERLESS_SHEETS = {(2021, "ip")}
+"""(edition, measure key) of sheets printed without their 第N条 footer: the article
+then comes from the policy list."""
 
 
 def spaced_row_labels(measure_index: int, edition: int) -> bool:
@@ -142,6 +149,7 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
     page = ed.pages[ed.truth["policy_list_page"] - 1]
     page.text(LEFT_X, 40, f"４ {ERA_LONG[ed.year]}（{ed.year}）年度中小企業活性化施策の実施状況", 14)
     page.text(LEFT_X, 75, "図表 中小企業活性化施策一覧", 11)
+    page.text(LEFT_X + 200, 77, "検証対象事業", 9)
     cols = (LEFT_X, LEFT_X + 60, LEFT_X + 300, LEFT_X + 620, LEFT_X + 700)
     top = 95.0
     row_h = 18.0
@@ -158,8 +166,9 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
         label = f"{name}" if not measure.parent else f"{measure.parent} {name}"
         rows.append((article, ARTICLES[measure.article], label, f"{start}-{end}"))
         listed.append({
-            "article": measure.article, "policy": ARTICLES[measure.article], "name_raw": label,
-            "page_start": start, "page_end": end,
+            "part": "検証対象事業", "article": measure.article, "policy": ARTICLES[measure.article], "name_raw": label,
+            "parent": measure.parent, "name": name, "page_start": start, "page_end": end,
+            "page": page.number, "seq": len(listed) + 1,
         })
     for i, row in enumerate(rows):
         row_top = top + i * row_h
@@ -172,6 +181,10 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
         page.line(x, top, x, bottom)
     draw_page_furniture(page)
     ed.truth["policy_list"] = listed
+    ed.truth["tables"].append({
+        "kind": "policy_list", "page": page.number, "bbox": [cols[0], top, cols[-1], bottom],
+        "cells": [[r, c, 1, 1, cell] for r, row in enumerate(rows) for c, cell in enumerate(row)],
+    })
 
 
 def draw_kpi_table(
@@ -260,7 +273,7 @@ def pdca_truth(ed: Edition, measure: Measure, phase: str, items, page: Page, cov
 def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) -> tuple[int, int]:
     """A measure's PDCA sheet; returns its page span."""
     title = sheet_title(measure, ed.year)
-    footer = f"第{measure.article}条 {ARTICLES[measure.article]}"
+    footer = None if (ed.year, measure.key) in FOOTERLESS_SHEETS else f"第{measure.article}条 {ARTICLES[measure.article]}"
     page = ed.new_page()
     start = page.number
     page.text(LEFT_X, 22, title, 14, layer=0)
@@ -333,10 +346,16 @@ def build_edition(year: int) -> Edition:
     ed = Edition(year, [], {
         "series": SERIES, "report_fiscal_year": year, "years_printed": [year - 1, year],
         "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [],
+        "stat_values": [], "committee_members": [], "budget_items": [], "budget_results": [],
+        "other_measures": [], "tables": [],
     })
     draw_cover(ed)
     draw_introduction(ed)
+    tables_pages.draw_census_page(ed.new_page(), year, ed.truth)
+    tables_pages.draw_figures_page(ed.new_page(), year, ed.truth)
+    tables_pages.draw_roster_page(ed.new_page(), year, ed.truth)
     ed.truth["policy_list_page"] = ed.new_page().number  # filled once sheet pages are known
+    other_list_page = ed.new_page()  # the list's その他の事業 part, filled at the end
     measures = content.measures_in(year)
     sheet_pages: dict[str, tuple[int, int]] = {}
     group: list[Measure] = []
@@ -356,7 +375,11 @@ def build_edition(year: int) -> Edition:
         })
         if not measure.shares_review_with_next:
             group = []
+    tables_pages.draw_budget_pages(ed.new_page(), ed.new_page(), year, ed.truth)
+    other_pages = [ed.new_page() for _ in tables_pages.other_measure_pages(year)]
+    printed = tables_pages.draw_other_measures(other_pages, year, ed.truth)
     draw_policy_list(ed, sheet_pages)
+    tables_pages.draw_other_policy_list(other_list_page, year, printed, ed.truth)
     draw_ordinance(ed)
     ed.truth["page_count"] = len(ed.pages)
     ed.truth["differences"] = [d for d in content.PLANTED_DIFFERENCES if d["later_edition"] in (year, year + 1)]
