@@ -23,7 +23,7 @@ import pyarrow as pa
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
-RULE_MODULES: tuple[str, ...] = ("nenpo.warehouse.rules_kpi",)
+RULE_MODULES: tuple[str, ...] = ("nenpo.warehouse.rules_kpi", "nenpo.warehouse.rules_tables")
 """Modules whose import registers rules."""
 
 
