@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Protocol, Sequence
 
 from nenpo.extractors.pages import Ruling
@@ -63,12 +64,12 @@ class GridCell:
     bbox: BBox
     lines: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """Normalised text: lines top to bottom joined by '\\n' (one baseline joined by ' ')."""
         return _join(self.lines, "text")
 
-    @property
+    @cached_property
     def raw(self) -> str:
         """The text as printed, in the same order."""
         return _join(self.lines, "raw")
@@ -169,6 +170,35 @@ def _snap(values: Sequence[float]) -> list[float]:
     return [sum(group) / len(group) for group in out]
 
 
+def _merged(rulings: list[Ruling], horizontal: bool) -> list[Ruling]:
+    """Collinear pieces of one rule (a rule drawn cell edge by cell edge) merged into one
+    ruling per run; pieces that do not touch stay apart, so an undrawn edge stays undrawn."""
+    def pos(r: Ruling) -> float:
+        return _y(r) if horizontal else _x(r)
+
+    def span(r: Ruling) -> tuple[float, float]:
+        return (r.x0, r.x1) if horizontal else (r.top, r.bottom)
+
+    out: list[Ruling] = []
+    current: list | None = None  # [position, start, end]
+    for r in sorted(rulings, key=lambda r: (round(pos(r) / TOLERANCE), span(r)[0])):
+        p, (a, b) = pos(r), span(r)
+        if current is not None and abs(p - current[0]) <= TOLERANCE and a <= current[2] + TOLERANCE:
+            current[2] = max(current[2], b)
+            continue
+        if current is not None:
+            out.append(_ruling(current, horizontal))
+        current = [p, a, b]
+    if current is not None:
+        out.append(_ruling(current, horizontal))
+    return out
+
+
+def _ruling(run: list, horizontal: bool) -> Ruling:
+    p, a, b = run
+    return Ruling(a, p, b, p) if horizontal else Ruling(p, a, p, b)
+
+
 def _groups(horizontal: list[Ruling], vertical: list[Ruling]) -> list[tuple[list[Ruling], list[Ruling]]]:
     """Rulings joined into connected groups (crossing or touching within TOLERANCE)."""
     rulings = horizontal + vertical
@@ -179,23 +209,23 @@ def _groups(horizontal: list[Ruling], vertical: list[Ruling]) -> list[tuple[list
     for i, h in enumerate(horizontal):
         lo = bisect.bisect_left(xs, h.x0 - TOLERANCE)
         hi = bisect.bisect_right(xs, h.x1 + TOLERANCE)
+        y = _y(h)
         for k in by_x[lo:hi]:
             v = vertical[k]
-            if v.top - TOLERANCE <= _y(h) <= v.bottom + TOLERANCE:
+            if v.top - TOLERANCE <= y <= v.bottom + TOLERANCE:
                 uf.union(i, nh + k)
-    # collinear pieces of one rule (a rule drawn in segments) belong together
-    for members, key, start, end in ((horizontal, "top", "x0", "x1"), (vertical, "x0", "top", "bottom")):
-        offset = 0 if members is horizontal else nh
-        order = sorted(range(len(members)), key=lambda i: (getattr(members[i], key), getattr(members[i], start)))
-        for a, b in zip(order, order[1:]):
-            ra, rb = members[a], members[b]
-            if abs(getattr(ra, key) - getattr(rb, key)) <= TOLERANCE and getattr(rb, start) <= getattr(ra, end) + TOLERANCE:
-                uf.union(offset + a, offset + b)
     groups: dict[int, tuple[list[Ruling], list[Ruling]]] = {}
     for i, r in enumerate(rulings):
         hs, vs = groups.setdefault(uf.find(i), ([], []))
         (hs if i < nh else vs).append(r)
     return list(groups.values())
+
+
+def _nearest(positions: list[float], value: float) -> int:
+    i = bisect.bisect_left(positions, value)
+    if i == len(positions) or (i > 0 and value - positions[i - 1] < positions[i] - value):
+        return i - 1
+    return i
 
 
 def _covered(spans: list[tuple[float, float]], a: float, b: float) -> bool:
@@ -229,9 +259,9 @@ def _grid(horizontal: list[Ruling], vertical: list[Ruling], lines: Sequence[Line
     v_at: list[list[tuple[float, float]]] = [[] for _ in xs]
     h_at: list[list[tuple[float, float]]] = [[] for _ in ys]
     for v in vertical:
-        v_at[min(range(len(xs)), key=lambda i: abs(xs[i] - _x(v)))].append((v.top, v.bottom))
+        v_at[_nearest(xs, _x(v))].append((v.top, v.bottom))
     for h in horizontal:
-        h_at[min(range(len(ys)), key=lambda i: abs(ys[i] - _y(h)))].append((h.x0, h.x1))
+        h_at[_nearest(ys, _y(h))].append((h.x0, h.x1))
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     uf = _UnionFind(n_rows * n_cols)
     for r in range(n_rows):
@@ -280,8 +310,8 @@ def find_grids(rulings: Sequence[Ruling], lines: Sequence[Line], split: Splitter
 
     `split`, when given, is asked to cut a line that runs across a drawn column edge (see
     `table_pages.char_splitter`); without it such a line goes to the cell of its centre."""
-    horizontal = [r for r in rulings if r.horizontal and r.x1 - r.x0 >= MIN_LENGTH]
-    vertical = [r for r in rulings if not r.horizontal and r.bottom - r.top >= MIN_LENGTH]
+    horizontal = _merged([r for r in rulings if r.horizontal and r.x1 - r.x0 >= MIN_LENGTH], True)
+    vertical = _merged([r for r in rulings if not r.horizontal and r.bottom - r.top >= MIN_LENGTH], False)
     if len(horizontal) < 2 or len(vertical) < 2:
         return []
     grids = []
