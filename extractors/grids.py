@@ -80,6 +80,8 @@ class GridCell:
 
 
 def _join(lines: list, attr: str) -> str:
+    if len(lines) < 2:
+        return getattr(lines[0], attr).strip() if lines else ""
     rows: list[list] = []
     for line in sorted(lines, key=lambda l: (l.bbox[1], l.bbox[0])):
         if rows and abs(_mid_y(line.bbox) - _mid_y(rows[-1][0].bbox)) < 0.5 * (line.bbox[3] - line.bbox[1]):

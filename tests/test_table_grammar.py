@@ -283,3 +283,35 @@ def test_line_across_a_drawn_edge_is_cut_at_its_characters():
     assert [c.text for c in grid.cells] == ["補助金", "テレワーク"]
     (uncut,) = find_grids(rulings, [line])
     assert [c.text for c in uncut.cells] == ["補助金テレワーク", ""]  # all in the cell of its centre
+
+
+def test_policy_list_gives_an_article_by_name_then_by_printed_page():
+    from nenpo.extractors.models import PolicyListEntry
+
+    entries = [
+        PolicyListEntry(part="検証対象事業", seq=1, article=12, name="起業化総合支援事業", name_raw="起業化総合支援事業",
+                        page_start=17, page_end=18, page=16),
+        PolicyListEntry(part="検証対象事業", seq=2, article=14, parent="工業振興関連事業",
+                        name="ものづくり中小企業経営革新等支援事業", name_raw="工業振興関連事業 ものづくり中小企業経営革新等支援事業",
+                        page_start=27, page_end=30, page=16),
+        PolicyListEntry(part="その他の事業", seq=3, article=12, name="医工連携等推進事業", name_raw="医工連携等推進事業",
+                        page_start=59, page_end=59, page=17),
+    ]
+    assert policy_list.article_for(entries, "起業化総合支援事業").article == 12
+    # the sheet prints the older name; its printed page lies in the list's 27-30
+    assert policy_list.article_for(entries, "ものづくり中小企業経営支援事業", folio=28).article == 14
+    assert policy_list.article_for(entries, "ものづくり中小企業経営支援事業", folio=40) is None
+    assert policy_list.article_for(entries, "医工連携等推進事業", part="検証対象事業") is None
+
+
+def test_page_layer_gives_character_boxes():
+    from nenpo.extractors.pages import PdfError, open_pdf
+    from tests.conftest import SAMPLE_EDITIONS
+
+    with open_pdf(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf", verify="never") as doc:
+        chars = doc.chars(3)
+        assert "市内産業の現状" in "".join(c[4] for c in chars)
+        x0, top, x1, bottom, ch = next(c for c in chars if c[4] == "業")
+        assert 0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 596
+        with pytest.raises(PdfError, match="no such page"):
+            doc.chars(999)
