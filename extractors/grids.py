@@ -136,10 +136,6 @@ class Grid:
         """The cell covering elementary position (row, col) (a merged cell covers several)."""
         return self._covering.get((row, col))
 
-    def row_cells(self, row: int) -> list[GridCell]:
-        """Cells that start on `row`, left to right."""
-        return [c for c in self.cells if c.row == row]
-
     def row_texts(self, row: int) -> list[str]:
         """Normalised text of every column on `row` (a merged cell repeats in each column it covers)."""
         return [(self.at(row, c).text if self.at(row, c) else "") for c in range(self.n_cols)]

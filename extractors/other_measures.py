@@ -33,9 +33,6 @@ PLAN_HEADER = regex.compile(r"^(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*年度�
 RESULTS_HEADER = regex.compile(r"^(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*年度の実績$")
 """The right header: ``令和２年度の実績``."""
 
-BOTH_HEADERS = regex.compile(r"^(?P<plan>\S+年度の概要)\s+(?P<results>\S+年度の実績)$")
-"""Both headers as one line (a text layer): ``令和３年度の概要 令和２年度の実績``."""
-
 ARTICLE_HEADING = regex.compile(r"^(?P<article>[0-9]{1,2})\s*条\s+(?P<title>\S.*)$")
 """An article heading: ``１２条 創業、経営の革新等の促進`` (normalised ``12条 創業、…``)."""
 

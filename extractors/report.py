@@ -153,9 +153,10 @@ def _read_page(state: _State, page, chars=None) -> None:
     for table in kpi_tables:
         sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
-    table_pages.read_page(
-        state.tables_state, page.number, page.height, lines, page.rulings, [t.bbox for t in kpi_tables], chars
-    )
+    with _record_on(state.path, page.number, "table"):
+        table_pages.read_page(
+            state.tables_state, page.number, page.height, lines, page.rulings, [t.bbox for t in kpi_tables], chars
+        )
 
 
 def _detect_edition(state: _State, lines: list[NormLine]) -> None:
@@ -201,7 +202,8 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
             path, "not an edition of a known report series: no title with a fiscal year "
             f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
         )
-    tables = table_pages.finish(state.tables_state)
+    with _record_on(path, None, "table row"):
+        tables = table_pages.finish(state.tables_state)
     for s in state.sheets:
         if s.article is None:  # no footer: the policy list names the article
             folio = state.tables_state.folios.get(s.page_start, s.page_start)
