@@ -314,3 +314,18 @@ def test_page_layer_gives_character_boxes():
         assert 0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 596
         with pytest.raises(PdfError, match="no such page"):
             doc.chars(999)
+
+
+def test_a_grid_no_reader_claims_still_goes_to_table_cells():
+    from nenpo.extractors.table_pages import TablesState, read_page
+
+    state = TablesState()
+    rulings = _box(0, 0, 100, 20) + _box(100, 0, 300, 20) + _box(0, 20, 100, 40) + _box(100, 20, 300, 40)
+    lines = [L("施設名", "施設名", (5, 5, 40, 15)), L("定員", "定員", (105, 5, 130, 15)),
+             L("ひまわり園", "ひまわり園", (5, 25, 60, 35)), L("60", "６０", (105, 25, 115, 35))]
+    read_page(state, 7, 595, lines, rulings)
+    assert [(c.table_no, c.kind, c.page, c.row, c.col, c.text, c.text_raw) for c in state.table_cells] == [
+        (1, None, 7, 0, 0, "施設名", "施設名"), (1, None, 7, 0, 1, "定員", "定員"),
+        (1, None, 7, 1, 0, "ひまわり園", "ひまわり園"), (1, None, 7, 1, 1, "60", "６０"),
+    ]
+    assert state.stat_values == [] and state.budget_rows == []
