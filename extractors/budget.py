@@ -58,6 +58,7 @@ RESULT_NUMBER = regex.compile(
 """A number with its unit inside 実績等: ``66 件``, ``11,073 千円``, ``10,000 部``, ``11台``."""
 
 LABEL_EDGES = regex.compile(r"^[\s・･※○◎:：]+|[\s:：]+$")
+"""Bullets, colons and spaces around a result label: ``・相談件数：`` → ``相談件数``."""
 
 
 @dataclass(frozen=True)

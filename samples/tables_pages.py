@@ -171,7 +171,7 @@ def draw_census_page(page: Page, edition: int, truth: dict) -> None:
     furniture(page)
 
 
-def _signed(value: str, unit: str = "") -> tuple[str, str]:
+def _signed(value: str) -> tuple[str, str]:
     """'-0.24' -> ('0.24', '減'); '6' -> ('6', '増')."""
     return (value.lstrip("-"), "減" if value.startswith("-") else "増")
 

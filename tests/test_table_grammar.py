@@ -329,3 +329,14 @@ def test_a_grid_no_reader_claims_still_goes_to_table_cells():
         (1, None, 7, 1, 0, "ひまわり園", "ひまわり園"), (1, None, 7, 1, 1, "60", "６０"),
     ]
     assert state.stat_values == [] and state.budget_rows == []
+
+
+def test_folio_amount_results_start_and_label_edges():
+    from nenpo.extractors.table_pages import FOLIO
+
+    assert FOLIO.match("- 17 -").group("folio") == "17" and FOLIO.match("62").group("folio") == "62"
+    assert not FOLIO.match("令和３年度")
+    assert budget.AMOUNT.match("25,242,358") and budget.AMOUNT.match("8,000") and not budget.AMOUNT.match("30%")
+    assert budget.RESULTS_START.match(n(" ・申請件数 35 件 ").strip()) and budget.RESULTS_START.match("【R3 に実施】")
+    assert not budget.RESULTS_START.match("【相談回数上限】1社につき最大 5回まで")
+    assert budget.LABEL_EDGES.sub("", n("・相談件数：")) == "相談件数"
