@@ -79,3 +79,19 @@ def test_policy_list_joins_measures_and_other_measures(tmp_path, extraction):
             "AND p.article = o.article AND p.report_id = o.report_id"
         ).fetchone()[0] == len(extraction.other_measures)
         assert con.execute("SELECT count(*) FROM other_measures WHERE article IS NULL").fetchone()[0] == 0
+
+
+def test_comments_are_written_only_where_the_file_lacks_them(tmp_path):
+    from nenpo.warehouse.schema import _stale_comment_sql, comment_sql
+
+    path = tmp_path / "w.duckdb"
+    with connect(path) as con:
+        assert _stale_comment_sql(con) == []
+        con.execute("COMMENT ON COLUMN table_cells.kind IS 'old text'")
+        stale = _stale_comment_sql(con)
+        assert len(stale) == 1 and stale[0].startswith('COMMENT ON COLUMN table_cells."kind"') and stale[0] in comment_sql()
+    with connect(path) as con:  # connecting again documents it again
+        assert _stale_comment_sql(con) == []
+        comment = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'table_cells' "
+                              "AND column_name = 'kind'").fetchone()[0]
+        assert comment.startswith("Typed table that claimed it")

@@ -512,16 +512,39 @@ def create_table_sql(table: Table) -> str:
     return f"CREATE TABLE IF NOT EXISTS {table.name} (\n" + ",\n".join(lines) + "\n)"
 
 
+def _comments() -> list[tuple[tuple[str, str | None], str, str]]:
+    """((object, column or None), comment, COMMENT ON statement) for every table, view and column."""
+    out: list[tuple[tuple[str, str | None], str, str]] = []
+    for t in TABLES:
+        out.append(((t.name, None), t.description, f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}"))
+        out += [((t.name, c.name), c.description, f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}')
+                for c in t.columns]
+    for v in VIEWS:
+        out.append(((v.name, None), v.description, f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}"))
+        out += [((v.name, c), d, f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}') for c, _, d in v.columns]
+    return out
+
+
 def comment_sql() -> list[str]:
     """COMMENT ON statements documenting every table, view and column in the file itself."""
-    stmts: list[str] = []
-    for t in TABLES:
-        stmts.append(f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}")
-        stmts += [f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}' for c in t.columns]
-    for v in VIEWS:
-        stmts.append(f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}")
-        stmts += [f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}' for c, _, d in v.columns]
-    return stmts
+    return [stmt for _, _, stmt in _comments()]
+
+
+def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The COMMENT ON statements whose comment the file does not hold yet (one query to
+    read them all: a file that is already documented costs no statement per column)."""
+    held = {
+        (r[0], r[1]): r[2]
+        for r in con.execute(
+            "SELECT table_name, NULL, comment FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = current_schema() "
+            "UNION ALL SELECT view_name, NULL, comment FROM duckdb_views() "
+            "WHERE database_name = current_database() AND schema_name = current_schema() "
+            "UNION ALL SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = current_schema()"
+        ).fetchall()
+    }
+    return [stmt for key, comment, stmt in _comments() if held.get(key) != comment]
 
 
 DDL: tuple[str, ...] = tuple(create_table_sql(t) for t in TABLES)
@@ -620,7 +643,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(view.sql)
         if stored_version(con) is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
-        for stmt in comment_sql():
+        for stmt in _stale_comment_sql(con):
             con.execute(stmt)
         con.execute("COMMIT")
     except BaseException:
