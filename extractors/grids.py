@@ -171,25 +171,31 @@ def _snap(values: Sequence[float]) -> list[float]:
 def _merged(rulings: list[Ruling], horizontal: bool) -> list[Ruling]:
     """Collinear pieces of one rule (a rule drawn cell edge by cell edge) merged into one
     ruling per run; pieces that do not touch stay apart, so an undrawn edge stays undrawn."""
-    def pos(r: Ruling) -> float:
-        return _y(r) if horizontal else _x(r)
-
-    def span(r: Ruling) -> tuple[float, float]:
-        return (r.x0, r.x1) if horizontal else (r.top, r.bottom)
-
-    out: list[Ruling] = []
-    current: list | None = None  # [position, start, end]
-    for r in sorted(rulings, key=lambda r: (round(pos(r) / TOLERANCE), span(r)[0])):
-        p, (a, b) = pos(r), span(r)
-        if current is not None and abs(p - current[0]) <= TOLERANCE and a <= current[2] + TOLERANCE:
-            current[2] = max(current[2], b)
-            continue
-        if current is not None:
-            out.append(_ruling(current, horizontal))
-        current = [p, a, b]
-    if current is not None:
-        out.append(_ruling(current, horizontal))
-    return out
+    if horizontal:
+        pieces = sorted(((r.top + r.bottom) / 2, r.x0, r.x1) for r in rulings)
+    else:
+        pieces = sorted(((r.x0 + r.x1) / 2, r.top, r.bottom) for r in rulings)
+    # pieces of one rule may sit a hair apart in position: group positions, then runs
+    runs: list[list[float]] = []
+    by_line: list[list[tuple[float, float, float]]] = []
+    for piece in pieces:
+        if by_line and piece[0] - by_line[-1][-1][0] <= TOLERANCE:
+            by_line[-1].append(piece)
+        else:
+            by_line.append([piece])
+    for line_pieces in by_line:
+        line_pieces.sort(key=lambda p: p[1])
+        current: list[float] | None = None
+        for p, a, b in line_pieces:
+            if current is not None and a <= current[2] + TOLERANCE:
+                if b > current[2]:
+                    current[2] = b
+                continue
+            if current is not None:
+                runs.append(current)
+            current = [p, a, b]
+        runs.append(current)
+    return [_ruling(run, horizontal) for run in runs]
 
 
 def _ruling(run: list, horizontal: bool) -> Ruling:
@@ -268,17 +274,17 @@ def _grid(horizontal: list[Ruling], vertical: list[Ruling], lines: Sequence[Line
                 uf.union(r * n_cols + c, r * n_cols + c + 1)
             if r + 1 < n_rows and not _covered(h_at[r + 1], xs[c], xs[c + 1]):
                 uf.union(r * n_cols + c, (r + 1) * n_cols + c)
-    members: dict[int, list[tuple[int, int]]] = {}
+    bounds: dict[int, list[int]] = {}  # root -> [r0, c0, r1, c1]
     for r in range(n_rows):
         for c in range(n_cols):
-            members.setdefault(uf.find(r * n_cols + c), []).append((r, c))
+            b = bounds.get(root := uf.find(r * n_cols + c))
+            if b is None:
+                bounds[root] = [r, c, r, c]
+            else:  # positions come row-major, so r0 is already the least
+                b[1], b[2], b[3] = min(b[1], c), r, max(b[3], c)
     cells = []
     index: dict[int, GridCell] = {}
-    for root, positions in members.items():
-        r0 = min(r for r, _ in positions)
-        r1 = max(r for r, _ in positions)
-        c0 = min(c for _, c in positions)
-        c1 = max(c for _, c in positions)
+    for root, (r0, c0, r1, c1) in bounds.items():
         cell = GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]))
         cells.append(cell)
         index[root] = cell
@@ -308,8 +314,15 @@ def find_grids(rulings: Sequence[Ruling], lines: Sequence[Line], split: Splitter
 
     `split`, when given, is asked to cut a line that runs across a drawn column edge (see
     `table_pages.char_splitter`); without it such a line goes to the cell of its centre."""
-    horizontal = _merged([r for r in rulings if r.horizontal and r.x1 - r.x0 >= MIN_LENGTH], True)
-    vertical = _merged([r for r in rulings if not r.horizontal and r.bottom - r.top >= MIN_LENGTH], False)
+    horizontal, vertical = [], []
+    for r in rulings:
+        width, height = r.x1 - r.x0, r.bottom - r.top
+        if width >= height:
+            if width >= MIN_LENGTH:
+                horizontal.append(r)
+        elif height >= MIN_LENGTH:
+            vertical.append(r)
+    horizontal, vertical = _merged(horizontal, True), _merged(vertical, False)
     if len(horizontal) < 2 or len(vertical) < 2:
         return []
     grids = []

@@ -129,13 +129,13 @@ def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtractio
     path = Path(path)
     state = _State(str(path))
     with open_pdf(path, verify=verify) as doc:
-        for page in doc.pages(rulings=True):
-            _read_page(state, page, lambda number=page.number: doc.chars(number))
+        for page in doc.pages(rulings=False):  # table_pages asks for rulings where it needs them
+            _read_page(state, page, doc)
         sha256, page_count = doc.sha256, doc.page_count
     return _finish(state, path, sha256, page_count, time.perf_counter() - started)
 
 
-def _read_page(state: _State, page, chars=None) -> None:
+def _read_page(state: _State, page, doc=None) -> None:
     state.pages.append(PageRecord(
         page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
     ))
@@ -149,13 +149,16 @@ def _read_page(state: _State, page, chars=None) -> None:
     if state.fiscal_year is None and page.number <= TITLE_PAGES:
         _detect_edition(state, lines)
     _track_sheet(state, page, lines, texts)
+    sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
     kpi_tables = kpi_pages.find_tables(lines)
     for table in kpi_tables:
-        sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
     with _record_on(state.path, page.number, "table"):
         table_pages.read_page(
-            state.tables_state, page.number, page.height, lines, page.rulings, [t.bbox for t in kpi_tables], chars
+            state.tables_state, page.number, page.height, lines,
+            rulings=page.rulings if doc is None else (lambda: doc.rulings(page.number)),
+            kpi_tables=kpi_tables, chars=None if doc is None else (lambda: doc.chars(page.number)),
+            sheet_page=sheet is not None,
         )
 
 

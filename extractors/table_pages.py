@@ -1,12 +1,14 @@
 """The report's other tables, read page by page inside `extract_report`'s single pass.
 
-Each page's ruled grids are built once from its rulings (`grids.find_grids`, well under a
-millisecond a page). A page is then routed to the typed readers by what it says:
-`PAGE_READERS` is the table of rules (a pattern on the page's normalised text → a
-reader), so a page that prints no census header never reaches the census reader. A
-reader takes the grids it recognises and records typed rows; every grid of every page,
-claimed or not, and every table a reader found by line alignment, also goes cell by cell
-into `table_cells`, so nothing printed in a grid is lost.
+A page is routed to the typed readers by what it says: `PAGE_READERS` is the table of
+rules (a pattern on the page's normalised text → a reader), so a page that prints no
+census header never reaches the census reader. Its ruled grids are built once from its
+rulings (`grids.find_grids`, well under a millisecond a page), except on a measure-sheet
+page that no grid reader is routed to: there the tables are the KPI tables `kpi_pages`
+found by position, and reading the page's drawings (about a millisecond) would only find
+them again. A reader takes the grids it recognises and records typed rows; every grid,
+claimed or not, every KPI table and every table a reader found by line alignment also
+goes cell by cell into `table_cells`, so nothing printed in a grid is lost.
 
 What needs the whole edition (budget rows continued on the next page, the policy list
 giving articles to measures whose pages do not print one) is settled in `finish`.
@@ -19,7 +21,7 @@ from typing import Callable, Sequence
 
 import regex
 
-from nenpo.extractors import budget, other_measures, policy_list, rosters, stat_tables
+from nenpo.extractors import budget, kpi_pages, other_measures, policy_list, rosters, stat_tables
 from nenpo.extractors.grids import Grid, find_grids
 from nenpo.extractors.models import (
     BudgetItem,
@@ -196,26 +198,49 @@ def _overlaps(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+GRID_READERS = frozenset({"census", "roster", "policy_list", "budget"})
+"""Readers that read ruled grids (the others read the page's lines)."""
+
+
+def _kpi_cells(table: kpi_pages.PageTable) -> list[tuple]:
+    """A KPI table as cells: the year header row, then a row per 目標 / 実績 label."""
+    cells = [(0, c + 1, 1, 1, normalise_text(col.text), col.text, col.bbox) for c, col in enumerate(table.columns)]
+    for r, row in enumerate(table.rows, start=1):
+        cells.append((r, 0, 1, 1, normalise_text(row.label_text), row.label_text, row.bbox))
+        cells += [(r, c + 1, 1, 1, normalise_text(cell.text), cell.text, cell.bbox) for c, cell in enumerate(row.cells)]
+    return cells
+
+
 def read_page(
-    state: TablesState, number: int, height: float, lines: list, rulings: Sequence, kpi_boxes: Sequence[BBox] = (),
-    chars: Callable[[], list] | None = None,
+    state: TablesState, number: int, height: float, lines: list, rulings: Sequence | Callable[[], Sequence] = (),
+    kpi_tables: Sequence[kpi_pages.PageTable] = (), chars: Callable[[], list] | None = None, sheet_page: bool = False,
 ) -> None:
     """Read one page's tables into `state` (typed rows and table_cells).
 
-    `chars` gives the page's character boxes (`PdfDocument.chars`), asked for only when a
-    line runs across a cell boundary."""
+    `rulings` are the page's rules, or a callable that reads them (`PdfDocument.rulings`,
+    about a millisecond a page): it is not called on a measure-sheet page that no grid
+    reader is routed to, whose tables are the KPI tables `kpi_pages` found by position
+    (their cells go to table_cells from there). `chars` gives the page's character boxes
+    (`PdfDocument.chars`), asked for only when a line runs across a cell boundary."""
     for line in lines:
         if line.bbox[1] > height - FOLIO_BAND and (m := FOLIO.match(line.text.strip())):
             state.folios[number] = int(m.group("folio"))
-    split = char_splitter(chars) if chars is not None else None
-    page = TablePage(number, height, lines, find_grids(rulings, lines, split) if rulings else [])
     text = "\n".join(l.text for l in lines)
-    for reader in PAGE_READERS:
-        if reader.trigger.search(text):
-            reader.read(state, page)
-    found = [(grid.bbox, page.kinds.get(i) or ("kpi" if any(_overlaps(grid.bbox, b) for b in kpi_boxes) else None),
-              [(c.row, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox) for c in grid.cells])
-             for i, grid in enumerate(page.grids)]
+    routed = [reader for reader in PAGE_READERS if reader.trigger.search(text)]
+    grids: list[Grid] = []
+    if not sheet_page or any(r.kind in GRID_READERS for r in routed):
+        page_rulings = rulings() if callable(rulings) else rulings
+        if page_rulings:
+            split = char_splitter(chars) if chars is not None else None
+            grids = find_grids(page_rulings, lines, split)
+    page = TablePage(number, height, lines, grids)
+    for reader in routed:
+        reader.read(state, page)
+    kpi_boxes = [t.bbox for t in kpi_tables]
+    found = [(t.bbox, "kpi", _kpi_cells(t)) for t in kpi_tables]
+    found += [(grid.bbox, page.kinds.get(i), [(c.row, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox) for c in grid.cells])
+              for i, grid in enumerate(page.grids)
+              if i in page.kinds or not any(_overlaps(grid.bbox, b) for b in kpi_boxes)]  # a KPI grid is in already
     found += [(bbox, kind, cells) for kind, bbox, cells in page.aligned]
     for _, kind, cells in sorted(found, key=lambda t: (round(t[0][1] / 10), t[0][0])):
         state.add_table(number, kind, cells)

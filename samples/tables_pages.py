@@ -115,7 +115,7 @@ def draw_grid(page: Page, grid: Grid, kind: str, ed_truth: dict) -> None:
             width = text_width(line, grid.size)
             x = {"left": x0 + 3, "right": x1 - 3 - width, "center": (x0 + x1 - width) / 2}[c.align]
             page.text(x, top + k * lead, line, grid.size)
-    for x0, y0, x1, y1 in sorted(segments):
+    for x0, y0, x1, y1 in _runs(segments):
         page.line(x0, y0, x1, y1)
     ed_truth["tables"].append({
         "kind": kind, "page": page.number,
@@ -123,6 +123,28 @@ def draw_grid(page: Page, grid: Grid, kind: str, ed_truth: dict) -> None:
         "cells": [[c.row, c.col, c.row_span, c.col_span, "\n".join(c.lines) if c.align != "vertical" else "\n".join("".join(c.lines))]
                   for c in sorted(grid.cells, key=lambda c: (c.row, c.col))],
     })
+
+
+def _runs(segments: set[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """Cell edges joined into the longest runs they form on each rule (as the sheets' KPI
+    tables are drawn: one line per rule, broken only where a merged cell has no edge)."""
+    runs: list[tuple[float, float, float, float]] = []
+    for horizontal in (True, False):
+        lines: dict[float, list[tuple[float, float]]] = {}
+        for x0, y0, x1, y1 in segments:
+            if (y0 == y1) == horizontal:
+                key, a, b = (y0, x0, x1) if horizontal else (x0, y0, y1)
+                lines.setdefault(key, []).append((min(a, b), max(a, b)))
+        for key, spans in sorted(lines.items()):
+            spans.sort()
+            start, end = spans[0]
+            for a, b in spans[1:] + [(float("inf"), float("inf"))]:
+                if a <= end:
+                    end = max(end, b)
+                    continue
+                runs.append((start, key, end, key) if horizontal else (key, start, key, end))
+                start, end = a, b
+    return runs
 
 
 def furniture(page: Page) -> None:

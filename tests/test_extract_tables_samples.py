@@ -121,3 +121,13 @@ def test_planted_census_mismatch_is_in_the_truth():
     total = next(s for s in truth["stat_values"] if s["table"] == d["table"] and s["category"] == "全産業"
                  and s["survey_year"] == d["survey_year"] and s["measure"] == d["table"])
     assert total["value"] == d["printed_total"]
+
+
+def test_kpi_tables_are_in_table_cells_with_their_values(edition):
+    from nenpo.extractors.normalise import normalise_text
+
+    _, x = edition
+    cells = {(c.page, c.text) for c in x.table_cells if c.kind == "kpi"}
+    assert all((k.page, normalise_text(k.value_text)) in cells for k in x.kpi_values)
+    headers = {c.text for c in x.table_cells if c.kind == "kpi" and c.row == 0}
+    assert {f"R{x.report_fiscal_year - 2018}({x.report_fiscal_year})年度"} <= headers

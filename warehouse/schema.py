@@ -643,8 +643,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(view.sql)
         if stored_version(con) is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
-        for stmt in _stale_comment_sql(con):
-            con.execute(stmt)
+        stale = _stale_comment_sql(con)
+        if stale:  # one call: a fresh file gets every comment at once
+            con.execute(";\n".join(stale))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
