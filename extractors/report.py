@@ -157,7 +157,7 @@ def _read_page(state: _State, page, doc=None) -> None:
         table_pages.read_page(
             state.tables_state, page.number, page.height, lines,
             rulings=page.rulings if doc is None else (lambda: doc.rulings(page.number)),
-            kpi_tables=kpi_tables, chars=None if doc is None else (lambda: doc.chars(page.number)),
+            kpi_tables=kpi_tables, chars=None if doc is None else (lambda clip: doc.chars(page.number, clip)),
             sheet_page=sheet is not None,
         )
 

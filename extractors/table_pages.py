@@ -165,18 +165,15 @@ class SplitLine:
     size: float
 
 
-def char_splitter(chars: Callable[[], list]) -> Callable:
+def char_splitter(chars: Callable[[BBox], list]) -> Callable:
     """A `grids.Splitter` that cuts a line at the given x edges along its characters' boxes
-    (`PdfDocument.chars`, asked for at most once a page, on the first line that needs it).
-    A character belongs to the line when most of its height lies within the line's box."""
-    cache: list = []
+    (`chars(bbox)` gives the characters inside a rectangle: `PdfDocument.chars` clipped to
+    the line). A character belongs to the line when most of its height lies within it."""
 
     def split(line, edges: list[float]) -> list:
-        if not cache:
-            cache.append(chars())
         x0, top, x1, bottom = line.bbox
         inside = [
-            c for c in cache[0]
+            c for c in chars((x0 - 1, top - 1, x1 + 1, bottom + 1))
             if x0 - 1 <= (c[0] + c[2]) / 2 <= x1 + 1 and min(bottom, c[3]) - max(top, c[1]) >= 0.6 * (c[3] - c[1])
         ]
         parts: dict[int, list] = {}
@@ -213,15 +210,16 @@ def _kpi_cells(table: kpi_pages.PageTable) -> list[tuple]:
 
 def read_page(
     state: TablesState, number: int, height: float, lines: list, rulings: Sequence | Callable[[], Sequence] = (),
-    kpi_tables: Sequence[kpi_pages.PageTable] = (), chars: Callable[[], list] | None = None, sheet_page: bool = False,
+    kpi_tables: Sequence[kpi_pages.PageTable] = (), chars: Callable[[BBox], list] | None = None, sheet_page: bool = False,
 ) -> None:
     """Read one page's tables into `state` (typed rows and table_cells).
 
     `rulings` are the page's rules, or a callable that reads them (`PdfDocument.rulings`,
     about a millisecond a page): it is not called on a measure-sheet page that no grid
     reader is routed to, whose tables are the KPI tables `kpi_pages` found by position
-    (their cells go to table_cells from there). `chars` gives the page's character boxes
-    (`PdfDocument.chars`), asked for only when a line runs across a cell boundary."""
+    (their cells go to table_cells from there). `chars(bbox)` gives the characters inside
+    a rectangle of the page (`PdfDocument.chars`), asked for only where a line runs across
+    a cell boundary."""
     for line in lines:
         if line.bbox[1] > height - FOLIO_BAND and (m := FOLIO.match(line.text.strip())):
             state.folios[number] = int(m.group("folio"))

@@ -278,7 +278,7 @@ def test_line_across_a_drawn_edge_is_cut_at_its_characters():
     chars = [(5 + 8 * i, 6, 13 + 8 * i, 14, c) for i, c in enumerate("補助金")] + \
             [(106 + 8 * i, 6, 114 + 8 * i, 14, c) for i, c in enumerate("テレワーク")]
     line = L("補助金テレワーク", "補助金テレワーク", (5, 6, 146, 14))
-    (grid,) = find_grids(rulings, [line], char_splitter(lambda: chars))
+    (grid,) = find_grids(rulings, [line], char_splitter(lambda clip: chars))
     assert [c.text for c in grid.cells] == ["補助金", "テレワーク"]
     (uncut,) = find_grids(rulings, [line])
     assert [c.text for c in uncut.cells] == ["補助金テレワーク", ""]  # all in the cell of its centre
@@ -310,6 +310,8 @@ def test_page_layer_gives_character_boxes():
     with open_pdf(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf", verify="never") as doc:
         chars = doc.chars(3)
         assert "市内産業の現状" in "".join(c[4] for c in chars)
+        heading = doc.chars(3, clip=(0, 0, 842, 50))
+        assert "".join(c[4] for c in heading).strip() == "２ 市内産業の現状" and len(heading) < len(chars)
         x0, top, x1, bottom, ch = next(c for c in chars if c[4] == "業")
         assert 0 <= x0 < x1 <= 842 and 0 <= top < bottom <= 596
         with pytest.raises(PdfError, match="no such page"):
