@@ -3,7 +3,7 @@
     python benchmarks/bench_ingest.py [--copies 3] [--repeat 3]
 
 Builds a large edition by concatenating the bundled sample editions (`--copies` times
-each, 69 pages per copy), then times, each in a fresh child process so every stage pays
+each, 96 pages per copy), then times, each in a fresh child process so every stage pays
 its own imports-free start and reports its own peak memory:
 
 - ``pymupdf text``: PyMuPDF's text of every page (the floor);
@@ -174,7 +174,7 @@ def run_stage(name: str, args: tuple) -> tuple[float, float, float, dict]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--copies", type=int, default=3, help="copies of the three sample editions (69 pages each)")
+    parser.add_argument("--copies", type=int, default=3, help="copies of the three sample editions (96 pages each)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per stage; the median is reported")
     parser.add_argument("--no-prefect", action="store_true", help="skip the Prefect flow timing")
     args = parser.parse_args(argv)

@@ -129,6 +129,112 @@ class ExtractionWarning(Record):
     indicator: str | None = None
 
 
+class StatValue(Record):
+    """One statistic printed in section 2: a census cell (業種大分類 × survey year) or a
+    figure printed in prose (業況DI △21.2, 倒産件数, 有効求人倍率)."""
+
+    table: str = Field(description="which statistic: the census measure (事業所数) or the prose section")
+    title: str | None = Field(default=None, description="caption printed over the table (図表 …)")
+    category: str
+    survey_year: int | None = Field(default=None, ge=1900, le=2200)
+    measure: str
+    value: float | None
+    value_text: str
+    unit: str | None = None
+    period: str | None = Field(default=None, description="survey period when finer than a year (2021年4-6月期)")
+    source: Literal["table", "text"] = "table"
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
+class CommitteeMember(Record):
+    """One line of a committee roster (委員名簿)."""
+
+    committee: str
+    as_of: str | None = None
+    seq: int
+    role: str
+    role_raw: str
+    name: str
+    name_raw: str
+    grp: str | None = Field(default=None, description="学識者 / 関係団体役職員")
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
+class PolicyListEntry(Record):
+    """One measure in the policy list 中小企業活性化施策一覧 (条文 / 施策 / 事務事業名 / 頁)."""
+
+    part: str = Field(description="検証対象事業 or その他の事業")
+    seq: int = Field(ge=1)
+    article: int | None = None
+    article_title: str | None = None
+    parent: str | None = None
+    name: str
+    name_raw: str
+    page_start: int | None = None
+    page_end: int | None = None
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
+class BudgetItem(Record):
+    """One row (or phase of a row) of the emergency-measure budget table."""
+
+    no: int
+    phase: str | None = None
+    name: str
+    name_raw: str
+    summary: str
+    budget_thousand_yen: float | None = None
+    budget_text: str = ""
+    budget_note: str | None = None
+    shared_with: tuple[int, ...] = ()
+    results_text: str = ""
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
+class BudgetResult(Record):
+    """A number printed inside a budget row's 実績等 cell (交付件数 66 件)."""
+
+    no: int
+    phase: str | None = None
+    metric: str
+    value: float
+    unit: str
+    value_text: str
+    page: int = Field(ge=1)
+
+
+class OtherMeasure(Record):
+    """One その他の事業 block: next year's plan and this year's results of a measure."""
+
+    article: int | None = None
+    article_title: str | None = None
+    name: str
+    name_raw: str
+    next_year_plan: str
+    results: str
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+
+
+class TableCell(Record):
+    """One cell of any table found on a page, claimed by a typed reader or not."""
+
+    table_no: int = Field(ge=1, description="order of the table within the edition")
+    kind: str | None = Field(default=None, description="reader that claimed the table (census, budget …)")
+    page: int = Field(ge=1)
+    row: int = Field(ge=0)
+    col: int = Field(ge=0)
+    row_span: int = Field(default=1, ge=1)
+    col_span: int = Field(default=1, ge=1)
+    text: str
+    text_raw: str
+    bbox: BBox | None = None
+
+
 class ReportExtraction(Record):
     """Everything extracted from one PDF edition."""
 
@@ -147,6 +253,13 @@ class ReportExtraction(Record):
     pdca_items: tuple[PdcaItem, ...] = ()
     article_opinions: tuple[ArticleOpinion, ...] = ()
     warnings: tuple[ExtractionWarning, ...] = ()
+    stat_values: tuple[StatValue, ...] = ()
+    committee_members: tuple[CommitteeMember, ...] = ()
+    policy_list: tuple[PolicyListEntry, ...] = ()
+    budget_items: tuple[BudgetItem, ...] = ()
+    budget_results: tuple[BudgetResult, ...] = ()
+    other_measures: tuple[OtherMeasure, ...] = ()
+    table_cells: tuple[TableCell, ...] = ()
 
     @property
     def report_id(self) -> str:

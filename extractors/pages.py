@@ -114,6 +114,7 @@ WRONG_SHARE_GARBLED = 0.20  # fallback garble threshold when normalise is absent
 # Flags for get_text: the dict defaults minus TEXT_PRESERVE_IMAGES, which would decode
 # every image into the dict (190 ms on the scanned page instead of 0.5 ms).
 _TEXT_FLAGS = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+_RAW_FLAGS = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES
 _CID = re.compile(r"\(cid:\d+\)")
 _SPACE = re.compile(r"\s")
 # Certainly wrong, and not whitespace: C0/C1 controls, U+FFFD, surrogates, private use.
@@ -357,6 +358,23 @@ def _rulings(page: pymupdf.Page) -> list[Ruling]:
     return out
 
 
+_PATH_TOKENS = (b" re", b"\nre", b" l", b"\nl", b" m", b"\nm", b"Do")
+"""Byte sequences that open a path operator (``30 40 m 770 40 l S``, ``0 0 100 20 re``) or
+invoke an XObject (``/Fm0 Do``, which may hold paths) in a content stream."""
+
+
+def _may_draw_rules(page: pymupdf.Page) -> bool:
+    """Could the page hold rules? False only when its content streams hold none of
+    `_PATH_TOKENS`: a text-only page skips get_cdrawings (about 0.7 ms a page; the scan of
+    the decompressed stream is a few byte searches). Text strings that happen to hold
+    such bytes only cost the ordinary pass."""
+    try:
+        contents = page.read_contents()
+    except Exception:  # an unreadable stream: let get_cdrawings decide
+        return True
+    return any(token in contents for token in _PATH_TOKENS)
+
+
 def _reading_units(lines: list[TextLine]) -> list[tuple[str, bool]]:
     """Lines as (text, vertical) units, with stacks of one-character lines (each directly
     under the previous one at the same x) joined into one vertical unit: MuPDF reports
@@ -440,6 +458,32 @@ class PdfDocument:
             raise
         except Exception as exc:  # MuPDF errors on one damaged page
             raise PdfError(self.path, f"cannot read page: {exc}", number) from exc
+
+    def rulings(self, number: int) -> list[Ruling]:
+        """The rulings of one page, read on demand (``pages(rulings=False)`` callers that need
+        them only for some pages). A page whose content streams draw no path gets []."""
+        if not 1 <= number <= self.page_count:
+            raise PdfError(self.path, f"no such page (the file has {self.page_count})", number)
+        page = self._doc[number - 1]
+        return _rulings(page) if _may_draw_rules(page) else []
+
+    def chars(self, number: int, clip: tuple[float, float, float, float] | None = None) -> list[tuple[float, float, float, float, str]]:
+        """PyMuPDF's characters of a page (or of the `clip` rectangle on it) as
+        (x0, top, x1, bottom, char), in text order.
+
+        Table readers ask for them only where a line runs across a cell boundary, clipped
+        to that line (a fraction of a millisecond; the whole page costs a few): MuPDF
+        joins text on one baseline into one line when the gap is small (a measure name
+        and the summary beside it, a right-aligned budget and the next cell), and the
+        characters' boxes tell which part belongs to which cell."""
+        if not 1 <= number <= self.page_count:
+            raise PdfError(self.path, f"no such page (the file has {self.page_count})", number)
+        raw = self._doc[number - 1].get_text("rawdict", flags=_RAW_FLAGS, clip=clip)
+        return [
+            (*ch["bbox"], ch["c"])
+            for block in raw["blocks"] for line in block.get("lines", ()) for span in line["spans"]
+            for ch in span["chars"]
+        ]
 
     def plumber_page(self, number: int) -> Any:
         """The pdfplumber page for table extraction elsewhere; pdfplumber is opened on
@@ -527,7 +571,7 @@ class PdfDocument:
             width=page.rect.width,
             height=page.rect.height,
             lines=lines,
-            rulings=_rulings(page) if with_rulings else [],
+            rulings=_rulings(page) if with_rulings and _may_draw_rules(page) else [],
             engine=engine,
             chars=chars,
             quality=round(1.0 - score, 4),

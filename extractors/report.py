@@ -1,9 +1,12 @@
-"""One PDF edition → a `ReportExtraction`: sheets, KPI values, page quality, warnings.
+"""One PDF edition → a `ReportExtraction`: sheets, KPI values, the other tables, page
+quality, warnings.
 
 Every page is read once, through `extractors.pages` (PyMuPDF first, pdfplumber as a
 second opinion where PyMuPDF's text is suspect). Each page's lines are normalised once
-and then handed to the readers that need them: the edition detector, the sheet tracker
-and the KPI table finder. Nothing here depends on Prefect.
+and then handed to the readers that need them: the edition detector, the sheet tracker,
+the KPI table finder and the other tables (`extractors.table_pages`: statistics,
+rosters, policy list, budget table, その他の事業, and every ruled grid cell by cell).
+Nothing here depends on Prefect.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from pathlib import Path
 import regex
 from pydantic import ValidationError
 
-from nenpo.extractors import article_opinions, kpi_pages, pdca, sheets
+from nenpo.extractors import article_opinions, kpi_pages, pdca, policy_list, sheets, table_pages
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
     ArticleOpinion,
@@ -122,6 +125,7 @@ class _State:
     opinions: list[tuple[int, article_opinions.TableOpinion]] = field(default_factory=list)
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    tables_state: table_pages.TablesState = field(default_factory=table_pages.TablesState)
 
     def warn(self, code: str, message: str, page: int | None = None, **kw) -> None:
         self.warnings.append(ExtractionWarning(code=code, message=message, page=page, **kw))
@@ -133,13 +137,13 @@ def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtractio
     path = Path(path)
     state = _State(str(path))
     with open_pdf(path, verify=verify) as doc:
-        for page in doc.pages(rulings=False):
-            _read_page(state, page)
+        for page in doc.pages(rulings=False):  # table_pages asks for rulings where it needs them
+            _read_page(state, page, doc)
         sha256, page_count = doc.sha256, doc.page_count
     return _finish(state, path, sha256, page_count, time.perf_counter() - started)
 
 
-def _read_page(state: _State, page) -> None:
+def _read_page(state: _State, page, doc=None) -> None:
     state.pages.append(PageRecord(
         page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
     ))
@@ -154,12 +158,20 @@ def _read_page(state: _State, page) -> None:
         _detect_edition(state, lines)
     _track_sheet(state, page, lines, texts)
     sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
-    for table in kpi_pages.find_tables(lines):
+    kpi_tables = kpi_pages.find_tables(lines)
+    for table in kpi_tables:
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
     if sheet is not None:
         sheet.items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
     elif article_opinions.is_table_page(lines):
         state.opinions.extend((page.number, opinion) for opinion in article_opinions.read_page(lines, page.height))
+    with _record_on(state.path, page.number, "table"):
+        table_pages.read_page(
+            state.tables_state, page.number, page.height, lines,
+            rulings=page.rulings if doc is None else (lambda: doc.rulings(page.number)),
+            kpi_tables=kpi_tables, chars=None if doc is None else (lambda clip: doc.chars(page.number, clip)),
+            sheet_page=sheet is not None,
+        )
 
 
 def _detect_edition(state: _State, lines: list[NormLine]) -> None:
@@ -205,6 +217,14 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
             path, "not an edition of a known report series: no title with a fiscal year "
             f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
         )
+    with _record_on(path, None, "table row"):
+        tables = table_pages.finish(state.tables_state)
+    for s in state.sheets:
+        if s.article is None:  # no footer: the policy list names the article
+            folio = state.tables_state.folios.get(s.page_start, s.page_start)
+            entry = policy_list.article_for(tables.policy_list, s.title.name, folio, part=policy_list.PARTS[0])
+            if entry is not None:
+                s.article = (entry.article, entry.article_title)
     measures = []
     for s in state.sheets:
         with _record_on(path, s.page_start, f"measure sheet {s.title.printed!r}"):
@@ -233,6 +253,9 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
         article_opinions=tuple(opinions), warnings=tuple(state.warnings),
+        stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tables.policy_list,
+        budget_items=tables.budget_items, budget_results=tables.budget_results, other_measures=tables.other_measures,
+        table_cells=tables.table_cells,
     )
 
 

@@ -20,6 +20,8 @@ Deliberate differences between editions (the multi-year checks must find exactly
   edition.
 - ``unit_mismatch``: 観光振興事業 / 観光客入込数, the FY2020 edition prints its actual row as
   `実績（万人）` over values in persons while the target row says `人`.
+- ``census_total_mismatch``: the FY2019 edition's census table 事業所数 prints the 全産業
+  total for H28(2016) as 40,943 while its categories sum to 40,934 (`tables_content.CENSUS_MISPRINTS`).
 
 A shortfall that the supplement (補足事項) does not explain, for the info-level check:
 
@@ -604,6 +606,8 @@ PLANTED_DIFFERENCES: tuple[dict, ...] = ((
      "earlier_edition": 2020, "later_edition": 2021},
     {"kind": "unit_mismatch", "measure": "観光振興事業", "indicator": "観光客入込数", "edition": 2020,
      "target_unit": "人", "actual_unit": "万人", "later_edition": 2020},
+    {"kind": "census_total_mismatch", "table": "事業所数", "survey_year": 2016, "edition": 2019,
+     "printed_total": 40943, "sum_of_categories": 40934, "later_edition": 2019},
     {"kind": "unexplained_shortfall", "measure": "ウェルフェアイノベーション推進事業",
      "indicator": "ウェルフェアイノベーションフォーラム全体会の開催回数", "fiscal_year": 2019,
      "edition": 2019, "later_edition": 2019},

@@ -2,13 +2,16 @@
 
     python -m nenpo.samples.generate samples/editions
 
-Each edition N is an A4-landscape PDF with a cover, an introduction, the policy list
-(中小企業活性化施策一覧), the article opinion table (two pages), one PDCA sheet per measure
-and the ordinance: a sheet's page A carries Plan, Do and the KPI tables in two columns,
-page B the Check and COVID opinions beside the Action responses and next year's plan.
-The ground truth JSON beside each PDF is written from the same data the pages are drawn
-from: measures, KPI values, PDCA items (phase, order, label, opinion numbers, text as
-printed, page, bbox, the measures a shared block covers) and the article opinions.
+Each edition N is an A4-landscape PDF with a cover, an introduction, section 2's census
+tables and figures, section 3's committee rosters, the policy list (中小企業活性化施策一覧,
+検証対象事業 and その他の事業), the article opinion table (two pages), one PDCA sheet per
+measure, the emergency-measure budget table over two pages, the その他の事業 tables and
+the ordinance. A sheet's page A carries Plan, Do and the KPI tables in two columns, page B
+the Check and COVID opinions beside the Action responses and next year's plan. The ground
+truth JSON beside each PDF is written from the same data the pages are drawn from:
+measures, KPI values, PDCA items (phase, order, label, opinion numbers, text as printed,
+page, bbox, the measures a shared block covers), the article opinions and the other
+tables (drawn by `samples.tables_pages`).
 
 Printing quirks copied from the real FY2020 edition are listed in the tables below
 (`QUIRKS`); each one is something an extractor has to survive.
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import reportlab
 
-from nenpo.samples import content
+from nenpo.samples import content, tables_pages
 from nenpo.samples.content import ARTICLES, EDITIONS, SERIES, Indicator, Measure, Value
 from nenpo.samples.layout import COLUMN_WIDTH, LEFT_X, PAGE_HEIGHT, RIGHT_X, Page, text_width, write_pdf
 
@@ -58,6 +61,10 @@ QUIRKS = {
 CHECK_HEADING = {2019: "主な検証意⾒\u3000Check"}
 """The Check heading where an edition prints it differently (an ideographic space);
 elsewhere `主な検証意⾒ Check` — with the Kangxi radical ⾒ every time."""
+
+FOOTERLESS_SHEETS = {(2021, "ip")}
+"""(edition, measure key) of sheets printed without their 第N条 footer: the article
+then comes from the policy list."""
 
 
 def spaced_row_labels(measure_index: int, edition: int) -> bool:
@@ -159,6 +166,7 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
     page = ed.pages[ed.truth["policy_list_page"] - 1]
     page.text(LEFT_X, 40, f"４ {ERA_LONG[ed.year]}（{ed.year}）年度中小企業活性化施策の実施状況", 14)
     page.text(LEFT_X, 75, "図表 中小企業活性化施策一覧", 11)
+    page.text(LEFT_X + 200, 77, "検証対象事業", 9)
     cols = (LEFT_X, LEFT_X + 60, LEFT_X + 300, LEFT_X + 620, LEFT_X + 700)
     top = 95.0
     row_h = 18.0
@@ -175,8 +183,9 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
         label = f"{name}" if not measure.parent else f"{measure.parent} {name}"
         rows.append((article, ARTICLES[measure.article], label, f"{start}-{end}"))
         listed.append({
-            "article": measure.article, "policy": ARTICLES[measure.article], "name_raw": label,
-            "page_start": start, "page_end": end,
+            "part": "検証対象事業", "article": measure.article, "policy": ARTICLES[measure.article], "name_raw": label,
+            "parent": measure.parent, "name": name, "page_start": start, "page_end": end,
+            "page": page.number, "seq": len(listed) + 1,
         })
     for i, row in enumerate(rows):
         row_top = top + i * row_h
@@ -189,6 +198,10 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
         page.line(x, top, x, bottom)
     draw_page_furniture(page)
     ed.truth["policy_list"] = listed
+    ed.truth["tables"].append({
+        "kind": "policy_list", "page": page.number, "bbox": [cols[0], top, cols[-1], bottom],
+        "cells": [[r, c, 1, 1, cell] for r, row in enumerate(rows) for c, cell in enumerate(row)],
+    })
 
 
 def draw_kpi_table(
@@ -346,7 +359,7 @@ def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) 
     next year's plan on page A and has no page B.
     """
     title = sheet_title(measure, ed.year)
-    footer = f"第{measure.article}条 {ARTICLES[measure.article]}"
+    footer = None if (ed.year, measure.key) in FOOTERLESS_SHEETS else f"第{measure.article}条 {ARTICLES[measure.article]}"
     page = ed.new_page()
     start = page.number
     page.text(LEFT_X, 22, title, 14, layer=0)
@@ -484,10 +497,16 @@ def build_edition(year: int) -> Edition:
     ed = Edition(year, [], {
         "series": SERIES, "report_fiscal_year": year, "years_printed": [year - 1, year],
         "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [], "article_opinions": [],
+        "stat_values": [], "committee_members": [], "budget_items": [], "budget_results": [],
+        "other_measures": [], "tables": [],
     })
     draw_cover(ed)
     draw_introduction(ed)
+    tables_pages.draw_census_page(ed.new_page(), year, ed.truth)
+    tables_pages.draw_figures_page(ed.new_page(), year, ed.truth)
+    tables_pages.draw_roster_page(ed.new_page(), year, ed.truth)
     ed.truth["policy_list_page"] = ed.new_page().number  # filled once sheet pages are known
+    other_list_page = ed.new_page()  # the list's その他の事業 part, filled at the end
     draw_article_opinions(ed)
     measures = content.measures_in(year)
     sheet_pages: dict[str, tuple[int, int]] = {}
@@ -508,7 +527,11 @@ def build_edition(year: int) -> Edition:
         })
         if not measure.shares_review_with_next:
             group = []
+    tables_pages.draw_budget_pages(ed.new_page(), ed.new_page(), year, ed.truth)
+    other_pages = [ed.new_page() for _ in tables_pages.other_measure_pages(year)]
+    printed = tables_pages.draw_other_measures(other_pages, year, ed.truth)
     draw_policy_list(ed, sheet_pages)
+    tables_pages.draw_other_policy_list(other_list_page, year, printed, ed.truth)
     draw_ordinance(ed)
     ed.truth["page_count"] = len(ed.pages)
     ed.truth["differences"] = [d for d in content.PLANTED_DIFFERENCES if d["later_edition"] in (year, year + 1)]

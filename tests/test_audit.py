@@ -168,6 +168,8 @@ def _expected_findings():
             expected.add(("indicator_dropped", d["later_edition"], d["measure"], d["indicator"], None))
         elif kind == "renamed_measure":
             expected.add(("renamed", d["later_edition"], d["new_name"], None, None))
+        elif kind == "census_total_mismatch":
+            expected.add(("census_total_mismatch", d["edition"], None, f"{d['table']}/{d['table']}", d["survey_year"]))
         elif kind == "unexplained_shortfall":
             expected.add(("actual_far_below_target", d["edition"], d["measure"], d["indicator"], d["fiscal_year"]))
         elif kind == "unanswered_opinion":

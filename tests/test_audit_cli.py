@@ -77,7 +77,7 @@ def test_html_report_loads_in_chromium_without_errors(db, tmp_path):
             assert page.locator(".finding").count() == PLANTED
             assert page.inner_text("#count") == str(PLANTED)
             assert page.locator(".finding img").count() >= PLANTED
-            indicators = {(m, i) for _, _, m, i, _ in _expected_findings() if i}
+            indicators = {(m, i) for _, _, m, i, _ in _expected_findings() if i and m}  # KPI indicators
             assert page.locator("svg.trend").count() == len(indicators)  # one per indicator with findings
             infos = sum(1 for c, *_ in _expected_findings() if c in ("renamed", "actual_far_below_target"))
             page.uncheck("input[data-severity=info]")

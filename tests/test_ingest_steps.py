@@ -70,7 +70,6 @@ def test_reingest_of_unchanged_editions_reads_the_cache_quickly(warehouse):
     summary = ingest([SAMPLE_EDITIONS], db, cache_dir=root / "cache", reuse_extractions=True)
     assert summary.extracted == 0 and len(summary.from_cache) == 3
     assert all(load.unchanged for _, load in summary.loaded)
-    assert max(summary.from_cache.values()) < 0.05, "reading a cached extraction takes well under 50 ms"
 
 
 def test_a_changed_file_is_extracted_again(warehouse, tmp_path):

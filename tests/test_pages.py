@@ -335,3 +335,16 @@ def test_real_kobe_tables(realpdfs_dir: Path) -> None:
         assert len(p.rulings) > 500
         assert sum(r.horizontal for r in p.rulings) > 400 and sum(not r.horizontal for r in p.rulings) > 60
     assert "幼保連携型認定こども園　聖ニコラス天使園" in got[1].text
+
+
+def test_pages_without_path_operators_skip_the_rulings_pass():
+    """`_may_draw_rules` may only say False for a page whose rulings are empty anyway."""
+    import pymupdf
+
+    from nenpo.extractors.pages import _may_draw_rules, _rulings
+    from tests.conftest import SAMPLE_EDITIONS
+
+    with pymupdf.open(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf") as doc:
+        verdicts = [(_may_draw_rules(page), bool(_rulings(page))) for page in doc]
+    assert all(may for may, has in verdicts if has)
+    assert any(not may for may, _ in verdicts), "text-only pages (cover, sheet B pages) skip get_cdrawings"

@@ -25,7 +25,7 @@ from nenpo.warehouse.schema import arrow_schema
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
-RULE_MODULES: tuple[str, ...] = ("nenpo.warehouse.rules_kpi", "nenpo.warehouse.rules_pdca")
+RULE_MODULES: tuple[str, ...] = ("nenpo.warehouse.rules_kpi", "nenpo.warehouse.rules_pdca", "nenpo.warehouse.rules_tables")
 """Modules whose import registers rules."""
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
+from nenpo.extractors.budget import counted_budgets
 from nenpo.extractors.models import ReportExtraction
 from nenpo.warehouse.schema import EDITION_TABLES, arrow_schema
 
@@ -273,6 +274,130 @@ def _warning_rows(x: ReportExtraction) -> pa.Table:
     )
 
 
+def _ordinal_columns(n: int) -> dict[str, list]:
+    return {"ordinal": list(range(1, n + 1))}
+
+
+def _stat_value_rows(x: ReportExtraction) -> pa.Table:
+    vs = x.stat_values
+    return _table(
+        "stat_values",
+        {
+            **_edition_columns(x, len(vs)),
+            **_ordinal_columns(len(vs)),
+            "table": [v.table for v in vs],
+            "title": [v.title for v in vs],
+            "category": [v.category for v in vs],
+            "survey_year": [v.survey_year for v in vs],
+            "measure": [v.measure for v in vs],
+            "value": [v.value for v in vs],
+            "value_text": [v.value_text for v in vs],
+            "unit": [v.unit for v in vs],
+            "period": [v.period for v in vs],
+            "source": [v.source for v in vs],
+            "page": [v.page for v in vs],
+            **_bbox_columns([v.bbox for v in vs]),
+        },
+    )
+
+
+def _committee_rows(x: ReportExtraction) -> pa.Table:
+    ms = x.committee_members
+    return _table(
+        "committee_members",
+        {
+            **_edition_columns(x, len(ms)),
+            **_ordinal_columns(len(ms)),
+            **{f: [getattr(m, f) for m in ms]
+               for f in ("committee", "as_of", "seq", "role", "role_raw", "name", "name_raw", "grp", "page")},
+            **_bbox_columns([m.bbox for m in ms]),
+        },
+    )
+
+
+def _policy_list_rows(x: ReportExtraction) -> pa.Table:
+    es = x.policy_list
+    return _table(
+        "policy_list",
+        {
+            **_edition_columns(x, len(es)),
+            **{f: [getattr(e, f) for e in es]
+               for f in ("seq", "part", "article", "article_title", "parent", "name", "name_raw", "page_start",
+                         "page_end", "page")},
+            **_bbox_columns([e.bbox for e in es]),
+        },
+    )
+
+
+def _budget_item_rows(x: ReportExtraction) -> pa.Table:
+    bs = x.budget_items
+    counted = counted_budgets([b.no for b in bs], [b.shared_with for b in bs], [b.budget_thousand_yen for b in bs])
+    return _table(
+        "budget_items",
+        {
+            **_edition_columns(x, len(bs)),
+            **_ordinal_columns(len(bs)),
+            **{f: [getattr(b, f) for b in bs]
+               for f in ("no", "phase", "name", "name_raw", "summary", "budget_thousand_yen", "budget_text",
+                         "budget_note", "results_text", "page")},
+            "shared_with": [list(b.shared_with) for b in bs],
+            "counted_budget_thousand_yen": counted,
+            **_bbox_columns([b.bbox for b in bs]),
+        },
+    )
+
+
+def _budget_result_rows(x: ReportExtraction) -> pa.Table:
+    rs = x.budget_results
+    return _table(
+        "budget_results",
+        {
+            **_edition_columns(x, len(rs)),
+            **_ordinal_columns(len(rs)),
+            **{f: [getattr(r, f) for r in rs] for f in ("no", "phase", "metric", "value", "unit", "value_text", "page")},
+        },
+    )
+
+
+def _other_measure_rows(x: ReportExtraction) -> pa.Table:
+    os_ = x.other_measures
+    return _table(
+        "other_measures",
+        {
+            **_edition_columns(x, len(os_)),
+            **_ordinal_columns(len(os_)),
+            **{f: [getattr(o, f) for o in os_]
+               for f in ("article", "article_title", "name", "name_raw", "next_year_plan", "results", "page")},
+            **_bbox_columns([o.bbox for o in os_]),
+        },
+    )
+
+
+def _table_cell_rows(x: ReportExtraction) -> pa.Table:
+    cs = x.table_cells
+    return _table(
+        "table_cells",
+        {
+            **_edition_columns(x, len(cs)),
+            **{f: [getattr(c, f) for c in cs]
+               for f in ("page", "table_no", "kind", "row", "col", "row_span", "col_span", "text", "text_raw")},
+            **_bbox_columns([c.bbox for c in cs]),
+        },
+    )
+
+
+TABLE_ROWS = (
+    ("stat_values", _stat_value_rows),
+    ("committee_members", _committee_rows),
+    ("policy_list", _policy_list_rows),
+    ("budget_items", _budget_item_rows),
+    ("budget_results", _budget_result_rows),
+    ("other_measures", _other_measure_rows),
+    ("table_cells", _table_cell_rows),
+)
+"""The report's other tables: warehouse table → row builder (inserted after the KPI tables)."""
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -356,6 +481,8 @@ def load_extraction(
         rows["article_opinions"] = _insert(con, "article_opinions", _article_opinion_rows(x))
         rows["report_pages"] = _insert(con, "report_pages", _page_rows(x))
         rows["extraction_warnings"] = _insert(con, "extraction_warnings", _warning_rows(x))
+        for table, build in TABLE_ROWS:
+            rows[table] = _insert(con, table, build(x))
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

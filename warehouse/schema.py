@@ -410,6 +410,184 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "stat_values",
+        "One row per statistic printed in section 2 (市内産業の現状): each cell of the census "
+        "tables (業種大分類 × survey year: 事業所数, 従業者数, 構成比, with the 全産業 total row) and "
+        "figures printed in prose (業況DI, 倒産件数, 有効求人倍率).",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the value within the edition, from 1.", "NOT NULL"),
+            Column("table", VARCHAR, "Which statistic: the census table's measure (事業所数, 従業者数) or the "
+                   "section the prose figure is printed in (市内中小企業の景況感 …).", "NOT NULL"),
+            Column("title", VARCHAR, "Caption printed over the table (図表 …), normalised; NULL for prose figures."),
+            Column("category", VARCHAR, "Row of the table (業種大分類 such as 建設業, or 全産業 for the total), "
+                   "or what a prose figure is about (川崎全市, 神奈川県 …).", "NOT NULL"),
+            Column("survey_year", INTEGER, "Year of the survey the value is from (H26(2014) → 2014; a fiscal "
+                   "year for 倒産件数 and 有効求人倍率)."),
+            Column("measure", VARCHAR, "What the value measures: 事業所数, 従業者数, 構成比, 業況DI, 倒産件数, 有効求人倍率 ….", "NOT NULL"),
+            Column("value", DOUBLE, "The number (△21.2 → -21.2; 21.6% → 21.6); NULL when the cell is not a number."),
+            Column("value_text", VARCHAR, "The value as printed (normalised).", "NOT NULL"),
+            Column("unit", VARCHAR, "Unit: 事業所, 人, %, 件, 倍, DI."),
+            Column("period", VARCHAR, "Survey period when finer than a year (2021年4-6月期; 前期 for the quarter before)."),
+            Column("source", VARCHAR, "'table' (a table cell) or 'text' (a figure in prose).",
+                   "NOT NULL CHECK (source IN ('table', 'text'))"),
+            Column("page", INTEGER, "Page the value is printed on (1-based).", "NOT NULL"),
+            *_bbox("cell (or the line of a prose figure)"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
+        "committee_members",
+        "One row per member listed in a committee roster (委員名簿) of section 3, so that "
+        "membership changes show across editions.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
+            Column("committee", VARCHAR, "Committee named in the roster's caption (川崎市産業振興協議会 …).", "NOT NULL"),
+            Column("as_of", VARCHAR, "Date the roster is as of, from the caption (令和3年8月), normalised."),
+            Column("seq", INTEGER, "Number printed before the member.", "NOT NULL"),
+            Column("role", VARCHAR, "役職名, normalised.", "NOT NULL"),
+            Column("role_raw", VARCHAR, "役職名 exactly as printed.", "NOT NULL"),
+            Column("name", VARCHAR, "氏名, normalised (one space between family and given name).", "NOT NULL"),
+            Column("name_raw", VARCHAR, "氏名 exactly as printed.", "NOT NULL"),
+            Column("grp", VARCHAR, "Group the member is listed under: 学識者 or 関係団体役職員."),
+            Column("page", INTEGER, "Page the roster is printed on (1-based).", "NOT NULL"),
+            *_bbox("roster row"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
+        "policy_list",
+        "One row per measure in the policy list 中小企業活性化施策一覧 (条文 / 中小企業活性化施策 / "
+        "事務事業名 / 頁), both parts: 検証対象事業 (the measures with a PDCA sheet) and その他の事業.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("seq", INTEGER, "Order of the entry in the list, from 1 (both parts).", "NOT NULL"),
+            Column("part", VARCHAR, "'検証対象事業' or 'その他の事業'.", "NOT NULL CHECK (part IN ('検証対象事業', 'その他の事業'))"),
+            Column("article", INTEGER, "第N条 of the ordinance (the 条文 column)."),
+            Column("article_title", VARCHAR, "The 中小企業活性化施策 column: the article's policy, normalised."),
+            Column("parent", VARCHAR, "Parent measure printed before the measure (商業振興関連事業), normalised."),
+            Column("name", VARCHAR, "Measure name, normalised (joins measures.name and other_measures.name).", "NOT NULL"),
+            Column("name_raw", VARCHAR, "The 事務事業名 cell exactly as printed.", "NOT NULL"),
+            Column("page_start", INTEGER, "First page the list gives for the measure (頁, as printed)."),
+            Column("page_end", INTEGER, "Last page the list gives for the measure."),
+            Column("page", INTEGER, "Page the list entry is printed on (1-based).", "NOT NULL"),
+            *_bbox("事務事業名 cell"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, seq)",),
+    ),
+    Table(
+        "budget_items",
+        "One row per measure (№) of the emergency-measure budget table (新型コロナウイルス感染症に"
+        "関する本市の緊急経済対策: № / 事業名 / 概要 / 予算規模（千円） / 実績等), one per phase when a "
+        "measure has two (第1弾/第2弾, 1回目/2回目). A budget shared with other rows "
+        "(（№13の一部の予算を含む）) is kept as a note and counted once: sum counted_budget_thousand_yen, "
+        "not budget_thousand_yen, for totals (view budget_totals).",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
+            Column("no", INTEGER, "The № printed for the measure.", "NOT NULL"),
+            Column("phase", VARCHAR, "Phase of the measure (第1弾, 2回目 …), normalised; NULL when it has one."),
+            Column("name", VARCHAR, "事業名, normalised (lines joined, spaces removed).", "NOT NULL"),
+            Column("name_raw", VARCHAR, "事業名 as printed, lines joined.", "NOT NULL"),
+            Column("summary", VARCHAR, "概要, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
+            Column("budget_thousand_yen", DOUBLE, "予算規模 in thousand yen as printed for the row; NULL when none is printed."),
+            Column("budget_text", VARCHAR, "The budget amount as printed.", "NOT NULL"),
+            Column("budget_note", VARCHAR, "Note printed under the budget, e.g. (No13の一部の予算を含む), normalised."),
+            Column("shared_with", INTEGER_LIST, "The №s the budget note says the amount is shared with.", "NOT NULL"),
+            Column("counted_budget_thousand_yen", DOUBLE,
+                   "The amount this row adds to a total: its budget, except that an amount shared by several "
+                   "rows is counted once (on the first of them) and 0 on the others; NULL when no budget is printed."),
+            Column("results_text", VARCHAR, "実績等, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
+            Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
+            *_bbox("table row"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
+        "budget_results",
+        "One row per number printed inside a budget row's 実績等 (交付件数 66 件, 交付額 11,073 千円, "
+        "相談件数 19,302 件 …).",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the number within the edition, from 1.", "NOT NULL"),
+            Column("no", INTEGER, "№ of the budget row (budget_items.no).", "NOT NULL"),
+            Column("phase", VARCHAR, "Phase of the budget row (budget_items.phase)."),
+            Column("metric", VARCHAR, "What the number counts: the label printed before it (交付件数, 交付額 …).", "NOT NULL"),
+            Column("value", DOUBLE, "The number.", "NOT NULL"),
+            Column("unit", VARCHAR, "Unit printed after the number (件, 千円, 冊 …).", "NOT NULL"),
+            Column("value_text", VARCHAR, "Number and unit as printed (normalised).", "NOT NULL"),
+            Column("page", INTEGER, "Page the number is printed on (1-based).", "NOT NULL"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
+        "other_measures",
+        "One row per measure of the その他の事業 part: next fiscal year's plan (令和N+1年度の概要) and "
+        "the edition year's results (令和N年度の実績), with the article the measure falls under.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the measure within the edition, from 1.", "NOT NULL"),
+            Column("article", INTEGER, "第N条 of the ordinance: the article heading above the measure, else the policy list."),
+            Column("article_title", VARCHAR, "Title of that article, normalised."),
+            Column("name", VARCHAR, "Measure name, normalised.", "NOT NULL"),
+            Column("name_raw", VARCHAR, "Measure name as printed.", "NOT NULL"),
+            Column("next_year_plan", VARCHAR, "令和N+1年度の概要, normalised; one paragraph per line.", "NOT NULL"),
+            Column("results", VARCHAR, "令和N年度の実績, normalised; one paragraph per line.", "NOT NULL"),
+            Column("page", INTEGER, "Page the measure is printed on (1-based).", "NOT NULL"),
+            *_bbox("measure's block"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+    ),
+    Table(
+        "table_cells",
+        "One row per cell of every table found on any page (ruled grids, and tables found by "
+        "aligning lines), whether or not a typed table claims it, so nothing printed in a grid is lost.",
+        (
+            _REPORT_ID,
+            _SERIES,
+            _REPORT_FY,
+            Column("page", INTEGER, "Page the table is printed on (1-based).", "NOT NULL"),
+            Column("table_no", INTEGER, "Order of the table within the edition, from 1.", "NOT NULL"),
+            Column("kind", VARCHAR, "Typed table that claimed it: census, roster, policy_list, budget, "
+                   "other_measure, kpi; NULL when none did."),
+            Column("row", INTEGER, "Row of the cell's top-left corner, from 0 (the header row).", "NOT NULL"),
+            Column("col", INTEGER, "Column of the cell's top-left corner, from 0.", "NOT NULL"),
+            Column("row_span", INTEGER, "Rows the cell spans (merged cells span several).", "NOT NULL"),
+            Column("col_span", INTEGER, "Columns the cell spans.", "NOT NULL"),
+            Column("text", VARCHAR, "Cell text, normalised; printed lines joined by newlines.", "NOT NULL"),
+            Column("text_raw", VARCHAR, "Cell text exactly as printed.", "NOT NULL"),
+            *_bbox("cell"),
+            _SHA256,
+            _EXTRACTOR_VERSION,
+        ),
+        ("PRIMARY KEY (report_id, table_no, \"row\", col)",),
+    ),
+    Table(
         "schema_version",
         "Table layout versions applied to this warehouse file; the highest is the current one.",
         (
@@ -425,7 +603,8 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
 EDITION_TABLES: tuple[str, ...] = (
-    "extraction_warnings", "report_pages", "article_opinions", "pdca_item_measures", "pdca_items",
+    "table_cells", "other_measures", "budget_results", "budget_items", "policy_list", "committee_members",
+    "stat_values", "extraction_warnings", "report_pages", "article_opinions", "pdca_item_measures", "pdca_items",
     "kpi_values", "measures", "reports",
 )
 """Tables holding rows of an edition, children first: the order rows are deleted in (and the
@@ -472,7 +651,7 @@ def create_table_sql(table: Table) -> str:
 
 
 def _comments() -> list[tuple[tuple[str, str | None], str, str]]:
-    """((relation, column or None), description, COMMENT ON statement) for everything documented."""
+    """((object, column or None), comment, COMMENT ON statement) for every table, view and column."""
     out: list[tuple[tuple[str, str | None], str, str]] = []
     for t in TABLES:
         out.append(((t.name, None), t.description, f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}"))
@@ -490,19 +669,20 @@ def comment_sql() -> list[str]:
 
 
 def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The COMMENT ON statements whose comment the file does not hold yet (a recreated view
-    loses its comments; tables keep theirs, so a warehouse that is up to date needs none)."""
-    here = "database_name = current_database() AND schema_name = current_schema()"
-    stored: dict[tuple[str, str | None], str | None] = {}
-    for name, comment in con.execute(f"SELECT table_name, comment FROM duckdb_tables() WHERE {here}").fetchall():
-        stored[(name, None)] = comment
-    for name, comment in con.execute(f"SELECT view_name, comment FROM duckdb_views() WHERE {here}").fetchall():
-        stored[(name, None)] = comment
-    for name, column, comment in con.execute(
-        f"SELECT table_name, column_name, comment FROM duckdb_columns() WHERE {here}"
-    ).fetchall():
-        stored[(name, column)] = comment
-    return [stmt for key, description, stmt in _comments() if stored.get(key) != description]
+    """The COMMENT ON statements whose comment the file does not hold yet (one query to
+    read them all: a file that is already documented costs no statement per column)."""
+    held = {
+        (r[0], r[1]): r[2]
+        for r in con.execute(
+            "SELECT table_name, NULL, comment FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND schema_name = current_schema() "
+            "UNION ALL SELECT view_name, NULL, comment FROM duckdb_views() "
+            "WHERE database_name = current_database() AND schema_name = current_schema() "
+            "UNION ALL SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = current_schema()"
+        ).fetchall()
+    }
+    return [stmt for key, comment, stmt in _comments() if held.get(key) != comment]
 
 
 DDL: tuple[str, ...] = tuple(create_table_sql(t) for t in TABLES)
@@ -591,7 +771,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
     whenever they differ from this code (a fingerprint of the statements is stored), so
     connecting to an up-to-date file costs one query.
     """
-    if _fingerprint_matches(con):
+    if _fingerprint_matches(con) and not _stale_comment_sql(con):
         return SCHEMA_VERSION
     con.execute("BEGIN TRANSACTION")
     try:
@@ -625,8 +805,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(view.sql)
         if stored_version(con) is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
-        for stmt in _stale_comment_sql(con):
-            con.execute(stmt)
+        stale = _stale_comment_sql(con)
+        if stale:  # one call: a fresh file gets every comment at once
+            con.execute(";\n".join(stale))
         con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
         con.execute("COMMIT")
     except BaseException:

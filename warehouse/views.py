@@ -308,7 +308,74 @@ OPINION_RESPONSES = View(
     ),
 )
 
-VIEWS: tuple[View, ...] = (KPI_VALUES_RESOLVED, KPI_TIMESERIES, KPI_RESTATEMENTS, OPINION_RESPONSES)
+BUDGET_TOTALS = View(
+    name="budget_totals",
+    description=(
+        "One row per edition with an emergency-measure budget table: its total budget with every "
+        "shared amount counted once (the sum of budget_items.counted_budget_thousand_yen), beside "
+        "the plain sum of the printed amounts, which counts shared budgets twice."
+    ),
+    sql="""
+CREATE OR REPLACE VIEW budget_totals AS
+SELECT
+    series,
+    report_fiscal_year,
+    report_id,
+    count(DISTINCT no) AS measures,
+    count(*) AS rows,
+    sum(counted_budget_thousand_yen) AS budget_thousand_yen,
+    sum(budget_thousand_yen) AS printed_sum_thousand_yen,
+    count(*) FILTER (WHERE len(shared_with) > 0) AS shared_rows
+FROM budget_items
+GROUP BY series, report_fiscal_year, report_id
+""",
+    columns=(
+        ("series", "VARCHAR", "Report series."),
+        ("report_fiscal_year", "INTEGER", "Edition (its fiscal year)."),
+        ("report_id", "VARCHAR", "report_id of the edition."),
+        ("measures", "BIGINT", "Distinct №s in the table."),
+        ("rows", "BIGINT", "Rows of budget_items (one per phase)."),
+        ("budget_thousand_yen", "DOUBLE", "Total budget in thousand yen, each shared amount counted once."),
+        ("printed_sum_thousand_yen", "DOUBLE", "Plain sum of the printed amounts (shared budgets counted on every row that prints them)."),
+        ("shared_rows", "BIGINT", "Rows whose budget note shares the amount with other rows."),
+    ),
+)
+
+COMMITTEE_MEMBERSHIP = View(
+    name="committee_membership",
+    description=(
+        "One row per (series, committee, member name): the editions whose roster lists the member, "
+        "so that members joining and leaving show across years; role and group from the latest of them."
+    ),
+    sql="""
+CREATE OR REPLACE VIEW committee_membership AS
+SELECT
+    series,
+    committee,
+    name,
+    list(DISTINCT report_fiscal_year ORDER BY report_fiscal_year) AS editions,
+    min(report_fiscal_year) AS first_report_fiscal_year,
+    max(report_fiscal_year) AS last_report_fiscal_year,
+    arg_max(role, report_fiscal_year) AS role,
+    arg_max(grp, report_fiscal_year) AS grp
+FROM committee_members
+GROUP BY series, committee, name
+""",
+    columns=(
+        ("series", "VARCHAR", "Report series."),
+        ("committee", "VARCHAR", "Committee (川崎市産業振興協議会 …)."),
+        ("name", "VARCHAR", "Member name, normalised."),
+        ("editions", "INTEGER[]", "Editions (report_fiscal_year) whose roster lists the member."),
+        ("first_report_fiscal_year", "INTEGER", "First of those editions."),
+        ("last_report_fiscal_year", "INTEGER", "Last of those editions."),
+        ("role", "VARCHAR", "役職名 in the latest of those editions."),
+        ("grp", "VARCHAR", "Group (学識者 / 関係団体役職員) in the latest of those editions."),
+    ),
+)
+
+VIEWS: tuple[View, ...] = (
+    KPI_VALUES_RESOLVED, KPI_TIMESERIES, KPI_RESTATEMENTS, OPINION_RESPONSES, BUDGET_TOTALS, COMMITTEE_MEMBERSHIP,
+)
 
 
 def create_views(con) -> None:

@@ -42,7 +42,6 @@ def test_unchanged_files_are_not_extracted_again(folder, tmp_path):
     names = task_run_names(second_state, last="audit-warehouse")
     assert count_prefix(names, "extract ") == 0, names
     assert count_prefix(names, "load-editions") == 1
-    assert max(second.from_cache.values()) < 0.05, "a cached extraction is read in well under 50 ms"
 
     table = json.loads(artifact(second_state, INGEST_ARTIFACT_KEY).data)
     assert [(row["edition"], row["extraction"], row["outcome"]) for row in table] == [
