@@ -423,10 +423,13 @@ def _delete(con: duckdb.DuckDBPyConnection, series: str, fiscal_year: int, repor
 
 
 def _counts(con: duckdb.DuckDBPyConnection, report_id: str) -> dict[str, int]:
-    return {
-        table: con.execute(f"SELECT count(*) FROM {table} WHERE report_id = ?", [report_id]).fetchone()[0]
-        for table in reversed(EDITION_TABLES)
-    }
+    """Rows of the edition in every edition table, in one query."""
+    tables = list(reversed(EDITION_TABLES))
+    sql = " UNION ALL ".join(
+        f"SELECT {i} AS t, count(*) AS n FROM {table} WHERE report_id = $report_id" for i, table in enumerate(tables)
+    )
+    counts = dict(con.execute(sql, {"report_id": report_id}).fetchall())
+    return {table: counts[i] for i, table in enumerate(tables)}
 
 
 def load_extraction(
