@@ -219,3 +219,16 @@ def test_shortfalls_explained_by_the_supplement_are_not_findings(samples):
     assert len(shortfalls) >= 4, "the samples carry explained shortfalls (中止, 下回った, 減少 in 補足事項)"
     assert flagged == {(2019, "ウェルフェアイノベーション推進事業", "ウェルフェアイノベーションフォーラム全体会の開催回数")}
     assert flagged < set(shortfalls)
+
+
+def test_alias_file_from_the_environment_is_used_by_every_run(tmp_path, monkeypatch):
+    path = tmp_path / "pins.yaml"
+    path.write_text(
+        "measures:\n  - {series: kawasaki-sme, name: ものづくり中小企業経営革新等支援事業,"
+        " distinct_from: ものづくり中小企業経営支援事業}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("NENPO_ALIASES", str(path))
+    assert Aliases.load().measures[0].distinct_from == "ものづくり中小企業経営支援事業"
+    con = warehouse(*RENAME, aliases=Aliases.load())
+    assert con.execute("SELECT count(DISTINCT canonical) FROM measure_aliases").fetchone()[0] == 2

@@ -18,6 +18,7 @@ Links never cross series; a pin can also forbid a link (``distinct_from``).
 from __future__ import annotations
 
 import difflib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +55,12 @@ class Aliases:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Aliases:
-        """Read an alias file; the repository's default when `path` is None."""
-        path = Path(path) if path else DEFAULT_ALIASES
+        """Read an alias file: `path`, else $NENPO_ALIASES, else the repository's default.
+
+        Every run that links names (each ingest, and `nenpo audit`) reads the same file, so
+        a pin set through $NENPO_ALIASES is not undone by the next scheduled ingest.
+        """
+        path = Path(path or os.environ.get("NENPO_ALIASES") or DEFAULT_ALIASES)
         if not path.is_file():
             if path == DEFAULT_ALIASES:
                 return cls()
