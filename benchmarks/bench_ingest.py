@@ -95,18 +95,21 @@ def stage_two_serial(path: str, other: str) -> None:
 def stage_two_parallel(path: str, other: str) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.models import ReportExtraction
+    from nenpo.pipeline.ingest import extract_for_transfer
 
-    # workers import nenpo before the clock is read, like the serial stage's process
+    # workers import nenpo before the clock is read, like the serial stage's process; results
+    # come back the way the flow's process-based runners bring them back (as JSON)
     with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as pool:
         list(pool.map(_warm, range(2)))
         started = time.perf_counter()
-        list(pool.map(extract_report, [path, other]))
+        results = [ReportExtraction.model_validate_json(j) for j in pool.map(extract_for_transfer, [path, other])]
+        assert len(results) == 2
     _TIMINGS["inner"] = time.perf_counter() - started
 
 
 def _warm(_: int) -> None:
-    import nenpo.extractors.report  # noqa: F401
+    import nenpo.pipeline.ingest  # noqa: F401
 
 
 _TIMINGS: dict[str, float] = {}

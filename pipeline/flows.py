@@ -28,7 +28,7 @@ from nenpo.pipeline.ingest import (
     IngestSummary,
     audit_warehouse,
     cached_extractions,
-    extract_one,
+    extract_for_transfer,
     fetch_failure,
     fetch_source,
     finish_extraction,
@@ -79,9 +79,13 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 
 
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
-def extract_report_task(path: str, verify: str = "auto", label: str = "") -> ReportExtraction | IngestFailure:
-    """Extract the file at `path` (`label` names its source in the UI: a URL or the path)."""
-    return extract_one(path, verify)
+def extract_report_task(path: str, verify: str = "auto", label: str = "") -> str | IngestFailure:
+    """Extract the file at `path` (`label` names its source in the UI: a URL or the path).
+
+    The extraction comes back as JSON (see `extract_for_transfer`); `_extract_all` turns
+    it back into a `ReportExtraction`.
+    """
+    return extract_for_transfer(path, verify)
 
 
 @task(name="load-editions", retries=0)

@@ -169,16 +169,30 @@ def cached_extractions(
     return hits, seconds
 
 
+def extract_for_transfer(path: str | os.PathLike[str], verify: str = "auto") -> str | IngestFailure:
+    """`extract_one` for a worker process: a successful extraction comes back as its JSON.
+
+    A result crosses back to the flow's process as one string, which pydantic validates
+    (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
+    share of each report shrinks, so two workers come closer to twice the throughput.
+    """
+    outcome = extract_one(path, verify)
+    return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
+
+
 def finish_extraction(
     report: Obtained,
-    outcome: ReportExtraction | IngestFailure | BaseException,
+    outcome: ReportExtraction | IngestFailure | BaseException | str,
     cache: ExtractionCache | None,
     verify: str,
 ) -> ReportExtraction | IngestFailure:
     """An extract step's outcome, named by its source and remembered in the cache when it succeeded.
 
-    `outcome` is an exception when the step itself crashed (e.g. a worker process died).
+    `outcome` is an exception when the step itself crashed (e.g. a worker process died),
+    and JSON when it came from `extract_for_transfer`.
     """
+    if isinstance(outcome, str):
+        outcome = ReportExtraction.model_validate_json(outcome)
     if isinstance(outcome, BaseException):
         outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
     if isinstance(outcome, ReportExtraction) and cache is not None:
