@@ -27,7 +27,7 @@ from nenpo.extractors.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.sources.catalogue import EditionSource, load_catalogue
 from nenpo.sources.fetch import FetchError, FetchPolicy
-from nenpo.sources.local import pdfs_under, unique_by_content
+from nenpo.sources.local import pdfs_under
 from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import Finding, run_audit
@@ -35,6 +35,7 @@ from nenpo.warehouse.db import connect
 from nenpo.warehouse.identity import Aliases, refresh_identities
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 from nenpo.warehouse.publish import Published, publish
+
 
 @dataclass(frozen=True)
 class IngestFailure:
@@ -87,18 +88,6 @@ def plan_sources(
     for path in pdfs_under([*folders, *paths]):
         sources.append(EditionSource(label=str(path), path=str(path)))
     return sources
-
-
-def discover_pdfs(paths: Iterable[str | Path]) -> list[Path]:
-    """Every PDF named or found under the given folders, once per distinct content.
-
-    Files are identified by their sha256, not their name: the same edition saved twice
-    under different names is ingested once (the first path, in sorted order, wins). A path
-    that does not exist is kept, so that it is reported.
-    """
-    found = pdfs_under(paths)
-    unique = {pdf.path for pdf in unique_by_content(found)}
-    return [p for p in found if p in unique or not p.is_file()]
 
 
 def fetch_source(source: EditionSource, store: FileStore, policy: FetchPolicy = FetchPolicy()) -> Obtained:
