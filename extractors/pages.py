@@ -87,7 +87,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import pymupdf
+from nenpo.extractors.mupdf import pymupdf
 
 __all__ = [
     "DamagedPdfError",

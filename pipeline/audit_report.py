@@ -18,7 +18,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
-import pymupdf
+
+from nenpo.extractors.mupdf import pymupdf
 
 CROP_MARGIN = (160.0, 45.0, 160.0, 30.0)  # left, top, right, bottom points around a cell
 CROP_DPI = 110

@@ -183,7 +183,9 @@ def _print_summary(summary) -> None:
     )
     console.print(totals)
     console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
-                  f"{len(summary.findings)} audit finding(s)")
+                  f"{len(summary.findings)} audit finding(s)"
+                  + (f" (kept from the audit of {summary.audited_at:%Y-%m-%d %H:%M}: nothing it depends on changed)"
+                     if summary.audit_reused and summary.audited_at else ""))
     if summary.published is not None:
         console.print(f"published {summary.published.snapshot} and {summary.published.parquet}/")
 
@@ -264,7 +266,7 @@ def audit(
     if refresh:
         from nenpo.pipeline.ingest import audit_warehouse
 
-        audit_warehouse(db, aliases)
+        audit_warehouse(db, aliases, reuse=False)
     con = connect(db, read_only=True)
     try:
         columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)

@@ -43,7 +43,7 @@ from nenpo.sources.catalogue import EditionSource
 from nenpo.sources.fetch import is_transient
 from nenpo.sources.obtain import Obtained
 from nenpo.sources.store import FileStore
-from nenpo.warehouse.audit import Finding
+from nenpo.warehouse.audit import AuditRun
 from nenpo.warehouse.publish import Published, publish as publish_warehouse
 
 INGEST_ARTIFACT_KEY = "nenpo-ingest-summary"
@@ -96,7 +96,7 @@ def load_editions_task(
 
 
 @task(name="audit-warehouse", retries=0)
-def audit_task(db: str, lock_timeout: float = 0.0) -> list[Finding]:
+def audit_task(db: str, lock_timeout: float = 0.0) -> AuditRun:
     return audit_warehouse(db, wait_seconds=lock_timeout)
 
 
@@ -183,7 +183,7 @@ def ingest_reports(
     summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
     summary.labels = {r.sha256: r.source.label for r in reports}
-    summary.findings = audit_task(db, lock_timeout)
+    summary.record_audit(audit_task(db, lock_timeout))
     if publish:
         summary.published = publish_task(db, publish_dir, lock_timeout)
     _create_artifacts(summary)

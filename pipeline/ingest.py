@@ -16,6 +16,7 @@ import time
 import traceback
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import regex
@@ -30,9 +31,9 @@ from nenpo.sources.fetch import FetchError, FetchPolicy
 from nenpo.sources.local import pdfs_under
 from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
-from nenpo.warehouse.audit import Finding, run_audit
+from nenpo.warehouse.audit import AuditRun, Finding, audit
 from nenpo.warehouse.db import connect
-from nenpo.warehouse.identity import Aliases, refresh_identities
+from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 from nenpo.warehouse.publish import Published, publish
 
@@ -63,6 +64,12 @@ class IngestSummary:
     labels: dict[str, str] = field(default_factory=dict)
     """sha256 → the source the file came from (its URL or path), for summaries."""
     published: Published | None = None
+    audited_at: datetime | None = None
+    audit_reused: bool = False
+    """True when nothing the audit depends on had changed, so the latest audit's findings were kept."""
+
+    def record_audit(self, run: AuditRun) -> None:
+        self.findings, self.audited_at, self.audit_reused = run.findings, run.audited_at, run.reused
 
     @property
     def ok(self) -> bool:
@@ -278,12 +285,14 @@ def load_batch(
     return summary
 
 
-def audit_warehouse(db: str | Path, aliases: str | Path | None = None, wait_seconds: float = 0.0) -> list[Finding]:
-    """Link names across editions (alias tables), then run every audit rule and store the findings."""
+def audit_warehouse(
+    db: str | Path, aliases: str | Path | None = None, wait_seconds: float = 0.0, *, reuse: bool = True
+) -> AuditRun:
+    """Link names across editions (alias tables), then run every audit rule and store the
+    findings; with `reuse`, a warehouse unchanged since its latest audit keeps that audit."""
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        refresh_identities(con, Aliases.load(aliases))
-        return run_audit(con)
+        return audit(con, Aliases.load(aliases), reuse=reuse)
     finally:
         con.close()
 
@@ -327,7 +336,7 @@ def ingest(
     summary = load_batch(db, validate_batch(pairs) + outcomes, lock_timeout)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
     summary.labels = {r.sha256: r.source.label for r in reports}
-    summary.findings = audit_warehouse(db, wait_seconds=lock_timeout)
+    summary.record_audit(audit_warehouse(db, wait_seconds=lock_timeout))
     if publish_dir is not None:
         summary.published = publish(db, publish_dir, lock_timeout)
     return summary

@@ -6,7 +6,7 @@ import pytest
 
 from nenpo.pipeline.ingest import audit_warehouse, ingest
 from nenpo.samples.content import PLANTED_DIFFERENCES
-from nenpo.warehouse.audit import load_rules, run_rules
+from nenpo.warehouse.audit import audit, load_rules, run_rules
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.identity import Aliases, Pin, refresh_identities, similarity
 from nenpo.warehouse.load import load_extraction
@@ -200,8 +200,10 @@ def test_samples_timeseries_keeps_the_renamed_measure_as_one_line(samples):
 
 def test_audit_is_stored_and_rerun_is_stable(samples):
     db, found = samples
-    again = audit_warehouse(db)
-    assert [(f.check, f.measure, f.indicator) for f in again] == [(f.check, f.measure, f.indicator) for f in found]
+    kept = audit_warehouse(db)  # nothing changed since the ingest's audit: its findings come back
+    assert kept.reused and kept.findings == found
+    again = audit_warehouse(db, reuse=False)
+    assert not again.reused and again.findings == found
     con = connect(db, read_only=True)
     assert con.execute("SELECT count(*) FROM audit_findings").fetchone()[0] == len(found)
 
@@ -232,3 +234,47 @@ def test_alias_file_from_the_environment_is_used_by_every_run(tmp_path, monkeypa
     assert Aliases.load().measures[0].distinct_from == "ものづくり中小企業経営支援事業"
     con = warehouse(*RENAME, aliases=Aliases.load())
     assert con.execute("SELECT count(DISTINCT canonical) FROM measure_aliases").fetchone()[0] == 2
+
+
+# --- an unchanged warehouse keeps its latest audit ---------------------------------------------
+
+RESTATED = {"M": {"I": {"target": [95, 99], "actual": [162, 201]}}}
+
+
+def _runs(con):
+    return con.execute("SELECT editions, findings FROM audit_runs ORDER BY audited_at").fetchall()
+
+
+def test_audit_is_kept_while_its_inputs_are_unchanged_and_rerun_when_they_change(tmp_path):
+    con = connect(tmp_path / "w.duckdb")
+    load_extraction(con, edition(2019, {"M": {"I": {"target": [90, 95], "actual": [150, 160]}}}))
+    load_extraction(con, edition(2020, RESTATED))
+    first = audit(con)
+    assert not first.reused and [f.check for f in first.findings] == ["restated_value"]
+    assert _runs(con) == [(2, 1)]
+
+    kept = audit(con)  # same editions, pins and code: read back, not run
+    assert kept.reused and kept.findings == first.findings and kept.audited_at == first.audited_at
+    assert _runs(con) == [(2, 1)]
+
+    pinned = audit(con, Aliases(measures=[Pin("kawasaki-sme", "M", distinct_from="N")]))
+    assert not pinned.reused  # the alias pins are an input
+    assert _runs(con) == [(2, 1), (2, 1)]
+
+    load_extraction(con, edition(2020, {"M": {"I": {"target": [95, 99], "actual": [160, 201]}}}))  # restatement fixed
+    fixed = audit(con, Aliases(measures=[Pin("kawasaki-sme", "M", distinct_from="N")]))
+    assert not fixed.reused and fixed.findings == []
+    assert con.execute("SELECT count(*) FROM audit_findings").fetchone()[0] == 0
+
+    forced = audit(con, Aliases(measures=[Pin("kawasaki-sme", "M", distinct_from="N")]), reuse=False)
+    assert not forced.reused and forced.audited_at > fixed.audited_at
+    assert _runs(con)[-2:] == [(2, 0), (2, 0)]
+
+
+def test_reingesting_unchanged_editions_keeps_the_audit(tmp_path):
+    db = tmp_path / "nenpo.duckdb"
+    first = ingest([SAMPLE_EDITIONS], db)
+    again = ingest([SAMPLE_EDITIONS], db)
+    assert not first.audit_reused and again.audit_reused
+    assert all(result.unchanged for _, result in again.loaded)
+    assert again.findings == first.findings and again.audited_at == first.audited_at

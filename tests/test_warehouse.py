@@ -29,6 +29,7 @@ from nenpo.warehouse.schema import (
     EDITION_TABLES,
     SCHEMA_VERSION,
     TABLES,
+    TABLES_BY_NAME,
     SchemaVersionError,
     contract_markdown,
 )
@@ -59,6 +60,7 @@ REQUIRED: dict[str, list[str]] = {
         "report_id", "report_fiscal_year", "code", "message", "page", "measure", "indicator",
     ],
     "ingest_errors": ["report", "stage", "error", "at", "sha256", "page"],
+    "audit_runs": ["audited_at", "inputs_fingerprint", "editions", "findings", "seconds"],
     "kpi_timeseries": [
         "measure", "indicator", "fiscal_year", "target", "actual", "achievement_ratio", "unit",
         "target_status", "actual_status", "source_report_fiscal_year", "source_report_id",
@@ -275,6 +277,26 @@ def test_newer_schema_version_is_refused(db_path):
         connect(db_path)
     with pytest.raises(SchemaVersionError, match=str(SCHEMA_VERSION + 1)):
         connect(db_path, read_only=True)
+
+
+def test_a_version_1_file_is_migrated_and_keeps_its_data(db_path):
+    with connect(db_path) as con:  # make a file as version 1 left it: no audit_runs
+        load_extraction(con, edition(2019))
+        con.execute("DROP TABLE audit_runs")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version (version) VALUES (1)")
+    with pytest.raises(SchemaVersionError, match="version 1.*read-write to migrate"):
+        connect(db_path, read_only=True)
+    with connect(db_path) as con:
+        assert con.execute("SELECT list(version ORDER BY version) FROM schema_version").fetchone()[0] == [1, 2]
+        assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 0
+        assert count(con, "kpi_values") == 5
+        columns = con.execute(
+            "SELECT list(column_name ORDER BY column_index) FROM duckdb_columns() WHERE table_name = 'audit_runs'"
+        ).fetchone()[0]
+    assert columns == TABLES_BY_NAME["audit_runs"].column_names  # the migration matches the current layout
+    with connect(db_path, read_only=True) as con:
+        assert count(con, "reports") == 1
 
 
 def test_foreign_file_with_our_tables_but_no_version_is_refused(db_path):

@@ -2,25 +2,38 @@
 
 A rule is a function of a warehouse connection that yields `Finding`s. It is registered
 with the `@rule` decorator, which records its name, severity and description (the
-function's docstring, shown to auditors). `run_audit` runs every rule and rewrites the
-`audit_findings` table in one transaction, so the table always holds the findings of one
-complete run over everything loaded.
+function's docstring, shown to auditors).
+
+`audit` links names across editions, runs every rule and rewrites the `audit_findings`
+table in one transaction, so the table always holds the findings of one complete run
+over everything loaded. It records the run in `audit_runs` with a fingerprint of its inputs: the loaded editions, the alias pins and the
+code of the rules, the name linking and the views. When nothing of that changed since the
+latest run (an ingest whose every edition was unchanged), the stored findings are read
+back instead of auditing again.
 
 Rule modules register on import; `RULE_MODULES` lists them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 import inspect
+import json
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Literal
 
 import duckdb
 import pyarrow as pa
 
-from nenpo.warehouse.schema import arrow_schema
+from nenpo.warehouse.identity import Aliases, refresh_identities
+from nenpo.warehouse.schema import arrow_schema, schema_fingerprint
 
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -86,10 +99,11 @@ def run_rules(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None
     return findings
 
 
-def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> int:
-    """Replace the contents of audit_findings with `findings`, in one transaction."""
-    import json
-
+def write_findings(
+    con: duckdb.DuckDBPyConnection, findings: list[Finding], fingerprint: str = "", seconds: float = 0.0
+) -> datetime:
+    """Replace the contents of audit_findings with `findings` and append the run to
+    audit_runs, in one transaction; return the run's audited_at."""
     rows = [
         {**asdict(f), "evidence": json.dumps(f.evidence, ensure_ascii=False, default=str)} for f in findings
     ]
@@ -98,24 +112,97 @@ def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding]) -> i
     data = pa.Table.from_pylist(rows, schema=schema)
     con.execute("BEGIN TRANSACTION")
     try:
+        audited_at = con.execute("SELECT current_timestamp").fetchone()[0]
         con.execute("DELETE FROM audit_findings")
         con.register("_nenpo_findings", data)
         try:
             con.execute(
                 "INSERT INTO audit_findings BY NAME "
-                "SELECT row_number() OVER () AS finding_no, *, current_timestamp AS audited_at FROM _nenpo_findings"
+                "SELECT row_number() OVER () AS finding_no, *, $at AS audited_at FROM _nenpo_findings",
+                {"at": audited_at},
             )
         finally:
             con.unregister("_nenpo_findings")
+        con.execute(
+            "INSERT INTO audit_runs SELECT $at, $fingerprint, (SELECT count(*) FROM reports), $findings, $seconds",
+            {"at": audited_at, "fingerprint": fingerprint, "findings": len(findings), "seconds": seconds},
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(findings)
+    return audited_at
 
 
-def run_audit(con: duckdb.DuckDBPyConnection) -> list[Finding]:
-    """Run every rule and store the findings in audit_findings."""
-    findings = run_rules(con)
-    write_findings(con, findings)
+# --- auditing only what changed ----------------------------------------------------------------
+
+AUDIT_CODE_MODULES: tuple[str, ...] = (__name__, "nenpo.warehouse.identity", *RULE_MODULES)
+"""Modules whose code decides the findings (the views are covered by the schema fingerprint)."""
+
+
+@cache
+def _code_digest() -> str:
+    digest = hashlib.sha256(schema_fingerprint().encode())
+    for module in AUDIT_CODE_MODULES:
+        spec = importlib.util.find_spec(module)
+        digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else module.encode())
+    return digest.hexdigest()
+
+
+def inputs_fingerprint(con: duckdb.DuckDBPyConnection, aliases: Aliases) -> str:
+    """sha256 over everything an audit's findings depend on.
+
+    A load replaces an edition as a whole and stamps it with a new `ingested_at`, so the
+    reports table's (report_id, sha256, extractor_version, ingested_at) rows change whenever
+    any edition's rows do; the alias pins and the code are added on top.
+    """
+    editions = con.execute(
+        "SELECT report_id, sha256, extractor_version, CAST(ingested_at AS VARCHAR) FROM reports ORDER BY report_id"
+    ).fetchall()
+    pins = json.dumps(asdict(aliases), ensure_ascii=False, sort_keys=True)
+    payload = json.dumps([editions, pins, _code_digest()], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditRun:
+    """The findings of an audit, and whether they were computed now or kept from an earlier run."""
+
+    findings: list[Finding]
+    audited_at: datetime
+    reused: bool
+    """True when the inputs matched the latest run's, so its stored findings were returned."""
+
+
+def stored_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """The findings in audit_findings, in their order, as Finding objects."""
+    names = [f.name for f in Finding.__dataclass_fields__.values()]
+    columns = ", ".join(f'"{n}"' for n in names)
+    rows = con.execute(f"SELECT {columns} FROM audit_findings ORDER BY finding_no").fetchall()
+    findings = []
+    for row in rows:
+        values = dict(zip(names, row))
+        values["evidence"] = json.loads(values["evidence"]) if values["evidence"] else {}
+        findings.append(Finding(**values))
     return findings
+
+
+def audit(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None, *, reuse: bool = True) -> AuditRun:
+    """Link names across editions (the alias tables), run every rule and store the findings.
+
+    With `reuse` (the default), a warehouse whose inputs match the latest recorded run is
+    not audited again: that run's findings are read back.
+    """
+    aliases = aliases or Aliases()
+    fingerprint = inputs_fingerprint(con, aliases)
+    if reuse:
+        latest = con.execute(
+            "SELECT audited_at, inputs_fingerprint FROM audit_runs ORDER BY audited_at DESC LIMIT 1"
+        ).fetchone()
+        if latest is not None and latest[1] == fingerprint:
+            return AuditRun(stored_findings(con), latest[0], reused=True)
+    started = time.perf_counter()
+    refresh_identities(con, aliases)
+    findings = run_rules(con)
+    audited_at = write_findings(con, findings, fingerprint, time.perf_counter() - started)
+    return AuditRun(findings, audited_at, reused=False)

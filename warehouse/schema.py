@@ -26,11 +26,19 @@ import pyarrow as pa
 from nenpo.extractors.models import KpiKind, KpiStatus, OpinionKind, PdcaPhase
 from nenpo.warehouse.views import VIEWS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Version of the table layout below; stored in the `schema_version` table."""
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
-"""from_version → SQL statements that upgrade a warehouse from that version to the next."""
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (  # 2: audit_runs, so that an ingest that changes nothing can reuse the last audit
+        "CREATE TABLE IF NOT EXISTS audit_runs (audited_at TIMESTAMPTZ NOT NULL, "
+        "inputs_fingerprint VARCHAR NOT NULL, editions INTEGER NOT NULL, findings INTEGER NOT NULL, "
+        "seconds DOUBLE NOT NULL)",
+    ),
+}
+"""from_version → SQL statements that upgrade a warehouse from that version to the next.
+Each is written out in full (not generated from `TABLES`), so it keeps meaning what it
+meant when that version was current."""
 
 
 class SchemaVersionError(RuntimeError):
@@ -407,6 +415,21 @@ TABLES: tuple[Table, ...] = (
             Column("page", INTEGER, "Page of the edition where it is printed."),
             Column("evidence", VARCHAR, "JSON with the values behind the finding (both editions, units, names)."),
             Column("audited_at", TIMESTAMPTZ, "When the audit ran.", "NOT NULL"),
+        ),
+    ),
+    Table(
+        "audit_runs",
+        "One row per audit run: when it ran, over which inputs, how many findings it stored "
+        "and how long it took. An ingest whose inputs match the latest run (same editions "
+        "loaded, same alias pins, same rules) keeps that run's findings instead of auditing again.",
+        (
+            Column("audited_at", TIMESTAMPTZ, "When the audit ran (audit_findings.audited_at of its findings).", "NOT NULL"),
+            Column("inputs_fingerprint", VARCHAR, "sha256 over what the findings depend on: every loaded edition "
+                   "(report_id, sha256, extractor_version, ingested_at), the alias pins and the code of the "
+                   "rules and views.", "NOT NULL"),
+            Column("editions", INTEGER, "Editions loaded when it ran.", "NOT NULL"),
+            Column("findings", INTEGER, "Findings it stored.", "NOT NULL"),
+            Column("seconds", DOUBLE, "How long linking the names and running the rules took.", "NOT NULL"),
         ),
     ),
     Table(
