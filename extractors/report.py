@@ -21,6 +21,7 @@ import regex
 from pydantic import ValidationError
 
 from nenpo.extractors import article_opinions, kpi_pages, pdca, policy_list, sheets, table_pages
+from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
     ArticleOpinion,
@@ -136,11 +137,11 @@ def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtractio
     started = time.perf_counter()
     path = Path(path)
     state = _State(str(path))
-    with open_pdf(path, verify=verify) as doc:
+    with collector_paused(), open_pdf(path, verify=verify) as doc:
         for page in doc.pages(rulings=False):  # table_pages asks for rulings where it needs them
             _read_page(state, page, doc)
         sha256, page_count = doc.sha256, doc.page_count
-    return _finish(state, path, sha256, page_count, time.perf_counter() - started)
+        return _finish(state, path, sha256, page_count, time.perf_counter() - started)
 
 
 def _read_page(state: _State, page, doc=None) -> None:

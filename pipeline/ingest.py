@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import regex
 
+from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
@@ -188,7 +190,8 @@ def finish_extraction(
     and JSON when it came from `extract_for_transfer`.
     """
     if isinstance(outcome, str):
-        outcome = ReportExtraction.model_validate_json(outcome)
+        with collector_paused():
+            outcome = ReportExtraction.model_validate_json(outcome)
     if isinstance(outcome, BaseException):
         outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
     if isinstance(outcome, ReportExtraction) and cache is not None:
@@ -265,23 +268,28 @@ def load_batch(
     another process holds it, this waits up to `wait_seconds`, then raises
     WarehouseLockedError (nothing written).
     """
-    summary = IngestSummary(db=str(db))
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        for outcome in outcomes:
-            if isinstance(outcome, IngestFailure):
-                summary.failed.append(outcome)
-                continue
-            try:
-                summary.loaded.append((outcome, load_extraction(con, outcome)))
-            except Exception as exc:
-                summary.failed.append(
-                    IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
-                )
-        for failure in summary.failed:
-            record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
+        return load_into(con, outcomes, str(db))
     finally:
         con.close()
+
+
+def load_into(con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "") -> IngestSummary:
+    """`load_batch` on an open warehouse connection."""
+    summary = IngestSummary(db=db)
+    for outcome in outcomes:
+        if isinstance(outcome, IngestFailure):
+            summary.failed.append(outcome)
+            continue
+        try:
+            summary.loaded.append((outcome, load_extraction(con, outcome)))
+        except Exception as exc:
+            summary.failed.append(
+                IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
+            )
+    for failure in summary.failed:
+        record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
     return summary
 
 
@@ -333,10 +341,14 @@ def ingest(
         (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify), cache, verify))
         for r in reports
     ]
-    summary = load_batch(db, validate_batch(pairs) + outcomes, lock_timeout)
+    con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
+    try:
+        summary = load_into(con, validate_batch(pairs) + outcomes, str(db))
+        summary.record_audit(audit(con, Aliases.load()))
+    finally:
+        con.close()
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
     summary.labels = {r.sha256: r.source.label for r in reports}
-    summary.record_audit(audit_warehouse(db, wait_seconds=lock_timeout))
     if publish_dir is not None:
         summary.published = publish(db, publish_dir, lock_timeout)
     return summary
