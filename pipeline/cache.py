@@ -47,7 +47,9 @@ class ExtractionCache:
             extraction = extraction.model_copy(update={"source_path": source_path})
         return extraction
 
-    def put(self, extraction: ReportExtraction, verify: str) -> Path:
+    def put(self, extraction: ReportExtraction, verify: str, text: str | None = None) -> Path:
+        """Store an extraction; `text` is its JSON when the caller has it already (a worker
+        process's result), which saves serialising it again."""
         if extraction.extractor_version != self.version:
             raise ValueError(
                 f"extraction of {extraction.source_path} is from extractor {extraction.extractor_version}, "
@@ -56,6 +58,6 @@ class ExtractionCache:
         entry = self.entry(extraction.sha256, verify)
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp = entry.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-        tmp.write_text(extraction.model_dump_json(), encoding="utf-8")
+        tmp.write_text(text if text is not None else extraction.model_dump_json(), encoding="utf-8")
         os.replace(tmp, entry)
         return entry

@@ -189,13 +189,14 @@ def finish_extraction(
     `outcome` is an exception when the step itself crashed (e.g. a worker process died),
     and JSON when it came from `extract_for_transfer`.
     """
-    if isinstance(outcome, str):
+    text = outcome if isinstance(outcome, str) else None
+    if text is not None:
         with collector_paused():
-            outcome = ReportExtraction.model_validate_json(outcome)
+            outcome = ReportExtraction.model_validate_json(text)
     if isinstance(outcome, BaseException):
         outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
     if isinstance(outcome, ReportExtraction) and cache is not None:
-        cache.put(outcome, verify)
+        cache.put(outcome, verify, text)
     return labelled(report, outcome)
 
 

@@ -251,3 +251,18 @@ def test_an_extraction_travels_between_processes_as_json_and_comes_back_equal():
     assert back.model_dump(exclude={"extracted_at", "seconds"}) == direct.model_dump(exclude={"extracted_at", "seconds"})
     failed = extract_for_transfer(path.with_name("no-such-file.pdf"))
     assert not isinstance(failed, str) and failed.stage == "extract"
+
+
+def test_a_workers_json_is_validated_and_cached_as_it_came(tmp_path):
+    from nenpo.pipeline.ingest import extract_for_transfer, fetch_source, finish_extraction, plan_sources
+    from nenpo.sources.store import FileStore
+
+    path = SAMPLE_EDITIONS / "kawasaki-sme-fy2021.pdf"
+    [source] = plan_sources([path])
+    report = fetch_source(source, FileStore(tmp_path / "store"))
+    sent = extract_for_transfer(path)
+    cache = ExtractionCache(tmp_path / "cache")
+    done = finish_extraction(report, sent, cache, "auto")
+    assert isinstance(done, ReportExtraction) and done.report_fiscal_year == 2021
+    assert cache.entry(done.sha256, "auto").read_text(encoding="utf-8") == sent  # not serialised again
+    assert cache.get(done.sha256, "auto") == done
