@@ -216,7 +216,7 @@ def run_stage(name: str, args: tuple) -> tuple[float, float, float, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=3, help="copies of the three sample editions (96 pages each)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per stage; the median is reported")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds, each running every stage once (the short ones more often); medians are reported")
     parser.add_argument("--no-prefect", action="store_true", help="skip the Prefect flow timing")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,30 +236,32 @@ def main(argv: list[str] | None = None) -> int:
         }
         results: dict[str, tuple[float, float, float]] = {}
         details: dict[str, list[dict]] = {}
-        for name in STAGES:
-            runs = []
-            if name == "cached re-ingest":  # not timed: fill the extraction cache (and the samples' warehouse)
-                run_stage(name, (str(pdf), db, cache + "-fill"))
-                run_stage(name, (samples, samples_db, cache + "-fill"))
-                shutil.copytree(cache + "-fill", cache)
-            # the short stages run more often: a tenth of a second is easily shaken by the machine
-            for _ in range(args.repeat if name not in QUICK_STAGES else max(args.repeat, 7)):
-                if name in ("nenpo ingest", "ingest, new file"):
-                    Path(db).unlink(missing_ok=True)
-                if name == "nenpo ingest":  # an initialised, empty warehouse: creating one is set-up, timed apart
-                    create_warehouse(db)
-                runs.append(run_stage(name, stage_args.get(name, (str(pdf),))))
-                details.setdefault(name, []).append(runs[-1][3])
-            results[name] = (
-                statistics.median(r[0] for r in runs), max(r[1] for r in runs), max(r[2] for r in runs)
-            )
+        # not timed: fill the extraction cache (and the samples' warehouse)
+        run_stage("cached re-ingest", (str(pdf), db, cache + "-fill"))
+        run_stage("cached re-ingest", (samples, samples_db, cache + "-fill"))
+        shutil.copytree(cache + "-fill", cache)
+        runs: dict[str, list[tuple]] = {name: [] for name in STAGES}
+        # Rounds: every stage once per round, in order, so that a slow spell of a shared
+        # machine weighs on all stages alike rather than on whichever ran during it. The
+        # short stages run several times a round: a tenth of a second is easily shaken.
+        for _ in range(args.repeat):
+            for name in STAGES:
+                for _ in range(1 if name not in QUICK_STAGES else -(-7 // args.repeat)):
+                    if name in ("nenpo ingest", "ingest, new file"):
+                        Path(db).unlink(missing_ok=True)
+                    if name == "nenpo ingest":  # an initialised, empty warehouse: creating one is set-up, timed apart
+                        create_warehouse(db)
+                    runs[name].append(run_stage(name, stage_args.get(name, (str(pdf),))))
+        for name, done in runs.items():
+            results[name] = (statistics.median(r[0] for r in done), max(r[1] for r in done), max(r[2] for r in done))
+            details[name] = [r[3] for r in done]
         prefect = None
         if not args.no_prefect:
             Path(db).unlink(missing_ok=True)
             prefect = run_stage("prefect flow", (str(EDITIONS[0]), db))[3]
         profile = profile_stages(EDITIONS, db=str(Path(tmp) / "profile.duckdb"))
     baseline = results["pdfplumber pass"][0]
-    print(f"{pages}-page edition, median of {args.repeat} runs, {mp.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{pages}-page edition, median of {args.repeat} rounds, {mp.cpu_count()} cores, Python {sys.version.split()[0]}")
     print(f"{'stage':<20}{'seconds':>9}{'pages/s':>9}{'× pdfplumber':>14}{'peak RSS MB':>13}{'RSS growth MB':>15}")
     for name, (seconds, rss, growth) in results.items():
         if name.startswith("cached, "):
