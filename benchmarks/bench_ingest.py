@@ -24,8 +24,9 @@ its own imports-free start and reports its own peak memory:
 - ``prefect flow``: the same ingest as a Prefect flow run, cold (ephemeral server start)
   and warm (a second run in the same process), to show Prefect's fixed cost apart.
 
-Then a profile of an ingest of the sample editions, with time grouped into stages (open
-and text, tables, normalise/regex, sheets and PDCA, validation, load, audit) by the module
+Then a profile of an ingest of the sample editions into a new warehouse, with time grouped
+into stages (open and text, tables, normalise/regex, sheets and PDCA, validation,
+warehouse set-up, load, audit) by the module
 each function lives in; a built-in function counts for its own library where it has one
 (regex, pydantic, PyMuPDF, DuckDB) and for its caller's stage otherwise.
 
@@ -292,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"prefect flow run of one edition:    cold {prefect['cold']:.2f} s (ephemeral server start), "
               f"warm {prefect['warm']:.2f} s")
     print()
-    print("where extraction + load time goes (3 sample editions, cProfile):")
+    print("where the time of an ingest goes (3 sample editions into a new warehouse, cProfile):")
     total = sum(profile.values())
     for stage, seconds in sorted(profile.items(), key=lambda kv: -kv[1]):
         print(f"  {stage:<22}{seconds:>8.3f} s {100 * seconds / total:>6.1f} %")
@@ -321,6 +322,8 @@ STAGE_OF_MODULE: tuple[tuple[str, str], ...] = (
     ("extractors/paragraphs", "sheets + PDCA"),
     ("extractors/", "extraction, other"),
     ("pydantic", "validation (pydantic)"),
+    ("warehouse/schema", "warehouse set-up"),
+    ("warehouse/db", "warehouse set-up"),
     ("warehouse/audit", "audit"),
     ("warehouse/rules_", "audit"),
     ("warehouse/identity", "audit"),
