@@ -62,6 +62,12 @@ def test_cli_ingest_and_compare(tmp_path):
     result = runner.invoke(app, ["ingest", str(SAMPLE_EDITIONS), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "3 loaded, 0 failed; 30 measures, 242 KPI values, 1 warnings" in result.output
+    assert "kept from the audit" not in result.output
+
+    again = runner.invoke(app, ["ingest", str(SAMPLE_EDITIONS), "--db", str(db)])
+    assert again.exit_code == 0, again.output
+    assert "0 extracted, 3 from the extraction cache" in again.output
+    assert "kept from the audit of" in again.output  # nothing changed: the rules were not run again
 
     result = runner.invoke(app, ["compare", "--db", str(db)])
     assert result.exit_code == 0, result.output
