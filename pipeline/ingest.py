@@ -4,7 +4,8 @@
     → validate_batch → load_batch → audit_warehouse → publish
 
 `pipeline.flows` wraps these in Prefect tasks; `ingest()` runs them in order without
-Prefect (tests and the benchmark use it). A report that fails becomes an
+Prefect (tests and the benchmark use it), loading and auditing on one warehouse
+connection (`load_into`, `warehouse.audit.audit`). A report that fails becomes an
 `IngestFailure` naming the stage and the reason (never raised past this layer), so one
 bad file cannot stop the others from loading.
 """

@@ -6,10 +6,10 @@ function's docstring, shown to auditors).
 
 `audit` links names across editions, runs every rule and rewrites the `audit_findings`
 table in one transaction, so the table always holds the findings of one complete run
-over everything loaded. It records the run in `audit_runs` with a fingerprint of its inputs: the loaded editions, the alias pins and the
-code of the rules, the name linking and the views. When nothing of that changed since the
-latest run (an ingest whose every edition was unchanged), the stored findings are read
-back instead of auditing again.
+over everything loaded. It records the run in `audit_runs` with a fingerprint of its
+inputs: the loaded editions, the alias pins and the code of the rules, the name linking
+and the views. When nothing of that changed since the latest run (an ingest whose every
+edition was unchanged), the stored findings are read back instead of auditing again.
 
 Rule modules register on import; `RULE_MODULES` lists them.
 """
