@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from nenpo.extractors.collector import collector_paused
+
 EXTRACTOR_VERSION = "0.2.0"
 
 BBox = tuple[float, float, float, float]
@@ -265,3 +267,10 @@ class ReportExtraction(Record):
     def report_id(self) -> str:
         """Stable id of an edition's file: its content hash, short."""
         return self.sha256[:16]
+
+    @classmethod
+    def from_json(cls, text: str) -> ReportExtraction:
+        """Validate an extraction's JSON (a cache entry, a worker process's result) with the
+        cyclic collector paused: tens of thousands of records, none in a cycle."""
+        with collector_paused():
+            return cls.model_validate_json(text)

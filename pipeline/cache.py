@@ -19,7 +19,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from nenpo.extractors import models
-from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import ReportExtraction
 
 __all__ = ["ExtractionCache"]
@@ -37,8 +36,7 @@ class ExtractionCache:
         """The cached extraction of this content, with `source_path` set to where it is now."""
         try:
             text = self.entry(sha256, verify).read_text(encoding="utf-8")
-            with collector_paused():  # tens of thousands of records, none in a cycle
-                extraction = ReportExtraction.model_validate_json(text)
+            extraction = ReportExtraction.from_json(text)
         except (FileNotFoundError, ValidationError):
             return None  # absent, or written by an incompatible nenpo: extract again
         if extraction.sha256 != sha256 or extraction.extractor_version != self.version:

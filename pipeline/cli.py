@@ -183,9 +183,7 @@ def _print_summary(summary) -> None:
     )
     console.print(totals)
     console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
-                  f"{len(summary.findings)} audit finding(s)"
-                  + (f" (kept from the audit of {summary.audited_at:%Y-%m-%d %H:%M}: nothing it depends on changed)"
-                     if summary.audit_reused and summary.audited_at else ""))
+                  f"{len(summary.findings)} audit finding(s){summary.audit_note}")
     if summary.published is not None:
         console.print(f"published {summary.published.snapshot} and {summary.published.parquet}/")
 

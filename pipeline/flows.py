@@ -205,7 +205,5 @@ def _create_artifacts(summary: IngestSummary) -> None:
     create_markdown_artifact(
         key=AUDIT_ARTIFACT_KEY,
         markdown=audit_markdown(summary.findings, summary.db),
-        description=f"Audit of {summary.db} after the ingest"
-        + (f" (kept from the audit of {summary.audited_at:%Y-%m-%d %H:%M}: nothing it depends on changed)"
-           if summary.audit_reused and summary.audited_at else ""),
+        description=f"Audit of {summary.db} after the ingest{summary.audit_note}",
     )

@@ -23,7 +23,6 @@ from pathlib import Path
 import duckdb
 import regex
 
-from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
@@ -73,6 +72,13 @@ class IngestSummary:
 
     def record_audit(self, run: AuditRun) -> None:
         self.findings, self.audited_at, self.audit_reused = run.findings, run.audited_at, run.reused
+
+    @property
+    def audit_note(self) -> str:
+        """' (kept from the audit of …)' when the audit was not run again, else ''."""
+        if not (self.audit_reused and self.audited_at):
+            return ""
+        return f" (kept from the audit of {self.audited_at:%Y-%m-%d %H:%M}: nothing it depends on changed)"
 
     @property
     def ok(self) -> bool:
@@ -192,8 +198,7 @@ def finish_extraction(
     """
     text = outcome if isinstance(outcome, str) else None
     if text is not None:
-        with collector_paused():
-            outcome = ReportExtraction.model_validate_json(text)
+        outcome = ReportExtraction.from_json(text)
     if isinstance(outcome, BaseException):
         outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
     if isinstance(outcome, ReportExtraction) and cache is not None:

@@ -46,3 +46,11 @@ def test_extraction_runs_with_the_collector_paused_and_gives_it_back(monkeypatch
     with pytest.raises(PdfError, match="bad.pdf"):
         extract_report(bad)
     assert gc.isenabled()
+
+
+def test_an_extraction_read_back_from_json_is_equal_and_the_collector_is_back():
+    from nenpo.extractors.models import ReportExtraction
+
+    x = extract_report(sorted(SAMPLE_EDITIONS.glob("*.pdf"))[1])
+    assert ReportExtraction.from_json(x.model_dump_json()) == x
+    assert gc.isenabled()

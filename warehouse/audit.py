@@ -99,9 +99,7 @@ def run_rules(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None
     return findings
 
 
-def write_findings(
-    con: duckdb.DuckDBPyConnection, findings: list[Finding], fingerprint: str = "", seconds: float = 0.0
-) -> datetime:
+def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding], fingerprint: str, seconds: float) -> datetime:
     """Replace the contents of audit_findings with `findings` and append the run to
     audit_runs, in one transaction; return the run's audited_at."""
     rows = [
