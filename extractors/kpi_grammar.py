@@ -16,6 +16,7 @@ patterns for year headers, row labels and cell tokens, and the row parser for te
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable, Sequence
 
 import regex
 
@@ -151,3 +152,83 @@ def parse_text_tables(lines: list[str], max_label_distance: int = 12) -> list[Te
             tables.append(table)
         i = j
     return tables
+
+
+CAPTION_BELOW = regex.compile(r"^\s*【\s*(?:参考\s*)?(?P<name>[^】]+?)\s*】\s*$")
+"""The caption of an actual-only reference table, printed under it: ``【参考 知的財産マッチング成⽴件数】``."""
+
+LIST_LINE = regex.compile(r"^\s*[「『・･]")
+"""A line of a list under an item: ``「ナノテクノロジーセミナー」（1回）``, ``・例年の調査項目に加え…``."""
+
+SENTENCE_END = regex.compile(r"[。．]\s*$")
+"""The end of a paragraph's sentence: ``…を⾏います。``"""
+
+ADJACENT = 2  # lines between a label and its table: a wrapped line or a subtitle
+
+
+def indicator_in_text_order(
+    norm: Sequence[str], header: int, floor: int, ceiling: int, is_heading: Callable[[str], str | None],
+    fills_measure: Callable[[int], bool] | None = None,
+) -> tuple[list[int], str | None] | None:
+    """The indicator label of the KPI table whose year header is line `header`, read from
+    text order alone: (the label's line indexes, the name when a caption gives it).
+
+    `norm` are the document's lines (normalised), `floor`..`ceiling` the measure sheet's;
+    `is_heading(text)` gives a box heading's phase (``'do'``) or ``'kpi'`` for the KPI
+    box, None for other lines. Rules, in order:
+
+    1. adjacent: an ○ line at most `ADJACENT` lines above the header, with no other ○
+       line, heading, KPI row or list line (``「ナノ茶論」…``, ``・…``: the details of a Do
+       item) between, and not the first item of a Plan/Do box (an ○ line right under
+       ``令和２年度の実績`` is that box's caption);
+    2. across a Do box: when the lines above the table belong to a Do box (its heading
+       comes first walking up), the ○ line just above that heading (captions between
+       skipped, not a paragraph's sentence): a two-column page printed the KPI label, then
+       the Do column, then the table; failing that, the Do box's first ○ line of rule 1;
+    3. a caption under the table: ``【参考 …】`` on one of the two lines after the table.
+
+    A label line is joined with the next when the next is no longer than it (a wrapped
+    label's last line is never longer; a subtitle under a short label is) and, where
+    positions are known, `fills_measure(i)` says the label line runs to the column's edge.
+    """
+    def label_at(i: int) -> list[int]:
+        block = [i]
+        if i + 1 < header and not INDICATOR_LABEL.match(norm[i + 1]) and not is_heading(norm[i + 1]) \
+                and len(norm[i + 1].strip()) <= len(norm[i].strip()) and (fills_measure is None or fills_measure(i)):
+            block.append(i + 1)
+        return block
+
+    def box_item(i: int) -> bool:
+        return i - 1 >= floor and is_heading(norm[i - 1]) not in (None, "kpi")
+
+    first_item = None
+    for i in range(header - 1, max(floor - 1, header - 2 - ADJACENT), -1):
+        text = norm[i]
+        if is_heading(text) or ROW_LABEL.match(text) or YEAR_HEADER.match(text) or LIST_LINE.match(text):
+            break
+        if INDICATOR_LABEL.match(text):
+            if not box_item(i):
+                return label_at(i), None
+            first_item = i
+            break
+    for i in range(header - 1, floor - 1, -1):
+        phase = is_heading(norm[i])
+        if phase is None:
+            continue
+        if phase == "do":
+            for j in range(i - 1, max(floor, i - 4) - 1, -1):
+                if is_heading(norm[j]) or SENTENCE_END.search(norm[j]):
+                    break  # a paragraph of the box above, not a label
+                if INDICATOR_LABEL.match(norm[j]) and not box_item(j):
+                    return label_at(j), None
+        break
+    if first_item is not None:
+        return label_at(first_item), None
+    end = header + 1
+    while end < ceiling and (ROW_LABEL.match(norm[end]) or CELL_LINE.match(norm[end]) or YEAR_HEADER.match(norm[end])):
+        end += 1
+    for i in range(end, min(ceiling, end + 2)):
+        caption = CAPTION_BELOW.match(norm[i])
+        if caption:
+            return [i], caption.group("name")
+    return None

@@ -103,51 +103,89 @@ def _header_rows(lines: Sequence[Line]) -> list[list[Column]]:
 
 def find_tables(lines: Sequence[Line]) -> list[PageTable]:
     """Every KPI table on a page, in reading order (column by column, top to bottom)."""
+    return read_page(lines)[0]
+
+
+def read_page(lines: Sequence[Line], carried: PageTable | None = None) -> tuple[list[PageTable], list[Row], PageTable | None]:
+    """The KPI tables of a page, and what crosses a page break.
+
+    Returns (tables, rows, open): `rows` are the rows printed at the top of the page before
+    any year header, which continue `carried` (the last table of the page before, or its
+    header printed alone at the foot of that page); `open` is a year header at the foot of
+    this page with no row under it, whose rows the next page prints."""
     headers = _header_rows(lines)
     labels = [(line, ROW_LABEL.match(line.text)) for line in lines]
     labels = [(line, m) for line, m in labels if m]
+    if not labels and not headers:
+        return [], [], None
+    rows: list[Row] = []
+    if carried is not None and labels:
+        first_top = min((h[0].bbox[1] for h in headers), default=float("inf"))
+        lifted = [Column(c.fiscal_year, c.text, (c.bbox[0], -2.0 - _height(c.bbox), c.bbox[2], -2.0)) for c in carried.columns]
+        rows = [r for r in _rows(lines, labels, lifted, headers) if r.bbox[1] < first_top]
     tables: list[PageTable] = []
+    open_table = None
     for columns in headers:
-        table = PageTable(columns)
-        first_x = columns[0].bbox[0]
-        pitch = columns[1].bbox[0] - columns[0].bbox[0] if len(columns) > 1 else 120.0
-        left_limit = first_x - pitch * 1.5
-        right_limit = columns[-1].bbox[0] + pitch
-        head_bottom = max(c.bbox[3] for c in columns)
-        # row labels: left of the first year column, below the header, before the next header
-        below = [
-            (line, m) for line, m in labels
-            if left_limit <= line.bbox[0] < first_x and line.bbox[1] >= head_bottom - 1
-        ]
-        below.sort(key=lambda lm: lm[0].bbox[1])
-        next_header_top = min(
-            (h[0].bbox[1] for h in headers if h[0].bbox[1] > head_bottom and abs(h[0].bbox[0] - first_x) < pitch),
-            default=float("inf"),
-        )
-        row_labels = []
-        last_bottom = head_bottom
-        for line, m in below:
-            if line.bbox[1] >= next_header_top or line.bbox[1] - last_bottom > 6 * _height(line.bbox):
-                break
-            row_labels.append((line, m))
-            last_bottom = line.bbox[3]
-        for k, (line, m) in enumerate(row_labels):
-            band_top = line.bbox[1] - _height(line.bbox) * 0.4
-            band_bottom = (
-                row_labels[k + 1][0].bbox[1] - _height(line.bbox) * 0.4
-                if k + 1 < len(row_labels) else min(next_header_top, line.bbox[3] + 4 * _height(line.bbox))
-            )
-            cells = _cells_in_band(lines, columns, band_top, band_bottom, right_limit, is_last=k + 1 == len(row_labels))
-            printed = ROW_LABEL.match(_printed(line)) or m
-            if m.group("rest").strip():
-                # cells printed on the label's own line (one text run for the whole row)
-                inline = split_cells(printed.group("rest"))
-                cells = [Cell(t, line.bbox) for t in inline] + cells[len(inline):]
-            table.rows.append(Row(row_kind(m.group("kind")), printed.group("unit"), _printed(line), line.bbox, cells))
-        if table.rows:
+        table = PageTable(columns, _rows(lines, labels, columns, headers))
+        if table.rows or _at_foot(lines, columns):
             table.indicator, table.indicator_bbox = _indicator_above(lines, table, tables)
+        if table.rows:
             tables.append(table)
-    return tables
+        elif _at_foot(lines, columns):
+            open_table = table
+    return tables, rows, open_table
+
+
+def _at_foot(lines: Sequence[Line], columns: list[Column]) -> bool:
+    """Is a header the last thing printed on its page (but a page number)?"""
+    return at_foot(lines, max(c.bbox[3] for c in columns))
+
+
+def at_foot(lines: Sequence[Line], bottom: float) -> bool:
+    """Is nothing but numbers (a page number) printed below `bottom` on the page?"""
+    return not any(line.bbox[1] > bottom and not CELL_LINE.match(line.text) for line in lines)
+
+
+def _rows(lines: Sequence[Line], labels: list, columns: list[Column], headers: list[list[Column]]) -> list[Row]:
+    """The 目標 / 実績 rows under a year header: labels left of the first year column, below
+    the header and before the next one, with the cells of each year column in their band."""
+    first_x = columns[0].bbox[0]
+    pitch = columns[1].bbox[0] - columns[0].bbox[0] if len(columns) > 1 else 120.0
+    left_limit = first_x - pitch * 1.5
+    right_limit = columns[-1].bbox[0] + pitch
+    head_bottom = max(c.bbox[3] for c in columns)
+    # row labels: left of the first year column, below the header, before the next header
+    below = [
+        (line, m) for line, m in labels
+        if left_limit <= line.bbox[0] < first_x and line.bbox[1] >= head_bottom - 1
+    ]
+    below.sort(key=lambda lm: lm[0].bbox[1])
+    next_header_top = min(
+        (h[0].bbox[1] for h in headers if h[0].bbox[1] > head_bottom and abs(h[0].bbox[0] - first_x) < pitch),
+        default=float("inf"),
+    )
+    row_labels = []
+    last_bottom = head_bottom
+    for line, m in below:
+        if line.bbox[1] >= next_header_top or (row_labels or head_bottom > 0) and line.bbox[1] - last_bottom > 6 * _height(line.bbox):
+            break
+        row_labels.append((line, m))
+        last_bottom = line.bbox[3]
+    rows = []
+    for k, (line, m) in enumerate(row_labels):
+        band_top = line.bbox[1] - _height(line.bbox) * 0.4
+        band_bottom = (
+            row_labels[k + 1][0].bbox[1] - _height(line.bbox) * 0.4
+            if k + 1 < len(row_labels) else min(next_header_top, line.bbox[3] + 4 * _height(line.bbox))
+        )
+        cells = _cells_in_band(lines, columns, band_top, band_bottom, right_limit, is_last=k + 1 == len(row_labels))
+        printed = ROW_LABEL.match(_printed(line)) or m
+        if m.group("rest").strip():
+            # cells printed on the label's own line (one text run for the whole row)
+            inline = split_cells(printed.group("rest"))
+            cells = [Cell(t, line.bbox) for t in inline] + cells[len(inline):]
+        rows.append(Row(row_kind(m.group("kind")), printed.group("unit"), _printed(line), line.bbox, cells))
+    return rows
 
 
 def _cells_in_band(
@@ -192,7 +230,8 @@ def _indicator_above(lines: Sequence[Line], table: PageTable, earlier: list[Page
     edge; the label is the block that begins with ○ (or 【…】 for reference tables).
     """
     head = _union([c.bbox for c in table.columns])
-    left = min(r.bbox[0] for r in table.rows)
+    above = [l.bbox[0] for l in lines if l.bbox[3] <= head[1] + 1 and l.bbox[0] < head[0]]
+    left = min(r.bbox[0] for r in table.rows) if table.rows else (min(above) if above else head[0])
     right = head[2]
     candidates = [
         line for line in lines

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nenpo.extractors.collector import collector_paused
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
@@ -23,6 +23,11 @@ KpiKind = Literal["target", "actual"]
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
 OpinionKind = Literal["overall", "covid"]
+ReadBy = Literal["layout", "text_order"]
+"""How a record was read: ``layout`` from positions on the page (boxes, columns, the
+table's cells), ``text_order`` from the order of the page's text layer (the grammars
+that read a text extractor's output). Readers choose per sheet or table by evidence."""
+EvidenceKind = Literal["title", "heading", "sentence", "metadata", "catalogue", "command_line"]
 
 
 class Record(BaseModel):
@@ -51,6 +56,10 @@ class Measure(Record):
     page_start: int = Field(ge=1)
     page_end: int = Field(ge=1)
     bbox: BBox | None = None
+    read_by: ReadBy = Field(
+        default="layout", description="layout: title from the page's type and position; text_order: the "
+        "line before 事業計画 Plan in text order"
+    )
 
     @field_validator("page_end")
     @classmethod
@@ -79,6 +88,10 @@ class KpiValue(Record):
     table_no: int = Field(ge=1, description="order of the table within the edition")
     page: int = Field(ge=1)
     bbox: BBox | None = None
+    read_by: ReadBy = Field(
+        default="layout", description="layout: cells and indicator by position; text_order: the indicator "
+        "by the grammar of the text layer's order"
+    )
 
     @field_validator("value")
     @classmethod
@@ -103,6 +116,10 @@ class PdcaItem(Record):
     covers: tuple[str, ...] = Field(
         default=(), description="measures the item applies to: the sheet's own, or every sub-measure "
         "of a shared Check/Action block"
+    )
+    read_by: ReadBy = Field(
+        default="layout", description="layout: boxes under their headings by position; text_order: the "
+        "numbered block after 主な検証意見 Check in text order (opinions, then responses)"
     )
 
 
@@ -237,6 +254,18 @@ class TableCell(Record):
     bbox: BBox | None = None
 
 
+class EditionEvidence(Record):
+    """One place that names the edition (`extractors.edition`): a title line, the section
+    heading or purpose sentence naming the year, the PDF metadata, or a claim from outside
+    the file (the catalogue entry, the command line)."""
+
+    kind: EvidenceKind
+    series: str | None
+    fiscal_year: int | None = Field(default=None, ge=1900, le=2200)
+    text: str = Field(default="", description="the evidence as printed ('' for a claim)")
+    page: int | None = Field(default=None, ge=1)
+
+
 class ReportExtraction(Record):
     """Everything extracted from one PDF edition."""
 
@@ -262,6 +291,9 @@ class ReportExtraction(Record):
     budget_results: tuple[BudgetResult, ...] = ()
     other_measures: tuple[OtherMeasure, ...] = ()
     table_cells: tuple[TableCell, ...] = ()
+    edition_evidence: tuple[EditionEvidence, ...] = Field(
+        default=(), description="everything that named the edition, strongest first; the edition is the first's"
+    )
 
     @property
     def report_id(self) -> str:

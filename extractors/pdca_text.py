@@ -28,7 +28,11 @@ class TextItem:
     label: str
     seq: tuple[int, ...]
     text: str
-    """The item's first paragraph (lines up to the next blank line), normalised."""
+    """The item's first paragraph (lines up to the next blank line, heading or label), normalised."""
+    text_raw: str = ""
+    """The same paragraph as printed, label taken off."""
+    end_line: int = 0
+    """1-based line number of the paragraph's last line."""
 
 
 @dataclass
@@ -37,6 +41,9 @@ class TextSheet:
     """1-based line number of the sheet title."""
     title: sheets.SheetTitle
     check_line: int | None = None
+    end_line: int | None = None
+    """1-based line number of the article footer that closes the sheet's Check/Action block
+    (or of the next sheet's title)."""
     opinions: list[TextItem] = field(default_factory=list)
     responses: list[TextItem] = field(default_factory=list)
     covers: tuple[str, ...] = ()
@@ -50,18 +57,20 @@ def _title_above(norm: Sequence[str], index: int) -> int | None:
     return j if j >= 0 else None
 
 
-def _items(norm: Sequence[str], start: int, end: int) -> list[TextItem]:
+def _items(lines: Sequence[str], norm: Sequence[str], start: int, end: int) -> list[TextItem]:
     items = []
     for i in range(start, end):
         seq, label, rest = split_item(norm[i].strip())
         if not label:
             continue
         parts = [rest]
+        raw_parts = [split_item(lines[i].strip())[2]]
         j = i + 1
-        while j < end and norm[j].strip() and not split_item(norm[j].strip())[1]:
+        while j < end and norm[j].strip() and not split_item(norm[j].strip())[1] and not pdca.heading_phase(norm[j].strip())[0]:
             parts.append(norm[j].strip())
+            raw_parts.append(lines[j].strip())
             j += 1
-        items.append(TextItem(i + 1, label, seq, normalise_text("".join(parts))))
+        items.append(TextItem(i + 1, label, seq, normalise_text("".join(parts)), "".join(raw_parts), j))
     return items
 
 
@@ -78,9 +87,12 @@ def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem]]:
     return opinions, responses
 
 
-def read_text_sheets(lines: Sequence[str]) -> list[TextSheet]:
-    """Every measure sheet of the text layer, with its Check/Action block where it has one."""
-    norm = [normalise_text(line) for line in lines]
+def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) -> list[TextSheet]:
+    """Every measure sheet of the text layer, with its Check/Action block where it has one.
+
+    `norm` is the lines normalised, when the caller has them already (a PDF's lines)."""
+    if norm is None:
+        norm = [normalise_text(line) for line in lines]
     starts = [i for i, text in enumerate(norm) if sheets.SHEET_START.search(text)]
     found: list[TextSheet] = []
     bounds: list[int] = []
@@ -99,7 +111,8 @@ def read_text_sheets(lines: Sequence[str]) -> list[TextSheet]:
             continue
         footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)
         sheet.check_line = check + 1
-        sheet.opinions, sheet.responses = _split_runs(_items(norm, check + 1, footer))
+        sheet.end_line = footer + 1 if footer < end else end
+        sheet.opinions, sheet.responses = _split_runs(_items(lines, norm, check + 1, footer))
     groups = pdca.review_groups([(s.title.parent, s.title.position, s.check_line is not None) for s in found])
     for sheet, group in zip(found, groups):
         sheet.covers = tuple(found[j].title.name for j in group)

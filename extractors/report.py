@@ -13,14 +13,24 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-import regex
 from pydantic import ValidationError
 
-from nenpo.extractors import article_opinions, kpi_pages, pdca, policy_list, sheets, table_pages
+from nenpo.extractors import (
+    article_opinions,
+    edition,
+    kpi_grammar,
+    kpi_pages,
+    pdca,
+    pdca_text,
+    policy_list,
+    sheets,
+    table_pages,
+    text_order,
+)
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
@@ -38,7 +48,7 @@ from nenpo.extractors.normalise import (
     normalise_text,
     parse_cell,
     parse_unit,
-    parse_year,
+
 )
 from nenpo.extractors.pages import PdfError, TextLine, open_pdf
 
@@ -65,31 +75,6 @@ def _record_on(path: str | Path, page: int | None, what: str):
         raise InvalidRecordError(path, f"invalid {what}: {problems}", page=page) from exc
 
 
-@dataclass(frozen=True)
-class Series:
-    """A report family nenpo knows: how to recognise an edition and read its year."""
-
-    id: str
-    title: regex.Pattern
-    """Matches the edition title on its first pages; the ``year`` group is the fiscal year."""
-
-
-SERIES: tuple[Series, ...] = (
-    Series(
-        "kawasaki-sme",
-        regex.compile(
-            r"(?P<year>(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*(?:\(\s*[0-9]{4}\s*\))?\s*年度)\s*"
-            r"中小企業活性化施策(?:の)?実施状況(?:報告書)?"
-        ),
-    ),
-)
-"""Title patterns, e.g. ``令和２年度 中小企業活性化施策実施状況報告書`` (after normalisation:
-``令和2年度 中小企業活性化施策実施状況報告書``) or the section heading
-``令和2(2020)年度中小企業活性化施策の実施状況``."""
-
-TITLE_PAGES = 5  # the title and section 4 heading are printed within the first pages
-
-
 @dataclass
 class NormLine:
     """A page line with its normalised text (`text`) beside the printed one (`raw`)."""
@@ -102,15 +87,25 @@ class NormLine:
 
 @dataclass
 class _OpenSheet:
-    title: sheets.SheetTitle
+    title: sheets.SheetTitle | None
     page_start: int
     page_end: int
     article: tuple[int, str] | None = None
+    read_by: str = "layout"
+    start: text_order.Where = (0, float("-inf"))
+    end: text_order.Where = (0, float("-inf"))
+    text: pdca_text.TextSheet | None = None
     items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
+    review: list[PdcaItem] = field(default_factory=list)
+    """Check/Action items read in text order (empty when the layout's were kept)."""
+    layout_review: bool = False
 
     @property
     def has_review(self) -> bool:
-        return any(item.phase in pdca.REVIEW_PHASES for _, item in self.items)
+        return bool(self.review) or self.layout_review
+
+    def holds(self, where: text_order.Where) -> bool:
+        return self.start <= where < self.end
 
 
 @dataclass
@@ -118,11 +113,14 @@ class _State:
     """What the single pass over the pages accumulates."""
 
     path: str
-    series: Series | None = None
+    edition: edition.EditionFinder = field(default_factory=edition.EditionFinder)
     fiscal_year: int | None = None
-    title: str | None = None
     sheets: list[_OpenSheet] = field(default_factory=list)
-    tables: list[tuple[int, str | None, kpi_pages.PageTable]] = field(default_factory=list)
+    tables: list[tuple[int, kpi_pages.PageTable]] = field(default_factory=list)
+    page_items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
+    kpi_carry: tuple[int, kpi_pages.PageTable] | None = None
+    """A KPI table at the foot of the page just read, whose rows may go on on the next page."""
+    doc: text_order.DocLines = field(default_factory=text_order.DocLines)
     opinions: list[tuple[int, article_opinions.TableOpinion]] = field(default_factory=list)
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
@@ -132,16 +130,46 @@ class _State:
         self.warnings.append(ExtractionWarning(code=code, message=message, page=page, **kw))
 
 
-def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtraction:
-    """Extract one edition. Raises `PdfError` subclasses naming the file (and page)."""
+def extract_report(
+    path: str | Path, *, verify: str = "auto", claim: edition.EditionClaim | None = None
+) -> ReportExtraction:
+    """Extract one edition. Raises `PdfError` subclasses naming the file (and page).
+
+    `claim` is what the catalogue or the command line says the edition is; it decides the
+    edition only when the file names none (see `extractors.edition`)."""
     started = time.perf_counter()
     path = Path(path)
     state = _State(str(path))
     with collector_paused(), open_pdf(path, verify=verify) as doc:
+        state.edition.read_metadata(doc.metadata)
         for page in doc.pages(rulings=False):  # table_pages asks for rulings where it needs them
             _read_page(state, page, doc)
         sha256, page_count = doc.sha256, doc.page_count
+        _settle_edition(state, path, claim, doc.metadata)
         return _finish(state, path, sha256, page_count, time.perf_counter() - started)
+
+
+def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | None, metadata: dict) -> None:
+    """The edition from the strongest evidence in the file, else from the claim; raises
+    `UnrecognisedReportError` saying what was looked for and what was found."""
+    if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
+        raise NeedsOcrError(
+            path, f"no page has a text layer (scanned?): needs OCR before extraction [{_page_facts(state)}]",
+            page=state.pages[0].page if len(state.pages) == 1 else None,
+        )
+    strongest = state.edition.strongest()
+    if strongest is None and claim is not None and claim.fiscal_year is not None:
+        series = claim.series or (edition.SERIES[0].id if len(edition.SERIES) == 1 else None)
+        if series is not None:
+            strongest = edition.EditionClaim(series, claim.fiscal_year, claim.by).evidence()
+            state.edition.evidence.append(strongest)
+            state.warn("edition_from_claim", f"{path}: the file names no edition; {edition.describe(strongest)}")
+    if strongest is None:
+        raise UnrecognisedReportError(
+            path, "not an edition of a known report series: looked on every page and in the metadata for "
+            f"{state.edition.looked_for()}; found {state.edition.found(metadata)} [{_page_facts(state)}]",
+        )
+    state.fiscal_year = strongest.fiscal_year
 
 
 def _read_page(state: _State, page, doc=None) -> None:
@@ -155,15 +183,22 @@ def _read_page(state: _State, page, doc=None) -> None:
     if not lines:
         return
     texts = [l.text for l in lines]
-    if state.fiscal_year is None and page.number <= TITLE_PAGES:
-        _detect_edition(state, lines)
+    state.edition.read_page(page.number, texts, [l.raw for l in lines])
+    state.doc.add(page.number, lines, page.width)
     _track_sheet(state, page, lines, texts)
     sheet = state.sheets[-1] if state.sheets and state.sheets[-1].page_end == page.number else None
-    kpi_tables = kpi_pages.find_tables(lines)
-    for table in kpi_tables:
-        state.tables.append((page.number, sheet.title.name if sheet else None, table))
+    kpi_tables, continued, open_table = kpi_pages.read_page(lines, state.kpi_carry[1] if state.kpi_carry else None)
+    if continued and state.kpi_carry is not None:
+        carried_page, carried = state.kpi_carry
+        if not carried.rows:  # a header alone at the foot of the page before
+            state.tables.append((carried_page, carried))
+        carried.rows.extend(continued)
+    state.tables.extend((page.number, table) for table in kpi_tables)
+    state.kpi_carry = (page.number, open_table) if open_table is not None else (
+        (page.number, kpi_tables[-1]) if kpi_tables and kpi_pages.at_foot(lines, kpi_tables[-1].bbox[3]) else None
+    )
     if sheet is not None:
-        sheet.items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
+        state.page_items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
     elif article_opinions.is_table_page(lines):
         state.opinions.extend((page.number, opinion) for opinion in article_opinions.read_page(lines, page.height))
     with _record_on(state.path, page.number, "table"):
@@ -175,28 +210,17 @@ def _read_page(state: _State, page, doc=None) -> None:
         )
 
 
-def _detect_edition(state: _State, lines: list[NormLine]) -> None:
-    for line in lines:
-        for series in SERIES:
-            match = series.title.search(line.text)
-            if match:
-                year = parse_year(match.group("year"))
-                if year is not None:
-                    state.series, state.fiscal_year, state.title = series, year.year, line.raw.strip()
-                    return
-
-
 def _track_sheet(state: _State, page, lines: list[NormLine], texts: list[str]) -> None:
+    """Sheets by layout, page by page: a page with ``事業計画 Plan`` opens one (titled by
+    its largest type, or untitled until the text order names it in `_settle_sheets`),
+    following pages with the same title or with Check/Action headings continue it."""
     current = state.sheets[-1] if state.sheets else None
     title = sheets.page_title(lines, texts)
     if sheets.is_sheet_start(texts):
-        if title is None:
-            state.warn("sheet_without_title", f"{state.path}, page {page.number}: sheet has no title", page.number)
-            return
         current = _OpenSheet(title, page.number, page.number)
         state.sheets.append(current)
     elif current and current.page_end == page.number - 1 and sheets.is_sheet_continuation(texts):
-        if title is None or title.name == current.title.name:
+        if title is None or current.title is None or title.name == current.title.name:
             current.page_end = page.number
         else:
             return
@@ -207,19 +231,72 @@ def _track_sheet(state: _State, page, lines: list[NormLine], texts: list[str]) -
         current.article = article
 
 
+def _settle_sheets(state: _State, listed: list[str]) -> None:
+    """Each sheet's title and extent, read by layout or by text order (see `extractors.sheets`),
+    and its Check/Action block (`_settle_review`)."""
+    doc = state.doc
+    norm = doc.texts
+    found = pdca_text.read_text_sheets(doc.raws, norm)
+    by_page = {doc.pages[t.title_line]: t for t in found if t.title_line < len(doc.pages)}
+    kept: list[_OpenSheet] = []
+    for sheet in state.sheets:
+        text_sheet = by_page.get(sheet.page_start)
+        sheet.text = text_sheet
+        by_text = None
+        if text_sheet is not None and not sheets.title_rejected(norm[text_sheet.title_line - 1]):
+            line = doc.lines[text_sheet.title_line - 1]
+            by_text = replace(text_sheet.title, bbox=line.bbox)
+        by_layout = sheet.title
+        if by_layout is not None and by_text is not None and by_layout.name != by_text.name and listed \
+                and sheets.listed_name(by_text.name, listed) and not sheets.listed_name(by_layout.name, listed):
+            by_layout = None  # the report lists the name text order found, not the largest type's
+        if by_layout is not None:
+            sheet.start = (sheet.page_start, float("-inf"))
+        elif by_text is not None:
+            sheet.title, sheet.read_by = by_text, "text_order"
+            sheet.start = doc.where(text_sheet.title_line - 1)
+        else:
+            state.warn("sheet_without_title", f"{state.path}, page {sheet.page_start}: sheet has no title", sheet.page_start)
+            continue
+        kept.append(sheet)
+    for k, sheet in enumerate(kept):
+        after = kept[k + 1].start if k + 1 < len(kept) else None
+        if sheet.read_by == "layout":
+            end = (sheet.page_end + 1, float("-inf"))
+            sheet.end = min(end, after) if after else end
+        elif after is not None:
+            sheet.end = after
+        elif sheet.text is not None and sheet.text.end_line:
+            last = sheet.text.end_line - 1
+            sheet.end = (doc.pages[last], doc.lines[last].bbox[1] + 0.5)
+        else:
+            sheet.end = (sheet.page_end + 1, float("-inf"))
+        sheet.page_end = max(sheet.page_start, doc.last_page_before(sheet.end))
+        if sheet.read_by == "text_order" and sheet.article is None:
+            sheet.article = _article_in(state, sheet)
+    state.sheets = kept
+    for page_no, item in state.page_items:
+        sheet = next((s for s in kept if s.holds((page_no, item.bbox[1]))), None)
+        if sheet is not None:
+            sheet.items.append((page_no, item))
+
+
+def _article_in(state: _State, sheet: _OpenSheet) -> tuple[int, str] | None:
+    """The first article footer (``第12条 創業・経営の革新等の促進``) inside a sheet read by text order."""
+    doc = state.doc
+    for i in range(doc.page_start(sheet.start[0]), doc.page_start(sheet.end[0] + 1)):
+        if not sheet.holds(doc.where(i)):
+            continue
+        match = sheets.ARTICLE_FOOTER.match(doc.lines[i].text)
+        if match:
+            return int(match.group("article")), match.group("title")
+    return None
+
+
 def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
-    if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
-        raise NeedsOcrError(
-            path, f"no page has a text layer (scanned?): needs OCR before extraction [{_page_facts(state)}]",
-            page=state.pages[0].page if len(state.pages) == 1 else None,
-        )
-    if state.series is None or state.fiscal_year is None:
-        raise UnrecognisedReportError(
-            path, "not an edition of a known report series: no title with a fiscal year "
-            f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
-        )
     with _record_on(path, None, "table row"):
         tables = table_pages.finish(state.tables_state)
+    _settle_sheets(state, [e.name for e in tables.policy_list if e.part == policy_list.PARTS[0]])
     for s in state.sheets:
         if s.article is None:  # no footer: the policy list names the article
             folio = state.tables_state.folios.get(s.page_start, s.page_start)
@@ -232,14 +309,19 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
             measures.append(Measure(
                 name=s.title.name, name_raw=s.title.name_raw, parent=s.title.parent, position=s.title.position,
                 article=s.article[0] if s.article else None, article_title=s.article[1] if s.article else None,
-                page_start=s.page_start, page_end=s.page_end, bbox=s.title.bbox,
+                page_start=s.page_start, page_end=s.page_end, bbox=s.title.bbox, read_by=s.read_by,
             ))
     for m in measures:
         if m.article is None:
             state.warn("article_not_found", f"{path}, page {m.page_start}: no 第N条 footer", m.page_start, measure=m.name)
     values: list[KpiValue] = []
-    for table_no, (page_no, measure, table) in enumerate(state.tables, start=1):
-        values.extend(_kpi_values(state, table_no, page_no, measure, table))
+    for table_no, (page_no, table) in enumerate(state.tables, start=1):
+        sheet = next((s for s in state.sheets if s.holds((page_no, table.columns[0].bbox[1]))), None)
+        indicator, read_by = _indicator(state, table_no, page_no, sheet, table)
+        measure = sheet.title.name if sheet else None
+        values.extend(_kpi_values(state, table_no, page_no, measure, table, indicator, read_by))
+    for sheet in state.sheets:
+        _settle_review(state, sheet)
     items = _pdca_items(state)
     opinions = []
     for page_no, o in state.opinions:
@@ -248,8 +330,11 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
                 article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
                 text=o.text, text_raw=o.text_raw, page=page_no, bbox=o.bbox,
             ))
+    evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
+    titles = [e.text for e in evidence if e.kind == "title"]
     return ReportExtraction(
-        series=state.series.id, report_fiscal_year=state.fiscal_year, title=state.title or "",
+        series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
+        edition_evidence=tuple(evidence),
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
@@ -285,6 +370,8 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
     for sheet, covers in zip(state.sheets, _review_covers(state)):
         counts: dict[str, int] = {}
         for page_no, item in sheet.items:
+            if item.phase in pdca.REVIEW_PHASES and sheet.review:
+                continue  # the block was read in text order
             counts[item.phase] = counts.get(item.phase, 0) + 1
             with _record_on(state.path, page_no, f"PDCA item of {sheet.title.printed!r}"):
                 items.append(PdcaItem(
@@ -293,7 +380,94 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
                     text_raw=item.text_raw, page=page_no, bbox=item.bbox,
                     covers=covers if item.phase in pdca.REVIEW_PHASES else (sheet.title.name,),
                 ))
+        for item in sheet.review:
+            counts[item.phase] = counts.get(item.phase, 0) + 1
+            items.append(item.model_copy(update={"item_no": counts[item.phase], "covers": covers}))
     return items
+
+
+def _settle_review(state: _State, sheet: _OpenSheet) -> None:
+    """A sheet's Check/Action items, by layout (its boxes) or by text order (the numbered
+    block after 主な検証意見 Check), chosen by what each yields; both yielding different
+    counts is a warning."""
+    by_layout = [(page_no, item) for page_no, item in sheet.items if item.phase in pdca.REVIEW_PHASES]
+    text = sheet.text
+    opinions = responses = []
+    if text is not None and text.check_line is not None and sheet.holds(state.doc.where(text.check_line - 1)):
+        opinions, responses = text.opinions, text.responses
+    layout_opinions = [i for _, i in by_layout if i.phase in ("check", "covid_check") and i.label]
+    layout_responses = [i for _, i in by_layout if i.phase == "action" and i.label]
+    use_text = bool(opinions) and not layout_opinions
+    if opinions and layout_opinions and (len(layout_opinions), len(layout_responses)) != (len(opinions), len(responses)):
+        state.warn(
+            "readings_disagree",
+            f"{state.path}, page {sheet.page_start}: the Check/Action block of {sheet.title.printed!r} reads "
+            f"{len(layout_opinions)} opinions and {len(layout_responses)} responses by layout, "
+            f"{len(opinions)} and {len(responses)} in text order",
+            sheet.page_start, measure=sheet.title.name,
+        )
+    if not use_text:
+        sheet.layout_review = bool(by_layout)
+        return
+    doc = state.doc
+    for phase, run in (("check", opinions), ("action", responses)):
+        for item in run:
+            first, last = item.line - 1, max(item.line, item.end_line) - 1
+            boxes = [doc.lines[i].bbox for i in range(first, last + 1) if doc.pages[i] == doc.pages[first]]
+            with _record_on(state.path, doc.pages[first], f"PDCA item of {sheet.title.printed!r}"):
+                sheet.review.append(PdcaItem(
+                    measure=sheet.title.name, parent=sheet.title.parent, phase=phase, item_no=1, seq=item.seq,
+                    label=item.label, text=item.text, text_raw=item.text_raw, page=doc.pages[first],
+                    bbox=kpi_pages._union(boxes), read_by="text_order",
+                ))
+
+
+def _indicator(
+    state: _State, table_no: int, page: int, sheet: _OpenSheet | None, table: kpi_pages.PageTable,
+) -> tuple[str | None, str]:
+    """A KPI table's indicator label and how it was read: by position (the label right above
+    the table in its column) or by text order (`kpi_grammar.indicator_in_text_order`). On a
+    page set in two columns positions win a disagreement; on a page in one column the text
+    order does (the label printed above the table may belong to another box there)."""
+    doc = state.doc
+    header = doc.index_of(page, table.columns[0].bbox)
+    by_text = None
+    if header is not None:
+        floor = doc.page_start(sheet.start[0]) if sheet else max(0, header - 60)
+        if sheet is not None:
+            while floor < header and not sheet.holds(doc.where(floor)):
+                floor += 1
+        ceiling = min(len(doc.lines), header + 40)
+        found = kpi_grammar.indicator_in_text_order(
+            doc.texts_view(), header, floor, ceiling, _heading_kind, doc.fills_measure,
+        )
+        if found is not None:
+            lines, name = found
+            by_text = name if name is not None else "".join(doc.lines[i].raw.strip() for i in lines)
+    by_layout = table.indicator
+    if by_layout is not None and (len(by_layout) > LABEL_MAX or "。" in by_layout):
+        by_layout = None  # a paragraph above the table, not its label
+    if by_layout is None or by_text is None:
+        return (by_layout, "layout") if by_layout is not None else (by_text, "text_order")
+    if normalise_name(by_layout) == normalise_name(by_text):
+        return by_layout, "layout"
+    chosen = (by_layout, "layout") if doc.two_column.get(page) else (by_text, "text_order")
+    state.warn(
+        "readings_disagree",
+        f"{state.path}, page {page}: KPI table {table_no} is labelled {by_layout!r} by position, "
+        f"{by_text!r} in text order; kept the {chosen[1].replace('_', ' ')} reading",
+        page, measure=sheet.title.name if sheet else None,
+    )
+    return chosen
+
+
+LABEL_MAX = 80  # characters: an indicator label is a name, not a paragraph
+
+
+def _heading_kind(text: str) -> str | None:
+    """A box heading's phase, 'kpi' for the KPI box, None for any other line."""
+    found, phase = pdca.heading_phase(text)
+    return (phase or "kpi") if found else None
 
 
 def _page_facts(state: _State) -> str:
@@ -312,13 +486,16 @@ def _page_facts(state: _State) -> str:
     return f"{len(state.pages)} page(s), text from {'/'.join(engines)}, characters {chars}" + (f", {flags}" if flags else "")
 
 
-def _kpi_values(state: _State, table_no: int, page: int, measure: str | None, table: kpi_pages.PageTable) -> list[KpiValue]:
+def _kpi_values(
+    state: _State, table_no: int, page: int, measure: str | None, table: kpi_pages.PageTable,
+    label: str | None, read_by: str,
+) -> list[KpiValue]:
     where = f"{state.path}, page {page}"
     if measure is None:
         state.warn("kpi_outside_sheet", f"{where}: KPI table {table_no} is not on a measure sheet", page)
         measure = ""
-    indicator_raw = table.indicator or f"(table {table_no})"
-    if table.indicator is None:
+    indicator_raw = label or f"(table {table_no})"
+    if label is None:
         state.warn("indicator_not_found", f"{where}: no indicator label above KPI table {table_no}", page, measure=measure)
     indicator = normalise_name(indicator_raw)
     years = [c.fiscal_year for c in table.columns]
@@ -342,7 +519,7 @@ def _kpi_values(state: _State, table_no: int, page: int, measure: str | None, ta
                     unit_raw=row.unit_text or None,
                     fiscal_year=column.fiscal_year, kind=row.kind, value=parsed.value, value_text=cell.text,
                     status=parsed.status, annotation=parsed.annotation, sub_value=parsed.sub_value,
-                    table_no=table_no, page=page, bbox=cell.bbox or row.bbox,
+                    table_no=table_no, page=page, bbox=cell.bbox or row.bbox, read_by=read_by,
                 ))
     return values
 

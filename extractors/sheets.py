@@ -1,10 +1,19 @@
 """Measure sheets (事務事業 PDCA sheets): where each starts and ends, its name and article.
 
-A sheet opens on a page carrying the ``事業計画 Plan`` heading under a title printed in
-the page's largest type at the top (``起業化総合支援事業``, or for a sub-measure
-``商業振興関連事業 ②商業力強化事業``). Following pages with the same title, or with the
-Check / Action headings and no title of their own, continue it. The footer names the
-article of the ordinance (``第12条 創業・経営の革新等の促進``).
+A sheet opens on a page carrying the ``事業計画 Plan`` heading. Its title is read two ways:
+
+- by layout: the page's largest type in the band at the top (``起業化総合支援事業``, or for a
+  sub-measure ``商業振興関連事業 ②商業力強化事業``), when that type is larger than the
+  page's body text: set in body size, the top line is just the page's first line;
+- by text order: the line just before ``事業計画 Plan`` (`pdca_text`), where a sheet starts
+  mid-page and its title is set like the body.
+
+Either way a title must look like one (`TITLE_REJECTS`): an ○ indicator label, an item
+(``①…``), a sentence or a heading is never a sheet title. Where both readings give a
+title and they differ, the one the report lists (the policy list, `listed_name`) wins.
+Following pages with the same title, or with the Check / Action headings and no title of
+their own, continue a sheet read by layout; a sheet read by text order runs to the next
+sheet's title. The footer names the article of the ordinance (``第12条 創業・経営の革新等の促進``).
 """
 
 from __future__ import annotations
@@ -32,6 +41,47 @@ TITLE_BAND = 45.0  # points from the top of the page where a sheet title is prin
 FOOTER_BAND = 70.0  # points from the bottom where the article footer is printed
 
 
+TITLE_REJECTS: tuple[tuple[str, regex.Pattern], ...] = (
+    ("an indicator label or bullet", regex.compile(r"^\s*[○〇◯●◎◆◇■□・※【]")),
+    ("an item label", regex.compile(r"^\s*[①-⑳]")),
+    ("a sentence", regex.compile(r"[。．]\s*$")),
+    ("a KPI row or year header", regex.compile(r"^\s*(?:目\s*標|実\s*績)\s*[（(]|年度\s*$")),
+    ("a heading of the sheet", regex.compile(r"\b(?:Plan|Do|Check|Action)\b|主な成果・活動指標|主な取組|^第\s*[0-9]+\s*条")),
+    ("a page number", regex.compile(r"^\s*[-‐―－]?\s*[0-9]+\s*[-‐―－]?\s*$")),
+)
+"""What a sheet title never is (normalised text): ``○子どもたちのものづくりへの…`` (an
+indicator label), ``①K-NICでは…``, ``…を実施。``, ``R1(2019)年度``, ``主な検証意見 Check``."""
+
+TITLE_MAX = 40  # characters: a measure name, with its parent, is short
+
+
+def title_rejected(text: str) -> str | None:
+    """Why a line (normalised) cannot be a sheet title, or None."""
+    if not text.strip():
+        return "empty"
+    if len(text.strip()) > TITLE_MAX:
+        return "too long"
+    return next((why for why, pattern in TITLE_REJECTS if pattern.search(text)), None)
+
+
+def body_size(lines: Sequence) -> float:
+    """The type size most lines of the page are set in."""
+    sizes: dict[float, int] = {}
+    for line in lines:
+        size = round(line.size, 1)
+        sizes[size] = sizes.get(size, 0) + 1
+    return max(sizes, key=lambda s: (sizes[s], -s)) if sizes else 0.0
+
+
+def listed_name(name: str, listed: Sequence[str]) -> bool:
+    """Does the report list this measure name (normalised) under some spelling? Names
+    differ between the policy list and the sheets (``ものづくり中小企業経営革新等支援事業``
+    vs ``ものづくり中小企業経営支援事業``), so a close match counts."""
+    from difflib import SequenceMatcher
+
+    return any(name == other or SequenceMatcher(None, name, other).ratio() >= 0.75 for other in listed)
+
+
 @dataclass(frozen=True)
 class SheetTitle:
     printed: str
@@ -57,11 +107,14 @@ def parse_title(printed: str, bbox) -> SheetTitle:
 
 
 def page_title(lines: Sequence, folded: Sequence[str]) -> SheetTitle | None:
-    """The sheet title: the largest type in the band at the top of the page."""
+    """The sheet title by layout: the largest type in the band at the top of the page, set
+    larger than the body and looking like a title (None otherwise)."""
     top_lines = [(line, text) for line, text in zip(lines, folded) if line.bbox[1] < TITLE_BAND and text.strip()]
     if not top_lines:
         return None
-    line, _ = max(top_lines, key=lambda lt: (lt[0].size, -lt[0].bbox[1]))
+    line, text = max(top_lines, key=lambda lt: (lt[0].size, -lt[0].bbox[1]))
+    if line.size <= body_size(lines) + 0.5 or title_rejected(text):
+        return None
     return parse_title(getattr(line, "raw", line.text), line.bbox)
 
 
