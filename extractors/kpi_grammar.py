@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import regex
+from statistics import median_low
 
 YEAR_COLUMN = regex.compile(
     r"(?P<era>[RHSＲＨＳ])\s*(?P<era_year>[0-9０-９]{1,2}|元)\s*[（(]\s*(?P<year>[0-9０-９]{4})\s*[）)]\s*年度"
@@ -189,12 +190,15 @@ def indicator_in_text_order(
 
     A label line is joined with the next when the next is no longer than it (a wrapped
     label's last line is never longer; a subtitle under a short label is) and, where
-    positions are known, `fills_measure(i)` says the label line runs to the column's edge.
+    positions are known, `fills_measure(i)` says the label line runs to the column's edge
+    (else `fills_by_length`).
     """
+    fills = fills_measure or (lambda i: fills_by_length(norm, i))
+
     def label_at(i: int) -> list[int]:
         block = [i]
         if i + 1 < header and not INDICATOR_LABEL.match(norm[i + 1]) and not is_heading(norm[i + 1]) \
-                and len(norm[i + 1].strip()) <= len(norm[i].strip()) and (fills_measure is None or fills_measure(i)):
+                and len(norm[i + 1].strip()) <= len(norm[i].strip()) and fills(i):
             block.append(i + 1)
         return block
 
@@ -232,3 +236,18 @@ def indicator_in_text_order(
         if caption:
             return [i], caption.group("name")
     return None
+
+
+def fills_by_length(norm: Sequence[str], index: int, around: int = 8) -> bool:
+    """Text-only `fills_measure`: is line `index` as long as the nearby ○ lines that wrap
+    (an ○ line followed by a line without a bullet; their median, leaving out lines half
+    as long again, which run across a wider column), within a character? The median, not
+    the longest: a line of half-width Latin counts more characters than it is wide."""
+    length = len(norm[index].strip())
+    edges = [
+        len(norm[i].strip()) for i in range(max(0, index - around), min(len(norm) - 1, index + around + 1))
+        if i != index and INDICATOR_LABEL.match(norm[i]) and norm[i + 1].strip()
+        and not INDICATOR_LABEL.match(norm[i + 1]) and not LIST_LINE.match(norm[i + 1])
+        and len(norm[i].strip()) <= 1.5 * length
+    ]
+    return not edges or length >= median_low(edges) - 1

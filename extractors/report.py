@@ -97,12 +97,14 @@ class _OpenSheet:
     text: pdca_text.TextSheet | None = None
     items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
     review: list[PdcaItem] = field(default_factory=list)
-    """Check/Action items read in text order (empty when the layout's were kept)."""
-    layout_review: bool = False
+    """Check/Action items read in text order (when `review_by_text`)."""
+    review_by_text: bool = False
 
     @property
     def has_review(self) -> bool:
-        return bool(self.review) or self.layout_review
+        if self.review_by_text:
+            return bool(self.review)
+        return any(item.phase in pdca.REVIEW_PHASES for _, item in self.items)
 
     def holds(self, where: text_order.Where) -> bool:
         return self.start <= where < self.end
@@ -370,7 +372,7 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
     for sheet, covers in zip(state.sheets, _review_covers(state)):
         counts: dict[str, int] = {}
         for page_no, item in sheet.items:
-            if item.phase in pdca.REVIEW_PHASES and sheet.review:
+            if item.phase in pdca.REVIEW_PHASES and sheet.review_by_text:
                 continue  # the block was read in text order
             counts[item.phase] = counts.get(item.phase, 0) + 1
             with _record_on(state.path, page_no, f"PDCA item of {sheet.title.printed!r}"):
@@ -388,26 +390,34 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
 
 def _settle_review(state: _State, sheet: _OpenSheet) -> None:
     """A sheet's Check/Action items, by layout (its boxes) or by text order (the numbered
-    block after 主な検証意見 Check), chosen by what each yields; both yielding different
-    counts is a warning."""
+    block after 主な検証意見 Check). On a sheet set in two columns the boxes' positions
+    carry the structure: the layout's items are kept unless it finds no opinion where the
+    text order finds a numbered block. On sheets set in one column (no sheet page of the
+    edition has a second column), positions say no more
+    than the text order, whose numbering tells opinions from responses: it is kept. Both
+    yielding different counts is a warning."""
+    doc = state.doc
     by_layout = [(page_no, item) for page_no, item in sheet.items if item.phase in pdca.REVIEW_PHASES]
     text = sheet.text
     opinions = responses = []
-    if text is not None and text.check_line is not None and sheet.holds(state.doc.where(text.check_line - 1)):
+    if text is not None and text.check_line is not None and sheet.holds(doc.where(text.check_line - 1)):
         opinions, responses = text.opinions, text.responses
     layout_opinions = [i for _, i in by_layout if i.phase in ("check", "covid_check") and i.label]
     layout_responses = [i for _, i in by_layout if i.phase == "action" and i.label]
-    use_text = bool(opinions) and not layout_opinions
+    one_column = not any(
+        doc.two_column.get(p) for s in state.sheets for p in range(s.page_start, s.page_end + 1)
+    )  # a page of a two-column sheet may happen to fill only its left column
     if opinions and layout_opinions and (len(layout_opinions), len(layout_responses)) != (len(opinions), len(responses)):
         state.warn(
             "readings_disagree",
             f"{state.path}, page {sheet.page_start}: the Check/Action block of {sheet.title.printed!r} reads "
             f"{len(layout_opinions)} opinions and {len(layout_responses)} responses by layout, "
-            f"{len(opinions)} and {len(responses)} in text order",
+            f"{len(opinions)} and {len(responses)} in text order; kept the "
+            f"{'text order' if one_column else 'layout'} reading",
             sheet.page_start, measure=sheet.title.name,
         )
-    if not use_text:
-        sheet.layout_review = bool(by_layout)
+    sheet.review_by_text = one_column or (bool(opinions) and not layout_opinions)
+    if not sheet.review_by_text:
         return
     doc = state.doc
     for phase, run in (("check", opinions), ("action", responses)):

@@ -87,8 +87,9 @@ class DocLines:
     def fills_measure(self, index: int, around: int = 8) -> bool:
         """Does line `index` run to the right edge of its column, as a wrapped line does?
         The edge is the furthest right that nearby bulleted lines of the same page and x
-        reach where they wrap (an ○ line followed by a line without a bullet); with no such
-        line nearby, nothing says it does not."""
+        reach where they wrap (an ○ line followed by a line without a bullet; lines half as
+        wide again run across a wider column and are left out); with no such line nearby,
+        nothing says it does not."""
         line, page = self.lines[index], self.pages[index]
         size = max(line.size, 1.0)
         edges = [
@@ -98,5 +99,6 @@ class DocLines:
             and abs(self.lines[i].bbox[0] - line.bbox[0]) < size
             and INDICATOR_LABEL.match(self.lines[i].text) and not ITEM_START.match(self.lines[i + 1].text)
             and abs(self.lines[i + 1].bbox[0] - line.bbox[0]) < size
+            and self.lines[i].bbox[2] - line.bbox[0] <= 1.5 * (line.bbox[2] - line.bbox[0])
         ]
         return not edges or line.bbox[2] >= max(edges) - size
