@@ -113,8 +113,8 @@ class Table:
     rows: list[Row]
 
 
-def _next_nonblank(lines: list[str], i: int) -> int:
-    while i < len(lines) and not lines[i].strip():
+def _next_nonblank(lines: list, i: int) -> int:
+    while i < len(lines) and isinstance(lines[i], str) and not lines[i].strip():
         i += 1
     return i
 
@@ -133,7 +133,7 @@ def _split_values(tokens: list[tuple[str, int]], columns: int) -> list[list[tupl
     return cells
 
 
-def parse_kpi_block(lines: list[str], i: int) -> tuple[Table, int] | None:
+def parse_kpi_block(lines: list, i: int) -> tuple[Table, int] | None:
     """A KPI block starting at line i (its year header); returns the table and the next line."""
     if not KPI_YEAR_HEADER.match(lines[i]):
         return None
@@ -142,7 +142,7 @@ def parse_kpi_block(lines: list[str], i: int) -> tuple[Table, int] | None:
     j = i + 1
     while True:
         k = _next_nonblank(lines, j)
-        if k >= len(lines):
+        if k >= len(lines) or not isinstance(lines[k], str):
             break
         row = KPI_ROW.match(lines[k])
         tokens = lines[k].split()
@@ -170,7 +170,7 @@ def parse_census_block(lines: list[str], i: int) -> tuple[Table, int] | None:
     stub_at = i
     groups_at = _next_nonblank(lines, stub_at + 1)
     years_at = _next_nonblank(lines, groups_at + 1)
-    if years_at >= len(lines):
+    if years_at >= len(lines) or not all(isinstance(lines[n], str) for n in (groups_at, years_at)):
         return None
     stub = lines[stub_at].strip()
     groups = CENSUS_GROUPS.match(lines[groups_at])
@@ -182,7 +182,7 @@ def parse_census_block(lines: list[str], i: int) -> tuple[Table, int] | None:
     j = years_at + 1
     while True:
         k = _next_nonblank(lines, j)
-        if k >= len(lines):
+        if k >= len(lines) or not isinstance(lines[k], str):
             break
         tokens = lines[k].split()
         if len(tokens) <= len(years) or not all(CENSUS_NUMBER.match(t) for t in tokens[-len(years):]):
@@ -223,6 +223,7 @@ class Layout:
     pages: list[list[tuple]] = field(default_factory=list)  # per page: ("text", x, top, s, size) / ("line", …)
     placed: list[Placed] = field(default_factory=list)
     top: float = 0.0
+    keep_rows: int | None = None
 
     @property
     def bottom(self) -> float:
@@ -275,9 +276,14 @@ class Layout:
         for w in table.widths:
             x_of.append(x_of[-1] + w)
         right = x_of[-1]
-        row_top = None
-        for row in table.rows:
-            height = max(len(c.lines) * 1.25 + c.drop for c in row.cells) * size + 2 * pad
+        heights = [max(len(c.lines) * 1.25 + c.drop for c in row.cells) * size + 2 * pad for row in table.rows]
+        if self.keep_rows is not None:
+            kept = sum(heights[: self.keep_rows])
+            if not self.pages or self.top + kept > self.bottom:
+                self.new_page()
+            self.top = max(self.top, self.bottom - kept)
+            self.keep_rows = None
+        for row, height in zip(table.rows, heights):
             starts_page = not self.pages or self.top + height > self.bottom
             if starts_page:
                 self.new_page()
@@ -297,15 +303,33 @@ class Layout:
         self.top += self.style.line_height * 0.4
 
 
-def lay_out(lines: list[str], style: Style = Style()) -> Layout:
-    """Flow `lines` onto pages: tables for KPI and census blocks, one printed line per line else."""
+def lay_out(lines: list[str | Table], style: Style = Style()) -> Layout:
+    """Flow `lines` onto pages: tables for KPI and census blocks, one printed line per line else.
+
+    Items may also be ready-made `Table`s and two directives: a form feed ("\\f") starts a new
+    page; "\\x0bkeep=N" places the next table so that only its first N rows fit on the page."""
     register(style)
     layout = Layout(style)
     i = 0
     while i < len(lines):
-        if not lines[i].strip():
+        item = lines[i]
+        if isinstance(item, Table):
+            layout.table(item)
+            i += 1
+            continue
+        if item == "\f":
+            if layout.pages and layout.pages[-1]:
+                layout.new_page()
+            i += 1
+            continue
+        if item.startswith("\x0bkeep="):
+            layout.keep_rows = int(item.split("=", 1)[1])
+            i += 1
+            continue
+        if not item.strip():
             layout.gap()
-            i = _next_nonblank(lines, i)
+            while i < len(lines) and isinstance(lines[i], str) and not lines[i].strip():
+                i += 1
             continue
         for parse in BLOCK_PARSERS:
             found = parse(lines, i)
@@ -314,7 +338,7 @@ def lay_out(lines: list[str], style: Style = Style()) -> Layout:
                 layout.table(table)
                 break
         else:
-            layout.line(lines[i], i)
+            layout.line(item, i)
             i += 1
     if not layout.pages:
         layout.new_page()
