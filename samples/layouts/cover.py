@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PIL import Image, ImageDraw, ImageFont
 
 from nenpo.samples.generate import PUBLISHED
@@ -12,8 +10,8 @@ from nenpo.samples.layouts.fonts import find_mincho
 WIDTH, HEIGHT = 595, 842  # one pixel per point of an A4 page
 
 
-def cover_png(year: int, title: str, out: Path) -> Path:
-    """Draw the cover (ordinance line, title, date, city) in grey levels and save it as PNG."""
+def cover_image(year: int, title: str) -> Image.Image:
+    """Draw the cover (ordinance line, title, date, city) in grey levels."""
     font = str(find_mincho())
     image = Image.new("L", (WIDTH, HEIGHT), 255)
     draw = ImageDraw.Draw(image)
@@ -28,6 +26,4 @@ def cover_png(year: int, title: str, out: Path) -> Path:
         face = ImageFont.truetype(font, size)
         width = draw.textlength(text, font=face)
         draw.text(((WIDTH - width) / 2, top), text, font=face, fill=0)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    image.save(out, format="PNG")
-    return out
+    return image

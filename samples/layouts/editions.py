@@ -674,10 +674,8 @@ def write_layout_edition(year: int, spec: LayoutSpec, out_dir: Path) -> tuple[Pa
     stem = f"{edition_filename(year)}.{spec.name}"
     pdf, truth_path = out_dir / f"{stem}.pdf", out_dir / f"{stem}.truth.json"
     if spec.cover_image:
-        image = cover.cover_png(year, edition_title(year), out_dir / f".{stem}.cover.png")
         truth["title"] = edition_title(year)
-        write_layout(layout, pdf, title=edition_title(year), cover_image=image)
-        image.unlink()
+        write_layout(layout, pdf, title=edition_title(year), cover_image=cover.cover_image(year, edition_title(year)))
     else:
         write_layout(layout, pdf)
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -20,7 +20,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -345,7 +347,7 @@ def lay_out(lines: list[str | Table], style: Style = Style()) -> Layout:
     return layout
 
 
-def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_image: Path | None = None) -> Path:
+def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_image: Image.Image | None = None) -> Path:
     """Write the pages to `out`, byte-for-byte reproducibly (reportlab's invariant mode).
 
     `cover_image` puts a first page that is only that image (no text layer)."""
@@ -357,7 +359,7 @@ def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_i
         c.setTitle(title)
     c.setCreator("nenpo sample generator")
     if cover_image is not None:
-        c.drawImage(str(cover_image), 0, 0, width=PAGE_WIDTH, height=PAGE_HEIGHT)
+        c.drawImage(ImageReader(cover_image), 0, 0, width=PAGE_WIDTH, height=PAGE_HEIGHT)
         c.showPage()
     offset = 1 if cover_image is not None else 0
     for number, ops in enumerate(layout.pages, start=1 + offset):
