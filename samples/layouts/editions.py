@@ -155,7 +155,7 @@ class Builder:
         for k, table in enumerate(tc.CENSUS_TABLES):
             s.line(table.caption)
             if k == 1 and not self.spec.reading_order:
-                s.directive(straddle(3))  # the header at a page's foot, the rows on the next page
+                s.directive(straddle(2))  # the header at a page's foot, the rows on the next page
             header = ["業種大分類", f"{table.measure} 構成比", " ".join(tp.era_abbrev(years[i % 2]) for i in range(4))]
             rows = list(enumerate(tc.CENSUS_CATEGORIES)) + [(None, tc.CENSUS_TOTAL)]
             printed_rows = []
