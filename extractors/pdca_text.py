@@ -42,8 +42,9 @@ class TextSheet:
     title: sheets.SheetTitle
     check_line: int | None = None
     end_line: int | None = None
-    """1-based line number of the article footer that closes the sheet's Check/Action block
-    (or of the next sheet's title)."""
+    """1-based line number of the line that closes the sheet's Check/Action block: the
+    article footer, the next sheet's title, or for the last sheet without a footer the
+    last line of its last item."""
     opinions: list[TextItem] = field(default_factory=list)
     responses: list[TextItem] = field(default_factory=list)
     covers: tuple[str, ...] = ()
@@ -111,8 +112,9 @@ def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) ->
             continue
         footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)
         sheet.check_line = check + 1
-        sheet.end_line = footer + 1 if footer < end else end
         sheet.opinions, sheet.responses = _split_runs(_items(lines, norm, check + 1, footer))
+        last_item = max((item.end_line for item in sheet.opinions + sheet.responses), default=check + 1)
+        sheet.end_line = footer + 1 if footer < end else (end if k + 1 < len(found) else last_item)
     groups = pdca.review_groups([(s.title.parent, s.title.position, s.check_line is not None) for s in found])
     for sheet, group in zip(found, groups):
         sheet.covers = tuple(found[j].title.name for j in group)

@@ -239,28 +239,19 @@ def _settle_sheets(state: _State, listed: list[str]) -> None:
     doc = state.doc
     norm = doc.texts
     found = pdca_text.read_text_sheets(doc.raws, norm)
-    by_page = {doc.pages[t.title_line]: t for t in found if t.title_line < len(doc.pages)}
+    on_page: dict[int, list[pdca_text.TextSheet]] = {}
+    for t in found:
+        if t.title_line < len(doc.pages):
+            on_page.setdefault(doc.pages[t.title_line], []).append(t)
     kept: list[_OpenSheet] = []
     for sheet in state.sheets:
-        text_sheet = by_page.get(sheet.page_start)
-        sheet.text = text_sheet
-        by_text = None
-        if text_sheet is not None and not sheets.title_rejected(norm[text_sheet.title_line - 1]):
-            line = doc.lines[text_sheet.title_line - 1]
-            by_text = replace(text_sheet.title, bbox=line.bbox)
-        by_layout = sheet.title
-        if by_layout is not None and by_text is not None and by_layout.name != by_text.name and listed \
-                and sheets.listed_name(by_text.name, listed) and not sheets.listed_name(by_layout.name, listed):
-            by_layout = None  # the report lists the name text order found, not the largest type's
-        if by_layout is not None:
-            sheet.start = (sheet.page_start, float("-inf"))
-        elif by_text is not None:
-            sheet.title, sheet.read_by = by_text, "text_order"
-            sheet.start = doc.where(text_sheet.title_line - 1)
-        else:
-            state.warn("sheet_without_title", f"{state.path}, page {sheet.page_start}: sheet has no title", sheet.page_start)
-            continue
-        kept.append(sheet)
+        text_sheets = on_page.get(sheet.page_start, [])
+        for k, text_sheet in enumerate(text_sheets or [None]):
+            if k:  # a second sheet starting on the page: only text order sees it
+                sheet = _OpenSheet(None, sheet.page_start, sheet.page_start)
+            settled = _settle_title(state, sheet, text_sheet, listed)
+            if settled is not None:
+                kept.append(settled)
     for k, sheet in enumerate(kept):
         after = kept[k + 1].start if k + 1 < len(kept) else None
         if sheet.read_by == "layout":
@@ -281,6 +272,30 @@ def _settle_sheets(state: _State, listed: list[str]) -> None:
         sheet = next((s for s in kept if s.holds((page_no, item.bbox[1]))), None)
         if sheet is not None:
             sheet.items.append((page_no, item))
+
+
+def _settle_title(
+    state: _State, sheet: _OpenSheet, text_sheet: pdca_text.TextSheet | None, listed: list[str],
+) -> _OpenSheet | None:
+    """The sheet's title by layout or by text order (None: it has none, which is a warning)."""
+    doc = state.doc
+    sheet.text = text_sheet
+    by_text = None
+    if text_sheet is not None and not sheets.title_rejected(doc.lines[text_sheet.title_line - 1].text):
+        by_text = replace(text_sheet.title, bbox=doc.lines[text_sheet.title_line - 1].bbox)
+    by_layout = sheet.title
+    if by_layout is not None and by_text is not None and by_layout.name != by_text.name and listed \
+            and sheets.listed_name(by_text.name, listed) and not sheets.listed_name(by_layout.name, listed):
+        by_layout = None  # the report lists the name text order found, not the largest type's
+    if by_layout is not None:
+        sheet.start = (sheet.page_start, float("-inf"))
+    elif by_text is not None:
+        sheet.title, sheet.read_by = by_text, "text_order"
+        sheet.start = doc.where(text_sheet.title_line - 1)
+    else:
+        state.warn("sheet_without_title", f"{state.path}, page {sheet.page_start}: sheet has no title", sheet.page_start)
+        return None
+    return sheet
 
 
 def _article_in(state: _State, sheet: _OpenSheet) -> tuple[int, str] | None:
