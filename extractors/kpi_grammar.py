@@ -169,7 +169,7 @@ ADJACENT = 2  # lines between a label and its table: a wrapped line or a subtitl
 
 def indicator_in_text_order(
     norm: Sequence[str], header: int, floor: int, ceiling: int, is_heading: Callable[[str], str | None],
-    fills_measure: Callable[[int], bool] | None = None,
+    fills_measure: Callable[[int], bool] | None = None, claimed: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[list[int], str | None] | None:
     """The indicator label of the KPI table whose year header is line `header`, read from
     text order alone: (the label's line indexes, the name when a caption gives it).
@@ -178,15 +178,18 @@ def indicator_in_text_order(
     `is_heading(text)` gives a box heading's phase (``'do'``) or ``'kpi'`` for the KPI
     box, None for other lines. Rules, in order:
 
-    1. adjacent: an ○ line at most `ADJACENT` lines above the header, with no other ○
-       line, heading, KPI row or list line (``「ナノ茶論」…``, ``・…``: the details of a Do
+    1. adjacent: an ○ line at most `ADJACENT` lines above the header, not a sentence
+       (``○…支援した。``) nor another table's label (`claimed`), with no other ○ line,
+       heading, KPI row or list line (``「ナノ茶論」…``, ``・…``: the details of a Do
        item) between, and not the first item of a Plan/Do box (an ○ line right under
        ``令和２年度の実績`` is that box's caption);
-    2. across a Do box: when the lines above the table belong to a Do box (its heading
-       comes first walking up), the ○ line just above that heading (captions between
-       skipped, not a paragraph's sentence): a two-column page printed the KPI label, then
-       the Do column, then the table; failing that, the Do box's first ○ line of rule 1;
-    3. a caption under the table: ``【参考 …】`` on one of the two lines after the table.
+    2. across a Do box: walking up from the table, the first Do heading with an ○ line
+       just above it (captions between skipped, not a paragraph's sentence, not claimed):
+       a two-column page printed the KPI label, then the Do column, then the table (or
+       the tables); failing that, the Do box's first ○ line of rule 1;
+    3. a caption under the table: ``【参考 …】`` on one of the two lines after the table;
+    4. further up: the ○ line above an earlier Do heading (a second table's label can sit
+       above the first table's Do box).
 
     A label line is joined with the next when the next is no longer than it (a wrapped
     label's last line is never longer; a subtitle under a short label is) and, where
@@ -205,27 +208,34 @@ def indicator_in_text_order(
     def box_item(i: int) -> bool:
         return i - 1 >= floor and is_heading(norm[i - 1]) not in (None, "kpi")
 
+    def sentence(i: int) -> bool:
+        return any(SENTENCE_END.search(norm[j]) for j in label_at(i))
+
     first_item = None
     for i in range(header - 1, max(floor - 1, header - 2 - ADJACENT), -1):
         text = norm[i]
         if is_heading(text) or ROW_LABEL.match(text) or YEAR_HEADER.match(text) or LIST_LINE.match(text):
             break
         if INDICATOR_LABEL.match(text):
+            if sentence(i) or i in claimed:
+                break
             if not box_item(i):
                 return label_at(i), None
             first_item = i
             break
-    for i in range(header - 1, floor - 1, -1):
-        phase = is_heading(norm[i])
-        if phase is None:
-            continue
-        if phase == "do":
-            for j in range(i - 1, max(floor, i - 4) - 1, -1):
-                if is_heading(norm[j]) or SENTENCE_END.search(norm[j]):
-                    break  # a paragraph of the box above, not a label
-                if INDICATOR_LABEL.match(norm[j]) and not box_item(j):
-                    return label_at(j), None
-        break
+    def above_do_heading(i: int) -> int | None:
+        for j in range(i - 1, max(floor, i - 4) - 1, -1):
+            if is_heading(norm[j]) or SENTENCE_END.search(norm[j]):
+                return None  # a paragraph of the box above, not a label
+            if INDICATOR_LABEL.match(norm[j]) and not box_item(j) and j not in claimed and not sentence(j):
+                return j
+        return None
+
+    do_headings = [i for i in range(header - 1, floor - 1, -1) if is_heading(norm[i]) == "do"]
+    if do_headings:
+        found = above_do_heading(do_headings[0])
+        if found is not None:
+            return label_at(found), None
     if first_item is not None:
         return label_at(first_item), None
     end = header + 1
@@ -235,6 +245,10 @@ def indicator_in_text_order(
         caption = CAPTION_BELOW.match(norm[i])
         if caption:
             return [i], caption.group("name")
+    for i in do_headings[1:]:
+        found = above_do_heading(i)
+        if found is not None:
+            return label_at(found), None
     return None
 
 

@@ -49,6 +49,8 @@ class Row:
     label_text: str
     bbox: BBox
     cells: list[Cell]
+    page: int | None = None
+    """The page the row is printed on when it is not its table's (a table across a page break)."""
 
 
 @dataclass

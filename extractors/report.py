@@ -120,6 +120,8 @@ class _State:
     sheets: list[_OpenSheet] = field(default_factory=list)
     tables: list[tuple[int, kpi_pages.PageTable]] = field(default_factory=list)
     page_items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
+    claimed: set[int] = field(default_factory=set)
+    """Document lines read as a KPI table's label in text order: no other table's label."""
     kpi_carry: tuple[int, kpi_pages.PageTable] | None = None
     """A KPI table at the foot of the page just read, whose rows may go on on the next page."""
     doc: text_order.DocLines = field(default_factory=text_order.DocLines)
@@ -194,7 +196,7 @@ def _read_page(state: _State, page, doc=None) -> None:
         carried_page, carried = state.kpi_carry
         if not carried.rows:  # a header alone at the foot of the page before
             state.tables.append((carried_page, carried))
-        carried.rows.extend(continued)
+        carried.rows.extend(replace(row, page=page.number) for row in continued)
     state.tables.extend((page.number, table) for table in kpi_tables)
     state.kpi_carry = (page.number, open_table) if open_table is not None else (
         (page.number, kpi_tables[-1]) if kpi_tables and kpi_pages.at_foot(lines, kpi_tables[-1].bbox[3]) else None
@@ -464,10 +466,11 @@ def _indicator(
                 floor += 1
         ceiling = min(len(doc.lines), header + 40)
         found = kpi_grammar.indicator_in_text_order(
-            doc.texts_view(), header, floor, ceiling, _heading_kind, doc.fills_measure,
+            doc.texts_view(), header, floor, ceiling, _heading_kind, doc.fills_measure, state.claimed,
         )
         if found is not None:
             lines, name = found
+            state.claimed.update(lines)
             by_text = name if name is not None else "".join(doc.lines[i].raw.strip() for i in lines)
     by_layout = table.indicator
     if by_layout is not None and (len(by_layout) > LABEL_MAX or "。" in by_layout):
@@ -544,7 +547,7 @@ def _kpi_values(
                     unit_raw=row.unit_text or None,
                     fiscal_year=column.fiscal_year, kind=row.kind, value=parsed.value, value_text=cell.text,
                     status=parsed.status, annotation=parsed.annotation, sub_value=parsed.sub_value,
-                    table_no=table_no, page=page, bbox=cell.bbox or row.bbox, read_by=read_by,
+                    table_no=table_no, page=row.page or page, bbox=cell.bbox or row.bbox, read_by=read_by,
                 ))
     return values
 
