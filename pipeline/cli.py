@@ -79,6 +79,7 @@ def _check_choices(verify: str, runner: str, dask_address: Optional[str]) -> Non
 def _flow_parameters(
     paths: list[Path], catalogue: Optional[Path], db: Path, verify: str, cache_dir: Optional[Path], publish: bool,
     publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
+    series: Optional[str] = None, fiscal_year: Optional[int] = None,
 ) -> dict:
     """The flow run's parameters, paths made absolute (a served run may start in another directory)."""
     from nenpo.sources.catalogue import catalogue_path
@@ -101,6 +102,8 @@ def _flow_parameters(
         "workers": workers,
         "dask_address": dask_address,
         "lock_timeout": lock_timeout,
+        "series": series,
+        "fiscal_year": fiscal_year,
     }
 
 
@@ -120,15 +123,26 @@ def ingest(
     lock_timeout: LockOption = 60.0,
     verify: VerifyOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    series: Annotated[
+        Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (e.g. kawasaki-sme).")
+    ] = None,
+    fiscal_year: Annotated[
+        Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
+    ] = None,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
-    With no PATH, ingests the catalogue. Exit code 0 when every report loaded, 1 when
-    some failed (the others are loaded), 2 when the run itself failed.
+    With no PATH, ingests the catalogue. --series/--fiscal-year say which edition the PDFs
+    given as PATH are: they decide it for a file that does not name itself, and a file
+    that names another edition fails validation, naming both. Exit code 0 when every
+    report loaded, 1 when some failed (the others are loaded), 2 when the run itself failed.
     """
     _check_choices(verify, runner, dask_address)
+    if (series or fiscal_year) and not paths:
+        raise typer.BadParameter("--series/--fiscal-year describe the PDFs given as PATH: name at least one")
     parameters = _flow_parameters(
-        paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout
+        paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
+        series, fiscal_year,
     )
     _quiet_prefect(verbose)
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports

@@ -28,6 +28,7 @@ from nenpo.pipeline.ingest import (
     IngestSummary,
     audit_warehouse,
     cached_extractions,
+    claim_of,
     extract_for_transfer,
     fetch_failure,
     fetch_source,
@@ -79,13 +80,14 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 
 
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
-def extract_report_task(path: str, verify: str = "auto", label: str = "") -> str | IngestFailure:
-    """Extract the file at `path` (`label` names its source in the UI: a URL or the path).
+def extract_report_task(path: str, verify: str = "auto", label: str = "", claim=None) -> str | IngestFailure:
+    """Extract the file at `path` (`label` names its source in the UI: a URL or the path;
+    `claim` the edition its catalogue entry or the command line says it is).
 
     The extraction comes back as JSON (see `extract_for_transfer`); `_extract_all` turns
     it back into a `ReportExtraction`.
     """
-    return extract_for_transfer(path, verify)
+    return extract_for_transfer(path, verify, claim)
 
 
 @task(name="load-editions", retries=0)
@@ -144,7 +146,9 @@ def _extract_all(
     if misses:
         with build_task_runner(runner, workers, dask_address) as task_runner:
             futures = [
-                task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
+                task_runner.submit(extract_report_task, {
+                    "path": r.path, "verify": verify, "label": r.source.label, "claim": claim_of(r.source),
+                })
                 for r in misses
             ]
             for report, future in zip(misses, futures):
@@ -166,6 +170,8 @@ def ingest_reports(
     workers: int | None = None,
     dask_address: str | None = None,
     lock_timeout: float = 60.0,
+    series: str | None = None,
+    fiscal_year: int | None = None,
 ) -> IngestSummary:
     """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
     DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
@@ -174,9 +180,10 @@ def ingest_reports(
     carries the summary) when any report failed; the good reports are loaded and
     published either way. A warehouse held by another process for longer than
     `lock_timeout` seconds fails the run (WarehouseLockedError) with nothing written.
+    `series` and `fiscal_year` say which edition the files of `paths` are.
     """
     store = FileStore(cache_dir)
-    sources = plan_sources(paths or [], catalogue)
+    sources = plan_sources(paths or [], catalogue, series, fiscal_year)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
     pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)

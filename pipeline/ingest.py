@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import regex
 
+from nenpo.extractors import edition
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
@@ -89,11 +90,14 @@ class IngestSummary:
 
 
 def plan_sources(
-    paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None
+    paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None,
+    series: str | None = None, fiscal_year: int | None = None,
 ) -> list[EditionSource]:
     """Everything a run should ingest: the catalogue's editions and folders, then `paths`.
 
-    Folders (in the catalogue or among `paths`) contribute every PDF under them.
+    Folders (in the catalogue or among `paths`) contribute every PDF under them. `series`
+    and `fiscal_year` (``nenpo ingest PATH --series ID --fiscal-year N``) say which
+    edition the files of `paths` are.
     """
     sources: list[EditionSource] = []
     folders: list[Path] = []
@@ -101,9 +105,20 @@ def plan_sources(
         listed = load_catalogue(catalogue)
         sources.extend(listed.editions())
         folders.extend(listed.folder_paths())
-    for path in pdfs_under([*folders, *paths]):
+    for path in pdfs_under(folders):
         sources.append(EditionSource(label=str(path), path=str(path)))
+    for path in pdfs_under(list(paths)):
+        sources.append(EditionSource(
+            label=str(path), path=str(path), series=series, fiscal_year=fiscal_year, claimed_by="command_line",
+        ))
     return sources
+
+
+def claim_of(source: EditionSource) -> edition.EditionClaim | None:
+    """What the catalogue entry or the command line says the source's edition is."""
+    if source.series is None and source.fiscal_year is None:
+        return None
+    return edition.EditionClaim(source.series, source.fiscal_year, source.claimed_by)
 
 
 def fetch_source(source: EditionSource, store: FileStore, policy: FetchPolicy = FetchPolicy()) -> Obtained:
@@ -130,13 +145,16 @@ def unique_reports(obtained: Iterable[Obtained]) -> list[Obtained]:
 # --- extraction ----------------------------------------------------------------------------
 
 
-def extract_one(path: str | Path, verify: str = "auto") -> ReportExtraction | IngestFailure:
-    """Extract a report; a PDF problem becomes an `IngestFailure` naming the file and page."""
+def extract_one(
+    path: str | Path, verify: str = "auto", claim: edition.EditionClaim | None = None
+) -> ReportExtraction | IngestFailure:
+    """Extract a report; a PDF problem becomes an `IngestFailure` naming the file and page.
+    `claim` decides the edition of a file that names none."""
     path = Path(path)
     if not path.is_file():
         return IngestFailure(str(path), "extract", f"{path}: no such file")
     try:
-        return extract_report(path, verify=verify)
+        return extract_report(path, verify=verify, claim=claim)
     except PdfError as exc:
         return IngestFailure(str(path), "extract", str(exc), exc.page, _sha(path))
     except Exception as exc:  # an extractor bug must still name the file, and not stop the run
@@ -174,14 +192,16 @@ def cached_extractions(
     return hits, seconds
 
 
-def extract_for_transfer(path: str | os.PathLike[str], verify: str = "auto") -> str | IngestFailure:
+def extract_for_transfer(
+    path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None
+) -> str | IngestFailure:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON.
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
     share of each report shrinks, so two workers come closer to twice the throughput.
     """
-    outcome = extract_one(path, verify)
+    outcome = extract_one(path, verify, claim)
     return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
 
 
@@ -201,7 +221,7 @@ def finish_extraction(
         outcome = ReportExtraction.from_json(text)
     if isinstance(outcome, BaseException):
         outcome = IngestFailure(report.path, "extract", f"{report.path}: {type(outcome).__name__}: {outcome}")
-    if isinstance(outcome, ReportExtraction) and cache is not None:
+    if isinstance(outcome, ReportExtraction) and cache is not None and not _edition_claimed(outcome):
         cache.put(outcome, verify, text)
     return labelled(report, outcome)
 
@@ -209,28 +229,36 @@ def finish_extraction(
 # --- validation ----------------------------------------------------------------------------
 
 
-def _series_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
-    if source.series and x.series != source.series:
-        return f"the catalogue lists it as series {source.series!r}, the PDF is an edition of {x.series!r}"
-    return None
+def _edition_claimed(x: ReportExtraction) -> bool:
+    """Did the edition come from a claim (the file names none)? Such an extraction is not
+    cached: the next run's claim may differ."""
+    return bool(x.edition_evidence) and x.edition_evidence[0].kind in edition.CLAIM_KINDS
 
 
-def _year_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
-    if source.fiscal_year and x.report_fiscal_year != source.fiscal_year:
-        return (
-            f"the catalogue lists it as FY{source.fiscal_year}, "
-            f"the PDF's title says FY{x.report_fiscal_year} ({x.title})"
-        )
-    return None
+def _edition_agrees(source: EditionSource, x: ReportExtraction) -> str | None:
+    """Everything that names the edition must agree: the file's title, section heading,
+    purpose sentence and metadata, the catalogue entry or command line. A conflict names
+    both sides, e.g. ``the catalogue lists it as FY2020, the PDF's section heading says
+    FY2019 (page 12: '４ 令和元（2019）年度中小企業活性化施策の実施状況')``."""
+    claim = claim_of(source)
+    found = [e for e in x.edition_evidence if e.kind not in edition.CLAIM_KINDS]
+    evidence = ([claim.evidence()] if claim is not None else []) + (
+        found or [e for e in x.edition_evidence if e.kind in edition.CLAIM_KINDS]
+    )
+    problems = [edition.conflict_message(a, b) for a, b in edition.conflicts(evidence)]
+    return "; ".join(problems) or None
 
 
 def _title_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
-    if source.title_pattern and not regex.search(source.title_pattern, normalise_text(x.title)):
-        return f"its title {x.title!r} does not match the series' title_pattern {source.title_pattern!r}"
+    """A title line the file prints must match the series' title_pattern (a file without
+    one was recognised by other evidence)."""
+    titles = [e.text for e in x.edition_evidence if e.kind == "title"]
+    if source.title_pattern and titles and not any(regex.search(source.title_pattern, normalise_text(t)) for t in titles):
+        return f"its title {titles[0]!r} does not match the series' title_pattern {source.title_pattern!r}"
     return None
 
 
-VALIDATIONS = (_series_as_listed, _year_as_listed, _title_as_listed)
+VALIDATIONS = (_edition_agrees, _title_as_listed)
 """Checks of an extraction against what its source promised; each returns a problem or None."""
 
 
@@ -326,9 +354,12 @@ def ingest(
     publish_dir: str | os.PathLike[str] | None = None,
     lock_timeout: float = 0.0,
     fetch_policy: FetchPolicy = FetchPolicy(),
+    series: str | None = None,
+    fiscal_year: int | None = None,
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
-    and publish when `publish_dir` is given.
+    and publish when `publish_dir` is given. `series` and `fiscal_year` say which edition
+    the files of `paths` are (checked against what the files say).
 
     Downloads go to `cache_dir` (default: the user cache directory); extractions are read
     from and written to the same cache only when `reuse_extractions` is set.
@@ -337,7 +368,7 @@ def ingest(
     cache = ExtractionCache(store.root) if reuse_extractions else None
     outcomes: list[ReportExtraction | IngestFailure] = []
     obtained: list[Obtained] = []
-    for source in plan_sources(paths, catalogue):
+    for source in plan_sources(paths, catalogue, series, fiscal_year):
         try:
             obtained.append(fetch_source(source, store, fetch_policy))
         except Exception as exc:
@@ -345,7 +376,8 @@ def ingest(
     reports = unique_reports(obtained)
     hits, from_cache = cached_extractions(cache, reports, verify)
     pairs = [
-        (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify), cache, verify))
+        (r, hits[r.sha256] if r.sha256 in hits
+         else finish_extraction(r, extract_one(r.path, verify, claim_of(r.source)), cache, verify))
         for r in reports
     ]
     con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit

@@ -172,6 +172,9 @@ class EditionSource:
     series: str | None = None
     fiscal_year: int | None = None
     title_pattern: str | None = None
+    claimed_by: str = "catalogue"
+    """Who says the file is that edition: ``catalogue``, or ``command_line`` for
+    ``nenpo ingest PATH --series ID --fiscal-year N``."""
 
     @property
     def edition(self) -> str | None:
