@@ -19,12 +19,16 @@ from typing import Protocol, Sequence
 
 import regex
 
+from nenpo.extractors.models import ArticleOpinion
 from nenpo.extractors.normalise import normalise_name, normalise_text
 
 BBox = tuple[float, float, float, float]
 
 TABLE_HEADER = regex.compile(r"実施状況に対する主な検証意見$")
 """The header of the opinion column: ``中小企業活性化施策の実施状況に対する主な検証意見``."""
+
+TABLE_HEADER_ANYWHERE = regex.compile(r"実施状況に対する主な検証意見\s*$", regex.MULTILINE)
+"""The same header as a line of a page's text (lines joined by line breaks)."""
 
 ARTICLE_CELL = regex.compile(r"^(?:第\s*)?(?P<article>[0-9]{1,2})\s*条(?:\s+(?P<policy>\S.*))?$")
 """The article cell: ``12 条``, ``１２条`` (normalised ``12条``); the text layer can put the
@@ -171,3 +175,14 @@ def read_page(lines: Sequence[Line], height: float) -> list[TableOpinion]:
             bbox=_union([l.bbox for l in cell]),
         ))
     return opinions
+
+
+def record(page: int, o: TableOpinion, read_by: str = "layout") -> ArticleOpinion:
+    return ArticleOpinion(
+        article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
+        text=o.text, text_raw=o.text_raw, read_by=read_by, page=page, bbox=o.bbox,
+    )
+
+
+def read_text(stream, policies=()) -> list[ArticleOpinion]:
+    return []

@@ -222,7 +222,7 @@ def read_budget_grid(grid: Grid, page: int) -> list[RawRow]:
     rows = []
     for r in range(1, grid.n_rows):
         no_cell = grid.at(r, cols["no"])
-        row = RawRow(None, page=page, bbox=(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]))
+        row = RawRow(None, page=grid.row_page(r, page), bbox=grid.row_bbox(r))
         if no_cell is not None and no_cell.row == r and _compact(no_cell.text).isdigit():
             row.no = int(_compact(no_cell.text))
         for role in ("name", "summary", "budget", "results"):

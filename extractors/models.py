@@ -23,6 +23,9 @@ KpiKind = Literal["target", "actual"]
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
 OpinionKind = Literal["overall", "covid"]
+ReadBy = Literal["layout", "text_order"]
+"""How a table record was read: from positions on the page (grids, aligned columns) or
+from the text order of the page's text layer."""
 
 
 class Record(BaseModel):
@@ -117,6 +120,7 @@ class ArticleOpinion(Record):
     kind_raw: str
     text: str
     text_raw: str
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -145,6 +149,7 @@ class StatValue(Record):
     unit: str | None = None
     period: str | None = Field(default=None, description="survey period when finer than a year (2021年4-6月期)")
     source: Literal["table", "text"] = "table"
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -160,6 +165,7 @@ class CommitteeMember(Record):
     name: str
     name_raw: str
     grp: str | None = Field(default=None, description="学識者 / 関係団体役職員")
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -176,6 +182,7 @@ class PolicyListEntry(Record):
     name_raw: str
     page_start: int | None = None
     page_end: int | None = None
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -193,6 +200,7 @@ class BudgetItem(Record):
     budget_note: str | None = None
     shared_with: tuple[int, ...] = ()
     results_text: str = ""
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -206,6 +214,7 @@ class BudgetResult(Record):
     value: float
     unit: str
     value_text: str
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
 
 
@@ -218,6 +227,7 @@ class OtherMeasure(Record):
     name_raw: str
     next_year_plan: str
     results: str
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 

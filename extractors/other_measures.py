@@ -52,6 +52,7 @@ class OtherBlock:
     page: int
     bbox: BBox
     cells: list[tuple[int, int, str, str, BBox]]  # (row, col, text, raw, bbox) for table_cells
+    read_by: str = "layout"
 
 
 def _mid_y(b: BBox) -> float:
@@ -120,3 +121,7 @@ def read_other_measures(
         last = articles[-1][1]
         carried = (int(last.group("article")), last.group("title"))
     return blocks, carried
+
+
+def read_text(stream) -> list:
+    return []

@@ -83,7 +83,7 @@ def read_policy_list(grid: Grid, lines: Sequence, page: int, seq_start: int = 0)
                 parent=parent, name=normalise_name(name), name_raw=cell.raw.replace("\n", ""),
                 page_start=int(pages.group("start")) if pages else None,
                 page_end=int(pages.group("end") or pages.group("start")) if pages else None,
-                page=page, bbox=cell.bbox,
+                page=grid.row_page(r, page), bbox=cell.bbox,
             ))
     return entries
 
@@ -102,3 +102,7 @@ def article_for(
         if len({e.article for e in by_page}) == 1:
             return by_page[0]
     return None
+
+
+def read_text(stream) -> list:
+    return []

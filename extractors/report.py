@@ -20,11 +20,10 @@ from pathlib import Path
 import regex
 from pydantic import ValidationError
 
-from nenpo.extractors import article_opinions, kpi_pages, pdca, policy_list, sheets, table_pages
+from nenpo.extractors import kpi_pages, pdca, policy_list, sheets, table_pages
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
-    ArticleOpinion,
     ExtractionWarning,
     KpiValue,
     Measure,
@@ -123,7 +122,6 @@ class _State:
     title: str | None = None
     sheets: list[_OpenSheet] = field(default_factory=list)
     tables: list[tuple[int, str | None, kpi_pages.PageTable]] = field(default_factory=list)
-    opinions: list[tuple[int, article_opinions.TableOpinion]] = field(default_factory=list)
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
     tables_state: table_pages.TablesState = field(default_factory=table_pages.TablesState)
@@ -164,8 +162,6 @@ def _read_page(state: _State, page, doc=None) -> None:
         state.tables.append((page.number, sheet.title.name if sheet else None, table))
     if sheet is not None:
         sheet.items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
-    elif article_opinions.is_table_page(lines):
-        state.opinions.extend((page.number, opinion) for opinion in article_opinions.read_page(lines, page.height))
     with _record_on(state.path, page.number, "table"):
         table_pages.read_page(
             state.tables_state, page.number, page.height, lines,
@@ -219,7 +215,8 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
             f"(e.g. 令和２年度 中小企業活性化施策実施状況報告書) on pages 1-{TITLE_PAGES} [{_page_facts(state)}]",
         )
     with _record_on(path, None, "table row"):
-        tables = table_pages.finish(state.tables_state)
+        tables = table_pages.finish(state.tables_state, state.path)
+    state.warnings.extend(tables.warnings)
     for s in state.sheets:
         if s.article is None:  # no footer: the policy list names the article
             folio = state.tables_state.folios.get(s.page_start, s.page_start)
@@ -241,19 +238,12 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     for table_no, (page_no, measure, table) in enumerate(state.tables, start=1):
         values.extend(_kpi_values(state, table_no, page_no, measure, table))
     items = _pdca_items(state)
-    opinions = []
-    for page_no, o in state.opinions:
-        with _record_on(path, page_no, f"article opinion ({o.article}条 {o.kind_raw})"):
-            opinions.append(ArticleOpinion(
-                article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
-                text=o.text, text_raw=o.text_raw, page=page_no, bbox=o.bbox,
-            ))
     return ReportExtraction(
         series=state.series.id, report_fiscal_year=state.fiscal_year, title=state.title or "",
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
-        article_opinions=tuple(opinions), warnings=tuple(state.warnings),
+        article_opinions=tables.article_opinions, warnings=tuple(state.warnings),
         stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tables.policy_list,
         budget_items=tables.budget_items, budget_results=tables.budget_results, other_measures=tables.other_measures,
         table_cells=tables.table_cells,

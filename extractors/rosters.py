@@ -77,7 +77,11 @@ def read_roster(grid: Grid, lines: Sequence, page: int) -> list[CommitteeMember]
         members.append(CommitteeMember(
             committee=committee, as_of=as_of, seq=seq if seq is not None else len(members) + 1,
             role=normalise_text(role_cell.text.replace("\n", "")), role_raw=role_cell.raw.replace("\n", ""),
-            name=normalise_text(name_cell.text), name_raw=name_cell.raw, grp=grp, page=page,
-            bbox=(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]),
+            name=normalise_text(name_cell.text), name_raw=name_cell.raw, grp=grp, page=grid.row_page(r, page),
+            bbox=grid.row_bbox(r),
         ))
     return members
+
+
+def read_text(stream) -> list:
+    return []
