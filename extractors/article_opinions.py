@@ -219,13 +219,11 @@ def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
     current: TextOpinion | None = None
     widest = 0
     read = 0
-    new_paragraph = False
     j = start + 1
     while j < len(texts):
         text = texts[j]
         j += 1
         if not text:
-            new_paragraph = True
             continue
         if TABLE_HEADER.search(text) or COLUMN_HEADER.match(text):
             continue
@@ -243,7 +241,7 @@ def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
                 j += 1
             current = TextOpinion(article[0], article[1], kind, "".join(label), [], [])
             out.append(current)
-            policy_open, new_paragraph = False, True
+            policy_open = False
             continue
         if policy_open and article is not None:
             article = (article[0], article[1] + text)
@@ -256,13 +254,12 @@ def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
             break
         widest, read = max(widest, _width(text)), read + 1
         current.lines.append(j - 1)
-        if new_paragraph and current.paragraphs and current.paragraphs[-1].endswith("。"):
+        if current.paragraphs and current.paragraphs[-1].endswith("。"):  # a sentence closing a line ends its paragraph
             current.paragraphs.append(text)
         elif current.paragraphs:
             current.paragraphs[-1] += text
         else:
             current.paragraphs.append(text)
-        new_paragraph = False
     return [o for o in out if o.lines]
 
 
