@@ -50,23 +50,43 @@ class Settled:
     warnings: list[ExtractionWarning] = field(default_factory=list)
 
 
+def _same(a, b) -> bool:
+    """Do two rows agree? A field one reading left empty (None) does not count against it."""
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        return all(x is None or y is None or _same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
 def _differences(kind: str, key: str, layout: Sequence, text: Sequence, path: str, page: int | None) -> list[ExtractionWarning]:
-    """A warning when the two readings of one table differ (rows compared in order)."""
-    rows = [(k, a, b) for k, (a, b) in enumerate(zip(layout, text)) if a != b]
-    if not rows and len(layout) == len(text):
+    """The cross-check of two readings of one table.
+
+    Where both found the same number of rows, they are compared row by row and any
+    difference is a ``readings_differ`` warning. Where the layout found some rows but fewer
+    than the text order (whose rows are kept), ``layout_reading_incomplete``. A text order
+    that found fewer rows says nothing: on a page whose positions carry the table, the text
+    layer's order is often not the table's."""
+    if not layout or not text or len(layout) > len(text):
+        return []
+    where = f"{path}, page {page}: {kind} {key}"
+    if len(layout) < len(text):
+        return [ExtractionWarning(
+            code="layout_reading_incomplete",
+            message=f"{where}: {len(layout)} rows read by layout, {len(text)} by text order; the text order is kept",
+            page=page,
+        )]
+    rows = [(k, a, b) for k, (a, b) in enumerate(zip(layout, text)) if not _same(a, b)]
+    if not rows:
         return []
     detail = "; ".join(f"row {k + 1}: layout {a!r} / text order {b!r}" for k, a, b in rows[:MAX_DIFFERENCES])
-    counts = f"{len(layout)} rows by layout, {len(text)} by text order"
     return [ExtractionWarning(
         code="readings_differ",
-        message=f"{path}, page {page}: {kind} {key}: the layout and text-order readings differ ({counts}"
-                + (f"; {detail}" if detail else "") + ")",
+        message=f"{where}: the layout and text-order readings differ in {len(rows)} of {len(layout)} rows ({detail})",
         page=page,
     )]
 
 
 def _choose(layout: Sequence, text: Sequence) -> str:
-    """Which reading to keep when both found a table: the layout's, unless it is incomplete."""
+    """Which reading to keep: the layout's, unless it found fewer rows than the text order."""
     return "layout" if layout and len(layout) >= len(text) else "text_order"
 
 
