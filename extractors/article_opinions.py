@@ -17,14 +17,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+import unicodedata
+
 import regex
 
+from nenpo.extractors.models import ArticleOpinion
 from nenpo.extractors.normalise import normalise_name, normalise_text
 
 BBox = tuple[float, float, float, float]
 
 TABLE_HEADER = regex.compile(r"実施状況に対する主な検証意見$")
 """The header of the opinion column: ``中小企業活性化施策の実施状況に対する主な検証意見``."""
+
+TABLE_HEADER_ANYWHERE = regex.compile(r"実施状況に対する主な検証意見\s*$", regex.MULTILINE)
+"""The same header as a line of a page's text (lines joined by line breaks)."""
 
 ARTICLE_CELL = regex.compile(r"^(?:第\s*)?(?P<article>[0-9]{1,2})\s*条(?:\s+(?P<policy>\S.*))?$")
 """The article cell: ``12 条``, ``１２条`` (normalised ``12条``); the text layer can put the
@@ -171,3 +177,103 @@ def read_page(lines: Sequence[Line], height: float) -> list[TableOpinion]:
             bbox=_union([l.bbox for l in cell]),
         ))
     return opinions
+
+
+def record(page: int, o: TableOpinion, read_by: str = "layout") -> ArticleOpinion:
+    return ArticleOpinion(
+        article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
+        text=o.text, text_raw=o.text_raw, read_by=read_by, page=page, bbox=o.bbox,
+    )
+
+
+COLUMN_HEADER = regex.compile(r"^(?:条文|条\s*例\s*に\s*基\s*づ\s*く|中小企業活性化施策)$")
+"""The other column headers, printed again on each page: ``条文``, ``条 例 に 基 づ く``."""
+
+WIDER = 1.15  # a line this much wider than the widest opinion line so far is not in the table
+SETTLE_LINES = 3  # opinion lines read before the width is trusted
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@dataclass
+class TextOpinion:
+    article: int
+    policy: str
+    kind: str
+    kind_raw: str
+    lines: list[int]
+    paragraphs: list[str]
+
+
+def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
+    """The (article, kind) rows of the opinion table in a text layer (0-based lines)."""
+    texts = [normalise_text(line).strip() for line in lines]
+    start = next((i for i, t in enumerate(texts) if TABLE_HEADER.search(t)), None)
+    if start is None:
+        return []
+    out: list[TextOpinion] = []
+    article: tuple[int, str] | None = None
+    policy_open = False
+    current: TextOpinion | None = None
+    widest = 0
+    read = 0
+    j = start + 1
+    while j < len(texts):
+        text = texts[j]
+        j += 1
+        if not text:
+            continue
+        if TABLE_HEADER.search(text) or COLUMN_HEADER.match(text):
+            continue
+        if (m := ARTICLE_CELL.match(text)) is not None:
+            article = (int(m.group("article")), m.group("policy") or "")
+            policy_open, current = not m.group("policy"), None
+            continue
+        kind = next((k for k, pattern in KIND_START if pattern.match(text)), None)
+        if kind is not None and KIND_FRAGMENT.match(text) and article is not None:
+            label = [text]
+            while j < len(texts) and (KIND_FRAGMENT.match(texts[j]) or not texts[j]) and not any(
+                    p.match(texts[j]) for _, p in KIND_START):
+                if texts[j]:
+                    label.append(texts[j])
+                j += 1
+            current = TextOpinion(article[0], article[1], kind, "".join(label), [], [])
+            out.append(current)
+            policy_open = False
+            continue
+        if policy_open and article is not None:
+            article = (article[0], article[1] + text)
+            continue
+        if current is None:
+            if out:
+                break
+            continue
+        if read >= SETTLE_LINES and _width(text) > WIDER * widest:
+            break
+        widest, read = max(widest, _width(text)), read + 1
+        current.lines.append(j - 1)
+        if current.paragraphs and current.paragraphs[-1].endswith("。"):  # a sentence closing a line ends its paragraph
+            current.paragraphs.append(text)
+        elif current.paragraphs:
+            current.paragraphs[-1] += text
+        else:
+            current.paragraphs.append(text)
+    return [o for o in out if o.lines]
+
+
+def read_text(stream, policies: Sequence = ()) -> list[ArticleOpinion]:
+    """The opinion table of an edition's text stream (`text_stream.TextStream`), as records;
+    `policies` (policy list entries) give each article's policy where they name it."""
+    titles = {e.article: e.article_title for e in policies if e.article is not None and e.article_title}
+    out = []
+    for o in parse_text(stream.texts):
+        page, bbox = stream.span(o.lines[0], o.lines[-1])
+        raw = "\n".join(o.paragraphs)
+        policy = titles.get(o.article) or o.policy
+        out.append(ArticleOpinion(
+            article=o.article, policy=normalise_name(policy), policy_raw=policy, kind=o.kind, kind_raw=o.kind_raw,
+            text=normalise_text(raw), text_raw=raw, read_by="text_order", page=page, bbox=bbox,
+        ))
+    return out

@@ -222,7 +222,7 @@ def read_budget_grid(grid: Grid, page: int) -> list[RawRow]:
     rows = []
     for r in range(1, grid.n_rows):
         no_cell = grid.at(r, cols["no"])
-        row = RawRow(None, page=page, bbox=(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]))
+        row = RawRow(None, page=grid.row_page(r, page), bbox=grid.row_bbox(r))
         if no_cell is not None and no_cell.row == r and _compact(no_cell.text).isdigit():
             row.no = int(_compact(no_cell.text))
         for role in ("name", "summary", "budget", "results"):
@@ -316,8 +316,38 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     return rows
 
 
+NAME_WRAP = 1.5  # a line this many times longer than a name's first line is not part of the name
+
+
+def _cut_blocks(blocks: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    """Blocks cut where a blank line between cells was lost (a page break falling on it):
+
+    - a name block whose later line is much longer than its first: the name cell is
+      narrow, so that line opens the summary (``小規模事業者臨時`` / ``給付金`` /
+      ``市内の小規模事業者の事業継続のための給付金を``);
+    - a block ending with a phase sub-row's name after other lines: the name
+      (``・交付額`` / ``8,295 千円`` / ``商店街等緊急支援`` / ``事業補助金（第 2`` / ``弾）``)."""
+    out: list[list[tuple[int, str]]] = []
+    for k, block in enumerate(blocks):
+        if k == 0 and len(block) > 1:
+            width = max(len(block[0][1]), 4)
+            cut = next((j for j in range(1, len(block)) if len(block[j][1]) > NAME_WRAP * width), None)
+            if cut is not None:
+                out += [block[:cut], block[cut:]]
+                continue
+        if len(block) > 3 and PHASE_NAME_END.search("".join(t for _, t in block)):
+            start = next((j for j in range(len(block) - 3, len(block))
+                          if not RESULTS_START.match(block[j][1]) and not RESULT_NUMBER.search(block[j][1])
+                          and not AMOUNT.match(block[j][1].strip())), None)
+            if start is not None:
+                out += [block[:start], block[start:]]
+                continue
+        out.append(block)
+    return out
+
+
 def _text_row(no: int, line_no: int, cell_lines: list[tuple[int, str]]) -> list[RawRow]:
-    blocks = _blocks(cell_lines)
+    blocks = _cut_blocks(_blocks(cell_lines))
     out: list[RawRow] = []
     k = 0
     while k < len(blocks):

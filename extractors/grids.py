@@ -113,6 +113,8 @@ class Grid:
     ys: list[float]
     cells: list[GridCell]
     _covering: dict[tuple[int, int], GridCell] = field(default_factory=dict, repr=False)
+    row_pages: list[int] | None = None  # a table joined across pages: each row's page
+    row_edges: list[tuple[float, float]] | None = None  # … and each row's (top, bottom) on it
 
     def __post_init__(self) -> None:
         for cell in self.cells:
@@ -135,6 +137,15 @@ class Grid:
     def at(self, row: int, col: int) -> GridCell | None:
         """The cell covering elementary position (row, col) (a merged cell covers several)."""
         return self._covering.get((row, col))
+
+    def row_bbox(self, row: int) -> BBox:
+        """The box of elementary row `row` on its page."""
+        top, bottom = self.row_edges[row] if self.row_edges else (self.ys[row], self.ys[row + 1])
+        return (self.xs[0], top, self.xs[-1], bottom)
+
+    def row_page(self, row: int, page: int) -> int:
+        """The page row `row` is printed on (`page` for a table on one page)."""
+        return self.row_pages[row] if self.row_pages else page
 
     def row_texts(self, row: int) -> list[str]:
         """Normalised text of every column on `row` (a merged cell repeats in each column it covers)."""

@@ -24,9 +24,9 @@ KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
 OpinionKind = Literal["overall", "covid"]
 ReadBy = Literal["layout", "text_order"]
-"""How a record was read: ``layout`` from positions on the page (boxes, columns, the
-table's cells), ``text_order`` from the order of the page's text layer (the grammars
-that read a text extractor's output). Readers choose per sheet or table by evidence."""
+"""How a record was read: ``layout`` from positions on the page (boxes, columns, grids,
+aligned cells), ``text_order`` from the order of the page's text layer (the grammars that
+read a text extractor's output). Readers choose per sheet or table by evidence."""
 EvidenceKind = Literal["title", "heading", "sentence", "metadata", "catalogue", "command_line"]
 
 
@@ -134,6 +134,7 @@ class ArticleOpinion(Record):
     kind_raw: str
     text: str
     text_raw: str
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -162,6 +163,7 @@ class StatValue(Record):
     unit: str | None = None
     period: str | None = Field(default=None, description="survey period when finer than a year (2021年4-6月期)")
     source: Literal["table", "text"] = "table"
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -177,6 +179,7 @@ class CommitteeMember(Record):
     name: str
     name_raw: str
     grp: str | None = Field(default=None, description="学識者 / 関係団体役職員")
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -193,6 +196,7 @@ class PolicyListEntry(Record):
     name_raw: str
     page_start: int | None = None
     page_end: int | None = None
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -210,6 +214,7 @@ class BudgetItem(Record):
     budget_note: str | None = None
     shared_with: tuple[int, ...] = ()
     results_text: str = ""
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -223,6 +228,7 @@ class BudgetResult(Record):
     value: float
     unit: str
     value_text: str
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
 
 
@@ -235,6 +241,7 @@ class OtherMeasure(Record):
     name_raw: str
     next_year_plan: str
     results: str
+    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
     page: int = Field(ge=1)
     bbox: BBox | None = None
 

@@ -13,6 +13,12 @@ The table is found by aligning lines: the header row (``…年度の概要`` bes
 実績``) gives the two columns (split at the left edge of the 実績 header), the line
 just above the header is the measure's name, and the body runs down to the next name,
 article heading or the page footer.
+
+In a text layer (`parse_other_measures_text`) the header is one line (``令和３年度の概要
+令和２年度の実績``) and the two columns follow one after the other: the plan, then the
+results. Where one ends is told by what they say: the plan describes next year
+(``…取組を支援します。``), the results what was done (``…を開催しました。``), so the
+results start with the first paragraph whose sentence ends in the past tense (`DONE`).
 """
 
 from __future__ import annotations
@@ -22,8 +28,8 @@ from typing import Sequence
 
 import regex
 
-from nenpo.extractors.normalise import normalise_name
-from nenpo.extractors.paragraphs import unwrap
+from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
 
 BBox = tuple[float, float, float, float]
 
@@ -52,6 +58,7 @@ class OtherBlock:
     page: int
     bbox: BBox
     cells: list[tuple[int, int, str, str, BBox]]  # (row, col, text, raw, bbox) for table_cells
+    read_by: str = "layout"
 
 
 def _mid_y(b: BBox) -> float:
@@ -120,3 +127,92 @@ def read_other_measures(
         last = articles[-1][1]
         carried = (int(last.group("article")), last.group("title"))
     return blocks, carried
+
+
+HEADER_LINE = regex.compile(
+    r"^(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*年度の概要\s+(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*年度の実績$"
+)
+"""The header row as one text line: ``令和３年度の概要 令和２年度の実績``."""
+
+DONE = regex.compile(r"(?:ました|でした|った|した)\s*。?\s*$")
+"""A sentence in the past tense, as the results are written: ``…を開催しました。``,
+``…支援を行いました。``."""
+
+SECTION_END = regex.compile(r"^\(参考\)|^その他の事業$")
+"""Where the part ends: ``（参考）川崎市中小企業活性化のための成長戦略に関する条例``."""
+
+
+@dataclass
+class TextBlock:
+    article: tuple[int, str] | None
+    name: str
+    plan: list[str]
+    results: list[str]
+    name_line: int
+    first: int
+    last: int
+
+
+def _results_start(body: list[str]) -> int:
+    """Index of the body line where the results column starts (len(body) when none)."""
+    starts = [k for k, text in enumerate(body)
+              if k == 0 or PARAGRAPH_START.match(text) or body[k - 1].endswith("。")]
+    for n, k in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(body)
+        joined = "".join(body[k:end])
+        if any(DONE.search(sentence) for sentence in regex.split(r"(?<=。)", joined) if sentence):
+            return k
+    return len(body)
+
+
+def parse_other_measures_text(lines: Sequence[str]) -> list[TextBlock]:
+    """Every その他の事業 block of a text layer, in printed order."""
+    texts = [normalise_text(line).strip() for line in lines]
+    headers = [i for i, t in enumerate(texts) if HEADER_LINE.match(t)]
+    names = []
+    for i in headers:
+        j = next((j for j in range(i - 1, max(-1, i - 6), -1) if texts[j]), None)
+        names.append(j if j is not None and not ARTICLE_HEADING.match(texts[j]) else None)
+    blocks = []
+    article = None
+    scanned = 0
+    for k, (i, name) in enumerate(zip(headers, names)):
+        for j in range(scanned, name if name is not None else i):
+            if m := ARTICLE_HEADING.match(texts[j]):
+                article = (int(m.group("article")), m.group("title"))
+        stop = (names[k + 1] if names[k + 1] is not None else headers[k + 1]) if k + 1 < len(headers) else len(texts)
+        body_lines = []
+        for j in range(i + 1, stop):
+            if ARTICLE_HEADING.match(texts[j]) or SECTION_END.match(texts[j]):
+                stop = j
+                break
+            if texts[j]:
+                body_lines.append(j)
+        body = [texts[j] for j in body_lines]
+        cut = _results_start(body)
+        if blocks and name is not None and blocks[-1].name == normalise_name(texts[name]) and blocks[-1].article == article:
+            # the same measure goes on under its name and header printed again on the next page
+            previous = blocks[-1]
+            previous.plan += body[:cut]
+            previous.results += body[cut:]
+            previous.last = body_lines[-1] if body_lines else previous.last
+            scanned = stop
+            continue
+        blocks.append(TextBlock(
+            article, normalise_name(texts[name]) if name is not None else "", body[:cut], body[cut:],
+            name if name is not None else i, i, body_lines[-1] if body_lines else i,
+        ))
+        scanned = stop
+    return blocks
+
+
+def read_text(stream) -> list[OtherBlock]:
+    """The その他の事業 blocks of an edition's text stream (`text_stream.TextStream`)."""
+    out = []
+    for b in parse_other_measures_text(stream.texts):
+        page, bbox = stream.span(b.name_line, b.last)
+        name_raw = stream.lines[b.name_line].raw
+        out.append(OtherBlock(
+            b.article, b.name, name_raw, unwrap(b.plan), unwrap(b.results), page, bbox, [], read_by="text_order",
+        ))
+    return out

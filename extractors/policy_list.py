@@ -8,10 +8,19 @@ grid. A measure under a parent is printed ``商業振興関連事業 商店街�
 
 The list gives every measure its article: `article_for` finds a measure's entry by name,
 then by the page range its sheet falls in.
+
+In a text layer (`parse_policy_list_text`) the grid arrives row by row, a spanning cell
+once, where its text is printed: the 条文 cell with its policy (``１２条 創業、経営の革新等
+の促進``), a parent over its sub-measures, and the 頁 cell at the vertical centre of the
+rows it spans. A 頁 printed after a name on its line is centred on that row (``起業化総合
+支援事業 17-18``: one row); one printed before a name, or on a line of its own, is centred
+on the boundary above that row (``医工連携等推進事業`` / ``59 ソーシャルビジネス振興事業``:
+the two rows around it). `_page_spans` solves the rows each 頁 spans from those centres.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import regex
@@ -83,7 +92,7 @@ def read_policy_list(grid: Grid, lines: Sequence, page: int, seq_start: int = 0)
                 parent=parent, name=normalise_name(name), name_raw=cell.raw.replace("\n", ""),
                 page_start=int(pages.group("start")) if pages else None,
                 page_end=int(pages.group("end") or pages.group("start")) if pages else None,
-                page=page, bbox=cell.bbox,
+                page=grid.row_page(r, page), bbox=cell.bbox,
             ))
     return entries
 
@@ -102,3 +111,163 @@ def article_for(
         if len({e.article for e in by_page}) == 1:
             return by_page[0]
     return None
+
+
+HEADER_LINE = regex.compile(r"^条文\s*\S*\s*事務事業名\s*頁$")
+"""The header row as one text line: ``条文 中小企業活性化施策 事務事業名 頁``."""
+
+ARTICLE_TOKEN = regex.compile(r"^(?P<article>[0-9]{1,2})条$")
+"""The 条文 cell as a word of a line: ``１２条`` (normalised ``12条``)."""
+
+PROSE = regex.compile(r"。$|^.{33,}$")
+"""A line of running text, not of the list: a sentence end, or longer than any cell
+(``各条文で規定する８つの中小企業活性化施策毎の実施状況に対する産業振興協議会から``)."""
+
+NAME_END = regex.compile(r"(?:事業|業務|推進|もの|[)）])$")
+"""How a measure name ends (``…事業``, ``知的財産戦略の推進``, ``…推進するもの``); a line
+after a wrapped policy that ends otherwise continues the policy (``業者の事情の考慮``)."""
+
+
+def _words(text: str) -> list[str]:
+    """The line's words, a bracketed part kept with its word (``内陸部操業環境保全対策事業(15 条)``)."""
+    out: list[str] = []
+    for word in text.split():
+        if out and out[-1].count("(") > out[-1].count(")"):
+            out[-1] += " " + word
+        else:
+            out.append(word)
+    return out
+
+
+@dataclass
+class TextEntry:
+    part: str
+    article: int | None
+    policy: str
+    parent: str | None
+    name: str
+    line: int
+    pages: tuple[int, int] | None = None
+    raw: str = ""  # the name as the line prints it
+
+
+@dataclass
+class _Part:
+    part: str
+    entries: list[TextEntry] = field(default_factory=list)
+    tokens: list[tuple[float, int, tuple[int, int]]] = field(default_factory=list)  # (centre in rows, rows before, pages)
+
+
+def _centred_spans(part: _Part) -> list[int] | None:
+    """The last row of each 頁's span when every 頁 is centred on its rows (spans
+    consecutive, rows s..e centred on (s + e) / 2), or None when the centres admit no
+    such spans (the list prints its 頁 elsewhere)."""
+    ends, start = [], 0
+    for centre, _, _ in part.tokens:
+        end = round(2 * centre) - start
+        if end < start or end >= len(part.entries):
+            return None
+        ends.append(end)
+        start = end + 1
+    return ends if start == len(part.entries) else None
+
+
+def _page_spans(part: _Part) -> None:
+    """Give each entry the 頁 whose span holds it: centred spans where the list's 頁 are
+    printed at the centre of their rows, else each 頁 closes the rows read since the one
+    before (a list that prints the 頁 after its rows: ``新産業創造支援事業`` /
+    ``新川崎・創造のもり推進事業`` / ``23-26``)."""
+    ends = _centred_spans(part)
+    if ends is None:
+        ends = [max(count - 1, 0) for _, count, _ in part.tokens]
+    start = 0
+    for end, (_, _, pages) in zip(ends, part.tokens):
+        for entry in part.entries[start:end + 1]:
+            entry.pages = pages
+        start = max(start, end + 1)
+
+
+def parse_policy_list_text(lines: Sequence[str]) -> list[TextEntry]:
+    """Every entry of every part of the list in a text layer, in printed order."""
+    texts = [normalise_text(line).strip() for line in lines]
+    parts: list[_Part] = []
+    for i, text in enumerate(texts):
+        if not HEADER_LINE.match(text):
+            continue
+        label = next((m.group("part") for j in range(i - 1, max(-1, i - 5), -1)
+                      if (m := PART_LABEL.match(_compact(texts[j])))), PARTS[0])
+        part = _Part(label)
+        parts.append(part)
+        article, policy, parent = None, "", None
+        policy_open = False
+        for j in range(i + 1, len(texts)):
+            text = texts[j]
+            if not text:
+                continue
+            if HEADER_LINE.match(text) or PROSE.search(text) or PART_LABEL.match(_compact(text)):
+                break
+            words = _words(text)
+            if policy_open and len(words) == 1 and not NAME_END.search(words[0]) and not PAGES_CELL.match(words[0]):
+                policy += words[0]  # the policy cell wrapped
+                continue
+            policy_open = False
+            named = False
+            for w, word in enumerate(words):
+                if m := ARTICLE_TOKEN.match(word):
+                    article, policy, parent, policy_open = int(m.group("article")), "", None, True
+                elif (pages := PAGES_CELL.match(word)) and (w > 0 or len(words) == 1 or not ARTICLE_TOKEN.match(words[0])):
+                    # after a name on its line: centred on that row; else on the boundary above the next
+                    centre = len(part.entries) - (1 if named else 0.5)
+                    part.tokens.append((centre, len(part.entries),
+                                        (int(pages.group("start")), int(pages.group("end") or pages.group("start")))))
+                    if named or len(words) == 1:
+                        parent = None  # a parent's group ends with its 頁
+                elif policy_open and not policy:
+                    policy = word
+                elif word.startswith("(") and part.entries and not named:
+                    part.entries[-1].name += word  # a name's second line in brackets
+                    part.entries[-1].raw += word
+                elif PARENT.match(word):
+                    parent = normalise_name(word)
+                else:
+                    part.entries.append(TextEntry(label, article, policy, parent, normalise_name(word), j, raw=word))
+                    named = True
+            if policy and words and ARTICLE_TOKEN.match(words[0]) and len(words) > 2:
+                policy_open = False
+    out: list[TextEntry] = []
+    for part in parts:
+        _own_parents(part)
+        _page_spans(part)
+        out.extend(part.entries)
+    return out
+
+
+def _own_parents(part: _Part) -> None:
+    """A name printed again among the names after it, within its article, heads them (the
+    list prints ``新川崎・創造のもり推進事業`` over ``新産業創造支援事業`` and
+    ``新川崎・創造のもり推進事業``): it becomes their parent, not an entry."""
+    k = 0
+    while k < len(part.entries):
+        entry = part.entries[k]
+        same = [e for e in part.entries[k + 1:] if e.article == entry.article]
+        if any(e.name == entry.name for e in same):
+            for e in same[:[e.name for e in same].index(entry.name) + 1]:
+                e.parent = e.parent or entry.name
+            del part.entries[k]
+            part.tokens = [(c - 1 if c > k else c, n - 1 if n > k else n, p) for c, n, p in part.tokens]
+            continue
+        k += 1
+
+
+def read_text(stream) -> list[PolicyListEntry]:
+    """The policy list of an edition's text stream (`text_stream.TextStream`), as records."""
+    out = []
+    for seq, e in enumerate(parse_policy_list_text(stream.texts), start=1):
+        page, bbox = stream.span(e.line, e.line)
+        out.append(PolicyListEntry(
+            part=e.part, seq=seq, article=e.article, article_title=normalise_text(e.policy) or None,
+            parent=e.parent, name=e.name, name_raw=e.raw,
+            page_start=e.pages[0] if e.pages else None, page_end=e.pages[1] if e.pages else None,
+            read_by="text_order", page=page, bbox=bbox,
+        ))
+    return out

@@ -20,7 +20,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from nenpo.extractors import (
-    article_opinions,
     edition,
     kpi_grammar,
     kpi_pages,
@@ -34,7 +33,6 @@ from nenpo.extractors import (
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
-    ArticleOpinion,
     ExtractionWarning,
     KpiValue,
     Measure,
@@ -125,7 +123,6 @@ class _State:
     kpi_carry: tuple[int, kpi_pages.PageTable] | None = None
     """A KPI table at the foot of the page just read, whose rows may go on on the next page."""
     doc: text_order.DocLines = field(default_factory=text_order.DocLines)
-    opinions: list[tuple[int, article_opinions.TableOpinion]] = field(default_factory=list)
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
     tables_state: table_pages.TablesState = field(default_factory=table_pages.TablesState)
@@ -203,8 +200,6 @@ def _read_page(state: _State, page, doc=None) -> None:
     )
     if sheet is not None:
         state.page_items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
-    elif article_opinions.is_table_page(lines):
-        state.opinions.extend((page.number, opinion) for opinion in article_opinions.read_page(lines, page.height))
     with _record_on(state.path, page.number, "table"):
         table_pages.read_page(
             state.tables_state, page.number, page.height, lines,
@@ -314,7 +309,8 @@ def _article_in(state: _State, sheet: _OpenSheet) -> tuple[int, str] | None:
 
 def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
     with _record_on(path, None, "table row"):
-        tables = table_pages.finish(state.tables_state)
+        tables = table_pages.finish(state.tables_state, state.path)
+    state.warnings.extend(tables.warnings)
     _settle_sheets(state, [e.name for e in tables.policy_list if e.part == policy_list.PARTS[0]])
     for s in state.sheets:
         if s.article is None:  # no footer: the policy list names the article
@@ -342,13 +338,6 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     for sheet in state.sheets:
         _settle_review(state, sheet)
     items = _pdca_items(state)
-    opinions = []
-    for page_no, o in state.opinions:
-        with _record_on(path, page_no, f"article opinion ({o.article}条 {o.kind_raw})"):
-            opinions.append(ArticleOpinion(
-                article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
-                text=o.text, text_raw=o.text_raw, page=page_no, bbox=o.bbox,
-            ))
     evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
     titles = [e.text for e in evidence if e.kind == "title"]
     return ReportExtraction(
@@ -357,7 +346,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
-        article_opinions=tuple(opinions), warnings=tuple(state.warnings),
+        article_opinions=tables.article_opinions, warnings=tuple(state.warnings),
         stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tables.policy_list,
         budget_items=tables.budget_items, budget_results=tables.budget_results, other_measures=tables.other_measures,
         table_cells=tables.table_cells,

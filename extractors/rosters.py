@@ -12,10 +12,23 @@ A roster is printed as::
 The group label (学識者 / 関係団体役職員) is a merged cell printed one character per
 line; a one-row group prints it across. The committee and the date come from the
 caption above the grid.
+
+In a text layer (`parse_roster_text`) the same roster reads::
+
+    図表 「川崎市産業振興協議会」委員名簿（令和３年８月現在）
+     役 職 名 氏 名
+    学 / 識 / 者                                  <- the group label, a character a line
+    1 専修大学商学部教授（会長） 鹿住 倫世
+    …
+    学識者 1 専修大学経済学部教授（部会長） 遠山  浩   <- a one-row group, across
+
+A member line is the sequence number, the role and the name; the name is the last two
+words (family and given name, printed with a space between them).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import regex
@@ -77,7 +90,78 @@ def read_roster(grid: Grid, lines: Sequence, page: int) -> list[CommitteeMember]
         members.append(CommitteeMember(
             committee=committee, as_of=as_of, seq=seq if seq is not None else len(members) + 1,
             role=normalise_text(role_cell.text.replace("\n", "")), role_raw=role_cell.raw.replace("\n", ""),
-            name=normalise_text(name_cell.text), name_raw=name_cell.raw, grp=grp, page=page,
-            bbox=(grid.xs[0], grid.ys[r], grid.xs[-1], grid.ys[r + 1]),
+            name=normalise_text(name_cell.text), name_raw=name_cell.raw, grp=grp, page=grid.row_page(r, page),
+            bbox=grid.row_bbox(r),
         ))
     return members
+
+
+HEADER_LINE = regex.compile(r"^役\s*職\s*名\s*氏\s*名$")
+"""The header row as one text line: `` 役 職 名 氏 名 ``."""
+
+MEMBER_LINE = regex.compile(r"^(?:(?P<group>\S+?)\s+)?(?P<seq>[0-9]{1,2})\s+(?P<role>\S.*?)\s+(?P<name>\S+\s+\S+)$")
+"""A member as one text line: ``1 専修大学商学部教授（会長） 鹿住 倫世``,
+``学識者 1 専修大学経済学部教授（部会長） 遠山  浩`` (a one-row group label in front)."""
+
+GROUP_PIECE = regex.compile(r"^[^\s0-9]{1,3}$")
+"""A piece of a group label printed a character a line: ``学``, ``識``, ``者``."""
+
+
+@dataclass
+class TextMember:
+    committee: str
+    as_of: str | None
+    seq: int
+    role: str
+    name: str
+    grp: str | None
+    line: int  # 0-based line of the member
+
+
+def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
+    """The members of every roster in a text layer, in printed order."""
+    texts = [normalise_text(line).strip() for line in lines]
+    members: list[TextMember] = []
+    for i, text in enumerate(texts):
+        caption = ROSTER_CAPTION.search(text)
+        if caption is None or not text.startswith("図表"):
+            continue
+        group_pieces: list[str] = []
+        grp: str | None = None
+        found = 0
+        for j in range(i + 1, len(texts)):
+            line = texts[j]
+            if not line or (not found and HEADER_LINE.match(line)):
+                continue
+            m = MEMBER_LINE.match(line)
+            if m and not (m.group("group") and m.group("group").isdigit()):
+                if m.group("group"):
+                    grp = normalise_name(m.group("group"))
+                elif group_pieces:
+                    grp = normalise_name("".join(group_pieces))
+                group_pieces = []
+                found += 1
+                members.append(TextMember(
+                    caption.group("committee"), caption.group("as_of"), int(m.group("seq")),
+                    normalise_text(m.group("role")), normalise_text(m.group("name")), grp, j,
+                ))
+            elif GROUP_PIECE.match(line):
+                group_pieces.append(line)
+            else:
+                break
+    return members
+
+
+def read_text(stream) -> list[CommitteeMember]:
+    """The rosters of an edition's text stream (`text_stream.TextStream`), as records."""
+    out = []
+    for m in parse_roster_text(stream.texts):
+        page, bbox = stream.span(m.line, m.line)
+        words = stream.lines[m.line].raw.split()
+        lead = len(words) - len(m.role.split()) - 2  # the group label and № before the role
+        role_raw = " ".join(words[lead:-2]) if lead >= 1 else m.role
+        out.append(CommitteeMember(
+            committee=m.committee, as_of=m.as_of, seq=m.seq, role=m.role, role_raw=role_raw,
+            name=m.name, name_raw=" ".join(words[-2:]), grp=m.grp, read_by="text_order", page=page, bbox=bbox,
+        ))
+    return out

@@ -63,6 +63,7 @@ class CensusRow:
     cells: list[str]  # normalised cell text per value column
     boxes: list[BBox | None]
     line: int | None = None  # text layer: 0-based line number
+    page: int | None = None  # the row's page when it is not the table's (a table across pages)
 
 
 @dataclass
@@ -90,7 +91,7 @@ def census_values(table: CensusTable, page: int, source: str = "table") -> list[
                 table=table.table, title=table.title, category=row.category, survey_year=column.year,
                 measure=column.measure, value=number.value, value_text=text,
                 unit=MEASURE_UNITS.get(column.measure, "%" if number.percent else None),
-                source=source, page=page, bbox=box,
+                source=source, page=row.page or page, bbox=box,
             ))
     return out
 
@@ -117,6 +118,8 @@ def read_census_grid(grid: Grid, title: str | None) -> CensusTable | None:
             continue
         above = grid.at(year_row - 1, c) if year_row > 0 else None
         measure = _compact(above.text) if above is not None and above is not grid.at(year_row, c) else ""
+        if not measure and columns:  # a group header drawn over its first column only
+            measure = columns[-1].measure
         columns.append(CensusColumn(measure, parse_year(year_text).year, year_text))
         value_cols.append(c)
     rows = []
@@ -129,6 +132,7 @@ def read_census_grid(grid: Grid, title: str | None) -> CensusTable | None:
             normalise_text(label.text.replace("\n", "")),
             [cell.text if cell else "" for cell in cells],
             [cell.bbox if cell else None for cell in cells],
+            page=grid.row_pages[r] if grid.row_pages else None,
         ))
     return CensusTable(title, columns, rows)
 

@@ -232,6 +232,7 @@ def test_every_reader_is_routed_by_a_real_heading():
         "census": "業種大分類 ", "figures": "前期業況ＤＩ△32.2 と比較し", "roster": "図表 「川崎市産業振興協議会」委員名簿（令和３年８月現在） ",
         "policy_list": "条文 中小企業活性化施策 事務事業名 頁 ", "budget": "№ 事業名 概要 予算規模 （千円） 実績等 ",
         "other_measure": "令和３年度の概要 令和２年度の実績 ",
+        "article_opinions": "中小企業活性化施策の実施状況に対する主な検証意見 ",
     }
     for reader in PAGE_READERS:
         assert reader.trigger.search(n(real[reader.kind])), reader.kind
@@ -319,13 +320,14 @@ def test_page_layer_gives_character_boxes():
 
 
 def test_a_grid_no_reader_claims_still_goes_to_table_cells():
-    from nenpo.extractors.table_pages import TablesState, read_page
+    from nenpo.extractors.table_pages import TablesState, finish, read_page
 
     state = TablesState()
     rulings = _box(0, 0, 100, 20) + _box(100, 0, 300, 20) + _box(0, 20, 100, 40) + _box(100, 20, 300, 40)
     lines = [L("施設名", "施設名", (5, 5, 40, 15)), L("定員", "定員", (105, 5, 130, 15)),
              L("ひまわり園", "ひまわり園", (5, 25, 60, 35)), L("60", "６０", (105, 25, 115, 35))]
     read_page(state, 7, 595, lines, rulings)
+    finish(state)
     assert [(c.table_no, c.kind, c.page, c.row, c.col, c.text, c.text_raw) for c in state.table_cells] == [
         (1, None, 7, 0, 0, "施設名", "施設名"), (1, None, 7, 0, 1, "定員", "定員"),
         (1, None, 7, 1, 0, "ひまわり園", "ひまわり園"), (1, None, 7, 1, 1, "60", "６０"),

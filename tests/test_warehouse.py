@@ -288,7 +288,8 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(db_path):
     with pytest.raises(SchemaVersionError, match="version 1.*read-write to migrate"):
         connect(db_path, read_only=True)
     with connect(db_path) as con:
-        assert con.execute("SELECT list(version ORDER BY version) FROM schema_version").fetchone()[0] == [1, 2]
+        assert con.execute("SELECT list(version ORDER BY version) FROM schema_version").fetchone()[0] == list(
+            range(1, SCHEMA_VERSION + 1))
         assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 0
         assert count(con, "kpi_values") == 5
         columns = con.execute(
@@ -297,6 +298,27 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(db_path):
     assert columns == TABLES_BY_NAME["audit_runs"].column_names  # the migration matches the current layout
     with connect(db_path, read_only=True) as con:
         assert count(con, "reports") == 1
+
+
+READ_BY_TABLES = ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
+                  "budget_results", "other_measures")
+
+
+def test_a_version_2_file_gets_read_by_on_its_table_rows(db_path):
+    with connect(db_path) as con:  # make a file as version 2 left it: no read_by columns
+        load_extraction(con, edition(2019))
+        for table in READ_BY_TABLES:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN read_by")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version (version) VALUES (1), (2)")
+    with connect(db_path) as con:
+        for table in READ_BY_TABLES:
+            assert con.execute(f"SELECT DISTINCT read_by FROM {table}").fetchall() in ([], [("layout",)]), table
+            columns = con.execute(
+                "SELECT list(column_name) FROM duckdb_columns() WHERE table_name = ?", [table]
+            ).fetchone()[0]
+            assert set(columns) == set(TABLES_BY_NAME[table].column_names), table
+        assert count(con, "kpi_values") == 5
 
 
 def test_foreign_file_with_our_tables_but_no_version_is_refused(db_path):

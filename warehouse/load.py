@@ -235,6 +235,7 @@ def _article_opinion_rows(x: ReportExtraction) -> pa.Table:
             "kind_raw": [o.kind_raw for o in ops],
             "text": [o.text for o in ops],
             "text_raw": [o.text_raw for o in ops],
+            "read_by": [o.read_by for o in ops],
             "page": [o.page for o in ops],
             **_bbox_columns([o.bbox for o in ops]),
         },
@@ -295,6 +296,7 @@ def _stat_value_rows(x: ReportExtraction) -> pa.Table:
             "unit": [v.unit for v in vs],
             "period": [v.period for v in vs],
             "source": [v.source for v in vs],
+            "read_by": [v.read_by for v in vs],
             "page": [v.page for v in vs],
             **_bbox_columns([v.bbox for v in vs]),
         },
@@ -309,7 +311,7 @@ def _committee_rows(x: ReportExtraction) -> pa.Table:
             **_edition_columns(x, len(ms)),
             **_ordinal_columns(len(ms)),
             **{f: [getattr(m, f) for m in ms]
-               for f in ("committee", "as_of", "seq", "role", "role_raw", "name", "name_raw", "grp", "page")},
+               for f in ("committee", "as_of", "seq", "role", "role_raw", "name", "name_raw", "grp", "read_by", "page")},
             **_bbox_columns([m.bbox for m in ms]),
         },
     )
@@ -323,7 +325,7 @@ def _policy_list_rows(x: ReportExtraction) -> pa.Table:
             **_edition_columns(x, len(es)),
             **{f: [getattr(e, f) for e in es]
                for f in ("seq", "part", "article", "article_title", "parent", "name", "name_raw", "page_start",
-                         "page_end", "page")},
+                         "page_end", "read_by", "page")},
             **_bbox_columns([e.bbox for e in es]),
         },
     )
@@ -339,7 +341,7 @@ def _budget_item_rows(x: ReportExtraction) -> pa.Table:
             **_ordinal_columns(len(bs)),
             **{f: [getattr(b, f) for b in bs]
                for f in ("no", "phase", "name", "name_raw", "summary", "budget_thousand_yen", "budget_text",
-                         "budget_note", "results_text", "page")},
+                         "budget_note", "results_text", "read_by", "page")},
             "shared_with": [list(b.shared_with) for b in bs],
             "counted_budget_thousand_yen": counted,
             **_bbox_columns([b.bbox for b in bs]),
@@ -354,7 +356,7 @@ def _budget_result_rows(x: ReportExtraction) -> pa.Table:
         {
             **_edition_columns(x, len(rs)),
             **_ordinal_columns(len(rs)),
-            **{f: [getattr(r, f) for r in rs] for f in ("no", "phase", "metric", "value", "unit", "value_text", "page")},
+            **{f: [getattr(r, f) for r in rs] for f in ("no", "phase", "metric", "value", "unit", "value_text", "read_by", "page")},
         },
     )
 
@@ -367,7 +369,7 @@ def _other_measure_rows(x: ReportExtraction) -> pa.Table:
             **_edition_columns(x, len(os_)),
             **_ordinal_columns(len(os_)),
             **{f: [getattr(o, f) for o in os_]
-               for f in ("article", "article_title", "name", "name_raw", "next_year_plan", "results", "page")},
+               for f in ("article", "article_title", "name", "name_raw", "next_year_plan", "results", "read_by", "page")},
             **_bbox_columns([o.bbox for o in os_]),
         },
     )

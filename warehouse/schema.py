@@ -23,10 +23,10 @@ from typing import get_args
 import duckdb
 import pyarrow as pa
 
-from nenpo.extractors.models import KpiKind, KpiStatus, OpinionKind, PdcaPhase
+from nenpo.extractors.models import KpiKind, KpiStatus, OpinionKind, PdcaPhase, ReadBy
 from nenpo.warehouse.views import VIEWS
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the table layout below; stored in the `schema_version` table."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -34,6 +34,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TABLE IF NOT EXISTS audit_runs (audited_at TIMESTAMPTZ NOT NULL, "
         "inputs_fingerprint VARCHAR NOT NULL, editions INTEGER NOT NULL, findings INTEGER NOT NULL, "
         "seconds DOUBLE NOT NULL)",
+    ),
+    2: tuple(  # 3: how each typed table row was read (layout or text order)
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS read_by VARCHAR DEFAULT 'layout'"
+        for table in ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
+                      "budget_results", "other_measures")
     ),
 }
 """from_version → SQL statements that upgrade a warehouse from that version to the next.
@@ -99,6 +104,15 @@ _REPORT_FY = Column(
 _SHA256 = Column("sha256", VARCHAR, "sha256 of the PDF file the row was extracted from (provenance).", "NOT NULL")
 _EXTRACTOR_VERSION = Column(
     "extractor_version", VARCHAR, "Version of the nenpo extractor that produced the row (provenance).", "NOT NULL"
+)
+
+
+_READ_BY = Column(
+    "read_by",
+    VARCHAR,
+    "How the row was read: 'layout' (from positions on the page: ruled grids, aligned columns) or "
+    "'text_order' (from the order of the page's text layer, where positions carry no structure).",
+    f"NOT NULL CHECK (read_by IN ({_in(get_args(ReadBy))}))",
 )
 
 
@@ -316,6 +330,7 @@ TABLES: tuple[Table, ...] = (
             Column("kind_raw", VARCHAR, "The kind label exactly as printed (wrapped lines joined).", "NOT NULL"),
             Column("text", VARCHAR, "The opinion, normalised; paragraphs separated by line breaks.", "NOT NULL"),
             Column("text_raw", VARCHAR, "The opinion exactly as printed; paragraphs separated by line breaks.", "NOT NULL"),
+            _READ_BY,
             Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
             *_bbox("opinion text"),
             _SHA256,
@@ -456,6 +471,7 @@ TABLES: tuple[Table, ...] = (
             Column("period", VARCHAR, "Survey period when finer than a year (2021年4-6月期; 前期 for the quarter before)."),
             Column("source", VARCHAR, "'table' (a table cell) or 'text' (a figure in prose).",
                    "NOT NULL CHECK (source IN ('table', 'text'))"),
+            _READ_BY,
             Column("page", INTEGER, "Page the value is printed on (1-based).", "NOT NULL"),
             *_bbox("cell (or the line of a prose figure)"),
             _SHA256,
@@ -480,6 +496,7 @@ TABLES: tuple[Table, ...] = (
             Column("name", VARCHAR, "氏名, normalised (one space between family and given name).", "NOT NULL"),
             Column("name_raw", VARCHAR, "氏名 exactly as printed.", "NOT NULL"),
             Column("grp", VARCHAR, "Group the member is listed under: 学識者 or 関係団体役職員."),
+            _READ_BY,
             Column("page", INTEGER, "Page the roster is printed on (1-based).", "NOT NULL"),
             *_bbox("roster row"),
             _SHA256,
@@ -504,6 +521,7 @@ TABLES: tuple[Table, ...] = (
             Column("name_raw", VARCHAR, "The 事務事業名 cell exactly as printed.", "NOT NULL"),
             Column("page_start", INTEGER, "First page the list gives for the measure (頁, as printed)."),
             Column("page_end", INTEGER, "Last page the list gives for the measure."),
+            _READ_BY,
             Column("page", INTEGER, "Page the list entry is printed on (1-based).", "NOT NULL"),
             *_bbox("事務事業名 cell"),
             _SHA256,
@@ -536,6 +554,7 @@ TABLES: tuple[Table, ...] = (
                    "The amount this row adds to a total: its budget, except that an amount shared by several "
                    "rows is counted once (on the first of them) and 0 on the others; NULL when no budget is printed."),
             Column("results_text", VARCHAR, "実績等, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
+            _READ_BY,
             Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
             *_bbox("table row"),
             _SHA256,
@@ -558,6 +577,7 @@ TABLES: tuple[Table, ...] = (
             Column("value", DOUBLE, "The number.", "NOT NULL"),
             Column("unit", VARCHAR, "Unit printed after the number (件, 千円, 冊 …).", "NOT NULL"),
             Column("value_text", VARCHAR, "Number and unit as printed (normalised).", "NOT NULL"),
+            _READ_BY,
             Column("page", INTEGER, "Page the number is printed on (1-based).", "NOT NULL"),
             _SHA256,
             _EXTRACTOR_VERSION,
@@ -579,6 +599,7 @@ TABLES: tuple[Table, ...] = (
             Column("name_raw", VARCHAR, "Measure name as printed.", "NOT NULL"),
             Column("next_year_plan", VARCHAR, "令和N+1年度の概要, normalised; one paragraph per line.", "NOT NULL"),
             Column("results", VARCHAR, "令和N年度の実績, normalised; one paragraph per line.", "NOT NULL"),
+            _READ_BY,
             Column("page", INTEGER, "Page the measure is printed on (1-based).", "NOT NULL"),
             *_bbox("measure's block"),
             _SHA256,
