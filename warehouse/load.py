@@ -128,6 +128,7 @@ def _measure_rows(x: ReportExtraction) -> pa.Table:
             "name_raw": [m.name_raw for m in ms],
             "page_start": [m.page_start for m in ms],
             "page_end": [m.page_end for m in ms],
+            "read_by": [m.read_by for m in ms],
             **_bbox_columns([m.bbox for m in ms]),
         },
     )
@@ -167,6 +168,7 @@ def _kpi_value_rows(x: ReportExtraction) -> pa.Table:
             "annotation": [k.annotation for k in ks],
             "sub_value": [k.sub_value for k in ks],
             "table_no": [k.table_no for k in ks],
+            "read_by": [k.read_by for k in ks],
             "page": [k.page for k in ks],
             **_bbox_columns([k.bbox for k in ks]),
         },
@@ -197,6 +199,7 @@ def _pdca_item_rows(x: ReportExtraction) -> pa.Table:
             "text": [i.text for i in items],
             "text_raw": [i.text_raw for i in items],
             "shared": [len(i.covers) > 1 for i in items],
+            "read_by": [i.read_by for i in items],
             "page": [i.page for i in items],
             **_bbox_columns([i.bbox for i in items]),
         },

@@ -38,7 +38,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: tuple(  # 3: how each typed table row was read (layout or text order)
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS read_by VARCHAR DEFAULT 'layout'"
         for table in ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
-                      "budget_results", "other_measures")
+                      "budget_results", "other_measures", "measures", "kpi_values", "pdca_items")
     ),
 }
 """from_version → SQL statements that upgrade a warehouse from that version to the next.
@@ -116,6 +116,11 @@ _READ_BY = Column(
 )
 
 
+def _read_by(how: str) -> Column:
+    """`_READ_BY` with what each reading means for the table's rows."""
+    return Column(_READ_BY.name, _READ_BY.type, f"How the row was read: {how}", _READ_BY.constraint)
+
+
 def _bbox(what: str) -> tuple[Column, ...]:
     return (
         Column("bbox_x0", DOUBLE, f"Left edge of the {what} on the page, PDF points from the left."),
@@ -183,6 +188,8 @@ TABLES: tuple[Table, ...] = (
             Column("name_raw", VARCHAR, "Measure name exactly as printed.", "NOT NULL"),
             Column("page_start", INTEGER, "First page of the measure sheet (1-based).", "NOT NULL"),
             Column("page_end", INTEGER, "Last page of the measure sheet (1-based).", "NOT NULL"),
+            _read_by("'layout': the title is the page's largest type at its top; 'text_order': the line "
+                     "before 事業計画 Plan in text order (a sheet that starts mid-page, its title set like the body)."),
             *_bbox("measure header"),
             _SHA256,
             _EXTRACTOR_VERSION,
@@ -230,6 +237,9 @@ TABLES: tuple[Table, ...] = (
             Column("annotation", VARCHAR, "Parenthesised note printed with the value, e.g. 新規38件・変更21件."),
             Column("sub_value", DOUBLE, "Second number printed in the cell, e.g. the (M) of 'N (M)'."),
             Column("table_no", INTEGER, "Order of the KPI table within the edition, from 1.", "NOT NULL"),
+            _read_by("'layout': the indicator is the label printed right above the table in its column; "
+                     "'text_order': the label the text layer's order gives (it may sit above another box, "
+                     "or be a 【参考 …】 caption under the table). Cells are always read by position."),
             Column("page", INTEGER, "Page the cell is printed on (1-based).", "NOT NULL"),
             *_bbox("cell"),
             _SHA256,
@@ -284,6 +294,9 @@ TABLES: tuple[Table, ...] = (
             Column("text", VARCHAR, "Item text, normalised, without its label or bullet; wrapped lines joined.", "NOT NULL"),
             Column("text_raw", VARCHAR, "Item text exactly as printed (lines joined), without its label or bullet.", "NOT NULL"),
             Column("shared", BOOLEAN, "True when the item belongs to a Check/Action block shared by several sub-measures.", "NOT NULL"),
+            _read_by("'layout': the item is under its box's heading by position; 'text_order': a Check/Action "
+                     "item of the numbered block after 主な検証意見 Check, opinions and responses told apart by "
+                     "where the numbering restarts."),
             Column("page", INTEGER, "Page the item is printed on (1-based).", "NOT NULL"),
             *_bbox("item"),
             _SHA256,
