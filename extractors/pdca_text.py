@@ -78,18 +78,25 @@ def _items(lines: Sequence[str], norm: Sequence[str], start: int, end: int) -> l
 def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem]]:
     """Opinions and responses: the numbering restarting switches from one to the other.
 
-    Opinions printed after the responses (a box drawn last) carry numbers no opinion had
-    yet (``⑥``, or ``④`` after ``①②③⑤``); a restart that repeats an opinion's number, or a
-    third restart, is no longer this block (``①令和２年度に実施した項目`` of the next section)."""
+    Once the responses have begun, a restart is read by the numbers it names: a response
+    printed out of order names an opinion no response has answered yet (``②`` then ``①``);
+    opinions printed after the responses (a box drawn last) name numbers no opinion had
+    (``⑥``, or ``④`` after ``①②③⑤``); a number both have used, or a third switch, is no
+    longer this block (``①令和２年度に実施した項目`` of the next section)."""
     opinions: list[TextItem] = []
     responses: list[TextItem] = []
     current, previous, switches = opinions, None, 0
     for item in items:
         if previous is not None and item.seq and previous.seq and min(item.seq) <= max(previous.seq):
-            current = responses if current is opinions else opinions
-            switches += 1
-            seen = {n for o in opinions for n in o.seq}
-            if switches > 2 or (current is opinions and set(item.seq) & seen):
+            asked = {n for o in opinions for n in o.seq}
+            answered = {n for r in responses for n in r.seq}
+            if current is opinions:
+                current, switches = responses, switches + 1
+            elif set(item.seq) <= asked and not set(item.seq) & answered:
+                pass  # a response out of order
+            elif not set(item.seq) & asked and switches == 1:
+                current, switches = opinions, switches + 1
+            else:
                 break
         current.append(item)
         previous = item

@@ -1,0 +1,113 @@
+"""Layout (b) of the real FY2020 edition, as a new user would bring it: the reference text
+typeset line by line in its own order on A4 portrait pages (KPI and census blocks ruled),
+no cover page, no title line, nothing in the metadata. The warehouse must hold what the
+reference text holds: the edition named by its body, 19 sheets, 178 KPI values, all 13
+Check/Action blocks with their exact opinion and response counts.
+
+Ground truth: the 45 KPI tables typed by hand (`tests/data/reference_kpi_fy2020.json`) and
+the sheets and blocks read by hand in `tests.test_reference_pdca`. The PDF is rendered into
+a temporary folder (never committed); these tests skip where ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from nenpo.extractors.normalise import normalise_name
+from nenpo.extractors.report import extract_report
+from nenpo.samples.layouts.text_order import render_text_order
+from nenpo.warehouse.db import connect
+from nenpo.warehouse.load import load_extraction
+from tests.test_reference_pdca import BLOCKS, SHEETS
+
+TABLES = json.loads((Path(__file__).parent / "data" / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
+HEADING = "４ 令和２（2020）年度中小企業活性化施策の実施状況"
+
+
+@pytest.fixture(scope="module")
+def extraction(reference_lines, tmp_path_factory):
+    return extract_report(render_text_order(reference_lines, tmp_path_factory.mktemp("layout-b") / "fy2020-b.pdf"))
+
+
+@pytest.fixture(scope="module")
+def warehouse(extraction, tmp_path_factory):
+    con = connect(tmp_path_factory.mktemp("warehouse") / "w.duckdb")
+    load_extraction(con, extraction)
+    yield con
+    con.close()
+
+
+def _sheet_name(printed: str) -> str:
+    """The measure a printed sheet header names: the part after ①② for a sub-measure."""
+    return normalise_name(re.split(r"[①-⑳]", printed)[-1])
+
+
+def test_the_edition_is_named_by_its_body(extraction):
+    assert (extraction.series, extraction.report_fiscal_year, extraction.title) == ("kawasaki-sme", 2020, HEADING)
+    assert {(e.kind, e.fiscal_year) for e in extraction.edition_evidence} == {("heading", 2020), ("sentence", 2020)}
+
+
+def test_19_sheets_with_their_titles(warehouse):
+    rows = warehouse.execute("SELECT parent, position, name, read_by FROM measures ORDER BY ordinal").fetchall()
+    assert [(p, pos, n) for p, pos, n, _ in rows] == [(p, pos, normalise_name(n)) for _, p, pos, n, _, _ in SHEETS]
+    assert {r for *_, r in rows} == {"text_order"}, "titles set like the body are read in text order"
+
+
+def test_178_kpi_values_match_the_hand_read_tables(warehouse):
+    rows = warehouse.execute(
+        "SELECT measure, indicator, fiscal_year, kind, value, status, annotation, sub_value, unit_raw, value_text "
+        "FROM kpi_values"
+    ).fetchall()
+    want = Counter()
+    for t in TABLES:
+        for row in t["rows"]:
+            for year, cell in zip(t["years"], row["cells"]):
+                want[(_sheet_name(t["measure"]), normalise_name(t["indicator"]), year, row["kind"], cell["value"],
+                      cell["status"], cell["annotation"], cell["sub_value"], row["unit_text"], cell["text"])] += 1
+    got = Counter(rows)
+    assert sum(want.values()) == len(rows) == 178
+    assert got == want, (list((want - got).elements())[:5], list((got - want).elements())[:5])
+
+
+def test_labels_far_from_their_table_are_read_in_text_order(warehouse):
+    """Table 1's label is 26 lines above it in text order, with other ○ lines between; table
+    9 has only a 【参考 …】 caption under it."""
+    rows = dict(warehouse.execute(
+        "SELECT DISTINCT indicator, read_by FROM kpi_values WHERE table_no IN (1, 9)"
+    ).fetchall())
+    assert rows == {"川崎市創業支援事業計画全体での創業実績件数": "text_order", "知的財産マッチング成立件数": "text_order"}
+
+
+def test_all_13_check_action_blocks_with_exact_counts(warehouse):
+    rows = warehouse.execute(
+        "SELECT measure, phase, label, read_by FROM pdca_items WHERE phase IN ('check', 'covid_check', 'action') "
+        "ORDER BY ordinal"
+    ).fetchall()
+    got: dict[str, tuple[list[str], list[str]]] = {}
+    for measure, phase, label, _ in rows:
+        opinions, responses = got.setdefault(measure, ([], []))
+        (responses if phase == "action" else opinions).append(label)
+    want = {
+        normalise_name(name): ([label for _, label in BLOCKS[check][0]], [label for _, label in BLOCKS[check][1]])
+        for _, _, _, name, check, _ in SHEETS if check is not None
+    }
+    assert got == want
+    assert sum(len(o) for o, _ in got.values()) == 65 and sum(len(r) for _, r in got.values()) == 60
+    assert {r for *_, r in rows} == {"text_order"}
+
+
+def test_shared_blocks_cover_every_sub_measure(extraction):
+    covers = {i.measure: i.covers for i in extraction.pdca_items if i.phase == "check"}
+    assert covers == {normalise_name(name): tuple(normalise_name(c) for c in cov)
+                      for _, _, _, name, check, cov in SHEETS if check is not None}
+
+
+def test_disagreeing_readings_are_warnings(extraction):
+    disagree = [w for w in extraction.warnings if w.code == "readings_disagree"]
+    assert any("KPI table 4 " in w.message and "○主なプロジェクト事例" in w.message for w in disagree)
+    assert all(w.page is not None for w in disagree)
