@@ -1,0 +1,60 @@
+"""Sheet titles: what a title never is, the layout reading that needs larger type, and the
+names the policy list prints. Lines are copied from the reference text (FY2020)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.sheets import listed_name, page_title, title_rejected
+from tests.test_reference_pdca import SHEETS
+
+
+@dataclass
+class Line:
+    text: str
+    raw: str
+    bbox: tuple[float, float, float, float]
+    size: float
+
+
+def _line(raw: str, top: float, size: float) -> Line:
+    return Line(normalise_text(raw), raw, (48.0, top, 300.0, top + size), size)
+
+
+def test_the_19_titles_of_the_reference_are_titles(reference_lines):
+    for title_line, *_ in SHEETS:
+        assert title_rejected(normalise_text(reference_lines[title_line - 1])) is None, reference_lines[title_line - 1]
+
+
+def test_what_is_never_a_title():
+    rejected = {
+        "○子どもたちのものづくりへの興味・関⼼等を醸成する": "an indicator label or bullet",
+        "〇街路灯LED化実施数（累計）": "an indicator label or bullet",
+        "【参考 知的財産マッチング成⽴件数】": "an indicator label or bullet",
+        "①K-NICでは、研究開発型の起業家への支援に加え": "an item label",
+        "エイサーを実施。": "a sentence",
+        "主な検証意⾒ Check": "a heading of the sheet",
+        "令和３年度以降の対応 Action": "a heading of the sheet",
+        "第12条 創業・経営の革新等の促進": "a heading of the sheet",
+        "R1（2019）年度": "a KPI row or year header",
+        "- 17 -": "a page number",
+    }
+    assert {line: title_rejected(normalise_text(line)) for line in rejected} == rejected
+
+
+def test_layout_title_needs_type_larger_than_the_body():
+    """A page of a text-order typesetting starts with a body line: that is no title."""
+    body = [_line("子どもたちのものづくりへの興味・関⼼等を醸成するイベ", 30, 9.0)] + [
+        _line(f"本文{k}", 50 + 14 * k, 9.0) for k in range(5)
+    ]
+    assert page_title(body, [l.text for l in body]) is None
+    titled = [_line(" 新川崎・創造のもり推進事業 ①新産業創造支援事業", 22, 14.0)] + body[1:]
+    title = page_title(titled, [l.text for l in titled])
+    assert (title.parent, title.position, title.name) == ("新川崎・創造のもり推進事業", 1, "新産業創造支援事業")
+
+
+def test_names_the_policy_list_prints_under_another_spelling():
+    listed = [normalise_name(n) for n in ("ものづくり中小企業経営革新等支援事業", "内陸部操業環境保全対策事業")]
+    assert listed_name(normalise_name("ものづくり中⼩企業経営支援事業"), listed)
+    assert not listed_name(normalise_name("子どもたちのものづくりへの興味・関⼼等を醸成するイベ"), listed)
