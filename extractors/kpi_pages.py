@@ -4,7 +4,10 @@ Report sheets are printed in two columns and their content streams are assembled
 boxes, so an indicator label can come long after its table in text order. Here a table
 is anchored on its year-header row; its columns are the x-extents of the year cells, its
 rows start at the `目標` / `実績` labels under the header, and its indicator is the label
-printed directly above it in the same column. Text order is never used.
+printed directly above it in the same column. A header printed alone at the foot of a
+page, or a table whose rows go on at the head of the next page, is continued there
+(`read_page`). The label is also read in text order (`kpi_grammar.indicator_in_text_order`),
+and `extractors.report` settles the two.
 """
 
 from __future__ import annotations

@@ -3,9 +3,14 @@ quality, warnings.
 
 Every page is read once, through `extractors.pages` (PyMuPDF first, pdfplumber as a
 second opinion where PyMuPDF's text is suspect). Each page's lines are normalised once
-and then handed to the readers that need them: the edition detector, the sheet tracker,
-the KPI table finder and the other tables (`extractors.table_pages`: statistics,
-rosters, policy list, budget table, その他の事業, and every ruled grid cell by cell).
+and then handed to the readers that need them: the edition evidence (`extractors.edition`),
+the sheet tracker, the KPI table finder and the other tables (`extractors.table_pages`:
+statistics, rosters, policy list, budget table, その他の事業, and every ruled grid cell by
+cell). The same lines are kept in text order for the whole document
+(`extractors.text_order`); after the last page, the text-order readings of sheets, KPI
+labels and Check/Action blocks run on them and are settled against the positional ones
+(`_settle_sheets`, `_indicator`, `_settle_review`): each record says how it was read
+(`read_by`), and two readings that disagree are a `readings_disagree` warning.
 Nothing here depends on Prefect.
 """
 
