@@ -141,6 +141,10 @@ def heading_phase(text: str) -> tuple[bool, Phase | None]:
     return False, None
 
 
+def _within(inner: BBox, outer: BBox) -> bool:
+    return inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1
+
+
 def _union(a: BBox, b: BBox) -> BBox:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
@@ -173,11 +177,21 @@ def _start_item(phase: Phase, raw: str, bbox: BBox, column: int, heading_top: fl
     return PageItem(phase, label, seq, rest, bbox, column, heading_top, [raw])
 
 
-def read_page(lines: Sequence[Line], width: float, height: float) -> list[PageItem]:
+ARTICLE_LINE = regex.compile(r"^\s*第\s*[0-9]{1,2}\s*条\s+\S")
+"""A sheet's article footer, wherever it is printed: ``第12条 創業・経営の革新等の促進``."""
+
+
+def read_page(lines: Sequence[Line], width: float, height: float, skip: Sequence[BBox] = ()) -> list[PageItem]:
     """The PDCA items printed on one sheet page, in reading order (left column first,
-    then by heading, then top to bottom)."""
+    then by heading, then top to bottom). Lines inside `skip` (the page's KPI tables and
+    their labels) and article footers are no item's text: a page set in one column prints
+    them under whatever heading came last."""
     middle = width / 2
-    body = [l for l in lines if l.bbox[1] >= TITLE_BAND and l.bbox[1] <= height - FOOTER_BAND]
+    body = [
+        l for l in lines
+        if TITLE_BAND <= l.bbox[1] <= height - FOOTER_BAND and not ARTICLE_LINE.match(l.text)
+        and not any(_within(l.bbox, box) for box in skip)
+    ]
     headings: list[tuple[Line, Phase | None]] = []
     others: list[Line] = []
     for line in body:

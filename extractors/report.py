@@ -204,7 +204,11 @@ def _read_page(state: _State, page, doc=None) -> None:
         (page.number, kpi_tables[-1]) if kpi_tables and kpi_pages.at_foot(lines, kpi_tables[-1].bbox[3]) else None
     )
     if sheet is not None:
-        state.page_items.extend((page.number, item) for item in pdca.read_page(lines, page.width, page.height))
+        kpi_boxes = [t.bbox for t in kpi_tables] + [t.indicator_bbox for t in kpi_tables if t.indicator_bbox]
+        kpi_boxes += [r.bbox for r in continued] + [c.bbox for r in continued for c in r.cells if c.bbox]
+        state.page_items.extend(
+            (page.number, item) for item in pdca.read_page(lines, page.width, page.height, kpi_boxes)
+        )
     with _record_on(state.path, page.number, "table"):
         table_pages.read_page(
             state.tables_state, page.number, page.height, lines,
@@ -340,7 +344,9 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         indicator, read_by = _indicator(state, table_no, page_no, sheet, table)
         measure = sheet.title.name if sheet else None
         values.extend(_kpi_values(state, table_no, page_no, measure, table, indicator, read_by))
-    for sheet in state.sheets:
+    labels = {(state.doc.pages[i], state.doc.lines[i].bbox[:2]) for i in state.claimed}
+    for sheet in state.sheets:  # a KPI label read in text order is no PDCA item
+        sheet.items = [(p, item) for p, item in sheet.items if (p, item.bbox[:2]) not in labels]
         _settle_review(state, sheet)
     items = _pdca_items(state)
     evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
