@@ -204,7 +204,9 @@ def _read_page(state: _State, page, doc=None) -> None:
         (page.number, kpi_tables[-1]) if kpi_tables and kpi_pages.at_foot(lines, kpi_tables[-1].bbox[3]) else None
     )
     if sheet is not None:
-        kpi_boxes = [t.bbox for t in kpi_tables] + [t.indicator_bbox for t in kpi_tables if t.indicator_bbox]
+        kpi_boxes = [t.bbox for t in kpi_tables] + [
+            t.indicator_bbox for t in kpi_tables if t.indicator_bbox and _plausible_label(t.indicator)
+        ]
         kpi_boxes += [r.bbox for r in continued] + [c.bbox for r in continued for c in r.cells if c.bbox]
         state.page_items.extend(
             (page.number, item) for item in pdca.read_page(lines, page.width, page.height, kpi_boxes)
@@ -473,7 +475,7 @@ def _indicator(
             state.claimed.update(lines)
             by_text = name if name is not None else "".join(doc.lines[i].raw.strip() for i in lines)
     by_layout = table.indicator
-    if by_layout is not None and (len(by_layout) > LABEL_MAX or "。" in by_layout):
+    if by_layout is not None and not _plausible_label(by_layout):
         by_layout = None  # a paragraph above the table, not its label
     if by_layout is None or by_text is None:
         return (by_layout, "layout") if by_layout is not None else (by_text, "text_order")
@@ -490,6 +492,11 @@ def _indicator(
 
 
 LABEL_MAX = 80  # characters: an indicator label is a name, not a paragraph
+
+
+def _plausible_label(label: str | None) -> bool:
+    """A label is a name: short, and no sentence (``○…支援した。`` above a table is a paragraph)."""
+    return label is not None and len(label) <= LABEL_MAX and "。" not in label
 
 
 def _heading_kind(text: str) -> str | None:
