@@ -55,7 +55,7 @@ from nenpo.samples.generate import (
     year_header,
 )
 from nenpo.samples.layouts import cover
-from nenpo.samples.layouts.stream import PAGE_BREAK, Stream, cell_ids, resolve, straddle
+from nenpo.samples.layouts.stream import PAGE_BREAK, Stream, cell_ids, resolve, straddle, wrap_columns
 from nenpo.samples.layouts.text_order import Layout, Style, lay_out, write_layout
 from nenpo.samples.layouts.fonts import MINCHO, find_mincho
 
@@ -515,18 +515,26 @@ class Builder:
             s.directive(PAGE_BREAK)
         s.line(" 新型コロナウイルス感染症に関する本市の緊急経済対策")
         header = list(tp.BUDGET_HEADER)
+        widths = [24.0, 96.0, 190.0, 76.0, 110.0]
+
+        def lines_for(col: int, paragraphs) -> list[str]:
+            columns = self.columns_for(widths[col])
+            return [piece for p in paragraphs for forced in p.split("\n") for piece in wrap_columns(forced, columns)]
+
         for section in tc.BUDGET_TABLES[self.year]:
             s.line(section.title)
-            rows_per_item = [(item, tp._budget_rows(item)) for item in section.items]
+            if self.spec.tables_as_grids:
+                rows_per_item = [(item, tp._budget_rows(item, lines_for)) for item in section.items]
+            else:
+                rows_per_item = [(item, tp._budget_rows(item)) for item in section.items]
             row_ids_per_item: list[list[list[int]]] = []
             if self.spec.tables_as_grids:
-                widths = [24.0, 96.0, 190.0, 76.0, 110.0]
                 grid_rows = [[(c, [h]) for c, h in enumerate(header)]]
                 spans = []
                 for item, rows in rows_per_item:
                     spans.append(len(rows))
                     for cells in rows:
-                        grid_rows.append([(c.col, self._rewrap(c, widths[c.col])) for c in cells])
+                        grid_rows.append([(c.col, c.lines) for c in cells])
                 built = self.grid("budget", widths, grid_rows)
                 k = 1
                 for n in spans:
@@ -552,18 +560,6 @@ class Builder:
             s.line(note)
         s.blank()
 
-    def _rewrap(self, cell: tp.Cell, width: float) -> list[str]:
-        """A cell's paragraphs wrapped to this layout's column."""
-        if cell.col in (0, 3):
-            return cell.lines
-        columns = self.columns_for(width)
-        return [piece for line in cell.lines for piece in self.s_wrap(line, columns)]
-
-    @staticmethod
-    def s_wrap(line: str, columns: int) -> list[str]:
-        from nenpo.samples.layouts.stream import wrap_columns
-        return wrap_columns(line, columns)
-
     def other_measures(self) -> None:
         s = self.s
         if self.spec.sheet_on_new_page:
@@ -580,8 +576,8 @@ class Builder:
             heads = [f"{next_year}年度の概要", f"{this_year}年度の実績"]
             if self.spec.tables_as_grids:
                 columns = self.columns_for(240.0)
-                left = [piece for p in plan for forced in p.split("\n") for piece in self.s_wrap(forced, columns)]
-                right = [piece for p in results for forced in p.split("\n") for piece in self.s_wrap(forced, columns)]
+                left = [piece for p in plan for forced in p.split("\n") for piece in wrap_columns(forced, columns)]
+                right = [piece for p in results for forced in p.split("\n") for piece in wrap_columns(forced, columns)]
                 built = self.grid("other_measure", [240.0, 240.0], [[(0, [heads[0]]), (1, [heads[1]])], [(0, left), (1, right)]])
                 ids = [name_id] + cell_ids(built[0]) + cell_ids(built[1])
             else:
