@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
 import reportlab
 
 from nenpo.samples import content
@@ -691,7 +692,8 @@ def write_all(root: Path, years=content.EDITIONS, layouts=tuple(LAYOUTS)) -> lis
             files[pdf.name] = hashlib.sha256(pdf.read_bytes()).hexdigest()
             written += [pdf, truth]
             print(f"wrote {pdf} and {truth.name}")
-        manifest = {"reportlab": reportlab.Version, "files": files}
+        # byte-identical output is only promised for the reportlab (and, for the drawn cover, Pillow) that wrote it
+        manifest = {"reportlab": reportlab.Version, "pillow": PIL.__version__, "files": files}
         (folder / "MANIFEST.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     return written
 
