@@ -18,7 +18,7 @@ from nenpo.samples.layout import FontNotFound
 from nenpo.samples.layouts import editions as layout_editions
 from nenpo.samples.layouts.fonts import find_mincho
 from nenpo.samples.layouts.stream import MARKERS, wrap_columns
-from nenpo.samples.score import LAYOUT_FOLDERS, RECORD_KINDS, score_records
+from nenpo.samples.score import LAYOUT_FOLDERS, RECORD_KINDS, expected_findings, score_layout, score_records
 from tests.conftest import REPO_ROOT, SAMPLE_EDITIONS
 
 SAMPLES = REPO_ROOT / "samples"
@@ -258,3 +258,21 @@ def test_wrapped_lines_never_start_an_item_or_split_a_number(text, columns):
     assert all(line[0] not in MARKERS and not line[0].isdigit() for line in lines[1:])
     for number in re.findall(r"[△\d][\d,.]*\d", text):
         assert any(number in line for line in lines), number
+
+
+def test_the_landscape_layout_scores_full_marks_on_every_kind():
+    """The score's keys read the same fields from truth and extraction: on the layout the
+    readers were written with, every kind is found exactly."""
+    scores, refused = score_layout(SAMPLE_EDITIONS)
+    assert not refused
+    imperfect = {kind: (s.found, s.extracted, s.expected) for kind, s in scores.items()
+                 if (s.found, s.extracted) != (s.expected, s.expected)}
+    assert not imperfect
+    assert all(s.expected for s in scores.values())
+
+
+def test_the_planted_differences_call_for_fourteen_findings():
+    expected = expected_findings()
+    assert sum(expected.values()) == len(expected) == 14
+    assert ("renamed", 2021, "ものづくり中小企業経営革新等支援事業", None, None) in expected
+    assert ("census_total_mismatch", 2019, None, "事業所数/事業所数", 2016) in expected
