@@ -1,7 +1,8 @@
 """Score an extraction of a sample edition against its ground truth.
 
     python -m nenpo.samples.score [samples/editions]      # PDCA items per phase, one layout
-    python -m nenpo.samples.score --all-layouts           # every kind of record, every layout
+    python -m nenpo.samples.score --all-layouts           # every kind of record, every layout,
+                                                          # and the audit's findings per layout
 
 `score_records` scores one extraction against any layout's truth, per kind of record
 (`RECORD_KINDS`): each kind has a key built from the truth record and from the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -191,6 +193,43 @@ def score_layout(folder: Path) -> tuple[dict[str, Score], list[str]]:
     return totals, refused
 
 
+def expected_findings(differences=None) -> Counter:
+    """The audit findings the planted differences call for, as (check, edition, measure,
+    indicator, fiscal year): exactly these and nothing else."""
+    from nenpo.samples.content import PLANTED_DIFFERENCES
+
+    expected: Counter = Counter()
+    for d in PLANTED_DIFFERENCES if differences is None else differences:
+        kind = d["kind"]
+        if kind in ("restated_actual", "changed_target"):
+            expected[("restated_value", d["later_edition"], d["measure"], d["indicator"], d["fiscal_year"])] += 1
+        elif kind == "unit_mismatch":
+            expected[("unit_mismatch", d["edition"], d["measure"], d["indicator"], None)] += 1
+        elif kind == "dropped_indicator":
+            expected[("indicator_dropped", d["later_edition"], d["measure"], d["indicator"], None)] += 1
+        elif kind == "renamed_measure":
+            expected[("renamed", d["later_edition"], d["new_name"], None, None)] += 1
+        elif kind == "census_total_mismatch":
+            expected[("census_total_mismatch", d["edition"], None, f"{d['table']}/{d['table']}", d["survey_year"])] += 1
+        elif kind == "unexplained_shortfall":
+            expected[("actual_far_below_target", d["edition"], d["measure"], d["indicator"], d["fiscal_year"])] += 1
+        elif kind == "unanswered_opinion":
+            expected[("opinion_without_response", d["edition"], d["measure"], None, None)] += 1
+        elif kind == "unasked_response":
+            expected[("response_without_opinion", d["edition"], d["measure"], None, None)] += 1
+    return expected
+
+
+def score_audit(folder: Path) -> Score:
+    """Ingest one layout's editions into a scratch warehouse; its audit findings against the planted ones."""
+    from nenpo.pipeline.ingest import ingest
+
+    with tempfile.TemporaryDirectory() as scratch:
+        summary = ingest([folder], Path(scratch) / "nenpo.duckdb", cache_dir=Path(scratch) / "cache")
+        got = Counter((f.check, f.report_fiscal_year, f.measure, f.indicator, f.fiscal_year) for f in summary.findings)
+    return _score(expected_findings(), got)
+
+
 def print_all_layouts(samples_dir: Path = SAMPLES_DIR) -> dict[str, dict[str, Score]]:
     """Precision and recall per kind of record (rows) and layout (columns), every edition summed."""
     results = {}
@@ -198,15 +237,17 @@ def print_all_layouts(samples_dir: Path = SAMPLES_DIR) -> dict[str, dict[str, Sc
     for layout, folder in LAYOUT_FOLDERS.items():
         if (samples_dir / folder).is_dir():
             results[layout], refused = score_layout(samples_dir / folder)
+            results[layout]["audit_findings"] = score_audit(samples_dir / folder)
             refusals += [f"{layout}: {r}" for r in refused]
     layouts = list(results)
-    print("Extraction of the sample editions per layout: precision / recall (expected records)")
+    print("Extraction of the sample editions per layout: precision / recall (expected records; - : none extracted)")
     print(f"{'kind':<19}" + "".join(f"{name:>22}" for name in layouts))
-    for kind in RECORD_KINDS:
+    for kind in [*RECORD_KINDS, "audit_findings"]:
         cells = []
         for name in layouts:
             s = results[name][kind]
-            cells.append(f"{s.precision:.3f} / {s.recall:.3f} ({s.expected:>3})")
+            precision = f"{s.precision:.3f}" if s.extracted else "  -  "  # nothing extracted: no precision
+            cells.append(f"{precision} / {s.recall:.3f} ({s.expected:>3})")
         print(f"{kind:<19}" + "".join(f"{cell:>22}" for cell in cells))
     for line in refusals:
         print(f"refused {line}")

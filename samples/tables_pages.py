@@ -357,30 +357,32 @@ def _budget_lines(col: int, paragraphs) -> list[str]:
     return paragraph_lines(paragraphs, width, CELL_SIZE)
 
 
-def _budget_rows(item: tc.BudgetItem) -> list[list[Cell]]:
-    """The printed rows of one numbered item: one per 第N弾 phase, else one (cells relative to row 0)."""
+def _budget_rows(item: tc.BudgetItem, lines_for=_budget_lines) -> list[list[Cell]]:
+    """The printed rows of one numbered item: one per 第N弾 phase, else one (cells relative to row 0).
+
+    `lines_for(col, paragraphs)` wraps a cell's paragraphs to its column."""
     rows: list[list[Cell]] = []
     if item.phases_as_rows:
         for k, phase in enumerate(item.phases):
             cells = [
-                Cell(k, 1, _budget_lines(1, [phase.name])),
-                Cell(k, 2, _budget_lines(2, phase.summary)),
-                Cell(k, 3, [f"{phase.budget:,}"] + ([] if phase.note is None else _budget_lines(3, [phase.note])), align="right"),
-                Cell(k, 4, _budget_lines(4, phase.results)),
+                Cell(k, 1, lines_for(1, [phase.name])),
+                Cell(k, 2, lines_for(2, phase.summary)),
+                Cell(k, 3, [f"{phase.budget:,}"] + ([] if phase.note is None else lines_for(3, [phase.note])), align="right"),
+                Cell(k, 4, lines_for(4, phase.results)),
             ]
             rows.append(cells)
         rows[0].insert(0, Cell(0, 0, [str(item.no)], row_span=len(item.phases), align="center"))
         return rows
     if item.phases:
         budget = [line for p in item.phases for line in (f"（{p.label}）", f"{p.budget:,}")]
-        results = [line for p in item.phases for line in [f"（{p.label}）"] + _budget_lines(4, p.results)]
+        results = [line for p in item.phases for line in [f"（{p.label}）"] + lines_for(4, p.results)]
     else:
-        budget = ([] if item.budget is None else [f"{item.budget:,}"]) + ([] if item.note is None else _budget_lines(3, [item.note]))
-        results = _budget_lines(4, item.results)
+        budget = ([] if item.budget is None else [f"{item.budget:,}"]) + ([] if item.note is None else lines_for(3, [item.note]))
+        results = lines_for(4, item.results)
     return [[
         Cell(0, 0, [str(item.no)], align="center"),
-        Cell(0, 1, _budget_lines(1, [item.name])),
-        Cell(0, 2, _budget_lines(2, item.summary)),
+        Cell(0, 1, lines_for(1, [item.name])),
+        Cell(0, 2, lines_for(2, item.summary)),
         Cell(0, 3, budget, align="right"),
         Cell(0, 4, results),
     ]]

@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 
+import PIL
 import pdfplumber
 import pymupdf
 import pytest
@@ -17,7 +18,7 @@ from nenpo.samples.layout import FontNotFound
 from nenpo.samples.layouts import editions as layout_editions
 from nenpo.samples.layouts.fonts import find_mincho
 from nenpo.samples.layouts.stream import MARKERS, wrap_columns
-from nenpo.samples.score import LAYOUT_FOLDERS, RECORD_KINDS, score_records
+from nenpo.samples.score import LAYOUT_FOLDERS, RECORD_KINDS, expected_findings, score_layout, score_records
 from tests.conftest import REPO_ROOT, SAMPLE_EDITIONS
 
 SAMPLES = REPO_ROOT / "samples"
@@ -76,7 +77,7 @@ def test_regeneration_is_identical(regenerated, name, year):
     assert (new / f"{stem}.truth.json").read_text(encoding="utf-8") == (committed / f"{stem}.truth.json").read_text(encoding="utf-8")
     with pymupdf.open(new / f"{stem}.pdf") as a, pymupdf.open(committed / f"{stem}.pdf") as b:
         assert [p.get_text("words") for p in a] == [p.get_text("words") for p in b]
-    if reportlab.Version == manifest["reportlab"]:
+    if (reportlab.Version, PIL.__version__) == (manifest["reportlab"], manifest["pillow"]):
         assert (new / f"{stem}.pdf").read_bytes() == (committed / f"{stem}.pdf").read_bytes()
 
 
@@ -177,34 +178,39 @@ def test_text_order_puts_labels_and_check_items_where_a_text_layer_does():
     assert check_heading < action_heading < first_check
 
 
-def test_kpi_and_census_blocks_are_ruled_in_text_order():
-    with pdfplumber.open(_pdf("text-order", 2021)) as pdf:
-        tables = [t.extract() for page in pdf.pages for t in page.find_tables()]
-    kpi = [t for t in tables if t and t[0][1] and t[0][1].startswith("R")]
+@pytest.mark.parametrize("year", content.EDITIONS)
+def test_kpi_and_census_blocks_are_ruled_in_text_order(year):
+    truth = _truth("text-order", year)
+    pages = {k["page"] for k in truth["kpi_values"]} | {p for t in truth["tables"] for p in t["pages"]}
+    with pdfplumber.open(_pdf("text-order", year)) as pdf:
+        tables = [t.extract() for number in sorted(pages) for t in pdf.pages[number - 1].find_tables()]
+    kpi = [t for t in tables if t and t[0][1] and re.match(r"[RH][0-9０-９]+（\d{4}）年度", t[0][1])]
     census = [t for t in tables if t and t[0][0] == "業種大分類"]
-    measured = sum(len([i for i in m.indicators if 2021 in i.editions]) for m in content.measures_in(2021))
+    measured = sum(len([i for i in m.indicators if year in i.editions]) for m in content.measures_in(year))
     assert len(kpi) == measured
-    assert census, "the census table's header is ruled"
+    assert all(row[0] and re.match(r"(目\s?標|実\s?績)（", row[0]) for t in kpi for row in t[1:])
+    assert len(census) == 2, "both census tables' headers are ruled"
 
 
 def test_mincho_tables_have_no_rulings_and_the_cover_no_text():
     for year in content.EDITIONS:
-        with pdfplumber.open(_pdf("mincho", year)) as pdf:
-            assert all(not (p.lines or p.rects or p.curves) for p in pdf.pages[1:]), "tables aligned by whitespace only"
-            cover = pdf.pages[0]
-            assert cover.chars == [] and len(cover.images) == 1
-            assert pdf.pages[1].chars
         with pymupdf.open(_pdf("mincho", year)) as doc:
+            assert all(not page.get_drawings() for page in doc), "tables aligned by whitespace only"
+            cover = doc[0]
+            assert cover.get_text() == "" and len(cover.get_images()) == 1
+            assert doc[1].get_text().strip()
             fonts = {f[3].split("+")[-1] for page in doc for f in page.get_fonts()}
             assert fonts == {"IPAexMincho"}
             assert doc.metadata["title"] == layout_editions.edition_title(year)
 
 
 def test_mincho_headings_are_the_size_of_body_text():
-    with pdfplumber.open(_pdf("mincho", 2020)) as pdf:
-        sizes = {round(c["size"], 1) for page in pdf.pages[1:] for c in page.chars
-                 if not c["text"].isspace() and c["size"] > 8}
+    with pymupdf.open(_pdf("mincho", 2020)) as doc:
+        sizes = {round(span["size"], 1) for page in doc for block in page.get_text("dict")["blocks"]
+                 for line in block.get("lines", []) for span in line["spans"] if span["text"].strip()}
+        text = "".join(page.get_text() for page in doc)
     assert max(sizes) == 9.5
+    assert "事業計画 Plan" in text and "２ 市内産業の現状" in text
 
 
 @pytest.mark.parametrize("name", LAYOUTS)
@@ -257,3 +263,21 @@ def test_wrapped_lines_never_start_an_item_or_split_a_number(text, columns):
     assert all(line[0] not in MARKERS and not line[0].isdigit() for line in lines[1:])
     for number in re.findall(r"[△\d][\d,.]*\d", text):
         assert any(number in line for line in lines), number
+
+
+def test_the_landscape_layout_scores_full_marks_on_every_kind():
+    """The score's keys read the same fields from truth and extraction: on the layout the
+    readers were written with, every kind is found exactly."""
+    scores, refused = score_layout(SAMPLE_EDITIONS)
+    assert not refused
+    imperfect = {kind: (s.found, s.extracted, s.expected) for kind, s in scores.items()
+                 if (s.found, s.extracted) != (s.expected, s.expected)}
+    assert not imperfect
+    assert all(s.expected for s in scores.values())
+
+
+def test_the_planted_differences_call_for_fourteen_findings():
+    expected = expected_findings()
+    assert sum(expected.values()) == len(expected) == 14
+    assert ("renamed", 2021, "ものづくり中小企業経営革新等支援事業", None, None) in expected
+    assert ("census_total_mismatch", 2019, None, "事業所数/事業所数", 2016) in expected

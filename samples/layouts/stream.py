@@ -17,6 +17,9 @@ from nenpo.samples.layouts.text_order import Cell, Layout, Row, Table
 MARKERS = frozenset("○〇・･◎●◆■□※＊*【(（「" + "".join(chr(c) for c in range(0x2460, 0x2474)))
 """A wrapped continuation line never starts with one of these: it would read as a new item."""
 
+CLOSING = frozenset("）)」』】、。，．ー")
+"""Nor with closing punctuation (the Japanese line-breaking rule, kinsoku)."""
+
 GLUED = frozenset("0123456789０１２３４５６７８９,.，．%％△▲ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-/:")
 """Characters of numbers and Latin words, which a line break never splits."""
 
@@ -27,7 +30,7 @@ def display_width(text: str) -> int:
 
 
 def _bad_break(before: str, after: str) -> bool:
-    return (after in MARKERS or after.isdigit() or before == " " or after == " "
+    return (after in MARKERS or after in CLOSING or after.isdigit() or before == " " or after == " "
             or (before in GLUED and after in GLUED))
 
 
@@ -134,8 +137,3 @@ def resolve(stream: Stream, layout: Layout, truth: dict, page_offset: int = 0) -
         if "pages" in record:
             record["pages"] = sorted({p.page + page_offset for p in found})
         truth[key].append(record)
-
-
-def pages_of(stream_ids: list[int], layout: Layout) -> list[int]:
-    ids = set(stream_ids)
-    return sorted({p.page for p in layout.placed if p.line in ids})

@@ -90,7 +90,7 @@ CENSUS_GROUPS = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
 CENSUS_NUMBER = re.compile(r"^[△▲]?[0-9０-９][0-9０-９,，.．]*[%％]?$")
 """A census cell: `4,078`, `9.6%`, `0`."""
 
-HEADING = re.compile(r"^\s*(?:[１-９0-9]{1,2}\s\S|[①-⑳]\s?\S{2,20}\s*$|図表\s)")
+HEADING = re.compile(r"^\s*(?:[１-９]{1,2}\s\S|[①-⑳]\s\S{2,20}\s*$|図表\s)")
 """Lines set as headings: `４ 令和２（2020）年度中小企業活性化施策の実施状況`, `③ 業種別事業所数`, `図表 …`."""
 
 
