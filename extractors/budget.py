@@ -33,6 +33,7 @@ from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import BudgetItem, BudgetResult
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.paragraphs import unwrap
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -290,7 +291,7 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     results until the next № (which may end a results line: ``【R3 に実施】 21``). Phase
     sub-rows start with a name ending ``（第２弾）``. Footnotes, repeated headers and section
     titles between pages are skipped (`NOT_IN_TABLE`)."""
-    texts = [normalise_text(l) for l in lines]
+    texts = normalised(lines)
     start = next((i for i, t in enumerate(texts) if HEADER.match(t)), None)
     if start is None:
         return []

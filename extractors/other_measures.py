@@ -30,6 +30,7 @@ import regex
 
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -167,7 +168,7 @@ def _results_start(body: list[str]) -> int:
 
 def parse_other_measures_text(lines: Sequence[str]) -> list[TextBlock]:
     """Every その他の事業 block of a text layer, in printed order."""
-    texts = [normalise_text(line).strip() for line in lines]
+    texts = normalised(lines)
     headers = [i for i, t in enumerate(texts) if HEADER_LINE.match(t)]
     names = []
     for i in headers:

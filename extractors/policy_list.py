@@ -28,6 +28,7 @@ import regex
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import PolicyListEntry
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.text_stream import normalised
 
 PARTS = ("検証対象事業", "その他の事業")
 PART_LABEL = regex.compile(r"^(?P<part>検証対象事業|その他の事業)$")
@@ -189,7 +190,7 @@ def _page_spans(part: _Part) -> None:
 
 def parse_policy_list_text(lines: Sequence[str]) -> list[TextEntry]:
     """Every entry of every part of the list in a text layer, in printed order."""
-    texts = [normalise_text(line).strip() for line in lines]
+    texts = normalised(lines)
     parts: list[_Part] = []
     for i, text in enumerate(texts):
         if not HEADER_LINE.match(text):

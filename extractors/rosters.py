@@ -36,6 +36,7 @@ import regex
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import CommitteeMember
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.text_stream import normalised
 
 ROSTER_CAPTION = regex.compile(r"「(?P<committee>[^」]+)」\s*委員名簿(?:\s*\((?P<as_of>[^()]*?)現在\))?")
 """The caption: ``図表 「川崎市産業振興協議会」委員名簿（令和３年８月現在）`` (normalised:
@@ -120,7 +121,7 @@ class TextMember:
 
 def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
     """The members of every roster in a text layer, in printed order."""
-    texts = [normalise_text(line).strip() for line in lines]
+    texts = normalised(lines)
     members: list[TextMember] = []
     for i, text in enumerate(texts):
         caption = ROSTER_CAPTION.search(text)

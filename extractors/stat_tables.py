@@ -28,6 +28,7 @@ import regex
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import StatValue
 from nenpo.extractors.normalise import normalise_text, parse_number, parse_year
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -144,7 +145,7 @@ def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
     """Census tables in a text layer: a survey-year line, the measure line above it, the
     caption (``図表 …``) above that, and one row per line below (category, then cells)."""
     tables = []
-    texts = [normalise_text(line) for line in lines]
+    texts = normalised(lines)
     for i, text in enumerate(texts):
         if not YEAR_HEADER_LINE.match(text):
             continue
