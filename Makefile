@@ -31,8 +31,15 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py
 
-samples: $(VENV)/.installed-dev
+# The mincho layout is set in IPAex Mincho, from Debian's fonts-ipaexfont-mincho.
+MINCHO_FONT := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf
+
+$(MINCHO_FONT):
+	apt-get install -y -qq fonts-ipaexfont-mincho || (apt-get update -qq && apt-get install -y -qq fonts-ipaexfont-mincho)
+
+samples: $(VENV)/.installed-dev $(MINCHO_FONT)
 	$(BIN)/python -m nenpo.samples.generate samples/editions
+	$(BIN)/python -m nenpo.samples.layouts.editions samples
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

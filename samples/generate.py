@@ -138,17 +138,21 @@ def draw_cover(ed: Edition) -> None:
     ed.truth["title"] = title
 
 
+def introduction_paragraphs(year: int) -> tuple[str, ...]:
+    """Section 1's paragraphs; the third names the edition's fiscal year."""
+    return (
+        "川崎市の中小企業は、事業所数の 99.1％、従業者数の 76.8％など市内の大半を占め、地域社会に欠かせない存在です。",
+        "本市では、平成 28（2016）年４月、「川崎市中小企業活性化のための成長戦略に関する条例」を施行しました。",
+        f"本報告書は、{ERA_LONG[year]}（{year}）年度の中小企業活性化施策の実施状況を取りまとめたものです。",
+        "市内中小企業の業況ＤＩは△21.2 と、前回調査から悪化しました。",
+    )
+
+
 def draw_introduction(ed: Edition) -> None:
     page = ed.new_page()
     page.text(LEFT_X, 40, "１ はじめに", 14)
-    body = (
-        "川崎市の中小企業は、事業所数の 99.1％、従業者数の 76.8％など市内の大半を占め、地域社会に欠かせない存在です。",
-        "本市では、平成 28（2016）年４月、「川崎市中小企業活性化のための成長戦略に関する条例」を施行しました。",
-        f"本報告書は、{ERA_LONG[ed.year]}（{ed.year}）年度の中小企業活性化施策の実施状況を取りまとめたものです。",
-        "市内中小企業の業況ＤＩは△21.2 と、前回調査から悪化しました。",
-    )
     top = 80.0
-    for paragraph in body:
+    for paragraph in introduction_paragraphs(ed.year):
         top = page.paragraph(LEFT_X, top, paragraph, 760, 10) + 6
     draw_page_furniture(page)
 
@@ -485,11 +489,18 @@ def draw_article_opinions(ed: Edition) -> None:
         draw_page_furniture(page)
 
 
+ORDINANCE_TITLE = "川崎市中小企業活性化のための成長戦略に関する条例"
+ORDINANCE = (
+    "（目的）第１条 この条例は、中小企業の活性化に関し、基本理念を定め、市の責務等を明らかにすることにより、地域経済の発展に寄与することを目的とする。",
+    "附 則 この条例は、平成28年４月１日から施⾏する。",
+)
+
+
 def draw_ordinance(ed: Edition) -> None:
     page = ed.new_page()
-    page.text(LEFT_X, 40, "川崎市中小企業活性化のための成長戦略に関する条例", 14)
-    top = page.paragraph(LEFT_X, 80, "（目的）第１条 この条例は、中小企業の活性化に関し、基本理念を定め、市の責務等を明らかにすることにより、地域経済の発展に寄与することを目的とする。", 760, 10)
-    page.paragraph(LEFT_X, top + 10, "附 則 この条例は、平成28年４月１日から施⾏する。", 760, 10)
+    page.text(LEFT_X, 40, ORDINANCE_TITLE, 14)
+    top = page.paragraph(LEFT_X, 80, ORDINANCE[0], 760, 10)
+    page.paragraph(LEFT_X, top + 10, ORDINANCE[1], 760, 10)
     draw_page_furniture(page)
 
 

@@ -202,8 +202,8 @@ def _triangle(value: str) -> str:
     return "△" + value[1:] if value.startswith("-") else value
 
 
-def draw_figures_page(page: Page, edition: int, truth: dict) -> None:
-    """Section 2's prose: business conditions DI, bankruptcies, job-opening ratios."""
+def figures_paragraphs(edition: int) -> list[tuple[str, str]]:
+    """Section 2's prose as (heading, paragraph): business conditions DI, bankruptcies, job-opening ratios."""
     f = tc.SECTION_TWO[edition]
     era_di = ERA_LONG[f.di_year]
     change, direction = _signed(f.di_change.replace("．", "."))
@@ -227,30 +227,44 @@ def draw_figures_page(page: Page, edition: int, truth: dict) -> None:
         f"神奈川県の水準（{f.jobs_prefecture}）を超えていますが、川崎北（北部）は {f.jobs_north} であり、"
         "市内でも地域によって雇用環境に差がみられる状況です。"
     )
-    top = 40.0
-    for heading, text in (
+    return [
         ("（２）市内中小企業の景況感", di_text),
         ("（３）倒産件数の動向", bankruptcy_text),
         ("（４）川崎市の求人・求職状況", jobs_text),
-    ):
+    ]
+
+
+def figures_stats(edition: int) -> list[tuple[int, dict]]:
+    """The statistics the prose carries, as (paragraph index, stat_values record without its page)."""
+    f = tc.SECTION_TWO[edition]
+    out: list[tuple[int, dict]] = []
+
+    def stat(paragraph, table, category, year, measure, value, unit, text, period=None):
+        out.append((paragraph, {
+            "table": table, "title": None, "category": category, "survey_year": year, "measure": measure,
+            "value": value, "unit": unit, "value_text": text, "period": period,
+        }))
+
+    period = f"{f.di_year}年4-6月期"
+    stat(0, "市内中小企業の景況感", "市内中小企業", f.di_year, "業況DI", float(f.di), "DI", _triangle(f.di), period)
+    stat(0, "市内中小企業の景況感", "市内中小企業", f.di_year, "前期業況DI", float(f.di_previous), "DI",
+         _triangle(f.di_previous), "前期")
+    stat(1, "倒産件数の動向", "川崎市", f.bankruptcy_fy, "倒産件数", float(f.bankruptcies), "件", str(f.bankruptcies))
+    for category, value in (("川崎全市", f.jobs_ratio), ("川崎(南部)", f.jobs_south),
+                            ("神奈川県", f.jobs_prefecture), ("川崎北(北部)", f.jobs_north)):
+        stat(2, "川崎市の求人・求職状況", category, f.jobs_fy, "有効求人倍率", float(value), "倍", value)
+    return out
+
+
+def draw_figures_page(page: Page, edition: int, truth: dict) -> None:
+    """Section 2's prose: business conditions DI, bankruptcies, job-opening ratios."""
+    top = 40.0
+    for heading, text in figures_paragraphs(edition):
         page.text(LEFT_X, top, heading, 11)
         top = page.paragraph(LEFT_X + 10, top + 20, text, 740, 10) + 24
     furniture(page)
-
-    def stat(table, category, year, measure, value, unit, text, period=None):
-        truth["stat_values"].append({
-            "table": table, "title": None, "category": category, "survey_year": year, "measure": measure,
-            "value": value, "unit": unit, "value_text": text, "period": period, "page": page.number,
-        })
-
-    period = f"{f.di_year}年4-6月期"
-    stat("市内中小企業の景況感", "市内中小企業", f.di_year, "業況DI", float(f.di), "DI", _triangle(f.di), period)
-    stat("市内中小企業の景況感", "市内中小企業", f.di_year, "前期業況DI", float(f.di_previous), "DI",
-         _triangle(f.di_previous), "前期")
-    stat("倒産件数の動向", "川崎市", f.bankruptcy_fy, "倒産件数", float(f.bankruptcies), "件", str(f.bankruptcies))
-    for category, value in (("川崎全市", f.jobs_ratio), ("川崎(南部)", f.jobs_south),
-                            ("神奈川県", f.jobs_prefecture), ("川崎北(北部)", f.jobs_north)):
-        stat("川崎市の求人・求職状況", category, f.jobs_fy, "有効求人倍率", float(value), "倍", value)
+    for _, record in figures_stats(edition):
+        truth["stat_values"].append({**record, "page": page.number})
 
 
 # --- section 3: committee rosters --------------------------------------------------------------
@@ -343,30 +357,32 @@ def _budget_lines(col: int, paragraphs) -> list[str]:
     return paragraph_lines(paragraphs, width, CELL_SIZE)
 
 
-def _budget_rows(item: tc.BudgetItem) -> list[list[Cell]]:
-    """The printed rows of one numbered item: one per 第N弾 phase, else one (cells relative to row 0)."""
+def _budget_rows(item: tc.BudgetItem, lines_for=_budget_lines) -> list[list[Cell]]:
+    """The printed rows of one numbered item: one per 第N弾 phase, else one (cells relative to row 0).
+
+    `lines_for(col, paragraphs)` wraps a cell's paragraphs to its column."""
     rows: list[list[Cell]] = []
     if item.phases_as_rows:
         for k, phase in enumerate(item.phases):
             cells = [
-                Cell(k, 1, _budget_lines(1, [phase.name])),
-                Cell(k, 2, _budget_lines(2, phase.summary)),
-                Cell(k, 3, [f"{phase.budget:,}"] + ([] if phase.note is None else _budget_lines(3, [phase.note])), align="right"),
-                Cell(k, 4, _budget_lines(4, phase.results)),
+                Cell(k, 1, lines_for(1, [phase.name])),
+                Cell(k, 2, lines_for(2, phase.summary)),
+                Cell(k, 3, [f"{phase.budget:,}"] + ([] if phase.note is None else lines_for(3, [phase.note])), align="right"),
+                Cell(k, 4, lines_for(4, phase.results)),
             ]
             rows.append(cells)
         rows[0].insert(0, Cell(0, 0, [str(item.no)], row_span=len(item.phases), align="center"))
         return rows
     if item.phases:
         budget = [line for p in item.phases for line in (f"（{p.label}）", f"{p.budget:,}")]
-        results = [line for p in item.phases for line in [f"（{p.label}）"] + _budget_lines(4, p.results)]
+        results = [line for p in item.phases for line in [f"（{p.label}）"] + lines_for(4, p.results)]
     else:
-        budget = ([] if item.budget is None else [f"{item.budget:,}"]) + ([] if item.note is None else _budget_lines(3, [item.note]))
-        results = _budget_lines(4, item.results)
+        budget = ([] if item.budget is None else [f"{item.budget:,}"]) + ([] if item.note is None else lines_for(3, [item.note]))
+        results = lines_for(4, item.results)
     return [[
         Cell(0, 0, [str(item.no)], align="center"),
-        Cell(0, 1, _budget_lines(1, [item.name])),
-        Cell(0, 2, _budget_lines(2, item.summary)),
+        Cell(0, 1, lines_for(1, [item.name])),
+        Cell(0, 2, lines_for(2, item.summary)),
         Cell(0, 3, budget, align="right"),
         Cell(0, 4, results),
     ]]

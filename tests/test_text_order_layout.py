@@ -9,6 +9,7 @@ import pytest
 
 from nenpo.samples.layouts.text_order import (
     CENSUS_YEARS,
+    HEADING,
     KPI_ROW,
     KPI_YEAR_HEADER,
     VALUE_TOKEN,
@@ -123,3 +124,15 @@ def _write(folder, lines):
     path = folder / "reference.txt"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    ("４ 令和２（2020）年度中小企業活性化施策の実施状況", True),
+    ("③ 業種別事業所数", True),
+    ("図表 本市の事業所数（民営）の推移（実数、産業別構成比）", True),
+    ("②若手商業者の交流会を開催していく。", False),
+    ("1 専修大学商学部教授（会長） 鹿住 倫世", False),
+    ("12 条", False),
+])
+def test_only_section_headings_are_set_larger(line, heading):
+    assert bool(HEADING.match(line)) is heading

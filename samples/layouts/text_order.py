@@ -20,7 +20,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -88,7 +90,7 @@ CENSUS_GROUPS = re.compile(r"^\s*(\S+)\s+(\S+)\s*$")
 CENSUS_NUMBER = re.compile(r"^[△▲]?[0-9０-９][0-9０-９,，.．]*[%％]?$")
 """A census cell: `4,078`, `9.6%`, `0`."""
 
-HEADING = re.compile(r"^\s*(?:[１-９0-9]{1,2}\s\S|[①-⑳]\s?\S{2,20}\s*$|図表\s)")
+HEADING = re.compile(r"^\s*(?:[１-９]{1,2}\s\S|[①-⑳]\s\S{2,20}\s*$|図表\s)")
 """Lines set as headings: `４ 令和２（2020）年度中小企業活性化施策の実施状況`, `③ 業種別事業所数`, `図表 …`."""
 
 
@@ -113,8 +115,8 @@ class Table:
     rows: list[Row]
 
 
-def _next_nonblank(lines: list[str], i: int) -> int:
-    while i < len(lines) and not lines[i].strip():
+def _next_nonblank(lines: list, i: int) -> int:
+    while i < len(lines) and isinstance(lines[i], str) and not lines[i].strip():
         i += 1
     return i
 
@@ -133,7 +135,7 @@ def _split_values(tokens: list[tuple[str, int]], columns: int) -> list[list[tupl
     return cells
 
 
-def parse_kpi_block(lines: list[str], i: int) -> tuple[Table, int] | None:
+def parse_kpi_block(lines: list, i: int) -> tuple[Table, int] | None:
     """A KPI block starting at line i (its year header); returns the table and the next line."""
     if not KPI_YEAR_HEADER.match(lines[i]):
         return None
@@ -142,7 +144,7 @@ def parse_kpi_block(lines: list[str], i: int) -> tuple[Table, int] | None:
     j = i + 1
     while True:
         k = _next_nonblank(lines, j)
-        if k >= len(lines):
+        if k >= len(lines) or not isinstance(lines[k], str):
             break
         row = KPI_ROW.match(lines[k])
         tokens = lines[k].split()
@@ -170,7 +172,7 @@ def parse_census_block(lines: list[str], i: int) -> tuple[Table, int] | None:
     stub_at = i
     groups_at = _next_nonblank(lines, stub_at + 1)
     years_at = _next_nonblank(lines, groups_at + 1)
-    if years_at >= len(lines):
+    if years_at >= len(lines) or not all(isinstance(lines[n], str) for n in (groups_at, years_at)):
         return None
     stub = lines[stub_at].strip()
     groups = CENSUS_GROUPS.match(lines[groups_at])
@@ -182,7 +184,7 @@ def parse_census_block(lines: list[str], i: int) -> tuple[Table, int] | None:
     j = years_at + 1
     while True:
         k = _next_nonblank(lines, j)
-        if k >= len(lines):
+        if k >= len(lines) or not isinstance(lines[k], str):
             break
         tokens = lines[k].split()
         if len(tokens) <= len(years) or not all(CENSUS_NUMBER.match(t) for t in tokens[-len(years):]):
@@ -223,6 +225,7 @@ class Layout:
     pages: list[list[tuple]] = field(default_factory=list)  # per page: ("text", x, top, s, size) / ("line", …)
     placed: list[Placed] = field(default_factory=list)
     top: float = 0.0
+    keep_rows: int | None = None
 
     @property
     def bottom(self) -> float:
@@ -275,9 +278,14 @@ class Layout:
         for w in table.widths:
             x_of.append(x_of[-1] + w)
         right = x_of[-1]
-        row_top = None
-        for row in table.rows:
-            height = max(len(c.lines) * 1.25 + c.drop for c in row.cells) * size + 2 * pad
+        heights = [max(len(c.lines) * 1.25 + c.drop for c in row.cells) * size + 2 * pad for row in table.rows]
+        if self.keep_rows is not None:
+            kept = sum(heights[: self.keep_rows])
+            if not self.pages or self.top + kept > self.bottom:
+                self.new_page()
+            self.top = max(self.top, self.bottom - kept)
+            self.keep_rows = None
+        for row, height in zip(table.rows, heights):
             starts_page = not self.pages or self.top + height > self.bottom
             if starts_page:
                 self.new_page()
@@ -297,15 +305,33 @@ class Layout:
         self.top += self.style.line_height * 0.4
 
 
-def lay_out(lines: list[str], style: Style = Style()) -> Layout:
-    """Flow `lines` onto pages: tables for KPI and census blocks, one printed line per line else."""
+def lay_out(lines: list[str | Table], style: Style = Style()) -> Layout:
+    """Flow `lines` onto pages: tables for KPI and census blocks, one printed line per line else.
+
+    Items may also be ready-made `Table`s and two directives: a form feed ("\\f") starts a new
+    page; "\\x0bkeep=N" places the next table so that only its first N rows fit on the page."""
     register(style)
     layout = Layout(style)
     i = 0
     while i < len(lines):
-        if not lines[i].strip():
+        item = lines[i]
+        if isinstance(item, Table):
+            layout.table(item)
+            i += 1
+            continue
+        if item == "\f":
+            if layout.pages and layout.pages[-1]:
+                layout.new_page()
+            i += 1
+            continue
+        if item.startswith("\x0bkeep="):
+            layout.keep_rows = int(item.split("=", 1)[1])
+            i += 1
+            continue
+        if not item.strip():
             layout.gap()
-            i = _next_nonblank(lines, i)
+            while i < len(lines) and isinstance(lines[i], str) and not lines[i].strip():
+                i += 1
             continue
         for parse in BLOCK_PARSERS:
             found = parse(lines, i)
@@ -314,14 +340,14 @@ def lay_out(lines: list[str], style: Style = Style()) -> Layout:
                 layout.table(table)
                 break
         else:
-            layout.line(lines[i], i)
+            layout.line(item, i)
             i += 1
     if not layout.pages:
         layout.new_page()
     return layout
 
 
-def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_image: Path | None = None) -> Path:
+def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_image: Image.Image | None = None) -> Path:
     """Write the pages to `out`, byte-for-byte reproducibly (reportlab's invariant mode).
 
     `cover_image` puts a first page that is only that image (no text layer)."""
@@ -333,7 +359,7 @@ def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_i
         c.setTitle(title)
     c.setCreator("nenpo sample generator")
     if cover_image is not None:
-        c.drawImage(str(cover_image), 0, 0, width=PAGE_WIDTH, height=PAGE_HEIGHT)
+        c.drawImage(ImageReader(cover_image), 0, 0, width=PAGE_WIDTH, height=PAGE_HEIGHT)
         c.showPage()
     offset = 1 if cover_image is not None else 0
     for number, ops in enumerate(layout.pages, start=1 + offset):
