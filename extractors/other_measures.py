@@ -139,8 +139,9 @@ DONE = regex.compile(r"(?:ました|でした|った|した)\s*。?\s*$")
 """A sentence in the past tense, as the results are written: ``…を開催しました。``,
 ``…支援を行いました。``."""
 
-SECTION_END = regex.compile(r"^\(参考\)|^その他の事業$")
-"""Where the part ends: ``（参考）川崎市中小企業活性化のための成長戦略に関する条例``."""
+SECTION_END = regex.compile(r"^\(参考\)|^その他の事業$|^[^\s・※(【①-⑳]\S*条例$")
+"""Where the part ends: the ordinance that follows it, titled ``（参考）川崎市中小企業活性化の
+ための成長戦略に関する条例`` or ``川崎市中小企業活性化のための成長戦略に関する条例``."""
 
 
 @dataclass

@@ -206,6 +206,8 @@ def test_other_measure_lines():
     assert other_measures.DONE.search("・「医工連携フォーラムｉｎかわさき」を開催しました。")
     assert not other_measures.DONE.search("などの開催により、ものづくり企業等の医療分野への参入に向けた取組を支援します。")
     assert other_measures.SECTION_END.match(n(" （参考）川崎市中小企業活性化のための成長戦略に関する条例 ").strip())
+    assert other_measures.SECTION_END.match("川崎市中小企業活性化のための成長戦略に関する条例")
+    assert not other_measures.SECTION_END.match("・中小企業活性化条例")
 
 
 def test_other_measure_from_text_lines():
