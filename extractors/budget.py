@@ -259,6 +259,14 @@ BUDGET_LINE = regex.compile(r"^(?P<amount>[0-9]{1,3}(?:,[0-9]{3})+)(?:\s+(?P<res
 """A text-layer line opening the budget cell: ``25,242,358``, ``23,998 ・相談件数 338 件``
 (the results cell starts on the same line), ``1,521,353 【R3 に実施】``."""
 
+BUDGET_IN_LINE = regex.compile(
+    r"^(?P<before>.*[^\s(（])\s+(?P<amount>[0-9]{1,3}(?:,[0-9]{3})+)(?:\s+(?P<rest>(?![円万千件人冊部社%])\S.*))?$"
+)
+"""A summary line that runs on into the budget cell on its baseline (and maybe the
+results): ``【概要】1冊 10,000 円(1,000 円×12枚) 1,521,353 ・発売冊数``,
+``…資金繰り支援を実施 18,410,522 ・相談件数:6,214 件``; never an amount with its unit
+(``上限 1,000 万円``)."""
+
 PHASE_NAME_END = regex.compile(r"第\s*[0-9０-９]+\s*弾\s*[)）]\s*$")
 """The end of a phase sub-row's name: ``事業（第２弾）``, ``事業補助金（第 2`` / ``弾）`` joined."""
 
@@ -277,12 +285,19 @@ def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return [b for b in out if b]
 
 
-def _row_start(text: str, expected: int) -> str | None:
-    """The text before the № when `text` opens row `expected` (``12``, ``【R3 に実施】 21``), else None."""
+def _row_start(text: str, expected: int) -> tuple[str, str] | None:
+    """(text before the №, text after it) when `text` opens row `expected`, else None:
+    ``12``, ``【R3 に実施】 21`` (the row before ends on the №'s line), ``1 制度融資(保証料ゼ``
+    (the name starts on it; never a number with its unit, ``3 件``)."""
     if text == str(expected):
-        return ""
+        return "", ""
     m = regex.match(rf"^(?P<before>.*\S)\s+{expected}$", text)
-    return m.group("before") if m and not AMOUNT.match(m.group("before")) else None
+    if m and not AMOUNT.match(m.group("before")):
+        return m.group("before"), ""
+    m = regex.match(rf"^{expected}\s+(?P<after>[^\s0-9,.].*)$", text)
+    if m and not RESULT_NUMBER.match(text):
+        return "", m.group("after")
+    return None
 
 
 def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
@@ -304,11 +319,12 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     expected = 1
     current: list[tuple[int, str]] | None = None
     for i, text in body:
-        before = _row_start(text, expected) if text else None
-        if before is not None:
+        start = _row_start(text, expected) if text else None
+        if start is not None:
+            before, after = start
             if current is not None and before:
                 current.append((i, before))
-            current = []
+            current = [(i, after)] if after else []
             rows_lines.append((expected, i, current))
             expected += 1
         elif current is not None:
@@ -399,6 +415,9 @@ def _text_row(no: int, line_no: int, cell_lines: list[tuple[int, str]], width: i
                 break  # the next phase's name
             for _, text in block:
                 m = BUDGET_LINE.match(text)
+                if stage == "summary" and not m and (inline := BUDGET_IN_LINE.match(text)):
+                    row.summary.append(inline.group("before"))  # the summary's last line, then the budget
+                    m = BUDGET_LINE.match(text[inline.start("amount"):])
                 if stage == "summary" and (m or PHASE_MARK.match(text)):
                     stage = "budget"
                 if stage == "budget":
