@@ -53,6 +53,12 @@ def _same(a, b) -> bool:
     return a == b
 
 
+def _partial(ident) -> bool:
+    """A row identity with a part read empty (a その他の事業 block without its name)."""
+    parts = ident if isinstance(ident, tuple) else (ident,)
+    return any(p == "" for p in parts)
+
+
 @dataclass(frozen=True)
 class Rows:
     """One reading of a table, as the cross-check sees it: per row an identity (which row
@@ -66,9 +72,10 @@ def settle_readings(kind: str, layout: Rows, text: Rows, where: str, page: int |
     """Which reading to keep, and the cross-check's warnings.
 
     - the layout found nothing → the text order;
-    - the text order holds every row the layout found, with the same values, and more →
-      the text order (the layout's reading is incomplete: warning
-      ``layout_reading_incomplete``);
+    - the text order holds every row the layout found whole, with the same values, and
+      more rows, or as many where the layout read some only in part (a row without its
+      name: the name printed at the foot of the page before) → the text order (the
+      layout's reading is incomplete: warning ``layout_reading_incomplete``);
     - both found the same rows → the layout, compared value by value (warning
       ``readings_differ`` naming the first differing rows);
     - otherwise → the layout, without a word: a text order that does not hold the same
@@ -79,12 +86,13 @@ def settle_readings(kind: str, layout: Rows, text: Rows, where: str, page: int |
     if not text.ids:
         return "layout", []
     text_values = dict(zip(text.ids, text.values))
-    if len(text.ids) > len(layout.ids) and all(
-            i in text_values and _same(v, text_values[i]) for i, v in zip(layout.ids, layout.values)):
+    partial = [_partial(i) for i in layout.ids]
+    if (len(text.ids) > len(layout.ids) or (any(partial) and len(text.ids) == len(layout.ids))) and all(
+            p or (i in text_values and _same(v, text_values[i])) for i, v, p in zip(layout.ids, layout.values, partial)):
         return "text_order", [ExtractionWarning(
             code="layout_reading_incomplete",
-            message=f"{where}: {kind}: {len(layout.ids)} rows read by layout, {len(text.ids)} by text order, "
-                    "which holds them all; the text order is kept",
+            message=f"{where}: {kind}: {len(layout.ids)} rows read by layout ({sum(partial)} in part), "
+                    f"{len(text.ids)} by text order, which holds them all; the text order is kept",
             page=page,
         )]
     if layout.ids != text.ids:
