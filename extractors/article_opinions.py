@@ -23,6 +23,7 @@ import regex
 
 from nenpo.extractors.models import ArticleOpinion
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -209,7 +210,7 @@ class TextOpinion:
 
 def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
     """The (article, kind) rows of the opinion table in a text layer (0-based lines)."""
-    texts = [normalise_text(line).strip() for line in lines]
+    texts = normalised(lines)
     start = next((i for i, t in enumerate(texts) if TABLE_HEADER.search(t)), None)
     if start is None:
         return []

@@ -24,6 +24,8 @@ The same rows are read from a ruled grid (`read_budget_grid`) or from a text lay
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -33,6 +35,7 @@ from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import BudgetItem, BudgetResult
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.paragraphs import unwrap
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -256,6 +259,14 @@ BUDGET_LINE = regex.compile(r"^(?P<amount>[0-9]{1,3}(?:,[0-9]{3})+)(?:\s+(?P<res
 """A text-layer line opening the budget cell: ``25,242,358``, ``23,998 ・相談件数 338 件``
 (the results cell starts on the same line), ``1,521,353 【R3 に実施】``."""
 
+BUDGET_IN_LINE = regex.compile(
+    r"^(?P<before>.*[^\s(（])\s+(?P<amount>[0-9]{1,3}(?:,[0-9]{3})+)(?:\s+(?P<rest>(?![円万千件人冊部社%])\S.*))?$"
+)
+"""A summary line that runs on into the budget cell on its baseline (and maybe the
+results): ``【概要】1冊 10,000 円(1,000 円×12枚) 1,521,353 ・発売冊数``,
+``…資金繰り支援を実施 18,410,522 ・相談件数:6,214 件``; never an amount with its unit
+(``上限 1,000 万円``)."""
+
 PHASE_NAME_END = regex.compile(r"第\s*[0-9０-９]+\s*弾\s*[)）]\s*$")
 """The end of a phase sub-row's name: ``事業（第２弾）``, ``事業補助金（第 2`` / ``弾）`` joined."""
 
@@ -274,12 +285,19 @@ def _blocks(lines: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return [b for b in out if b]
 
 
-def _row_start(text: str, expected: int) -> str | None:
-    """The text before the № when `text` opens row `expected` (``12``, ``【R3 に実施】 21``), else None."""
+def _row_start(text: str, expected: int) -> tuple[str, str] | None:
+    """(text before the №, text after it) when `text` opens row `expected`, else None:
+    ``12``, ``【R3 に実施】 21`` (the row before ends on the №'s line), ``1 制度融資(保証料ゼ``
+    (the name starts on it; never a number with its unit, ``3 件``)."""
     if text == str(expected):
-        return ""
+        return "", ""
     m = regex.match(rf"^(?P<before>.*\S)\s+{expected}$", text)
-    return m.group("before") if m and not AMOUNT.match(m.group("before")) else None
+    if m and not AMOUNT.match(m.group("before")):
+        return m.group("before"), ""
+    m = regex.match(rf"^{expected}\s+(?P<after>[^\s0-9,.].*)$", text)
+    if m and not RESULT_NUMBER.match(text):
+        return "", m.group("after")
+    return None
 
 
 def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
@@ -290,7 +308,7 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     results until the next № (which may end a results line: ``【R3 に実施】 21``). Phase
     sub-rows start with a name ending ``（第２弾）``. Footnotes, repeated headers and section
     titles between pages are skipped (`NOT_IN_TABLE`)."""
-    texts = [normalise_text(l) for l in lines]
+    texts = normalised(lines)
     start = next((i for i, t in enumerate(texts) if HEADER.match(t)), None)
     if start is None:
         return []
@@ -301,53 +319,88 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     expected = 1
     current: list[tuple[int, str]] | None = None
     for i, text in body:
-        before = _row_start(text, expected) if text else None
-        if before is not None:
+        start = _row_start(text, expected) if text else None
+        if start is not None:
+            before, after = start
             if current is not None and before:
                 current.append((i, before))
-            current = []
+            current = [(i, after)] if after else []
             rows_lines.append((expected, i, current))
             expected += 1
         elif current is not None:
             current.append((i, text))
     rows: list[RawRow] = []
+    width = name_width([cell_lines for _, _, cell_lines in rows_lines])
     for no, line_no, cell_lines in rows_lines:
-        rows.extend(_text_row(no, line_no, cell_lines))
+        rows.extend(_text_row(no, line_no, cell_lines, width))
     return rows
 
 
-NAME_WRAP = 1.5  # a line this many times longer than a name's first line is not part of the name
+FULL = 0.85  # a name line at least this share of the name column's width is full: the name may go on
 
 
-def _cut_blocks(blocks: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
-    """Blocks cut where a blank line between cells was lost (a page break falling on it):
+def display_width(text: str) -> int:
+    """Width in half-width cells (a full-width character counts two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
-    - a name block whose later line is much longer than its first: the name cell is
-      narrow, so that line opens the summary (``小規模事業者臨時`` / ``給付金`` /
-      ``市内の小規模事業者の事業継続のための給付金を``);
-    - a block ending with a phase sub-row's name after other lines: the name
-      (``・交付額`` / ``8,295 千円`` / ``商店街等緊急支援`` / ``事業補助金（第 2`` / ``弾）``)."""
+
+def name_width(rows_lines: Sequence[list[tuple[int, str]]]) -> int:
+    """The width a name wraps at: the commonest width of the rows' first name lines."""
+    widths = Counter(display_width(next(t for _, t in lines if t)) for lines in rows_lines if any(t for _, t in lines))
+    return widths.most_common(1)[0][0] if widths else 0
+
+
+def _name_end(block: list[tuple[int, str]], width: int) -> int | None:
+    """Where the name at the head of a block ends when no blank line closed it: after a
+    line that does not fill the name column (unless a bracket is open), or before a line
+    wider than the column."""
+    for j in range(1, len(block)):
+        before, text = block[j - 1][1], block[j][1]
+        open_bracket = before.count("(") > before.count(")")
+        if display_width(text) > width / FULL or (display_width(before) < FULL * width and not open_bracket):
+            return j
+    return None
+
+
+def _phase_name_at(block: list[tuple[int, str]], e: int, width: int) -> int:
+    """The first line of a phase sub-row's name ending on line e: back over lines that
+    leave a bracket open or fill the name column (``川崎じもと応援券`` / ``事業（第２弾）``,
+    ``川崎じもと応援券事業(第`` / ``2弾)``), never over a result or an amount."""
+    s = e
+    while s > 0 and e - s < 2:
+        before = block[s - 1][1]
+        if RESULTS_START.match(before) or RESULT_NUMBER.search(before) or AMOUNT.match(before.strip()):
+            break
+        if not (before.count("(") > before.count(")") or (width and display_width(before) >= FULL * width)):
+            break
+        s -= 1
+    return s
+
+
+def _cut_blocks(blocks: list[list[tuple[int, str]]], width: int = 0) -> list[list[tuple[int, str]]]:
+    """Blocks cut where a blank line between cells was lost (a page break falling on it,
+    or a text layer without blank lines):
+
+    - the name block, where the name ends (`_name_end`): ``小規模事業者臨時`` / ``給付金`` /
+      ``市内の小規模事業者の事業継続のための給付金を``;
+    - around a phase sub-row's name inside a block: ``・交付額`` / ``8,295 千円`` /
+      ``商店街等緊急支援`` / ``事業補助金（第 2`` / ``弾）`` / ``【概要】…``."""
     out: list[list[tuple[int, str]]] = []
     for k, block in enumerate(blocks):
-        if k == 0 and len(block) > 1:
-            width = max(len(block[0][1]), 4)
-            cut = next((j for j in range(1, len(block)) if len(block[j][1]) > NAME_WRAP * width), None)
-            if cut is not None:
-                out += [block[:cut], block[cut:]]
-                continue
-        if len(block) > 3 and PHASE_NAME_END.search("".join(t for _, t in block)):
-            start = next((j for j in range(len(block) - 3, len(block))
-                          if not RESULTS_START.match(block[j][1]) and not RESULT_NUMBER.search(block[j][1])
-                          and not AMOUNT.match(block[j][1].strip())), None)
-            if start is not None:
-                out += [block[:start], block[start:]]
-                continue
-        out.append(block)
+        pieces = [block]
+        ends = [e for e in range(len(block))
+                if PHASE_NAME_END.search(block[e][1]) or (e and PHASE_NAME_END.search(block[e - 1][1] + block[e][1]))]
+        cuts = sorted({c for e in ends for c in (_phase_name_at(block, e, width), e + 1) if 0 < c < len(block)})
+        if cuts:
+            pieces = [block[a:b] for a, b in zip([0, *cuts], [*cuts, len(block)])]
+        if k == 0 and width and len(pieces[0]) > 1 and (j := _name_end(pieces[0], width)) is not None:
+            pieces[:1] = [pieces[0][:j], pieces[0][j:]]
+        out += [p for p in pieces if p]
     return out
 
 
-def _text_row(no: int, line_no: int, cell_lines: list[tuple[int, str]]) -> list[RawRow]:
-    blocks = _cut_blocks(_blocks(cell_lines))
+def _text_row(no: int, line_no: int, cell_lines: list[tuple[int, str]], width: int = 0) -> list[RawRow]:
+    blocks = _cut_blocks(_blocks(cell_lines), width)
     out: list[RawRow] = []
     k = 0
     while k < len(blocks):
@@ -362,6 +415,9 @@ def _text_row(no: int, line_no: int, cell_lines: list[tuple[int, str]]) -> list[
                 break  # the next phase's name
             for _, text in block:
                 m = BUDGET_LINE.match(text)
+                if stage == "summary" and not m and (inline := BUDGET_IN_LINE.match(text)):
+                    row.summary.append(inline.group("before"))  # the summary's last line, then the budget
+                    m = BUDGET_LINE.match(text[inline.start("amount"):])
                 if stage == "summary" and (m or PHASE_MARK.match(text)):
                     stage = "budget"
                 if stage == "budget":

@@ -30,6 +30,7 @@ import regex
 
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -138,8 +139,9 @@ DONE = regex.compile(r"(?:ました|でした|った|した)\s*。?\s*$")
 """A sentence in the past tense, as the results are written: ``…を開催しました。``,
 ``…支援を行いました。``."""
 
-SECTION_END = regex.compile(r"^\(参考\)|^その他の事業$")
-"""Where the part ends: ``（参考）川崎市中小企業活性化のための成長戦略に関する条例``."""
+SECTION_END = regex.compile(r"^\(参考\)|^その他の事業$|^[^\s・※(【①-⑳]\S*条例$")
+"""Where the part ends: the ordinance that follows it, titled ``（参考）川崎市中小企業活性化の
+ための成長戦略に関する条例`` or ``川崎市中小企業活性化のための成長戦略に関する条例``."""
 
 
 @dataclass
@@ -167,7 +169,7 @@ def _results_start(body: list[str]) -> int:
 
 def parse_other_measures_text(lines: Sequence[str]) -> list[TextBlock]:
     """Every その他の事業 block of a text layer, in printed order."""
-    texts = [normalise_text(line).strip() for line in lines]
+    texts = normalised(lines)
     headers = [i for i, t in enumerate(texts) if HEADER_LINE.match(t)]
     names = []
     for i in headers:

@@ -28,6 +28,7 @@ import regex
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import PolicyListEntry
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.text_stream import normalised
 
 PARTS = ("検証対象事業", "その他の事業")
 PART_LABEL = regex.compile(r"^(?P<part>検証対象事業|その他の事業)$")
@@ -38,6 +39,12 @@ ARTICLE_CELL = regex.compile(r"^(?P<article>[0-9]{1,2})\s*条$")
 
 PAGES_CELL = regex.compile(r"^(?P<start>[0-9]{1,3})(?:\s*[-~]\s*(?P<end>[0-9]{1,3}))?$")
 """The 頁 cell: ``17-18``, ``59``."""
+
+ARTICLE_HEADING = regex.compile(r"^(?P<article>[0-9]{1,2})\s*条\s+(?P<title>\S+)$")
+"""An article heading elsewhere in the report, naming its policy: ``１５条 経営基盤の強化及び小規模企業者の事情の考慮``."""
+
+CAPTION = regex.compile(r"^図表(?:\s|$)")
+"""A caption line: ``図表 中小企業活性化施策一覧（つづき）``."""
 
 PARENT = regex.compile(r"^\S+関連事業$")
 """A parent measure printed before its sub-measure: ``商業振興関連事業``, ``工業振興関連事業``."""
@@ -119,9 +126,9 @@ HEADER_LINE = regex.compile(r"^条文\s*\S*\s*事務事業名\s*頁$")
 ARTICLE_TOKEN = regex.compile(r"^(?P<article>[0-9]{1,2})条$")
 """The 条文 cell as a word of a line: ``１２条`` (normalised ``12条``)."""
 
-PROSE = regex.compile(r"。$|^.{33,}$")
-"""A line of running text, not of the list: a sentence end, or longer than any cell
-(``各条文で規定する８つの中小企業活性化施策毎の実施状況に対する産業振興協議会から``)."""
+PROSE = regex.compile(r"。$|^\S{31,}$")
+"""A line of running text, not of the list: a sentence end, or one run of characters
+longer than any cell (``各条文で規定する８つの中小企業活性化施策毎の実施状況に対する産業振興協議会から``)."""
 
 NAME_END = regex.compile(r"(?:事業|業務|推進|もの|[)）])$")
 """How a measure name ends (``…事業``, ``知的財産戦略の推進``, ``…推進するもの``); a line
@@ -187,9 +194,13 @@ def _page_spans(part: _Part) -> None:
         start = max(start, end + 1)
 
 
-def parse_policy_list_text(lines: Sequence[str]) -> list[TextEntry]:
-    """Every entry of every part of the list in a text layer, in printed order."""
-    texts = [normalise_text(line).strip() for line in lines]
+def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None = None) -> list[TextEntry]:
+    """Every entry of every part of the list in a text layer, in printed order.
+
+    `titles` (article → policy, as the report prints it elsewhere) cut a policy run into
+    the measure after it (``経営基盤の強化及び小規模企業者の事情の考慮生産性向上推進事業``)."""
+    titles = titles or {}
+    texts = normalised(lines)
     parts: list[_Part] = []
     for i, text in enumerate(texts):
         if not HEADER_LINE.match(text):
@@ -200,13 +211,20 @@ def parse_policy_list_text(lines: Sequence[str]) -> list[TextEntry]:
         parts.append(part)
         article, policy, parent = None, "", None
         policy_open = False
+        named_articles: list[int] = []  # entries read under each article, in order
         for j in range(i + 1, len(texts)):
             text = texts[j]
             if not text:
                 continue
             if HEADER_LINE.match(text) or PROSE.search(text) or PART_LABEL.match(_compact(text)):
                 break
+            if CAPTION.match(text):
+                continue  # the list's caption printed again over its continuation
             words = _words(text)
+            if words and (m := ARTICLE_TOKEN.match(words[0])) and len(words) > 1:
+                title = titles.get(int(m.group("article")))
+                if title and words[1].startswith(title) and len(words[1]) > len(title):
+                    words[1:2] = [title, words[1][len(title):]]
             if policy_open and len(words) == 1 and not NAME_END.search(words[0]) and not PAGES_CELL.match(words[0]):
                 policy += words[0]  # the policy cell wrapped
                 continue
@@ -215,6 +233,7 @@ def parse_policy_list_text(lines: Sequence[str]) -> list[TextEntry]:
             for w, word in enumerate(words):
                 if m := ARTICLE_TOKEN.match(word):
                     article, policy, parent, policy_open = int(m.group("article")), "", None, True
+                    named_articles.append(0)
                 elif (pages := PAGES_CELL.match(word)) and (w > 0 or len(words) == 1 or not ARTICLE_TOKEN.match(words[0])):
                     # after a name on its line: centred on that row; else on the boundary above the next
                     centre = len(part.entries) - (1 if named else 0.5)
@@ -232,8 +251,14 @@ def parse_policy_list_text(lines: Sequence[str]) -> list[TextEntry]:
                 else:
                     part.entries.append(TextEntry(label, article, policy, parent, normalise_name(word), j, raw=word))
                     named = True
+                    if named_articles:
+                        named_articles[-1] += 1
             if policy and words and ARTICLE_TOKEN.match(words[0]) and len(words) > 2:
                 policy_open = False
+        if 0 in named_articles:
+            # an article cell with no measure after it: the part is written column by column
+            # (every 条文 cell, then every 頁, then every name), and its rows cannot be told
+            part.entries, part.tokens = [], []
     out: list[TextEntry] = []
     for part in parts:
         _own_parents(part)
@@ -262,7 +287,9 @@ def _own_parents(part: _Part) -> None:
 def read_text(stream) -> list[PolicyListEntry]:
     """The policy list of an edition's text stream (`text_stream.TextStream`), as records."""
     out = []
-    for seq, e in enumerate(parse_policy_list_text(stream.texts), start=1):
+    titles = {int(m.group("article")): m.group("title") for text in stream.texts
+              if (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")}
+    for seq, e in enumerate(parse_policy_list_text(stream.texts, titles), start=1):
         page, bbox = stream.span(e.line, e.line)
         out.append(PolicyListEntry(
             part=e.part, seq=seq, article=e.article, article_title=normalise_text(e.policy) or None,

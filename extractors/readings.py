@@ -2,17 +2,13 @@
 aligned columns) and the text-order reading (the grammars over the edition's text
 stream, `text_stream`).
 
-Per table, by evidence (`settle`):
-
-- only one reading found the table → that one;
-- both found it → they are cross-checked cell by cell (census), row by row (budget,
-  rosters, policy list, その他の事業, article opinions); the layout reading is kept unless
-  it is incomplete (fewer rows or cells than the text order found), and every
-  disagreement is an extraction warning ``readings_differ`` naming the table and the
-  first differing row;
-- every record says which reading it came from (`read_by`).
-
-A text-order record's page and box are those of the stream line it was read from.
+Per table, by evidence (`settle_readings`, the rules are listed there): the reading that
+found the table, or found all of it; a cross-check, row by row, where both found the same
+rows (census: category by category, budget: № and phase, rosters: committee and №,
+policy list: part and name, その他の事業: name, article opinions: article and kind), a
+disagreement being an extraction warning ``readings_differ``; and on every record which
+reading it came from (`read_by`). A text-order record's page and box are those of the
+stream line it was read from.
 """
 
 from __future__ import annotations
@@ -57,37 +53,60 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def _differences(kind: str, key: str, layout: Sequence, text: Sequence, path: str, page: int | None) -> list[ExtractionWarning]:
-    """The cross-check of two readings of one table.
+def _partial(ident) -> bool:
+    """A row identity with a part read empty (a その他の事業 block without its name)."""
+    parts = ident if isinstance(ident, tuple) else (ident,)
+    return any(p == "" for p in parts)
 
-    Where both found the same number of rows, they are compared row by row and any
-    difference is a ``readings_differ`` warning. Where the layout found some rows but fewer
-    than the text order (whose rows are kept), ``layout_reading_incomplete``. A text order
-    that found fewer rows says nothing: on a page whose positions carry the table, the text
-    layer's order is often not the table's."""
-    if not layout or not text or len(layout) > len(text):
-        return []
-    where = f"{path}, page {page}: {kind} {key}"
-    if len(layout) < len(text):
-        return [ExtractionWarning(
+
+@dataclass(frozen=True)
+class Rows:
+    """One reading of a table, as the cross-check sees it: per row an identity (which row
+    it is) and the values compared."""
+
+    ids: list
+    values: list
+
+
+def settle_readings(kind: str, layout: Rows, text: Rows, where: str, page: int | None) -> tuple[str, list[ExtractionWarning]]:
+    """Which reading to keep, and the cross-check's warnings.
+
+    - the layout found nothing → the text order;
+    - the text order holds every row the layout found whole, with the same values, and
+      more rows, or as many where the layout read some only in part (a row without its
+      name: the name printed at the foot of the page before) → the text order (the
+      layout's reading is incomplete: warning ``layout_reading_incomplete``);
+    - both found the same rows → the layout, compared value by value (warning
+      ``readings_differ`` naming the first differing rows);
+    - otherwise → the layout, without a word: a text order that does not hold the same
+      rows is not the table's order on this page (a two-column page, cells written out of
+      order) and says nothing about it."""
+    if not layout.ids:
+        return ("text_order" if text.ids else "layout"), []
+    if not text.ids:
+        return "layout", []
+    text_values = dict(zip(text.ids, text.values))
+    partial = [_partial(i) for i in layout.ids]
+    if (len(text.ids) > len(layout.ids) or (any(partial) and len(text.ids) == len(layout.ids))) and all(
+            p or (i in text_values and _same(v, text_values[i])) for i, v, p in zip(layout.ids, layout.values, partial)):
+        return "text_order", [ExtractionWarning(
             code="layout_reading_incomplete",
-            message=f"{where}: {len(layout)} rows read by layout, {len(text)} by text order; the text order is kept",
+            message=f"{where}: {kind}: {len(layout.ids)} rows read by layout ({sum(partial)} in part), "
+                    f"{len(text.ids)} by text order, which holds them all; the text order is kept",
             page=page,
         )]
-    rows = [(k, a, b) for k, (a, b) in enumerate(zip(layout, text)) if not _same(a, b)]
+    if layout.ids != text.ids:
+        return "layout", []
+    rows = [(k, a, b) for k, (a, b) in enumerate(zip(layout.values, text.values)) if not _same(a, b)]
     if not rows:
-        return []
+        return "layout", []
     detail = "; ".join(f"row {k + 1}: layout {a!r} / text order {b!r}" for k, a, b in rows[:MAX_DIFFERENCES])
-    return [ExtractionWarning(
+    return "layout", [ExtractionWarning(
         code="readings_differ",
-        message=f"{where}: the layout and text-order readings differ in {len(rows)} of {len(layout)} rows ({detail})",
+        message=f"{where}: {kind}: the layout and text-order readings differ in {len(rows)} of {len(layout.ids)} rows "
+                f"({detail})",
         page=page,
     )]
-
-
-def _choose(layout: Sequence, text: Sequence) -> str:
-    """Which reading to keep: the layout's, unless it found fewer rows than the text order."""
-    return "layout" if layout and len(layout) >= len(text) else "text_order"
 
 
 # --- census ------------------------------------------------------------------------------------
@@ -114,11 +133,11 @@ def _census(state: TablesState, out: Settled, path: str) -> None:
         key = _census_key(table)
         text = text_by_key.get(key)
         used.add(key)
-        if text is None:
-            out.stat_values.extend(stat_tables.census_values(table, page))
-            continue
-        out.warnings.extend(_differences("census table", table.table, _census_rows(table), _census_rows(text), path, page))
-        if _choose(table.rows, text.rows) == "layout":
+        layout_rows = Rows([r.category for r in table.rows], _census_rows(table))
+        text_rows = Rows([r.category for r in text.rows], _census_rows(text)) if text else Rows([], [])
+        chosen, warnings = settle_readings(f"census table {table.table}", layout_rows, text_rows, f"{path}, page {page}", page)
+        out.warnings.extend(warnings)
+        if chosen == "layout":
             out.stat_values.extend(stat_tables.census_values(table, page))
         else:
             out.stat_values.extend(_text_census(text, table.title))
@@ -147,13 +166,15 @@ def _budget(state: TablesState, out: Settled, path: str) -> None:
     if text_rows:
         text_items, text_results = budget.build_items(text_rows)
         page = items[0].page if items else text_items[0].page if text_items else None
-        if items:
-            out.warnings.extend(_differences(
-                "budget table", "rows", [(i.no, i.phase, i.budget_thousand_yen) for i in items],
-                [(i.no, i.phase, i.budget_thousand_yen) for i in text_items], path, page,
-            ))
-        if _choose(items, text_items) == "text_order":
-            items, results, read_by = text_items, text_results, "text_order"
+        read_by, warnings = settle_readings(
+            "budget table",
+            Rows([(i.no, i.phase) for i in items], [(i.no, i.phase, i.budget_thousand_yen) for i in items]),
+            Rows([(i.no, i.phase) for i in text_items], [(i.no, i.phase, i.budget_thousand_yen) for i in text_items]),
+            f"{path}, page {page}", page,
+        )
+        out.warnings.extend(warnings)
+        if read_by == "text_order":
+            items, results = text_items, text_results
     out.budget_items = [i.model_copy(update={"read_by": read_by}) for i in items]
     out.budget_results = [r.model_copy(update={"read_by": read_by}) for r in results]
 
@@ -162,14 +183,16 @@ def _budget(state: TablesState, out: Settled, path: str) -> None:
 
 
 def _settle_rows(
-    kind: str, layout: list, text: list, key: Callable, path: str, out_warnings: list[ExtractionWarning],
+    kind: str, layout: list, text: list, ident: Callable, key: Callable, path: str, out_warnings: list[ExtractionWarning],
 ) -> list:
     """Layout and text-order rows of one kind of table: cross-check, choose, mark."""
-    if text and layout:
-        out_warnings.extend(_differences(kind, "rows", [key(r) for r in layout], [key(r) for r in text], path,
-                                         getattr(layout[0], "page", None)))
-    chosen, read_by = (layout, "layout") if _choose(layout, text) == "layout" else (text, "text_order")
-    return [_mark(r, read_by) for r in chosen]
+    page = getattr(layout[0] if layout else text[0] if text else None, "page", None)
+    read_by, warnings = settle_readings(
+        kind, Rows([ident(r) for r in layout], [key(r) for r in layout]),
+        Rows([ident(r) for r in text], [key(r) for r in text]), f"{path}, page {page}", page,
+    )
+    out_warnings.extend(warnings)
+    return [_mark(r, read_by) for r in (layout if read_by == "layout" else text)]
 
 
 def _mark(record, read_by: str):
@@ -189,20 +212,20 @@ def settle(state: TablesState, path: str = "") -> Settled:
     routed = state.routed
     out.committee_members = _settle_rows(
         "roster", state.committee_members, rosters.read_text(stream) if "roster" in routed else [],
-        lambda m: (m.committee, m.seq, m.role, m.name, m.grp), path, out.warnings,
+        lambda m: (m.committee, m.seq), lambda m: (m.committee, m.seq, m.role, m.name, m.grp), path, out.warnings,
     )
     out.policy_list = _settle_rows(
         "policy list", state.policy_list, policy_list.read_text(stream) if "policy_list" in routed else [],
-        lambda e: (e.part, e.article, e.name), path, out.warnings,
+        lambda e: (e.part, e.name), lambda e: (e.part, e.article, e.name, e.page_start, e.page_end), path, out.warnings,
     )
     out.other_blocks = _settle_rows(
         "その他の事業", state.other_blocks, other_measures.read_text(stream) if "other_measure" in routed else [],
-        lambda b: (b.name,), path, out.warnings,
+        lambda b: b.name, lambda b: (b.name, b.article and b.article[0]), path, out.warnings,
     )
     layout_opinions = [article_opinions.record(page, o) for page, o in state.opinions]
     out.article_opinions = _settle_rows(
         "article opinions", layout_opinions,
         article_opinions.read_text(stream, out.policy_list) if "article_opinions" in routed else [],
-        lambda o: (o.article, o.kind, o.text), path, out.warnings,
+        lambda o: (o.article, o.kind), lambda o: (o.article, o.kind, o.text), path, out.warnings,
     )
     return out

@@ -36,6 +36,7 @@ import regex
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import CommitteeMember
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.text_stream import normalised
 
 ROSTER_CAPTION = regex.compile(r"「(?P<committee>[^」]+)」\s*委員名簿(?:\s*\((?P<as_of>[^()]*?)現在\))?")
 """The caption: ``図表 「川崎市産業振興協議会」委員名簿（令和３年８月現在）`` (normalised:
@@ -99,9 +100,10 @@ def read_roster(grid: Grid, lines: Sequence, page: int) -> list[CommitteeMember]
 HEADER_LINE = regex.compile(r"^役\s*職\s*名\s*氏\s*名$")
 """The header row as one text line: `` 役 職 名 氏 名 ``."""
 
-MEMBER_LINE = regex.compile(r"^(?:(?P<group>\S+?)\s+)?(?P<seq>[0-9]{1,2})\s+(?P<role>\S.*?)\s+(?P<name>\S+\s+\S+)$")
+MEMBER_LINE = regex.compile(r"^(?:(?P<group>[^\s0-9]+?)\s*)?(?P<seq>[0-9]{1,2})\s+(?P<role>\S.*?)\s+(?P<name>\S+\s+\S+)$")
 """A member as one text line: ``1 専修大学商学部教授（会長） 鹿住 倫世``,
-``学識者 1 専修大学経済学部教授（部会長） 遠山  浩`` (a one-row group label in front)."""
+``学識者 1 専修大学経済学部教授（部会長） 遠山  浩`` (a group label in front, printed across),
+``関係団体役職員4 (株)横浜銀行執行役員・川崎地域本部長 西田 隆`` (a label run into the №)."""
 
 GROUP_PIECE = regex.compile(r"^[^\s0-9]{1,3}$")
 """A piece of a group label printed a character a line: ``学``, ``識``, ``者``."""
@@ -120,7 +122,7 @@ class TextMember:
 
 def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
     """The members of every roster in a text layer, in printed order."""
-    texts = [normalise_text(line).strip() for line in lines]
+    texts = normalised(lines)
     members: list[TextMember] = []
     for i, text in enumerate(texts):
         caption = ROSTER_CAPTION.search(text)
@@ -134,7 +136,7 @@ def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
             if not line or (not found and HEADER_LINE.match(line)):
                 continue
             m = MEMBER_LINE.match(line)
-            if m and not (m.group("group") and m.group("group").isdigit()):
+            if m:
                 if m.group("group"):
                     grp = normalise_name(m.group("group"))
                 elif group_pieces:

@@ -28,6 +28,7 @@ import regex
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.models import StatValue
 from nenpo.extractors.normalise import normalise_text, parse_number, parse_year
+from nenpo.extractors.text_stream import normalised
 
 BBox = tuple[float, float, float, float]
 
@@ -141,10 +142,11 @@ _ROW_CELL = r"[△▲-]?[0-9][0-9,]*(?:\.[0-9]+)?%?"
 
 
 def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
-    """Census tables in a text layer: a survey-year line, the measure line above it, the
-    caption (``図表 …``) above that, and one row per line below (category, then cells)."""
+    """Census tables in a text layer: a survey-year line, the measure line above it (which
+    may begin with the stub's header, ``業種大分類 事業所数 構成比``), the caption (``図表 …``)
+    above that, and one row per line below (category, then cells)."""
     tables = []
-    texts = [normalise_text(line) for line in lines]
+    texts = normalised(lines)
     for i, text in enumerate(texts):
         if not YEAR_HEADER_LINE.match(text):
             continue
@@ -153,6 +155,8 @@ def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
         if not above:
             continue
         measures = texts[above[0]].split()
+        if measures and CENSUS_HEADER.match(measures[0]):  # the stub's header on the same line: ``業種大分類 事業所数 構成比``
+            measures = measures[1:]
         if not measures or len(years) % len(measures):
             continue
         per = len(years) // len(measures)

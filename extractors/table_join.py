@@ -29,7 +29,7 @@ import regex
 from nenpo.extractors.grids import Grid, GridCell
 
 COLUMN_TOLERANCE = 2.5  # points: column edges this close are drawn at the same place
-FURNITURE_BAND = 0.08  # share of the page height at its top and bottom kept for running heads and folios
+FURNITURE_BAND = 45.0  # points at the top and bottom of a page kept for running heads and folios
 
 FOOTNOTE = regex.compile(r"^\s*[＊*※]")
 """A footnote under a table piece (``＊予算規模は、令和２年度末の最終予算額。``): not table content."""
@@ -51,7 +51,7 @@ class Piece:
 def place(page: int, height: float, grids: Sequence[Grid], lines: Sequence) -> list[Piece]:
     """The page's grids as pieces: is each the first / last thing in the page's body?"""
     pieces = []
-    top_band, bottom_band = height * FURNITURE_BAND, height * (1 - FURNITURE_BAND)
+    top_band, bottom_band = FURNITURE_BAND, height - FURNITURE_BAND
     for i, grid in enumerate(grids):
         x0, top, x1, bottom = grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]
         above = any(top_band < l.bbox[3] <= top + 1 for l in lines)

@@ -24,6 +24,8 @@ from typing import Sequence
 
 import regex
 
+from nenpo.extractors.normalise import normalise_text
+
 BBox = tuple[float, float, float, float]
 
 FOLIO = regex.compile(r"^-?\s*(?P<folio>[0-9]{1,3})\s*-?$")
@@ -31,6 +33,18 @@ FOLIO = regex.compile(r"^-?\s*(?P<folio>[0-9]{1,3})\s*-?$")
 
 FOLIO_BAND = 45.0  # points from the bottom of the page where the folio is printed
 BLANK_GAP = 0.75  # space between lines, in line heights, that reads as a blank line
+
+
+class NormalisedLines(list):
+    """Lines already normalised (`normalise.normalise_text`) and stripped: the grammars
+    take them as they are instead of normalising every line again."""
+
+
+def normalised(lines: Sequence[str]) -> list[str]:
+    """`lines` normalised and stripped, unless they already are (`NormalisedLines`)."""
+    if isinstance(lines, NormalisedLines):
+        return lines
+    return [normalise_text(line).strip() for line in lines]
 
 
 @dataclass
@@ -54,6 +68,7 @@ class TextStream:
 
     lines: list[StreamLine] = field(default_factory=list)
     body_bottom: float = 0.0  # the lowest bottom of a page's last line so far: where a full page ends
+    _texts: NormalisedLines | None = field(default=None, repr=False)
 
     def _page_break(self, number: int, first: BBox) -> None:
         """A page that ended a line or more above where full pages end closed a paragraph
@@ -88,8 +103,11 @@ class TextStream:
             self.body_bottom = max(self.body_bottom, previous.bbox[3])
 
     @property
-    def texts(self) -> list[str]:
-        return [line.text for line in self.lines]
+    def texts(self) -> NormalisedLines:
+        """The lines' normalised texts (computed once)."""
+        if self._texts is None or len(self._texts) != len(self.lines):
+            self._texts = NormalisedLines(line.text for line in self.lines)
+        return self._texts
 
     def span(self, first: int, last: int) -> tuple[int, BBox]:
         """Page and box of lines first..last (inclusive) on the page of the first."""

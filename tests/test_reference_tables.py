@@ -120,3 +120,48 @@ def test_shared_budgets_name_each_other(budget):
     assert 13 in by_no[3].shared_with and 3 in by_no[13].shared_with
     assert by_no[5].budget_thousand_yen == by_no[15].budget_thousand_yen == 28190
     assert {15, 16} <= set(by_no[5].shared_with) and 5 in by_no[15].shared_with
+
+
+# --- the tables a text-order reading finds: rosters, policy list, opinions, その他の事業 -------------
+
+TEXT_TABLES = json.loads((Path(__file__).parent / "data" / "reference_text_tables_fy2020.json").read_text(encoding="utf-8"))
+
+
+def test_rosters_match_hand_read_members(reference_lines):
+    from nenpo.extractors.rosters import parse_roster_text
+
+    got = [(m.committee, m.as_of, m.seq, m.role, m.name, m.grp) for m in parse_roster_text(reference_lines)]
+    assert got == [
+        (r["committee"], normalise_text(r["as_of"]), m["seq"], normalise_text(m["role"]), normalise_text(m["name"]), m["grp"])
+        for r in TEXT_TABLES["rosters"] for m in r["members"]
+    ]
+
+
+def test_policy_list_matches_hand_read_entries_but_two_parents(reference_lines):
+    """The list alone does not show that まちづくり連動事業 is under 商業振興関連事業, nor that
+    観光振興事業 heads 産業観光推進事業 (the sheets' titles do): those two entries differ."""
+    from nenpo.extractors.policy_list import parse_policy_list_text
+
+    got = [(e.part, e.article, e.policy, e.parent, e.name, e.pages) for e in parse_policy_list_text(reference_lines)]
+    want = [(e["part"], e["article"], normalise_text(e["policy"]), e["parent"] and normalise_name(e["parent"]),
+             normalise_name(e["name"]), tuple(e["pages"])) for e in TEXT_TABLES["policy_list"]]
+    differ = {w[4] for w in want if w not in got} | {g[4] for g in got if g not in want}
+    assert differ == {"まちづくり連動事業", "観光振興事業", "産業観光推進事業"}
+    assert len(got) == len(want) + 1
+
+
+def test_article_opinions_match_hand_read_cells(reference_lines):
+    from nenpo.extractors.article_opinions import parse_text
+
+    got = [(o.article, o.kind, o.lines[0] + 1, o.lines[-1] + 1, len(o.paragraphs)) for o in parse_text(reference_lines)]
+    assert got == [(o["article"], o["kind"], *o["lines"], len(o["paragraph_starts"])) for o in TEXT_TABLES["article_opinions"]]
+
+
+def test_other_measures_match_hand_read_blocks(reference_lines):
+    from nenpo.extractors.other_measures import parse_other_measures_text
+
+    blocks = parse_other_measures_text(reference_lines)
+    assert [(b.article[0], b.name) for b in blocks] == [(o["article"], normalise_name(o["name"])) for o in TEXT_TABLES["other_measures"]]
+    for block, o in zip(blocks, TEXT_TABLES["other_measures"]):
+        if "results_line" in o:
+            assert block.results[0] == normalise_text(reference_lines[o["results_line"] - 1]).strip(), o["name"]
