@@ -141,6 +141,29 @@ def heading_phase(text: str) -> tuple[bool, Phase | None]:
     return False, None
 
 
+@dataclass
+class _Carried:
+    """Stands for the heading of a box that began on the page before."""
+
+    text: str
+    raw: str
+    bbox: BBox
+    size: float
+
+
+def last_phases(lines: Sequence[Line], width: float) -> dict[int, Phase | None]:
+    """Per column, the phase of the lowest heading on the page (the box a next page may go on with)."""
+    middle = width / 2
+    lowest: dict[int, tuple[float, Phase | None]] = {}
+    for line in lines:
+        found, phase = heading_phase(line.text)
+        if found:
+            column = _column(line.bbox, middle)
+            if column not in lowest or line.bbox[1] > lowest[column][0]:
+                lowest[column] = (line.bbox[1], phase)
+    return {column: phase for column, (_, phase) in lowest.items()}
+
+
 def _within(inner: BBox, outer: BBox) -> bool:
     return inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1
 
@@ -181,11 +204,16 @@ ARTICLE_LINE = regex.compile(r"^\s*第\s*[0-9]{1,2}\s*条\s+\S")
 """A sheet's article footer, wherever it is printed: ``第12条 創業・経営の革新等の促進``."""
 
 
-def read_page(lines: Sequence[Line], width: float, height: float, skip: Sequence[BBox] = ()) -> list[PageItem]:
+def read_page(
+    lines: Sequence[Line], width: float, height: float, skip: Sequence[BBox] = (),
+    carried: dict[int, Phase | None] | None = None,
+) -> list[PageItem]:
     """The PDCA items printed on one sheet page, in reading order (left column first,
     then by heading, then top to bottom). Lines inside `skip` (the page's KPI tables and
     their labels) and article footers are no item's text: a page set in one column prints
-    them under whatever heading came last."""
+    them under whatever heading came last. `carried` gives, per column, the phase of the
+    last box of the page before (`last_phases`): lines above a column's first heading go
+    on with that box (a box that runs over a page break); without it they are dropped."""
     middle = width / 2
     body = [
         l for l in lines
@@ -197,6 +225,10 @@ def read_page(lines: Sequence[Line], width: float, height: float, skip: Sequence
     for line in body:
         found, phase = heading_phase(line.text)
         (headings.append((line, phase)) if found else others.append(line))
+    for column, phase in (carried or {}).items():
+        if phase is not None:  # a heading above the page for the box that goes on
+            x = 0.0 if column == 0 else middle
+            headings.append((_Carried(f"({phase})", "", (x, -1.0, x, -1.0), 0.0), phase))
     if not headings:
         return []
 
@@ -221,7 +253,11 @@ def read_page(lines: Sequence[Line], width: float, height: float, skip: Sequence
         column = _column(heading.bbox, middle)
         current: PageItem | None = None
         last_bottom = 0.0
-        for line in sorted(box_lines, key=lambda l: (l.bbox[1], l.bbox[0])):
+        box_lines = sorted(box_lines, key=lambda l: (l.bbox[1], l.bbox[0]))
+        if isinstance(heading, _Carried):  # only what starts an item: the rest is a title or a tail
+            starts = [k for k, l in enumerate(box_lines) if ITEM_START.match(l.text)]
+            box_lines = box_lines[starts[0]:] if starts else []
+        for line in box_lines:
             for text, raw, bbox in _split_inline(line):
                 gap = bbox[1] - last_bottom
                 continues = (

@@ -125,6 +125,8 @@ class _State:
     page_items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
     claimed: set[int] = field(default_factory=set)
     """Document lines read as a KPI table's label in text order: no other table's label."""
+    pdca_carry: dict | None = None
+    """Per column, the phase of the last PDCA box of the sheet page just read."""
     kpi_carry: tuple[int, kpi_pages.PageTable] | None = None
     """A KPI table at the foot of the page just read, whose rows may go on on the next page."""
     doc: text_order.DocLines = field(default_factory=text_order.DocLines)
@@ -208,9 +210,11 @@ def _read_page(state: _State, page, doc=None) -> None:
             t.indicator_bbox for t in kpi_tables if t.indicator_bbox and _plausible_label(t.indicator)
         ]
         kpi_boxes += [r.bbox for r in continued] + [c.bbox for r in continued for c in r.cells if c.bbox]
+        carried = state.pdca_carry if state.doc.two_column.get(page.number) is False else None
         state.page_items.extend(
-            (page.number, item) for item in pdca.read_page(lines, page.width, page.height, kpi_boxes)
+            (page.number, item) for item in pdca.read_page(lines, page.width, page.height, kpi_boxes, carried)
         )
+    state.pdca_carry = pdca.last_phases(lines, page.width) if sheet is not None else None
     with _record_on(state.path, page.number, "table"):
         table_pages.read_page(
             state.tables_state, page.number, page.height, lines,
@@ -409,12 +413,15 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
 
 def _settle_review(state: _State, sheet: _OpenSheet) -> None:
     """A sheet's Check/Action items, by layout (its boxes) or by text order (the numbered
-    block after 主な検証意見 Check). On a sheet set in two columns the boxes' positions
-    carry the structure: the layout's items are kept unless it finds no opinion where the
-    text order finds a numbered block. On sheets set in one column (no sheet page of the
-    edition has a second column), positions say no more
-    than the text order, whose numbering tells opinions from responses: it is kept. Both
-    yielding different counts is a warning."""
+    block after 主な検証意見 Check). The boxes' positions are kept when they yield opinions
+    and, on sheets set in one column (no sheet page of the edition has a second column),
+    agree with the text order's counts: only they tell a COVID opinion by its box. The
+    text order is kept where the layout yields no opinion but the text order a numbered
+    block, and on one-column sheets where the two differ number for number (a text-order typesetting
+    prints the Check and Action headings one after the other and every item under the
+    second; the numbering still tells opinions from responses). On a one-column sheet
+    without a text-order block, stray layout items (under a heading of the next sheet's
+    box) are dropped. Both yielding different counts is a warning."""
     doc = state.doc
     by_layout = [(page_no, item) for page_no, item in sheet.items if item.phase in pdca.REVIEW_PHASES]
     text = sheet.text
@@ -426,16 +433,22 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
     one_column = not any(
         doc.two_column.get(p) for s in state.sheets for p in range(s.page_start, s.page_end + 1)
     )  # a page of a two-column sheet may happen to fill only its left column
-    if opinions and layout_opinions and (len(layout_opinions), len(layout_responses)) != (len(opinions), len(responses)):
+    agree = (
+        [i.seq for _, i in by_layout if i.phase != "action"] == [o.seq for o in opinions]
+        and [i.seq for _, i in by_layout if i.phase == "action"] == [r.seq for r in responses]
+    )  # the same items, number for number
+    sheet.review_by_text = (bool(opinions) and (not layout_opinions or (one_column and not agree))) or (
+        one_column and not opinions and not layout_opinions
+    )
+    if opinions and layout_opinions and not agree:
         state.warn(
             "readings_disagree",
             f"{state.path}, page {sheet.page_start}: the Check/Action block of {sheet.title.printed!r} reads "
             f"{len(layout_opinions)} opinions and {len(layout_responses)} responses by layout, "
             f"{len(opinions)} and {len(responses)} in text order; kept the "
-            f"{'text order' if one_column else 'layout'} reading",
+            f"{'text order' if sheet.review_by_text else 'layout'} reading",
             sheet.page_start, measure=sheet.title.name,
         )
-    sheet.review_by_text = one_column or (bool(opinions) and not layout_opinions)
     if not sheet.review_by_text:
         return
     doc = state.doc
