@@ -51,6 +51,9 @@ class TextSheet:
     responses: list[TextItem] = field(default_factory=list)
     covers: tuple[str, ...] = ()
     """Measures the sheet's Check/Action block applies to (empty without a block)."""
+    first_late: int = 0
+    """Index of the first opinion printed after the responses: the box drawn last, which in
+    this report holds the COVID opinions (新型コロナウイルス感染症への対応に関する意見)."""
 
 
 def _title_above(norm: Sequence[str], index: int) -> int | None:
@@ -77,14 +80,15 @@ def _items(lines: Sequence[str], norm: Sequence[str], start: int, end: int) -> l
     return items
 
 
-def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem]]:
+def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem], int]:
     """Opinions and responses: the numbering restarting switches from one to the other.
 
     Once the responses have begun, a restart is read by the numbers it names: a response
     printed out of order names an opinion no response has answered yet (``②`` then ``①``);
     opinions printed after the responses (a box drawn last) name numbers no opinion had
     (``⑥``, or ``④`` after ``①②③⑤``); a number both have used, or a third switch, is no
-    longer this block (``①令和２年度に実施した項目`` of the next section)."""
+    longer this block (``①令和２年度に実施した項目`` of the next section). The third value
+    is how many opinions were printed before the responses."""
     opinions: list[TextItem] = []
     responses: list[TextItem] = []
     current, previous, switches = opinions, None, 0
@@ -102,7 +106,10 @@ def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem]]:
                 break
         current.append(item)
         previous = item
-    return opinions, responses
+    before = len(opinions) if switches < 2 else next(
+        k for k, o in enumerate(opinions) if o.line > responses[0].line
+    )
+    return opinions, responses, before
 
 
 def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) -> list[TextSheet]:
@@ -129,7 +136,7 @@ def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) ->
             continue
         footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)
         sheet.check_line = check + 1
-        sheet.opinions, sheet.responses = _split_runs(_items(lines, norm, check + 1, footer))
+        sheet.opinions, sheet.responses, sheet.first_late = _split_runs(_items(lines, norm, check + 1, footer))
         last_item = max((item.end_line for item in sheet.opinions + sheet.responses), default=check + 1)
         sheet.end_line = footer + 1 if footer < end else (end if k + 1 < len(found) else last_item)
     groups = pdca.review_groups([(s.title.parent, s.title.position, s.check_line is not None) for s in found])

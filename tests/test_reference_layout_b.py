@@ -111,3 +111,16 @@ def test_disagreeing_readings_are_warnings(extraction):
     disagree = [w for w in extraction.warnings if w.code == "readings_disagree"]
     assert any("KPI table 4 " in w.message and "○主なプロジェクト事例" in w.message for w in disagree)
     assert all(w.page is not None for w in disagree)
+
+
+def test_opinions_printed_after_the_responses_are_the_covid_ones(warehouse):
+    """The box drawn last holds COVID opinions: text order prints them after the responses
+    (ウェルフェア ⑥ at line 2734, 新川崎 ④ at 3242, 雇用 ④⑤⑥ at 5203-5209, on the sheet of
+    勤労者福祉対策事業 that prints the shared block)."""
+    rows = warehouse.execute(
+        "SELECT measure, label FROM pdca_items WHERE phase = 'covid_check' ORDER BY ordinal"
+    ).fetchall()
+    assert rows == [
+        ("ウェルフェアイノベーション推進事業", "⑥"), ("新川崎・創造のもり推進事業", "④"),
+        ("勤労者福祉対策事業", "④"), ("勤労者福祉対策事業", "⑤"), ("勤労者福祉対策事業", "⑥"),
+    ]
