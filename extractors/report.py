@@ -289,16 +289,23 @@ def _settle_sheets(state: _State, listed: list[str]) -> None:
 def _settle_title(
     state: _State, sheet: _OpenSheet, text_sheet: pdca_text.TextSheet | None, listed: list[str],
 ) -> _OpenSheet | None:
-    """The sheet's title by layout or by text order (None: it has none, which is a warning)."""
+    """The sheet's title by layout or by text order (None: it has none, which is a warning).
+    Two titles that differ are a warning; the one the policy list prints wins, else the layout's."""
     doc = state.doc
     sheet.text = text_sheet
     by_text = None
     if text_sheet is not None and not sheets.title_rejected(doc.lines[text_sheet.title_line - 1].text):
         by_text = replace(text_sheet.title, bbox=doc.lines[text_sheet.title_line - 1].bbox)
     by_layout = sheet.title
-    if by_layout is not None and by_text is not None and by_layout.name != by_text.name and listed \
-            and sheets.listed_name(by_text.name, listed) and not sheets.listed_name(by_layout.name, listed):
-        by_layout = None  # the report lists the name text order found, not the largest type's
+    if by_layout is not None and by_text is not None and by_layout.name != by_text.name:
+        if listed and sheets.listed_name(by_text.name, listed) and not sheets.listed_name(by_layout.name, listed):
+            by_layout = None  # the report lists the name text order found, not the largest type's
+        state.warn(
+            "readings_disagree",
+            f"{state.path}, page {sheet.page_start}: the sheet is titled {sheet.title.printed!r} by layout, "
+            f"{by_text.printed!r} in text order; kept the {'layout' if by_layout else 'text order'} reading",
+            sheet.page_start,
+        )
     if by_layout is not None:
         sheet.start = (sheet.page_start, float("-inf"))
     elif by_text is not None:

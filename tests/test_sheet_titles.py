@@ -58,3 +58,21 @@ def test_names_the_policy_list_prints_under_another_spelling():
     listed = [normalise_name(n) for n in ("ものづくり中小企業経営革新等支援事業", "内陸部操業環境保全対策事業")]
     assert listed_name(normalise_name("ものづくり中⼩企業経営支援事業"), listed)
     assert not listed_name(normalise_name("子どもたちのものづくりへの興味・関⼼等を醸成するイベ"), listed)
+
+
+def test_two_titles_that_differ_are_a_warning(tmp_path):
+    from nenpo.extractors.report import extract_report
+    from nenpo.samples.layout import LEFT_X, Page, write_pdf
+
+    cover, sheet = Page(1), Page(2)
+    cover.text(100, 100, "令和２年度 中小企業活性化施策実施状況報告書", 20)
+    sheet.text(LEFT_X, 22, "テスト事業", 14)
+    for k in range(4):
+        sheet.text(LEFT_X, 120 + 14 * k, f"本文の行{k}", 9)
+    sheet.text(LEFT_X, 60, "別の事業", 9)  # drawn last but one: the line before the heading in text order
+    sheet.text(LEFT_X, 80, "事業計画 Plan", 9)
+    write_pdf(tmp_path / "two.pdf", [cover, sheet], "two titles")
+    x = extract_report(tmp_path / "two.pdf")
+    assert [(m.name, m.read_by) for m in x.measures] == [("テスト事業", "layout")]
+    [warning] = [w for w in x.warnings if w.code == "readings_disagree"]
+    assert "'テスト事業' by layout, '別の事業' in text order; kept the layout reading" in warning.message
