@@ -54,7 +54,7 @@ from nenpo.extractors.models import (
     TableCell,
 )
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place
+from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place, printed_tables
 from nenpo.extractors.text_stream import FOLIO, FOLIO_BAND, TextStream
 
 BBox = tuple[float, float, float, float]
@@ -104,12 +104,13 @@ class TablesState:
     tables: int = 0
 
     def add_table(self, page: int, kind: str | None, cells: Sequence[tuple]) -> None:
-        """cells: (row, col, row_span, col_span, text, raw, bbox)."""
+        """cells: (row, col, row_span, col_span, text, raw, bbox), and the cell's page after
+        them where it is not `page` (a table continued on the next page)."""
         self.tables += 1
         self.table_cells.extend(
-            TableCell(table_no=self.tables, kind=kind, page=page, row=r, col=c, row_span=rs, col_span=cs,
-                      text=text, text_raw=raw, bbox=bbox)
-            for r, c, rs, cs, text, raw, bbox in cells
+            TableCell(table_no=self.tables, kind=kind, page=cell_page[0] if cell_page else page, row=r, col=c,
+                      row_span=rs, col_span=cs, text=text, text_raw=raw, bbox=bbox)
+            for r, c, rs, cs, text, raw, bbox, *cell_page in cells
         )
 
 
@@ -293,14 +294,25 @@ def _read_grids(state: TablesState) -> None:
                 break
 
 
+def _grid_cells(group: list[Piece]) -> list[tuple]:
+    """A printed table's cells: a headerless continuation's rows go on below, on their page."""
+    cells, offset = [], 0
+    for piece in group:
+        cells += [(c.row + offset, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox, piece.page) for c in piece.grid.cells]
+        offset += piece.grid.n_rows
+    return cells
+
+
 def _table_cells(state: TablesState) -> None:
-    """Every grid piece, KPI table and aligned table, cell by cell, in page order."""
+    """Every grid, KPI table and aligned table, cell by cell, in page order (a grid
+    continued on the next page without its header is one table)."""
+    groups = {id(group[0]): group for group in printed_tables([p for page in state.pages for p in page.pieces])}
     for page in state.pages:
         kpi_boxes = [bbox for bbox, _, _ in page.kpi_found]
         found = list(page.kpi_found)
-        found += [(p.grid.bbox, p.kind, [(c.row, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox) for c in p.grid.cells])
+        found += [(p.grid.bbox, p.kind, _grid_cells(groups[id(p)]))
                   for p in page.pieces
-                  if p.kind is not None or not any(_overlaps(p.grid.bbox, b) for b in kpi_boxes)]  # a KPI grid is in already
+                  if id(p) in groups and (p.kind is not None or not any(_overlaps(p.grid.bbox, b) for b in kpi_boxes))]
         found += [(bbox, kind, cells) for kind, bbox, cells in page.aligned]
         for _, kind, cells in sorted(found, key=lambda t: (round(t[0][1] / 10), t[0][0])):
             state.add_table(page.number, kind, cells)
