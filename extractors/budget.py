@@ -309,7 +309,7 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     sub-rows start with a name ending ``（第２弾）``. Footnotes, repeated headers and section
     titles between pages are skipped (`NOT_IN_TABLE`)."""
     texts = normalised(lines)
-    start = next((i for i, t in enumerate(texts) if HEADER.match(t)), None)
+    start = next((i for i, t in enumerate(texts) if "予算規模" in t and HEADER.match(t)), None)
     if start is None:
         return []
     end = next((i for i in range(start, len(texts)) if TABLE_END.search(texts[i]) and i > start), len(texts))

@@ -203,7 +203,7 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
     texts = normalised(lines)
     parts: list[_Part] = []
     for i, text in enumerate(texts):
-        if not HEADER_LINE.match(text):
+        if "事務事業名" not in text or not HEADER_LINE.match(text):
             continue
         label = next((m.group("part") for j in range(i - 1, max(-1, i - 5), -1)
                       if (m := PART_LABEL.match(_compact(texts[j])))), PARTS[0])
@@ -288,7 +288,7 @@ def read_text(stream) -> list[PolicyListEntry]:
     """The policy list of an edition's text stream (`text_stream.TextStream`), as records."""
     out = []
     titles = {int(m.group("article")): m.group("title") for text in stream.texts
-              if (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")}
+              if "条" in text[:4] and (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")}
     for seq, e in enumerate(parse_policy_list_text(stream.texts, titles), start=1):
         page, bbox = stream.span(e.line, e.line)
         out.append(PolicyListEntry(

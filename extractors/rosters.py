@@ -125,7 +125,7 @@ def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
     texts = normalised(lines)
     members: list[TextMember] = []
     for i, text in enumerate(texts):
-        caption = ROSTER_CAPTION.search(text)
+        caption = ROSTER_CAPTION.search(text) if "委員名簿" in text else None
         if caption is None or not text.startswith("図表"):
             continue
         group_pieces: list[str] = []

@@ -148,7 +148,7 @@ def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
     tables = []
     texts = normalised(lines)
     for i, text in enumerate(texts):
-        if not YEAR_HEADER_LINE.match(text):
+        if "(" not in text or not YEAR_HEADER_LINE.match(text):
             continue
         years = text.split()
         above = [j for j in range(i - 1, max(-1, i - 6), -1) if texts[j]]
