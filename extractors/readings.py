@@ -44,6 +44,7 @@ class Settled:
     other_blocks: list[other_measures.OtherBlock] = field(default_factory=list)
     article_opinions: list[ArticleOpinion] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    text_tables: list[tuple] = field(default_factory=list)  # (page, bbox, kind, cells) only the text order found
 
 
 def _same(a, b) -> bool:
@@ -144,6 +145,8 @@ def _census(state: TablesState, out: Settled, path: str) -> None:
     for key, text in text_by_key.items():
         if key not in used and text.rows:
             out.stat_values.extend(_text_census(text, text.title))
+            first = state.stream.lines[text.stub_line if text.stub_line is not None else text.header_line]
+            out.text_tables.append((first.page, first.bbox, "census", stat_tables.text_cells(text, state.stream)))
 
 
 def _text_census(table: stat_tables.CensusTable, title: str | None) -> list[StatValue]:
@@ -210,10 +213,14 @@ def settle(state: TablesState, path: str = "") -> Settled:
     _budget(state, out, path)
     stream = state.stream
     routed = state.routed
+    text_members, roster_tables = rosters.read_text(stream) if "roster" in routed else ([], [])
     out.committee_members = _settle_rows(
-        "roster", state.committee_members, rosters.read_text(stream) if "roster" in routed else [],
+        "roster", state.committee_members, text_members,
         lambda m: (m.committee, m.seq), lambda m: (m.committee, m.seq, m.role, m.name, m.grp), path, out.warnings,
     )
+    if text_members and out.committee_members and out.committee_members[0].read_by == "text_order" \
+            and not state.committee_members:  # rosters no grid holds: their cells as the text order read them
+        out.text_tables += roster_tables
     out.policy_list = _settle_rows(
         "policy list", state.policy_list, policy_list.read_text(stream) if "policy_list" in routed else [],
         lambda e: (e.part, e.name), lambda e: (e.part, e.article, e.name, e.page_start, e.page_end), path, out.warnings,
