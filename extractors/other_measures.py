@@ -28,7 +28,7 @@ from typing import Sequence
 
 import regex
 
-from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
 from nenpo.extractors.text_stream import normalised
 

@@ -14,7 +14,7 @@ stream line it was read from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable
 
 from nenpo.extractors import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
 from nenpo.extractors.models import (
@@ -29,7 +29,6 @@ from nenpo.extractors.models import (
 
 if TYPE_CHECKING:
     from nenpo.extractors.table_pages import TablesState
-    from nenpo.extractors.text_stream import TextStream
 
 MAX_DIFFERENCES = 3  # differing rows named in one warning
 

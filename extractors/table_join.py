@@ -57,7 +57,7 @@ def place(page: int, height: float, grids: Sequence[Grid], lines: Sequence) -> l
     pieces = []
     top_band, bottom_band = FURNITURE_BAND, height - FURNITURE_BAND
     for i, grid in enumerate(grids):
-        x0, top, x1, bottom = grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]
+        top, bottom = grid.ys[0], grid.ys[-1]
         above = any(top_band < l.bbox[3] <= top + 1 for l in lines)
         below = any(bottom - 1 <= l.bbox[1] < bottom_band and not FOOTNOTE.match(l.text) for l in lines)
         above = above or any(g.ys[-1] <= top + 1 for g in grids if g is not grid)
