@@ -220,10 +220,13 @@ def settle(state: TablesState, path: str = "") -> Settled:
     if text_members and out.committee_members and out.committee_members[0].read_by == "text_order" \
             and not state.committee_members:  # rosters no grid holds: their cells as the text order read them
         out.text_tables += roster_tables
+    text_entries, list_tables = policy_list.read_text(stream) if "policy_list" in routed else ([], [])
     out.policy_list = _settle_rows(
-        "policy list", state.policy_list, policy_list.read_text(stream) if "policy_list" in routed else [],
+        "policy list", state.policy_list, text_entries,
         lambda e: (e.part, e.name), lambda e: (e.part, e.article, e.name, e.page_start, e.page_end), path, out.warnings,
     )
+    if text_entries and not state.policy_list:  # a list no grid holds: its cells as the text order read them
+        out.text_tables += list_tables
     out.other_blocks = _settle_rows(
         "その他の事業", state.other_blocks, other_measures.read_text(stream) if "other_measure" in routed else [],
         lambda b: b.name, lambda b: (b.name, b.article and b.article[0]), path, out.warnings,
