@@ -113,6 +113,7 @@ class RawRow:
     page: int = 1
     bbox: BBox | None = None
     line: int | None = None  # text layer: 0-based line of the № (or of the phase name)
+    header: int | None = None  # text layer: 0-based line of the header printed over the row
 
 
 def _split_by_phase(lines: list[str]) -> list[tuple[str | None, list[str]]]:
@@ -319,9 +320,9 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     expected = 1
     current: list[tuple[int, str]] | None = None
     for i, text in body:
-        start = _row_start(text, expected) if text else None
-        if start is not None:
-            before, after = start
+        opened = _row_start(text, expected) if text else None
+        if opened is not None:
+            before, after = opened
             if current is not None and before:
                 current.append((i, before))
             current = [(i, after)] if after else []
@@ -331,9 +332,31 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
             current.append((i, text))
     rows: list[RawRow] = []
     width = name_width([cell_lines for _, _, cell_lines in rows_lines])
+    headers = [i for i in range(start, end) if HEADER.match(texts[i])]
     for no, line_no, cell_lines in rows_lines:
-        rows.extend(_text_row(no, line_no, cell_lines, width))
+        for row in _text_row(no, line_no, cell_lines, width):
+            row.header = max(h for h in headers if h <= (row.line if row.line is not None else line_no))
+            rows.append(row)
     return rows
+
+
+def text_cells(rows: Sequence[RawRow], stream) -> list[tuple]:
+    """The table the text order read, as table cells printed in its grid: a table per
+    header printed (№ / 事業名 / 概要 / 予算規模（千円） / 実績等), a row per printed (sub-)row,
+    each cell its lines joined by line breaks. (page, bbox, "budget", cells) per table."""
+    tables = []
+    for header in dict.fromkeys(r.header for r in rows):
+        line = stream.lines[header]
+        names = [m.group(0) for m in regex.finditer(r"(?:№|No\.?)|事業名|概要|予算規模\s*\(\s*千円\s*\)|実績等", line.text)]
+        boxes = line.part_boxes(len(names))
+        cells = [(0, c, 1, 1, n, n, b, line.page) for c, (n, b) in enumerate(zip(names, boxes))]
+        for r, row in enumerate((row for row in rows if row.header == header), start=1):
+            at = stream.lines[row.line] if row.line is not None else line
+            values = [str(row.no) if row.no is not None else "", "\n".join(row.name), "\n".join(row.summary),
+                      "\n".join(row.budget), "\n".join(row.results)]
+            cells += [(r, c, 1, 1, v, v, at.bbox, at.page) for c, v in enumerate(values) if v]
+        tables.append((line.page, line.bbox, "budget", cells))
+    return tables
 
 
 FULL = 0.85  # a name line at least this share of the name column's width is full: the name may go on

@@ -177,6 +177,8 @@ def _budget(state: TablesState, out: Settled, path: str) -> None:
         out.warnings.extend(warnings)
         if read_by == "text_order":
             items, results = text_items, text_results
+            if not layout_rows:  # a table no grid holds: its cells as the text order read them
+                out.text_tables += budget.text_cells(text_rows, state.stream)
     out.budget_items = [i.model_copy(update={"read_by": read_by}) for i in items]
     out.budget_results = [r.model_copy(update={"read_by": read_by}) for r in results]
 

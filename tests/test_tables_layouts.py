@@ -79,16 +79,20 @@ def test_ruled_census_cells_across_page_breaks(edition):
     assert any(len({c.page for c in x.table_cells if c.table_no == t}) > 1 for t in {c.table_no for c in x.table_cells})
 
 
-def test_unruled_census_rosters_and_policy_list_go_to_table_cells_as_printed(edition):
-    """On the mincho layout nothing is ruled: the census tables, rosters and policy list
-    the text order reads go to table_cells in the grid they print (the stub over two
-    header rows, each measure over its years; 役職名 over the group, № and role columns;
-    条文 and policy on an article's first row), read_by text_order."""
-    layout, _, truth, x = edition
+def test_unruled_tables_go_to_table_cells_as_printed(edition):
+    """On the mincho layout nothing is ruled: the census tables, rosters, policy list and
+    budget table the text order reads go to table_cells in the grid they print (the stub
+    over two header rows, each measure over its years; 役職名 over the group, № and role
+    columns; 条文 and policy on an article's first row; a row per budget (sub-)row), read_by
+    text_order. The budget row whose name the text cannot end (`KNOWN_MISSES`) has its
+    name and summary cells wrong."""
+    layout, name, truth, x = edition
     if layout != "mincho":
         pytest.skip("ruled on this layout: table_cells come from the grids")
     scores = score_cells(truth, x)
-    for kind in ("census", "roster", "policy_list"):
-        assert scores[kind].tables_found == scores[kind].tables and scores[kind].accuracy == 1.0, scores[kind].wrong[:5]
-    assert {c.read_by for c in x.table_cells if c.kind in ("census", "roster", "policy_list")} == {"text_order"}
+    for kind in ("census", "roster", "policy_list", "budget"):
+        misses = 2 if (name, "budget_items") in {(n, k) for _, n, k in KNOWN_MISSES} and kind == "budget" else 0
+        assert scores[kind].tables_found == scores[kind].tables, kind
+        assert scores[kind].right == scores[kind].cells - misses, (kind, scores[kind].wrong[:5])
+    assert {c.read_by for c in x.table_cells if c.kind in ("census", "roster", "policy_list", "budget")} == {"text_order"}
     assert {c.read_by for c in x.table_cells if c.kind == "other_measure"} == {"layout"}
