@@ -159,7 +159,7 @@ def _text_census(table: stat_tables.CensusTable, title: str | None) -> list[Stat
 
 def _budget(state: TablesState, out: Settled, path: str) -> None:
     layout_rows = state.budget_rows
-    text_rows = budget.parse_budget_text(state.stream.texts) if "budget" in state.routed else []
+    text_rows = budget.parse_budget_text(state.stream.texts, state.stream.lefts) if "budget" in state.routed else []
     for row in text_rows:
         if row.line is not None:
             row.page, row.bbox = state.stream.span(row.line, row.line)

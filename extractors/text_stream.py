@@ -116,6 +116,11 @@ class TextStream:
             self._texts = NormalisedLines(line.text for line in self.lines)
         return self._texts
 
+    @property
+    def lefts(self) -> list[float]:
+        """Where each line's last part starts on its page (the column of its last cell)."""
+        return [line.parts[-1][2][0] if line.parts else line.bbox[0] for line in self.lines]
+
     def span(self, first: int, last: int) -> tuple[int, BBox]:
         """Page and box of lines first..last (inclusive) on the page of the first."""
         page = self.lines[first].page

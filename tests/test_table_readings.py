@@ -314,3 +314,14 @@ def test_text_census_rows_keep_their_order_and_cells():
     table, = stat_tables.parse_census_text(["業種大分類", "事業所数 構成比", "H26(2014) H28(2016) H26(2014) H28(2016)",
                                             "建設業 4,078 3,829 9.6% 9.4%"])
     assert [(r.category, r.cells) for r in table.rows] == [("建設業", ["4,078", "3,829", "9.6%", "9.4%"])]
+
+
+def test_budget_name_ends_where_the_next_line_starts_in_another_column():
+    """An unruled table whose columns keep their places: the name ``市内観光農園`` /
+    ``の PR 等`` wraps short, and the summary beside it starts further right."""
+    lefts = [59, 90, 90, 200, 200, 380]
+    lines = ["No 事業名 概要 予算規模(千円) 実績等", "1 市内観光農園", "の PR 等", "観光農園の PR 事業を実施",
+             "①市内観光農園に加え、周辺観光農園施設", "8,000 ・ガイドマップ"]
+    (row,) = budget.parse_budget_text(lines, lefts)
+    assert ("".join(row.name), row.summary, row.budget, row.results) == (
+        "市内観光農園の PR 等", ["観光農園の PR 事業を実施", "①市内観光農園に加え、周辺観光農園施設"], ["8,000"], ["・ガイドマップ"])
