@@ -240,13 +240,14 @@ def print_all_layouts(samples_dir: Path = SAMPLES_DIR) -> dict[str, dict[str, Sc
             results[layout]["audit_findings"] = score_audit(samples_dir / folder)
             refusals += [f"{layout}: {r}" for r in refused]
     layouts = list(results)
-    print("Extraction of the sample editions per layout: precision / recall (expected records)")
+    print("Extraction of the sample editions per layout: precision / recall (expected records; - : none extracted)")
     print(f"{'kind':<19}" + "".join(f"{name:>22}" for name in layouts))
     for kind in [*RECORD_KINDS, "audit_findings"]:
         cells = []
         for name in layouts:
             s = results[name][kind]
-            cells.append(f"{s.precision:.3f} / {s.recall:.3f} ({s.expected:>3})")
+            precision = f"{s.precision:.3f}" if s.extracted else "  -  "  # nothing extracted: no precision
+            cells.append(f"{precision} / {s.recall:.3f} ({s.expected:>3})")
         print(f"{kind:<19}" + "".join(f"{cell:>22}" for cell in cells))
     for line in refusals:
         print(f"refused {line}")

@@ -12,6 +12,7 @@ from nenpo.samples.layouts.stream import PAGE_BREAK, cell_ids, wrap_columns
 
 
 class BackMatter(BuilderBase):
+    """The budget table, その他の事業 and the ordinance."""
 
     def budget(self) -> None:
         s = self.s

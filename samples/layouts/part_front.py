@@ -13,6 +13,7 @@ from nenpo.samples.layouts.stream import cell_ids, straddle
 
 
 class FrontMatter(BuilderBase):
+    """Sections 1 to 4 up to the first measure sheet."""
 
     def introduction(self) -> None:
         self.s.line("１ はじめに")

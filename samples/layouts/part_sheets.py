@@ -22,6 +22,7 @@ from nenpo.samples.layouts.stream import PAGE_BREAK
 
 
 class Sheets(BuilderBase):
+    """Each measure's sheet (or sheets, when a group shares one Check/Action block)."""
 
     def kpi_block(self, measure: Measure, index: int, ind_index: int, indicator: Indicator, with_label: bool) -> None:
         s = self.s

@@ -137,8 +137,3 @@ def resolve(stream: Stream, layout: Layout, truth: dict, page_offset: int = 0) -
         if "pages" in record:
             record["pages"] = sorted({p.page + page_offset for p in found})
         truth[key].append(record)
-
-
-def pages_of(stream_ids: list[int], layout: Layout) -> list[int]:
-    ids = set(stream_ids)
-    return sorted({p.page for p in layout.placed if p.line in ids})
