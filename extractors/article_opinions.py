@@ -211,7 +211,7 @@ class TextOpinion:
 def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
     """The (article, kind) rows of the opinion table in a text layer (0-based lines)."""
     texts = normalised(lines)
-    start = next((i for i, t in enumerate(texts) if TABLE_HEADER.search(t)), None)
+    start = next((i for i, t in enumerate(texts) if "検証意見" in t and TABLE_HEADER.search(t)), None)
     if start is None:
         return []
     out: list[TextOpinion] = []

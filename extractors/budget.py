@@ -113,6 +113,7 @@ class RawRow:
     page: int = 1
     bbox: BBox | None = None
     line: int | None = None  # text layer: 0-based line of the № (or of the phase name)
+    header: int | None = None  # text layer: 0-based line of the header printed over the row
 
 
 def _split_by_phase(lines: list[str]) -> list[tuple[str | None, list[str]]]:
@@ -300,16 +301,18 @@ def _row_start(text: str, expected: int) -> tuple[str, str] | None:
     return None
 
 
-def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
+def parse_budget_text(lines: Sequence[str], lefts: Sequence[float] | None = None) -> list[RawRow]:
     """The printed rows of the table in a text layer (line numbers are 0-based).
 
     Cells arrive one after another: the №, the name (up to the first blank line), the
     summary, the budget (a comma-grouped amount or a phase mark) with its note, then the
     results until the next № (which may end a results line: ``【R3 に実施】 21``). Phase
     sub-rows start with a name ending ``（第２弾）``. Footnotes, repeated headers and section
-    titles between pages are skipped (`NOT_IN_TABLE`)."""
+    titles between pages are skipped (`NOT_IN_TABLE`). `lefts` (where each line's last
+    part starts on its page) tell a name from the summary beside it where the table's
+    columns are printed in place."""
     texts = normalised(lines)
-    start = next((i for i, t in enumerate(texts) if HEADER.match(t)), None)
+    start = next((i for i, t in enumerate(texts) if "予算規模" in t and HEADER.match(t)), None)
     if start is None:
         return []
     end = next((i for i in range(start, len(texts)) if TABLE_END.search(texts[i]) and i > start), len(texts))
@@ -319,9 +322,9 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
     expected = 1
     current: list[tuple[int, str]] | None = None
     for i, text in body:
-        start = _row_start(text, expected) if text else None
-        if start is not None:
-            before, after = start
+        opened = _row_start(text, expected) if text else None
+        if opened is not None:
+            before, after = opened
             if current is not None and before:
                 current.append((i, before))
             current = [(i, after)] if after else []
@@ -331,9 +334,33 @@ def parse_budget_text(lines: Sequence[str]) -> list[RawRow]:
             current.append((i, text))
     rows: list[RawRow] = []
     width = name_width([cell_lines for _, _, cell_lines in rows_lines])
+    headers = [i for i in range(start, end) if HEADER.match(texts[i])]
+    body_lefts = [lefts[i] for i, t in body if t] if lefts is not None else []
+    columnar = lefts if body_lefts and max(body_lefts) - min(body_lefts) > COLUMNAR else None
     for no, line_no, cell_lines in rows_lines:
-        rows.extend(_text_row(no, line_no, cell_lines, width))
+        for row in _text_row(no, line_no, cell_lines, width, columnar):
+            row.header = max(h for h in headers if h <= (row.line if row.line is not None else line_no))
+            rows.append(row)
     return rows
+
+
+def text_cells(rows: Sequence[RawRow], stream) -> list[tuple]:
+    """The table the text order read, as table cells printed in its grid: a table per
+    header printed (№ / 事業名 / 概要 / 予算規模（千円） / 実績等), a row per printed (sub-)row,
+    each cell its lines joined by line breaks. (page, bbox, "budget", cells) per table."""
+    tables = []
+    for header in dict.fromkeys(r.header for r in rows):
+        line = stream.lines[header]
+        names = [m.group(0) for m in regex.finditer(r"(?:№|No\.?)|事業名|概要|予算規模\s*\(\s*千円\s*\)|実績等", line.text)]
+        boxes = line.part_boxes(len(names))
+        cells = [(0, c, 1, 1, n, n, b, line.page) for c, (n, b) in enumerate(zip(names, boxes))]
+        for r, row in enumerate((row for row in rows if row.header == header), start=1):
+            at = stream.lines[row.line] if row.line is not None else line
+            values = [str(row.no) if row.no is not None else "", "\n".join(row.name), "\n".join(row.summary),
+                      "\n".join(row.budget), "\n".join(row.results)]
+            cells += [(r, c, 1, 1, v, v, at.bbox, at.page) for c, v in enumerate(values) if v]
+        tables.append((line.page, line.bbox, "budget", cells))
+    return tables
 
 
 FULL = 0.85  # a name line at least this share of the name column's width is full: the name may go on
@@ -350,11 +377,20 @@ def name_width(rows_lines: Sequence[list[tuple[int, str]]]) -> int:
     return widths.most_common(1)[0][0] if widths else 0
 
 
-def _name_end(block: list[tuple[int, str]], width: int) -> int | None:
-    """Where the name at the head of a block ends when no blank line closed it: after a
-    line that does not fill the name column (unless a bracket is open), or before a line
-    wider than the column."""
+COLUMN_STEP = 20.0  # points: a line starting this far right or left of the one before is in another column
+COLUMNAR = 50.0  # points: body lines starting this far apart say the table's columns are where they are printed
+
+
+def _name_end(block: list[tuple[int, str]], width: int, lefts: Sequence[float] | None = None) -> int | None:
+    """Where the name at the head of a block ends when no blank line closed it. Where the
+    lines keep their columns' positions (`lefts`: where each line's last part starts), at
+    the first line in another column; else after a line that does not fill the name
+    column (unless a bracket is open), or before a line wider than the column."""
     for j in range(1, len(block)):
+        if lefts is not None:
+            if abs(lefts[block[j][0]] - lefts[block[j - 1][0]]) > COLUMN_STEP:
+                return j
+            continue
         before, text = block[j - 1][1], block[j][1]
         open_bracket = before.count("(") > before.count(")")
         if display_width(text) > width / FULL or (display_width(before) < FULL * width and not open_bracket):
@@ -377,7 +413,9 @@ def _phase_name_at(block: list[tuple[int, str]], e: int, width: int) -> int:
     return s
 
 
-def _cut_blocks(blocks: list[list[tuple[int, str]]], width: int = 0) -> list[list[tuple[int, str]]]:
+def _cut_blocks(
+    blocks: list[list[tuple[int, str]]], width: int = 0, lefts: Sequence[float] | None = None,
+) -> list[list[tuple[int, str]]]:
     """Blocks cut where a blank line between cells was lost (a page break falling on it,
     or a text layer without blank lines):
 
@@ -393,14 +431,16 @@ def _cut_blocks(blocks: list[list[tuple[int, str]]], width: int = 0) -> list[lis
         cuts = sorted({c for e in ends for c in (_phase_name_at(block, e, width), e + 1) if 0 < c < len(block)})
         if cuts:
             pieces = [block[a:b] for a, b in zip([0, *cuts], [*cuts, len(block)])]
-        if k == 0 and width and len(pieces[0]) > 1 and (j := _name_end(pieces[0], width)) is not None:
+        if k == 0 and (width or lefts) and len(pieces[0]) > 1 and (j := _name_end(pieces[0], width, lefts)) is not None:
             pieces[:1] = [pieces[0][:j], pieces[0][j:]]
         out += [p for p in pieces if p]
     return out
 
 
-def _text_row(no: int, line_no: int, cell_lines: list[tuple[int, str]], width: int = 0) -> list[RawRow]:
-    blocks = _cut_blocks(_blocks(cell_lines), width)
+def _text_row(
+    no: int, line_no: int, cell_lines: list[tuple[int, str]], width: int = 0, lefts: Sequence[float] | None = None,
+) -> list[RawRow]:
+    blocks = _cut_blocks(_blocks(cell_lines), width, lefts)
     out: list[RawRow] = []
     k = 0
     while k < len(blocks):

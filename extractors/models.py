@@ -258,6 +258,8 @@ class TableCell(Record):
     col_span: int = Field(default=1, ge=1)
     text: str
     text_raw: str
+    read_by: ReadBy = Field(default="layout", description="layout: a grid or aligned columns; text_order: a table "
+                            "the text layer's order gave, its cells placed as the table prints them")
     bbox: BBox | None = None
 
 

@@ -28,7 +28,7 @@ from typing import Sequence
 
 import regex
 
-from nenpo.extractors.normalise import normalise_name, normalise_text
+from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
 from nenpo.extractors.text_stream import normalised
 
@@ -170,7 +170,7 @@ def _results_start(body: list[str]) -> int:
 def parse_other_measures_text(lines: Sequence[str]) -> list[TextBlock]:
     """Every その他の事業 block of a text layer, in printed order."""
     texts = normalised(lines)
-    headers = [i for i, t in enumerate(texts) if HEADER_LINE.match(t)]
+    headers = [i for i, t in enumerate(texts) if "年度の概要" in t and HEADER_LINE.match(t)]
     names = []
     for i in headers:
         j = next((j for j in range(i - 1, max(-1, i - 6), -1) if texts[j]), None)

@@ -156,13 +156,18 @@ class TextEntry:
     line: int
     pages: tuple[int, int] | None = None
     raw: str = ""  # the name as the line prints it
+    header: int = 0  # the line of its part's header
+    cell: str = ""  # the 事務事業名 cell as printed (``商業振興関連事業 商店街課題対応事業``)
+    article_cell: str | None = None  # the 条文 cell, on the first entry of its article
+    policy_line: int | None = None  # the line the article's policy starts on (first entry only)
+    pages_cell: tuple[str, int] | None = None  # the 頁 cell and the rows it spans, on its first row
 
 
 @dataclass
 class _Part:
     part: str
     entries: list[TextEntry] = field(default_factory=list)
-    tokens: list[tuple[float, int, tuple[int, int]]] = field(default_factory=list)  # (centre in rows, rows before, pages)
+    tokens: list[tuple[float, int, tuple[int, int], str]] = field(default_factory=list)  # (centre in rows, rows before, pages, as printed)
 
 
 def _centred_spans(part: _Part) -> list[int] | None:
@@ -170,7 +175,7 @@ def _centred_spans(part: _Part) -> list[int] | None:
     consecutive, rows s..e centred on (s + e) / 2), or None when the centres admit no
     such spans (the list prints its 頁 elsewhere)."""
     ends, start = [], 0
-    for centre, _, _ in part.tokens:
+    for centre, *_ in part.tokens:
         end = round(2 * centre) - start
         if end < start or end >= len(part.entries):
             return None
@@ -186,11 +191,13 @@ def _page_spans(part: _Part) -> None:
     ``新川崎・創造のもり推進事業`` / ``23-26``)."""
     ends = _centred_spans(part)
     if ends is None:
-        ends = [max(count - 1, 0) for _, count, _ in part.tokens]
+        ends = [max(count - 1, 0) for _, count, *_ in part.tokens]
     start = 0
-    for end, (_, _, pages) in zip(ends, part.tokens):
+    for end, (_, _, pages, printed) in zip(ends, part.tokens):
         for entry in part.entries[start:end + 1]:
             entry.pages = pages
+        if start <= end < len(part.entries):
+            part.entries[start].pages_cell = (printed, end - start + 1)
         start = max(start, end + 1)
 
 
@@ -203,13 +210,14 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
     texts = normalised(lines)
     parts: list[_Part] = []
     for i, text in enumerate(texts):
-        if not HEADER_LINE.match(text):
+        if "事務事業名" not in text or not HEADER_LINE.match(text):
             continue
         label = next((m.group("part") for j in range(i - 1, max(-1, i - 5), -1)
                       if (m := PART_LABEL.match(_compact(texts[j])))), PARTS[0])
         part = _Part(label)
         parts.append(part)
         article, policy, parent = None, "", None
+        article_cell: tuple[str, int | None] | None = None  # the 条文 cell not yet given to an entry, its policy's line
         policy_open = False
         named_articles: list[int] = []  # entries read under each article, in order
         for j in range(i + 1, len(texts)):
@@ -230,26 +238,36 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
                 continue
             policy_open = False
             named = False
+            parent_here = None
             for w, word in enumerate(words):
                 if m := ARTICLE_TOKEN.match(word):
                     article, policy, parent, policy_open = int(m.group("article")), "", None, True
+                    article_cell = (word, None)
                     named_articles.append(0)
                 elif (pages := PAGES_CELL.match(word)) and (w > 0 or len(words) == 1 or not ARTICLE_TOKEN.match(words[0])):
                     # after a name on its line: centred on that row; else on the boundary above the next
                     centre = len(part.entries) - (1 if named else 0.5)
                     part.tokens.append((centre, len(part.entries),
-                                        (int(pages.group("start")), int(pages.group("end") or pages.group("start")))))
+                                        (int(pages.group("start")), int(pages.group("end") or pages.group("start"))), word))
                     if named or len(words) == 1:
                         parent = None  # a parent's group ends with its 頁
                 elif policy_open and not policy:
                     policy = word
+                    if article_cell is not None:
+                        article_cell = (article_cell[0], j)
                 elif word.startswith("(") and part.entries and not named:
                     part.entries[-1].name += word  # a name's second line in brackets
                     part.entries[-1].raw += word
+                    part.entries[-1].cell += "\n" + word
                 elif PARENT.match(word):
-                    parent = normalise_name(word)
+                    parent, parent_here = normalise_name(word), word
                 else:
-                    part.entries.append(TextEntry(label, article, policy, parent, normalise_name(word), j, raw=word))
+                    entry = TextEntry(label, article, policy, parent, normalise_name(word), j, raw=word, header=i,
+                                      cell=f"{parent_here} {word}" if parent_here else word)
+                    if article_cell is not None:
+                        entry.article_cell, entry.policy_line = article_cell
+                        article_cell = None
+                    part.entries.append(entry)
                     named = True
                     if named_articles:
                         named_articles[-1] += 1
@@ -279,17 +297,20 @@ def _own_parents(part: _Part) -> None:
             for e in same[:[e.name for e in same].index(entry.name) + 1]:
                 e.parent = e.parent or entry.name
             del part.entries[k]
-            part.tokens = [(c - 1 if c > k else c, n - 1 if n > k else n, p) for c, n, p in part.tokens]
+            part.tokens = [(c - 1 if c > k else c, n - 1 if n > k else n, p, t) for c, n, p, t in part.tokens]
             continue
         k += 1
 
 
-def read_text(stream) -> list[PolicyListEntry]:
-    """The policy list of an edition's text stream (`text_stream.TextStream`), as records."""
-    out = []
+def read_text(stream) -> tuple[list[PolicyListEntry], list[tuple]]:
+    """The policy list of an edition's text stream (`text_stream.TextStream`): the entries
+    as records, and each part as table cells (page, bbox, "policy_list", cells) printed in
+    its grid (条文 and policy on an article's first row, 事務事業名, 頁 over the rows it spans)."""
     titles = {int(m.group("article")): m.group("title") for text in stream.texts
-              if (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")}
-    for seq, e in enumerate(parse_policy_list_text(stream.texts, titles), start=1):
+              if "条" in text[:4] and (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")}
+    entries = parse_policy_list_text(stream.texts, titles)
+    out = []
+    for seq, e in enumerate(entries, start=1):
         page, bbox = stream.span(e.line, e.line)
         out.append(PolicyListEntry(
             part=e.part, seq=seq, article=e.article, article_title=normalise_text(e.policy) or None,
@@ -297,4 +318,21 @@ def read_text(stream) -> list[PolicyListEntry]:
             page_start=e.pages[0] if e.pages else None, page_end=e.pages[1] if e.pages else None,
             read_by="text_order", page=page, bbox=bbox,
         ))
-    return out
+    tables = []
+    for header in dict.fromkeys(e.header for e in entries):
+        rows = [e for e in entries if e.header == header]
+        line = stream.lines[header]
+        words = line.text.split()
+        boxes = line.part_boxes(len(words))
+        cells = [(0, c, 1, 1, w, w, b, line.page) for c, (w, b) in enumerate(zip(words, boxes))]
+        for r, e in enumerate(rows, start=1):
+            name_line = stream.lines[e.line]
+            if e.article_cell is not None:
+                cells.append((r, 0, 1, 1, e.article_cell, e.article_cell, name_line.bbox, name_line.page))
+                policy_at = stream.lines[e.policy_line] if e.policy_line is not None else name_line
+                cells.append((r, 1, 1, 1, e.policy, e.policy, policy_at.bbox, policy_at.page))
+            cells.append((r, 2, 1, 1, e.cell, e.cell, name_line.bbox, name_line.page))
+            if e.pages_cell is not None:
+                cells.append((r, 3, e.pages_cell[1], 1, e.pages_cell[0], e.pages_cell[0], name_line.bbox, name_line.page))
+        tables.append((line.page, line.bbox, "policy_list", cells))
+    return out, tables

@@ -14,7 +14,7 @@ stream line it was read from.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable
 
 from nenpo.extractors import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
 from nenpo.extractors.models import (
@@ -29,7 +29,6 @@ from nenpo.extractors.models import (
 
 if TYPE_CHECKING:
     from nenpo.extractors.table_pages import TablesState
-    from nenpo.extractors.text_stream import TextStream
 
 MAX_DIFFERENCES = 3  # differing rows named in one warning
 
@@ -44,6 +43,7 @@ class Settled:
     other_blocks: list[other_measures.OtherBlock] = field(default_factory=list)
     article_opinions: list[ArticleOpinion] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    text_tables: list[tuple] = field(default_factory=list)  # (page, bbox, kind, cells) only the text order found
 
 
 def _same(a, b) -> bool:
@@ -144,6 +144,8 @@ def _census(state: TablesState, out: Settled, path: str) -> None:
     for key, text in text_by_key.items():
         if key not in used and text.rows:
             out.stat_values.extend(_text_census(text, text.title))
+            first = state.stream.lines[text.stub_line if text.stub_line is not None else text.header_line]
+            out.text_tables.append((first.page, first.bbox, "census", stat_tables.text_cells(text, state.stream)))
 
 
 def _text_census(table: stat_tables.CensusTable, title: str | None) -> list[StatValue]:
@@ -157,7 +159,7 @@ def _text_census(table: stat_tables.CensusTable, title: str | None) -> list[Stat
 
 def _budget(state: TablesState, out: Settled, path: str) -> None:
     layout_rows = state.budget_rows
-    text_rows = budget.parse_budget_text(state.stream.texts) if "budget" in state.routed else []
+    text_rows = budget.parse_budget_text(state.stream.texts, state.stream.lefts) if "budget" in state.routed else []
     for row in text_rows:
         if row.line is not None:
             row.page, row.bbox = state.stream.span(row.line, row.line)
@@ -175,6 +177,8 @@ def _budget(state: TablesState, out: Settled, path: str) -> None:
         out.warnings.extend(warnings)
         if read_by == "text_order":
             items, results = text_items, text_results
+            if not layout_rows:  # a table no grid holds: its cells as the text order read them
+                out.text_tables += budget.text_cells(text_rows, state.stream)
     out.budget_items = [i.model_copy(update={"read_by": read_by}) for i in items]
     out.budget_results = [r.model_copy(update={"read_by": read_by}) for r in results]
 
@@ -210,14 +214,21 @@ def settle(state: TablesState, path: str = "") -> Settled:
     _budget(state, out, path)
     stream = state.stream
     routed = state.routed
+    text_members, roster_tables = rosters.read_text(stream) if "roster" in routed else ([], [])
     out.committee_members = _settle_rows(
-        "roster", state.committee_members, rosters.read_text(stream) if "roster" in routed else [],
+        "roster", state.committee_members, text_members,
         lambda m: (m.committee, m.seq), lambda m: (m.committee, m.seq, m.role, m.name, m.grp), path, out.warnings,
     )
+    if text_members and out.committee_members and out.committee_members[0].read_by == "text_order" \
+            and not state.committee_members:  # rosters no grid holds: their cells as the text order read them
+        out.text_tables += roster_tables
+    text_entries, list_tables = policy_list.read_text(stream) if "policy_list" in routed else ([], [])
     out.policy_list = _settle_rows(
-        "policy list", state.policy_list, policy_list.read_text(stream) if "policy_list" in routed else [],
+        "policy list", state.policy_list, text_entries,
         lambda e: (e.part, e.name), lambda e: (e.part, e.article, e.name, e.page_start, e.page_end), path, out.warnings,
     )
+    if text_entries and not state.policy_list:  # a list no grid holds: its cells as the text order read them
+        out.text_tables += list_tables
     out.other_blocks = _settle_rows(
         "その他の事業", state.other_blocks, other_measures.read_text(stream) if "other_measure" in routed else [],
         lambda b: b.name, lambda b: (b.name, b.article and b.article[0]), path, out.warnings,

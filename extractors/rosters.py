@@ -105,6 +105,9 @@ MEMBER_LINE = regex.compile(r"^(?:(?P<group>[^\s0-9]+?)\s*)?(?P<seq>[0-9]{1,2})\
 ``学識者 1 専修大学経済学部教授（部会長） 遠山  浩`` (a group label in front, printed across),
 ``関係団体役職員4 (株)横浜銀行執行役員・川崎地域本部長 西田 隆`` (a label run into the №)."""
 
+HEADER_SPLIT = regex.compile(r"^(?P<role>役\s*職\s*名)\s*(?P<name>氏\s*名)$")
+"""The header line cut into its two cells: ``役 職 名`` and ``氏 名``."""
+
 GROUP_PIECE = regex.compile(r"^[^\s0-9]{1,3}$")
 """A piece of a group label printed a character a line: ``学``, ``識``, ``者``."""
 
@@ -118,6 +121,8 @@ class TextMember:
     name: str
     grp: str | None
     line: int  # 0-based line of the member
+    header: int | None = None  # 0-based line of the roster's header (役 職 名 氏 名)
+    label: bool = False  # the group label is printed with this member (the first of its group)
 
 
 def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
@@ -125,18 +130,21 @@ def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
     texts = normalised(lines)
     members: list[TextMember] = []
     for i, text in enumerate(texts):
-        caption = ROSTER_CAPTION.search(text)
+        caption = ROSTER_CAPTION.search(text) if "委員名簿" in text else None
         if caption is None or not text.startswith("図表"):
             continue
         group_pieces: list[str] = []
         grp: str | None = None
         found = 0
+        header = None
         for j in range(i + 1, len(texts)):
             line = texts[j]
             if not line or (not found and HEADER_LINE.match(line)):
+                header = j if line else header
                 continue
             m = MEMBER_LINE.match(line)
             if m:
+                labelled = bool(m.group("group") or group_pieces)
                 if m.group("group"):
                     grp = normalise_name(m.group("group"))
                 elif group_pieces:
@@ -145,7 +153,7 @@ def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
                 found += 1
                 members.append(TextMember(
                     caption.group("committee"), caption.group("as_of"), int(m.group("seq")),
-                    normalise_text(m.group("role")), normalise_text(m.group("name")), grp, j,
+                    normalise_text(m.group("role")), normalise_text(m.group("name")), grp, j, header, labelled,
                 ))
             elif GROUP_PIECE.match(line):
                 group_pieces.append(line)
@@ -154,10 +162,13 @@ def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
     return members
 
 
-def read_text(stream) -> list[CommitteeMember]:
-    """The rosters of an edition's text stream (`text_stream.TextStream`), as records."""
-    out = []
-    for m in parse_roster_text(stream.texts):
+def read_text(stream) -> tuple[list[CommitteeMember], list[tuple]]:
+    """The rosters of an edition's text stream (`text_stream.TextStream`): the members as
+    records, and each roster as table cells (page, bbox, "roster", cells) printed in its
+    grid (役職名 over the group, № and role columns, 氏名; a group label on its first row)."""
+    members = parse_roster_text(stream.texts)
+    out, tables = [], []
+    for m in members:
         page, bbox = stream.span(m.line, m.line)
         words = stream.lines[m.line].raw.split()
         lead = len(words) - len(m.role.split()) - 2  # the group label and № before the role
@@ -166,4 +177,20 @@ def read_text(stream) -> list[CommitteeMember]:
             committee=m.committee, as_of=m.as_of, seq=m.seq, role=m.role, role_raw=role_raw,
             name=m.name, name_raw=" ".join(words[-2:]), grp=m.grp, read_by="text_order", page=page, bbox=bbox,
         ))
-    return out
+    for committee in dict.fromkeys(m.committee for m in members):
+        rows = [m for m in members if m.committee == committee]
+        cells: list[tuple] = []
+        first = stream.lines[rows[0].header if rows[0].header is not None else rows[0].line]
+        if rows[0].header is not None:
+            m = HEADER_SPLIT.match(first.text)
+            boxes = first.part_boxes(2)
+            cells += [(0, 0, 1, 3, m.group("role"), m.group("role"), boxes[0], first.page),
+                      (0, 3, 1, 1, m.group("name"), m.group("name"), boxes[1], first.page)]
+        for r, m in enumerate(rows, start=1):
+            line = stream.lines[m.line]
+            values = ([m.grp] if m.label and m.grp else []) + [str(m.seq), m.role, m.name]
+            boxes = line.part_boxes(len(values)) if len(line.parts) == len(values) else [line.bbox] * len(values)
+            cols = [0, 1, 2, 3][-len(values):]
+            cells += [(r, c, 1, 1, v, v, b, line.page) for c, v, b in zip(cols, values, boxes)]
+        tables.append((first.page, first.bbox, "roster", cells))
+    return out, tables

@@ -74,7 +74,9 @@ class CensusTable:
     title: str | None
     columns: list[CensusColumn]
     rows: list[CensusRow]
-    header_line: int | None = None
+    header_line: int | None = None  # text layer: the survey years' line
+    measures_line: int | None = None  # … the measures' line above it
+    stub_line: int | None = None  # … the line printing ``業種大分類`` (may be the measures' line)
 
     @property
     def table(self) -> str:
@@ -148,7 +150,7 @@ def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
     tables = []
     texts = normalised(lines)
     for i, text in enumerate(texts):
-        if not YEAR_HEADER_LINE.match(text):
+        if "(" not in text or not YEAR_HEADER_LINE.match(text):
             continue
         years = text.split()
         above = [j for j in range(i - 1, max(-1, i - 6), -1) if texts[j]]
@@ -171,7 +173,8 @@ def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
             if m is None:
                 break
             rows.append(CensusRow(m.group("category"), m.group("cells").split(), [None] * len(years), j))
-        tables.append(CensusTable(title, columns, rows, header_line=i))
+        stub = next((j for j in above[:2] if CENSUS_HEADER.match(texts[j].split()[0])), None)
+        tables.append(CensusTable(title, columns, rows, header_line=i, measures_line=above[0], stub_line=stub))
     return tables
 
 
@@ -294,3 +297,37 @@ def figure_values(lines: Sequence, page: int) -> list[StatValue]:
             value_text=f.value_text, unit=f.unit, period=f.period, source="text", page=page, bbox=lines[index].bbox,
         ))
     return out
+
+
+def text_cells(table: CensusTable, stream) -> list[tuple]:
+    """A census table the text order read, as table cells printed in its grid: the stub
+    over two header rows, each measure over its survey years, then a row per category.
+    Cells are (row, col, row_span, col_span, text, raw, bbox, page); a cell's box is its
+    part of the stream line where the line was joined from one page line a cell."""
+    cells: list[tuple] = []
+
+    def put(r, c, rs, cs, text, raw, bbox, page):
+        cells.append((r, c, rs, cs, normalise_text(text), raw, bbox, page))
+
+    per = len(table.columns) // max(len({c.measure for c in table.columns}), 1)
+    if table.stub_line is not None:
+        line = stream.lines[table.stub_line]
+        put(0, 0, 2, 1, line.parts[0][0], line.parts[0][1], line.parts[0][2], line.page)
+    if table.measures_line is not None:
+        line = stream.lines[table.measures_line]
+        parts = [p for p in line.parts if not CENSUS_HEADER.match(_compact(p[0]))]
+        names = [c.measure for c in table.columns[::per]]
+        boxes = [b for _, _, b in parts] if len(parts) == len(names) else [line.bbox] * len(names)
+        raws = [r for _, r, _ in parts] if len(parts) == len(names) else names
+        for g, (name, raw, box) in enumerate(zip(names, raws, boxes)):
+            put(0, 1 + g * per, 1, per, name, raw, box, line.page)
+    line = stream.lines[table.header_line]
+    for k, (column, box) in enumerate(zip(table.columns, line.part_boxes(len(table.columns)))):
+        put(1, 1 + k, 1, 1, column.year_text, column.year_text, box, line.page)
+    for r, row in enumerate(table.rows, start=2):
+        line = stream.lines[row.line]
+        boxes = line.part_boxes(1 + len(row.cells))
+        put(r, 0, 1, 1, row.category, row.category, boxes[0], line.page)
+        for k, (text, box) in enumerate(zip(row.cells, boxes[1:])):
+            put(r, 1 + k, 1, 1, text, text, box, line.page)
+    return cells

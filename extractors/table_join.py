@@ -16,7 +16,9 @@ A piece *continues* the piece before it when (`continues`):
 The leading rows a piece prints exactly as the table's first rows are a repeated header
 and are dropped (`repeated_header`). `join` stacks the pieces into one `Grid` whose rows
 keep their own page and box (`Grid.row_page`, `Grid.row_bbox`), so a typed reader reads a
-joined table like any other; `table_cells` keeps one table per printed piece.
+joined table like any other. In `table_cells` a continuation without a header goes on
+as rows of the table it continues; one that prints its header again is a table of its own
+there, as printed (`printed_tables`).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Piece:
     at_top: bool
     at_bottom: bool
     kind: str | None = None  # the typed reader that claimed the table, once read
+    header_rows: int = 0  # leading rows repeating the table's header (a continuation only)
+    follows: Piece | None = None  # the piece this one continues, on the page before
 
 
 def place(page: int, height: float, grids: Sequence[Grid], lines: Sequence) -> list[Piece]:
@@ -53,7 +57,7 @@ def place(page: int, height: float, grids: Sequence[Grid], lines: Sequence) -> l
     pieces = []
     top_band, bottom_band = FURNITURE_BAND, height - FURNITURE_BAND
     for i, grid in enumerate(grids):
-        x0, top, x1, bottom = grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]
+        top, bottom = grid.ys[0], grid.ys[-1]
         above = any(top_band < l.bbox[3] <= top + 1 for l in lines)
         below = any(bottom - 1 <= l.bbox[1] < bottom_band and not FOOTNOTE.match(l.text) for l in lines)
         above = above or any(g.ys[-1] <= top + 1 for g in grids if g is not grid)
@@ -89,6 +93,8 @@ def chains(pieces: Sequence[Piece]) -> list[list[Piece]]:
     open_chain: list[Piece] | None = None
     for piece in pieces:
         if open_chain is not None and continues(open_chain[-1], piece):
+            piece.follows = open_chain[-1]
+            piece.header_rows = repeated_header(open_chain[0].grid, piece.grid)
             open_chain.append(piece)
             continue
         open_chain = [piece]
@@ -107,7 +113,7 @@ def join(chain: Sequence[Piece]) -> Grid:
     ys = [first.ys[0]]
     for k, piece in enumerate(chain):
         grid = piece.grid
-        skip = repeated_header(first, grid) if k else 0
+        skip = piece.header_rows
         offset = len(pages) - skip
         for cell in grid.cells:
             if cell.row + cell.row_span <= skip:
@@ -146,3 +152,19 @@ class JoinedTable:
 def join_across_pages(pieces: Sequence[Piece]) -> list[JoinedTable]:
     """The named stage: every grid of an edition, pieces on consecutive pages joined."""
     return [JoinedTable(list(chain)) for chain in chains(pieces)]
+
+
+def printed_tables(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """The pieces grouped as `table_cells` keeps them: a headerless continuation joins the
+    table it continues; any other piece starts one."""
+    out: list[list[Piece]] = []
+    by_piece: dict[int, list[Piece]] = {}
+    for piece in pieces:
+        if piece.follows is not None and piece.header_rows == 0 and id(piece.follows) in by_piece:
+            group = by_piece[id(piece.follows)]
+            group.append(piece)
+        else:
+            group = [piece]
+            out.append(group)
+        by_piece[id(piece)] = group
+    return out

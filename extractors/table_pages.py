@@ -54,7 +54,7 @@ from nenpo.extractors.models import (
     TableCell,
 )
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place
+from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place, printed_tables
 from nenpo.extractors.text_stream import FOLIO, FOLIO_BAND, TextStream
 
 BBox = tuple[float, float, float, float]
@@ -103,13 +103,14 @@ class TablesState:
     routed: set[str] = field(default_factory=set)  # kinds some page was routed to
     tables: int = 0
 
-    def add_table(self, page: int, kind: str | None, cells: Sequence[tuple]) -> None:
-        """cells: (row, col, row_span, col_span, text, raw, bbox)."""
+    def add_table(self, page: int, kind: str | None, cells: Sequence[tuple], read_by: str = "layout") -> None:
+        """cells: (row, col, row_span, col_span, text, raw, bbox), and the cell's page after
+        them where it is not `page` (a table continued on the next page)."""
         self.tables += 1
         self.table_cells.extend(
-            TableCell(table_no=self.tables, kind=kind, page=page, row=r, col=c, row_span=rs, col_span=cs,
-                      text=text, text_raw=raw, bbox=bbox)
-            for r, c, rs, cs, text, raw, bbox in cells
+            TableCell(table_no=self.tables, kind=kind, page=cell_page[0] if cell_page else page, row=r, col=c,
+                      row_span=rs, col_span=cs, text=text, text_raw=raw, read_by=read_by, bbox=bbox)
+            for r, c, rs, cs, text, raw, bbox, *cell_page in cells
         )
 
 
@@ -293,17 +294,34 @@ def _read_grids(state: TablesState) -> None:
                 break
 
 
-def _table_cells(state: TablesState) -> None:
-    """Every grid piece, KPI table and aligned table, cell by cell, in page order."""
+def _grid_cells(group: list[Piece]) -> list[tuple]:
+    """A printed table's cells: a headerless continuation's rows go on below, on their page."""
+    cells, offset = [], 0
+    for piece in group:
+        cells += [(c.row + offset, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox, piece.page) for c in piece.grid.cells]
+        offset += piece.grid.n_rows
+    return cells
+
+
+def _table_cells(state: TablesState, text_tables: Sequence[tuple] = ()) -> None:
+    """Every grid, KPI table and aligned table, cell by cell, in page order (a grid
+    continued on the next page without its header is one table), and the tables only the
+    text order found (`text_tables`: (page, bbox, kind, cells))."""
+    groups = {id(group[0]): group for group in printed_tables([p for page in state.pages for p in page.pieces])}
+    found_on: dict[int, list] = {}
     for page in state.pages:
         kpi_boxes = [bbox for bbox, _, _ in page.kpi_found]
-        found = list(page.kpi_found)
-        found += [(p.grid.bbox, p.kind, [(c.row, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox) for c in p.grid.cells])
+        found = [(*t, "layout") for t in page.kpi_found]
+        found += [(p.grid.bbox, p.kind, _grid_cells(groups[id(p)]), "layout")
                   for p in page.pieces
-                  if p.kind is not None or not any(_overlaps(p.grid.bbox, b) for b in kpi_boxes)]  # a KPI grid is in already
-        found += [(bbox, kind, cells) for kind, bbox, cells in page.aligned]
-        for _, kind, cells in sorted(found, key=lambda t: (round(t[0][1] / 10), t[0][0])):
-            state.add_table(page.number, kind, cells)
+                  if id(p) in groups and (p.kind is not None or not any(_overlaps(p.grid.bbox, b) for b in kpi_boxes))]
+        found += [(bbox, kind, cells, "layout") for kind, bbox, cells in page.aligned]
+        found_on[page.number] = found
+    for page, bbox, kind, cells in text_tables:
+        found_on.setdefault(page, []).append((bbox, kind, cells, "text_order"))
+    for number in sorted(found_on):
+        for _, kind, cells, read_by in sorted(found_on[number], key=lambda t: (round(t[0][1] / 10), t[0][0])):
+            state.add_table(number, kind, cells, read_by)
 
 
 @dataclass
@@ -324,8 +342,8 @@ class Tables:
 def finish(state: TablesState, path: str = "") -> Tables:
     """Settle the edition's tables (the stages of the module docstring)."""
     _read_grids(state)
-    _table_cells(state)
     settled = readings.settle(state, path)
+    _table_cells(state, settled.text_tables)
     others = []
     for block in settled.other_blocks:
         article = block.article

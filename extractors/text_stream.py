@@ -55,6 +55,12 @@ class StreamLine:
     raw: str
     page: int
     bbox: BBox
+    parts: list[tuple[str, str, BBox]] = field(default_factory=list)  # the page lines joined into it
+
+    def part_boxes(self, n: int) -> list[BBox]:
+        """A box for each of `n` cells read from this line: its parts' boxes when it was
+        joined from `n` page lines (one a cell), else the line's box for every cell."""
+        return [b for _, _, b in self.parts] if len(self.parts) == n else [self.bbox] * n
 
 
 def _same_baseline(a: BBox, b: BBox) -> bool:
@@ -90,6 +96,7 @@ class TextStream:
                 self._page_break(number, tuple(line.bbox))
             raw = line.raw.strip()
             if previous is not None and _same_baseline(previous.bbox, line.bbox):
+                previous.parts.append((line.text.strip(), raw, tuple(line.bbox)))
                 previous.text = f"{previous.text} {line.text.strip()}"
                 previous.raw = f"{previous.raw} {raw}"
                 b = previous.bbox
@@ -97,7 +104,7 @@ class TextStream:
                 continue
             if previous is not None and line.bbox[1] - previous.bbox[3] > BLANK_GAP * (previous.bbox[3] - previous.bbox[1]):
                 self.lines.append(StreamLine("", "", number, (line.bbox[0], previous.bbox[3], line.bbox[0], line.bbox[1])))
-            previous = StreamLine(line.text.strip(), raw, number, tuple(line.bbox))
+            previous = StreamLine(line.text.strip(), raw, number, tuple(line.bbox), [(line.text.strip(), raw, tuple(line.bbox))])
             self.lines.append(previous)
         if previous is not None:
             self.body_bottom = max(self.body_bottom, previous.bbox[3])
@@ -108,6 +115,11 @@ class TextStream:
         if self._texts is None or len(self._texts) != len(self.lines):
             self._texts = NormalisedLines(line.text for line in self.lines)
         return self._texts
+
+    @property
+    def lefts(self) -> list[float]:
+        """Where each line's last part starts on its page (the column of its last cell)."""
+        return [line.parts[-1][2][0] if line.parts else line.bbox[0] for line in self.lines]
 
     def span(self, first: int, last: int) -> tuple[int, BBox]:
         """Page and box of lines first..last (inclusive) on the page of the first."""

@@ -100,7 +100,7 @@ def score_cells(truth: dict, x: ReportExtraction) -> dict[str, CellScore]:
     """Every cell of every table the generator drew, against `table_cells`, per table kind.
 
     A truth table is matched to the extracted table of the same page and kind whose
-    top-left corner (of the union of its cells) is closest; a cell is right when its position,
+    top-left corner (of the union of its cells on that page) is closest; a cell is right when its position,
     spans and normalised text all agree."""
     by_table: dict[int, list] = {}
     for c in x.table_cells:
@@ -114,7 +114,7 @@ def score_cells(truth: dict, x: ReportExtraction) -> dict[str, CellScore]:
         for cells in by_table.values():
             if cells[0].page != table["page"] or cells[0].kind != table["kind"]:
                 continue
-            boxes = [c.bbox for c in cells if c.bbox]
+            boxes = [c.bbox for c in cells if c.bbox and c.page == cells[0].page]  # a table across pages: its first
             box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
             candidates.append((abs(box[0] - table["bbox"][0]) + abs(box[1] - table["bbox"][1]), cells))
         if not candidates:

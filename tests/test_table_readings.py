@@ -100,8 +100,14 @@ def test_a_census_table_across_a_page_break_is_read_whole(repeat_header):
     assert values[("全産業", "構成比", 2016)] == ("100.0%", 8)
     assert len(values) == 8 and {v.read_by for v in tables.stat_values} == {"layout"}
     assert {v.title for v in tables.stat_values} == {"図表 本市の事業所数(民営)の推移(実数、産業別構成比)"}
-    assert {c.kind for c in tables.table_cells} == {"census"}  # both pieces claimed, one table each in table_cells
-    assert len({c.table_no for c in tables.table_cells}) == 2
+    assert {c.kind for c in tables.table_cells} == {"census"}  # both pieces claimed
+    cells = {(c.table_no, c.page, c.row, c.col): c.text for c in tables.table_cells}
+    if repeat_header:  # each page prints a whole table: two in table_cells, as printed
+        assert len({c.table_no for c in tables.table_cells}) == 2
+        assert cells[(2, 8, 2, 1)] == "4,078"
+    else:  # the rows go on under the header of page 7: one table
+        assert len({c.table_no for c in tables.table_cells}) == 1
+        assert cells[(1, 7, 1, 1)] == "H26(2014)" and cells[(1, 8, 2, 1)] == "4,078" and cells[(1, 8, 3, 0)] == "全産業"
 
 
 def test_pieces_do_not_join_when_something_is_printed_between_them():
@@ -308,3 +314,14 @@ def test_text_census_rows_keep_their_order_and_cells():
     table, = stat_tables.parse_census_text(["業種大分類", "事業所数 構成比", "H26(2014) H28(2016) H26(2014) H28(2016)",
                                             "建設業 4,078 3,829 9.6% 9.4%"])
     assert [(r.category, r.cells) for r in table.rows] == [("建設業", ["4,078", "3,829", "9.6%", "9.4%"])]
+
+
+def test_budget_name_ends_where_the_next_line_starts_in_another_column():
+    """An unruled table whose columns keep their places: the name ``市内観光農園`` /
+    ``の PR 等`` wraps short, and the summary beside it starts further right."""
+    lefts = [59, 90, 90, 200, 200, 380]
+    lines = ["No 事業名 概要 予算規模(千円) 実績等", "1 市内観光農園", "の PR 等", "観光農園の PR 事業を実施",
+             "①市内観光農園に加え、周辺観光農園施設", "8,000 ・ガイドマップ"]
+    (row,) = budget.parse_budget_text(lines, lefts)
+    assert ("".join(row.name), row.summary, row.budget, row.results) == (
+        "市内観光農園の PR 等", ["観光農園の PR 事業を実施", "①市内観光農園に加え、周辺観光農園施設"], ["8,000"], ["・ガイドマップ"])

@@ -78,6 +78,12 @@ def test_a_census_table_across_a_page_break_is_one_table(layout_b):
     }
 
 
+def test_the_figures_in_prose_are_read(layout_b):
+    got = sorted((v.measure, v.category, v.survey_year, v.period, v.value) for v in layout_b.stat_values if v.source == "text")
+    assert got == sorted((f["measure"], f["category"], f["survey_year"], f["period"], f["value"])
+                         for f in TABLES["figures"]["values"])
+
+
 # --- budget --------------------------------------------------------------------------------------
 
 

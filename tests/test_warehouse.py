@@ -301,7 +301,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(db_path):
 
 
 READ_BY_TABLES = ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
-                  "budget_results", "other_measures")
+                  "budget_results", "other_measures", "table_cells")
 
 
 def test_a_version_2_file_gets_read_by_on_its_table_rows(db_path):

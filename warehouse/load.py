@@ -385,7 +385,7 @@ def _table_cell_rows(x: ReportExtraction) -> pa.Table:
         {
             **_edition_columns(x, len(cs)),
             **{f: [getattr(c, f) for c in cs]
-               for f in ("page", "table_no", "kind", "row", "col", "row_span", "col_span", "text", "text_raw")},
+               for f in ("page", "table_no", "kind", "row", "col", "row_span", "col_span", "text", "text_raw", "read_by")},
             **_bbox_columns([c.bbox for c in cs]),
         },
     )

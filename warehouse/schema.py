@@ -38,7 +38,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     2: tuple(  # 3: how each typed table row was read (layout or text order)
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS read_by VARCHAR DEFAULT 'layout'"
         for table in ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
-                      "budget_results", "other_measures", "measures", "kpi_values", "pdca_items")
+                      "budget_results", "other_measures", "table_cells", "measures", "kpi_values", "pdca_items")
     ),
 }
 """from_version → SQL statements that upgrade a warehouse from that version to the next.
@@ -638,6 +638,13 @@ TABLES: tuple[Table, ...] = (
             Column("col_span", INTEGER, "Columns the cell spans.", "NOT NULL"),
             Column("text", VARCHAR, "Cell text, normalised; printed lines joined by newlines.", "NOT NULL"),
             Column("text_raw", VARCHAR, "Cell text exactly as printed.", "NOT NULL"),
+            Column(
+                "read_by",
+                VARCHAR,
+                "How the table was found: 'layout' (a ruled grid, columns aligned on the page, a KPI table) or "
+                "'text_order' (a table only the text layer's order gave, its cells placed as the table prints them).",
+                f"NOT NULL CHECK (read_by IN ({_in(get_args(ReadBy))}))",
+            ),
             *_bbox("cell"),
             _SHA256,
             _EXTRACTOR_VERSION,
