@@ -19,9 +19,13 @@ line alignment goes cell by cell into `table_cells`, so nothing printed in a gri
    (`text_stream`), where a table across a page break is contiguous — for every kind a
    page was routed to;
 3. `readings.settle`: per table, the reading with the evidence (a layout reading that
-   found nothing or fewer rows gives way to the text order), a cross-check where both
-   found it (a disagreement is an extraction warning), and `read_by` on every record;
-4. the policy list gives articles to その他の事業 blocks printed without one.
+   found nothing, or less than a text order that holds all of it, gives way), a
+   cross-check where both found the same rows (a disagreement is an extraction warning),
+   and `read_by` on every record;
+4. `table_cells`: every grid piece (a headerless continuation as rows of the table it
+   continues), KPI table and aligned table, and the tables only the text order found,
+   in page order;
+5. the policy list gives articles to その他の事業 blocks printed without one.
 """
 
 from __future__ import annotations
