@@ -94,6 +94,8 @@ class PageItem:
     column: int
     heading_top: float
     lines: list[str] = field(default_factory=list)
+    read_by: str = "layout"
+    """``text_order`` once `settle_trailing` moved the item to a heading printed after it."""
 
     @property
     def text(self) -> str:
@@ -277,3 +279,65 @@ def read_page(
                 last_bottom = bbox[3]
     items.sort(key=lambda it: (it.column, it.heading_top, it.bbox[1], it.bbox[0]))
     return items
+
+
+@dataclass(frozen=True)
+class HeadingMark:
+    """A box heading's place among a sheet's items in text order (see `settle_trailing`)."""
+
+    phase: Phase | None
+
+
+def bullet(item: PageItem) -> str:
+    """The mark an item is printed with (``○`` ``・`` …; ``①`` for a numbered item)."""
+    return normalise_text(item.lines[0].strip())[:1] if item.lines else ""
+
+
+def settle_trailing(sequence: Sequence[HeadingMark | PageItem]) -> list[PageItem]:
+    """Items of boxes whose heading is printed after them, moved to that heading's phase.
+
+    `sequence` is a sheet's headings and items (Plan/Do and next year's plan; no
+    Check/Action item) in text order, on a sheet set in one column where positions say
+    no more than that order. A text layer draws a box's heading before or after its
+    items; which, each heading tells by what follows it: a heading followed directly by
+    the heading of another phase (or by the sheet's end) has no items after it, so it
+    trails the items before it (a heading followed by one of its own phase is a box titled
+    twice: ``事業の実施状況 Do`` then ``令和２年度の実績``) (``新型コロナウイルス感染症に関する対応`` then ``主な成果・活動指標に関する補足事項``;
+    ``主な検証意見 Check`` then ``令和３年度の実施計画`` then the Action heading). The items
+    between two headings go to the heading before them unless a trailing heading after
+    them claims them: a COVID box (``新型コロナウイルス感染症に関する対応``) claims the last
+    items printed with a bullet of their own (``・`` after ``○`` items: the Do box's
+    supplement and the COVID box are one run of text), any other box the whole run.
+    The KPI heading (phase None) and the Check/Action headings claim no run here.
+    Returns the items whose phase changed (each marked ``read_by="text_order"``)."""
+    claims = [k for k, token in enumerate(sequence) if isinstance(token, HeadingMark)]
+    moved: list[PageItem] = []
+    for k in claims:
+        token = sequence[k]
+        after = sequence[k + 1] if k + 1 < len(sequence) else None
+        empty = after is None or (isinstance(after, HeadingMark) and after.phase != token.phase)
+        if not empty or token.phase is None or token.phase in REVIEW_PHASES:
+            continue
+        # the run of items before this heading's cluster of headings
+        start = k
+        while start > 0 and isinstance(sequence[start - 1], HeadingMark):
+            start -= 1
+        run_end = start
+        while start > 0 and not isinstance(sequence[start - 1], HeadingMark):
+            start -= 1
+        run = [t for t in sequence[start:run_end] if isinstance(t, PageItem)]
+        if not run:
+            continue
+        if token.phase == "covid_do":
+            marks = [bullet(item) for item in run]
+            tail = len(run)
+            while tail > 0 and marks[tail - 1] == marks[-1]:
+                tail -= 1
+            if tail == 0 and start > 0:
+                continue  # one bullet throughout: the box before owns the run
+            run = run[tail:]
+        for item in run:
+            if item.phase != token.phase:
+                item.phase, item.read_by = token.phase, "text_order"
+                moved.append(item)
+    return moved

@@ -17,6 +17,7 @@ Nothing here depends on Prefect.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -282,7 +283,7 @@ def _settle_sheets(state: _State, listed: list[str]) -> None:
     state.sheets = kept
     for page_no, item in state.page_items:
         sheet = next((s for s in kept if s.holds((page_no, item.bbox[1]))), None)
-        if sheet is not None:
+        if sheet is not None and (page_no, item.bbox[1]) != sheet.start:  # its title is no item of it
             sheet.items.append((page_no, item))
 
 
@@ -360,6 +361,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     labels = {(state.doc.pages[i], state.doc.lines[i].bbox[:2]) for i in state.claimed}
     for sheet in state.sheets:  # a KPI label read in text order is no PDCA item
         sheet.items = [(p, item) for p, item in sheet.items if (p, item.bbox[:2]) not in labels]
+        _settle_trailing(state, sheet)
         _settle_review(state, sheet)
     items = _pdca_items(state)
     evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
@@ -409,13 +411,52 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
                 items.append(PdcaItem(
                     measure=sheet.title.name, parent=sheet.title.parent, phase=item.phase,
                     item_no=counts[item.phase], seq=item.seq, label=item.label, text=item.text,
-                    text_raw=item.text_raw, page=page_no, bbox=item.bbox,
+                    text_raw=item.text_raw, page=page_no, bbox=item.bbox, read_by=item.read_by,
                     covers=covers if item.phase in pdca.REVIEW_PHASES else (sheet.title.name,),
                 ))
         for item in sheet.review:
             counts[item.phase] = counts.get(item.phase, 0) + 1
             items.append(item.model_copy(update={"item_no": counts[item.phase], "covers": covers}))
     return items
+
+
+def _one_column(state: _State) -> bool:
+    """No sheet page of the edition has a second column (a page of a two-column sheet may
+    happen to fill only its left column)."""
+    doc = state.doc
+    return not any(doc.two_column.get(p) for s in state.sheets for p in range(s.page_start, s.page_end + 1))
+
+
+def _settle_trailing(state: _State, sheet: _OpenSheet) -> None:
+    """On an edition set in one column, the sheet's Plan/Do items read in text order with
+    the headings among them (`pdca.settle_trailing`): a box whose heading is printed after
+    its items takes them from the box before. Items that move are a `readings_disagree`
+    warning (the positional reading put them under the heading above)."""
+    if not _one_column(state):
+        return
+    doc = state.doc
+    at: dict[tuple[int, float], list[pdca.PageItem]] = {}
+    for page_no, item in sheet.items:
+        if item.phase not in pdca.REVIEW_PHASES:
+            at.setdefault((page_no, item.bbox[1]), []).append(item)
+    sequence: list = []
+    for i in range(doc.page_start(sheet.start[0]), doc.page_start(sheet.end[0] + 1)):
+        if not sheet.holds(doc.where(i)):
+            continue
+        found, phase = pdca.heading_phase(doc.lines[i].text)
+        if found:
+            sequence.append(pdca.HeadingMark(phase))
+        else:
+            sequence.extend(sorted(at.pop((doc.pages[i], doc.lines[i].bbox[1]), []), key=lambda it: it.bbox[0]))
+    moved = pdca.settle_trailing(sequence)
+    if moved:
+        phases = ", ".join(f"{n} to {p}" for p, n in Counter(item.phase for item in moved).items())
+        state.warn(
+            "readings_disagree",
+            f"{state.path}, page {sheet.page_start}: {len(moved)} PDCA items of {sheet.title.printed!r} sit under "
+            f"the heading above them but belong to a heading printed after them ({phases}); kept the text order reading",
+            sheet.page_start, measure=sheet.title.name,
+        )
 
 
 def _settle_review(state: _State, sheet: _OpenSheet) -> None:
@@ -437,9 +478,7 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
         opinions, responses = text.opinions, text.responses
     layout_opinions = [i for _, i in by_layout if i.phase in ("check", "covid_check") and i.label]
     layout_responses = [i for _, i in by_layout if i.phase == "action" and i.label]
-    one_column = not any(
-        doc.two_column.get(p) for s in state.sheets for p in range(s.page_start, s.page_end + 1)
-    )  # a page of a two-column sheet may happen to fill only its left column
+    one_column = _one_column(state)
     agree = (
         [i.seq for _, i in by_layout if i.phase != "action"] == [o.seq for o in opinions]
         and [i.seq for _, i in by_layout if i.phase == "action"] == [r.seq for r in responses]
