@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import regex
+
 from nenpo.extractors import pdca, sheets
 from nenpo.extractors.normalise import normalise_text, split_item
 
@@ -54,6 +56,29 @@ class TextSheet:
     first_late: int = 0
     """Index of the first opinion printed after the responses: the box drawn last, which in
     this report holds the COVID opinions (新型コロナウイルス感染症への対応に関する意見)."""
+    first_covid: int = 0
+    """Index of the first COVID opinion (`covid_opinions`): the opinions from here on are
+    the COVID box's, those before it the Check box's."""
+
+
+PANDEMIC = regex.compile(r"コロナ|感染症")
+"""Words that name the pandemic in an opinion: ``④感染症の影響を受けた企業への資金繰り支援と…``,
+``③…コロナ禍だからこそ、マイクロツーリズムに⼒を入れ…``, ``新型コロナが落ち着いた後に…``."""
+
+
+def covid_opinions(opinions: Sequence[TextItem], first_late: int, has_covid_box: bool) -> int:
+    """Where the COVID opinions begin among a block's opinions, by what text order shows.
+
+    Opinions printed after the responses (from `first_late`) are the box drawn last. A
+    block whose COVID box (its heading ``新型コロナウイルス感染症への対応に関する意見``) is in
+    the text but whose opinions all precede the responses prints the COVID box's opinions
+    last among them: the last opinions that name the pandemic (`PANDEMIC`) are those; the
+    first opinion stays the Check box's. Without a COVID heading none is."""
+    first = first_late
+    if has_covid_box:
+        while first > 1 and PANDEMIC.search(opinions[first - 1].text):
+            first -= 1
+    return first
 
 
 def _title_above(norm: Sequence[str], index: int) -> int | None:
@@ -137,6 +162,8 @@ def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) ->
         footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)
         sheet.check_line = check + 1
         sheet.opinions, sheet.responses, sheet.first_late = _split_runs(_items(lines, norm, check + 1, footer))
+        has_covid_box = any(pdca.heading_phase(norm[i]) == (True, "covid_check") for i in range(check, end))
+        sheet.first_covid = covid_opinions(sheet.opinions, sheet.first_late, has_covid_box)
         last_item = max((item.end_line for item in sheet.opinions + sheet.responses), default=check + 1)
         sheet.end_line = footer + 1 if footer < end else (end if k + 1 < len(found) else last_item)
     groups = pdca.review_groups([(s.title.parent, s.title.position, s.check_line is not None) for s in found])

@@ -498,7 +498,7 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
     if not sheet.review_by_text:
         return
     doc = state.doc
-    late = text.first_late if text is not None and text.first_late else len(opinions)
+    late = text.first_covid if text is not None and text.first_covid else len(opinions)
     for phase, run in (("check", opinions[:late]), ("covid_check", opinions[late:]), ("action", responses)):
         for item in run:
             first, last = item.line - 1, max(item.line, item.end_line) - 1
