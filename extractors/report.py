@@ -335,10 +335,13 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         tables = table_pages.finish(state.tables_state, state.path)
     state.warnings.extend(tables.warnings)
     _settle_sheets(state, [e.name for e in tables.policy_list if e.part == policy_list.PARTS[0]])
+    listed, changes = sheets.list_parents(tables.policy_list, [s.title for s in state.sheets], policy_list.PARTS[0])
+    for change, page in changes:  # the sheet titles settle what the list's text order left open
+        state.warn("readings_disagree", f"{path}, page {page}: policy list entry {change}; kept the sheet titles' reading", page)
     for s in state.sheets:
         if s.article is None:  # no footer: the policy list names the article
             folio = state.tables_state.folios.get(s.page_start, s.page_start)
-            entry = policy_list.article_for(tables.policy_list, s.title.name, folio, part=policy_list.PARTS[0])
+            entry = policy_list.article_for(listed, s.title.name, folio, part=policy_list.PARTS[0])
             if entry is not None:
                 s.article = (entry.article, entry.article_title)
     measures = []
@@ -373,7 +376,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
         article_opinions=tables.article_opinions, warnings=tuple(state.warnings),
-        stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tables.policy_list,
+        stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tuple(listed),
         budget_items=tables.budget_items, budget_results=tables.budget_results, other_measures=tables.other_measures,
         table_cells=tables.table_cells,
     )

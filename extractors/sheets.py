@@ -134,3 +134,39 @@ def is_sheet_start(folded: Sequence[str]) -> bool:
 
 def is_sheet_continuation(folded: Sequence[str]) -> bool:
     return any(SHEET_CONTINUES.search(text) for text in folded)
+
+
+JOINED_TITLE = regex.compile(r"^(?P<parent>[^・\s]+)・(?P<name>[^・\s]+)$")
+"""A sheet titled with a parent and its one sub-measure: ``観光振興事業・産業観光推進事業``."""
+
+
+def list_parents(entries: Sequence, titles: Sequence[SheetTitle], part: str) -> tuple[list, list[tuple[str, int | None]]]:
+    """The policy list's parents, settled by the sheet titles where the list's text order
+    left them open (`PolicyListEntry` records; only those of `part`, the measures with sheets).
+
+    A sub-measure's sheet names its parent (``商業振興関連事業 ④まちづくり連動事業``): a listed
+    entry of that name gets that parent. A sheet titled ``観光振興事業・産業観光推進事業``
+    joins a parent and its sub-measure: where both are listed one right after the other on
+    the same pages and neither has a parent, the first is the second's parent, not an
+    entry of its own. Returns the entries and, per change, what was changed and the list's
+    page (for a warning)."""
+    out = list(entries)
+    changes: list[tuple[str, int | None]] = []
+    for title in titles:
+        joined = JOINED_TITLE.match(title.name) if title.parent is None else None
+        for k, entry in enumerate(out):
+            if entry.part != part:
+                continue
+            if title.parent is not None and entry.name == title.name and entry.parent != title.parent:
+                changes.append((f"{entry.name!r} under {title.parent!r} (the list read {entry.parent!r})", entry.page))
+                out[k] = entry.model_copy(update={"parent": title.parent})
+            elif (joined and k + 1 < len(out) and entry.name == joined.group("parent")
+                    and out[k + 1].name == joined.group("name") and entry.part == out[k + 1].part
+                    and entry.parent is None and out[k + 1].parent is None
+                    and (entry.page_start, entry.page_end) == (out[k + 1].page_start, out[k + 1].page_end)):
+                changes.append((f"{out[k + 1].name!r} under {entry.name!r} (the list read both as measures)", entry.page))
+                out[k + 1] = out[k + 1].model_copy(update={"parent": entry.name})
+                del out[k]
+                out[k:] = [e.model_copy(update={"seq": e.seq - 1}) if e.part == part else e for e in out[k:]]
+                break
+    return out, changes

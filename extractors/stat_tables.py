@@ -282,8 +282,9 @@ def find_figures(text: str) -> list[FigureMatch]:
     return out
 
 
-def figure_values(lines: Sequence, page: int) -> list[StatValue]:
-    """The figures printed in prose on a page, each with the box of the line it is on."""
+def figure_values(lines: Sequence, page: int, pages: Sequence[int] | None = None) -> list[StatValue]:
+    """The figures printed in prose on a page, each with the box of the line it is on;
+    `pages` gives each line's page where the lines run over a page break."""
     text = ""
     starts = []
     for line in lines:
@@ -294,7 +295,8 @@ def figure_values(lines: Sequence, page: int) -> list[StatValue]:
         index = max(k for k, s in enumerate(starts) if s <= f.start)
         out.append(StatValue(
             table=f.table, category=f.category, survey_year=f.survey_year, measure=f.measure, value=f.value,
-            value_text=f.value_text, unit=f.unit, period=f.period, source="text", page=page, bbox=lines[index].bbox,
+            value_text=f.value_text, unit=f.unit, period=f.period, source="text",
+            page=pages[index] if pages is not None else page, bbox=lines[index].bbox,
         ))
     return out
 

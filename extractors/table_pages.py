@@ -105,6 +105,7 @@ class TablesState:
     pages: list[TablePage] = field(default_factory=list)
     stream: TextStream = field(default_factory=TextStream)
     routed: set[str] = field(default_factory=set)  # kinds some page was routed to
+    figure_page: TablePage | None = None  # the page before, where it printed figures in prose
     tables: int = 0
 
     def add_table(self, page: int, kind: str | None, cells: Sequence[tuple], read_by: str = "layout") -> None:
@@ -157,6 +158,19 @@ def _read_budget(state: TablesState, table: JoinedTable) -> bool:
 
 def _read_figures(state: TablesState, page: TablePage) -> None:
     state.stat_values.extend(stat_tables.figure_values(page.lines, page.number))
+
+
+def _read_figures_across(state: TablesState, before: TablePage, page: TablePage) -> None:
+    """Figures whose sentence runs from a figures page onto the next (``…川崎（南部）の有効求人倍率は
+    1.17 で`` / ``神奈川県の水準（0.80）を超え…``): read over both pages' lines, those not read
+    on the first page alone."""
+    def key(v: StatValue) -> tuple:
+        return (v.table, v.category, v.measure, v.survey_year, v.period)
+
+    found = {key(v) for v in state.stat_values if v.source == "text"}
+    pages = [before.number] * len(before.lines) + [page.number] * len(page.lines)
+    joined = stat_tables.figure_values([*before.lines, *page.lines], page.number, pages)
+    state.stat_values.extend(v for v in joined if key(v) not in found)
 
 
 def _read_other_measures(state: TablesState, page: TablePage) -> None:
@@ -281,6 +295,11 @@ def read_page(
     for reader in routed:
         if reader.read_lines is not None:
             reader.read_lines(state, page)
+    if "figures" in page.routed:
+        state.figure_page = page
+    elif state.figure_page is not None:  # a sentence with figures may go on over the page break
+        _read_figures_across(state, state.figure_page, page)
+        state.figure_page = None
     page.kpi_found = [(t.bbox, "kpi", _kpi_cells(t)) for t in kpi_tables]
     if page.pieces or page.kpi_found or page.aligned:
         state.pages.append(page)
