@@ -17,6 +17,7 @@ Check/Action block where positions give none (or carry no structure: one column)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Sequence
 
 import regex
@@ -59,6 +60,8 @@ class TextSheet:
     first_covid: int = 0
     """Index of the first COVID opinion (`covid_opinions`): the opinions from here on are
     the COVID box's, those before it the Check box's."""
+    has_covid_box: bool = False
+    """The block prints the COVID opinions heading."""
 
 
 PANDEMIC = regex.compile(r"コロナ|感染症")
@@ -66,17 +69,40 @@ PANDEMIC = regex.compile(r"コロナ|感染症")
 ``③…コロナ禍だからこそ、マイクロツーリズムに⼒を入れ…``, ``新型コロナが落ち着いた後に…``."""
 
 
-def covid_opinions(opinions: Sequence[TextItem], first_late: int, has_covid_box: bool) -> int:
+QUOTE_MIN = 15  # characters an opinion shares with an article's opinion that quotes it
+
+
+def quotes(text: str, summaries: Sequence[str]) -> bool:
+    """Does one of the article's opinions (`summaries`, normalised) quote this opinion?
+    The table of opinions per article (施策全体への意見 / コロナ対応への意見) repeats the
+    sheets' opinions in shorter words: ``オンラインの活用やハイブリッドによるイベント開催等、``
+    is in both the sheet's ④ and the article's コロナ対応への意見 (spaces aside)."""
+    text = "".join(text.split())  # ``BCP が`` in one, ``BCPが`` in the other
+    for summary in summaries:
+        summary = "".join(summary.split())
+        match = SequenceMatcher(None, text, summary, autojunk=False).find_longest_match(0, len(text), 0, len(summary))
+        if match.size >= QUOTE_MIN:
+            return True
+    return False
+
+
+def covid_opinions(
+    opinions: Sequence[TextItem], first_late: int, has_covid_box: bool,
+    covid_summaries: Sequence[str] = (), overall_summaries: Sequence[str] = (),
+) -> int:
     """Where the COVID opinions begin among a block's opinions, by what text order shows.
 
     Opinions printed after the responses (from `first_late`) are the box drawn last. A
-    block whose COVID box (its heading ``新型コロナウイルス感染症への対応に関する意見``) is in
-    the text but whose opinions all precede the responses prints the COVID box's opinions
-    last among them: the last opinions that name the pandemic (`PANDEMIC`) are those; the
-    first opinion stays the Check box's. Without a COVID heading none is."""
-    first = first_late
-    if has_covid_box:
-        while first > 1 and PANDEMIC.search(opinions[first - 1].text):
+    block whose opinions precede the responses prints the COVID box's opinions last among
+    them: from the first one the article's COVID opinion quotes (`covid_summaries`,
+    `quotes`) on; before those, where the block prints the COVID box's heading
+    (``新型コロナウイルス感染症への対応に関する意見``) or one was quoted, the opinions that name
+    the pandemic (`PANDEMIC`), back to one the article's overall opinion quotes
+    (`overall_summaries`: a Check opinion). The first opinion stays the Check box's."""
+    first = min((k for k in range(1, first_late) if quotes(opinions[k].text, covid_summaries)), default=first_late)
+    if has_covid_box or first < first_late:
+        while (first > 1 and PANDEMIC.search(opinions[first - 1].text)
+               and not quotes(opinions[first - 1].text, overall_summaries)):
             first -= 1
     return first
 
@@ -162,8 +188,8 @@ def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) ->
         footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)
         sheet.check_line = check + 1
         sheet.opinions, sheet.responses, sheet.first_late = _split_runs(_items(lines, norm, check + 1, footer))
-        has_covid_box = any(pdca.heading_phase(norm[i]) == (True, "covid_check") for i in range(check, end))
-        sheet.first_covid = covid_opinions(sheet.opinions, sheet.first_late, has_covid_box)
+        sheet.has_covid_box = any(pdca.heading_phase(norm[i]) == (True, "covid_check") for i in range(check, end))
+        sheet.first_covid = covid_opinions(sheet.opinions, sheet.first_late, sheet.has_covid_box)
         last_item = max((item.end_line for item in sheet.opinions + sheet.responses), default=check + 1)
         sheet.end_line = footer + 1 if footer < end else (end if k + 1 < len(found) else last_item)
     groups = pdca.review_groups([(s.title.parent, s.title.position, s.check_line is not None) for s in found])

@@ -126,6 +126,8 @@ class _State:
     page_items: list[tuple[int, pdca.PageItem]] = field(default_factory=list)
     claimed: set[int] = field(default_factory=set)
     """Document lines read as a KPI table's label in text order: no other table's label."""
+    article_opinions: tuple = ()
+    """The opinions per article (`ArticleOpinion`), once the tables are settled."""
     pdca_carry: dict | None = None
     """Per column, the phase of the last PDCA box of the sheet page just read."""
     kpi_carry: tuple[int, kpi_pages.PageTable] | None = None
@@ -334,6 +336,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     with _record_on(path, None, "table row"):
         tables = table_pages.finish(state.tables_state, state.path)
     state.warnings.extend(tables.warnings)
+    state.article_opinions = tables.article_opinions
     _settle_sheets(state, [e.name for e in tables.policy_list if e.part == policy_list.PARTS[0]])
     listed, changes = sheets.list_parents(tables.policy_list, [s.title for s in state.sheets], policy_list.PARTS[0])
     for change, page in changes:  # the sheet titles settle what the list's text order left open
@@ -502,6 +505,12 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
         return
     doc = state.doc
     late = text.first_covid if text is not None and text.first_covid else len(opinions)
+    if text is not None and text.first_late and sheet.article is not None:  # the article's opinions quote the sheets'
+        said = [o for o in state.article_opinions if o.article == sheet.article[0]]
+        late = pdca_text.covid_opinions(
+            opinions, text.first_late, text.has_covid_box,
+            [o.text for o in said if o.kind == "covid"], [o.text for o in said if o.kind == "overall"],
+        )
     for phase, run in (("check", opinions[:late]), ("covid_check", opinions[late:]), ("action", responses)):
         for item in run:
             first, last = item.line - 1, max(item.line, item.end_line) - 1

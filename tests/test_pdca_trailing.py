@@ -68,3 +68,30 @@ def test_covid_opinions_are_the_last_that_name_the_pandemic():
     assert pdca_text.covid_opinions(opinions, len(opinions), has_covid_box=True) == 4
     assert pdca_text.covid_opinions(opinions, len(opinions), has_covid_box=False) == 5
     assert pdca_text.covid_opinions(opinions, 3, has_covid_box=True) == 2  # ③ before the late ④⑤ names it too
+
+
+def test_an_article_opinion_quotes_a_sheet_opinion():
+    """The FY2020 report's article 12 コロナ対応への意見 and the ④ of 起業化総合支援事業."""
+    summary = normalise_text("オンラインの活用やハイブリッドによるイベント開催等、⼯夫しながら事業を実施することが必要だ。")
+    opinion = normalise_text("人の集まるイベントが開催できない中、オンラインの活用やハイブリッドによるイベント開催等、引続き⼯夫し")
+    assert pdca_text.quotes(opinion, [summary])
+    assert pdca_text.quotes(normalise_text("BCPが整っていない事業者は多く、BCP作成に目が向いていない"),
+                            [normalise_text("BCP が整っていない事業者は多く、すそ野を広げた支援")])
+    assert not pdca_text.quotes(normalise_text("③市内の事業者団体等とつながる機会があるとよいのではないか。"), [summary])
+
+
+def test_quoted_covid_opinion_and_overall_one_bound_the_covid_box():
+    lines = [
+        "①中小企業や個人事業主にとって新規出店は費用負担が大きいことから、",
+        "②ウィズコロナやアフターコロナ以降の環境では、ITの活用等、新たな視点や取組を通じて事業を発展させることが必要であり、",
+        "③川崎じもと応援券は、コロナ禍で厳しい飲食店等に需要の増加をもたらして良かった。",
+        "④人の集まるイベントが開催できない中、オンラインの活用やハイブリッドによるイベント開催等、引続き工夫しながら",
+    ]
+    opinions = pdca_text._items(lines, [normalise_text(l) for l in lines], 0, len(lines))
+    overall = [normalise_text("商業振興にあたっては、ＩＴの活用等、新たな視点や取組を通じて事業を発展させることが必要であり")]
+    covid = [normalise_text("オンラインの活用やハイブリッドによるイベント開催等、⼯夫しながら事業を実施することが必要だ。")]
+    assert pdca_text.covid_opinions(opinions, 4, True, covid, overall) == 2  # ④ quoted, ③ named, ② quoted as overall
+    assert pdca_text.covid_opinions(opinions, 4, False, covid, overall) == 2  # the quote tells the box is there
+    assert pdca_text.covid_opinions(opinions, 4, False) == 4  # no heading, no quote: no COVID opinion
+    assert pdca_text.covid_opinions(opinions, 4, True) == 4  # ④ names no pandemic: it ends the block
+    assert pdca_text.covid_opinions(opinions, 3, True) == 1  # ③② name it; ① stays the Check box's
