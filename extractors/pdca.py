@@ -326,6 +326,10 @@ def settle_trailing(sequence: Sequence[HeadingMark | PageItem]) -> list[PageItem
         while start > 0 and not isinstance(sequence[start - 1], HeadingMark):
             start -= 1
         run = [t for t in sequence[start:run_end] if isinstance(t, PageItem)]
+        marked = len(run)
+        while marked > 0 and ITEM_START.match(bullet(run[marked - 1])):
+            marked -= 1
+        run = run[marked:]  # a box's items open with a bullet or label; a caption before them is not one
         if not run:
             continue
         if token.phase == "covid_do":
