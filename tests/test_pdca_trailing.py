@@ -95,3 +95,15 @@ def test_quoted_covid_opinion_and_overall_one_bound_the_covid_box():
     assert pdca_text.covid_opinions(opinions, 4, False) == 4  # no heading, no quote: no COVID opinion
     assert pdca_text.covid_opinions(opinions, 4, True) == 4  # ④ names no pandemic: it ends the block
     assert pdca_text.covid_opinions(opinions, 3, True) == 1  # ③② name it; ① stays the Check box's
+
+
+def test_a_caption_before_the_items_stays_where_it_was():
+    """``Kawasaki Deep Tech Accelerator`` / ``起業相談の様子`` (photo captions) print before the
+    article footer and next year's items, then ``令和３年度の実施計画`` follows."""
+    captions = [_item("do", "KKawasaki Deep Tech Accelerator採択者"), _item("do", "起業相談の様子")]
+    captions[0].lines, captions[1].lines = ["Kawasaki Deep Tech Accelerator採択者"], ["起業相談の様子"]
+    items = [_item("do", "○K-NICにおける起業家支援"), _item("do", "○かわさき起業家塾等の開催")]
+    sequence = [_heading("主な成果・活動指標に関する補足事項"), *captions, *items, _heading("主な検証意⾒ Check"),
+                _heading("令和３年度の実施計画"), _heading("事業の実施状況 Do")]
+    assert settle_trailing(sequence) == items
+    assert [i.phase for i in captions + items] == ["do", "do", "next_plan", "next_plan"]
