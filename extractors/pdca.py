@@ -308,10 +308,12 @@ def settle_trailing(sequence: Sequence[HeadingMark | PageItem]) -> list[PageItem
     them claims them: a COVID box (``新型コロナウイルス感染症に関する対応``) claims the last
     items printed with a bullet of their own (``・`` after ``○`` items: the Do box's
     supplement and the COVID box are one run of text), any other box the whole run.
-    The KPI heading (phase None) and the Check/Action headings claim no run here.
+    Of several trailing headings after one run, the nearest takes an item. The KPI
+    heading (phase None) and the Check/Action headings claim no run here.
     Returns the items whose phase changed (each marked ``read_by="text_order"``)."""
     claims = [k for k, token in enumerate(sequence) if isinstance(token, HeadingMark)]
     moved: list[PageItem] = []
+    claimed: set[int] = set()
     for k in claims:
         token = sequence[k]
         after = sequence[k + 1] if k + 1 < len(sequence) else None
@@ -341,6 +343,9 @@ def settle_trailing(sequence: Sequence[HeadingMark | PageItem]) -> list[PageItem
                 continue  # one bullet throughout: the box before owns the run
             run = run[tail:]
         for item in run:
+            if id(item) in claimed:
+                continue  # the heading nearest the items took them
+            claimed.add(id(item))
             if item.phase != token.phase:
                 item.phase, item.read_by = token.phase, "text_order"
                 moved.append(item)
