@@ -296,7 +296,8 @@ TABLES: tuple[Table, ...] = (
             Column("shared", BOOLEAN, "True when the item belongs to a Check/Action block shared by several sub-measures.", "NOT NULL"),
             _read_by("'layout': the item is under its box's heading by position; 'text_order': a Check/Action "
                      "item of the numbered block after 主な検証意見 Check, opinions and responses told apart by "
-                     "where the numbering restarts."),
+                     "where the numbering restarts, or a Plan/Do item of a box whose heading the text layer "
+                     "prints after its items (an edition set in one column)."),
             Column("page", INTEGER, "Page the item is printed on (1-based).", "NOT NULL"),
             *_bbox("item"),
             _SHA256,
