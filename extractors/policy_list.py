@@ -140,10 +140,10 @@ def entry_for_sheet(
     entries: Sequence[PolicyListEntry], name: str, parent: str | None = None, part: str | None = None
 ) -> PolicyListEntry | None:
     """The list entry a sheet titled `name` (under `parent`) is: the same name, or the
-    name with the list's parent or article note (`_spellings`); else the one closest
+    name with the list's parent or article note (`_spellings`); else the entry of the
+    article whose policy the sheet is titled with (``受注機会の増大等``); else the one closest
     spelling (``ものづくり中小企業経営支援事業`` for the listed ``ものづくり中小企業経営革新等支援
-    事業``) when no other entry comes as close. A sheet titled with an article's policy
-    (``受注機会の増大等``) is that article's entry. Entries without an article are skipped. No
+    事業``) when no other entry comes as close. Entries without an article are skipped. No
     page number is used: where a sheet is printed depends on the layout, its name does not."""
     from difflib import SequenceMatcher
 
