@@ -120,6 +120,60 @@ def article_for(
     return None
 
 
+ARTICLE_NOTE = regex.compile(r"^(?P<name>\S.*?)\s*\(\s*(?P<article>[0-9]{1,2})\s*条\s*\)$")
+"""A name the list assigns to another article than its row's 条文 cell (normalised):
+``内陸部操業環境保全対策事業(15条)`` (printed ``内陸部操業環境保全対策事業（15 条）`` under ``１４条``)."""
+
+CLOSE_NAME = 0.75  # the least similarity of two spellings of one measure name
+
+
+def _spellings(entry: PolicyListEntry) -> set[str]:
+    """The names a sheet may print for a listed measure: its name (without an article
+    note), and with its parent before it (``農業振興関連事業多様な連携推進事業``,
+    ``観光振興事業・産業観光推進事業``)."""
+    note = ARTICLE_NOTE.match(entry.name)
+    name = note.group("name") if note else entry.name
+    return {name} | ({entry.parent + name, f"{entry.parent}・{name}"} if entry.parent else set())
+
+
+def entry_for_sheet(
+    entries: Sequence[PolicyListEntry], name: str, parent: str | None = None, part: str | None = None
+) -> PolicyListEntry | None:
+    """The list entry a sheet titled `name` (under `parent`) is: the same name, or the
+    name with the list's parent or article note (`_spellings`); else the entry of the
+    article whose policy the sheet is titled with (``受注機会の増大等``); else the one closest
+    spelling (``ものづくり中小企業経営支援事業`` for the listed ``ものづくり中小企業経営革新等支援
+    事業``) when no other entry comes as close. Entries without an article are skipped. No
+    page number is used: where a sheet is printed depends on the layout, its name does not."""
+    from difflib import SequenceMatcher
+
+    pool = [e for e in entries if e.article is not None and (part is None or e.part == part)]
+    same = [e for e in pool if name in _spellings(e)]
+    if same:
+        return next((e for e in same if parent is None or e.parent == parent), same[0])
+    titled = [e for e in pool if e.article_title and normalise_name(e.article_title) == name]
+    if len({e.article for e in titled}) == 1:  # a sheet titled with its article's policy (``受注機会の増大等``)
+        return titled[0]
+    ranked = sorted(
+        ((max(SequenceMatcher(None, name, s).ratio() for s in _spellings(e)), k) for k, e in enumerate(pool)),
+        reverse=True,
+    )
+    if ranked and ranked[0][0] >= CLOSE_NAME and (len(ranked) == 1 or ranked[1][0] < ranked[0][0]):
+        return pool[ranked[0][1]]
+    return None
+
+
+def listed_article(entry: PolicyListEntry, entries: Sequence[PolicyListEntry]) -> tuple[int, str | None]:
+    """The article the list gives an entry, as (number, policy): its row's 条文 cell, or
+    the article its name notes (``(15条)``), titled as the list titles that article."""
+    note = ARTICLE_NOTE.match(entry.name)
+    if note is None or int(note.group("article")) == entry.article:
+        return entry.article, entry.article_title
+    article = int(note.group("article"))
+    title = next((e.article_title for e in entries if e.article == article and e.article_title), None)
+    return article, title
+
+
 HEADER_LINE = regex.compile(r"^条文\s*\S*\s*事務事業名\s*頁$")
 """The header row as one text line: ``条文 中小企業活性化施策 事務事業名 頁``."""
 

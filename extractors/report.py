@@ -280,7 +280,7 @@ def _settle_sheets(state: _State, listed: list[str]) -> None:
         else:
             sheet.end = (sheet.page_end + 1, float("-inf"))
         sheet.page_end = max(sheet.page_start, doc.last_page_before(sheet.end))
-        if sheet.read_by == "text_order" and sheet.article is None:
+        if sheet.read_by == "text_order":  # a footer band holds whichever sheet's footer text order put there
             sheet.article = _article_in(state, sheet)
     state.sheets = kept
     for page_no, item in state.page_items:
@@ -332,6 +332,32 @@ def _article_in(state: _State, sheet: _OpenSheet) -> tuple[int, str] | None:
     return None
 
 
+def _settle_article(state: _State, sheet: _OpenSheet, listed: list) -> None:
+    """The sheet's article from the policy list's entry for its measure (found by name,
+    which no layout moves), cross-checked with the sheet's footer; where the list names
+    no entry, the footer; where neither, the entry whose 頁 range holds the sheet's
+    printed folio. A footer and list that disagree are a warning; the list wins."""
+    footer = sheet.article
+    entry = policy_list.entry_for_sheet(listed, sheet.title.name, sheet.title.parent, part=policy_list.PARTS[0])
+    if entry is not None:
+        article = policy_list.listed_article(entry, listed)
+        if footer is not None and footer[0] != article[0]:
+            state.warn(
+                "readings_disagree",
+                f"{state.path}, page {sheet.page_start}: the sheet {sheet.title.printed!r} is under 第{footer[0]}条 by "
+                f"its footer, 第{article[0]}条 by the policy list ({entry.name_raw!r}); kept the policy list's",
+                sheet.page_start, measure=sheet.title.name,
+            )
+        if footer is None or footer[0] != article[0]:
+            sheet.article = article
+        return
+    folio = state.tables_state.folios.get(sheet.page_start)
+    if footer is None and folio is not None:  # only a printed folio: a PDF page number says nothing of the list's 頁
+        entry = policy_list.article_for(listed, sheet.title.name, folio, part=policy_list.PARTS[0])
+        if entry is not None:
+            sheet.article = (entry.article, entry.article_title)
+
+
 def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
     with _record_on(path, None, "table row"):
         tables = table_pages.finish(state.tables_state, state.path)
@@ -342,11 +368,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     for change, page in changes:  # the sheet titles settle what the list's text order left open
         state.warn("readings_disagree", f"{path}, page {page}: policy list entry {change}; kept the sheet titles' reading", page)
     for s in state.sheets:
-        if s.article is None:  # no footer: the policy list names the article
-            folio = state.tables_state.folios.get(s.page_start, s.page_start)
-            entry = policy_list.article_for(listed, s.title.name, folio, part=policy_list.PARTS[0])
-            if entry is not None:
-                s.article = (entry.article, entry.article_title)
+        _settle_article(state, s, listed)
     measures = []
     for s in state.sheets:
         with _record_on(path, s.page_start, f"measure sheet {s.title.printed!r}"):

@@ -58,6 +58,34 @@ def test_19_sheets_with_their_titles(warehouse):
     assert {r for *_, r in rows} == {"text_order"}, "titles set like the body are read in text order"
 
 
+# The article of each sheet, read by hand from the policy list (section ４, 図表 中小企業活性化
+# 施策一覧, lines 1918-1999: 条文 / 中小企業活性化施策 / 事務事業名 / 頁). 内陸部 is printed in
+# the rows of １４条 but noted ``（15 条）``; 受注機会の増大等 is the policy of １９条, whose
+# row names ※本市の調達等の取組として推進するもの.
+ARTICLES = [
+    ("起業化総合支援事業", 12), ("ウェルフェアイノベーション推進事業", 12), ("知的財産戦略の推進", 13),
+    ("新産業創造支援事業", 14), ("新川崎・創造のもり推進事業", 14), ("ものづくり中小企業経営支援事業", 14),
+    ("内陸部操業環境保全対策事業", 15), ("生産性向上推進事業", 15),
+    ("商店街課題対応事業", 16), ("商業力強化事業", 16), ("地域連携事業", 16), ("まちづくり連動事業", 16),
+    ("農業振興関連事業多様な連携推進事業", 16), ("観光振興事業・産業観光推進事業", 16),
+    ("雇用労働対策・就業支援事業", 17), ("勤労者福祉対策事業", 17),
+    ("海外販路開拓事業", 18), ("国際環境産業推進事業", 18), ("受注機会の増大等", 19),
+]
+POLICIES = {
+    12: "創業", 13: "連携の促進", 14: "研究及び開発の支援", 15: "経営基盤の強化及び小規模企業者の事情の考慮",
+    16: "地域の活性化の促進", 17: "人材の確保及び育成", 18: "海外市場の開拓等の促進", 19: "受注機会の増大等",
+}
+
+
+def test_every_sheet_has_the_article_the_policy_list_gives_it(warehouse, extraction):
+    """Footers and headings fall elsewhere in text order than on the landscape sheet: the
+    article comes from the list's entry for the measure, cross-checked with the footer."""
+    rows = warehouse.execute("SELECT name, article, article_title FROM measures ORDER BY ordinal").fetchall()
+    assert [(n, a) for n, a, _ in rows] == [(normalise_name(n), a) for n, a in ARTICLES]
+    assert all(t.startswith(POLICIES[a]) for _, a, t in rows), rows
+    assert not [w for w in extraction.warnings if w.code == "article_not_found"]
+
+
 def test_178_kpi_values_match_the_hand_read_tables(warehouse):
     rows = warehouse.execute(
         "SELECT measure, indicator, fiscal_year, kind, value, status, annotation, sub_value, unit_raw, value_text "
