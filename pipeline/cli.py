@@ -1,6 +1,7 @@
 """The `nenpo` command line.
 
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
+                 [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
     nenpo compare [TEXT]                       KPI time series across editions
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
@@ -119,6 +120,14 @@ def ingest(
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 60.0,
     verify: VerifyOption = "auto",
+    prefect: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow run, or without Prefect. Default: a flow run when a Prefect server is "
+                 "configured (PREFECT_API_URL), else without Prefect.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
@@ -126,26 +135,48 @@ def ingest(
     With no PATH, ingests the catalogue. Exit code 0 when every report loaded, 1 when
     some failed (the others are loaded), 2 when the run itself failed.
     """
+    from nenpo.pipeline.orchestration import choose
+
     _check_choices(verify, runner, dask_address)
     parameters = _flow_parameters(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout
     )
     _quiet_prefect(verbose)
-    from nenpo.pipeline.flows import ReportsFailed, ingest_reports
-
+    path = choose(prefect)
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
     with console.status(f"Ingesting {what} into {db} …"):
-        state = ingest_reports(**parameters, return_state=True)
-        result = state.result(raise_on_failure=False)
-    if isinstance(result, ReportsFailed):
-        summary = result.summary
-    elif isinstance(result, BaseException):
+        result = _run_flow(parameters) if path.prefect else _run_plain(parameters)
+    if isinstance(result, BaseException):
         err_console.print(f"[red]ingest failed:[/red] {result}")
         raise typer.Exit(2)
-    else:
-        summary = result
-    _print_summary(summary)
-    raise typer.Exit(0 if summary.ok else 1)
+    _print_summary(result)
+    how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
+    console.print(f"ran {how}: {path.reason}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _run_flow(parameters: dict):
+    """The run as a Prefect flow run: its summary, or the exception that failed the run."""
+    from nenpo.pipeline.flows import ReportsFailed, ingest_reports
+
+    result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
+    return result.summary if isinstance(result, ReportsFailed) else result
+
+
+def _run_plain(parameters: dict):
+    """The same steps without Prefect (`pipeline.ingest.ingest`): its summary, or the
+    exception that failed the run."""
+    from nenpo.pipeline.ingest import ingest as ingest_plain
+
+    try:
+        return ingest_plain(
+            parameters["paths"], parameters["db"], parameters["verify"], catalogue=parameters["catalogue"],
+            cache_dir=parameters["cache_dir"], reuse_extractions=True, publish=parameters["publish"],
+            publish_dir=parameters["publish_dir"], lock_timeout=parameters["lock_timeout"],
+            runner=parameters["runner"], workers=parameters["workers"], dask_address=parameters["dask_address"],
+        )
+    except Exception as exc:  # as a flow run ends Failed: the run itself failed (exit code 2)
+        return exc
 
 
 def _print_summary(summary) -> None:
@@ -262,9 +293,15 @@ def audit(
     if fail_on is not None and fail_on not in {"warning", "error"}:
         raise typer.BadParameter("--fail-on must be warning or error")
     if refresh:
-        from nenpo.pipeline.ingest import audit_warehouse
+        # the rules on their own (as `pipeline.ingest.audit_warehouse`), without importing the extractors
+        from nenpo.warehouse.audit import audit as run_audit
+        from nenpo.warehouse.identity import Aliases
 
-        audit_warehouse(db, aliases, reuse=False)
+        con = connect(db)
+        try:
+            run_audit(con, Aliases.load(aliases), reuse=False)
+        finally:
+            con.close()
     con = connect(db, read_only=True)
     try:
         columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)

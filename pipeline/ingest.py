@@ -4,10 +4,11 @@
     → validate_batch → load_batch → audit_warehouse → publish
 
 `pipeline.flows` wraps these in Prefect tasks; `ingest()` runs them in order without
-Prefect (tests and the benchmark use it), loading and auditing on one warehouse
-connection (`load_into`, `warehouse.audit.audit`). A report that fails becomes an
-`IngestFailure` naming the stage and the reason (never raised past this layer), so one
-bad file cannot stop the others from loading.
+Prefect (`nenpo ingest` when no Prefect server is configured, tests and the benchmark),
+loading and auditing on one warehouse connection (`load_into`, `warehouse.audit.audit`).
+Both give the same outcomes, `ingest_errors`, audit and snapshot. A report that fails
+becomes an `IngestFailure` naming the stage and the reason (never raised past this
+layer), so one bad file cannot stop the others from loading.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,8 +29,9 @@ from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
+from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
 from nenpo.sources.catalogue import EditionSource, load_catalogue
-from nenpo.sources.fetch import FetchError, FetchPolicy
+from nenpo.sources.fetch import FetchError, FetchPolicy, is_transient
 from nenpo.sources.local import pdfs_under
 from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
@@ -37,7 +39,7 @@ from nenpo.warehouse.audit import AuditRun, Finding, audit
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
-from nenpo.warehouse.publish import Published, publish
+from nenpo.warehouse.publish import Published, publish as publish_warehouse
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class IngestSummary:
     audited_at: datetime | None = None
     audit_reused: bool = False
     """True when nothing the audit depends on had changed, so the latest audit's findings were kept."""
+    flow_run: str | None = None
+    """The name of the Prefect flow run that did this run; None for a run without Prefect."""
 
     def record_audit(self, run: AuditRun) -> None:
         self.findings, self.audited_at, self.audit_reused = run.findings, run.audited_at, run.reused
@@ -109,6 +113,25 @@ def plan_sources(
 def fetch_source(source: EditionSource, store: FileStore, policy: FetchPolicy = FetchPolicy()) -> Obtained:
     """The source's bytes on local disk (downloading into `store` if need be). Raises FetchError."""
     return obtain(source, store, policy)
+
+
+def fetch_with_retries(
+    source: EditionSource,
+    store: FileStore,
+    policy: FetchPolicy = FetchPolicy(),
+    delays: Sequence[float] = FETCH_RETRY_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Obtained:
+    """`fetch_source`, tried again after each of `delays` seconds while the failure may pass,
+    as the flow's fetch task is retried. Raises the last failure."""
+    for delay in (*delays, None):
+        try:
+            return fetch_source(source, store, policy)
+        except Exception as exc:
+            if delay is None or not is_transient(exc):
+                raise
+            sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def fetch_failure(source: EditionSource, exc: BaseException) -> IngestFailure:
@@ -323,39 +346,49 @@ def ingest(
     catalogue: str | os.PathLike[str] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     reuse_extractions: bool = False,
+    publish: bool = False,
     publish_dir: str | os.PathLike[str] | None = None,
     lock_timeout: float = 0.0,
     fetch_policy: FetchPolicy = FetchPolicy(),
+    fetch_retry_delays: Sequence[float] = FETCH_RETRY_SECONDS,
+    runner: str = "sequential",
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
-    and publish when `publish_dir` is given.
+    and publish when `publish` is set or `publish_dir` is given.
 
     Downloads go to `cache_dir` (default: the user cache directory); extractions are read
-    from and written to the same cache only when `reuse_extractions` is set.
+    from and written to the same cache only when `reuse_extractions` is set. Extractions
+    run on `runner` (`pipeline.runners.extract_all`).
     """
+    from nenpo.pipeline.runners import extract_all
+
     store = FileStore(cache_dir)
     cache = ExtractionCache(store.root) if reuse_extractions else None
     outcomes: list[ReportExtraction | IngestFailure] = []
     obtained: list[Obtained] = []
     for source in plan_sources(paths, catalogue):
         try:
-            obtained.append(fetch_source(source, store, fetch_policy))
+            obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
         except Exception as exc:
             outcomes.append(fetch_failure(source, exc))
     reports = unique_reports(obtained)
     hits, from_cache = cached_extractions(cache, reports, verify)
-    pairs = [
-        (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify), cache, verify))
-        for r in reports
-    ]
+    outcome_of: dict[str, ReportExtraction | IngestFailure] = dict(hits)
+    misses = [r for r in reports if r.sha256 not in hits]
+    extracted = extract_all([r.path for r in misses], verify, runner, workers, dask_address)
+    for report, outcome in zip(misses, extracted):
+        outcome_of[report.sha256] = finish_extraction(report, outcome, cache, verify)
+    pairs = [(r, outcome_of[r.sha256]) for r in reports]
     con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
     try:
         summary = load_into(con, validate_batch(pairs) + outcomes, str(db))
         summary.record_audit(audit(con, Aliases.load()))
     finally:
         con.close()
-    summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
+    summary.from_cache, summary.extracted = from_cache, len(misses)
     summary.labels = {r.sha256: r.source.label for r in reports}
-    if publish_dir is not None:
-        summary.published = publish(db, publish_dir, lock_timeout)
+    if publish or publish_dir is not None:
+        summary.published = publish_warehouse(db, publish_dir, lock_timeout)
     return summary

@@ -1,4 +1,4 @@
-"""Where a flow's extract tasks run: one at a time, in local processes, or on a Dask cluster.
+"""Where extractions run: one at a time, in local processes, or on a Dask cluster.
 
     sequential  one at a time, in the flow's process (the default)
     processes   a pool of local worker processes (Prefect's ProcessPoolTaskRunner)
@@ -12,30 +12,48 @@ each Dask worker has a single thread too.
 Workers of a Dask cluster on other machines must see the same file paths (the PDFs and
 the cache directory), e.g. on a shared mount; results come back to the flow's process,
 which does all writing.
+
+`build_task_runner` gives a Prefect flow its task runner; `extract_all` runs the same
+extractions with no Prefect (a run with no Prefect server: see `pipeline.orchestration`),
+on a process pool or a Dask client of the same shape.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from nenpo.pipeline.settings import RUNNERS
 
-__all__ = ["RUNNERS", "build_task_runner"]
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
+
+    from nenpo.extractors.models import ReportExtraction
+    from nenpo.pipeline.ingest import IngestFailure
+
+__all__ = ["RUNNERS", "build_task_runner", "extract_all"]
 
 
-def build_task_runner(
-    kind: str = "sequential", workers: int | None = None, dask_address: str | None = None
-) -> TaskRunner:
-    """A fresh, unstarted task runner of the given kind (use it as a context manager)."""
+def _worker_count(kind: str, workers: int | None, dask_address: str | None) -> int:
     if kind not in RUNNERS:
         raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, got {kind!r}")
     if dask_address and kind != "dask":
         raise ValueError(f"a Dask scheduler address needs runner 'dask', not {kind!r}")
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")
-    count = workers or os.cpu_count() or 1
+    return workers or os.cpu_count() or 1
+
+
+def build_task_runner(
+    kind: str = "sequential", workers: int | None = None, dask_address: str | None = None
+) -> TaskRunner:
+    """A fresh, unstarted task runner of the given kind (use it as a context manager)."""
+    count = _worker_count(kind, workers, dask_address)
+    from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+
     if kind == "sequential":
         return ThreadPoolTaskRunner(max_workers=1)  # one worker thread: extractions never overlap
     if kind == "processes":
@@ -48,3 +66,61 @@ def build_task_runner(
         cluster_class="distributed.LocalCluster",
         cluster_kwargs={"n_workers": count, "threads_per_worker": 1, "processes": True, "dashboard_address": None},
     )
+
+
+def extract_all(
+    paths: Iterable[str], verify: str = "auto", kind: str = "sequential", workers: int | None = None,
+    dask_address: str | None = None,
+) -> Iterator[ReportExtraction | IngestFailure | str | BaseException]:
+    """Each path's extraction, in the order given, without Prefect.
+
+    `sequential` extracts in this process; `processes` and `dask` extract in worker
+    processes, whose results come back as JSON (`extract_for_transfer`), and a worker that
+    crashed gives its exception: `finish_extraction` turns either into an outcome.
+    """
+    from nenpo.pipeline.ingest import extract_for_transfer, extract_one
+
+    paths = list(paths)
+    if not paths:
+        return
+    count = min(_worker_count(kind, workers, dask_address), max(len(paths), 1))
+    if kind == "sequential":
+        yield from (extract_one(path, verify) for path in paths)
+    elif kind == "processes":
+        # forkserver: workers fork from one clean process that has imported nenpo once, and
+        # do not inherit this process's threads (the progress display) or open files
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["nenpo.pipeline.ingest"])
+        with ProcessPoolExecutor(count, mp_context=context) as pool:
+            futures = [pool.submit(extract_for_transfer, path, verify) for path in paths]
+            for future in futures:
+                yield _outcome(future)
+    else:
+        yield from _extract_on_dask(paths, verify, count, dask_address)
+
+
+def _outcome(future):
+    try:
+        return future.result()
+    except Exception as exc:  # a worker that died: the report fails, the others go on
+        return exc
+
+
+def _extract_on_dask(paths: list[str], verify: str, count: int, dask_address: str | None):
+    from distributed import Client, LocalCluster
+
+    from nenpo.pipeline.ingest import extract_for_transfer
+
+    if dask_address:
+        client, cluster = Client(dask_address), None
+    else:
+        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        futures = client.map(extract_for_transfer, paths, verify=verify, pure=False)
+        for future in futures:
+            yield _outcome(future)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
