@@ -239,31 +239,36 @@ def compare(
     if text:
         query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
         params = [f"%{text}%", f"%{text}%"]
-    frame = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params).df()
+    cursor = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, values)) for values in cursor.fetchall()]  # rows, not a DataFrame: no pandas import
     con.close()
-    if frame.empty:
+    if not rows:
         err_console.print("no KPI values match" + (f" {text!r}" if text else ""))
         raise typer.Exit(1)
-    years = sorted(frame["fiscal_year"].unique())
+    years = sorted({row["fiscal_year"] for row in rows})
     table = Table(title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left")
     table.add_column("measure", overflow="fold", max_width=22)
     table.add_column("indicator", overflow="fold", max_width=34)
     table.add_column("unit")
     for year in years:
         table.add_column(f"FY{year}", justify="right")
-    for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
-        by_year = {row.fiscal_year: row for row in group.itertuples()}
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["measure"], row["indicator"]), []).append(row)
+    for (measure, indicator), group in groups.items():
+        by_year = {row["fiscal_year"]: row for row in group}
         cells = []
         for year in years:
             row = by_year.get(year)
             if row is None:
                 cells.append("")
                 continue
-            actual = _format_value(row.actual if row.actual == row.actual else None, row.actual_status)
-            target = _format_value(row.target if row.target == row.target else None, row.target_status)
+            actual = _format_value(row["actual"], row["actual_status"])
+            target = _format_value(row["target"], row["target_status"])
             cells.append(f"{actual} / {target}" if target else actual)
-        unit = group["unit"].dropna().iloc[-1] if group["unit"].notna().any() else ""
-        table.add_row(measure, indicator, unit, *cells)
+        units = [row["unit"] for row in group if row["unit"] is not None]
+        table.add_row(measure, indicator, units[-1] if units else "", *cells)
     console.print(table)
 
 
