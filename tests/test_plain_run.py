@@ -1,0 +1,88 @@
+"""The run without Prefect does what the flow does: a server down for longer than a
+download's quick tries is tried again later, and extractions spread over worker
+processes give the warehouse the sequential run gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from nenpo.pipeline.ingest import ingest
+from nenpo.sources.fetch import FetchPolicy
+from tests.conftest import SAMPLE_EDITIONS
+from tests.flows.runs import warehouse_contents
+from tests.pdf_server import PdfServer
+
+NAME = "kawasaki-sme-fy2019.pdf"
+QUICK = FetchPolicy(attempts=3, backoff_seconds=0.0)
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = PdfServer(lifetime=300).start()
+    yield srv
+    srv.stop()
+
+
+def catalogue_of(tmp_path, url: str):
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(
+        "series:\n  - id: kawasaki-sme\n    publisher: 川崎市\n    title: t\n    title_pattern: 中小企業活性化施策\n"
+        f"    editions:\n      - {{fiscal_year: 2019, url: '{url}'}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_server_down_for_longer_is_tried_again_later(server, tmp_path):
+    """Three 500s use up the download's quick tries; the retry a delay later gets the file."""
+    catalogue = catalogue_of(tmp_path, server.url(f"/flaky/plain-down/3/{NAME}"))
+    summary = ingest(
+        [], tmp_path / "w.duckdb", catalogue=catalogue, cache_dir=tmp_path / "cache", fetch_policy=QUICK,
+        fetch_retry_delays=(0.0, 0.0),
+    )
+    assert summary.ok, summary.failed
+    assert server.flaky_counts["plain-down"] == 4
+    assert [x.report_fiscal_year for x, _ in summary.loaded] == [2019]
+
+
+def test_without_retries_left_the_download_fails_and_is_recorded(server, tmp_path):
+    catalogue = catalogue_of(tmp_path, server.url(f"/flaky/plain-gone/9/{NAME}"))
+    summary = ingest(
+        [], tmp_path / "w.duckdb", catalogue=catalogue, cache_dir=tmp_path / "cache", fetch_policy=QUICK,
+        fetch_retry_delays=(0.0,),
+    )
+    [failure] = summary.failed
+    assert failure.stage == "fetch" and "500" in failure.error
+    assert server.flaky_counts["plain-gone"] == 3 + 3, "two rounds of the download's quick tries"
+
+
+def test_a_404_is_not_tried_again(server, tmp_path):
+    before = server.count("/status/404")
+    catalogue = catalogue_of(tmp_path, server.url("/status/404"))
+    summary = ingest(
+        [], tmp_path / "w.duckdb", catalogue=catalogue, cache_dir=tmp_path / "cache", fetch_policy=QUICK,
+        fetch_retry_delays=(3600.0,),  # would hang the test if it were tried again
+    )
+    assert [f.stage for f in summary.failed] == ["fetch"]
+    assert server.count("/status/404") == before + 1
+
+
+def test_worker_processes_give_the_sequential_warehouse(tmp_path):
+    sequential = ingest([SAMPLE_EDITIONS], tmp_path / "s.duckdb", cache_dir=tmp_path / "cache-s")
+    processes = ingest(
+        [SAMPLE_EDITIONS], tmp_path / "p.duckdb", cache_dir=tmp_path / "cache-p", runner="processes", workers=2
+    )
+    assert sequential.ok and processes.ok and processes.extracted == 3
+    assert warehouse_contents(tmp_path / "p.duckdb") == warehouse_contents(tmp_path / "s.duckdb")
+
+
+def test_a_broken_file_on_a_worker_fails_alone(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    data = (SAMPLE_EDITIONS / NAME).read_bytes()
+    (folder / NAME).write_bytes(data)
+    (folder / "broken.pdf").write_bytes(data[: len(data) // 3])
+    summary = ingest([folder], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", runner="processes", workers=2)
+    assert [x.report_fiscal_year for x, _ in summary.loaded] == [2019]
+    [failure] = summary.failed
+    assert failure.stage == "extract" and "broken.pdf" in failure.error
