@@ -207,10 +207,10 @@ def _print_summary(summary) -> None:
         err_console.print(errors)
     totals = (
         f"{len(summary.loaded)} loaded, {len(summary.failed)} failed; "
-        f"{sum(len(x.measures) for x, _ in summary.loaded)} measures, "
-        f"{sum(len(x.kpi_values) for x, _ in summary.loaded)} KPI values, "
-        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings, "
-        f"{sum(len(x.pdca_items) for x, _ in summary.loaded)} PDCA items"
+        f"{sum(x.measures for x, _ in summary.loaded)} measures, "
+        f"{sum(x.kpi_values for x, _ in summary.loaded)} KPI values, "
+        f"{sum(x.warnings for x, _ in summary.loaded)} warnings, "
+        f"{sum(x.pdca_items for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
     console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -53,11 +53,38 @@ class IngestFailure:
     sha256: str | None = None
 
 
+@dataclass(frozen=True)
+class LoadedReport:
+    """What a run's summary keeps of an edition it loaded: which file and edition, and how
+    much it held. The records are in the warehouse; a run of many editions keeps none of
+    them in memory."""
+
+    sha256: str
+    source_path: str
+    series: str
+    report_fiscal_year: int
+    title: str
+    extractor_version: str
+    page_count: int
+    seconds: float
+    measures: int
+    kpi_values: int
+    pdca_items: int
+    warnings: int
+
+    @classmethod
+    def of(cls, x: ReportExtraction) -> LoadedReport:
+        return cls(
+            x.sha256, x.source_path, x.series, x.report_fiscal_year, x.title, x.extractor_version, x.page_count,
+            x.seconds, len(x.measures), len(x.kpi_values), len(x.pdca_items), len(x.warnings),
+        )
+
+
 @dataclass
 class IngestSummary:
     """What one run did: per-report outcomes, in the order the reports were given."""
 
-    loaded: list[tuple[ReportExtraction, LoadResult]] = field(default_factory=list)
+    loaded: list[tuple[LoadedReport, LoadResult]] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
     db: str = ""
     findings: list[Finding] = field(default_factory=list)
@@ -73,6 +100,8 @@ class IngestSummary:
     """True when nothing the audit depends on had changed, so the latest audit's findings were kept."""
     flow_run: str | None = None
     """The name of the Prefect flow run that did this run; None for a run without Prefect."""
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each stage of a run without Prefect (fetch, extract, load, audit, publish)."""
 
     def record_audit(self, run: AuditRun) -> None:
         self.findings, self.audited_at, self.audit_reused = run.findings, run.audited_at, run.reused
@@ -265,11 +294,17 @@ def validate_batch(
     A batch may hold one file per edition (series, fiscal year): a second file claiming an
     edition already in the batch fails, naming the first (the catalogue's entries come first).
     """
+    return list(validated(pairs))
+
+
+def validated(
+    pairs: Iterable[tuple[Obtained, ReportExtraction | IngestFailure]],
+) -> Iterator[ReportExtraction | IngestFailure]:
+    """`validate_batch` one outcome at a time, as the extractions arrive."""
     claimed: dict[tuple[str, int], str] = {}
-    checked: list[ReportExtraction | IngestFailure] = []
     for report, outcome in pairs:
         if isinstance(outcome, IngestFailure):
-            checked.append(outcome)
+            yield outcome
             continue
         problems = [p for check in VALIDATIONS if (p := check(report.source, outcome))]
         edition = (outcome.series, outcome.report_fiscal_year)
@@ -279,11 +314,10 @@ def validate_batch(
             )
         if problems:
             error = f"{report.source.label}: " + "; ".join(problems)
-            checked.append(IngestFailure(report.source.label, "validate", error, None, outcome.sha256))
+            yield IngestFailure(report.source.label, "validate", error, None, outcome.sha256)
             continue
         claimed[edition] = report.source.label
-        checked.append(outcome)
-    return checked
+        yield outcome
 
 
 # --- warehouse -----------------------------------------------------------------------------
@@ -309,18 +343,28 @@ def load_into(con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | 
     """`load_batch` on an open warehouse connection."""
     summary = IngestSummary(db=db)
     for outcome in outcomes:
-        if isinstance(outcome, IngestFailure):
-            summary.failed.append(outcome)
-            continue
-        try:
-            summary.loaded.append((outcome, load_extraction(con, outcome)))
-        except Exception as exc:
-            summary.failed.append(
-                IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
-            )
+        load_one(con, summary, outcome)
+    record_failures(con, summary)
+    return summary
+
+
+def load_one(con: duckdb.DuckDBPyConnection, summary: IngestSummary, outcome: ReportExtraction | IngestFailure) -> None:
+    """Load an extracted edition (its own transaction) or note a failure, in `summary`."""
+    if isinstance(outcome, IngestFailure):
+        summary.failed.append(outcome)
+        return
+    try:
+        summary.loaded.append((LoadedReport.of(outcome), load_extraction(con, outcome)))
+    except Exception as exc:
+        summary.failed.append(
+            IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
+        )
+
+
+def record_failures(con: duckdb.DuckDBPyConnection, summary: IngestSummary) -> None:
+    """Every failure of the run into `ingest_errors`, in the order they were noted."""
     for failure in summary.failed:
         record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
-    return summary
 
 
 def audit_warehouse(
@@ -364,31 +408,73 @@ def ingest(
     """
     from nenpo.pipeline.runners import extract_all
 
+    clock = _StageClock()
     store = FileStore(cache_dir)
     cache = ExtractionCache(store.root) if reuse_extractions else None
-    outcomes: list[ReportExtraction | IngestFailure] = []
+    fetch_failures: list[IngestFailure] = []
     obtained: list[Obtained] = []
     for source in plan_sources(paths, catalogue):
         try:
             obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
         except Exception as exc:
-            outcomes.append(fetch_failure(source, exc))
+            fetch_failures.append(fetch_failure(source, exc))
     reports = unique_reports(obtained)
-    hits, from_cache = cached_extractions(cache, reports, verify)
-    outcome_of: dict[str, ReportExtraction | IngestFailure] = dict(hits)
-    misses = [r for r in reports if r.sha256 not in hits]
+    clock.lap("fetch")
+    cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, verify).is_file()}
+    misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all([r.path for r in misses], verify, runner, workers, dask_address)
-    for report, outcome in zip(misses, extracted):
-        outcome_of[report.sha256] = finish_extraction(report, outcome, cache, verify)
-    pairs = [(r, outcome_of[r.sha256]) for r in reports]
-    con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
+    from_cache: dict[str, float] = {}
+
+    def in_order() -> Iterator[tuple[Obtained, ReportExtraction | IngestFailure]]:
+        """Each report's extraction as soon as it is ready, in the order of `reports`."""
+        for report in reports:
+            hit = None
+            if report.sha256 in cached:
+                started = time.perf_counter()
+                hit = cache.get(report.sha256, verify, report.path)
+                if hit is not None:
+                    from_cache[report.sha256] = time.perf_counter() - started
+                    yield report, hit
+                    continue
+            outcome = next(extracted) if report.sha256 not in cached else extract_one(report.path, verify)
+            yield report, finish_extraction(report, outcome, cache, verify)
+
+    # Each edition is loaded as soon as it is extracted, while the workers extract the next
+    # ones: the warehouse is held from the first load, and no more than one extraction is in
+    # memory at a time. One connection for the loads and the audit.
+    summary = IngestSummary(db=str(db))
+    con = None
     try:
-        summary = load_into(con, validate_batch(pairs) + outcomes, str(db))
+        for outcome in validated(in_order()):
+            con = con or connect(db, wait_seconds=lock_timeout)
+            load_one(con, summary, outcome)
+        clock.lap("extract + load")
+        con = con or connect(db, wait_seconds=lock_timeout)
+        for failure in fetch_failures:
+            load_one(con, summary, failure)
+        record_failures(con, summary)
         summary.record_audit(audit(con, Aliases.load()))
+        clock.lap("audit")
     finally:
-        con.close()
-    summary.from_cache, summary.extracted = from_cache, len(misses)
+        extracted.close()  # a run that failed midway stops the workers
+        if con is not None:
+            con.close()
+    summary.from_cache = from_cache
+    summary.extracted = len(reports) - len(from_cache)
     summary.labels = {r.sha256: r.source.label for r in reports}
     if publish or publish_dir is not None:
         summary.published = publish_warehouse(db, publish_dir, lock_timeout)
+        clock.lap("publish")
+    summary.stage_seconds = clock.seconds
     return summary
+
+
+class _StageClock:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self._last
+        self._last = now

@@ -74,9 +74,10 @@ def extract_all(
 ) -> Iterator[ReportExtraction | IngestFailure | str | BaseException]:
     """Each path's extraction, in the order given, without Prefect.
 
-    `sequential` extracts in this process; `processes` and `dask` extract in worker
-    processes, whose results come back as JSON (`extract_for_transfer`), and a worker that
-    crashed gives its exception: `finish_extraction` turns either into an outcome.
+    `sequential` extracts in this process, each file when the caller asks for it;
+    `processes` and `dask` start on every file at once in worker processes, whose results
+    come back as JSON (`extract_for_transfer`), and a worker that crashed gives its
+    exception: `finish_extraction` turns either into an outcome.
     """
     from nenpo.pipeline.ingest import extract_for_transfer, extract_one
 
@@ -91,10 +92,13 @@ def extract_all(
         # do not inherit this process's threads (the progress display) or open files
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["nenpo.pipeline.ingest"])
-        with ProcessPoolExecutor(count, mp_context=context) as pool:
+        pool = ProcessPoolExecutor(count, mp_context=context)
+        try:
             futures = [pool.submit(extract_for_transfer, path, verify) for path in paths]
             for future in futures:
                 yield _outcome(future)
+        finally:  # also when the caller stops early (its run failed): drop what has not started
+            pool.shutdown(wait=True, cancel_futures=True)
     else:
         yield from _extract_on_dask(paths, verify, count, dask_address)
 
