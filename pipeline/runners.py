@@ -75,42 +75,36 @@ def extract_all(
     """Each path's extraction, in the order given, without Prefect.
 
     `sequential` extracts in this process, each file when the caller asks for it;
-    `processes` and `dask` start on every file at once in worker processes, whose results
-    come back as JSON (`extract_for_transfer`), and a worker that crashed gives its
-    exception: `finish_extraction` turns either into an outcome.
+    `processes` and `dask` start their workers and hand them every file at once (before
+    the first result is asked for), and results come back as JSON (`extract_for_transfer`);
+    a worker that crashed gives its exception. `finish_extraction` turns either into an
+    outcome. Closing the iterator early drops the files not yet started.
     """
-    from nenpo.pipeline.ingest import extract_for_transfer, extract_one
+    from nenpo.pipeline.ingest import extract_one
 
     paths = list(paths)
-    if not paths:
-        return
     count = min(_worker_count(kind, workers, dask_address), max(len(paths), 1))
-    if kind == "sequential":
-        yield from (extract_one(path, verify) for path in paths)
-    elif kind == "processes":
-        # forkserver: workers fork from one clean process that has imported nenpo once, and
-        # do not inherit this process's threads (the progress display) or open files
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["nenpo.pipeline.ingest"])
-        pool = ProcessPoolExecutor(count, mp_context=context)
-        try:
-            futures = [pool.submit(extract_for_transfer, path, verify) for path in paths]
-            for future in futures:
-                yield _outcome(future)
-        finally:  # also when the caller stops early (its run failed): drop what has not started
-            pool.shutdown(wait=True, cancel_futures=True)
-    else:
-        yield from _extract_on_dask(paths, verify, count, dask_address)
+    if kind == "sequential" or not paths:
+        return (extract_one(path, verify) for path in paths)
+    if kind == "processes":
+        return _Results(*_process_pool(paths, verify, count))
+    return _Results(*_dask_cluster(paths, verify, count, dask_address))
 
 
-def _outcome(future):
-    try:
-        return future.result()
-    except Exception as exc:  # a worker that died: the report fails, the others go on
-        return exc
+def _process_pool(paths: list[str], verify: str, count: int):
+    from nenpo.pipeline.ingest import extract_for_transfer
+
+    # forkserver: workers fork from one clean process that has imported the extractors
+    # once, and do not inherit this process's threads (the progress display, DuckDB's) or
+    # its open warehouse
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["nenpo.pipeline.ingest", "pdfplumber"])
+    pool = ProcessPoolExecutor(count, mp_context=context)
+    futures = [pool.submit(extract_for_transfer, path, verify) for path in paths]
+    return futures, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _extract_on_dask(paths: list[str], verify: str, count: int, dask_address: str | None):
+def _dask_cluster(paths: list[str], verify: str, count: int, dask_address: str | None):
     from distributed import Client, LocalCluster
 
     from nenpo.pipeline.ingest import extract_for_transfer
@@ -120,11 +114,42 @@ def _extract_on_dask(paths: list[str], verify: str, count: int, dask_address: st
     else:
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-    try:
-        futures = client.map(extract_for_transfer, paths, verify=verify, pure=False)
-        for future in futures:
-            yield _outcome(future)
-    finally:
+    futures = client.map(extract_for_transfer, paths, verify=verify, pure=False)
+
+    def close() -> None:
+        client.cancel(futures)
         client.close()
         if cluster is not None:
             cluster.close()
+
+    return futures, close
+
+
+class _Results:
+    """The futures' outcomes in order; `close()` (or the last one) shuts the workers down."""
+
+    def __init__(self, futures, close):
+        self._futures, self._close = iter(futures), close
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            future = next(self._futures)
+        except StopIteration:
+            self.close()
+            raise
+        return _outcome(future)
+
+    def close(self) -> None:
+        if self._close is not None:
+            close, self._close = self._close, None
+            close()
+
+
+def _outcome(future):
+    try:
+        return future.result()
+    except Exception as exc:  # a worker that died: the report fails, the others go on
+        return exc

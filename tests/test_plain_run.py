@@ -67,13 +67,18 @@ def test_a_404_is_not_tried_again(server, tmp_path):
     assert server.count("/status/404") == before + 1
 
 
-def test_worker_processes_give_the_sequential_warehouse(tmp_path):
-    sequential = ingest([SAMPLE_EDITIONS], tmp_path / "s.duckdb", cache_dir=tmp_path / "cache-s")
-    processes = ingest(
-        [SAMPLE_EDITIONS], tmp_path / "p.duckdb", cache_dir=tmp_path / "cache-p", runner="processes", workers=2
-    )
-    assert sequential.ok and processes.ok and processes.extracted == 3
-    assert warehouse_contents(tmp_path / "p.duckdb") == warehouse_contents(tmp_path / "s.duckdb")
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sequential")
+    assert ingest([SAMPLE_EDITIONS], tmp / "s.duckdb", cache_dir=tmp / "cache").ok
+    return warehouse_contents(tmp / "s.duckdb")
+
+
+@pytest.mark.parametrize("runner", ["processes", "dask"])
+def test_worker_processes_give_the_sequential_warehouse(sequential, runner, tmp_path):
+    summary = ingest([SAMPLE_EDITIONS], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", runner=runner, workers=2)
+    assert summary.ok and summary.extracted == 3
+    assert warehouse_contents(tmp_path / "w.duckdb") == sequential
 
 
 def test_a_broken_file_on_a_worker_fails_alone(tmp_path):
