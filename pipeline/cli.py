@@ -64,6 +64,9 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary server of --prefect with no server configured: Prefect gives it 20 s to
+    # start, which a busy two-core machine can exceed
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # Dask workers are separate processes: they take their log level from the environment.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
@@ -159,7 +162,10 @@ def _run_flow(parameters: dict):
     """The run as a Prefect flow run: its summary, or the exception that failed the run."""
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 
-    result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
+    try:
+        result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
+    except Exception as exc:  # no flow run at all (e.g. the Prefect server could not be reached)
+        return exc
     return result.summary if isinstance(result, ReportsFailed) else result
 
 
