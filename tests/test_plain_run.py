@@ -91,3 +91,27 @@ def test_a_broken_file_on_a_worker_fails_alone(tmp_path):
     assert [x.report_fiscal_year for x, _ in summary.loaded] == [2019]
     [failure] = summary.failed
     assert failure.stage == "extract" and "broken.pdf" in failure.error
+
+
+def test_each_edition_is_loaded_as_it_is_extracted_and_then_let_go(tmp_path, monkeypatch):
+    """While an edition loads, it is the only extraction alive: memory does not grow with the
+    number of editions in a run (the benchmark measures the peak RSS)."""
+    import gc
+
+    import nenpo.pipeline.ingest as steps
+    from nenpo.extractors.models import ReportExtraction
+
+    alive: list[int] = []
+    real_load = steps.load_extraction
+
+    def counting_load(con, extraction):
+        gc.collect()
+        alive.append(sum(1 for o in gc.get_objects() if isinstance(o, ReportExtraction)))
+        return real_load(con, extraction)
+
+    monkeypatch.setattr(steps, "load_extraction", counting_load)
+    summary = ingest([SAMPLE_EDITIONS], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", reuse_extractions=True)
+    assert summary.ok and len(alive) == 3
+    assert alive == [1, 1, 1]
+    again = ingest([SAMPLE_EDITIONS], tmp_path / "w2.duckdb", cache_dir=tmp_path / "cache", reuse_extractions=True)
+    assert len(again.from_cache) == 3 and alive[3:] == [1, 1, 1], "cached extractions are read one at a time too"
