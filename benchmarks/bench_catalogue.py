@@ -155,10 +155,11 @@ def main(argv: list[str] | None = None) -> int:
             cli = ["ingest", str(folder), "--db", str(tmp / f"{runner}.duckdb"), "--no-prefect", "--runner", runner]
             if runner != "sequential":
                 cli += ["--workers", str(workers)]
+            load = os.getloadavg()[0]
             seconds, rss, out = run_cli(cli, clean_env(home), tmp)
             assert f"{args.editions} loaded, 0 failed" in " ".join(out.split()), out
             inside = stages(folder, tmp, runner, workers)
-            results[runner] = (seconds, rss, workers, inside[0], home / ".cache" / "nenpo")
+            results[runner] = (seconds, rss, workers, inside[0], home / ".cache" / "nenpo", load)
 
         rss_by_size = {args.editions: results["sequential"][1]}
         for n in sizes:
@@ -186,13 +187,12 @@ def main(argv: list[str] | None = None) -> int:
         label = f"{name} ({workers} worker{'s' if workers > 1 else ''})" if name != "sequential" else name
         print(f"{label:<28}{seconds:>8.1f}{seconds / baseline:>14.3f}{args.editions / (seconds / 60) / workers:>19.1f}"
               f"{rss:>13.0f}")
-    print(f"processes / sequential: {seq[0] / proc[0]:.2f}× the throughput  (target ≥ 1.7)")
+    print(f"processes / sequential: {seq[0] / proc[0]:.2f}× the throughput  (target ≥ 1.7); load average "
+          f"{seq[5]:.1f} before the sequential run, {proc[5]:.1f} before the processes run (other work on the cores)")
     print()
-    print("stages inside the same runs (s):")
-    names = list(seq[3])
-    print(f"  {'':<12}" + "".join(f"{n:>10}" for n in names))
-    for name, result in results.items():
-        print(f"  {name:<12}" + "".join(f"{result[3].get(n, 0):>10.2f}" for n in names))
+    print("stages inside runs like these (s; with workers, extract is the wait for their results):")
+    for stage in seq[3]:
+        print(f"  {stage:<22}" + "".join(f"{result[3].get(stage, 0):>12.2f}" for result in results.values()))
     print()
     print("peak RSS of the command by catalogue size (sequential):")
     for n in sorted(rss_by_size):

@@ -17,6 +17,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -101,7 +102,9 @@ class IngestSummary:
     flow_run: str | None = None
     """The name of the Prefect flow run that did this run; None for a run without Prefect."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    """Wall time of each stage of a run without Prefect (fetch, extract, load, audit, publish)."""
+    """Wall time of each stage of a run without Prefect: fetch, then extract + load (made of
+    extract — with workers, the wait for their results —, validate + cache, open warehouse
+    and load), audit and publish."""
 
     def record_audit(self, run: AuditRun) -> None:
         self.findings, self.audited_at, self.audit_reused = run.findings, run.audited_at, run.reused
@@ -436,8 +439,11 @@ def ingest(
                     from_cache[report.sha256] = time.perf_counter() - started
                     yield report, hit
                     continue
-            outcome = next(extracted) if report.sha256 not in cached else extract_one(report.path, verify)
-            yield report, finish_extraction(report, outcome, cache, verify)
+            with clock.adding("extract"):  # with workers: waiting for the next result
+                outcome = next(extracted) if report.sha256 not in cached else extract_one(report.path, verify)
+            with clock.adding("validate + cache"):
+                finished = finish_extraction(report, outcome, cache, verify)
+            yield report, finished
 
     # Each edition is loaded as soon as it is extracted, while the workers extract the next
     # ones: the warehouse is held from the first load, and no more than one extraction is in
@@ -446,13 +452,17 @@ def ingest(
     con = None
     try:
         for outcome in validated(in_order()):
+            with clock.adding("open warehouse"):
+                con = con or connect(db, wait_seconds=lock_timeout)
+            with clock.adding("load"):
+                load_one(con, summary, outcome)
+        with clock.adding("open warehouse"):
             con = con or connect(db, wait_seconds=lock_timeout)
-            load_one(con, summary, outcome)
+        with clock.adding("load"):
+            for failure in fetch_failures:
+                load_one(con, summary, failure)
+            record_failures(con, summary)
         clock.lap("extract + load")
-        con = con or connect(db, wait_seconds=lock_timeout)
-        for failure in fetch_failures:
-            load_one(con, summary, failure)
-        record_failures(con, summary)
         summary.record_audit(audit(con, Aliases.load()))
         clock.lap("audit")
     finally:
@@ -470,6 +480,9 @@ def ingest(
 
 
 class _StageClock:
+    """Wall time by stage: `lap` ends a stage of the run; `adding` sums the parts of one that
+    interleave (extract, validate, load) within a lap."""
+
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self._last = time.perf_counter()
@@ -478,3 +491,11 @@ class _StageClock:
         now = time.perf_counter()
         self.seconds[stage] = now - self._last
         self._last = now
+
+    @contextmanager
+    def adding(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
