@@ -30,6 +30,8 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_catalogue.py
 
 samples: $(VENV)/.installed-dev
 	$(BIN)/python -m nenpo.samples.generate samples/editions
