@@ -402,8 +402,8 @@ def ingest(
     workers: int | None = None,
     dask_address: str | None = None,
 ) -> IngestSummary:
-    """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
-    and publish when `publish` is set or `publish_dir` is given.
+    """The whole run without Prefect: fetch, extract each, validate and load each edition as
+    it is extracted, audit, and publish when `publish` is set or `publish_dir` is given.
 
     Downloads go to `cache_dir` (default: the user cache directory); extractions are read
     from and written to the same cache only when `reuse_extractions` is set. Extractions
@@ -431,7 +431,6 @@ def ingest(
     def in_order() -> Iterator[tuple[Obtained, ReportExtraction | IngestFailure]]:
         """Each report's extraction as soon as it is ready, in the order of `reports`."""
         for report in reports:
-            hit = None
             if report.sha256 in cached:
                 started = time.perf_counter()
                 hit = cache.get(report.sha256, verify, report.path)
@@ -449,15 +448,21 @@ def ingest(
     # ones: the warehouse is held from the first load, and no more than one extraction is in
     # memory at a time. One connection for the loads and the audit.
     summary = IngestSummary(db=str(db))
-    con = None
+    con: duckdb.DuckDBPyConnection | None = None
+
+    def warehouse() -> duckdb.DuckDBPyConnection:
+        nonlocal con
+        if con is None:
+            with clock.adding("open warehouse"):
+                con = connect(db, wait_seconds=lock_timeout)
+        return con
+
     try:
         for outcome in validated(in_order()):
-            with clock.adding("open warehouse"):
-                con = con or connect(db, wait_seconds=lock_timeout)
+            con = warehouse()
             with clock.adding("load"):
                 load_one(con, summary, outcome)
-        with clock.adding("open warehouse"):
-            con = con or connect(db, wait_seconds=lock_timeout)
+        con = warehouse()
         with clock.adding("load"):
             for failure in fetch_failures:
                 load_one(con, summary, failure)
