@@ -151,6 +151,7 @@ def stage_prefect(path: str, db: str) -> None:
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from nenpo.pipeline.flows import ingest_reports
 
     started = time.perf_counter()

@@ -1,6 +1,7 @@
 """The `nenpo` command line.
 
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
+                 [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
     nenpo compare [TEXT]                       KPI time series across editions
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
@@ -63,6 +64,9 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary server of --prefect with no server configured: Prefect gives it 20 s to
+    # start, which a busy two-core machine can exceed
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # Dask workers are separate processes: they take their log level from the environment.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
@@ -122,6 +126,14 @@ def ingest(
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 60.0,
     verify: VerifyOption = "auto",
+    prefect: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow run, or without Prefect. Default: a flow run when a Prefect server is "
+                 "configured (PREFECT_API_URL), else without Prefect.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     series: Annotated[
         Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (e.g. kawasaki-sme).")
@@ -137,6 +149,8 @@ def ingest(
     that names another edition fails validation, naming both. Exit code 0 when every
     report loaded, 1 when some failed (the others are loaded), 2 when the run itself failed.
     """
+    from nenpo.pipeline.orchestration import choose
+
     _check_choices(verify, runner, dask_address)
     if (series or fiscal_year) and not paths:
         raise typer.BadParameter("--series/--fiscal-year describe the PDFs given as PATH: name at least one")
@@ -145,21 +159,39 @@ def ingest(
         series, fiscal_year,
     )
     _quiet_prefect(verbose)
-    from nenpo.pipeline.flows import ReportsFailed, ingest_reports
-
+    path = choose(prefect)
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
     with console.status(f"Ingesting {what} into {db} …"):
-        state = ingest_reports(**parameters, return_state=True)
-        result = state.result(raise_on_failure=False)
-    if isinstance(result, ReportsFailed):
-        summary = result.summary
-    elif isinstance(result, BaseException):
+        result = _run_flow(parameters) if path.prefect else _run_plain(parameters)
+    if isinstance(result, BaseException):
         err_console.print(f"[red]ingest failed:[/red] {result}")
         raise typer.Exit(2)
-    else:
-        summary = result
-    _print_summary(summary)
-    raise typer.Exit(0 if summary.ok else 1)
+    _print_summary(result)
+    how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
+    console.print(f"ran {how}: {path.reason}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _run_flow(parameters: dict):
+    """The run as a Prefect flow run: its summary, or the exception that failed the run."""
+    from nenpo.pipeline.flows import ReportsFailed, ingest_reports
+
+    try:
+        result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
+    except Exception as exc:  # no flow run at all (e.g. the Prefect server could not be reached)
+        return exc
+    return result.summary if isinstance(result, ReportsFailed) else result
+
+
+def _run_plain(parameters: dict):
+    """The same steps without Prefect (`pipeline.ingest.ingest`): its summary, or the
+    exception that failed the run."""
+    from nenpo.pipeline.ingest import ingest as ingest_plain
+
+    try:
+        return ingest_plain(**parameters, reuse_extractions=True)
+    except Exception as exc:  # as a flow run ends Failed: the run itself failed (exit code 2)
+        return exc
 
 
 def _print_summary(summary) -> None:
@@ -190,10 +222,10 @@ def _print_summary(summary) -> None:
         err_console.print(errors)
     totals = (
         f"{len(summary.loaded)} loaded, {len(summary.failed)} failed; "
-        f"{sum(len(x.measures) for x, _ in summary.loaded)} measures, "
-        f"{sum(len(x.kpi_values) for x, _ in summary.loaded)} KPI values, "
-        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings, "
-        f"{sum(len(x.pdca_items) for x, _ in summary.loaded)} PDCA items"
+        f"{sum(x.measures for x, _ in summary.loaded)} measures, "
+        f"{sum(x.kpi_values for x, _ in summary.loaded)} KPI values, "
+        f"{sum(x.warnings for x, _ in summary.loaded)} warnings, "
+        f"{sum(x.pdca_items for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
     console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
@@ -222,31 +254,36 @@ def compare(
     if text:
         query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
         params = [f"%{text}%", f"%{text}%"]
-    frame = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params).df()
+    cursor = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, values)) for values in cursor.fetchall()]  # rows, not a DataFrame: no pandas import
     con.close()
-    if frame.empty:
+    if not rows:
         err_console.print("no KPI values match" + (f" {text!r}" if text else ""))
         raise typer.Exit(1)
-    years = sorted(frame["fiscal_year"].unique())
+    years = sorted({row["fiscal_year"] for row in rows})
     table = Table(title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left")
     table.add_column("measure", overflow="fold", max_width=22)
     table.add_column("indicator", overflow="fold", max_width=34)
     table.add_column("unit")
     for year in years:
         table.add_column(f"FY{year}", justify="right")
-    for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
-        by_year = {row.fiscal_year: row for row in group.itertuples()}
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["measure"], row["indicator"]), []).append(row)
+    for (measure, indicator), group in groups.items():
+        by_year = {row["fiscal_year"]: row for row in group}
         cells = []
         for year in years:
             row = by_year.get(year)
             if row is None:
                 cells.append("")
                 continue
-            actual = _format_value(row.actual if row.actual == row.actual else None, row.actual_status)
-            target = _format_value(row.target if row.target == row.target else None, row.target_status)
+            actual = _format_value(row["actual"], row["actual_status"])
+            target = _format_value(row["target"], row["target_status"])
             cells.append(f"{actual} / {target}" if target else actual)
-        unit = group["unit"].dropna().iloc[-1] if group["unit"].notna().any() else ""
-        table.add_row(measure, indicator, unit, *cells)
+        units = [row["unit"] for row in group if row["unit"] is not None]
+        table.add_row(measure, indicator, units[-1] if units else "", *cells)
     console.print(table)
 
 
@@ -276,9 +313,15 @@ def audit(
     if fail_on is not None and fail_on not in {"warning", "error"}:
         raise typer.BadParameter("--fail-on must be warning or error")
     if refresh:
-        from nenpo.pipeline.ingest import audit_warehouse
+        # the rules on their own (as `pipeline.ingest.audit_warehouse`), without importing the extractors
+        from nenpo.warehouse.audit import audit as run_audit
+        from nenpo.warehouse.identity import Aliases
 
-        audit_warehouse(db, aliases, reuse=False)
+        con = connect(db)
+        try:
+            run_audit(con, Aliases.load(aliases), reuse=False)
+        finally:
+            con.close()
     con = connect(db, read_only=True)
     try:
         columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)

@@ -19,7 +19,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import PrefectFuture
-from prefect.tasks import exponential_backoff
+from prefect.runtime import flow_run
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.pipeline.cache import ExtractionCache
@@ -39,6 +39,7 @@ from nenpo.pipeline.ingest import (
     validate_batch,
 )
 from nenpo.pipeline.runners import build_task_runner
+from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
 from nenpo.pipeline.summary import audit_markdown, summary_rows
 from nenpo.sources.catalogue import EditionSource
 from nenpo.sources.fetch import is_transient
@@ -49,8 +50,8 @@ from nenpo.warehouse.publish import Published, publish as publish_warehouse
 
 INGEST_ARTIFACT_KEY = "nenpo-ingest-summary"
 AUDIT_ARTIFACT_KEY = "nenpo-audit-findings"
-FETCH_RETRIES = 2
-FETCH_RETRY_DELAYS = exponential_backoff(backoff_factor=60)  # 60 s, then 120 s
+FETCH_RETRIES = len(FETCH_RETRY_SECONDS)
+FETCH_RETRY_DELAYS = list(FETCH_RETRY_SECONDS)  # 60 s, then 120 s
 
 
 class ReportsFailed(RuntimeError):
@@ -191,6 +192,7 @@ def ingest_reports(
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
     summary.labels = {r.sha256: r.source.label for r in reports}
     summary.record_audit(audit_task(db, lock_timeout))
+    summary.flow_run = flow_run.get_name()
     if publish:
         summary.published = publish_task(db, publish_dir, lock_timeout)
     _create_artifacts(summary)
