@@ -120,6 +120,9 @@ def ingest(
     lock_timeout: LockOption = 60.0,
     verify: VerifyOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
+    ] = False,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -130,6 +133,7 @@ def ingest(
     parameters = _flow_parameters(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout
     )
+    parameters["force"] = force
     _quiet_prefect(verbose)
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 

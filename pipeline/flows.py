@@ -90,9 +90,9 @@ def extract_report_task(path: str, verify: str = "auto", label: str = "") -> str
 
 @task(name="load-editions", retries=0)
 def load_editions_task(
-    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0
+    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0, force: bool = False
 ) -> IngestSummary:
-    return load_batch(db, outcomes, lock_timeout)
+    return load_batch(db, outcomes, lock_timeout, force)
 
 
 @task(name="audit-warehouse", retries=0)
@@ -166,6 +166,7 @@ def ingest_reports(
     workers: int | None = None,
     dask_address: str | None = None,
     lock_timeout: float = 60.0,
+    force: bool = False,
 ) -> IngestSummary:
     """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
     DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
@@ -174,13 +175,14 @@ def ingest_reports(
     carries the summary) when any report failed; the good reports are loaded and
     published either way. A warehouse held by another process for longer than
     `lock_timeout` seconds fails the run (WarehouseLockedError) with nothing written.
+    An edition that reads markedly worse than the one held fails at validate unless `force`.
     """
     store = FileStore(cache_dir)
     sources = plan_sources(paths or [], catalogue)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
     pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)
-    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
+    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
     summary.labels = {r.sha256: r.source.label for r in reports}
     summary.record_audit(audit_task(db, lock_timeout))

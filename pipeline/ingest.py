@@ -35,6 +35,7 @@ from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import AuditRun, Finding, audit
 from nenpo.warehouse.db import connect
+from nenpo.warehouse.gates import replace_refusal
 from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 from nenpo.warehouse.publish import Published, publish
@@ -267,7 +268,7 @@ def validate_batch(
 
 
 def load_batch(
-    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0
+    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0, force: bool = False
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
@@ -277,17 +278,26 @@ def load_batch(
     """
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        return load_into(con, outcomes, str(db))
+        return load_into(con, outcomes, str(db), force)
     finally:
         con.close()
 
 
-def load_into(con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "") -> IngestSummary:
-    """`load_batch` on an open warehouse connection."""
+def load_into(
+    con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "", force: bool = False
+) -> IngestSummary:
+    """`load_batch` on an open warehouse connection.
+
+    An edition that reads markedly worse than the one held for it fails at `validate`
+    (`warehouse.gates`), checked under the writer's lock, unless `force`.
+    """
     summary = IngestSummary(db=db)
     for outcome in outcomes:
         if isinstance(outcome, IngestFailure):
             summary.failed.append(outcome)
+            continue
+        if not force and (refused := replace_refusal(con, outcome)):
+            summary.failed.append(IngestFailure(outcome.source_path, "validate", refused, None, outcome.sha256))
             continue
         try:
             summary.loaded.append((outcome, load_extraction(con, outcome)))
@@ -326,6 +336,7 @@ def ingest(
     publish_dir: str | os.PathLike[str] | None = None,
     lock_timeout: float = 0.0,
     fetch_policy: FetchPolicy = FetchPolicy(),
+    force: bool = False,
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
     and publish when `publish_dir` is given.
@@ -350,7 +361,7 @@ def ingest(
     ]
     con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
     try:
-        summary = load_into(con, validate_batch(pairs) + outcomes, str(db))
+        summary = load_into(con, validate_batch(pairs) + outcomes, str(db), force)
         summary.record_audit(audit(con, Aliases.load()))
     finally:
         con.close()
