@@ -35,7 +35,7 @@ from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import AuditRun, Finding, audit
 from nenpo.warehouse.db import connect
-from nenpo.warehouse.gates import replace_refusal
+from nenpo.warehouse.gates import below_expected_counts, replace_refusal
 from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 from nenpo.warehouse.publish import Published, publish
@@ -231,7 +231,11 @@ def _title_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
     return None
 
 
-VALIDATIONS = (_series_as_listed, _year_as_listed, _title_as_listed)
+def _counts_as_expected(source: EditionSource, x: ReportExtraction) -> str | None:
+    return below_expected_counts(x, source.min_sheets, source.min_kpi_values)
+
+
+VALIDATIONS = (_series_as_listed, _year_as_listed, _title_as_listed, _counts_as_expected)
 """Checks of an extraction against what its source promised; each returns a problem or None."""
 
 

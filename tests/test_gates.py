@@ -138,3 +138,26 @@ def test_a_copy_with_random_bytes_never_replaces_with_less(held_db, good, tmp_pa
     assert shortfalls(figures_of(good), held) == []
     if summary.failed:
         assert summary.failed[0].stage in {"extract", "validate"}
+
+
+def test_a_series_count_gate_applies_to_a_first_load(good, tmp_path):
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        "series:\n"
+        "  - id: kawasaki-sme\n    publisher: 川崎市\n    title: t\n    title_pattern: 中小企業活性化施策\n"
+        f"    min_sheets: {len(good.measures) + 1}\n    min_kpi_values: {len(good.kpi_values)}\n"
+        f"    editions:\n      - {{fiscal_year: 2020, path: {FY2020}}}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "first.duckdb"
+    summary = ingest(catalogue=catalogue, db=db, cache_dir=tmp_path / "cache")
+    [failure] = summary.failed
+    assert failure.stage == "validate" and failure.report == str(FY2020)
+    assert failure.error.endswith(
+        f"reads too little: measure sheets {len(good.measures)} (the series expects at least {len(good.measures) + 1})"
+    )
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 0
+    finally:
+        con.close()

@@ -18,7 +18,9 @@ garbled_pages   more pages flagged garbled than held (the new ones are named)
 
 Every rule that fails is named in one message with the file, the pages and the figures;
 the pipeline records it as a failure at `validate` and the held edition stays. The caller
-may override (`--force`). A first load has nothing to compare with and passes here.
+may override (`--force`). A first load has nothing to compare with and passes here; a
+series may declare its own count gates in the catalogue (`min_sheets`, `min_kpi_values`,
+`below_expected_counts`), which apply to every load and are checked with the catalogue.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ import duckdb
 
 from nenpo.extractors.models import ReportExtraction
 
-__all__ = ["COUNT_GATES", "EditionFigures", "figures_held", "figures_of", "replace_refusal", "shortfalls"]
+__all__ = [
+    "COUNT_GATES", "EditionFigures", "below_expected_counts", "figures_held", "figures_of", "replace_refusal", "shortfalls",
+]
 
 TEXT_CHARS = 50
 """A page with at least this many characters (by the best engine) counts as a page with text."""
@@ -169,3 +173,17 @@ def replace_refusal(con: duckdb.DuckDBPyConnection, x: ReportExtraction) -> str 
         f"warehouse holds (from {held.source_path}, sha256 {held.sha256[:16]}): " + "; ".join(problems)
         + "; the held edition is kept (use --force to replace it anyway)"
     )
+
+
+def below_expected_counts(
+    x: ReportExtraction, min_sheets: int | None = None, min_kpi_values: int | None = None
+) -> str | None:
+    """The series' own count gates (catalogue `min_sheets`, `min_kpi_values`), which apply to a
+    first load too: what the edition lacks, or None."""
+    lacking = [
+        f"{what} {have} (the series expects at least {least})"
+        for what, have, least in (("measure sheets", len(x.measures), min_sheets),
+                                  ("KPI values", len(x.kpi_values), min_kpi_values))
+        if least is not None and have < least
+    ]
+    return "reads too little: " + ", ".join(lacking) if lacking else None
