@@ -503,8 +503,13 @@ def export(
             "(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)"
         )
         raise typer.Exit(2)
+    from nenpo.warehouse.folders import FolderNotOursError
+
     try:
         tables = export_parquet(con, out)
+    except FolderNotOursError as exc:
+        err_console.print(str(exc), markup=False)
+        raise typer.Exit(2)
     finally:
         con.close()
     for table in tables:
