@@ -19,6 +19,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_NAME, RUNNERS
 
@@ -26,8 +27,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese ann
 sources_app = typer.Typer(no_args_is_help=True, help="The source catalogue: editions, downloads, states.")
 app.add_typer(sources_app, name="sources")
 # Piped output (make demo, CI logs) gets a wide table instead of rich's 80-column default.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# No console markup: PDF text, file names and catalogue text are printed as they are
+# (a measure named "[/]" or a file "report[final].pdf"); styles are given as Text styles.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
 CatalogueOption = Annotated[
@@ -138,13 +141,13 @@ def ingest(
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
-    with console.status(f"Ingesting {what} into {db} …"):
+    with console.status(Text(f"Ingesting {what} into {db} …")):
         state = ingest_reports(**parameters, return_state=True)
         result = state.result(raise_on_failure=False)
     if isinstance(result, ReportsFailed):
         summary = result.summary
     elif isinstance(result, BaseException):
-        err_console.print(f"[red]ingest failed:[/red] {result}")
+        err_console.print(Text.assemble(("ingest failed:", "red"), f" {result}"))
         raise typer.Exit(2)
     else:
         summary = result
@@ -168,7 +171,7 @@ def _print_summary(summary) -> None:
                 str(row["pdca_items"]), str(row["warnings"]), row["outcome"], row["extraction"], f"{row['seconds']:.3f}",
             )
         else:
-            table.add_row(row["report"], "—", "", "", "", "", "", f"[red]{row['outcome']}[/red]", "", "")
+            table.add_row(row["report"], "—", "", "", "", "", "", Text(row["outcome"], style="red"), "", "")
     console.print(table)
     if summary.failed:
         errors = Table(title="Failed reports", title_justify="left", show_lines=False)
@@ -280,7 +283,9 @@ def audit(
     finally:
         con.close()
     if output_format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        from nenpo.pipeline.safe_text import csv_safe
+
+        sys.stdout.write(csv_safe(frame).to_csv(index=False))
     elif output_format == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
@@ -342,14 +347,14 @@ def _pairs_table(cycle) -> Table | None:
     previous = None
     for pair in cycle.pairs:
         if pair.opinion is None:
-            opinion = "[yellow]— no opinion with this number —[/yellow]"
+            opinion = Text("— no opinion with this number —", style="yellow")
         else:
-            covid = "[cyan]COVID[/cyan] " if pair.opinion_phase == "covid_check" else ""
-            opinion = f"{covid}{pair.opinion_label} {pair.opinion}"
+            covid = ("COVID ", "cyan") if pair.opinion_phase == "covid_check" else ""
+            opinion = Text.assemble(covid, f"{pair.opinion_label} {pair.opinion}")
         if pair.response is None:
-            response = "[red]— no response —[/red]"
+            response = Text("— no response —", style="red")
         elif previous is not None and (pair.response_label, pair.response) == previous:
-            response = f"[dim]〃 (the response {pair.response_label} above)[/dim]"
+            response = Text(f"〃 (the response {pair.response_label} above)", style="dim")
         else:
             response = f"{pair.response_label} {pair.response}"
         previous = (pair.response_label, pair.response)
@@ -363,12 +368,13 @@ def _print_cycle(cycle) -> None:
     position = f" {'①②③④⑤⑥⑦⑧⑨⑩'[cycle.position - 1]}" if cycle.position and cycle.position <= 10 else ""
     parent = f"{cycle.parent}{position} " if cycle.parent else ""
     article = f"第{cycle.article}条 {cycle.article_title} · " if cycle.article else ""
-    console.print(Rule(f"[bold]{parent}{cycle.name_raw}[/bold] · FY{cycle.report_fiscal_year} edition", align="left"))
+    console.print(Rule(Text.assemble((f"{parent}{cycle.name_raw}", "bold"), f" · FY{cycle.report_fiscal_year} edition"),
+                       align="left"))
     console.print(f"{article}pages {cycle.page_start}–{cycle.page_end}")
     for phase in ("plan", "do", "covid_do"):
         items = cycle.items.get(phase)
         if items:
-            console.print(f"\n[bold]{PHASE_TITLES[phase]}[/bold]")
+            console.print(f"\n{PHASE_TITLES[phase]}", style="bold")
             for item in items:
                 console.print(f"  {_item_line(item, '・' if phase == 'covid_do' else '○')}", overflow="fold")
     kpis = _kpi_table(cycle)
@@ -379,15 +385,15 @@ def _print_cycle(cycle) -> None:
     if pairs is not None:
         console.print()
         if cycle.review_printed_on:
-            console.print(f"[dim]Check/Action block shared with other sub-measures, printed on the sheet of "
-                          f"{cycle.review_printed_on}[/dim]")
+            console.print(f"Check/Action block shared with other sub-measures, printed on the sheet of "
+                          f"{cycle.review_printed_on}", style="dim")
         console.print(pairs)
     unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label]
     for item in unnumbered:
-        console.print(f"  [dim]unnumbered opinion:[/dim] ・{item.text}", overflow="fold")
+        console.print(Text.assemble("  ", ("unnumbered opinion:", "dim"), f" ・{item.text}"), overflow="fold")
     items = cycle.items.get("next_plan")
     if items:
-        console.print(f"\n[bold]{PHASE_TITLES['next_plan']}[/bold]")
+        console.print(f"\n{PHASE_TITLES['next_plan']}", style="bold")
         for item in items:
             console.print(f"  {_item_line(item)}", overflow="fold")
     console.print()
@@ -428,7 +434,7 @@ def _catalogue_or_exit(catalogue: Optional[Path]):
     try:
         return load_catalogue(catalogue)
     except CatalogueError as exc:
-        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(str(exc), style="red")
         raise typer.Exit(2)
 
 
@@ -478,9 +484,10 @@ def sources_fetch(
         try:
             fetched = fetch_url(source.url, store, expected_sha256=source.sha256)
             result, sha = fetched.status, fetched.sha256[:16]
-        except FetchError as exc:
+        except Exception as exc:  # one edition's failure never stops the others
             failed += 1
-            result, sha = f"[red]{type(exc).__name__}: {exc.reason}[/red]", ""
+            reason = exc.reason if isinstance(exc, FetchError) else str(exc)
+            result, sha = Text(f"{type(exc).__name__}: {reason}", style="red"), ""
         table.add_row(source.series or "", str(source.fiscal_year), source.url, result, sha)
     console.print(table)
     raise typer.Exit(1 if failed else 0)
@@ -498,7 +505,7 @@ def export(
     try:
         con = connect(db, read_only=True)
     except (WarehouseLockedError, FileNotFoundError) as exc:
-        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(str(exc), style="red")
         err_console.print(
             "(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)"
         )

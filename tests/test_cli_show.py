@@ -26,7 +26,7 @@ def db(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
     """One table row per line, so that texts can be looked for whole."""
-    monkeypatch.setattr(cli, "console", Console(width=1000))
+    monkeypatch.setattr(cli, "console", Console(width=1000, markup=False))
 
 
 def truth(year: int) -> dict:
