@@ -126,6 +126,10 @@ def ingest(
     force: Annotated[
         bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
     ] = False,
+    max_memory: Annotated[
+        int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
+    ] = 4096,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")] = 900.0,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -137,6 +141,7 @@ def ingest(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout
     )
     parameters["force"] = force
+    parameters["max_memory_mb"], parameters["timeout"] = max_memory or None, timeout or None
     _quiet_prefect(verbose)
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 

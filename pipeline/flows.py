@@ -23,6 +23,7 @@ from prefect.tasks import exponential_backoff
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.pipeline.cache import ExtractionCache
+from nenpo.pipeline.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Limits
 from nenpo.pipeline.ingest import (
     IngestFailure,
     IngestSummary,
@@ -79,13 +80,17 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 
 
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
-def extract_report_task(path: str, verify: str = "auto", label: str = "") -> str | IngestFailure:
+def extract_report_task(
+    path: str, verify: str = "auto", label: str = "", max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> str | IngestFailure:
     """Extract the file at `path` (`label` names its source in the UI: a URL or the path).
 
     The extraction comes back as JSON (see `extract_for_transfer`); `_extract_all` turns
-    it back into a `ReportExtraction`.
+    it back into a `ReportExtraction`. It runs in a child process under the memory and
+    time limits (`pipeline.guard`): a bomb or a hang fails this report only.
     """
-    return extract_for_transfer(path, verify)
+    return extract_for_transfer(path, verify, Limits(max_memory_mb, timeout))
 
 
 @task(name="load-editions", retries=0)
@@ -135,6 +140,7 @@ def _extract_all(
     runner: str,
     workers: int | None,
     dask_address: str | None,
+    limits: Limits = Limits(),
 ) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
     """Cached extractions for unchanged content; an extract task on the runner for the rest."""
     outcomes: dict[str, ReportExtraction | IngestFailure] = {}
@@ -144,7 +150,8 @@ def _extract_all(
     if misses:
         with build_task_runner(runner, workers, dask_address) as task_runner:
             futures = [
-                task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
+                task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label,
+                                                         "max_memory_mb": limits.max_memory_mb, "timeout": limits.timeout})
                 for r in misses
             ]
             for report, future in zip(misses, futures):
@@ -167,6 +174,8 @@ def ingest_reports(
     dask_address: str | None = None,
     lock_timeout: float = 60.0,
     force: bool = False,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> IngestSummary:
     """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
     DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
@@ -176,12 +185,15 @@ def ingest_reports(
     published either way. A warehouse held by another process for longer than
     `lock_timeout` seconds fails the run (WarehouseLockedError) with nothing written.
     An edition that reads markedly worse than the one held fails at validate unless `force`.
+    Each extraction may add `max_memory_mb` of memory and take `timeout` seconds (None: no
+    limit); past that it fails as its report's extract failure and the run goes on.
     """
     store = FileStore(cache_dir)
     sources = plan_sources(paths or [], catalogue)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
-    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)
+    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,
+                                     Limits(max_memory_mb, timeout))
     summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
     summary.labels = {r.sha256: r.source.label for r in reports}
