@@ -93,3 +93,24 @@ def test_publish_takes_over_a_folder_an_earlier_nenpo_published(db, tmp_path):
     published = publish(db, out)
     assert (out / MARK).is_file() and published.parquet.is_symlink()
     shutil.rmtree(out)
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_publish_removes_the_temporary_snapshot_a_killed_publish_left(db, tmp_path):
+    out = tmp_path / "w.published"
+    publish(db, out)
+    dead, alive = _dead_pid(), os.getppid()
+    left = out / f".w.duckdb.{dead}.tmp"
+    left.write_bytes(b"18 MB of a half-copied snapshot")
+    in_use = out / f".w.duckdb.{alive}.tmp"
+    in_use.write_bytes(b"another publish, still running")
+    publish(db, out)
+    assert not left.exists() and in_use.exists()

@@ -16,12 +16,13 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["MARK", "FolderNotOursError", "claim", "is_ours", "replace_folder"]
+__all__ = ["MARK", "FolderNotOursError", "claim", "is_ours", "remove_stale", "replace_folder"]
 
 MARK = ".nenpo-owned"
 MARK_TEXT = "This folder is written by nenpo; its contents are replaced on each run.\n"
@@ -70,6 +71,7 @@ def replace_folder(target: str | os.PathLike[str], build: Callable[[Path], T]) -
     if target.exists() or target.is_symlink():
         claim(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(target.parent, re.compile(rf"\.{re.escape(target.name)}\.(?P<pid>\d+)\.new"))
     fresh = target.parent / f".{target.name}.{os.getpid()}.new"
     shutil.rmtree(fresh, ignore_errors=True)  # a leftover of this pid's own crashed run
     claim(fresh)
@@ -101,3 +103,38 @@ def _exchange(a: Path, b: Path) -> None:
     os.replace(b, aside)
     os.replace(a, b)
     os.replace(aside, a)
+
+
+def remove_stale(folder: Path, pattern: re.Pattern) -> list[Path]:
+    """Remove what a nenpo process that no longer runs left half-written in `folder` (killed
+    mid-write): entries whose whole name matches `pattern`, whose `pid` group is dead."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is None or _alive(int(m["pid"])):
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own leftover from an earlier call: not in use now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -22,6 +22,7 @@ is refused (FolderNotOursError) before anything in it is touched.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -32,12 +33,15 @@ import duckdb
 
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.export import ExportedTable, export_parquet
-from nenpo.warehouse.folders import claim
+from nenpo.warehouse.folders import claim, remove_stale
 from nenpo.warehouse.schema import check_schema
 
 __all__ = ["Published", "default_publish_dir", "publish"]
 
 KEEP_EXPORTS = 2
+STALE = re.compile(r"\.(?:.+\.duckdb|parquet)\.(?P<pid>\d+)\.tmp")
+"""Temporary names of a publish (the snapshot's copy, the symlink's), e.g. ``.nenpo.duckdb.4711.tmp``:
+one whose process is gone was left by a publish that was killed, and is removed."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ def publish(
     file = Path(db).expanduser().absolute()
     out = Path(publish_dir).expanduser().absolute() if publish_dir else default_publish_dir(file)
     claim(out, lambda folder: _published_before(folder, file.stem))
+    remove_stale(out, STALE)
     snapshot = out / f"{file.stem}.duckdb"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     export_dir = out / f".parquet-{stamp}-{os.getpid()}"
