@@ -152,7 +152,9 @@ def ingest(
     if isinstance(result, ReportsFailed):
         summary = result.summary
     elif isinstance(result, BaseException):
-        err_console.print(Text.assemble(("ingest failed:", "red"), f" {result}"))
+        from nenpo.pipeline.errors import explain
+
+        err_console.print(Text.assemble(("ingest failed:", "red"), f" {explain(result) or result}"))
         raise typer.Exit(2)
     else:
         summary = result
@@ -273,6 +275,8 @@ def audit(
         raise typer.BadParameter("--format must be table, csv or json")
     if fail_on is not None and fail_on not in {"warning", "error"}:
         raise typer.BadParameter("--fail-on must be warning or error")
+    if not Path(db).expanduser().is_file():
+        raise FileNotFoundError(f"warehouse {Path(db).expanduser().absolute()} does not exist")
     if refresh:
         from nenpo.pipeline.ingest import audit_warehouse
 
@@ -413,14 +417,9 @@ def show(
     """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
     opinion beside its Action response, and the next year's plan."""
     from nenpo.warehouse.cycle import AmbiguousMeasure, MeasureNotFound, find_cycles
-    from nenpo.warehouse.db import WarehouseError, connect
-    from nenpo.warehouse.schema import SchemaVersionError
+    from nenpo.warehouse.db import connect
 
-    try:
-        con = connect(db, read_only=True)
-    except (FileNotFoundError, SchemaVersionError, WarehouseError) as exc:
-        err_console.print(str(exc))
-        raise typer.Exit(1)
+    con = connect(db, read_only=True)  # a missing, locked or foreign warehouse: one line, exit 2
     try:
         cycles = find_cycles(con, measure, year)
     except AmbiguousMeasure as exc:
@@ -562,6 +561,11 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     prefect_serve(deployment)
+
+
+from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
+
+wrap_commands(app, sources_app)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

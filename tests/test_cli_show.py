@@ -95,4 +95,4 @@ def test_ambiguous_and_unknown_names_exit_1(db):
 
 def test_a_missing_warehouse_is_a_clear_error(tmp_path):
     result = runner.invoke(cli.app, ["show", "観光振興事業", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output
