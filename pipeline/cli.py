@@ -143,7 +143,11 @@ def ingest(
     parameters["force"] = force
     parameters["max_memory_mb"], parameters["timeout"] = max_memory or None, timeout or None
     _quiet_prefect(verbose)
+    from nenpo.pipeline.errors import quiet_expected_failures
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
+
+    if not verbose:
+        quiet_expected_failures(ReportsFailed)
 
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
     with console.status(Text(f"Ingesting {what} into {db} …")):

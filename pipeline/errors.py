@@ -122,3 +122,21 @@ def wrap_commands(*apps: typer.Typer) -> None:
         for info in app.registered_commands:
             if info.callback is not None and not getattr(info.callback, "__wrapped__", None):
                 info.callback = clear_errors(info.callback)
+
+
+class _ExpectedFailure:
+    """A logging filter dropping Prefect's traceback of an exception the CLI reports itself."""
+
+    def __init__(self, kinds: tuple[type[BaseException], ...]):
+        self.kinds = kinds
+
+    def filter(self, record) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], self.kinds))
+
+
+def quiet_expected_failures(*kinds: type[BaseException]) -> None:
+    """Prefect logs a flow's exception with its traceback; for `kinds` (a run whose reports
+    failed, which the CLI summarises in full) that traceback says nothing more."""
+    import logging
+
+    logging.getLogger("prefect.flow_runs").addFilter(_ExpectedFailure(kinds))

@@ -180,3 +180,24 @@ def test_a_cache_that_cannot_be_written_is_a_warning_not_a_failed_run(tmp_path, 
     assert summary.ok and len(summary.loaded) == 1
     assert "not cached" in caplog.text
     assert os.path.isfile(blocked)
+
+
+def test_sources_fetch_goes_on_after_a_hostile_url(server, tmp_path):
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        "series:\n"
+        "  - id: kawasaki-sme\n    publisher: 川崎市\n    title: t\n    title_pattern: 中小企業活性化施策\n    editions:\n"
+        f"      - {{fiscal_year: 2018, url: '{server.url('/loop/0.pdf')}'}}\n"
+        f"      - {{fiscal_year: 2019, url: '{server.url('/redirect-file.pdf')}'}}\n"
+        f"      - {{fiscal_year: 2020, url: '{server.url(f'/pdf/{NAME}')}'}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["sources", "fetch", "--catalogue", str(catalogue), "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 1, result.output
+    assert FileStore(tmp_path / "c").object_path(GOOD_SHA).read_bytes() == GOOD, "the edition after them is fetched"
+    text = " ".join(result.output.split())
+    assert "too many redirects" in text and "nenpo does not fetch" in text
