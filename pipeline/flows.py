@@ -23,7 +23,7 @@ from prefect.tasks import exponential_backoff
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.pipeline.cache import ExtractionCache
-from nenpo.pipeline.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Limits
+from nenpo.pipeline.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Limits, lost_with_its_worker
 from nenpo.pipeline.ingest import (
     IngestFailure,
     IngestSummary,
@@ -155,7 +155,12 @@ def _extract_all(
                 for r in misses
             ]
             for report, future in zip(misses, futures):
-                outcome = future.result(raise_on_failure=False)
+                try:
+                    outcome = future.result(raise_on_failure=False)
+                except Exception as exc:  # e.g. BrokenProcessPool: a worker process died
+                    outcome = exc
+                if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
+                    outcome = extract_for_transfer(report.path, verify, limits)
                 outcomes[report.sha256] = finish_extraction(report, outcome, cache, verify)
     return [(r, outcomes[r.sha256]) for r in reports], from_cache
 

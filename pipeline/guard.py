@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_MAX_MEMORY_MB", "DEFAULT_TIMEOUT", "Limits", "guarded"]
+__all__ = ["DEFAULT_MAX_MEMORY_MB", "DEFAULT_TIMEOUT", "Limits", "guarded", "lost_with_its_worker"]
 
 DEFAULT_MAX_MEMORY_MB = 4096
 """Memory one extraction may add: ten times the peak of a 300-page edition."""
@@ -150,3 +150,16 @@ def _failure(path, error: str):
     from nenpo.pipeline.ingest import IngestFailure
 
     return IngestFailure(str(path), "extract", f"{path}: {error}")
+
+
+def lost_with_its_worker(outcome: object) -> bool:
+    """Whether an extract task's outcome is the loss of the worker process that ran it (a
+    process pool broken by a dead worker, a Dask worker killed), not a verdict on the file.
+
+    A dead pool worker takes every extraction it still held with it; the flow extracts those
+    again in its own process, under the guard, so that the one report that killed the worker
+    fails on its own (or loads, if something else killed it) and the others load.
+    """
+    from concurrent.futures import BrokenExecutor
+
+    return isinstance(outcome, BrokenExecutor) or type(outcome).__name__ == "KilledWorker"
