@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -32,11 +33,14 @@ from pydantic import ValidationError
 
 from nenpo.extractors import models
 from nenpo.extractors.models import ReportExtraction
+from nenpo.warehouse.folders import remove_stale
 
 __all__ = ["ExtractionCache"]
 
 log = logging.getLogger(__name__)
 HEADER = b"nenpo-extraction"
+STALE_TMP = re.compile(r".+\.(?P<pid>\d+)-\d+\.tmp")
+"""An entry being written, named by its process and thread: `<sha256>.auto.4711-1402.tmp`."""
 
 
 class ExtractionCache:
@@ -85,6 +89,7 @@ class ExtractionCache:
         header = HEADER + f" sha256={extraction.sha256} checksum={hashlib.sha256(body).hexdigest()}\n".encode()
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(entry.parent, STALE_TMP)  # entries a killed process was writing
             with open(tmp, "wb") as out:
                 out.write(header)
                 out.write(body)

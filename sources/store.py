@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import threading
 import tempfile
 from collections.abc import Iterator
@@ -30,10 +31,14 @@ from pathlib import Path
 
 import platformdirs
 
+from nenpo.warehouse.folders import remove_stale
+
 __all__ = ["CACHE_ENV", "FileStore", "UrlRecord", "default_cache_dir"]
 
 CACHE_ENV = "NENPO_CACHE_DIR"
 log = logging.getLogger(__name__)
+STALE_PART = re.compile(r"(?P<pid>\d+)-.+\.part")
+"""A download in progress, named by its process: `4711-k2j3h4.part`."""
 
 
 def default_cache_dir() -> Path:
@@ -98,7 +103,8 @@ class FileStore:
         """A fresh file on the cache's own filesystem (so `add` is a rename); removed unless added."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
+        remove_stale(tmp_dir, STALE_PART)  # downloads of a process that was killed
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=f"{os.getpid()}-", suffix=".part")
         os.close(fd)
         path = Path(name)
         try:

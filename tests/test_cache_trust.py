@@ -201,3 +201,26 @@ def test_sources_fetch_goes_on_after_a_hostile_url(server, tmp_path):
     assert FileStore(tmp_path / "c").object_path(GOOD_SHA).read_bytes() == GOOD, "the edition after them is fetched"
     text = " ".join(result.output.split())
     assert "too many redirects" in text and "nenpo does not fetch" in text
+
+
+def test_what_a_killed_process_was_writing_into_the_cache_is_removed(server, store, tmp_path):
+    import subprocess
+    import sys
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (store.root / "tmp").mkdir(parents=True)
+    part = store.root / "tmp" / f"{dead.pid}-abc123.part"
+    part.write_bytes(b"%PDF-1.7 half a download")
+    fetch_url(server.url(f"/pdf/{NAME}"), store)
+    assert not part.exists()
+
+    cache = ExtractionCache(tmp_path / "c")
+    entry = cache.entry(GOOD_SHA, "auto")
+    entry.parent.mkdir(parents=True)
+    half = entry.parent / f"{GOOD_SHA}.auto.{dead.pid}-77.tmp"
+    half.write_text("{ half an entry")
+    from nenpo.pipeline.ingest import extract_one
+
+    cache.put(extract_one(SAMPLE_EDITIONS / NAME), "auto")
+    assert not half.exists() and entry.is_file()
