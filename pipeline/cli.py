@@ -218,9 +218,11 @@ def compare(
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """KPI time series across editions: actual / target per fiscal year, latest edition wins."""
-    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.reading import connect_for_reading
 
-    con = connect(db, read_only=True)
+    con, note = connect_for_reading(db)  # while a load holds the warehouse: its published snapshot
+    if note:
+        err_console.print(note)
     query = "SELECT * FROM kpi_timeseries"
     params: list = []
     if text:
@@ -273,7 +275,6 @@ def audit(
     import pandas as pd
 
     from nenpo.warehouse.audit import SEVERITY_RANK
-    from nenpo.warehouse.db import connect
 
     if output_format not in {"table", "csv", "json"}:
         raise typer.BadParameter("--format must be table, csv or json")
@@ -285,7 +286,11 @@ def audit(
         from nenpo.pipeline.ingest import audit_warehouse
 
         audit_warehouse(db, aliases, reuse=False)
-    con = connect(db, read_only=True)
+    from nenpo.warehouse.reading import connect_for_reading
+
+    con, note = connect_for_reading(db)
+    if note:
+        err_console.print(note)
     try:
         columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)
         frame = con.execute(f"SELECT {columns} FROM audit_findings ORDER BY finding_no").df()
@@ -421,9 +426,11 @@ def show(
     """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
     opinion beside its Action response, and the next year's plan."""
     from nenpo.warehouse.cycle import AmbiguousMeasure, MeasureNotFound, find_cycles
-    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.reading import connect_for_reading
 
-    con = connect(db, read_only=True)  # a missing, locked or foreign warehouse: one line, exit 2
+    con, note = connect_for_reading(db)  # a missing or foreign warehouse: one line, exit 2
+    if note:
+        err_console.print(note)
     try:
         cycles = find_cycles(con, measure, year)
     except AmbiguousMeasure as exc:

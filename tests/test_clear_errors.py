@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from nenpo.pipeline.cli import app
 from nenpo.pipeline.ingest import extract_one, load_batch
 from nenpo.warehouse.db import connect
+from nenpo.warehouse.publish import publish
 from tests.conftest import SAMPLE_EDITIONS
 from tests.test_ingest_steps import hold_warehouse
 
@@ -63,17 +64,42 @@ def test_a_missing_warehouse_is_not_created(tmp_path, args):
     assert not db.exists()
 
 
-@pytest.mark.parametrize("args", [["compare"], ["audit"], ["show", "商業"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [["audit"], ["export"]], ids=lambda a: " ".join(a))
 def test_a_locked_warehouse_says_who_holds_it_and_where_to_read_meanwhile(tmp_path, args):
     db = tmp_path / "w.duckdb"
     connect(db).close()
-    snapshot = tmp_path / "w.published" / "w.duckdb"
-    snapshot.parent.mkdir()
-    snapshot.write_bytes(b"")
+    snapshot = publish(db, tmp_path / "w.published").snapshot
     holder = hold_warehouse(db, 30)
     try:
         line = _one_clear_line(_invoke(args, db, tmp_path), str(db), "is locked by another process", f"PID {holder.pid}")
         assert f"--db {snapshot}" in line
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("args", [["compare"], ["audit", "--stored"], ["show", "商業"]], ids=lambda a: " ".join(a))
+def test_reading_commands_read_the_snapshot_while_a_load_holds_the_warehouse(tmp_path, args):
+    db = tmp_path / "w.duckdb"
+    assert load_batch(db, [extract_one(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf")]).ok
+    snapshot = publish(db, tmp_path / "w.published").snapshot
+    holder = hold_warehouse(db, 30)
+    try:
+        result = _invoke(args, db, tmp_path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 0, result.output
+    assert f"PID {holder.pid}): reading its last published snapshot, {snapshot}" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("args", [["compare"], ["show", "商業"]], ids=lambda a: " ".join(a))
+def test_a_locked_warehouse_without_a_snapshot_is_one_line(tmp_path, args):
+    db = tmp_path / "w.duckdb"
+    connect(db).close()
+    holder = hold_warehouse(db, 30)
+    try:
+        _one_clear_line(_invoke(args, db, tmp_path), str(db), "is locked by another process", f"PID {holder.pid}")
     finally:
         holder.kill()
         holder.wait()
