@@ -95,9 +95,10 @@ def extract_report_task(
 
 @task(name="load-editions", retries=0)
 def load_editions_task(
-    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0, force: bool = False
+    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0, force: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
-    return load_batch(db, outcomes, lock_timeout, force)
+    return load_batch(db, outcomes, lock_timeout, force, labels)
 
 
 @task(name="audit-warehouse", retries=0)
@@ -199,9 +200,10 @@ def ingest_reports(
     reports = unique_reports(obtained)
     pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,
                                      Limits(max_memory_mb, timeout))
-    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force)
+    labels = {r.sha256: r.source.label for r in reports}
+    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force, labels)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
-    summary.labels = {r.sha256: r.source.label for r in reports}
+    summary.labels = labels
     summary.record_audit(audit_task(db, lock_timeout))
     if publish:
         summary.published = publish_task(db, publish_dir, lock_timeout)

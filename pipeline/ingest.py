@@ -283,7 +283,8 @@ def validate_batch(
 
 
 def load_batch(
-    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0, force: bool = False
+    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0, force: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
@@ -293,18 +294,20 @@ def load_batch(
     """
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        return load_into(con, outcomes, str(db), force)
+        return load_into(con, outcomes, str(db), force, labels)
     finally:
         con.close()
 
 
 def load_into(
-    con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "", force: bool = False
+    con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "", force: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     """`load_batch` on an open warehouse connection.
 
     An edition that reads markedly worse than the one held for it fails at `validate`
-    (`warehouse.gates`), checked under the writer's lock, unless `force`.
+    (`warehouse.gates`), checked under the writer's lock, unless `force`; the failure is
+    named by the file's source in `labels` (sha256 → URL or path) when given.
     """
     summary = IngestSummary(db=db)
     for outcome in outcomes:
@@ -312,7 +315,8 @@ def load_into(
             summary.failed.append(outcome)
             continue
         if not force and (refused := replace_refusal(con, outcome)):
-            summary.failed.append(IngestFailure(outcome.source_path, "validate", refused, None, outcome.sha256))
+            label = (labels or {}).get(outcome.sha256, outcome.source_path)
+            summary.failed.append(IngestFailure(label, "validate", refused, None, outcome.sha256))
             continue
         try:
             summary.loaded.append((outcome, load_extraction(con, outcome)))
@@ -376,14 +380,15 @@ def ingest(
          finish_extraction(r, extract_for_transfer(r.path, verify, limits), cache, verify))
         for r in reports
     ]
+    labels = {r.sha256: r.source.label for r in reports}
     con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
     try:
-        summary = load_into(con, validate_batch(pairs) + outcomes, str(db), force)
+        summary = load_into(con, validate_batch(pairs) + outcomes, str(db), force, labels)
         summary.record_audit(audit(con, Aliases.load()))
     finally:
         con.close()
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
-    summary.labels = {r.sha256: r.source.label for r in reports}
+    summary.labels = labels
     if publish_dir is not None:
         summary.published = publish(db, publish_dir, lock_timeout)
     return summary

@@ -224,3 +224,26 @@ def test_what_a_killed_process_was_writing_into_the_cache_is_removed(server, sto
 
     cache.put(extract_one(SAMPLE_EDITIONS / NAME), "auto")
     assert not half.exists() and entry.is_file()
+
+
+def test_a_downloaded_edition_refused_by_the_gates_is_named_by_its_url(server, tmp_path):
+    """A refusal at validate names the URL, as every failure of a downloaded file does."""
+    from tests.damage import without_page_content
+
+    db = tmp_path / "w.duckdb"
+    assert ingest([SAMPLE_EDITIONS / NAME], db, cache_dir=tmp_path / "c").ok
+    damaged = without_page_content(SAMPLE_EDITIONS / NAME, tmp_path / "damaged.pdf", 12)
+    server.serve_bytes("damaged-2019.pdf", damaged.read_bytes())
+    url = server.url("/pdf/damaged-2019.pdf")
+    catalogue = tmp_path / "catalogue.yaml"
+    catalogue.write_text(
+        "series:\n"
+        "  - id: kawasaki-sme\n    publisher: 川崎市\n    title: t\n    title_pattern: 中小企業活性化施策\n    editions:\n"
+        f"      - {{fiscal_year: 2019, url: '{url}'}}\n",
+        encoding="utf-8",
+    )
+    summary = ingest(catalogue=catalogue, db=db, cache_dir=tmp_path / "c")
+    [failure] = summary.failed
+    assert failure.stage == "validate" and failure.report == url
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT report, stage FROM ingest_errors").fetchall() == [(url, "validate")]
