@@ -41,8 +41,9 @@ def test_a_damaged_edition_fails_the_run_at_validate_and_force_replaces_it(tmp_p
     text = " ".join(result.output.split())
     assert "0 loaded, 1 failed" in text and "failed (validate)" in text
     assert "report[final].pdf" in text and "lost their text" in text and "--force" in text
-    assert "[/red] inbox" in text
     assert _held(db) == good
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT report, stage FROM ingest_errors").fetchall() == [(str(damaged), "validate")]
     published = tmp_path / "w.published" / "w.duckdb"
     assert _held(published) == good, "the analysts' snapshot keeps the good edition too"
 
