@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pymupdf
+from nenpo.extractors.mupdf import pymupdf
 
 
 def random_bytes(source: Path, target: Path, size: int = 8192, seed: int = 0, at: float | None = None) -> Path:
