@@ -114,3 +114,16 @@ def test_publish_removes_the_temporary_snapshot_a_killed_publish_left(db, tmp_pa
     in_use.write_bytes(b"another publish, still running")
     publish(db, out)
     assert not left.exists() and in_use.exists()
+
+
+def test_what_this_process_is_writing_is_never_stale(tmp_path):
+    import re
+
+    from nenpo.warehouse.folders import remove_stale
+
+    mine = tmp_path / f"{os.getpid()}-abc.part"  # another thread's download in progress
+    mine.write_bytes(b"%PDF-")
+    gone = tmp_path / f"{_dead_pid()}-def.part"
+    gone.write_bytes(b"%PDF-")
+    assert remove_stale(tmp_path, re.compile(r"(?P<pid>\d+)-.+\.part")) == [gone]
+    assert mine.exists()

@@ -130,7 +130,7 @@ def remove_stale(folder: Path, pattern: re.Pattern) -> list[Path]:
 
 def _alive(pid: int) -> bool:
     if pid == os.getpid():
-        return False  # our own leftover from an earlier call: not in use now
+        return True  # this process: another of its threads may be writing it right now
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
