@@ -26,14 +26,24 @@ __all__ = ["COULD_NOT_RUN", "clear_errors", "explain", "wrap_commands"]
 COULD_NOT_RUN = 2
 
 
+DUCKDB_RULES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
+    (("not a valid DuckDB database file",),
+     lambda text: f"{_quoted_file(text)}is not a DuckDB database, or is damaged; restore it from a backup "
+                  f"or give --db another file"),
+    (("Permission denied", "Read-only file system", "read-only"),
+     lambda text: f"cannot write the warehouse ({_one_line(text)}); check the folder's permissions, "
+                  f"or open it where it can be written"),
+    (("No space left on device",),
+     lambda text: f"the disk is full ({_one_line(text)}); free space and run again — nothing half-written was kept"),
+)
+"""What DuckDB says (any of the markers) → the line to print; the first rule that matches wins."""
+
+
 def _duckdb_io(exc: BaseException) -> str | None:
     text = str(exc)
-    if "not a valid DuckDB database file" in text or "Catalog Error" in text and "is not a" in text:
-        return f"{_quoted_file(text)}is not a DuckDB database, or is damaged; restore it from a backup or give --db another file"
-    if "Permission denied" in text or "Read-only file system" in text or "read-only" in text.lower():
-        return f"cannot write the warehouse ({_one_line(text)}); check the folder's permissions, or open it where it can be written"
-    if "No space left on device" in text:
-        return f"the disk is full ({_one_line(text)}); free space and run again — nothing half-written was kept"
+    for markers, line in DUCKDB_RULES:
+        if any(marker in text for marker in markers):
+            return line(text)
     return None
 
 
