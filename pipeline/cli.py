@@ -2,6 +2,7 @@
 
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
                  [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
+                 [--force] [--max-memory MB] [--timeout S]
     nenpo compare [TEXT]                       KPI time series across editions
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
@@ -20,6 +21,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_NAME, RUNNERS
 
@@ -27,8 +29,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese ann
 sources_app = typer.Typer(no_args_is_help=True, help="The source catalogue: editions, downloads, states.")
 app.add_typer(sources_app, name="sources")
 # Piped output (make demo, CI logs) gets a wide table instead of rich's 80-column default.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# No console markup: PDF text, file names and catalogue text are printed as they are
+# (a measure named "[/]" or a file "report[final].pdf"); styles are given as Text styles.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
 CatalogueOption = Annotated[
@@ -141,6 +145,13 @@ def ingest(
     fiscal_year: Annotated[
         Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
+    ] = False,
+    max_memory: Annotated[
+        int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
+    ] = 4096,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")] = 900.0,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -158,13 +169,17 @@ def ingest(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
         series, fiscal_year,
     )
+    parameters["force"] = force
+    parameters["max_memory_mb"], parameters["timeout"] = max_memory or None, timeout or None
     _quiet_prefect(verbose)
     path = choose(prefect)
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
-    with console.status(f"Ingesting {what} into {db} …"):
-        result = _run_flow(parameters) if path.prefect else _run_plain(parameters)
+    with console.status(Text(f"Ingesting {what} into {db} …")):
+        result = _run_flow(parameters, verbose) if path.prefect else _run_plain(parameters)
     if isinstance(result, BaseException):
-        err_console.print(f"[red]ingest failed:[/red] {result}")
+        from nenpo.pipeline.errors import explain
+
+        err_console.print(Text.assemble(("ingest failed:", "red"), f" {explain(result) or result}"))
         raise typer.Exit(2)
     _print_summary(result)
     how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
@@ -172,10 +187,13 @@ def ingest(
     raise typer.Exit(0 if result.ok else 1)
 
 
-def _run_flow(parameters: dict):
+def _run_flow(parameters: dict, verbose: bool = False):
     """The run as a Prefect flow run: its summary, or the exception that failed the run."""
+    from nenpo.pipeline.errors import quiet_expected_failures
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 
+    if not verbose:  # a run whose reports failed: the summary says it all, no Prefect traceback
+        quiet_expected_failures(ReportsFailed)
     try:
         result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
     except Exception as exc:  # no flow run at all (e.g. the Prefect server could not be reached)
@@ -189,9 +207,18 @@ def _run_plain(parameters: dict):
     from nenpo.pipeline.ingest import ingest as ingest_plain
 
     try:
-        return ingest_plain(**parameters, reuse_extractions=True)
+        return ingest_plain(**_plain_parameters(parameters), reuse_extractions=True)
     except Exception as exc:  # as a flow run ends Failed: the run itself failed (exit code 2)
         return exc
+
+
+def _plain_parameters(parameters: dict) -> dict:
+    """The flow's parameters as `pipeline.ingest.ingest` takes them (the limits as one `Limits`)."""
+    from nenpo.pipeline.guard import Limits
+
+    plain = dict(parameters)
+    plain["limits"] = Limits(plain.pop("max_memory_mb"), plain.pop("timeout"))
+    return plain
 
 
 def _print_summary(summary) -> None:
@@ -210,7 +237,7 @@ def _print_summary(summary) -> None:
                 str(row["pdca_items"]), str(row["warnings"]), row["outcome"], row["extraction"], f"{row['seconds']:.3f}",
             )
         else:
-            table.add_row(row["report"], "—", "", "", "", "", "", f"[red]{row['outcome']}[/red]", "", "")
+            table.add_row(row["report"], "—", "", "", "", "", "", Text(row["outcome"], style="red"), "", "")
     console.print(table)
     if summary.failed:
         errors = Table(title="Failed reports", title_justify="left", show_lines=False)
@@ -246,9 +273,11 @@ def compare(
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """KPI time series across editions: actual / target per fiscal year, latest edition wins."""
-    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.reading import connect_for_reading
 
-    con = connect(db, read_only=True)
+    con, note = connect_for_reading(db)  # while a load holds the warehouse: its published snapshot
+    if note:
+        err_console.print(note)
     query = "SELECT * FROM kpi_timeseries"
     params: list = []
     if text:
@@ -306,15 +335,17 @@ def audit(
     import pandas as pd
 
     from nenpo.warehouse.audit import SEVERITY_RANK
-    from nenpo.warehouse.db import connect
 
     if output_format not in {"table", "csv", "json"}:
         raise typer.BadParameter("--format must be table, csv or json")
     if fail_on is not None and fail_on not in {"warning", "error"}:
         raise typer.BadParameter("--fail-on must be warning or error")
+    if not Path(db).expanduser().is_file():
+        raise FileNotFoundError(f"warehouse {Path(db).expanduser().absolute()} does not exist")
     if refresh:
         # the rules on their own (as `pipeline.ingest.audit_warehouse`), without importing the extractors
         from nenpo.warehouse.audit import audit as run_audit
+        from nenpo.warehouse.db import connect
         from nenpo.warehouse.identity import Aliases
 
         con = connect(db)
@@ -322,7 +353,11 @@ def audit(
             run_audit(con, Aliases.load(aliases), reuse=False)
         finally:
             con.close()
-    con = connect(db, read_only=True)
+    from nenpo.warehouse.reading import connect_for_reading
+
+    con, note = connect_for_reading(db)
+    if note:
+        err_console.print(note)
     try:
         columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)
         frame = con.execute(f"SELECT {columns} FROM audit_findings ORDER BY finding_no").df()
@@ -333,7 +368,9 @@ def audit(
     finally:
         con.close()
     if output_format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        from nenpo.pipeline.safe_text import csv_safe
+
+        sys.stdout.write(csv_safe(frame).to_csv(index=False))
     elif output_format == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
@@ -395,14 +432,14 @@ def _pairs_table(cycle) -> Table | None:
     previous = None
     for pair in cycle.pairs:
         if pair.opinion is None:
-            opinion = "[yellow]— no opinion with this number —[/yellow]"
+            opinion = Text("— no opinion with this number —", style="yellow")
         else:
-            covid = "[cyan]COVID[/cyan] " if pair.opinion_phase == "covid_check" else ""
-            opinion = f"{covid}{pair.opinion_label} {pair.opinion}"
+            covid = ("COVID ", "cyan") if pair.opinion_phase == "covid_check" else ""
+            opinion = Text.assemble(covid, f"{pair.opinion_label} {pair.opinion}")
         if pair.response is None:
-            response = "[red]— no response —[/red]"
+            response = Text("— no response —", style="red")
         elif previous is not None and (pair.response_label, pair.response) == previous:
-            response = f"[dim]〃 (the response {pair.response_label} above)[/dim]"
+            response = Text(f"〃 (the response {pair.response_label} above)", style="dim")
         else:
             response = f"{pair.response_label} {pair.response}"
         previous = (pair.response_label, pair.response)
@@ -416,12 +453,13 @@ def _print_cycle(cycle) -> None:
     position = f" {'①②③④⑤⑥⑦⑧⑨⑩'[cycle.position - 1]}" if cycle.position and cycle.position <= 10 else ""
     parent = f"{cycle.parent}{position} " if cycle.parent else ""
     article = f"第{cycle.article}条 {cycle.article_title} · " if cycle.article else ""
-    console.print(Rule(f"[bold]{parent}{cycle.name_raw}[/bold] · FY{cycle.report_fiscal_year} edition", align="left"))
+    console.print(Rule(Text.assemble((f"{parent}{cycle.name_raw}", "bold"), f" · FY{cycle.report_fiscal_year} edition"),
+                       align="left"))
     console.print(f"{article}pages {cycle.page_start}–{cycle.page_end}")
     for phase in ("plan", "do", "covid_do"):
         items = cycle.items.get(phase)
         if items:
-            console.print(f"\n[bold]{PHASE_TITLES[phase]}[/bold]")
+            console.print(f"\n{PHASE_TITLES[phase]}", style="bold")
             for item in items:
                 console.print(f"  {_item_line(item, '・' if phase == 'covid_do' else '○')}", overflow="fold")
     kpis = _kpi_table(cycle)
@@ -432,15 +470,15 @@ def _print_cycle(cycle) -> None:
     if pairs is not None:
         console.print()
         if cycle.review_printed_on:
-            console.print(f"[dim]Check/Action block shared with other sub-measures, printed on the sheet of "
-                          f"{cycle.review_printed_on}[/dim]")
+            console.print(f"Check/Action block shared with other sub-measures, printed on the sheet of "
+                          f"{cycle.review_printed_on}", style="dim")
         console.print(pairs)
     unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label]
     for item in unnumbered:
-        console.print(f"  [dim]unnumbered opinion:[/dim] ・{item.text}", overflow="fold")
+        console.print(Text.assemble("  ", ("unnumbered opinion:", "dim"), f" ・{item.text}"), overflow="fold")
     items = cycle.items.get("next_plan")
     if items:
-        console.print(f"\n[bold]{PHASE_TITLES['next_plan']}[/bold]")
+        console.print(f"\n{PHASE_TITLES['next_plan']}", style="bold")
         for item in items:
             console.print(f"  {_item_line(item)}", overflow="fold")
     console.print()
@@ -455,14 +493,11 @@ def show(
     """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
     opinion beside its Action response, and the next year's plan."""
     from nenpo.warehouse.cycle import AmbiguousMeasure, MeasureNotFound, find_cycles
-    from nenpo.warehouse.db import WarehouseError, connect
-    from nenpo.warehouse.schema import SchemaVersionError
+    from nenpo.warehouse.reading import connect_for_reading
 
-    try:
-        con = connect(db, read_only=True)
-    except (FileNotFoundError, SchemaVersionError, WarehouseError) as exc:
-        err_console.print(str(exc))
-        raise typer.Exit(1)
+    con, note = connect_for_reading(db)  # a missing or foreign warehouse: one line, exit 2
+    if note:
+        err_console.print(note)
     try:
         cycles = find_cycles(con, measure, year)
     except AmbiguousMeasure as exc:
@@ -481,7 +516,7 @@ def _catalogue_or_exit(catalogue: Optional[Path]):
     try:
         return load_catalogue(catalogue)
     except CatalogueError as exc:
-        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(str(exc), style="red")
         raise typer.Exit(2)
 
 
@@ -531,9 +566,10 @@ def sources_fetch(
         try:
             fetched = fetch_url(source.url, store, expected_sha256=source.sha256)
             result, sha = fetched.status, fetched.sha256[:16]
-        except FetchError as exc:
+        except Exception as exc:  # one edition's failure never stops the others
             failed += 1
-            result, sha = f"[red]{type(exc).__name__}: {exc.reason}[/red]", ""
+            reason = exc.reason if isinstance(exc, FetchError) else str(exc)
+            result, sha = Text(f"{type(exc).__name__}: {reason}", style="red"), ""
         table.add_row(source.series or "", str(source.fiscal_year), source.url, result, sha)
     console.print(table)
     raise typer.Exit(1 if failed else 0)
@@ -545,19 +581,12 @@ def export(
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """Write every table and view as Parquet (per-edition tables partitioned by report_fiscal_year)."""
-    from nenpo.warehouse.db import WarehouseLockedError, connect
+    from nenpo.warehouse.db import connect
     from nenpo.warehouse.export import export_parquet
 
+    con = connect(db, read_only=True)  # locked: one line naming the published snapshot to export instead
     try:
-        con = connect(db, read_only=True)
-    except (WarehouseLockedError, FileNotFoundError) as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        err_console.print(
-            "(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)"
-        )
-        raise typer.Exit(2)
-    try:
-        tables = export_parquet(con, out)
+        tables = export_parquet(con, out)  # a folder nenpo did not write: one line, nothing touched
     finally:
         con.close()
     for table in tables:
@@ -598,6 +627,11 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     prefect_serve(deployment)
+
+
+from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
+
+wrap_commands(app, sources_app)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

@@ -31,6 +31,7 @@ from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
+from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
 from nenpo.sources.catalogue import EditionSource, load_catalogue
 from nenpo.sources.fetch import FetchError, FetchPolicy, is_transient
@@ -39,6 +40,7 @@ from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import AuditRun, Finding, audit
 from nenpo.warehouse.db import connect
+from nenpo.warehouse.gates import below_expected_counts, replace_refusal
 from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 from nenpo.warehouse.publish import Published, publish as publish_warehouse
@@ -248,14 +250,25 @@ def cached_extractions(
 
 
 def extract_for_transfer(
-    path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None
+    path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None,
+    limits: Limits | None = Limits(),
 ) -> str | IngestFailure:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON.
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
     share of each report shrinks, so two workers come closer to twice the throughput.
+    With `limits` (the default) the extraction runs in a child process under them
+    (`pipeline.guard`): running out of memory or time, or dying, fails this report only.
     """
+    if limits is not None:
+        return guarded(_extract_json, (path, verify, claim), limits, path, preload=("pdfplumber",))
+    return _extract_json(path, verify, claim)
+
+
+def _extract_json(
+    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None
+) -> str | IngestFailure:
     outcome = extract_one(path, verify, claim)
     return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
 
@@ -313,7 +326,11 @@ def _title_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
     return None
 
 
-VALIDATIONS = (_edition_agrees, _title_as_listed)
+def _counts_as_expected(source: EditionSource, x: ReportExtraction) -> str | None:
+    return below_expected_counts(x, source.min_sheets, source.min_kpi_values)
+
+
+VALIDATIONS = (_edition_agrees, _title_as_listed, _counts_as_expected)
 """Checks of an extraction against what its source promised; each returns a problem or None."""
 
 
@@ -355,7 +372,8 @@ def validated(
 
 
 def load_batch(
-    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0
+    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0, force: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
@@ -365,24 +383,39 @@ def load_batch(
     """
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        return load_into(con, outcomes, str(db))
+        return load_into(con, outcomes, str(db), force, labels)
     finally:
         con.close()
 
 
-def load_into(con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "") -> IngestSummary:
-    """`load_batch` on an open warehouse connection."""
+def load_into(
+    con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "", force: bool = False,
+    labels: dict[str, str] | None = None,
+) -> IngestSummary:
+    """`load_batch` on an open warehouse connection (each outcome as `load_one`)."""
     summary = IngestSummary(db=db)
     for outcome in outcomes:
-        load_one(con, summary, outcome)
+        load_one(con, summary, outcome, force, labels)
     record_failures(con, summary)
     return summary
 
 
-def load_one(con: duckdb.DuckDBPyConnection, summary: IngestSummary, outcome: ReportExtraction | IngestFailure) -> None:
-    """Load an extracted edition (its own transaction) or note a failure, in `summary`."""
+def load_one(
+    con: duckdb.DuckDBPyConnection, summary: IngestSummary, outcome: ReportExtraction | IngestFailure,
+    force: bool = False, labels: dict[str, str] | None = None,
+) -> None:
+    """Load an extracted edition (its own transaction) or note a failure, in `summary`.
+
+    An edition that reads markedly worse than the one held for it fails at `validate`
+    (`warehouse.gates`), checked under the writer's lock, unless `force`; the failure is
+    named by the file's source in `labels` (sha256 → URL or path) when given.
+    """
     if isinstance(outcome, IngestFailure):
         summary.failed.append(outcome)
+        return
+    if not force and (refused := replace_refusal(con, outcome)):
+        label = (labels or {}).get(outcome.sha256, outcome.source_path)
+        summary.failed.append(IngestFailure(label, "validate", refused, None, outcome.sha256))
         return
     try:
         summary.loaded.append((LoadedReport.of(outcome), load_extraction(con, outcome)))
@@ -431,6 +464,8 @@ def ingest(
     runner: str = "sequential",
     workers: int | None = None,
     dask_address: str | None = None,
+    force: bool = False,
+    limits: Limits | None = Limits(),
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate and load each edition as
     it is extracted, audit, and publish when `publish` is set or `publish_dir` is given.
@@ -439,7 +474,9 @@ def ingest(
 
     Downloads go to `cache_dir` (default: the user cache directory); extractions are read
     from and written to the same cache only when `reuse_extractions` is set. Extractions
-    run on `runner` (`pipeline.runners.extract_all`).
+    run on `runner` (`pipeline.runners.extract_all`), each under `limits`
+    (`pipeline.guard`; None: in the calling process, unguarded). An edition that reads
+    markedly worse than the one held fails at validate unless `force`.
     """
     from nenpo.pipeline.runners import extract_all
 
@@ -458,7 +495,7 @@ def ingest(
     cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, verify).is_file()}
     misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all(
-        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses]
+        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses], limits
     )
     from_cache: dict[str, float] = {}
 
@@ -475,7 +512,7 @@ def ingest(
             with clock.adding("extract"):  # with workers: waiting for the next result
                 outcome = (
                     next(extracted) if report.sha256 not in cached
-                    else extract_one(report.path, verify, claim_of(report.source))  # the cache entry went bad
+                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits)  # the entry went bad
                 )
             with clock.adding("validate + cache"):
                 finished = finish_extraction(report, outcome, cache, verify)
@@ -485,6 +522,7 @@ def ingest(
     # ones: the warehouse is held from the first load, and no more than one extraction is in
     # memory at a time. One connection for the loads and the audit.
     summary = IngestSummary(db=str(db))
+    labels = {r.sha256: r.source.label for r in reports}
     con: duckdb.DuckDBPyConnection | None = None
 
     def warehouse() -> duckdb.DuckDBPyConnection:
@@ -498,7 +536,7 @@ def ingest(
         for outcome in validated(in_order()):
             con = warehouse()
             with clock.adding("load"):
-                load_one(con, summary, outcome)
+                load_one(con, summary, outcome, force, labels)
         con = warehouse()
         with clock.adding("load"):
             for failure in fetch_failures:
@@ -513,7 +551,7 @@ def ingest(
             con.close()
     summary.from_cache = from_cache
     summary.extracted = len(reports) - len(from_cache)
-    summary.labels = {r.sha256: r.source.label for r in reports}
+    summary.labels = labels
     if publish or publish_dir is not None:
         summary.published = publish_warehouse(db, publish_dir, lock_timeout)
         clock.lap("publish")

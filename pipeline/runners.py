@@ -26,13 +26,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+from nenpo.pipeline.guard import Limits, lost_with_its_worker
 from nenpo.pipeline.settings import RUNNERS
 
 if TYPE_CHECKING:
     from prefect.task_runners import TaskRunner
 
     from nenpo.extractors.edition import EditionClaim
-    from nenpo.extractors.models import ReportExtraction
     from nenpo.pipeline.ingest import IngestFailure
 
 __all__ = ["RUNNERS", "build_task_runner", "extract_all"]
@@ -72,29 +72,32 @@ def build_task_runner(
 def extract_all(
     paths: Iterable[str], verify: str = "auto", kind: str = "sequential", workers: int | None = None,
     dask_address: str | None = None, claims: Iterable[EditionClaim | None] | None = None,
-) -> Iterator[ReportExtraction | IngestFailure | str | BaseException]:
+    limits: Limits | None = Limits(),
+) -> Iterator[IngestFailure | str | BaseException]:
     """Each path's extraction, in the order given, without Prefect (`claims`: what the
     catalogue or command line says each file's edition is, as for `extract_one`).
 
-    `sequential` extracts in this process, each file when the caller asks for it;
-    `processes` and `dask` start their workers and hand them every file at once (before
-    the first result is asked for), and results come back as JSON (`extract_for_transfer`);
-    a worker that crashed gives its exception. `finish_extraction` turns either into an
-    outcome. Closing the iterator early drops the files not yet started.
+    Every extraction runs as `extract_for_transfer` under `limits` (a forked child with a
+    memory and a time limit, `pipeline.guard`) and comes back as JSON or an IngestFailure;
+    `finish_extraction` turns either into an outcome. `sequential` extracts each file when
+    the caller asks for it; `processes` and `dask` start their workers and hand them every
+    file at once (before the first result is asked for). A worker process that died takes
+    the extractions it held with it (`lost_with_its_worker`): those are extracted again in
+    this process, under the limits, so that only the report that killed it fails, as in the
+    flow's `_extract_all`. Closing the iterator early drops the files not yet started.
     """
-    from nenpo.pipeline.ingest import extract_one
+    from nenpo.pipeline.ingest import extract_for_transfer
 
-    paths = list(paths)
-    claims = list(claims) if claims is not None else [None] * len(paths)
-    count = min(_worker_count(kind, workers, dask_address), max(len(paths), 1))
-    if kind == "sequential" or not paths:
-        return (extract_one(path, verify, claim) for path, claim in zip(paths, claims))
-    if kind == "processes":
-        return _Results(*_process_pool(paths, verify, claims, count))
-    return _Results(*_dask_cluster(paths, verify, claims, count, dask_address))
+    jobs = list(zip(paths, claims)) if claims is not None else [(path, None) for path in paths]
+    count = min(_worker_count(kind, workers, dask_address), max(len(jobs), 1))
+    if kind == "sequential" or not jobs:
+        return (extract_for_transfer(path, verify, claim, limits) for path, claim in jobs)
+    start = _process_pool if kind == "processes" else _dask_cluster
+    futures, close = start(jobs, verify, limits, count, dask_address)
+    return _Results(zip(jobs, futures), close, lambda path, claim: extract_for_transfer(path, verify, claim, limits))
 
 
-def _process_pool(paths: list[str], verify: str, claims: list, count: int):
+def _process_pool(jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None = None):
     from nenpo.pipeline.ingest import extract_for_transfer
 
     # forkserver: workers fork from one clean process that has imported the extractors
@@ -103,11 +106,11 @@ def _process_pool(paths: list[str], verify: str, claims: list, count: int):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["nenpo.pipeline.ingest", "pdfplumber"])
     pool = ProcessPoolExecutor(count, mp_context=context)
-    futures = [pool.submit(extract_for_transfer, path, verify, claim) for path, claim in zip(paths, claims)]
+    futures = [pool.submit(extract_for_transfer, path, verify, claim, limits) for path, claim in jobs]
     return futures, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask_cluster(paths: list[str], verify: str, claims: list, count: int, dask_address: str | None):
+def _dask_cluster(jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None):
     from distributed import Client, LocalCluster
 
     from nenpo.pipeline.ingest import extract_for_transfer
@@ -117,7 +120,7 @@ def _dask_cluster(paths: list[str], verify: str, claims: list, count: int, dask_
     else:
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-    futures = client.map(extract_for_transfer, paths, [verify] * len(paths), claims, pure=False)
+    futures = [client.submit(extract_for_transfer, path, verify, claim, limits, pure=False) for path, claim in jobs]
 
     def close() -> None:
         client.cancel(futures)
@@ -129,21 +132,25 @@ def _dask_cluster(paths: list[str], verify: str, claims: list, count: int, dask_
 
 
 class _Results:
-    """The futures' outcomes in order; `close()` (or the last one) shuts the workers down."""
+    """The futures' outcomes in order; `close()` (or the last one) shuts the workers down.
+    An extraction lost with its worker is done again by `again(path, claim)`."""
 
-    def __init__(self, futures, close):
-        self._futures, self._close = iter(futures), close
+    def __init__(self, jobs_and_futures, close, again):
+        self._futures, self._close, self._again = iter(jobs_and_futures), close, again
 
     def __iter__(self):
         return self
 
     def __next__(self):
         try:
-            future = next(self._futures)
+            (path, claim), future = next(self._futures)
         except StopIteration:
             self.close()
             raise
-        return _outcome(future)
+        outcome = _outcome(future)
+        if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
+            outcome = self._again(path, claim)
+        return outcome
 
     def close(self) -> None:
         if self._close is not None:
@@ -154,5 +161,5 @@ class _Results:
 def _outcome(future):
     try:
         return future.result()
-    except Exception as exc:  # a worker that died: the report fails, the others go on
+    except Exception as exc:  # e.g. BrokenProcessPool: a worker process died
         return exc
