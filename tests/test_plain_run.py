@@ -1,9 +1,17 @@
 """The run without Prefect does what the flow does: a server down for longer than a
 download's quick tries is tried again later, and extractions spread over worker
-processes give the warehouse the sequential run gives."""
+processes give the warehouse the sequential run gives, and a killed worker costs no
+report."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import duckdb
 import pytest
 
 from nenpo.pipeline.ingest import ingest
@@ -115,3 +123,55 @@ def test_each_edition_is_loaded_as_it_is_extracted_and_then_let_go(tmp_path, mon
     assert alive == [1, 1, 1]
     again = ingest([SAMPLE_EDITIONS], tmp_path / "w2.duckdb", cache_dir=tmp_path / "cache", reuse_extractions=True)
     assert len(again.from_cache) == 3 and alive[3:] == [1, 1, 1], "cached extractions are read one at a time too"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the pool's worker")
+def test_kill_9_of_a_pool_worker_does_not_take_down_a_run_without_prefect(tmp_path):
+    """A worker of the processes runner is killed while it extracts (its guarded child is
+    alive): the pool breaks, the reports it held are extracted again in the run's process,
+    and every edition loads, as in the flow."""
+    stop = threading.Event()
+    killed: list[int] = []
+
+    def watch():
+        while not stop.is_set() and not killed:
+            servers = [pid for pid in _children(os.getpid()) if b"forkserver" in _cmdline(pid)]
+            for worker in (w for server in servers for w in _children(server)):
+                if _children(worker):  # mid-extraction: its guarded child runs
+                    os.kill(worker, signal.SIGKILL)
+                    killed.append(worker)
+                    break
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    db = tmp_path / "w.duckdb"
+    try:
+        summary = ingest([SAMPLE_EDITIONS], db, cache_dir=tmp_path / "cache", runner="processes", workers=1)
+    finally:
+        stop.set()
+        watcher.join()
+    assert killed, "the watcher killed a pool worker"
+    assert summary.ok, summary.failed
+    assert sorted(x.report_fiscal_year for x, _ in summary.loaded) == [2019, 2020, 2021]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 3
