@@ -18,7 +18,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -426,9 +426,16 @@ def load_one(
 
 
 def record_failures(con: duckdb.DuckDBPyConnection, summary: IngestSummary) -> None:
-    """Every failure of the run into `ingest_errors`, in the order they were noted."""
-    for failure in summary.failed:
-        record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
+    """Every failure of the run into `ingest_errors`, in the order they were noted.
+
+    A failure that cannot be written (e.g. the disk that just refused the load is still
+    full) stays in the summary, saying so: the run's report of it is never lost.
+    """
+    for n, failure in enumerate(summary.failed):
+        try:
+            record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
+        except duckdb.Error as exc:
+            summary.failed[n] = replace(failure, error=f"{failure.error} (not recorded in ingest_errors: {exc})")
 
 
 def audit_warehouse(
