@@ -213,11 +213,13 @@ def _run_plain(parameters: dict):
 
 
 def _plain_parameters(parameters: dict) -> dict:
-    """The flow's parameters as `pipeline.ingest.ingest` takes them (the limits as one `Limits`)."""
+    """The flow's parameters as `pipeline.ingest.ingest` takes them (the limits as one `Limits`,
+    the flow's defaults where they are not given)."""
     from nenpo.pipeline.guard import Limits
 
     plain = dict(parameters)
-    plain["limits"] = Limits(plain.pop("max_memory_mb"), plain.pop("timeout"))
+    defaults = Limits()
+    plain["limits"] = Limits(plain.pop("max_memory_mb", defaults.max_memory_mb), plain.pop("timeout", defaults.timeout))
     return plain
 
 
