@@ -4,7 +4,8 @@ One batch with something for every stage to record (three good editions, a trunc
 a second file claiming an edition already in the run, a catalogued file that is missing)
 goes through both paths, each into its own warehouse with its own extraction cache; the
 outcomes, `ingest_errors`, the audit and the published snapshot must be identical, on
-the first run and on a second run where nothing changed.
+the first run and on a second run where nothing changed. A worse copy of an edition
+held is refused at validate by both alike.
 """
 
 from __future__ import annotations
@@ -152,3 +153,35 @@ def test_a_configured_server_gets_a_flow_run(tmp_path, api_url):
     assert f"a Prefect server is configured (PREFECT_API_URL: {api_url})" in output
     name = output.split("ran as Prefect flow run '")[1].split("'")[0]
     assert flow_run_state(name) == "COMPLETED"
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory):
+    """Each path's warehouse holds the good FY2020; then a copy of it whose fourth measure
+    sheet's page lost its content comes in."""
+    from nenpo.extractors.report import extract_report
+    from tests.damage import without_page_content
+
+    fy2020 = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
+    root = tmp_path_factory.mktemp("gated")
+    good, damaged = root / "good", root / "damaged"
+    good.mkdir()
+    damaged.mkdir()
+    shutil.copy(fy2020, good)
+    without_page_content(fy2020, damaged / fy2020.name, extract_report(fy2020).measures[3].page_start)
+    out = {path: tmp_path_factory.mktemp(f"gated-{path}") for path in ("prefect", "plain")}
+    results = {}
+    for path in out:
+        assert run(path, (good, None), out[path]).ok
+        results[path] = run(path, (damaged, None), out[path])
+    return out, results
+
+
+def test_both_paths_refuse_the_same_worse_edition(gated):
+    out, results = gated
+    assert comparable(results["prefect"]) == comparable(results["plain"])
+    [failure] = results["plain"].failed
+    assert failure.stage == "validate" and "--force" in failure.error, failure
+    prefect_db, plain_db = out["prefect"] / "w.duckdb", out["plain"] / "w.duckdb"
+    assert ingest_errors(prefect_db) == ingest_errors(plain_db) != []
+    assert warehouse_contents(prefect_db) == warehouse_contents(plain_db)
