@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
           f"× {args.editions}/3 = {baseline:.1f} s for the catalogue")
     print()
     print(f"{'nenpo ingest (no Prefect)':<28}{'wall s':>8}{'× pdfplumber':>14}{'editions/min/core':>19}{'peak RSS MB':>13}")
-    for name, (seconds, rss, workers, _, _) in results.items():
+    for name, (seconds, rss, workers, *_) in results.items():
         label = f"{name} ({workers} worker{'s' if workers > 1 else ''})" if name != "sequential" else name
         print(f"{label:<28}{seconds:>8.1f}{seconds / baseline:>14.3f}{args.editions / (seconds / 60) / workers:>19.1f}"
               f"{rss:>13.0f}")

@@ -89,7 +89,8 @@ def _flow_parameters(
     publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
     series: Optional[str] = None, fiscal_year: Optional[int] = None,
 ) -> dict:
-    """The flow run's parameters, paths made absolute (a served run may start in another directory)."""
+    """The run's parameters (the flow's, also given to the plain steps), paths made absolute (a
+    served run may start in another directory)."""
     from nenpo.sources.catalogue import catalogue_path
 
     if not paths and catalogue is None:

@@ -6,11 +6,11 @@
 
 A Prefect server is configured when PREFECT_API_URL is set where Prefect reads it: the
 environment, ``.env``, ``prefect.toml`` or ``pyproject.toml`` (``[tool.prefect.api]``) in
-the working directory, or the active Prefect profile (``$PREFECT_HOME/profiles.toml``). Without one, a flow run would
-start Prefect's ephemeral server, which takes longer than extracting a few editions and
-leaves nothing behind when the command exits; the plain steps (`pipeline.ingest.ingest`)
-give the same outcomes, `ingest_errors`, audit and snapshot. `nenpo serve` and
-deployments always run the flow.
+the working directory, or the active Prefect profile (``$PREFECT_HOME/profiles.toml``).
+Without one, a flow run would start Prefect's ephemeral server, which takes longer than
+extracting a few editions and leaves nothing behind when the command exits; the plain
+steps (`pipeline.ingest.ingest`) give the same outcomes, `ingest_errors`, audit and
+snapshot. `nenpo serve` and deployments always run the flow.
 
 Read without importing Prefect (its import alone takes seconds).
 """

@@ -109,12 +109,16 @@ def test_each_edition_is_loaded_as_it_is_extracted_and_then_let_go(tmp_path, mon
     import nenpo.pipeline.ingest as steps
     from nenpo.extractors.models import ReportExtraction
 
+    def extractions_alive() -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, ReportExtraction))
+
+    already = extractions_alive()  # held by other tests' fixtures
     alive: list[int] = []
     real_load = steps.load_extraction
 
     def counting_load(con, extraction):
-        gc.collect()
-        alive.append(sum(1 for o in gc.get_objects() if isinstance(o, ReportExtraction)))
+        alive.append(extractions_alive() - already)
         return real_load(con, extraction)
 
     monkeypatch.setattr(steps, "load_extraction", counting_load)
