@@ -30,6 +30,8 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_catalogue.py
 
 # The mincho layout is set in IPAex Mincho, from Debian's fonts-ipaexfont-mincho.
 MINCHO_FONT := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf

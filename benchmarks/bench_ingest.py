@@ -151,6 +151,7 @@ def stage_prefect(path: str, db: str) -> None:
 
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "ERROR")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from nenpo.pipeline.flows import ingest_reports
 
     started = time.perf_counter()
@@ -190,7 +191,8 @@ def _child(name: str, args: tuple, queue: mp.Queue) -> None:
     started = time.perf_counter()
     (STAGES | {"prefect flow": stage_prefect})[name](*args)
     seconds = _TIMINGS.get("inner", time.perf_counter() - started)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # an ingest extracts in forked children (pipeline.guard): the peak is theirs or ours
+    rss = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     queue.put((seconds, rss, rss - baseline_rss, dict(_TIMINGS)))
 
 
@@ -358,17 +360,18 @@ def profile_stages(paths, db: str) -> dict[str, float]:
     """Self time of every function during extraction + load + audit, summed by stage.
 
     A first, unprofiled ingest into a throw-away warehouse imports everything lazily
-    imported, so the profile holds the work, not the imports.
+    imported, so the profile holds the work, not the imports. Extraction runs in this
+    process (no guard child), so that the profile sees it.
     """
     import cProfile
     import pstats
 
     from nenpo.pipeline.ingest import ingest
 
-    ingest(paths, db + ".warm")
+    ingest(paths, db + ".warm", limits=None)
     profiler = cProfile.Profile()
     profiler.enable()
-    ingest(paths, db)
+    ingest(paths, db, limits=None)
     profiler.disable()
     stats = pstats.Stats(profiler).stats
     stages: dict[str, float] = {}

@@ -5,6 +5,11 @@ by side (both editions for cross-edition checks) with a picture of the region of
 source page, rendered with PyMuPDF from the page and bbox stored in the warehouse, and
 indicators with findings get a small trend chart (inline SVG). Images are embedded as
 data URIs, so the file can be mailed or archived as it is.
+
+A picture is evidence only if it comes from the very file that was loaded: the file at
+`reports.source_path` is used when its sha256 is the edition's, else the copy in the
+content-addressed download cache (hashed again too); when neither is there, or the file
+is not a readable PDF, the report says so plainly in place of the picture.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from pathlib import Path
 import duckdb
 
 from nenpo.extractors.mupdf import pymupdf
+from nenpo.extractors.pages import sha256_file
+from nenpo.sources.store import FileStore
 
 CROP_MARGIN = (160.0, 45.0, 160.0, 30.0)  # left, top, right, bottom points around a cell
 CROP_DPI = 110
@@ -37,32 +44,68 @@ class Source:
 
 
 class PageRenderer:
-    """Renders page regions of the loaded editions, opening each PDF once."""
+    """Renders page regions of the loaded editions, opening each PDF once, and only the
+    file whose sha256 is the loaded edition's (at its source_path, else in the cache)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self._paths = dict(con.execute("SELECT report_id, source_path FROM reports").fetchall())
+    def __init__(self, con: duckdb.DuckDBPyConnection, store: FileStore | None = None):
+        rows = con.execute("SELECT report_id, source_path, sha256 FROM reports").fetchall()
+        self._files = {report_id: (path, sha256) for report_id, path, sha256 in rows}
+        self._paths = {report_id: path for report_id, path, _ in rows}
+        self._store = store or FileStore()
         self._docs: dict[str, pymupdf.Document | None] = {}
+        self._why: dict[str, str] = {}
 
     def _doc(self, report_id: str) -> pymupdf.Document | None:
         if report_id not in self._docs:
-            path = self._paths.get(report_id)
-            self._docs[report_id] = pymupdf.open(path) if path and Path(path).is_file() else None
+            self._docs[report_id] = self._open(report_id)
         return self._docs[report_id]
+
+    def _open(self, report_id: str) -> pymupdf.Document | None:
+        path, sha256 = self._files.get(report_id, (None, None))
+        problems: list[str] = []
+        if path and Path(path).is_file():
+            try:
+                actual = sha256_file(path)
+            except OSError as exc:
+                actual = None
+                problems.append(f"{path} cannot be read ({exc})")
+            if actual is not None and actual != sha256:
+                problems.append(f"the file at {path} is not the one loaded (sha256 {actual[:16]}…, loaded {sha256[:16]}…)")
+            elif actual is not None and (doc := _open_pdf(path, problems)) is not None:
+                return doc
+        else:
+            problems.append(f"{path} no longer exists")
+        cached = self._store.verified_object(sha256) if sha256 else None
+        if cached is not None and (doc := _open_pdf(cached, problems)) is not None:
+            self._paths[report_id] = str(cached)
+            return doc
+        if cached is None:
+            problems.append("the download cache holds no copy of it")
+        self._why[report_id] = "; ".join(problems)
+        return None
 
     def crop(self, source: Source) -> str | None:
         """A data URI of the region around `source.bbox` (the whole page without a bbox)."""
         doc = self._doc(source.report_id)
         if doc is None or not 1 <= source.page <= doc.page_count:
             return None
-        page = doc[source.page - 1]
-        clip = page.rect
-        if source.bbox and all(v is not None for v in source.bbox):
-            x0, top, x1, bottom = source.bbox
-            left, up, right, down = CROP_MARGIN
-            clip = pymupdf.Rect(x0 - left, top - up, x1 + right, bottom + down) & page.rect
-        dpi = CROP_DPI if source.bbox else 50
-        png = page.get_pixmap(clip=clip, dpi=dpi).tobytes("png")
+        try:
+            page = doc[source.page - 1]
+            clip = page.rect
+            if source.bbox and all(v is not None for v in source.bbox):
+                x0, top, x1, bottom = source.bbox
+                left, up, right, down = CROP_MARGIN
+                clip = pymupdf.Rect(x0 - left, top - up, x1 + right, bottom + down) & page.rect
+            dpi = CROP_DPI if source.bbox else 50
+            png = page.get_pixmap(clip=clip, dpi=dpi).tobytes("png")
+        except Exception as exc:  # a page MuPDF cannot draw: say so, keep the report
+            self._why[source.report_id] = f"page {source.page} cannot be drawn ({type(exc).__name__}: {exc})"
+            return None
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+    def why_missing(self, report_id: str) -> str:
+        """Why no picture of this edition can be shown, in plain words."""
+        return self._why.get(report_id) or f"{self._paths.get(report_id)}: page not in the file"
 
     def path(self, report_id: str) -> str | None:
         return self._paths.get(report_id)
@@ -244,6 +287,14 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
     return "\n".join(out)
 
 
+def _open_pdf(path, problems: list[str]) -> pymupdf.Document | None:
+    try:
+        return pymupdf.open(path)
+    except Exception as exc:  # not a PDF, or one MuPDF cannot open
+        problems.append(f"{path} is not a readable PDF ({type(exc).__name__}: {exc})")
+        return None
+
+
 def _finding_html(con, renderer: PageRenderer, f: dict, trends_done: set) -> str:
     esc = html.escape
     parts = [
@@ -264,7 +315,7 @@ def _finding_html(con, renderer: PageRenderer, f: dict, trends_done: set) -> str
         if image:
             parts.append(f"<img alt='{esc(source.label)} page {source.page}' src='{image}'>")
         else:
-            parts.append(f"<div class='missing'>source PDF not available ({esc(str(renderer.path(source.report_id)))})</div>")
+            parts.append(f"<div class='missing'>cannot show the evidence: {esc(renderer.why_missing(source.report_id))}</div>")
         parts.append("</div>")
     key = (f["series"], f["measure"], f["indicator"])
     if f["indicator"] and key not in trends_done:

@@ -1,6 +1,8 @@
 """The `nenpo` command line.
 
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
+                 [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
+                 [--force] [--max-memory MB] [--timeout S]
     nenpo compare [TEXT]                       KPI time series across editions
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
@@ -19,6 +21,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_NAME, RUNNERS
 
@@ -26,8 +29,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese ann
 sources_app = typer.Typer(no_args_is_help=True, help="The source catalogue: editions, downloads, states.")
 app.add_typer(sources_app, name="sources")
 # Piped output (make demo, CI logs) gets a wide table instead of rich's 80-column default.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# No console markup: PDF text, file names and catalogue text are printed as they are
+# (a measure named "[/]" or a file "report[final].pdf"); styles are given as Text styles.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
 CatalogueOption = Annotated[
@@ -63,6 +68,9 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW", "ignore")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # the temporary server of --prefect with no server configured: Prefect gives it 20 s to
+    # start, which a busy two-core machine can exceed
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     # Dask workers are separate processes: they take their log level from the environment.
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
@@ -81,7 +89,8 @@ def _flow_parameters(
     publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
     series: Optional[str] = None, fiscal_year: Optional[int] = None,
 ) -> dict:
-    """The flow run's parameters, paths made absolute (a served run may start in another directory)."""
+    """The run's parameters (the flow's, also given to the plain steps), paths made absolute (a
+    served run may start in another directory)."""
     from nenpo.sources.catalogue import catalogue_path
 
     if not paths and catalogue is None:
@@ -122,6 +131,14 @@ def ingest(
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 60.0,
     verify: VerifyOption = "auto",
+    prefect: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow run, or without Prefect. Default: a flow run when a Prefect server is "
+                 "configured (PREFECT_API_URL), else without Prefect.",
+        ),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     series: Annotated[
         Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (e.g. kawasaki-sme).")
@@ -129,6 +146,13 @@ def ingest(
     fiscal_year: Annotated[
         Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
+    ] = False,
+    max_memory: Annotated[
+        int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
+    ] = 4096,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")] = 900.0,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -137,6 +161,8 @@ def ingest(
     that names another edition fails validation, naming both. Exit code 0 when every
     report loaded, 1 when some failed (the others are loaded), 2 when the run itself failed.
     """
+    from nenpo.pipeline.orchestration import choose
+
     _check_choices(verify, runner, dask_address)
     if (series or fiscal_year) and not paths:
         raise typer.BadParameter("--series/--fiscal-year describe the PDFs given as PATH: name at least one")
@@ -144,22 +170,58 @@ def ingest(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
         series, fiscal_year,
     )
+    parameters["force"] = force
+    parameters["max_memory_mb"], parameters["timeout"] = max_memory or None, timeout or None
     _quiet_prefect(verbose)
+    path = choose(prefect)
+    what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
+    with console.status(Text(f"Ingesting {what} into {db} …")):
+        result = _run_flow(parameters, verbose) if path.prefect else _run_plain(parameters)
+    if isinstance(result, BaseException):
+        from nenpo.pipeline.errors import explain
+
+        err_console.print(Text.assemble(("ingest failed:", "red"), f" {explain(result) or result}"))
+        raise typer.Exit(2)
+    _print_summary(result)
+    how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
+    console.print(f"ran {how}: {path.reason}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _run_flow(parameters: dict, verbose: bool = False):
+    """The run as a Prefect flow run: its summary, or the exception that failed the run."""
+    from nenpo.pipeline.errors import quiet_expected_failures
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 
-    what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
-    with console.status(f"Ingesting {what} into {db} …"):
-        state = ingest_reports(**parameters, return_state=True)
-        result = state.result(raise_on_failure=False)
-    if isinstance(result, ReportsFailed):
-        summary = result.summary
-    elif isinstance(result, BaseException):
-        err_console.print(f"[red]ingest failed:[/red] {result}")
-        raise typer.Exit(2)
-    else:
-        summary = result
-    _print_summary(summary)
-    raise typer.Exit(0 if summary.ok else 1)
+    if not verbose:  # a run whose reports failed: the summary says it all, no Prefect traceback
+        quiet_expected_failures(ReportsFailed)
+    try:
+        result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
+    except Exception as exc:  # no flow run at all (e.g. the Prefect server could not be reached)
+        return exc
+    return result.summary if isinstance(result, ReportsFailed) else result
+
+
+def _run_plain(parameters: dict):
+    """The same steps without Prefect (`pipeline.ingest.ingest`): its summary, or the
+    exception that failed the run."""
+    from nenpo.pipeline.ingest import ingest as ingest_plain
+
+    try:
+        return ingest_plain(**_plain_parameters(parameters), reuse_extractions=True)
+    except Exception as exc:  # as a flow run ends Failed: the run itself failed (exit code 2)
+        return exc
+
+
+def _plain_parameters(parameters: dict) -> dict:
+    """The flow's parameters as `pipeline.ingest.ingest` takes them (the limits as one `Limits`,
+    the flow's defaults where they are not given)."""
+    from nenpo.pipeline.guard import Limits
+
+    plain = dict(parameters)
+    defaults = Limits()
+    plain["limits"] = Limits(plain.pop("max_memory_mb", defaults.max_memory_mb), plain.pop("timeout", defaults.timeout))
+    return plain
 
 
 def _print_summary(summary) -> None:
@@ -178,7 +240,7 @@ def _print_summary(summary) -> None:
                 str(row["pdca_items"]), str(row["warnings"]), row["outcome"], row["extraction"], f"{row['seconds']:.3f}",
             )
         else:
-            table.add_row(row["report"], "—", "", "", "", "", "", f"[red]{row['outcome']}[/red]", "", "")
+            table.add_row(row["report"], "—", "", "", "", "", "", Text(row["outcome"], style="red"), "", "")
     console.print(table)
     if summary.failed:
         errors = Table(title="Failed reports", title_justify="left", show_lines=False)
@@ -190,10 +252,10 @@ def _print_summary(summary) -> None:
         err_console.print(errors)
     totals = (
         f"{len(summary.loaded)} loaded, {len(summary.failed)} failed; "
-        f"{sum(len(x.measures) for x, _ in summary.loaded)} measures, "
-        f"{sum(len(x.kpi_values) for x, _ in summary.loaded)} KPI values, "
-        f"{sum(len(x.warnings) for x, _ in summary.loaded)} warnings, "
-        f"{sum(len(x.pdca_items) for x, _ in summary.loaded)} PDCA items"
+        f"{sum(x.measures for x, _ in summary.loaded)} measures, "
+        f"{sum(x.kpi_values for x, _ in summary.loaded)} KPI values, "
+        f"{sum(x.warnings for x, _ in summary.loaded)} warnings, "
+        f"{sum(x.pdca_items for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
     console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
@@ -214,39 +276,46 @@ def compare(
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """KPI time series across editions: actual / target per fiscal year, latest edition wins."""
-    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.reading import connect_for_reading
 
-    con = connect(db, read_only=True)
+    con, note = connect_for_reading(db)  # while a load holds the warehouse: its published snapshot
+    if note:
+        err_console.print(note)
     query = "SELECT * FROM kpi_timeseries"
     params: list = []
     if text:
         query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
         params = [f"%{text}%", f"%{text}%"]
-    frame = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params).df()
+    cursor = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params)
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, values)) for values in cursor.fetchall()]  # rows, not a DataFrame: no pandas import
     con.close()
-    if frame.empty:
+    if not rows:
         err_console.print("no KPI values match" + (f" {text!r}" if text else ""))
         raise typer.Exit(1)
-    years = sorted(frame["fiscal_year"].unique())
+    years = sorted({row["fiscal_year"] for row in rows})
     table = Table(title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left")
     table.add_column("measure", overflow="fold", max_width=22)
     table.add_column("indicator", overflow="fold", max_width=34)
     table.add_column("unit")
     for year in years:
         table.add_column(f"FY{year}", justify="right")
-    for (measure, indicator), group in frame.groupby(["measure", "indicator"], sort=False):
-        by_year = {row.fiscal_year: row for row in group.itertuples()}
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for row in rows:
+        groups.setdefault((row["measure"], row["indicator"]), []).append(row)
+    for (measure, indicator), group in groups.items():
+        by_year = {row["fiscal_year"]: row for row in group}
         cells = []
         for year in years:
             row = by_year.get(year)
             if row is None:
                 cells.append("")
                 continue
-            actual = _format_value(row.actual if row.actual == row.actual else None, row.actual_status)
-            target = _format_value(row.target if row.target == row.target else None, row.target_status)
+            actual = _format_value(row["actual"], row["actual_status"])
+            target = _format_value(row["target"], row["target_status"])
             cells.append(f"{actual} / {target}" if target else actual)
-        unit = group["unit"].dropna().iloc[-1] if group["unit"].notna().any() else ""
-        table.add_row(measure, indicator, unit, *cells)
+        units = [row["unit"] for row in group if row["unit"] is not None]
+        table.add_row(measure, indicator, units[-1] if units else "", *cells)
     console.print(table)
 
 
@@ -269,17 +338,29 @@ def audit(
     import pandas as pd
 
     from nenpo.warehouse.audit import SEVERITY_RANK
-    from nenpo.warehouse.db import connect
 
     if output_format not in {"table", "csv", "json"}:
         raise typer.BadParameter("--format must be table, csv or json")
     if fail_on is not None and fail_on not in {"warning", "error"}:
         raise typer.BadParameter("--fail-on must be warning or error")
+    if not Path(db).expanduser().is_file():
+        raise FileNotFoundError(f"warehouse {Path(db).expanduser().absolute()} does not exist")
     if refresh:
-        from nenpo.pipeline.ingest import audit_warehouse
+        # the rules on their own (as `pipeline.ingest.audit_warehouse`), without importing the extractors
+        from nenpo.warehouse.audit import audit as run_audit
+        from nenpo.warehouse.db import connect
+        from nenpo.warehouse.identity import Aliases
 
-        audit_warehouse(db, aliases, reuse=False)
-    con = connect(db, read_only=True)
+        con = connect(db)
+        try:
+            run_audit(con, Aliases.load(aliases), reuse=False)
+        finally:
+            con.close()
+    from nenpo.warehouse.reading import connect_for_reading
+
+    con, note = connect_for_reading(db)
+    if note:
+        err_console.print(note)
     try:
         columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)
         frame = con.execute(f"SELECT {columns} FROM audit_findings ORDER BY finding_no").df()
@@ -290,7 +371,9 @@ def audit(
     finally:
         con.close()
     if output_format == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
+        from nenpo.pipeline.safe_text import csv_safe
+
+        sys.stdout.write(csv_safe(frame).to_csv(index=False))
     elif output_format == "json":
         sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
@@ -352,14 +435,14 @@ def _pairs_table(cycle) -> Table | None:
     previous = None
     for pair in cycle.pairs:
         if pair.opinion is None:
-            opinion = "[yellow]— no opinion with this number —[/yellow]"
+            opinion = Text("— no opinion with this number —", style="yellow")
         else:
-            covid = "[cyan]COVID[/cyan] " if pair.opinion_phase == "covid_check" else ""
-            opinion = f"{covid}{pair.opinion_label} {pair.opinion}"
+            covid = ("COVID ", "cyan") if pair.opinion_phase == "covid_check" else ""
+            opinion = Text.assemble(covid, f"{pair.opinion_label} {pair.opinion}")
         if pair.response is None:
-            response = "[red]— no response —[/red]"
+            response = Text("— no response —", style="red")
         elif previous is not None and (pair.response_label, pair.response) == previous:
-            response = f"[dim]〃 (the response {pair.response_label} above)[/dim]"
+            response = Text(f"〃 (the response {pair.response_label} above)", style="dim")
         else:
             response = f"{pair.response_label} {pair.response}"
         previous = (pair.response_label, pair.response)
@@ -373,12 +456,13 @@ def _print_cycle(cycle) -> None:
     position = f" {'①②③④⑤⑥⑦⑧⑨⑩'[cycle.position - 1]}" if cycle.position and cycle.position <= 10 else ""
     parent = f"{cycle.parent}{position} " if cycle.parent else ""
     article = f"第{cycle.article}条 {cycle.article_title} · " if cycle.article else ""
-    console.print(Rule(f"[bold]{parent}{cycle.name_raw}[/bold] · FY{cycle.report_fiscal_year} edition", align="left"))
+    console.print(Rule(Text.assemble((f"{parent}{cycle.name_raw}", "bold"), f" · FY{cycle.report_fiscal_year} edition"),
+                       align="left"))
     console.print(f"{article}pages {cycle.page_start}–{cycle.page_end}")
     for phase in ("plan", "do", "covid_do"):
         items = cycle.items.get(phase)
         if items:
-            console.print(f"\n[bold]{PHASE_TITLES[phase]}[/bold]")
+            console.print(f"\n{PHASE_TITLES[phase]}", style="bold")
             for item in items:
                 console.print(f"  {_item_line(item, '・' if phase == 'covid_do' else '○')}", overflow="fold")
     kpis = _kpi_table(cycle)
@@ -389,15 +473,15 @@ def _print_cycle(cycle) -> None:
     if pairs is not None:
         console.print()
         if cycle.review_printed_on:
-            console.print(f"[dim]Check/Action block shared with other sub-measures, printed on the sheet of "
-                          f"{cycle.review_printed_on}[/dim]")
+            console.print(f"Check/Action block shared with other sub-measures, printed on the sheet of "
+                          f"{cycle.review_printed_on}", style="dim")
         console.print(pairs)
     unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label]
     for item in unnumbered:
-        console.print(f"  [dim]unnumbered opinion:[/dim] ・{item.text}", overflow="fold")
+        console.print(Text.assemble("  ", ("unnumbered opinion:", "dim"), f" ・{item.text}"), overflow="fold")
     items = cycle.items.get("next_plan")
     if items:
-        console.print(f"\n[bold]{PHASE_TITLES['next_plan']}[/bold]")
+        console.print(f"\n{PHASE_TITLES['next_plan']}", style="bold")
         for item in items:
             console.print(f"  {_item_line(item)}", overflow="fold")
     console.print()
@@ -412,14 +496,11 @@ def show(
     """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
     opinion beside its Action response, and the next year's plan."""
     from nenpo.warehouse.cycle import AmbiguousMeasure, MeasureNotFound, find_cycles
-    from nenpo.warehouse.db import WarehouseError, connect
-    from nenpo.warehouse.schema import SchemaVersionError
+    from nenpo.warehouse.reading import connect_for_reading
 
-    try:
-        con = connect(db, read_only=True)
-    except (FileNotFoundError, SchemaVersionError, WarehouseError) as exc:
-        err_console.print(str(exc))
-        raise typer.Exit(1)
+    con, note = connect_for_reading(db)  # a missing or foreign warehouse: one line, exit 2
+    if note:
+        err_console.print(note)
     try:
         cycles = find_cycles(con, measure, year)
     except AmbiguousMeasure as exc:
@@ -438,7 +519,7 @@ def _catalogue_or_exit(catalogue: Optional[Path]):
     try:
         return load_catalogue(catalogue)
     except CatalogueError as exc:
-        err_console.print(f"[red]{exc}[/red]")
+        err_console.print(str(exc), style="red")
         raise typer.Exit(2)
 
 
@@ -488,9 +569,10 @@ def sources_fetch(
         try:
             fetched = fetch_url(source.url, store, expected_sha256=source.sha256)
             result, sha = fetched.status, fetched.sha256[:16]
-        except FetchError as exc:
+        except Exception as exc:  # one edition's failure never stops the others
             failed += 1
-            result, sha = f"[red]{type(exc).__name__}: {exc.reason}[/red]", ""
+            reason = exc.reason if isinstance(exc, FetchError) else str(exc)
+            result, sha = Text(f"{type(exc).__name__}: {reason}", style="red"), ""
         table.add_row(source.series or "", str(source.fiscal_year), source.url, result, sha)
     console.print(table)
     raise typer.Exit(1 if failed else 0)
@@ -502,19 +584,12 @@ def export(
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """Write every table and view as Parquet (per-edition tables partitioned by report_fiscal_year)."""
-    from nenpo.warehouse.db import WarehouseLockedError, connect
+    from nenpo.warehouse.db import connect
     from nenpo.warehouse.export import export_parquet
 
+    con = connect(db, read_only=True)  # locked: one line naming the published snapshot to export instead
     try:
-        con = connect(db, read_only=True)
-    except (WarehouseLockedError, FileNotFoundError) as exc:
-        err_console.print(f"[red]{exc}[/red]")
-        err_console.print(
-            "(while a load holds the warehouse, export its published snapshot: --db <db>.published/<db name>.duckdb)"
-        )
-        raise typer.Exit(2)
-    try:
-        tables = export_parquet(con, out)
+        tables = export_parquet(con, out)  # a folder nenpo did not write: one line, nothing touched
     finally:
         con.close()
     for table in tables:
@@ -555,6 +630,11 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     prefect_serve(deployment)
+
+
+from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
+
+wrap_commands(app, sources_app)
 
 
 def main() -> None:  # pragma: no cover - console-script shim

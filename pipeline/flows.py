@@ -19,10 +19,11 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import PrefectFuture
-from prefect.tasks import exponential_backoff
+from prefect.runtime import flow_run
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.pipeline.cache import ExtractionCache
+from nenpo.pipeline.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Limits, lost_with_its_worker
 from nenpo.pipeline.ingest import (
     IngestFailure,
     IngestSummary,
@@ -39,6 +40,7 @@ from nenpo.pipeline.ingest import (
     validate_batch,
 )
 from nenpo.pipeline.runners import build_task_runner
+from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
 from nenpo.pipeline.summary import audit_markdown, summary_rows
 from nenpo.sources.catalogue import EditionSource
 from nenpo.sources.fetch import is_transient
@@ -49,8 +51,8 @@ from nenpo.warehouse.publish import Published, publish as publish_warehouse
 
 INGEST_ARTIFACT_KEY = "nenpo-ingest-summary"
 AUDIT_ARTIFACT_KEY = "nenpo-audit-findings"
-FETCH_RETRIES = 2
-FETCH_RETRY_DELAYS = exponential_backoff(backoff_factor=60)  # 60 s, then 120 s
+FETCH_RETRIES = len(FETCH_RETRY_SECONDS)
+FETCH_RETRY_DELAYS = list(FETCH_RETRY_SECONDS)  # 60 s, then 120 s
 
 
 class ReportsFailed(RuntimeError):
@@ -80,21 +82,26 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 
 
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
-def extract_report_task(path: str, verify: str = "auto", label: str = "", claim=None) -> str | IngestFailure:
+def extract_report_task(
+    path: str, verify: str = "auto", label: str = "", claim=None, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> str | IngestFailure:
     """Extract the file at `path` (`label` names its source in the UI: a URL or the path;
     `claim` the edition its catalogue entry or the command line says it is).
 
     The extraction comes back as JSON (see `extract_for_transfer`); `_extract_all` turns
-    it back into a `ReportExtraction`.
+    it back into a `ReportExtraction`. It runs in a child process under the memory and
+    time limits (`pipeline.guard`): a bomb or a hang fails this report only.
     """
-    return extract_for_transfer(path, verify, claim)
+    return extract_for_transfer(path, verify, claim, Limits(max_memory_mb, timeout))
 
 
 @task(name="load-editions", retries=0)
 def load_editions_task(
-    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0
+    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0, force: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
-    return load_batch(db, outcomes, lock_timeout)
+    return load_batch(db, outcomes, lock_timeout, force, labels)
 
 
 @task(name="audit-warehouse", retries=0)
@@ -137,6 +144,7 @@ def _extract_all(
     runner: str,
     workers: int | None,
     dask_address: str | None,
+    limits: Limits = Limits(),
 ) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
     """Cached extractions for unchanged content; an extract task on the runner for the rest."""
     outcomes: dict[str, ReportExtraction | IngestFailure] = {}
@@ -148,11 +156,17 @@ def _extract_all(
             futures = [
                 task_runner.submit(extract_report_task, {
                     "path": r.path, "verify": verify, "label": r.source.label, "claim": claim_of(r.source),
+                    "max_memory_mb": limits.max_memory_mb, "timeout": limits.timeout,
                 })
                 for r in misses
             ]
             for report, future in zip(misses, futures):
-                outcome = future.result(raise_on_failure=False)
+                try:
+                    outcome = future.result(raise_on_failure=False)
+                except Exception as exc:  # e.g. BrokenProcessPool: a worker process died
+                    outcome = exc
+                if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
+                    outcome = extract_for_transfer(report.path, verify, claim_of(report.source), limits)
                 outcomes[report.sha256] = finish_extraction(report, outcome, cache, verify)
     return [(r, outcomes[r.sha256]) for r in reports], from_cache
 
@@ -172,6 +186,9 @@ def ingest_reports(
     lock_timeout: float = 60.0,
     series: str | None = None,
     fiscal_year: int | None = None,
+    force: bool = False,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> IngestSummary:
     """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
     DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
@@ -181,16 +198,22 @@ def ingest_reports(
     published either way. A warehouse held by another process for longer than
     `lock_timeout` seconds fails the run (WarehouseLockedError) with nothing written.
     `series` and `fiscal_year` say which edition the files of `paths` are.
+    An edition that reads markedly worse than the one held fails at validate unless `force`.
+    Each extraction may add `max_memory_mb` of memory and take `timeout` seconds (None: no
+    limit); past that it fails as its report's extract failure and the run goes on.
     """
     store = FileStore(cache_dir)
     sources = plan_sources(paths or [], catalogue, series, fiscal_year)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
-    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)
-    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
+    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,
+                                     Limits(max_memory_mb, timeout))
+    labels = {r.sha256: r.source.label for r in reports}
+    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force, labels)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
-    summary.labels = {r.sha256: r.source.label for r in reports}
+    summary.labels = labels
     summary.record_audit(audit_task(db, lock_timeout))
+    summary.flow_run = flow_run.get_name()
     if publish:
         summary.published = publish_task(db, publish_dir, lock_timeout)
     _create_artifacts(summary)

@@ -4,10 +4,11 @@
     → validate_batch → load_batch → audit_warehouse → publish
 
 `pipeline.flows` wraps these in Prefect tasks; `ingest()` runs them in order without
-Prefect (tests and the benchmark use it), loading and auditing on one warehouse
-connection (`load_into`, `warehouse.audit.audit`). A report that fails becomes an
-`IngestFailure` naming the stage and the reason (never raised past this layer), so one
-bad file cannot stop the others from loading.
+Prefect (`nenpo ingest` when no Prefect server is configured, tests and the benchmark),
+loading and auditing on one warehouse connection (`load_into`, `warehouse.audit.audit`).
+Both give the same outcomes, `ingest_errors`, audit and snapshot. A report that fails
+becomes an `IngestFailure` naming the stage and the reason (never raised past this
+layer), so one bad file cannot stop the others from loading.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -29,16 +31,19 @@ from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
+from nenpo.pipeline.guard import Limits, guarded
+from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
 from nenpo.sources.catalogue import EditionSource, load_catalogue
-from nenpo.sources.fetch import FetchError, FetchPolicy
+from nenpo.sources.fetch import FetchError, FetchPolicy, is_transient
 from nenpo.sources.local import pdfs_under
 from nenpo.sources.obtain import Obtained, obtain
 from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import AuditRun, Finding, audit
 from nenpo.warehouse.db import connect
+from nenpo.warehouse.gates import below_expected_counts, replace_refusal
 from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
-from nenpo.warehouse.publish import Published, publish
+from nenpo.warehouse.publish import Published, publish as publish_warehouse
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,38 @@ class IngestFailure:
     sha256: str | None = None
 
 
+@dataclass(frozen=True)
+class LoadedReport:
+    """What a run's summary keeps of an edition it loaded: which file and edition, and how
+    much it held. The records are in the warehouse; a run of many editions keeps none of
+    them in memory."""
+
+    sha256: str
+    source_path: str
+    series: str
+    report_fiscal_year: int
+    title: str
+    extractor_version: str
+    page_count: int
+    seconds: float
+    measures: int
+    kpi_values: int
+    pdca_items: int
+    warnings: int
+
+    @classmethod
+    def of(cls, x: ReportExtraction) -> LoadedReport:
+        return cls(
+            x.sha256, x.source_path, x.series, x.report_fiscal_year, x.title, x.extractor_version, x.page_count,
+            x.seconds, len(x.measures), len(x.kpi_values), len(x.pdca_items), len(x.warnings),
+        )
+
+
 @dataclass
 class IngestSummary:
     """What one run did: per-report outcomes, in the order the reports were given."""
 
-    loaded: list[tuple[ReportExtraction, LoadResult]] = field(default_factory=list)
+    loaded: list[tuple[LoadedReport, LoadResult]] = field(default_factory=list)
     failed: list[IngestFailure] = field(default_factory=list)
     db: str = ""
     findings: list[Finding] = field(default_factory=list)
@@ -70,6 +102,12 @@ class IngestSummary:
     audited_at: datetime | None = None
     audit_reused: bool = False
     """True when nothing the audit depends on had changed, so the latest audit's findings were kept."""
+    flow_run: str | None = None
+    """The name of the Prefect flow run that did this run; None for a run without Prefect."""
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Wall time of each stage of a run without Prefect: fetch, then extract + load (made of
+    extract — with workers, the wait for their results —, validate + cache, open warehouse
+    and load), audit and publish."""
 
     def record_audit(self, run: AuditRun) -> None:
         self.findings, self.audited_at, self.audit_reused = run.findings, run.audited_at, run.reused
@@ -124,6 +162,25 @@ def claim_of(source: EditionSource) -> edition.EditionClaim | None:
 def fetch_source(source: EditionSource, store: FileStore, policy: FetchPolicy = FetchPolicy()) -> Obtained:
     """The source's bytes on local disk (downloading into `store` if need be). Raises FetchError."""
     return obtain(source, store, policy)
+
+
+def fetch_with_retries(
+    source: EditionSource,
+    store: FileStore,
+    policy: FetchPolicy = FetchPolicy(),
+    delays: Sequence[float] = FETCH_RETRY_SECONDS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Obtained:
+    """`fetch_source`, tried again after each of `delays` seconds while the failure may pass,
+    as the flow's fetch task is retried. Raises the last failure."""
+    for delay in (*delays, None):
+        try:
+            return fetch_source(source, store, policy)
+        except Exception as exc:
+            if delay is None or not is_transient(exc):
+                raise
+            sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def fetch_failure(source: EditionSource, exc: BaseException) -> IngestFailure:
@@ -193,14 +250,25 @@ def cached_extractions(
 
 
 def extract_for_transfer(
-    path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None
+    path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None,
+    limits: Limits | None = Limits(),
 ) -> str | IngestFailure:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON.
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
     share of each report shrinks, so two workers come closer to twice the throughput.
+    With `limits` (the default) the extraction runs in a child process under them
+    (`pipeline.guard`): running out of memory or time, or dying, fails this report only.
     """
+    if limits is not None:
+        return guarded(_extract_json, (path, verify, claim), limits, path, preload=("pdfplumber",))
+    return _extract_json(path, verify, claim)
+
+
+def _extract_json(
+    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None
+) -> str | IngestFailure:
     outcome = extract_one(path, verify, claim)
     return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
 
@@ -258,7 +326,11 @@ def _title_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
     return None
 
 
-VALIDATIONS = (_edition_agrees, _title_as_listed)
+def _counts_as_expected(source: EditionSource, x: ReportExtraction) -> str | None:
+    return below_expected_counts(x, source.min_sheets, source.min_kpi_values)
+
+
+VALIDATIONS = (_edition_agrees, _title_as_listed, _counts_as_expected)
 """Checks of an extraction against what its source promised; each returns a problem or None."""
 
 
@@ -270,11 +342,17 @@ def validate_batch(
     A batch may hold one file per edition (series, fiscal year): a second file claiming an
     edition already in the batch fails, naming the first (the catalogue's entries come first).
     """
+    return list(validated(pairs))
+
+
+def validated(
+    pairs: Iterable[tuple[Obtained, ReportExtraction | IngestFailure]],
+) -> Iterator[ReportExtraction | IngestFailure]:
+    """`validate_batch` one outcome at a time, as the extractions arrive."""
     claimed: dict[tuple[str, int], str] = {}
-    checked: list[ReportExtraction | IngestFailure] = []
     for report, outcome in pairs:
         if isinstance(outcome, IngestFailure):
-            checked.append(outcome)
+            yield outcome
             continue
         problems = [p for check in VALIDATIONS if (p := check(report.source, outcome))]
         edition = (outcome.series, outcome.report_fiscal_year)
@@ -284,18 +362,18 @@ def validate_batch(
             )
         if problems:
             error = f"{report.source.label}: " + "; ".join(problems)
-            checked.append(IngestFailure(report.source.label, "validate", error, None, outcome.sha256))
+            yield IngestFailure(report.source.label, "validate", error, None, outcome.sha256)
             continue
         claimed[edition] = report.source.label
-        checked.append(outcome)
-    return checked
+        yield outcome
 
 
 # --- warehouse -----------------------------------------------------------------------------
 
 
 def load_batch(
-    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0
+    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0, force: bool = False,
+    labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
@@ -305,27 +383,59 @@ def load_batch(
     """
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        return load_into(con, outcomes, str(db))
+        return load_into(con, outcomes, str(db), force, labels)
     finally:
         con.close()
 
 
-def load_into(con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "") -> IngestSummary:
-    """`load_batch` on an open warehouse connection."""
+def load_into(
+    con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "", force: bool = False,
+    labels: dict[str, str] | None = None,
+) -> IngestSummary:
+    """`load_batch` on an open warehouse connection (each outcome as `load_one`)."""
     summary = IngestSummary(db=db)
     for outcome in outcomes:
-        if isinstance(outcome, IngestFailure):
-            summary.failed.append(outcome)
-            continue
-        try:
-            summary.loaded.append((outcome, load_extraction(con, outcome)))
-        except Exception as exc:
-            summary.failed.append(
-                IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
-            )
-    for failure in summary.failed:
-        record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
+        load_one(con, summary, outcome, force, labels)
+    record_failures(con, summary)
     return summary
+
+
+def load_one(
+    con: duckdb.DuckDBPyConnection, summary: IngestSummary, outcome: ReportExtraction | IngestFailure,
+    force: bool = False, labels: dict[str, str] | None = None,
+) -> None:
+    """Load an extracted edition (its own transaction) or note a failure, in `summary`.
+
+    An edition that reads markedly worse than the one held for it fails at `validate`
+    (`warehouse.gates`), checked under the writer's lock, unless `force`; the failure is
+    named by the file's source in `labels` (sha256 → URL or path) when given.
+    """
+    if isinstance(outcome, IngestFailure):
+        summary.failed.append(outcome)
+        return
+    if not force and (refused := replace_refusal(con, outcome)):
+        label = (labels or {}).get(outcome.sha256, outcome.source_path)
+        summary.failed.append(IngestFailure(label, "validate", refused, None, outcome.sha256))
+        return
+    try:
+        summary.loaded.append((LoadedReport.of(outcome), load_extraction(con, outcome)))
+    except Exception as exc:
+        summary.failed.append(
+            IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
+        )
+
+
+def record_failures(con: duckdb.DuckDBPyConnection, summary: IngestSummary) -> None:
+    """Every failure of the run into `ingest_errors`, in the order they were noted.
+
+    A failure that cannot be written (e.g. the disk that just refused the load is still
+    full) stays in the summary, saying so: the run's report of it is never lost.
+    """
+    for n, failure in enumerate(summary.failed):
+        try:
+            record_error(con, failure.report, failure.stage, failure.error, page=failure.page, sha256=failure.sha256)
+        except duckdb.Error as exc:
+            summary.failed[n] = replace(failure, error=f"{failure.error} (not recorded in ingest_errors: {exc})")
 
 
 def audit_warehouse(
@@ -351,43 +461,128 @@ def ingest(
     catalogue: str | os.PathLike[str] | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
     reuse_extractions: bool = False,
+    publish: bool = False,
     publish_dir: str | os.PathLike[str] | None = None,
     lock_timeout: float = 0.0,
     fetch_policy: FetchPolicy = FetchPolicy(),
     series: str | None = None,
     fiscal_year: int | None = None,
+    fetch_retry_delays: Sequence[float] = FETCH_RETRY_SECONDS,
+    runner: str = "sequential",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    force: bool = False,
+    limits: Limits | None = Limits(),
 ) -> IngestSummary:
-    """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
-    and publish when `publish_dir` is given. `series` and `fiscal_year` say which edition
-    the files of `paths` are (checked against what the files say).
+    """The whole run without Prefect: fetch, extract each, validate and load each edition as
+    it is extracted, audit, and publish when `publish` is set or `publish_dir` is given.
+    `series` and `fiscal_year` say which edition the files of `paths` are (checked against
+    what the files say).
 
     Downloads go to `cache_dir` (default: the user cache directory); extractions are read
-    from and written to the same cache only when `reuse_extractions` is set.
+    from and written to the same cache only when `reuse_extractions` is set. Extractions
+    run on `runner` (`pipeline.runners.extract_all`), each under `limits`
+    (`pipeline.guard`; None: in the calling process, unguarded). An edition that reads
+    markedly worse than the one held fails at validate unless `force`.
     """
+    from nenpo.pipeline.runners import extract_all
+
+    clock = _StageClock()
     store = FileStore(cache_dir)
     cache = ExtractionCache(store.root) if reuse_extractions else None
-    outcomes: list[ReportExtraction | IngestFailure] = []
+    fetch_failures: list[IngestFailure] = []
     obtained: list[Obtained] = []
     for source in plan_sources(paths, catalogue, series, fiscal_year):
         try:
-            obtained.append(fetch_source(source, store, fetch_policy))
+            obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
         except Exception as exc:
-            outcomes.append(fetch_failure(source, exc))
+            fetch_failures.append(fetch_failure(source, exc))
     reports = unique_reports(obtained)
-    hits, from_cache = cached_extractions(cache, reports, verify)
-    pairs = [
-        (r, hits[r.sha256] if r.sha256 in hits
-         else finish_extraction(r, extract_one(r.path, verify, claim_of(r.source)), cache, verify))
-        for r in reports
-    ]
-    con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
+    clock.lap("fetch")
+    cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, verify).is_file()}
+    misses = [r for r in reports if r.sha256 not in cached]
+    extracted = extract_all(
+        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses], limits
+    )
+    from_cache: dict[str, float] = {}
+
+    def in_order() -> Iterator[tuple[Obtained, ReportExtraction | IngestFailure]]:
+        """Each report's extraction as soon as it is ready, in the order of `reports`."""
+        for report in reports:
+            if report.sha256 in cached:
+                started = time.perf_counter()
+                hit = cache.get(report.sha256, verify, report.path)
+                if hit is not None:
+                    from_cache[report.sha256] = time.perf_counter() - started
+                    yield report, hit
+                    continue
+            with clock.adding("extract"):  # with workers: waiting for the next result
+                outcome = (
+                    next(extracted) if report.sha256 not in cached
+                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits)  # the entry went bad
+                )
+            with clock.adding("validate + cache"):
+                finished = finish_extraction(report, outcome, cache, verify)
+            yield report, finished
+
+    # Each edition is loaded as soon as it is extracted, while the workers extract the next
+    # ones: the warehouse is held from the first load, and no more than one extraction is in
+    # memory at a time. One connection for the loads and the audit.
+    summary = IngestSummary(db=str(db))
+    labels = {r.sha256: r.source.label for r in reports}
+    con: duckdb.DuckDBPyConnection | None = None
+
+    def warehouse() -> duckdb.DuckDBPyConnection:
+        nonlocal con
+        if con is None:
+            with clock.adding("open warehouse"):
+                con = connect(db, wait_seconds=lock_timeout)
+        return con
+
     try:
-        summary = load_into(con, validate_batch(pairs) + outcomes, str(db))
+        for outcome in validated(in_order()):
+            con = warehouse()
+            with clock.adding("load"):
+                load_one(con, summary, outcome, force, labels)
+        con = warehouse()
+        with clock.adding("load"):
+            for failure in fetch_failures:
+                load_one(con, summary, failure)
+            record_failures(con, summary)
+        clock.lap("extract + load")
         summary.record_audit(audit(con, Aliases.load()))
+        clock.lap("audit")
     finally:
-        con.close()
-    summary.from_cache, summary.extracted = from_cache, len(reports) - len(hits)
-    summary.labels = {r.sha256: r.source.label for r in reports}
-    if publish_dir is not None:
-        summary.published = publish(db, publish_dir, lock_timeout)
+        extracted.close()  # a run that failed midway stops the workers
+        if con is not None:
+            con.close()
+    summary.from_cache = from_cache
+    summary.extracted = len(reports) - len(from_cache)
+    summary.labels = labels
+    if publish or publish_dir is not None:
+        summary.published = publish_warehouse(db, publish_dir, lock_timeout)
+        clock.lap("publish")
+    summary.stage_seconds = clock.seconds
     return summary
+
+
+class _StageClock:
+    """Wall time by stage: `lap` ends a stage of the run; `adding` sums the parts of one that
+    interleave (extract, validate, load) within a lap."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = now - self._last
+        self._last = now
+
+    @contextmanager
+    def adding(self, stage: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started

@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from nenpo.pipeline.ingest import IngestSummary
+from nenpo.pipeline.safe_text import md_cell
 from nenpo.warehouse.audit import SEVERITY_RANK, Finding
 
 __all__ = ["SUMMARY_COLUMNS", "audit_markdown", "summary_rows"]
@@ -25,10 +26,10 @@ def summary_rows(summary: IngestSummary) -> list[dict]:
             "report": _name(summary.labels.get(x.sha256, x.source_path)),
             "edition": f"{x.series} FY{x.report_fiscal_year}",
             "pages": x.page_count,
-            "measures": len(x.measures),
-            "kpi_values": len(x.kpi_values),
-            "pdca_items": len(x.pdca_items),
-            "warnings": len(x.warnings),
+            "measures": x.measures,
+            "kpi_values": x.kpi_values,
+            "pdca_items": x.pdca_items,
+            "warnings": x.warnings,
             "outcome": "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded"),
             "extraction": "cached" if cached else "extracted",
             "seconds": round(summary.from_cache[x.sha256] if cached else x.seconds, 3),
@@ -50,7 +51,7 @@ def _name(source: str) -> str:
 
 def audit_markdown(findings: list[Finding], db: str = "") -> str:
     """The audit findings as Markdown: counts by rule and severity, then each finding."""
-    title = f"# Audit findings{f' — {db}' if db else ''}"
+    title = f"# Audit findings{f' — {md_cell(db)}' if db else ''}"
     if not findings:
         return f"{title}\n\nNo findings: every audit rule passed.\n"
     ordered = sorted(findings, key=lambda f: (-SEVERITY_RANK[f.severity], f.check, f.report_fiscal_year or 0))
@@ -65,5 +66,5 @@ def audit_markdown(findings: list[Finding], db: str = "") -> str:
     for f in ordered:
         cells = [f.severity, f.check, f"FY{f.report_fiscal_year}" if f.report_fiscal_year else "", f.measure or "",
                  f.indicator or "", str(f.fiscal_year or ""), str(f.page or ""), f.detail]
-        lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

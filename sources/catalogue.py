@@ -8,6 +8,8 @@ file named by `--catalogue` / `$NENPO_CATALOGUE`)::
         publisher: 川崎市経済労働局
         title: 中小企業活性化施策実施状況報告書
         title_pattern: '年度\\s*中小企業活性化施策実施状況報告書'
+        min_sheets: 15          # count gates (optional): fewer sheets or KPI values fail validation
+        min_kpi_values: 40
         editions:
           - fiscal_year: 2020
             url: https://example.org/r2-report.pdf       # fetched into the cache
@@ -95,6 +97,10 @@ class CatalogueSeries(_Entry):
     title: str
     title_pattern: str
     """Regular expression the printed title of every edition matches (after NFKC)."""
+    min_sheets: int | None = Field(default=None, ge=0)
+    """Count gate: an edition of this series with fewer measure sheets fails validation, even on a first load."""
+    min_kpi_values: int | None = Field(default=None, ge=0)
+    """Count gate: likewise for KPI values."""
     editions: tuple[CatalogueEdition, ...] = ()
 
     @field_validator("title_pattern")
@@ -150,6 +156,8 @@ class Catalogue(_Entry):
                     series=series.id,
                     fiscal_year=edition.fiscal_year,
                     title_pattern=series.title_pattern,
+                    min_sheets=series.min_sheets,
+                    min_kpi_values=series.min_kpi_values,
                 )
 
     def folder_paths(self) -> list[Path]:
@@ -175,6 +183,8 @@ class EditionSource:
     claimed_by: str = "catalogue"
     """Who says the file is that edition: ``catalogue``, or ``command_line`` for
     ``nenpo ingest PATH --series ID --fiscal-year N``."""
+    min_sheets: int | None = None
+    min_kpi_values: int | None = None
 
     @property
     def edition(self) -> str | None:

@@ -161,7 +161,8 @@ def fetch_url(
 def _fetch_once(client: httpx.Client, url: str, store: FileStore, policy: FetchPolicy, attempt: int) -> Fetched:
     previous = store.url_record(url)
     headers = {"User-Agent": USER_AGENT}
-    if previous is not None and store.has(previous.sha256):
+    # the cached bytes are hashed again before a 304 may vouch for them
+    if previous is not None and store.verified_object(previous.sha256) is not None:
         if previous.etag:
             headers["If-None-Match"] = previous.etag
         if previous.last_modified:
@@ -185,6 +186,10 @@ def _fetch_once(client: httpx.Client, url: str, store: FileStore, policy: FetchP
             )
     except httpx.TimeoutException as exc:
         raise TransientFetchError(url, f"timed out ({type(exc).__name__}) after {policy.timeout_seconds:g} s") from exc
+    except httpx.UnsupportedProtocol as exc:  # e.g. a redirect to file://: no retry will change it
+        raise FetchError(url, f"redirected to an address nenpo does not fetch ({exc})") from exc
+    except httpx.TooManyRedirects as exc:
+        raise FetchError(url, f"too many redirects ({exc})") from exc
     except httpx.TransportError as exc:
         raise TransientFetchError(url, f"connection failed ({type(exc).__name__}: {exc})") from exc
     store.save_url_record(record)

@@ -10,6 +10,8 @@ Routes (NAME is a file of samples/editions, or a name registered with `serve_byt
     /html.pdf                  an HTML error page served as 200
     /big.pdf?bytes=N           a PDF-looking body of N bytes, with Content-Length
     /endless.pdf?bytes=N       the same without Content-Length (ends when the connection closes)
+    /redirect-file.pdf         302 to a file:// address
+    /loop/N.pdf                302 to /loop/N+1.pdf, for ever
 
 Every request is recorded (`requests`: method, path, headers). The server runs in a
 daemon thread, is shut down by `stop()` (the fixtures call it), and stops itself after
@@ -143,8 +145,18 @@ def _handler(server: PdfServer):
                     self.wfile.write(b"%PDF-1.4\n")
                     for _ in range(0, size, 65536):
                         self.wfile.write(b"0" * 65536)
+                case ["redirect-file.pdf"]:
+                    self._redirect("file:///etc/passwd")
+                case ["loop", step]:
+                    self._redirect(f"/loop/{int(step.removesuffix('.pdf')) + 1}.pdf")
                 case _:
                     self._empty(404)
+
+        def _redirect(self, location: str) -> None:
+            self.send_response(302)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
 
         def _file(self, name: str, pause: float = 0.0) -> None:
             if name not in server.files:

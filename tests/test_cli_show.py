@@ -26,7 +26,7 @@ def db(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def wide_console(monkeypatch):
     """One table row per line, so that texts can be looked for whole."""
-    monkeypatch.setattr(cli, "console", Console(width=1000))
+    monkeypatch.setattr(cli, "console", Console(width=1000, markup=False))
 
 
 def truth(year: int) -> dict:
@@ -95,4 +95,4 @@ def test_ambiguous_and_unknown_names_exit_1(db):
 
 def test_a_missing_warehouse_is_a_clear_error(tmp_path):
     result = runner.invoke(cli.app, ["show", "観光振興事業", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "does not exist" in result.output
+    assert result.exit_code == 2 and "does not exist" in result.output

@@ -264,5 +264,6 @@ def test_a_workers_json_is_validated_and_cached_as_it_came(tmp_path):
     cache = ExtractionCache(tmp_path / "cache")
     done = finish_extraction(report, sent, cache, "auto")
     assert isinstance(done, ReportExtraction) and done.report_fiscal_year == 2021
-    assert cache.entry(done.sha256, "auto").read_text(encoding="utf-8") == sent  # not serialised again
+    header, _, body = cache.entry(done.sha256, "auto").read_text(encoding="utf-8").partition("\n")
+    assert header.startswith(f"nenpo-extraction sha256={done.sha256} ") and body == sent  # not serialised again
     assert cache.get(done.sha256, "auto") == done

@@ -12,17 +12,21 @@ Partitioned tables keep `report_fiscal_year` inside the files as well, so a sing
 read on its own still says which edition it holds. Read a table back with e.g.
 ``SELECT * FROM read_parquet('out/kpi_values/**/*.parquet')``. A per-edition table with
 no rows is written as one empty file in its folder, so that glob still finds a schema.
+
+The folder is nenpo's (`warehouse.folders`): an export goes to a new, empty or earlier
+export folder only, and replaces its contents whole by an atomic swap, so a reader sees
+the previous export or the new one, and files nenpo did not write are never deleted.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 
+from nenpo.warehouse.folders import replace_folder
 from nenpo.warehouse.schema import EDITION_TABLES, TABLES
 from nenpo.warehouse.views import VIEWS
 
@@ -52,17 +56,20 @@ def _literal(path: Path) -> str:
 def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: str | os.PathLike[str]) -> list[ExportedTable]:
     """Write every table and view of the warehouse open on `con` as Parquet under `out_dir`.
 
-    `out_dir` is created; what an earlier export wrote for a table is replaced whole (so a
-    deleted edition's folder does not linger); other files in `out_dir` are left alone.
+    `out_dir` must be new, empty or an earlier export (else FolderNotOursError, nothing
+    written); its contents are replaced whole once the new export is complete.
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(out_dir).absolute()
+    tables = replace_folder(out, lambda fresh: _write(con, fresh))
+    return [replace(t, path=out / t.path.name) for t in tables]
+
+
+def _write(con: duckdb.DuckDBPyConnection, out: Path) -> list[ExportedTable]:
     exported: list[ExportedTable] = []
     for name, partitioned in exported_relations():
         rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
         if partitioned:
             target = out / name
-            shutil.rmtree(target, ignore_errors=True)
             target.mkdir()
             if rows:
                 con.execute(

@@ -24,6 +24,7 @@ import pyarrow as pa
 from nenpo.extractors.budget import counted_budgets
 from nenpo.extractors.models import ReportExtraction
 from nenpo.warehouse.schema import EDITION_TABLES, arrow_schema
+from nenpo.warehouse.tx import rollback_quietly
 
 __all__ = [
     "EditionConflictError",
@@ -504,7 +505,7 @@ def load_extraction(
             rows[table] = _insert(con, table, build(x))
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return LoadResult(report_id, replaced, False, rows)
 
@@ -521,7 +522,7 @@ def delete_edition(con: duckdb.DuckDBPyConnection, series: str, report_fiscal_ye
         _delete(con, series, report_fiscal_year, [report_id] if report_id else [])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return report_id
 

@@ -13,11 +13,16 @@ Readers never see a half-written snapshot: the copy is made under the writer loc
 CHECKPOINT (so the file holds everything and nobody changes it meanwhile), opened once
 to check it, and only then renamed over the previous snapshot. A reader that still has
 the previous snapshot open keeps reading it undisturbed.
+
+The folder is nenpo's (`warehouse.folders`): a new or empty folder is marked as such, one
+published by an earlier nenpo is recognised by its layout, and any other non-empty folder
+is refused (FolderNotOursError) before anything in it is touched.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from dataclasses import dataclass
@@ -28,11 +33,15 @@ import duckdb
 
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.export import ExportedTable, export_parquet
+from nenpo.warehouse.folders import claim, remove_stale
 from nenpo.warehouse.schema import check_schema
 
 __all__ = ["Published", "default_publish_dir", "publish"]
 
 KEEP_EXPORTS = 2
+STALE = re.compile(r"\.(?:.+\.duckdb|parquet)\.(?P<pid>\d+)\.tmp")
+"""Temporary names of a publish (the snapshot's copy, the symlink's), e.g. ``.nenpo.duckdb.4711.tmp``:
+one whose process is gone was left by a publish that was killed, and is removed."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,8 @@ def publish(
     started = time.perf_counter()
     file = Path(db).expanduser().absolute()
     out = Path(publish_dir).expanduser().absolute() if publish_dir else default_publish_dir(file)
-    out.mkdir(parents=True, exist_ok=True)
+    claim(out, lambda folder: _published_before(folder, file.stem))
+    remove_stale(out, STALE)
     snapshot = out / f"{file.stem}.duckdb"
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     export_dir = out / f".parquet-{stamp}-{os.getpid()}"
@@ -70,6 +80,15 @@ def publish(
     _swap_symlink(parquet, export_dir.name)
     _prune_exports(out, keep=export_dir.name)
     return Published(snapshot, parquet, tuple(tables), time.perf_counter() - started)
+
+
+def _published_before(folder: Path, stem: str) -> bool:
+    """An unmarked folder that holds this warehouse's snapshot and nothing but what publish writes."""
+    names = {p.name for p in folder.iterdir()}
+    ours = {f"{stem}.duckdb", "parquet"}
+    return f"{stem}.duckdb" in names and all(
+        n in ours or n.startswith((".parquet-", f".{stem}.duckdb.", ".parquet.")) for n in names
+    )
 
 
 def _copy_checked(source: Path, target: Path) -> None:

@@ -24,6 +24,7 @@ import duckdb
 import pyarrow as pa
 
 from nenpo.extractors.models import KpiKind, KpiStatus, OpinionKind, PdcaPhase, ReadBy
+from nenpo.warehouse.tx import rollback_quietly
 from nenpo.warehouse.views import VIEWS
 
 SCHEMA_VERSION = 3
@@ -848,6 +849,12 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
                 raise SchemaVersionError(
                     f"{path} has warehouse tables ({', '.join(sorted(ours))}) but no schema_version"
                 )
+            if existing:  # another application's database: never add nenpo's tables to it
+                shown = ", ".join(sorted(existing)[:5]) + (" …" if len(existing) > 5 else "")
+                raise SchemaVersionError(
+                    f"{path} is a DuckDB database of something else (tables {shown}), not a nenpo "
+                    f"warehouse; nenpo leaves it alone: give --db a new file or a nenpo warehouse"
+                )
         elif version > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"{path} has warehouse schema version {version}, newer than this nenpo's "
@@ -876,7 +883,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
         con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return SCHEMA_VERSION
 
