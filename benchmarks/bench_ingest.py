@@ -2,8 +2,9 @@
 
     python benchmarks/bench_ingest.py [--copies 3] [--repeat 3]
 
-Builds a large edition by concatenating the bundled sample editions (`--copies` times
-each, 96 pages per copy), then times, each in a fresh child process so every stage pays
+Builds a large edition by concatenating the FY2020 sample edition (three times per
+`--copies`: an edition names one fiscal year, so its pages are repeated rather than
+mixed with other editions'), then times, each in a fresh child process so every stage pays
 its own imports-free start and reports its own peak memory:
 
 - ``pymupdf text``: PyMuPDF's text of every page (the floor);
@@ -48,16 +49,22 @@ from queue import Empty
 
 REPO = Path(__file__).resolve().parents[1]
 EDITIONS = sorted((REPO / "samples" / "editions").glob("*.pdf"))
+LAYOUTS: dict[str, Path] = {
+    "landscape": REPO / "samples" / "editions" / "kawasaki-sme-fy2020.pdf",
+    "text order": REPO / "samples" / "editions-text-order" / "kawasaki-sme-fy2020.text-order.pdf",
+    "mincho": REPO / "samples" / "editions-mincho" / "kawasaki-sme-fy2020.mincho.pdf",
+}
+"""The FY2020 sample edition in each of its layouts: extraction is compared with the
+pdfplumber pass per layout."""
 
 
-def build_large_edition(out: Path, copies: int) -> int:
+def build_large_edition(out: Path, copies: int, edition: Path = LAYOUTS["landscape"]) -> int:
     import pymupdf
 
     big = pymupdf.open()
-    for _ in range(copies):
-        for path in EDITIONS:
-            with pymupdf.open(path) as part:
-                big.insert_pdf(part)
+    for _ in range(3 * copies):
+        with pymupdf.open(edition) as part:
+            big.insert_pdf(part)
     pages = big.page_count
     big.save(out, garbage=3, deflate=True)
     return pages
@@ -256,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, done in runs.items():
             results[name] = (statistics.median(r[0] for r in done), max(r[1] for r in done), max(r[2] for r in done))
             details[name] = [r[3] for r in done]
+        per_layout = layout_ratios(Path(tmp), args.repeat)
         prefect = None
         if not args.no_prefect:
             Path(db).unlink(missing_ok=True)
@@ -289,6 +297,10 @@ def main(argv: list[str] | None = None) -> int:
           f"({workers / results['nenpo extract'][0]:.2f}× one report alone: the cores slow each other), "
           f"the parent validated the results in {validating:.2f} s")
     print(f"peak RSS of the ingest:             {results['nenpo ingest'][1]:.0f} MB  (target ≤ 400 MB)")
+    print("extraction / pdfplumber pass, per layout of the FY2020 edition (target ≤ 0.15):")
+    for layout, (pages_read, plumber, extract) in per_layout.items():
+        print(f"  {layout:<14}{pages_read:>5} pages  pdfplumber {plumber:7.3f} s  nenpo extract {extract:7.3f} s  "
+              f"{extract / plumber:6.3f}")
     if prefect:
         print(f"prefect flow run of one edition:    cold {prefect['cold']:.2f} s (ephemeral server start), "
               f"warm {prefect['warm']:.2f} s")
@@ -298,6 +310,21 @@ def main(argv: list[str] | None = None) -> int:
     for stage, seconds in sorted(profile.items(), key=lambda kv: -kv[1]):
         print(f"  {stage:<22}{seconds:>8.3f} s {100 * seconds / total:>6.1f} %")
     return 0
+
+
+def layout_ratios(tmp: Path, repeat: int) -> dict[str, tuple[int, float, float]]:
+    """Per layout: pages, and the median seconds of the pdfplumber pass and of `extract_report`
+    over that layout's FY2020 edition printed three times."""
+    ratios = {}
+    for layout, edition in LAYOUTS.items():
+        pdf = tmp / f"layout-{layout.replace(' ', '-')}.pdf"
+        pages = build_large_edition(pdf, 1, edition)
+        plumber, extract = [], []
+        for _ in range(repeat):  # interleaved, as the rounds above
+            plumber.append(run_stage("pdfplumber pass", (str(pdf),))[0])
+            extract.append(run_stage("nenpo extract", (str(pdf),))[0])
+        ratios[layout] = (pages, statistics.median(plumber), statistics.median(extract))
+    return ratios
 
 
 STAGE_OF_MODULE: tuple[tuple[str, str], ...] = (

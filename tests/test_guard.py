@@ -74,10 +74,13 @@ def test_kill_9_of_one_extraction_fails_that_report_and_the_others_load(tmp_path
     OOM killer would; that report is recorded as failed, the next one loads."""
     stop = threading.Event()
     killed: list[int] = []
+    # children that earlier tests left running (a resource tracker, a forkserver) are not
+    # the extraction: only a process that appears during the ingest is
+    before = set(_children(os.getpid()))
 
     def watch():
         while not stop.is_set() and not killed:
-            for child in _children(os.getpid()):
+            for child in set(_children(os.getpid())) - before:
                 os.kill(child, signal.SIGKILL)
                 killed.append(child)
                 break
