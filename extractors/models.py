@@ -25,8 +25,16 @@ PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", 
 OpinionKind = Literal["overall", "covid"]
 
 
+ReadBy = Literal["text", "ocr"]
+
+
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    read_by: ReadBy = Field(
+        default="text", description="how the record's page was read: 'text' (the PDF's text layer) or 'ocr' "
+        "(recognised from the page image by Tesseract: see the page's confidence)",
+    )
 
 
 class PageRecord(Record):
@@ -37,6 +45,7 @@ class PageRecord(Record):
     chars: dict[str, int]
     quality: float
     flags: tuple[str, ...] = ()
+    conf: float | None = Field(default=None, description="OCR pages: mean confidence of the recognised lines, 0..1")
 
 
 class Measure(Record):

@@ -20,7 +20,7 @@ from pathlib import Path
 import regex
 from pydantic import ValidationError
 
-from nenpo.extractors import article_opinions, kpi_pages, pdca, policy_list, sheets, table_pages
+from nenpo.extractors import article_opinions, kpi_pages, ocr_findings, pdca, policy_list, sheets, table_pages
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
@@ -127,30 +127,40 @@ class _State:
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
     tables_state: table_pages.TablesState = field(default_factory=table_pages.TablesState)
+    ocr_unavailable: str | None = None
+    unsure: list[ocr_findings.UnsureLine] = field(default_factory=list)
 
     def warn(self, code: str, message: str, page: int | None = None, **kw) -> None:
         self.warnings.append(ExtractionWarning(code=code, message=message, page=page, **kw))
 
 
-def extract_report(path: str | Path, *, verify: str = "auto") -> ReportExtraction:
-    """Extract one edition. Raises `PdfError` subclasses naming the file (and page)."""
+def extract_report(path: str | Path, *, verify: str = "auto", ocr: str = "auto") -> ReportExtraction:
+    """Extract one edition. Raises `PdfError` subclasses naming the file (and page).
+
+    ocr: 'auto' recognises the pages that need it when Tesseract is installed, 'always'
+    every page, 'never' none (see `extractors.ocr_pages`)."""
     started = time.perf_counter()
     path = Path(path)
     state = _State(str(path))
-    with collector_paused(), open_pdf(path, verify=verify) as doc:
+    with collector_paused(), open_pdf(path, verify=verify, ocr=ocr) as doc:
         for page in doc.pages(rulings=False):  # table_pages asks for rulings where it needs them
             _read_page(state, page, doc)
         sha256, page_count = doc.sha256, doc.page_count
-        return _finish(state, path, sha256, page_count, time.perf_counter() - started)
+        state.ocr_unavailable = doc.ocr_unavailable if ocr != "never" else "OCR is switched off (--ocr never)"
+        return ocr_findings.mark_recognised(
+            _finish(state, path, sha256, page_count, time.perf_counter() - started), state.ocr_unavailable, state.unsure
+        )
 
 
 def _read_page(state: _State, page, doc=None) -> None:
     state.pages.append(PageRecord(
         page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
+        conf=page.conf,
     ))
-    for flag in ("needs_ocr", "garbled", "repaired"):
+    for flag in ("needs_ocr", "garbled", "repaired", "ocr_low_confidence"):
         if flag in page.flags:
             state.warn(flag, f"{state.path}, page {page.number}: {flag.replace('_', ' ')}", page.number)
+    state.unsure.extend(ocr_findings.unsure_lines(page))
     lines = [NormLine(normalise_text(l.text), l.text, l.bbox, l.size) for l in page.lines if l.text.strip()]
     if not lines:
         return
@@ -209,8 +219,9 @@ def _track_sheet(state: _State, page, lines: list[NormLine], texts: list[str]) -
 
 def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
+        why = f" ({state.ocr_unavailable})" if state.ocr_unavailable else ""
         raise NeedsOcrError(
-            path, f"no page has a text layer (scanned?): needs OCR before extraction [{_page_facts(state)}]",
+            path, f"no page has a text layer (scanned?): needs OCR before extraction{why} [{_page_facts(state)}]",
             page=state.pages[0].page if len(state.pages) == 1 else None,
         )
     if state.series is None or state.fiscal_year is None:

@@ -48,16 +48,19 @@ def scan_page(page: pymupdf.Page, rng: random.Random, dpi: int = DPI) -> bytes:
 def scan_pdf(source: str | Path, target: str | Path, pages: list[int] | None = None, seed: int = 2020) -> Path:
     """Write a scanned copy of `source` (all pages, or the 1-based `pages`) to `target`.
 
-    Pages left out are kept as blank pages of the same size, so page numbers (and the
-    ground truth's pages) stay the same."""
+    Pages left out are copied as they are, text layer and all: a born-digital report with
+    some scanned pages, as when a printed table was scanned into it. Page numbers (and so
+    the ground truth's pages) stay the same."""
     rng = random.Random(seed)
     target = Path(target)
     with pymupdf.open(source) as src, pymupdf.open() as out:
         wanted = set(pages) if pages is not None else set(range(1, src.page_count + 1))
         for number, page in enumerate(src, start=1):
+            if number not in wanted:
+                out.insert_pdf(src, from_page=number - 1, to_page=number - 1)
+                continue
             new = out.new_page(width=page.rect.width, height=page.rect.height)
-            if number in wanted:
-                new.insert_image(new.rect, stream=scan_page(page, rng))
+            new.insert_image(new.rect, stream=scan_page(page, rng))
         out.save(target, garbage=3, deflate=True)
     return target
 
