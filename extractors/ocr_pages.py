@@ -19,7 +19,8 @@ pages keep their ``needs_ocr`` flag, as without OCR.
 A recognised page (``ocr_text_page``) replaces its lines with Tesseract's (each with its
 confidence), its engine with ``ocr`` and its rulings with the rules found on the image;
 its flags lose ``needs_ocr``/``empty`` and gain ``ocr``, and ``ocr_low_confidence`` when
-the page's mean confidence is below ``LOW_CONFIDENCE``. A garbled text layer is replaced
+the page's mean confidence is below ``LOW_CONFIDENCE``. A page on which Tesseract finds
+nothing keeps its flags (``chars['ocr']`` is 0). A garbled text layer is replaced
 only when the recognised text rates better (``_better``).
 """
 
@@ -97,6 +98,8 @@ def ocr_text_page(text_page: Any, recognised: ocr.OcrPage, quality: Callable[[st
     text = "\n".join(l.text for l in lines)
     score, garbled = quality(text)
     real = _real(text)
+    if real == 0:  # nothing recognised: the page stays as it was, 'needs_ocr' and all
+        return dataclasses.replace(text_page, chars={**text_page.chars, "ocr": 0})
     if "garbled" in text_page.flags and not _better(real, score, text_page):
         return text_page
     total = sum(len(l.text) for l in lines)

@@ -56,6 +56,9 @@ LockOption = Annotated[
     float, typer.Option("--lock-timeout", help="Seconds to wait while another process writes the warehouse.")
 ]
 VerifyOption = Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")]
+OcrOption = Annotated[str, typer.Option(
+    help="Tesseract OCR of pages without a text layer: auto (pages that need it, if installed), always or never."
+)]
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -119,6 +122,7 @@ def ingest(
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 60.0,
     verify: VerifyOption = "auto",
+    ocr: OcrOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
@@ -127,9 +131,11 @@ def ingest(
     some failed (the others are loaded), 2 when the run itself failed.
     """
     _check_choices(verify, runner, dask_address)
+    if ocr not in {"auto", "always", "never"}:
+        raise typer.BadParameter("ocr must be auto, always or never")
     parameters = _flow_parameters(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout
-    )
+    ) | {"ocr": ocr}
     _quiet_prefect(verbose)
     from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 

@@ -22,6 +22,7 @@ from prefect.futures import PrefectFuture
 from prefect.tasks import exponential_backoff
 
 from nenpo.extractors.models import ReportExtraction
+from nenpo.extractors.ocr import extraction_mode
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.ingest import (
     IngestFailure,
@@ -79,13 +80,13 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 
 
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
-def extract_report_task(path: str, verify: str = "auto", label: str = "") -> str | IngestFailure:
+def extract_report_task(path: str, verify: str = "auto", label: str = "", ocr: str = "auto") -> str | IngestFailure:
     """Extract the file at `path` (`label` names its source in the UI: a URL or the path).
 
     The extraction comes back as JSON (see `extract_for_transfer`); `_extract_all` turns
     it back into a `ReportExtraction`.
     """
-    return extract_for_transfer(path, verify)
+    return extract_for_transfer(path, verify, ocr)
 
 
 @task(name="load-editions", retries=0)
@@ -135,21 +136,25 @@ def _extract_all(
     runner: str,
     workers: int | None,
     dask_address: str | None,
+    ocr: str = "auto",
 ) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
     """Cached extractions for unchanged content; an extract task on the runner for the rest."""
     outcomes: dict[str, ReportExtraction | IngestFailure] = {}
-    hits, from_cache = cached_extractions(cache, reports, verify)
+    mode = extraction_mode(verify, ocr)
+    hits, from_cache = cached_extractions(cache, reports, mode)
     outcomes.update(hits)
     misses = [r for r in reports if r.sha256 not in hits]
     if misses:
         with build_task_runner(runner, workers, dask_address) as task_runner:
             futures = [
-                task_runner.submit(extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label})
+                task_runner.submit(
+                    extract_report_task, {"path": r.path, "verify": verify, "label": r.source.label, "ocr": ocr}
+                )
                 for r in misses
             ]
             for report, future in zip(misses, futures):
                 outcome = future.result(raise_on_failure=False)
-                outcomes[report.sha256] = finish_extraction(report, outcome, cache, verify)
+                outcomes[report.sha256] = finish_extraction(report, outcome, cache, mode)
     return [(r, outcomes[r.sha256]) for r in reports], from_cache
 
 
@@ -166,6 +171,7 @@ def ingest_reports(
     workers: int | None = None,
     dask_address: str | None = None,
     lock_timeout: float = 60.0,
+    ocr: str = "auto",
 ) -> IngestSummary:
     """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
     DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
@@ -179,7 +185,7 @@ def ingest_reports(
     sources = plan_sources(paths or [], catalogue)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
-    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address)
+    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address, ocr)
     summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
     summary.labels = {r.sha256: r.source.label for r in reports}

@@ -25,6 +25,7 @@ import regex
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
+from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
@@ -130,13 +131,13 @@ def unique_reports(obtained: Iterable[Obtained]) -> list[Obtained]:
 # --- extraction ----------------------------------------------------------------------------
 
 
-def extract_one(path: str | Path, verify: str = "auto") -> ReportExtraction | IngestFailure:
+def extract_one(path: str | Path, verify: str = "auto", ocr: str = "auto") -> ReportExtraction | IngestFailure:
     """Extract a report; a PDF problem becomes an `IngestFailure` naming the file and page."""
     path = Path(path)
     if not path.is_file():
         return IngestFailure(str(path), "extract", f"{path}: no such file")
     try:
-        return extract_report(path, verify=verify)
+        return extract_report(path, verify=verify, ocr=ocr)
     except PdfError as exc:
         return IngestFailure(str(path), "extract", str(exc), exc.page, _sha(path))
     except Exception as exc:  # an extractor bug must still name the file, and not stop the run
@@ -174,14 +175,14 @@ def cached_extractions(
     return hits, seconds
 
 
-def extract_for_transfer(path: str | os.PathLike[str], verify: str = "auto") -> str | IngestFailure:
+def extract_for_transfer(path: str | os.PathLike[str], verify: str = "auto", ocr: str = "auto") -> str | IngestFailure:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON.
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
     share of each report shrinks, so two workers come closer to twice the throughput.
     """
-    outcome = extract_one(path, verify)
+    outcome = extract_one(path, verify, ocr)
     return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
 
 
@@ -326,6 +327,7 @@ def ingest(
     publish_dir: str | os.PathLike[str] | None = None,
     lock_timeout: float = 0.0,
     fetch_policy: FetchPolicy = FetchPolicy(),
+    ocr: str = "auto",
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate, load the batch, audit,
     and publish when `publish_dir` is given.
@@ -343,9 +345,10 @@ def ingest(
         except Exception as exc:
             outcomes.append(fetch_failure(source, exc))
     reports = unique_reports(obtained)
-    hits, from_cache = cached_extractions(cache, reports, verify)
+    mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
+    hits, from_cache = cached_extractions(cache, reports, mode)
     pairs = [
-        (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify), cache, verify))
+        (r, hits[r.sha256] if r.sha256 in hits else finish_extraction(r, extract_one(r.path, verify, ocr), cache, mode))
         for r in reports
     ]
     con = connect(db, wait_seconds=lock_timeout)  # one connection for the load and the audit
