@@ -80,8 +80,12 @@ SMALL_TEXT_PX = 28  # median line height below which a page is read again enlarg
 TARGET_TEXT_PX = 34  # about the glyph height Tesseract's models read best
 MAX_ENLARGE = 2.0
 REREAD_BELOW = 0.85  # confidence under which a short line is read again on its own
-REREAD_CHARS = 12
-REREAD_ENLARGE = 2
+REREAD_CHARS = 40
+FIGURE_CHARS = 6  # a line this short that stays unsure is read once more on its own
+FIGURES_PER_PAGE = 24
+REREAD_MIN_SCALE = 0.3
+REREAD_TEXT_PX = 54  # glyph height lines are read again at
+REREAD_MAX_SCALE = 3.0
 
 
 FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
@@ -90,6 +94,7 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
      "a thousands comma read as a full stop: 1.500 → 1,500; 1.930,000 → 1,930,000"),
     (re.compile(r"(?<=\d,\d{3})\.(?=\d{3}(?!\d))"), ",",
      "the same after a comma group: 1,400.000 → 1,400,000"),
+    (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
     (re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"), "△",
      "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2"),
 )
@@ -107,7 +112,7 @@ def fix_reading(text: str) -> str:
     ``△21.2``, ``0.125``, ``A4`` unchanged."""
     for pattern, replacement, _why in FIXES:
         text = pattern.sub(replacement, text)
-    return text
+    return text.strip()
 
 
 @dataclass(frozen=True)
@@ -352,32 +357,74 @@ def _mean_conf(lines: list[OcrLine]) -> float:
 
 
 def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
-    """Short lines Tesseract was unsure of (a figure in a cell beside a rule, ``棚20`` for
-    ``120``), read again on their own: cut out with a margin, enlarged ``REREAD_ENLARGE``
-    times and read as one line (``--psm 7``); the new reading is kept when it is surer."""
+    """Lines Tesseract was unsure of, read again on their own: a figure in a cell beside a
+    rule (``棚20`` for ``120``), a title in large bold type. Each is cut out with a margin,
+    scaled so that its glyphs are about ``TARGET_TEXT_PX`` high, and all of them are
+    stacked on one sheet and read in one ``tesseract`` run (``--psm 4``: one column of
+    lines); a new reading replaces the old one when it is surer."""
     from PIL import Image
 
-    out = []
-    for line in lines:
-        if line.vertical or line.conf >= REREAD_BELOW or len(line.text) > REREAD_CHARS:
-            out.append(line)
-            continue
+    unsure = [i for i, l in enumerate(lines) if not l.vertical and l.conf < REREAD_BELOW and len(l.text) <= REREAD_CHARS]
+    if not unsure:
+        return lines
+    crops = []
+    for i in unsure:
+        x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
+        margin = 0.4 * (bottom - top)
+        box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
+               min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
+        factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
+        crop = image.crop(box)
+        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.BICUBIC)))
+    gap = 2 * TARGET_TEXT_PX
+    sheet = Image.new("L", (max(c[3].width for c in crops) + 2 * gap, sum(c[3].height + gap for c in crops) + gap), 255)
+    spans, y = [], gap
+    for i, box, factor, crop in crops:
+        sheet.paste(crop, (gap, y))
+        spans.append((y, y + crop.height))
+        y += crop.height + gap
+    found: dict[int, list[dict]] = {}
+    for word in _words(sheet, "jpn", psm=4):
+        middle = (word["box"][1] + word["box"][3]) / 2
+        k = next((k for k, (a, b) in enumerate(spans) if a <= middle <= b), None)
+        if k is not None:
+            found.setdefault(k, []).append(word)
+    out = list(lines)
+    for k, words in found.items():
+        i, box, factor, _ = crops[k]
+        top = spans[k][0]
+        placed = [dict(w, box=(box[0] + (w["box"][0] - gap) / factor, box[1] + (w["box"][1] - top) / factor,
+                               box[0] + (w["box"][2] - gap) / factor, box[1] + (w["box"][3] - top) / factor))
+                  for w in sorted(words, key=lambda w: w["box"][0])]
+        again = _line(placed, 72 / dpi, False)
+        if again.conf > lines[i].conf:
+            out[i] = OcrLine(again.text, lines[i].bbox, lines[i].size, again.conf, False, again.words)
+    return _reread_figures(image, out, dpi, [i for i, _, _, _ in crops])
+
+
+def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -> list[OcrLine]:
+    """Short lines (a figure in a cell) still unsure after ``_reread``, read one at a time
+    as a single line (``--psm 7``), at most ``FIGURES_PER_PAGE`` of them."""
+    from PIL import Image
+
+    out = list(lines)
+    short = [i for i in tried if out[i].conf < REREAD_BELOW and len(out[i].text) <= FIGURE_CHARS]
+    for i in short[:FIGURES_PER_PAGE]:
+        line = out[i]
         x0, top, x1, bottom = (v * dpi / 72 for v in line.bbox)
         margin = 0.4 * (bottom - top)
         box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         crop = image.crop(box)
-        crop = crop.resize((crop.width * REREAD_ENLARGE, crop.height * REREAD_ENLARGE), Image.BICUBIC)
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.BICUBIC)
         words = _words(crop, "jpn", psm=7)
         if not words:
-            out.append(line)
             continue
-        again = _line(words, 72 / (dpi * REREAD_ENLARGE), False)
+        moved = [dict(w, box=(box[0] + w["box"][0] / 2, box[1] + w["box"][1] / 2, box[0] + w["box"][2] / 2,
+                              box[1] + w["box"][3] / 2)) for w in words]
+        again = _line(moved, 72 / dpi, False)
         if again.conf > line.conf:
-            dx, dy = box[0] * 72 / dpi, box[1] * 72 / dpi
-            moved = tuple((t, (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)) for t, b in again.words)
-            line = OcrLine(again.text, line.bbox, line.size, again.conf, False, moved)
-        out.append(line)
+            out[i] = OcrLine(again.text, line.bbox, line.size, again.conf, False, again.words)
     return out
 
 
