@@ -83,6 +83,7 @@ REREAD_BELOW = 0.85  # confidence under which a short line is read again on its 
 REREAD_CHARS = 40
 FIGURE_CHARS = 6  # a line this short that stays unsure is read once more on its own
 FIGURES_PER_PAGE = 24
+SHEET_MAX_PX = 16000  # height of one sheet of lines read again (Tesseract refuses > 32767)
 REREAD_MIN_SCALE = 0.3
 REREAD_TEXT_PX = 54  # glyph height lines are read again at
 REREAD_MAX_SCALE = 3.0
@@ -377,18 +378,26 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
         crop = image.crop(box)
         crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.BICUBIC)))
     gap = 2 * TARGET_TEXT_PX
-    sheet = Image.new("L", (max(c[3].width for c in crops) + 2 * gap, sum(c[3].height + gap for c in crops) + gap), 255)
-    spans, y = [], gap
-    for i, box, factor, crop in crops:
-        sheet.paste(crop, (gap, y))
-        spans.append((y, y + crop.height))
-        y += crop.height + gap
     found: dict[int, list[dict]] = {}
-    for word in _words(sheet, "jpn", psm=4):
-        middle = (word["box"][1] + word["box"][3]) / 2
-        k = next((k for k, (a, b) in enumerate(spans) if a <= middle <= b), None)
-        if k is not None:
-            found.setdefault(k, []).append(word)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(crops):  # sheets stay under Tesseract's image size limit
+        end, height = start, gap
+        while end < len(crops) and (end == start or height + crops[end][3].height + gap <= SHEET_MAX_PX):
+            height += crops[end][3].height + gap
+            end += 1
+        sheet = Image.new("L", (max(c[3].width for c in crops[start:end]) + 2 * gap, height), 255)
+        y, first = gap, len(spans)
+        for _, _, _, crop in crops[start:end]:
+            sheet.paste(crop, (gap, y))
+            spans.append((y, y + crop.height))
+            y += crop.height + gap
+        for word in _words(sheet, "jpn", psm=4):
+            middle = (word["box"][1] + word["box"][3]) / 2
+            k = next((k for k in range(first, len(spans)) if spans[k][0] <= middle <= spans[k][1]), None)
+            if k is not None:
+                found.setdefault(k, []).append(word)
+        start = end
     out = list(lines)
     for k, words in found.items():
         i, box, factor, _ = crops[k]

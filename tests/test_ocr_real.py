@@ -15,18 +15,25 @@ from nenpo.extractors.pages import open_pdf
 from nenpo.extractors.table_pages import char_splitter
 from tests.test_ocr import require_tesseract
 
-# 平成28年度 特定教育・保育施設等利用者負担額表（保育認定）: the first figure of each of the
-# eight fee cells (保育標準時間認定 3歳未満児 3歳児 4歳児 5歳児, then 保育短時間認定 the same)
+# 平成28年度 特定教育・保育施設等利用者負担額表（保育認定）: the upper figure of each of the
+# eight fee cells of a line (保育標準時間認定 3歳未満児 3歳児 4歳児 5歳児, then 保育短時間認定
+# the same), typed from the page. The scan's thin rule between a 階層's two lines is not
+# always found, so a grid row may hold both lines: a typed value counts when its cell
+# holds it.
 FEE_ROWS = {
     "第3 左記のうち上記以外の世帯": (8100, 7000, 7000, 3200, 8000, 6900, 6900, 3100),
     "第4 ひとり親世帯等": (5050, 4550, 4550, 2100, 5000, 4500, 4500, 2050),
+    "第4 左記のうち上記以外の世帯": (10100, 9100, 9100, 4200, 10000, 9000, 9000, 4100),
     "第5 ひとり親世帯等": (5900, 5200, 5200, 2400, 5850, 5150, 5150, 2350),
+    "第5 左記のうち上記以外の世帯": (11800, 10400, 10400, 4800, 11700, 10300, 10300, 4700),
     "第6 ひとり親世帯等": (7000, 6750, 6250, 2750, 6900, 6650, 6150, 2650),
+    "第6 左記のうち上記以外の世帯": (14000, 13500, 12500, 5500, 13800, 13300, 12300, 5300),
     "第7 ひとり親世帯等": (7850, 7600, 7050, 3100, 7750, 7500, 6950, 3000),
+    "第7 左記のうち上記以外の世帯": (15700, 15200, 14100, 6200, 15500, 15000, 13900, 6000),
 }
 _FIGURE = re.compile(r"\d[\d,.]*\d|\d")
-"""The first figure of a cell as recognised: ``5.050`` or ``5,050`` (the scan's commas and
-full stops are a pixel apart), ``6,.750``; only the digits are compared."""
+"""A figure in a cell as recognised: ``5,050`` (or ``5.050``: the scan's commas and full
+stops are a pixel apart), ``(4,050)``; only the digits are compared."""
 
 
 class _Line:
@@ -34,9 +41,8 @@ class _Line:
         self.text, self.raw, self.bbox, self.size = normalise_text(line.text), line.text, line.bbox, line.size
 
 
-def _first_figure(text: str) -> int | None:
-    match = _FIGURE.search(text)
-    return int(re.sub(r"\D", "", match.group())) if match else None
+def _figures(text: str) -> set[int]:
+    return {int(re.sub(r"\D", "", m)) for m in _FIGURE.findall(text)}
 
 
 @pytest.fixture(scope="module")
@@ -65,18 +71,16 @@ def test_scanned_fee_table_reads_to_cells(fee_grid):
     # 階層区分 | 子どもが属する世帯の状況 (three columns) | eight fee columns
     assert max(c.col + c.col_span for c in grid.cells) == 12
     assert max(c.row + c.row_span for c in grid.cells) >= 20  # 第1 … 第23, some rows merged
-    rows: dict[int, list[int | None]] = {}
+    rows: dict[int, list[set[int]]] = {}
     for cell in grid.cells:
         if cell.col >= 4:
-            rows.setdefault(cell.row, [None] * 8)[cell.col - 4] = _first_figure(cell.text)
-    read = list(rows.values())
+            rows.setdefault(cell.row, [set() for _ in range(8)])[cell.col - 4] = _figures(cell.text)
     matched = 0
     for label, typed in FEE_ROWS.items():
-        best = max(read, key=lambda got: sum(a == b for a, b in zip(got, typed)))
-        hits = sum(a == b for a, b in zip(best, typed))
-        assert hits >= 6, (label, typed, best)
+        hits = max(sum(value in cell for value, cell in zip(typed, got)) for got in rows.values())
+        assert hits >= 6, (label, typed)
         matched += hits
-    assert matched >= 0.9 * 8 * len(FEE_ROWS)  # 36 of the 40 figures typed from the page
+    assert matched >= 0.9 * 8 * len(FEE_ROWS)  # of the 72 figures typed from the page
 
 
 # The gazette's first columns, right to left, and the first column of its lower tier,
