@@ -9,7 +9,10 @@ mode      pages recognised
 never     none
 auto      pages without a text layer whose images cover >= ``OCR_IMAGE_COVER``
           of the page (what the page layer flags ``needs_ocr``), and, one at a
-          time as they are read, pages whose text layer scores as garbled
+          time as they are read, pages whose text layer is garbled beyond
+          repair (flag ``garbled``, quality < ``GARBLED_BELOW``, at least
+          ``GARBLED_CHARS`` characters: tables of figures that merely score as
+          garbled, quality 0.6-0.9 in the real budget books, are left alone)
 always    every page
 ========= =====================================================================
 
@@ -35,6 +38,8 @@ __all__ = ["LOW_CONFIDENCE", "OcrPages", "ocr_chars", "ocr_text_page"]
 
 OCR_IMAGE_COVER = 0.50  # as pages.OCR_IMAGE_COVER: an image this large is a scanned page
 LOW_CONFIDENCE = 0.70  # mean confidence below which a recognised page is flagged
+GARBLED_BELOW = 0.50  # quality under which a garbled text layer is beyond repair
+GARBLED_CHARS = 20  # ... when it has at least this many characters (a page, not a stray label)
 
 
 class OcrPages:
@@ -48,7 +53,7 @@ class OcrPages:
 
     def _needs_ocr(self, number: int) -> bool:
         page = self.doc[number - 1]
-        if page.get_text().strip() or not page.get_images():
+        if not page.get_images() or page.get_text().strip():  # images first: no interpretation
             return False
         area = abs(page.rect) or 1.0
         return any(abs(page.rect & info["bbox"]) / area >= OCR_IMAGE_COVER for info in page.get_image_info())
@@ -65,15 +70,17 @@ class OcrPages:
             return
         self.results.update(ocr.ocr_images(numbers, self._render, self.workers))
 
-    def read(self, number: int, flags: tuple[str, ...] = ()) -> ocr.OcrPage | None:
-        """The recognised page `number`, or None when it is read from its text layer."""
+    def read(self, number: int, flags: tuple[str, ...] = (), quality: float = 1.0, real: int = 0) -> ocr.OcrPage | None:
+        """The recognised page `number`, or None when it is read from its text layer.
+        `flags`, `quality` and `real` (characters) describe the page's text layer."""
         if self.mode == "never":
             return None
         if not self._started:
             self._started = True
             pages = range(1, self.doc.page_count + 1)
             self._recognise([n for n in pages if self.mode == "always" or self._needs_ocr(n)])
-        if number not in self.results and "garbled" in flags and self.unavailable is None:
+        beyond_repair = "garbled" in flags and quality < GARBLED_BELOW and real >= GARBLED_CHARS
+        if number not in self.results and beyond_repair and self.unavailable is None:
             self._recognise([number])
         return self.results.get(number)
 

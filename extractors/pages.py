@@ -58,7 +58,21 @@ vertical_text      >= ``VERTICAL_SHARE`` of the characters are in vertical lines
                    lines, which is how MuPDF reports most vertical writing
 fonts_not_embedded a font on the page has no embedded font file (``ext`` 'n/a')
 repaired           the file itself was damaged and repaired on open
+ocr                the page was recognised by Tesseract (it then loses
+                   ``needs_ocr``/``empty``; see below)
+ocr_low_confidence recognised with a mean line confidence under 0.70
 ================== ==========================================================
+
+Scanned pages and vertical writing
+----------------------------------
+With ``ocr`` 'auto' (the default) or 'always', the pages that need it are recognised by
+Tesseract (``extractors.ocr_pages`` says which, ``extractors.ocr`` how): the page's
+lines, rulings and characters then come from the recognised image, its engine is
+``ocr``, every line carries Tesseract's confidence (``TextLine.conf``) and the page its
+mean (``PageText.conf``). Without Tesseract nothing changes and
+``PdfDocument.ocr_unavailable`` says why. A page flagged ``vertical_text`` has its
+lines put in reading order (``extractors.vertical``: tiers top to bottom, columns right
+to left, one line per column) instead of content-stream order.
 
 Damaged files
 -------------
@@ -594,7 +608,7 @@ class PdfDocument:
             flags=flags,
             images=images,
         )
-        if self._ocr is not None and (recognised := self._ocr.read(number, flags)) is not None:
+        if self._ocr is not None and (recognised := self._ocr.read(number, flags, 1.0 - score, real)) is not None:
             text_page = ocr_text_page(text_page, recognised, _quality)
         if "vertical_text" in text_page.flags:
             separators = text_page.rulings or (_rulings(page) if _may_draw_rules(page) else [])
@@ -622,8 +636,8 @@ def open_pdf(path: str | Path, *, verify: str = "auto", ocr: str = "auto") -> Pd
 
     verify: 'auto' (second opinion where suspect + one probe page), 'always' (every
     page through both engines), 'never' (PyMuPDF only; pdfplumber is not opened).
-    ocr: 'auto' (pages that need it, when Tesseract is installed), 'always' (every page
-    that has images), 'never'; see ``extractors.ocr_pages``.
+    ocr: 'auto' (pages that need it, when Tesseract is installed), 'always' (every
+    page), 'never'; see ``extractors.ocr_pages``.
     Raises DamagedPdfError for files that are not PDFs, cannot be opened, or are
     truncated beyond recovery (see the module docstring); PdfError if encrypted.
     """
