@@ -96,6 +96,8 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?<=\d,\d{3})\.(?=\d{3}(?!\d))"), ",",
      "the same after a comma group: 1,400.000 → 1,400,000"),
     (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
+    (re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"), "",
+     "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…"),
     (re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"), "△",
      "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2"),
 )
