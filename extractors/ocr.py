@@ -20,8 +20,8 @@ What happens to a page (``ocr_page``)
 1. render it in grey at ``OCR_DPI``;
 2. straighten it: the angle in ``±MAX_SKEW``° whose row profile is sharpest (text lines
    and rules turn into sharp peaks when level), found on a reduced copy;
-3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long, horizontal and
-   vertical; they become the page's ``Ruling``s (so scanned tables are read as cells by
+3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long and at most
+   ``RULE_MAX_THICK_PT`` thick, horizontal and vertical; they become the page's ``Ruling``s (so scanned tables are read as cells by
    ``grids``) and are painted white before recognition (a rule through a row of digits is
    the commonest cause of misread digits);
 4. remove speckle (a 3x3 median filter) and recognise with ``jpn`` (print smaller than
@@ -69,7 +69,9 @@ OCR_MODES = ("auto", "always", "never")
 OCR_DPI = 300  # Tesseract's models are trained on text of about 300 dpi
 MAX_SKEW = 3.0  # degrees: scanners and copiers tilt less than this
 SKEW_STEP = 0.1
-RULE_MIN_PT = 12.0  # a dark run this long (points) is a rule, not a stroke of a glyph
+RULE_MIN_PT = 28.0  # a dark run this long (points) is a rule, not a stroke of a glyph (a
+# title's 一 in 24-point type is over 20 points long)
+RULE_MAX_THICK_PT = 4.0  # and a rule is thin
 DARK = 160  # grey level below which a pixel is ink
 CUT_GAP = 1.2  # line heights: a wider gap between words separates two cells
 SPACE_GAP = 0.35  # line heights: a narrower gap joins two Latin words without a space
@@ -81,6 +83,7 @@ TARGET_TEXT_PX = 34  # about the glyph height Tesseract's models read best
 MAX_ENLARGE = 2.0
 REREAD_BELOW = 0.85  # confidence under which a short line is read again on its own
 REREAD_CHARS = 40
+FRAGMENT_GAP = 1.5  # line heights between two unsure pieces of one line
 FIGURE_CHARS = 6  # a line this short that stays unsure is read once more on its own
 FIGURES_PER_PAGE = 24
 SHEET_MAX_PX = 16000  # height of one sheet of lines read again (Tesseract refuses > 32767)
@@ -243,8 +246,9 @@ def _rules(image, dpi: int):
     pixels = np.asarray(image)
     ink = pixels < DARK
     length = int(RULE_MIN_PT * dpi / 72)
-    horizontal = _bands(_runs(_bridged(ink), length))
-    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), length))]
+    thick = RULE_MAX_THICK_PT * dpi / 72
+    horizontal = [b for b in _bands(_runs(_bridged(ink), length)) if b[3] - b[1] + 1 <= thick]
+    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), length)) if x1 - x0 + 1 <= thick]
     cleaned = pixels.copy()
     for x0, y0, x1, y1 in horizontal + vertical:
         cleaned[max(y0 - 1, 0):y1 + 2, max(x0 - 1, 0):x1 + 1] = 255
@@ -359,6 +363,50 @@ def _mean_conf(lines: list[OcrLine]) -> float:
     return sum(line.conf * len(line.text) for line in lines) / total if total else 0.0
 
 
+def _merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
+    """Unsure pieces of one line joined into one: Tesseract breaks a title in large bold type
+    into fragments of different sizes (``ーーテー``, ``Ne9 7ドト``), which are only
+    readable again as the whole line. Two unsure horizontal lines are pieces of one when
+    their heights overlap by half the smaller and the gap between them is under
+    ``FRAGMENT_GAP`` line heights."""
+    unsure = [i for i, l in enumerate(lines) if not l.vertical and l.conf < REREAD_BELOW]
+    group = {i: i for i in unsure}
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for a in unsure:
+        for b in unsure:
+            if a >= b:
+                continue
+            (ax0, at, ax1, ab), (bx0, bt, bx1, bb) = lines[a].bbox, lines[b].bbox
+            overlap = min(ab, bb) - max(at, bt)
+            height = max(ab - at, bb - bt)
+            gap = max(bx0 - ax1, ax0 - bx1)
+            if overlap >= 0.5 * min(ab - at, bb - bt) and gap <= FRAGMENT_GAP * height:
+                group[root(b)] = root(a)
+    members: dict[int, list[int]] = {}
+    for i in unsure:
+        members.setdefault(root(i), []).append(i)
+    joined = {min(m): m for m in members.values() if len(m) > 1}
+    if not joined:
+        return lines
+    out = []
+    gone = {i for m in joined.values() for i in m}
+    for i, line in enumerate(lines):
+        if i in joined:
+            parts = sorted((lines[j] for j in joined[i]), key=lambda l: l.bbox[0])
+            box = (min(p.bbox[0] for p in parts), min(p.bbox[1] for p in parts),
+                   max(p.bbox[2] for p in parts), max(p.bbox[3] for p in parts))
+            out.append(OcrLine("".join(p.text for p in parts), box, box[3] - box[1], min(p.conf for p in parts),
+                               False, tuple(w for p in parts for w in p.words)))
+        elif i not in gone:
+            out.append(line)
+    return out
+
+
 def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Lines Tesseract was unsure of, read again on their own: a figure in a cell beside a
     rule (``棚20`` for ``120``), a title in large bold type. Each is cut out with a margin,
@@ -367,6 +415,7 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     lines); a new reading replaces the old one when it is surer."""
     from PIL import Image
 
+    lines = _merge_fragments(lines)
     unsure = [i for i, l in enumerate(lines) if not l.vertical and l.conf < REREAD_BELOW and len(l.text) <= REREAD_CHARS]
     if not unsure:
         return lines
