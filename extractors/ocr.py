@@ -248,7 +248,7 @@ def _rules(image, dpi: int):
     length = int(RULE_MIN_PT * dpi / 72)
     thick = RULE_MAX_THICK_PT * dpi / 72
     horizontal = [b for b in _bands(_runs(_bridged(ink), length)) if b[3] - b[1] + 1 <= thick]
-    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), length)) if x1 - x0 + 1 <= thick]
+    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), length)) if y1 - y0 + 1 <= thick]
     cleaned = pixels.copy()
     for x0, y0, x1, y1 in horizontal + vertical:
         cleaned[max(y0 - 1, 0):y1 + 2, max(x0 - 1, 0):x1 + 1] = 255
