@@ -86,6 +86,14 @@ REREAD_CHARS = 40
 FRAGMENT_GAP = 1.5  # line heights between two unsure pieces of one line
 FIGURE_CHARS = 6  # a line this short that stays unsure is read once more on its own
 FIGURES_PER_PAGE = 24
+MISSED_BLOCK = 8  # pixels: ink nothing recognised covers is looked at in blocks this size
+MISSED_INK = 6  # ink pixels that make a block count
+MISSED_MARGIN = 6  # pixels around a recognised line that belong to it
+MISSED_MIN_PT = 4.0
+MISSED_MAX_PT = 30.0
+MISSED_MAX_WIDTH_PT = 120.0
+MISSED_CONF = 0.80  # a reading of missed ink is kept only when this sure
+MISSED_MAX_SPOTS = 40
 SHEET_MAX_PX = 16000  # height of one sheet of lines read again (Tesseract refuses > 32767)
 REREAD_MIN_SCALE = 0.3
 REREAD_TEXT_PX = 54  # glyph height lines are read again at
@@ -488,11 +496,55 @@ def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -
     return out
 
 
+def _missed(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+    """Ink that no recognised line covers (Tesseract's layout analysis drops a lone ``1``
+    in a table cell), as empty placeholder lines of confidence 0 for ``_reread``. The ink
+    is looked at in blocks of ``MISSED_BLOCK`` pixels; a block counts when at least
+    ``MISSED_INK`` of its pixels are ink (speckle does not), and touching blocks form a
+    spot, kept when it is between ``MISSED_MIN_PT`` and ``MISSED_MAX_PT`` high."""
+    import numpy as np
+
+    ink = np.asarray(image) < DARK
+    margin = MISSED_MARGIN
+    for line in lines:
+        for box in (line.bbox, *(box for _, box in line.words)):
+            x0, top, x1, bottom = (int(v * dpi / 72) for v in box)
+            ink[max(0, top - margin):bottom + margin, max(0, x0 - margin):x1 + margin] = False
+    b = MISSED_BLOCK
+    h, w = ink.shape[0] // b, ink.shape[1] // b
+    blocks = ink[:h * b, :w * b].reshape(h, b, w, b).sum(axis=(1, 3)) >= MISSED_INK
+    seen = np.zeros_like(blocks)
+    out = []
+    for start in zip(*np.nonzero(blocks)):
+        if seen[start]:
+            continue
+        stack, spot = [start], []
+        seen[start] = True
+        while stack:
+            r, c = stack.pop()
+            spot.append((r, c))
+            for rr in range(r - 1, r + 2):
+                for cc in range(c - 1, c + 2):
+                    if 0 <= rr < h and 0 <= cc < w and blocks[rr, cc] and not seen[rr, cc]:
+                        seen[rr, cc] = True
+                        stack.append((rr, cc))
+        rows = [r for r, _ in spot]
+        cols = [c for _, c in spot]
+        box = tuple(v * b * 72 / dpi for v in (min(cols), min(rows), max(cols) + 1, max(rows) + 1))
+        if MISSED_MIN_PT <= box[3] - box[1] <= MISSED_MAX_PT and box[2] - box[0] <= MISSED_MAX_WIDTH_PT:
+            out.append(OcrLine("", box, box[3] - box[1], 0.0, False, ()))
+    return out
+
+
 def recognise(image, rulings: tuple, skew: float, dpi: float = OCR_DPI) -> OcrPage:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
     started = time.perf_counter()
-    lines, language = _reread(image, _lines(_words(image, "jpn"), dpi), dpi), "jpn"
+    lines = _reread(image, _lines(_words(image, "jpn"), dpi), dpi)
+    spots = _missed(image, lines, dpi)
+    if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
+        lines += [l for l in _reread(image, spots, dpi) if l.text and l.conf >= MISSED_CONF]
+    language = "jpn"
     if _vertical_share(lines) >= VERTICAL_LINES and "jpn_vert" in _languages():
         vertical = _lines(_words(image, "jpn_vert"), dpi)
         if _mean_conf(vertical) > _mean_conf(lines):
