@@ -21,8 +21,8 @@ What happens to a page (``ocr_page``)
 2. straighten it: the angle in ``±MAX_SKEW``° whose row profile is sharpest (text lines
    and rules turn into sharp peaks when level), found on a reduced copy;
 3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long and at most
-   ``RULE_MAX_THICK_PT`` thick, horizontal and vertical; they become the page's ``Ruling``s (so scanned tables are read as cells by
-   ``grids``) and are painted white before recognition (a rule through a row of digits is
+   ``RULE_MAX_THICK_PT`` thick, horizontal and vertical; they become the page's
+   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white before recognition (a rule through a row of digits is
    the commonest cause of misread digits);
 4. remove speckle (a 3x3 median filter) and recognise with ``jpn`` (print smaller than
    ``SMALL_TEXT_PX`` is read again from an enlarged image); when most of the
@@ -33,8 +33,12 @@ What happens to a page (``ocr_page``)
    row) and joining words without a space unless they are further apart than
    ``SPACE_GAP`` (two Latin words) or ``CJK_SPACE_GAP`` line heights (Japanese, and
    digits, which full-width print sets a full em apart: ``５０``);
-6. correct the figures Tesseract misreads (``FIXES``: a thousands comma read as a full
-   stop).
+6. read again what Tesseract was unsure of: pieces of one line joined, each cut out and
+   scaled to a working glyph height, all stacked on one sheet for one more run, short
+   figures once more on their own; and ink that no recognised line covers, kept when
+   Tesseract is sure of it (``_reread``, ``_missed``);
+7. correct the figures Tesseract misreads (``FIXES``: a thousands comma read as a full
+   stop, the minus triangle read as ``A``).
 
 Tesseract is found on PATH; ``available()`` says why OCR cannot run when it cannot (no
 ``tesseract``, no ``jpn`` model), and callers then behave as if OCR were switched off.
