@@ -20,8 +20,9 @@ What happens to a page (``ocr_page``)
 1. render it in grey at ``OCR_DPI``;
 2. straighten it: the angle in ``±MAX_SKEW``° whose row profile is sharpest (text lines
    and rules turn into sharp peaks when level), found on a reduced copy;
-3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long and at most
-   ``RULE_MAX_THICK_PT`` thick, horizontal and vertical; they become the page's
+3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long that are hairlines
+   (``RULE_THIN_PT``) or long (``RULE_LONG_PT``) and thin (``RULE_MAX_THICK_PT``),
+   horizontal and vertical; they become the page's
    ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white before recognition (a rule through a row of digits is
    the commonest cause of misread digits);
 4. remove speckle (a 3x3 median filter) and recognise with ``jpn`` (print smaller than
@@ -73,9 +74,11 @@ OCR_MODES = ("auto", "always", "never")
 OCR_DPI = 300  # Tesseract's models are trained on text of about 300 dpi
 MAX_SKEW = 3.0  # degrees: scanners and copiers tilt less than this
 SKEW_STEP = 0.1
-RULE_MIN_PT = 28.0  # a dark run this long (points) is a rule, not a stroke of a glyph (a
-# title's 一 in 24-point type is over 20 points long)
-RULE_MAX_THICK_PT = 4.0  # and a rule is thin
+RULE_MIN_PT = 12.0  # a dark run at least this long (points) may be a rule:
+RULE_THIN_PT = 0.8  # ... when it is this thin (a hairline of a table), or
+RULE_LONG_PT = 28.0  # ... when it is this long and at most
+RULE_MAX_THICK_PT = 4.0  # this thick (a stroke of 一 in a 24-point bold title is
+# over 20 points long and 2-3 points thick: it is neither)
 DARK = 160  # grey level below which a pixel is ink
 CUT_GAP = 1.2  # line heights: a wider gap between words separates two cells
 SPACE_GAP = 0.35  # line heights: a narrower gap joins two Latin words without a space
@@ -257,10 +260,15 @@ def _rules(image, dpi: int):
 
     pixels = np.asarray(image)
     ink = pixels < DARK
-    length = int(RULE_MIN_PT * dpi / 72)
-    thick = RULE_MAX_THICK_PT * dpi / 72
-    horizontal = [b for b in _bands(_runs(_bridged(ink), length)) if b[3] - b[1] + 1 <= thick]
-    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), length)) if y1 - y0 + 1 <= thick]
+    px = dpi / 72
+
+    def rule(x0: int, y0: int, x1: int, y1: int) -> bool:  # (along, across) in run coordinates
+        length, thickness = x1 - x0, y1 - y0 + 1
+        return thickness <= RULE_THIN_PT * px or (length >= RULE_LONG_PT * px and thickness <= RULE_MAX_THICK_PT * px)
+
+    shortest = int(RULE_MIN_PT * px)
+    horizontal = [b for b in _bands(_runs(_bridged(ink), shortest)) if rule(*b)]
+    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), shortest)) if rule(x0, y0, x1, y1)]
     cleaned = pixels.copy()
     for x0, y0, x1, y1 in horizontal + vertical:
         cleaned[max(y0 - 1, 0):y1 + 2, max(x0 - 1, 0):x1 + 1] = 255
