@@ -362,7 +362,9 @@ def _lines(words: list[dict], dpi: float) -> list[OcrLine]:
         vertical = _is_vertical(group)
         axis = 1 if vertical else 0
         group.sort(key=lambda w: w["box"][axis])
-        height = _thickness(group, vertical)
+        # the tallest word sets the gap that separates cells: Latin and digits are shorter
+        # than kanji, and full-width brackets leave half an em blank (R1（2019） 年度)
+        height = max((w["box"][2] - w["box"][0]) if vertical else (w["box"][3] - w["box"][1]) for w in group)
         run = [group[0]]
         for word in group[1:]:
             if word["box"][axis] - run[-1]["box"][axis + 2] > CUT_GAP * height:
@@ -548,6 +550,39 @@ def _missed(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     return out
 
 
+def _rejoin(lines: list[OcrLine]) -> list[OcrLine]:
+    """Horizontal lines on one row closer than ``CUT_GAP`` heights joined again: a glyph
+    recovered from missed ink (the ``）`` of ``R1（2019）年度``) closes the gap that had
+    split its line."""
+    rows = sorted((l for l in lines if not l.vertical), key=lambda l: (l.bbox[1], l.bbox[0]))
+    out: list[OcrLine] = [l for l in lines if l.vertical]
+    used: set[int] = set()
+    for i, line in enumerate(rows):
+        if i in used:
+            continue
+        parts = [line]
+        for j in range(i + 1, len(rows)):
+            other, last = rows[j], parts[-1]
+            if j in used or other.bbox[1] > line.bbox[3]:
+                continue
+            overlap = min(last.bbox[3], other.bbox[3]) - max(last.bbox[1], other.bbox[1])
+            height = max(last.bbox[3] - last.bbox[1], other.bbox[3] - other.bbox[1])
+            gap = other.bbox[0] - last.bbox[2]
+            if overlap >= 0.6 * min(last.bbox[3] - last.bbox[1], other.bbox[3] - other.bbox[1]) and -0.2 * height <= gap <= CUT_GAP * height:
+                parts.append(other)
+                used.add(j)
+        if len(parts) == 1:
+            out.append(line)
+            continue
+        chars = sum(len(p.text) for p in parts)
+        box = (parts[0].bbox[0], min(p.bbox[1] for p in parts), parts[-1].bbox[2], max(p.bbox[3] for p in parts))
+        out.append(OcrLine(
+            fix_reading("".join(p.text for p in parts)), box, max(p.size for p in parts),
+            round(sum(p.conf * len(p.text) for p in parts) / chars, 4), False, tuple(w for p in parts for w in p.words),
+        ))
+    return out
+
+
 def recognise(image, rulings: tuple, skew: float, dpi: float = OCR_DPI) -> OcrPage:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
@@ -555,7 +590,9 @@ def recognise(image, rulings: tuple, skew: float, dpi: float = OCR_DPI) -> OcrPa
     lines = _reread(image, _lines(_words(image, "jpn"), dpi), dpi)
     spots = _missed(image, lines, dpi)
     if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
-        lines += [l for l in _reread(image, spots, dpi) if l.text and l.conf >= MISSED_CONF]
+        # a lone bracket or stroke is the tail of a glyph already read, not a lost one
+        found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
+        lines = _rejoin(lines + found) if found else lines
     language = "jpn"
     if _vertical_share(lines) >= VERTICAL_LINES and "jpn_vert" in _languages():
         vertical = _lines(_words(image, "jpn_vert"), dpi)
