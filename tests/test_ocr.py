@@ -17,10 +17,9 @@ import pytest
 from nenpo.extractors import ocr
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import extraction_mode, fix_reading
-from nenpo.extractors.pages import open_pdf
+from nenpo.extractors.pages import TextLine, open_pdf
 from nenpo.extractors.report import NeedsOcrError, extract_report
 from nenpo.extractors.vertical import fold_vertical_forms, vertical_reading_order
-from nenpo.extractors.pages import TextLine
 from nenpo.pipeline.ingest import ingest
 from nenpo.samples.scanned import scan_pdf
 from nenpo.samples.score import score_kpis
