@@ -205,6 +205,7 @@ def ingest_reports(
     An edition that reads markedly worse than the one held fails at validate unless `force`.
     Each extraction may add `max_memory_mb` of memory and take `timeout` seconds (None: no
     limit); past that it fails as its report's extract failure and the run goes on.
+    `ocr` (auto, always, never) says which pages Tesseract reads (`extractors.ocr_pages`).
     """
     store = FileStore(cache_dir)
     sources = plan_sources(paths or [], catalogue, series, fiscal_year)

@@ -486,7 +486,8 @@ def ingest(
     from and written to the same cache only when `reuse_extractions` is set. Extractions
     run on `runner` (`pipeline.runners.extract_all`), each under `limits`
     (`pipeline.guard`; None: in the calling process, unguarded). An edition that reads
-    markedly worse than the one held fails at validate unless `force`.
+    markedly worse than the one held fails at validate unless `force`. `ocr` (auto, always,
+    never) says which pages Tesseract reads; the cache keeps one extraction per mode.
     """
     from nenpo.pipeline.runners import extract_all
 
@@ -506,7 +507,8 @@ def ingest(
     cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, mode).is_file()}
     misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all(
-        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses], limits, ocr,
+        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses],
+        limits, ocr,
     )
     from_cache: dict[str, float] = {}
 
@@ -523,7 +525,8 @@ def ingest(
             with clock.adding("extract"):  # with workers: waiting for the next result
                 outcome = (
                     next(extracted) if report.sha256 not in cached
-                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)  # the entry went bad
+                    # the cache entry went bad: extract it again
+                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
                 )
             with clock.adding("validate + cache"):
                 finished = finish_extraction(report, outcome, cache, mode)

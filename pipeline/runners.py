@@ -126,7 +126,9 @@ def _dask_cluster(
     else:
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-    futures = [client.submit(extract_for_transfer, path, verify, claim, limits, ocr, pure=False) for path, claim in jobs]
+    futures = [
+        client.submit(extract_for_transfer, path, verify, claim, limits, ocr, pure=False) for path, claim in jobs
+    ]
 
     def close() -> None:
         client.cancel(futures)
