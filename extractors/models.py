@@ -30,8 +30,18 @@ read a text extractor's output). Readers choose per sheet or table by evidence."
 EvidenceKind = Literal["title", "heading", "sentence", "metadata", "catalogue", "command_line"]
 
 
+TextSource = Literal["text_layer", "ocr"]
+"""Where a record's characters came from: the PDF's text layer, or Tesseract's recognition
+of the page image (an auditor tells a printed value from a recognised one by it)."""
+
+
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text_source: TextSource = Field(
+        default="text_layer", description="where the record's characters came from: 'text_layer' (the PDF's text "
+        "layer) or 'ocr' (recognised from the page image by Tesseract: see the page's confidence)",
+    )
 
 
 class PageRecord(Record):
@@ -42,6 +52,7 @@ class PageRecord(Record):
     chars: dict[str, int]
     quality: float
     flags: tuple[str, ...] = ()
+    conf: float | None = Field(default=None, description="OCR pages: mean confidence of the recognised lines, 0..1")
 
 
 class Measure(Record):

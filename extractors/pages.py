@@ -58,7 +58,21 @@ vertical_text      >= ``VERTICAL_SHARE`` of the characters are in vertical lines
                    lines, which is how MuPDF reports most vertical writing
 fonts_not_embedded a font on the page has no embedded font file (``ext`` 'n/a')
 repaired           the file itself was damaged and repaired on open
+ocr                the page was recognised by Tesseract (it then loses
+                   ``needs_ocr``/``empty``; see below)
+ocr_low_confidence recognised with a mean line confidence under 0.70
 ================== ==========================================================
+
+Scanned pages and vertical writing
+----------------------------------
+With ``ocr`` 'auto' (the default) or 'always', the pages that need it are recognised by
+Tesseract (``extractors.ocr_pages`` says which, ``extractors.ocr`` how): the page's
+lines, rulings and characters then come from the recognised image, its engine is
+``ocr``, every line carries Tesseract's confidence (``TextLine.conf``) and the page its
+mean (``PageText.conf``). Without Tesseract nothing changes and
+``PdfDocument.ocr_unavailable`` says why. A page flagged ``vertical_text`` has its
+lines put in reading order (``extractors.vertical``: tiers top to bottom, columns right
+to left, one line per column) instead of content-stream order.
 
 Damaged files
 -------------
@@ -88,6 +102,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from nenpo.extractors.mupdf import pymupdf
+from nenpo.extractors.ocr import OCR_MODES
+from nenpo.extractors.ocr_pages import OcrPages, ocr_chars, ocr_text_page
+from nenpo.extractors.vertical import vertical_reading_order
 
 __all__ = [
     "DamagedPdfError",
@@ -146,6 +163,7 @@ class TextLine:
     size: float  # largest font size on the line
     block: int  # PyMuPDF block number; -1 for pdfplumber lines (no blocks)
     vertical: bool  # written top-to-bottom (fitz wmode 1 / dir (0, +-1))
+    conf: float | None = None  # OCR lines: Tesseract's confidence 0..1; None for a text layer
 
 
 @dataclass(frozen=True)
@@ -170,11 +188,12 @@ class PageText:
     height: float
     lines: list[TextLine]  # content-stream order, never sorted
     rulings: list[Ruling]
-    engine: str  # 'pymupdf' | 'pdfplumber' | 'none'
+    engine: str  # 'pymupdf' | 'pdfplumber' | 'ocr' | 'none'
     chars: dict[str, int]  # real characters seen by each engine that ran
     quality: float  # 1 - garble score of the chosen text: 1 = clean .. 0 = garbled
     flags: tuple[str, ...]
     images: int  # images referenced by the page
+    conf: float | None = None  # OCR pages: mean line confidence weighted by characters
 
     @property
     def text(self) -> str:
@@ -430,6 +449,12 @@ class PdfDocument:
     _plumber_failed: bool = field(default=False, repr=False)
     _probe: int | None = field(default=None, repr=False)  # 0 = no page has text
     _escalated: bool | None = field(default=None, repr=False)  # None = probe not read
+    _ocr: OcrPages | None = field(default=None, repr=False)
+
+    @property
+    def ocr_unavailable(self) -> str | None:
+        """Why pages that need OCR were not recognised (None when OCR ran or was not needed)."""
+        return self._ocr.unavailable if self._ocr is not None else None
 
     def __enter__(self) -> PdfDocument:
         return self
@@ -464,6 +489,8 @@ class PdfDocument:
         them only for some pages). A page whose content streams draw no path gets []."""
         if not 1 <= number <= self.page_count:
             raise PdfError(self.path, f"no such page (the file has {self.page_count})", number)
+        if self._ocr is not None and (recognised := self._ocr.read(number)) is not None:
+            return [Ruling(*box) for box in recognised.rulings]
         page = self._doc[number - 1]
         return _rulings(page) if _may_draw_rules(page) else []
 
@@ -478,6 +505,8 @@ class PdfDocument:
         characters' boxes tell which part belongs to which cell."""
         if not 1 <= number <= self.page_count:
             raise PdfError(self.path, f"no such page (the file has {self.page_count})", number)
+        if self._ocr is not None and (recognised := self._ocr.read(number)) is not None:
+            return ocr_chars(recognised, clip)
         raw = self._doc[number - 1].get_text("rawdict", flags=_RAW_FLAGS, clip=clip)
         return [
             (*ch["bbox"], ch["c"])
@@ -566,7 +595,8 @@ class PdfDocument:
             fonts=fonts,
             repaired=self.repaired,
         )
-        return PageText(
+        flags = tuple(r.name for r in FLAG_RULES if r.applies(pf))
+        text_page = PageText(
             number=number,
             width=page.rect.width,
             height=page.rect.height,
@@ -575,9 +605,15 @@ class PdfDocument:
             engine=engine,
             chars=chars,
             quality=round(1.0 - score, 4),
-            flags=tuple(r.name for r in FLAG_RULES if r.applies(pf)),
+            flags=flags,
             images=images,
         )
+        if self._ocr is not None and (recognised := self._ocr.read(number, flags, 1.0 - score, real)) is not None:
+            text_page = ocr_text_page(text_page, recognised, _quality)
+        if "vertical_text" in text_page.flags:
+            separators = text_page.rulings or (_rulings(page) if _may_draw_rules(page) else [])
+            text_page.lines = vertical_reading_order(text_page.lines, separators)
+        return text_page
 
 
 def _truncated(data: bytes) -> bool:
@@ -595,16 +631,20 @@ def _recovers_text(doc: pymupdf.Document) -> bool:
     return False
 
 
-def open_pdf(path: str | Path, *, verify: str = "auto") -> PdfDocument:
+def open_pdf(path: str | Path, *, verify: str = "auto", ocr: str = "auto") -> PdfDocument:
     """Open a PDF for page reading.
 
     verify: 'auto' (second opinion where suspect + one probe page), 'always' (every
     page through both engines), 'never' (PyMuPDF only; pdfplumber is not opened).
+    ocr: 'auto' (pages that need it, when Tesseract is installed), 'always' (every
+    page), 'never'; see ``extractors.ocr_pages``.
     Raises DamagedPdfError for files that are not PDFs, cannot be opened, or are
     truncated beyond recovery (see the module docstring); PdfError if encrypted.
     """
     if verify not in ("auto", "always", "never"):
         raise ValueError(f"verify must be 'auto', 'always' or 'never', not {verify!r}")
+    if ocr not in OCR_MODES:
+        raise ValueError(f"ocr must be 'auto', 'always' or 'never', not {ocr!r}")
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -632,6 +672,7 @@ def open_pdf(path: str | Path, *, verify: str = "auto") -> PdfDocument:
         _doc=doc,
         _data=data,
         _verify=verify,
+        _ocr=OcrPages(doc, ocr),
     )
     signs = []
     if _truncated(data):

@@ -29,6 +29,7 @@ from nenpo.extractors import (
     edition,
     kpi_grammar,
     kpi_pages,
+    ocr_findings,
     pdca,
     pdca_text,
     policy_list,
@@ -136,36 +137,44 @@ class _State:
     pages: list[PageRecord] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
     tables_state: table_pages.TablesState = field(default_factory=table_pages.TablesState)
+    ocr_unavailable: str | None = None
+    unsure: list[ocr_findings.UnsureLine] = field(default_factory=list)
 
     def warn(self, code: str, message: str, page: int | None = None, **kw) -> None:
         self.warnings.append(ExtractionWarning(code=code, message=message, page=page, **kw))
 
 
 def extract_report(
-    path: str | Path, *, verify: str = "auto", claim: edition.EditionClaim | None = None
+    path: str | Path, *, verify: str = "auto", claim: edition.EditionClaim | None = None, ocr: str = "auto"
 ) -> ReportExtraction:
     """Extract one edition. Raises `PdfError` subclasses naming the file (and page).
 
     `claim` is what the catalogue or the command line says the edition is; it decides the
-    edition only when the file names none (see `extractors.edition`)."""
+    edition only when the file names none (see `extractors.edition`).
+    ocr: 'auto' recognises the pages that need it when Tesseract is installed, 'always'
+    every page, 'never' none (see `extractors.ocr_pages`)."""
     started = time.perf_counter()
     path = Path(path)
     state = _State(str(path))
-    with collector_paused(), open_pdf(path, verify=verify) as doc:
+    with collector_paused(), open_pdf(path, verify=verify, ocr=ocr) as doc:
         state.edition.read_metadata(doc.metadata)
         for page in doc.pages(rulings=False):  # table_pages asks for rulings where it needs them
             _read_page(state, page, doc)
         sha256, page_count = doc.sha256, doc.page_count
+        state.ocr_unavailable = doc.ocr_unavailable if ocr != "never" else "OCR is switched off (--ocr never)"
         _settle_edition(state, path, claim, doc.metadata)
-        return _finish(state, path, sha256, page_count, time.perf_counter() - started)
+        return ocr_findings.mark_recognised(
+            _finish(state, path, sha256, page_count, time.perf_counter() - started), state.ocr_unavailable, state.unsure
+        )
 
 
 def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | None, metadata: dict) -> None:
     """The edition from the strongest evidence in the file, else from the claim; raises
     `UnrecognisedReportError` saying what was looked for and what was found."""
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
+        why = f" ({state.ocr_unavailable})" if state.ocr_unavailable else ""
         raise NeedsOcrError(
-            path, f"no page has a text layer (scanned?): needs OCR before extraction [{_page_facts(state)}]",
+            path, f"no page has a text layer (scanned?): needs OCR before extraction{why} [{_page_facts(state)}]",
             page=state.pages[0].page if len(state.pages) == 1 else None,
         )
     strongest = state.edition.strongest()
@@ -186,10 +195,12 @@ def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | Non
 def _read_page(state: _State, page, doc=None) -> None:
     state.pages.append(PageRecord(
         page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
+        conf=page.conf,
     ))
-    for flag in ("needs_ocr", "garbled", "repaired"):
+    for flag in ("needs_ocr", "garbled", "repaired", "ocr_low_confidence"):
         if flag in page.flags:
             state.warn(flag, f"{state.path}, page {page.number}: {flag.replace('_', ' ')}", page.number)
+    state.unsure.extend(ocr_findings.unsure_lines(page))
     lines = [NormLine(normalise_text(l.text), l.text, l.bbox, l.size) for l in page.lines if l.text.strip()]
     if not lines:
         return

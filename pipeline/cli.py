@@ -61,6 +61,9 @@ LockOption = Annotated[
     float, typer.Option("--lock-timeout", help="Seconds to wait while another process writes the warehouse.")
 ]
 VerifyOption = Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")]
+OcrOption = Annotated[str, typer.Option(
+    help="Tesseract OCR of pages without a text layer: auto (pages that need it, if installed), always or never."
+)]
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -139,6 +142,7 @@ def ingest(
                  "configured (PREFECT_API_URL), else without Prefect.",
         ),
     ] = None,
+    ocr: OcrOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     series: Annotated[
         Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (e.g. kawasaki-sme).")
@@ -164,13 +168,15 @@ def ingest(
     from nenpo.pipeline.orchestration import choose
 
     _check_choices(verify, runner, dask_address)
+    if ocr not in {"auto", "always", "never"}:
+        raise typer.BadParameter("ocr must be auto, always or never")
     if (series or fiscal_year) and not paths:
         raise typer.BadParameter("--series/--fiscal-year describe the PDFs given as PATH: name at least one")
     parameters = _flow_parameters(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
         series, fiscal_year,
     )
-    parameters["force"] = force
+    parameters["force"], parameters["ocr"] = force, ocr
     parameters["max_memory_mb"], parameters["timeout"] = max_memory or None, timeout or None
     _quiet_prefect(verbose)
     path = choose(prefect)

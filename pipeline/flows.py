@@ -22,6 +22,7 @@ from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
 from nenpo.extractors.models import ReportExtraction
+from nenpo.extractors.ocr import extraction_mode
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Limits, lost_with_its_worker
 from nenpo.pipeline.ingest import (
@@ -84,7 +85,7 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
 def extract_report_task(
     path: str, verify: str = "auto", label: str = "", claim=None, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    timeout: float | None = DEFAULT_TIMEOUT, ocr: str = "auto",
 ) -> str | IngestFailure:
     """Extract the file at `path` (`label` names its source in the UI: a URL or the path;
     `claim` the edition its catalogue entry or the command line says it is).
@@ -93,7 +94,7 @@ def extract_report_task(
     it back into a `ReportExtraction`. It runs in a child process under the memory and
     time limits (`pipeline.guard`): a bomb or a hang fails this report only.
     """
-    return extract_for_transfer(path, verify, claim, Limits(max_memory_mb, timeout))
+    return extract_for_transfer(path, verify, claim, Limits(max_memory_mb, timeout), ocr)
 
 
 @task(name="load-editions", retries=0)
@@ -145,10 +146,12 @@ def _extract_all(
     workers: int | None,
     dask_address: str | None,
     limits: Limits = Limits(),
+    ocr: str = "auto",
 ) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
     """Cached extractions for unchanged content; an extract task on the runner for the rest."""
     outcomes: dict[str, ReportExtraction | IngestFailure] = {}
-    hits, from_cache = cached_extractions(cache, reports, verify)
+    mode = extraction_mode(verify, ocr)
+    hits, from_cache = cached_extractions(cache, reports, mode)
     outcomes.update(hits)
     misses = [r for r in reports if r.sha256 not in hits]
     if misses:
@@ -156,7 +159,7 @@ def _extract_all(
             futures = [
                 task_runner.submit(extract_report_task, {
                     "path": r.path, "verify": verify, "label": r.source.label, "claim": claim_of(r.source),
-                    "max_memory_mb": limits.max_memory_mb, "timeout": limits.timeout,
+                    "max_memory_mb": limits.max_memory_mb, "timeout": limits.timeout, "ocr": ocr,
                 })
                 for r in misses
             ]
@@ -166,8 +169,8 @@ def _extract_all(
                 except Exception as exc:  # e.g. BrokenProcessPool: a worker process died
                     outcome = exc
                 if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
-                    outcome = extract_for_transfer(report.path, verify, claim_of(report.source), limits)
-                outcomes[report.sha256] = finish_extraction(report, outcome, cache, verify)
+                    outcome = extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
+                outcomes[report.sha256] = finish_extraction(report, outcome, cache, mode)
     return [(r, outcomes[r.sha256]) for r in reports], from_cache
 
 
@@ -189,6 +192,7 @@ def ingest_reports(
     force: bool = False,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
     timeout: float | None = DEFAULT_TIMEOUT,
+    ocr: str = "auto",
 ) -> IngestSummary:
     """Ingest report PDFs (the catalogue's editions and folders, files, folders) into the
     DuckDB warehouse at `db`, then audit it and publish a read-only snapshot.
@@ -201,13 +205,14 @@ def ingest_reports(
     An edition that reads markedly worse than the one held fails at validate unless `force`.
     Each extraction may add `max_memory_mb` of memory and take `timeout` seconds (None: no
     limit); past that it fails as its report's extract failure and the run goes on.
+    `ocr` (auto, always, never) says which pages Tesseract reads (`extractors.ocr_pages`).
     """
     store = FileStore(cache_dir)
     sources = plan_sources(paths or [], catalogue, series, fiscal_year)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
     pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,
-                                     Limits(max_memory_mb, timeout))
+                                     Limits(max_memory_mb, timeout), ocr)
     labels = {r.sha256: r.source.label for r in reports}
     summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force, labels)
     summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)

@@ -28,6 +28,7 @@ import regex
 from nenpo.extractors import edition
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
+from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
@@ -203,15 +204,16 @@ def unique_reports(obtained: Iterable[Obtained]) -> list[Obtained]:
 
 
 def extract_one(
-    path: str | Path, verify: str = "auto", claim: edition.EditionClaim | None = None
+    path: str | Path, verify: str = "auto", claim: edition.EditionClaim | None = None, ocr: str = "auto"
 ) -> ReportExtraction | IngestFailure:
     """Extract a report; a PDF problem becomes an `IngestFailure` naming the file and page.
-    `claim` decides the edition of a file that names none."""
+    `claim` decides the edition of a file that names none; `ocr` says which pages Tesseract
+    reads (`extractors.ocr_pages`)."""
     path = Path(path)
     if not path.is_file():
         return IngestFailure(str(path), "extract", f"{path}: no such file")
     try:
-        return extract_report(path, verify=verify, claim=claim)
+        return extract_report(path, verify=verify, claim=claim, ocr=ocr)
     except PdfError as exc:
         return IngestFailure(str(path), "extract", str(exc), exc.page, _sha(path))
     except Exception as exc:  # an extractor bug must still name the file, and not stop the run
@@ -251,7 +253,7 @@ def cached_extractions(
 
 def extract_for_transfer(
     path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None,
-    limits: Limits | None = Limits(),
+    limits: Limits | None = Limits(), ocr: str = "auto",
 ) -> str | IngestFailure:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON.
 
@@ -262,14 +264,14 @@ def extract_for_transfer(
     (`pipeline.guard`): running out of memory or time, or dying, fails this report only.
     """
     if limits is not None:
-        return guarded(_extract_json, (path, verify, claim), limits, path, preload=("pdfplumber",))
-    return _extract_json(path, verify, claim)
+        return guarded(_extract_json, (path, verify, claim, ocr), limits, path, preload=("pdfplumber",))
+    return _extract_json(path, verify, claim, ocr)
 
 
 def _extract_json(
-    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None
+    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None, ocr: str = "auto"
 ) -> str | IngestFailure:
-    outcome = extract_one(path, verify, claim)
+    outcome = extract_one(path, verify, claim, ocr)
     return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
 
 
@@ -473,6 +475,7 @@ def ingest(
     dask_address: str | None = None,
     force: bool = False,
     limits: Limits | None = Limits(),
+    ocr: str = "auto",
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate and load each edition as
     it is extracted, audit, and publish when `publish` is set or `publish_dir` is given.
@@ -483,7 +486,8 @@ def ingest(
     from and written to the same cache only when `reuse_extractions` is set. Extractions
     run on `runner` (`pipeline.runners.extract_all`), each under `limits`
     (`pipeline.guard`; None: in the calling process, unguarded). An edition that reads
-    markedly worse than the one held fails at validate unless `force`.
+    markedly worse than the one held fails at validate unless `force`. `ocr` (auto, always,
+    never) says which pages Tesseract reads; the cache keeps one extraction per mode.
     """
     from nenpo.pipeline.runners import extract_all
 
@@ -499,10 +503,12 @@ def ingest(
             fetch_failures.append(fetch_failure(source, exc))
     reports = unique_reports(obtained)
     clock.lap("fetch")
-    cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, verify).is_file()}
+    mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
+    cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, mode).is_file()}
     misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all(
-        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses], limits
+        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses],
+        limits, ocr,
     )
     from_cache: dict[str, float] = {}
 
@@ -511,7 +517,7 @@ def ingest(
         for report in reports:
             if report.sha256 in cached:
                 started = time.perf_counter()
-                hit = cache.get(report.sha256, verify, report.path)
+                hit = cache.get(report.sha256, mode, report.path)
                 if hit is not None:
                     from_cache[report.sha256] = time.perf_counter() - started
                     yield report, hit
@@ -519,10 +525,11 @@ def ingest(
             with clock.adding("extract"):  # with workers: waiting for the next result
                 outcome = (
                     next(extracted) if report.sha256 not in cached
-                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits)  # the entry went bad
+                    # the cache entry went bad: extract it again
+                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
                 )
             with clock.adding("validate + cache"):
-                finished = finish_extraction(report, outcome, cache, verify)
+                finished = finish_extraction(report, outcome, cache, mode)
             yield report, finished
 
     # Each edition is loaded as soon as it is extracted, while the workers extract the next

@@ -72,7 +72,7 @@ def build_task_runner(
 def extract_all(
     paths: Iterable[str], verify: str = "auto", kind: str = "sequential", workers: int | None = None,
     dask_address: str | None = None, claims: Iterable[EditionClaim | None] | None = None,
-    limits: Limits | None = Limits(),
+    limits: Limits | None = Limits(), ocr: str = "auto",
 ) -> Iterator[IngestFailure | str | BaseException]:
     """Each path's extraction, in the order given, without Prefect (`claims`: what the
     catalogue or command line says each file's edition is, as for `extract_one`).
@@ -91,13 +91,17 @@ def extract_all(
     jobs = list(zip(paths, claims)) if claims is not None else [(path, None) for path in paths]
     count = min(_worker_count(kind, workers, dask_address), max(len(jobs), 1))
     if kind == "sequential" or not jobs:
-        return (extract_for_transfer(path, verify, claim, limits) for path, claim in jobs)
+        return (extract_for_transfer(path, verify, claim, limits, ocr) for path, claim in jobs)
     start = _process_pool if kind == "processes" else _dask_cluster
-    futures, close = start(jobs, verify, limits, count, dask_address)
-    return _Results(zip(jobs, futures), close, lambda path, claim: extract_for_transfer(path, verify, claim, limits))
+    futures, close = start(jobs, verify, limits, count, dask_address, ocr)
+    return _Results(
+        zip(jobs, futures), close, lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr)
+    )
 
 
-def _process_pool(jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None = None):
+def _process_pool(
+    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None = None, ocr: str = "auto"
+):
     from nenpo.pipeline.ingest import extract_for_transfer
 
     # forkserver: workers fork from one clean process that has imported the extractors
@@ -106,11 +110,13 @@ def _process_pool(jobs: list, verify: str, limits: Limits | None, count: int, da
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["nenpo.pipeline.ingest", "pdfplumber"])
     pool = ProcessPoolExecutor(count, mp_context=context)
-    futures = [pool.submit(extract_for_transfer, path, verify, claim, limits) for path, claim in jobs]
+    futures = [pool.submit(extract_for_transfer, path, verify, claim, limits, ocr) for path, claim in jobs]
     return futures, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask_cluster(jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None):
+def _dask_cluster(
+    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None, ocr: str = "auto"
+):
     from distributed import Client, LocalCluster
 
     from nenpo.pipeline.ingest import extract_for_transfer
@@ -120,7 +126,9 @@ def _dask_cluster(jobs: list, verify: str, limits: Limits | None, count: int, da
     else:
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-    futures = [client.submit(extract_for_transfer, path, verify, claim, limits, pure=False) for path, claim in jobs]
+    futures = [
+        client.submit(extract_for_transfer, path, verify, claim, limits, ocr, pure=False) for path, claim in jobs
+    ]
 
     def close() -> None:
         client.cancel(futures)

@@ -23,7 +23,10 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
+
+import regex
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_name, normalise_text
@@ -252,6 +255,37 @@ def print_all_layouts(samples_dir: Path = SAMPLES_DIR) -> dict[str, dict[str, Sc
     for line in refusals:
         print(f"refused {line}")
     return results
+
+
+INDICATOR_SIMILARITY = 0.8  # OCR may misread a character or two of a long indicator label
+
+
+def _same_indicator(a: str, b: str) -> bool:
+    a, b = (regex.sub(r"\s+", "", normalise_name(t)) for t in (a, b))
+    return a == b or SequenceMatcher(None, a, b).ratio() >= INDICATOR_SIMILARITY
+
+
+def score_kpis(truth: dict, extraction: ReportExtraction) -> Score:
+    """KPI values: an extracted value counts as found when the ground truth has one on the
+    same page for the same fiscal year and kind (target/actual), with the same value (or,
+    for a cell that is not a number, the same status and text) and an indicator whose
+    label matches after normalisation (or is at least ``INDICATOR_SIMILARITY`` alike, so a
+    misread character in a long label does not hide a correct value)."""
+    unmatched = list(truth["kpi_values"])
+    found = 0
+    for k in extraction.kpi_values:
+        for t in unmatched:
+            if (t["page"], t["fiscal_year"], t["kind"]) != (k.page, k.fiscal_year, k.kind):
+                continue
+            same_value = (
+                k.value == t["value"] if t["value"] is not None
+                else k.status == t["status"] and normalise_text(k.value_text) == normalise_text(t["value_text"])
+            )
+            if same_value and _same_indicator(k.indicator_raw, t["indicator_raw"]):
+                unmatched.remove(t)
+                found += 1
+                break
+    return Score(found, len(extraction.kpi_values), len(truth["kpi_values"]))
 
 
 def score_editions(folder: Path) -> tuple[dict[str, Score], Score, list[int]]:

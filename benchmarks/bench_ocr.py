@@ -1,0 +1,86 @@
+"""OCR cost: seconds per recognised page, and the share of an edition's time OCR takes.
+
+    python benchmarks/bench_ocr.py [--year 2020] [--pages kpi|all]
+
+Makes a scanned copy of a sample edition (`samples.scanned`: the KPI pages by default,
+or every page), then extracts it twice in fresh child processes: with ``ocr='auto'``
+(the scanned pages are recognised, in parallel, one ``tesseract`` process per core) and
+with ``ocr='never'`` (the same file without OCR). The difference is what OCR costs:
+
+- seconds per OCR'd page = (auto - never) / pages recognised (wall clock, all cores);
+- OCR share = (auto - never) / auto, the part of the edition's extraction spent on OCR;
+
+and the KPI values of the recognised extraction are scored against the ground truth
+(precision and recall, `samples.score.score_kpis`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _extract(path: str, mode: str, queue) -> None:
+    from nenpo.extractors.report import extract_report
+
+    started = time.perf_counter()
+    x = extract_report(path, ocr=mode)
+    queue.put((time.perf_counter() - started, x.model_dump_json()))
+
+
+def timed(path: Path, mode: str):
+    from nenpo.extractors.models import ReportExtraction
+
+    queue = mp.get_context("spawn").Queue()
+    proc = mp.get_context("spawn").Process(target=_extract, args=(str(path), mode, queue))
+    proc.start()
+    seconds, text = queue.get()
+    proc.join()
+    return seconds, ReportExtraction.model_validate_json(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2020)
+    parser.add_argument("--pages", choices=("kpi", "all"), default="kpi")
+    args = parser.parse_args(argv)
+
+    from nenpo.extractors import ocr
+    from nenpo.samples.scanned import scan_pdf
+    from nenpo.samples.score import score_kpis
+
+    reason = ocr.available()
+    if reason is not None:
+        print(f"OCR unavailable: {reason}", file=sys.stderr)
+        return 1
+    source = REPO / "samples" / "editions" / f"kawasaki-sme-fy{args.year}.pdf"
+    truth = json.loads(source.with_name(source.stem + ".truth.json").read_text(encoding="utf-8"))
+    pages = sorted({k["page"] for k in truth["kpi_values"]}) if args.pages == "kpi" else None
+    with tempfile.TemporaryDirectory() as tmp:
+        scanned = scan_pdf(source, Path(tmp) / "scanned.pdf", pages)
+        never, _ = timed(scanned, "never")
+        auto, x = timed(scanned, "auto")
+    recognised = sum(1 for p in x.pages if p.engine == "ocr")
+    score = score_kpis(truth, x)
+    ocr_seconds = auto - never
+    print(f"scanned FY{args.year} ({args.pages} pages scanned: {recognised} of {x.page_count} recognised), "
+          f"{os.cpu_count()} cores")
+    print(f"{'extract, ocr=never':<28}{never:>9.2f} s")
+    print(f"{'extract, ocr=auto':<28}{auto:>9.2f} s")
+    print(f"{'seconds per OCR page':<28}{ocr_seconds / max(recognised, 1):>9.2f} s")
+    print(f"{'OCR share of the edition':<28}{ocr_seconds / auto:>9.1%}")
+    print(f"{'KPI values (found/extr/exp)':<28}{score.found:>5}/{score.extracted}/{score.expected}"
+          f"  precision {score.precision:.3f}  recall {score.recall:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
