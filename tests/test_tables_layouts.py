@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -24,11 +26,23 @@ KNOWN_MISSES: dict[tuple[str, str, str], int] = {}
 """Rows a layout's text does not settle, per (layout, truth file, kind): none left."""
 
 
-@pytest.fixture(scope="module", params=EDITIONS, ids=lambda e: f"{e[0]}-{e[1].name.split('.')[0]}")
-def edition(request):
-    layout, truth_path = request.param
+def _edition_id(e: tuple[str, Path]) -> str:
+    return f"{e[0]}-{e[1].name.split('.')[0]}"
+
+
+@cache
+def _read(layout: str, truth_path: Path):
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     return layout, truth_path.name, truth, extract_report(truth_path.with_name(truth_path.name.replace(".truth.json", ".pdf")))
+
+
+def _editions_of(layout: str) -> list[tuple[str, Path]]:
+    return [e for e in EDITIONS if e[0] == layout]
+
+
+@pytest.fixture(scope="module", params=EDITIONS, ids=_edition_id)
+def edition(request):
+    return _read(*request.param)
 
 
 @pytest.mark.parametrize("kind", TABLE_KINDS)
@@ -55,13 +69,13 @@ def test_every_record_says_how_it_was_read(edition):
     assert not [w for w in x.warnings if w.code == "readings_differ"], layout
 
 
-def test_ruled_census_cells_across_page_breaks(edition):
+@pytest.mark.parametrize("printed", _editions_of("text-order"), ids=_edition_id)
+def test_ruled_census_cells_across_page_breaks(printed):
     """On the text-order layout the census tables are ruled and break across pages: every
     cell is in table_cells, the continuation's rows under the header of the page before.
-    (Spans of the header cells are not compared: the rules drawn separate those cells.)"""
-    layout, _, truth, x = edition
-    if layout != "text-order":
-        pytest.skip("census tables are ruled on the landscape layout (tested with it) and unruled on mincho")
+    (Spans of the header cells are not compared: the rules drawn separate those cells.)
+    The landscape layout's ruled census is tested with it; mincho's is unruled (below)."""
+    _, _, truth, x = _read(*printed)
     unspanned = {**truth, "tables": [
         {**t, "cells": [[r, c, 1, 1, text] for r, c, _, _, text in t["cells"]]} for t in truth["tables"] if t["kind"] == "census"
     ]}
@@ -74,15 +88,14 @@ def test_ruled_census_cells_across_page_breaks(edition):
     assert any(len({c.page for c in x.table_cells if c.table_no == t}) > 1 for t in {c.table_no for c in x.table_cells})
 
 
-def test_unruled_tables_go_to_table_cells_as_printed(edition):
+@pytest.mark.parametrize("printed", _editions_of("mincho"), ids=_edition_id)
+def test_unruled_tables_go_to_table_cells_as_printed(printed):
     """On the mincho layout nothing is ruled: the census tables, rosters, policy list and
     budget table the text order reads go to table_cells in the grid they print (the stub
     over two header rows, each measure over its years; 役職名 over the group, № and role
     columns; 条文 and policy on an article's first row; a row per budget (sub-)row), read_by
     text_order."""
-    layout, _, truth, x = edition
-    if layout != "mincho":
-        pytest.skip("ruled on this layout: table_cells come from the grids")
+    _, _, truth, x = _read(*printed)
     scores = score_cells(truth, x)
     for kind in ("census", "roster", "policy_list", "budget"):
         assert scores[kind].tables_found == scores[kind].tables, kind
