@@ -41,6 +41,28 @@ def reference_lines(reference_text: str) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def reference_layout_b(reference_lines: list[str], tmp_path_factory):
+    """The reference text typeset in text order on A4 portrait (layout (b) of FY2020), read
+    by the extractor: rendered in a temporary folder, never kept."""
+    from nenpo.extractors.report import extract_report
+    from nenpo.samples.layouts.text_order import render_text_order
+
+    return extract_report(render_text_order(reference_lines, tmp_path_factory.mktemp("layout-b") / "fy2020-b.pdf"))
+
+
+@pytest.fixture(scope="session")
+def reference_layout_b_warehouse(reference_layout_b, tmp_path_factory):
+    """A DuckDB warehouse holding only `reference_layout_b`."""
+    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.load import load_extraction
+
+    con = connect(tmp_path_factory.mktemp("warehouse") / "w.duckdb")
+    load_extraction(con, reference_layout_b)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
 def realpdfs_dir(shared_dir: Path) -> Path:
     path = shared_dir / "realpdfs"
     if not path.is_dir():

@@ -15,6 +15,7 @@ import pytest
 from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.ingest import IngestFailure, ingest
 from tests.conftest import SAMPLE_EDITIONS
+from tests.processes import children
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the guard forks (POSIX only)")
 
@@ -56,18 +57,6 @@ def test_a_killed_process_fails_that_report():
     assert outcome.error.startswith("dead.pdf: extraction process died of signal SIGKILL")
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the extraction process")
 def test_kill_9_of_one_extraction_fails_that_report_and_the_others_load(tmp_path):
     """A watcher kills the first extraction process it sees, as an operator or the kernel's
@@ -76,11 +65,11 @@ def test_kill_9_of_one_extraction_fails_that_report_and_the_others_load(tmp_path
     killed: list[int] = []
     # children that earlier tests left running (a resource tracker, a forkserver) are not
     # the extraction: only a process that appears during the ingest is
-    before = set(_children(os.getpid()))
+    before = set(children(os.getpid()))
 
     def watch():
         while not stop.is_set() and not killed:
-            for child in set(_children(os.getpid())) - before:
+            for child in set(children(os.getpid())) - before:
                 os.kill(child, signal.SIGKILL)
                 killed.append(child)
                 break

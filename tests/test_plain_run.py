@@ -19,6 +19,7 @@ from nenpo.sources.fetch import FetchPolicy
 from tests.conftest import SAMPLE_EDITIONS
 from tests.flows.runs import warehouse_contents
 from tests.pdf_server import PdfServer
+from tests.processes import children, cmdline
 
 NAME = "kawasaki-sme-fy2019.pdf"
 QUICK = FetchPolicy(attempts=3, backoff_seconds=0.0)
@@ -129,25 +130,6 @@ def test_each_edition_is_loaded_as_it_is_extracted_and_then_let_go(tmp_path, mon
     assert len(again.from_cache) == 3 and alive[3:] == [1, 1, 1], "cached extractions are read one at a time too"
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the pool's worker")
 def test_kill_9_of_a_pool_worker_does_not_take_down_a_run_without_prefect(tmp_path):
     """A worker of the processes runner is killed while it extracts (its guarded child is
@@ -158,9 +140,9 @@ def test_kill_9_of_a_pool_worker_does_not_take_down_a_run_without_prefect(tmp_pa
 
     def watch():
         while not stop.is_set() and not killed:
-            servers = [pid for pid in _children(os.getpid()) if b"forkserver" in _cmdline(pid)]
-            for worker in (w for server in servers for w in _children(server)):
-                if _children(worker):  # mid-extraction: its guarded child runs
+            servers = [pid for pid in children(os.getpid()) if b"forkserver" in cmdline(pid)]
+            for worker in (w for server in servers for w in children(server)):
+                if children(worker):  # mid-extraction: its guarded child runs
                     os.kill(worker, signal.SIGKILL)
                     killed.append(worker)
                     break

@@ -19,10 +19,6 @@ from pathlib import Path
 import pytest
 
 from nenpo.extractors.normalise import normalise_name
-from nenpo.extractors.report import extract_report
-from nenpo.samples.layouts.text_order import render_text_order
-from nenpo.warehouse.db import connect
-from nenpo.warehouse.load import load_extraction
 from tests.test_reference_pdca import BLOCKS, SHEETS
 
 TABLES = json.loads((Path(__file__).parent / "data" / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
@@ -30,16 +26,13 @@ HEADING = "４ 令和２（2020）年度中小企業活性化施策の実施状�
 
 
 @pytest.fixture(scope="module")
-def extraction(reference_lines, tmp_path_factory):
-    return extract_report(render_text_order(reference_lines, tmp_path_factory.mktemp("layout-b") / "fy2020-b.pdf"))
+def extraction(reference_layout_b):
+    return reference_layout_b
 
 
 @pytest.fixture(scope="module")
-def warehouse(extraction, tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("warehouse") / "w.duckdb")
-    load_extraction(con, extraction)
-    yield con
-    con.close()
+def warehouse(reference_layout_b_warehouse):
+    return reference_layout_b_warehouse
 
 
 def _sheet_name(printed: str) -> str:

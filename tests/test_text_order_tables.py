@@ -16,10 +16,6 @@ from pathlib import Path
 import pytest
 
 from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
-from nenpo.extractors.report import extract_report
-from nenpo.samples.layouts.text_order import render_text_order
-from nenpo.warehouse.db import connect
-from nenpo.warehouse.load import load_extraction
 
 DATA = Path(__file__).parent / "data"
 TABLES = json.loads((DATA / "reference_tables_fy2020.json").read_text(encoding="utf-8"))
@@ -29,17 +25,13 @@ pytestmark = pytest.mark.reference
 
 
 @pytest.fixture(scope="module")
-def layout_b(reference_lines, tmp_path_factory):
-    pdf = render_text_order(reference_lines, tmp_path_factory.mktemp("layout-b") / "fy2020-b.pdf")
-    return extract_report(pdf)
+def layout_b(reference_layout_b):
+    return reference_layout_b
 
 
 @pytest.fixture(scope="module")
-def warehouse(layout_b, tmp_path_factory):
-    con = connect(tmp_path_factory.mktemp("warehouse") / "w.duckdb")
-    load_extraction(con, layout_b)
-    yield con
-    con.close()
+def warehouse(reference_layout_b_warehouse):
+    return reference_layout_b_warehouse
 
 
 def _joined(reference_lines: list[str], first: int, last: int) -> str:

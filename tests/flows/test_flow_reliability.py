@@ -18,6 +18,7 @@ from nenpo.pipeline.cli import app
 from nenpo.pipeline.flows import ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
 from tests.damage import without_page_content
+from tests.processes import children, cmdline
 
 runner = CliRunner()
 FY2020 = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
@@ -52,25 +53,6 @@ def test_a_damaged_edition_fails_the_run_at_validate_and_force_replaces_it(tmp_p
     assert _held(db) != good and "replaced" in forced.output
 
 
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _cmdline(pid: int) -> bytes:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the pool's worker")
 def test_kill_9_of_a_pool_worker_does_not_take_down_the_run(tmp_path):
     """The processes runner's worker is killed while it extracts (as the OOM killer or an
@@ -81,8 +63,8 @@ def test_kill_9_of_a_pool_worker_does_not_take_down_the_run(tmp_path):
 
     def watch():
         while not stop.is_set() and not killed:
-            for pid in _children(os.getpid()):
-                if b"spawn_main" in _cmdline(pid) and _children(pid):  # a worker, mid-extraction
+            for pid in children(os.getpid()):
+                if b"spawn_main" in cmdline(pid) and children(pid):  # a worker, mid-extraction
                     os.kill(pid, signal.SIGKILL)
                     killed.append(pid)
                     break
