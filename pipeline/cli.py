@@ -231,11 +231,27 @@ def _run_flow_on_temporary_server(parameters: dict, verbose: bool = False):
             from prefect.settings import PREFECT_API_URL, temporary_settings
 
             with temporary_settings({PREFECT_API_URL: api_url}):  # and when it already was
-                return _run_flow(parameters, verbose)
+                try:
+                    return _run_flow(parameters, verbose)
+                finally:
+                    _send_pending_logs_and_events()
     except RuntimeError as exc:  # the server did not start
         return exc
     finally:
         os.environ.pop("PREFECT_API_URL", None)
+
+
+def _send_pending_logs_and_events() -> None:
+    """Let Prefect send the run's queued logs and events before its server stops (as Prefect's
+    own test harness does), instead of retrying against a server that is gone."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all()
+        except RuntimeError:  # never started
+            pass
 
 
 def _run_plain(parameters: dict):
