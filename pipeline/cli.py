@@ -8,7 +8,8 @@
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
     nenpo sources list | fetch                 the catalogue and the state of each edition
     nenpo export --out DIR                     Parquet export of every table and view
-    nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server)
+    nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server),
+                 [--force] [--max-memory MB] [--timeout S]
 """
 
 from __future__ import annotations
