@@ -8,7 +8,8 @@
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
     nenpo sources list | fetch                 the catalogue and the state of each edition
     nenpo export --out DIR                     Parquet export of every table and view
-    nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server)
+    nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server),
+                 [--force] [--max-memory MB] [--timeout S]
 """
 
 from __future__ import annotations
@@ -61,6 +62,13 @@ LockOption = Annotated[
     float, typer.Option("--lock-timeout", help="Seconds to wait while another process writes the warehouse.")
 ]
 VerifyOption = Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
+]
+MaxMemoryOption = Annotated[
+    int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")]
 OcrOption = Annotated[str, typer.Option(
     help="Tesseract OCR of pages without a text layer: auto (pages that need it, if installed), always or never."
 )]
@@ -150,13 +158,9 @@ def ingest(
     fiscal_year: Annotated[
         Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
-    ] = False,
-    max_memory: Annotated[
-        int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
-    ] = 4096,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")] = 900.0,
+    force: ForceOption = False,
+    max_memory: MaxMemoryOption = 4096,
+    timeout: TimeoutOption = 900.0,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -176,22 +180,31 @@ def ingest(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
         series, fiscal_year,
     )
-    parameters["force"], parameters["ocr"] = force, ocr
-    parameters["max_memory_mb"], parameters["timeout"] = max_memory or None, timeout or None
+    parameters["ocr"] = ocr
+    parameters.update(_limit_parameters(force, max_memory, timeout))
     _quiet_prefect(verbose)
     path = choose(prefect)
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
     with console.status(Text(f"Ingesting {what} into {db} …")):
-        result = _run_flow(parameters, verbose) if path.prefect else _run_plain(parameters)
+        if path.temporary_server:
+            result = _run_flow_on_temporary_server(parameters, verbose)
+        else:
+            result = _run_flow(parameters, verbose) if path.prefect else _run_plain(parameters)
     if isinstance(result, BaseException):
         from nenpo.pipeline.errors import explain
 
+        _print_progress(result, what)
         err_console.print(Text.assemble(("ingest failed:", "red"), f" {explain(result) or result}"))
         raise typer.Exit(2)
     _print_summary(result)
     how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
     console.print(f"ran {how}: {path.reason}")
     raise typer.Exit(0 if result.ok else 1)
+
+
+def _limit_parameters(force: bool, max_memory: int, timeout: float) -> dict:
+    """--force, --max-memory and --timeout as the flow's parameters (0: no limit, None)."""
+    return {"force": force, "max_memory_mb": max_memory or None, "timeout": timeout or None}
 
 
 def _run_flow(parameters: dict, verbose: bool = False):
@@ -206,6 +219,40 @@ def _run_flow(parameters: dict, verbose: bool = False):
     except Exception as exc:  # no flow run at all (e.g. the Prefect server could not be reached)
         return exc
     return result.summary if isinstance(result, ReportsFailed) else result
+
+
+def _run_flow_on_temporary_server(parameters: dict, verbose: bool = False):
+    """`_run_flow` reported to a Prefect server started for this run, which dies with this
+    process (`pipeline.local_server`): its summary, or the exception that failed the run."""
+    from nenpo.pipeline.local_server import temporary_server
+
+    try:
+        with temporary_server() as api_url:
+            os.environ["PREFECT_API_URL"] = api_url  # before Prefect is imported: it reads its settings then
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            with temporary_settings({PREFECT_API_URL: api_url}):  # and when it already was
+                try:
+                    return _run_flow(parameters, verbose)
+                finally:
+                    _send_pending_logs_and_events()
+    except RuntimeError as exc:  # the server did not start
+        return exc
+    finally:
+        os.environ.pop("PREFECT_API_URL", None)
+
+
+def _send_pending_logs_and_events() -> None:
+    """Let Prefect send the run's queued logs and events before its server stops (as Prefect's
+    own test harness does), instead of retrying against a server that is gone."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all()
+        except RuntimeError:  # never started
+            pass
 
 
 def _run_plain(parameters: dict):
@@ -228,6 +275,27 @@ def _plain_parameters(parameters: dict) -> dict:
     defaults = Limits()
     plain["limits"] = Limits(plain.pop("max_memory_mb", defaults.max_memory_mb), plain.pop("timeout", defaults.timeout))
     return plain
+
+
+def _print_progress(failure: BaseException, what: str) -> None:
+    """What a run that failed did before it failed: the reports it loaded and the ones it did
+    not, or at least what it was given and that it loaded nothing."""
+    from nenpo.pipeline.ingest import progress_of
+
+    progress = progress_of(failure)
+    if progress is None:
+        console.print(f"the run stopped before loading anything ({what}); nothing was loaded")
+        return
+    if progress.loaded or progress.failed:
+        _print_summary(progress)
+    else:
+        console.print(f"{progress.extracted} extracted, {len(progress.from_cache)} from the extraction cache; "
+                      f"{len(progress.labels)} report(s) in the run, none loaded")
+    loaded = {report.sha256 for report, _ in progress.loaded}
+    failed = {failure.sha256 for failure in progress.failed}
+    not_loaded = [label for sha256, label in progress.labels.items() if sha256 not in loaded | failed]
+    if not_loaded:
+        console.print("not loaded by this run (the warehouse holds what it held before): " + ", ".join(not_loaded))
 
 
 def _print_summary(summary) -> None:
@@ -616,6 +684,9 @@ def serve(
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 600.0,
     verify: VerifyOption = "auto",
+    force: ForceOption = False,
+    max_memory: MaxMemoryOption = 4096,
+    timeout: TimeoutOption = 900.0,
 ) -> None:
     """Serve ingest_reports on a cron schedule (default 06:00 on the 1st of each month, Asia/Tokyo).
 
@@ -626,6 +697,7 @@ def serve(
     parameters = _flow_parameters(
         [], catalogue, db, verify, cache_dir, True, publish_dir, runner, workers, dask_address, lock_timeout
     )
+    parameters.update(_limit_parameters(force, max_memory, timeout))
     _quiet_prefect(False)
     from prefect import serve as prefect_serve
 

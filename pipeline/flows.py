@@ -39,6 +39,7 @@ from nenpo.pipeline.ingest import (
     plan_sources,
     unique_reports,
     validate_batch,
+    with_progress,
 )
 from nenpo.pipeline.runners import build_task_runner
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
@@ -214,13 +215,16 @@ def ingest_reports(
     pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,
                                      Limits(max_memory_mb, timeout), ocr)
     labels = {r.sha256: r.source.label for r in reports}
-    summary = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force, labels)
-    summary.from_cache, summary.extracted = from_cache, len(reports) - len(from_cache)
-    summary.labels = labels
-    summary.record_audit(audit_task(db, lock_timeout))
-    summary.flow_run = flow_run.get_name()
-    if publish:
-        summary.published = publish_task(db, publish_dir, lock_timeout)
+    summary = IngestSummary(db=db, from_cache=from_cache, extracted=len(reports) - len(from_cache), labels=labels)
+    try:
+        loaded = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force, labels)
+        summary.loaded, summary.failed = loaded.loaded, loaded.failed
+        summary.record_audit(audit_task(db, lock_timeout))
+        summary.flow_run = flow_run.get_name()
+        if publish:
+            summary.published = publish_task(db, publish_dir, lock_timeout)
+    except Exception as exc:  # the run itself failed: what it did so far goes with the error
+        raise with_progress(exc, summary)
     _create_artifacts(summary)
     if summary.failed:
         raise ReportsFailed(summary)

@@ -511,6 +511,7 @@ def ingest(
         limits, ocr,
     )
     from_cache: dict[str, float] = {}
+    extracted_so_far: list[str] = []
 
     def in_order() -> Iterator[tuple[Obtained, ReportExtraction | IngestFailure]]:
         """Each report's extraction as soon as it is ready, in the order of `reports`."""
@@ -528,6 +529,7 @@ def ingest(
                     # the cache entry went bad: extract it again
                     else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
                 )
+            extracted_so_far.append(report.sha256)
             with clock.adding("validate + cache"):
                 finished = finish_extraction(report, outcome, cache, mode)
             yield report, finished
@@ -535,8 +537,8 @@ def ingest(
     # Each edition is loaded as soon as it is extracted, while the workers extract the next
     # ones: the warehouse is held from the first load, and no more than one extraction is in
     # memory at a time. One connection for the loads and the audit.
-    summary = IngestSummary(db=str(db))
     labels = {r.sha256: r.source.label for r in reports}
+    summary = IngestSummary(db=str(db), labels=labels, from_cache=from_cache)
     con: duckdb.DuckDBPyConnection | None = None
 
     def warehouse() -> duckdb.DuckDBPyConnection:
@@ -559,6 +561,9 @@ def ingest(
         clock.lap("extract + load")
         summary.record_audit(audit(con, Aliases.load()))
         clock.lap("audit")
+    except BaseException as exc:  # the run itself failed: what it did so far goes with the error
+        summary.extracted = len(extracted_so_far)
+        raise with_progress(exc, summary)
     finally:
         extracted.close()  # a run that failed midway stops the workers
         if con is not None:
@@ -567,10 +572,28 @@ def ingest(
     summary.extracted = len(reports) - len(from_cache)
     summary.labels = labels
     if publish or publish_dir is not None:
-        summary.published = publish_warehouse(db, publish_dir, lock_timeout)
+        try:
+            summary.published = publish_warehouse(db, publish_dir, lock_timeout)
+        except BaseException as exc:
+            raise with_progress(exc, summary)
         clock.lap("publish")
     summary.stage_seconds = clock.seconds
     return summary
+
+
+PROGRESS_ATTRIBUTE = "nenpo_progress"
+
+
+def with_progress(exc: BaseException, summary: IngestSummary) -> BaseException:
+    """`exc`, which failed the run, carrying what the run did before it (`progress_of`); it
+    travels with the exception, pickled or not, out of a Prefect flow run."""
+    setattr(exc, PROGRESS_ATTRIBUTE, summary)
+    return exc
+
+
+def progress_of(exc: BaseException) -> IngestSummary | None:
+    """What a failed run did before it failed: the files in it, the reports loaded and failed."""
+    return getattr(exc, PROGRESS_ATTRIBUTE, None)
 
 
 class _StageClock:

@@ -30,6 +30,8 @@ __all__ = ["Orchestration", "choose", "configured_api_url"]
 class Orchestration:
     prefect: bool
     reason: str
+    temporary_server: bool = False
+    """A flow run with no server configured: nenpo starts one for the run (`pipeline.local_server`)."""
 
 
 def _toml(path: Path) -> dict:
@@ -78,7 +80,7 @@ def choose(prefect: bool | None, environ: Mapping[str, str] = os.environ, cwd: P
         return Orchestration(False, "--no-prefect was given")
     if prefect:
         target = f"the Prefect server at {url}" if url else "a temporary local Prefect server (no PREFECT_API_URL)"
-        return Orchestration(True, f"--prefect was given; reported to {target}")
+        return Orchestration(True, f"--prefect was given; reported to {target}", temporary_server=url is None)
     if url:
         return Orchestration(True, f"a Prefect server is configured ({where}: {url})")
     return Orchestration(False, "no Prefect server is configured (PREFECT_API_URL is not set); --prefect records a flow run")

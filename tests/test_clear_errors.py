@@ -145,3 +145,32 @@ def test_a_read_only_warehouse_is_one_clear_line(tmp_path, extractions):
         result = runner.invoke(app, ["audit", "--db", str(db)])
         _one_clear_line(result, "cannot write the warehouse", str(db), "Read-only file system")
         assert runner.invoke(app, ["compare", "--db", str(db)]).exit_code == 0, "reading still works"
+
+
+def test_a_run_that_fails_on_a_locked_warehouse_says_what_it_did_before_the_error(tmp_path):
+    """Exit code 2 (the warehouse stayed locked past --lock-timeout): the reports it read and
+    that none was loaded, then the one-line error; the warehouse as it was."""
+    db = tmp_path / "w.duckdb"
+    assert load_batch(db, [extract_one(SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf")]).ok
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for year in (2020, 2021):
+        (folder / f"fy{year}.pdf").write_bytes((SAMPLE_EDITIONS / f"kawasaki-sme-fy{year}.pdf").read_bytes())
+    holder = hold_warehouse(db, 60)
+    try:
+        result = runner.invoke(app, ["ingest", str(folder), "--no-prefect", "--db", str(db), "--lock-timeout", "0.5",
+                                     "--cache-dir", str(tmp_path / "cache"), "--no-publish"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "Traceback" not in text
+    # the first edition is loaded as soon as it is read: the lock stopped the run there
+    assert "1 extracted, 0 from the extraction cache; 2 report(s) in the run, none loaded" in text
+    assert f"not loaded by this run (the warehouse holds what it held before): {folder / 'fy2020.pdf'}, " \
+           f"{folder / 'fy2021.pdf'}" in text
+    summary_at, error_at = text.index("none loaded"), text.index("ingest failed:")
+    assert summary_at < error_at and "is locked by another process" in text[error_at:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT report_fiscal_year FROM reports").fetchall() == [(2019,)]

@@ -185,3 +185,29 @@ def test_both_paths_refuse_the_same_worse_edition(gated):
     prefect_db, plain_db = out["prefect"] / "w.duckdb", out["plain"] / "w.duckdb"
     assert ingest_errors(prefect_db) == ingest_errors(plain_db) != []
     assert warehouse_contents(prefect_db) == warehouse_contents(plain_db)
+
+
+def test_a_flow_run_that_fails_on_a_locked_warehouse_says_what_it_did_before_the_error(tmp_path, monkeypatch, api_url):
+    """As without Prefect (tests/test_clear_errors.py): exit code 2, the reports read and
+    that none was loaded, then the one-line error."""
+    from nenpo.pipeline.ingest import extract_one, load_batch
+    from tests.test_ingest_steps import hold_warehouse
+
+    monkeypatch.setenv("PREFECT_API_URL", api_url)
+    db = tmp_path / "w.duckdb"
+    assert load_batch(db, [extract_one(SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf")]).ok
+    pdf = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
+    holder = hold_warehouse(db, 60)
+    try:
+        result = runner.invoke(app, ["ingest", str(pdf), "--prefect", "--db", str(db), "--lock-timeout", "0.5",
+                                     "--cache-dir", str(tmp_path / "cache"), "--no-publish"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "1 extracted, 0 from the extraction cache; 1 report(s) in the run, none loaded" in text
+    assert f"not loaded by this run (the warehouse holds what it held before): {pdf}" in text
+    assert text.index("none loaded") < text.index("ingest failed:") and "is locked by another process" in text
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT report_fiscal_year FROM reports").fetchall() == [(2019,)]

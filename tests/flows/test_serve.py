@@ -89,3 +89,29 @@ def test_prefect_yaml_deploys_to_a_process_work_pool(api_url):
     [schedule] = stored.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == (DEFAULT_CRON, DEFAULT_TIMEZONE)
     assert stored.global_concurrency_limit is not None and stored.global_concurrency_limit.limit == 1
+
+
+def test_serve_passes_force_and_the_extraction_limits_to_the_deployment(tmp_path, monkeypatch):
+    """`nenpo serve --force --max-memory --timeout`: each scheduled run gets them as parameters.
+    `prefect.serve` would run forever; here it does only its first step, registering the
+    deployment with the (test) server, which is then read back."""
+    import prefect
+
+    applied: list = []
+    monkeypatch.setattr(prefect, "serve", lambda *deployments: applied.extend(d.apply() for d in deployments))
+    result = CliRunner().invoke(app, [
+        "serve", "--name", "limits", "--db", str(tmp_path / "w.duckdb"),
+        "--force", "--max-memory", "512", "--timeout", "60",
+    ])
+    assert result.exit_code == 0, result.output
+    with get_client(sync_client=True) as client:
+        stored = client.read_deployment(applied[0])
+    assert (stored.parameters["force"], stored.parameters["max_memory_mb"], stored.parameters["timeout"]) == (
+        True, 512, 60.0)
+
+    CliRunner().invoke(app, ["serve", "--name", "defaults", "--max-memory", "0", "--timeout", "0"])
+    with get_client(sync_client=True) as client:
+        stored = client.read_deployment(applied[1])
+    # 0 is no limit; without --force a worse edition is refused
+    assert (stored.parameters["force"], stored.parameters["max_memory_mb"], stored.parameters["timeout"]) == (
+        False, None, None)
