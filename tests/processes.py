@@ -3,6 +3,12 @@ an operator or the kernel's OOM killer would."""
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -26,3 +32,27 @@ def cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+@contextmanager
+def killing_first(targets: Callable[[], Iterable[int]], poll: float = 0.01) -> Iterator[list[int]]:
+    """While the block runs, a watcher thread sends SIGKILL to the first pid `targets()`
+    names (asked every `poll` seconds) and stops; the list yielded holds the pid killed."""
+    stop = threading.Event()
+    killed: list[int] = []
+
+    def watch() -> None:
+        while not stop.is_set() and not killed:
+            for pid in targets():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+                break
+            time.sleep(poll)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield killed
+    finally:
+        stop.set()
+        watcher.join()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import pytest
 from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.ingest import IngestFailure, ingest
 from tests.conftest import SAMPLE_EDITIONS
-from tests.processes import children
+from tests.processes import children, killing_first
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the guard forks (POSIX only)")
 
@@ -61,29 +60,13 @@ def test_a_killed_process_fails_that_report():
 def test_kill_9_of_one_extraction_fails_that_report_and_the_others_load(tmp_path):
     """A watcher kills the first extraction process it sees, as an operator or the kernel's
     OOM killer would; that report is recorded as failed, the next one loads."""
-    stop = threading.Event()
-    killed: list[int] = []
     # children that earlier tests left running (a resource tracker, a forkserver) are not
     # the extraction: only a process that appears during the ingest is
     before = set(children(os.getpid()))
-
-    def watch():
-        while not stop.is_set() and not killed:
-            for child in set(children(os.getpid())) - before:
-                os.kill(child, signal.SIGKILL)
-                killed.append(child)
-                break
-            time.sleep(0.005)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
     db = tmp_path / "w.duckdb"
-    try:
+    with killing_first(lambda: set(children(os.getpid())) - before, poll=0.005) as killed:
         summary = ingest([SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf", SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"],
                          db, cache_dir=tmp_path / "cache")
-    finally:
-        stop.set()
-        watcher.join()
     assert killed, "the watcher saw the extraction process"
     [failure] = summary.failed
     assert failure.stage == "extract" and failure.report.endswith("kawasaki-sme-fy2019.pdf")

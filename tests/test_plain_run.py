@@ -6,9 +6,6 @@ report."""
 from __future__ import annotations
 
 import os
-import signal
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -19,7 +16,7 @@ from nenpo.sources.fetch import FetchPolicy
 from tests.conftest import SAMPLE_EDITIONS
 from tests.flows.runs import warehouse_contents
 from tests.pdf_server import PdfServer
-from tests.processes import children, cmdline
+from tests.processes import children, cmdline, killing_first
 
 NAME = "kawasaki-sme-fy2019.pdf"
 QUICK = FetchPolicy(attempts=3, backoff_seconds=0.0)
@@ -130,32 +127,21 @@ def test_each_edition_is_loaded_as_it_is_extracted_and_then_let_go(tmp_path, mon
     assert len(again.from_cache) == 3 and alive[3:] == [1, 1, 1], "cached extractions are read one at a time too"
 
 
+def _busy_forkserver_workers() -> list[int]:
+    """Workers of the processes runner's forkserver that are mid-extraction (their guarded
+    child runs)."""
+    servers = [pid for pid in children(os.getpid()) if b"forkserver" in cmdline(pid)]
+    return [w for server in servers for w in children(server) if children(w)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the pool's worker")
 def test_kill_9_of_a_pool_worker_does_not_take_down_a_run_without_prefect(tmp_path):
     """A worker of the processes runner is killed while it extracts (its guarded child is
     alive): the pool breaks, the reports it held are extracted again in the run's process,
     and every edition loads, as in the flow."""
-    stop = threading.Event()
-    killed: list[int] = []
-
-    def watch():
-        while not stop.is_set() and not killed:
-            servers = [pid for pid in children(os.getpid()) if b"forkserver" in cmdline(pid)]
-            for worker in (w for server in servers for w in children(server)):
-                if children(worker):  # mid-extraction: its guarded child runs
-                    os.kill(worker, signal.SIGKILL)
-                    killed.append(worker)
-                    break
-            time.sleep(0.01)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
     db = tmp_path / "w.duckdb"
-    try:
+    with killing_first(_busy_forkserver_workers) as killed:
         summary = ingest([SAMPLE_EDITIONS], db, cache_dir=tmp_path / "cache", runner="processes", workers=1)
-    finally:
-        stop.set()
-        watcher.join()
     assert killed, "the watcher killed a pool worker"
     assert summary.ok, summary.failed
     assert sorted(x.report_fiscal_year for x, _ in summary.loaded) == [2019, 2020, 2021]

@@ -5,9 +5,6 @@ printed as it is; a pool worker killed mid-extraction does not take down the run
 from __future__ import annotations
 
 import os
-import signal
-import threading
-import time
 from pathlib import Path
 
 import duckdb
@@ -18,7 +15,7 @@ from nenpo.pipeline.cli import app
 from nenpo.pipeline.flows import ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
 from tests.damage import without_page_content
-from tests.processes import children, cmdline
+from tests.processes import children, cmdline, killing_first
 
 runner = CliRunner()
 FY2020 = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
@@ -53,32 +50,20 @@ def test_a_damaged_edition_fails_the_run_at_validate_and_force_replaces_it(tmp_p
     assert _held(db) != good and "replaced" in forced.output
 
 
+def _busy_spawned_workers() -> list[int]:
+    """Spawned pool workers that are mid-extraction (their guarded child runs)."""
+    return [pid for pid in children(os.getpid()) if b"spawn_main" in cmdline(pid) and children(pid)]
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the pool's worker")
 def test_kill_9_of_a_pool_worker_does_not_take_down_the_run(tmp_path):
     """The processes runner's worker is killed while it extracts (as the OOM killer or an
     operator would): the pool breaks, the reports it held are extracted again in the flow's
     process, and the run loads every edition."""
-    stop = threading.Event()
-    killed: list[int] = []
-
-    def watch():
-        while not stop.is_set() and not killed:
-            for pid in children(os.getpid()):
-                if b"spawn_main" in cmdline(pid) and children(pid):  # a worker, mid-extraction
-                    os.kill(pid, signal.SIGKILL)
-                    killed.append(pid)
-                    break
-            time.sleep(0.01)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
     db = tmp_path / "w.duckdb"
-    try:
+    with killing_first(_busy_spawned_workers) as killed:
         state = ingest_reports(paths=[str(SAMPLE_EDITIONS)], db=str(db), cache_dir=str(tmp_path / "cache"),
                                runner="processes", workers=1, publish=False, return_state=True)
-    finally:
-        stop.set()
-        watcher.join()
     assert killed, "the watcher killed a pool worker"
     summary = state.result(raise_on_failure=False)
     assert state.is_completed(), summary
