@@ -19,7 +19,9 @@ EXTRACTOR_VERSION = "0.3.0"
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
 
-KpiKind = Literal["target", "actual"]
+KpiKind = Literal["target", "actual", "forecast"]
+"""target: a goal (目標, 目標値, 計画, 想定); actual: what happened (実績, 実績値); forecast: an
+expected outcome not yet known when printed (見込, 見込み)."""
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
 OpinionKind = Literal["overall", "covid"]
@@ -91,6 +93,7 @@ class KpiValue(Record):
     unit_raw: str | None
     fiscal_year: int = Field(ge=1900, le=2200)
     kind: KpiKind
+    kind_raw: str | None = Field(default=None, description="the label the table prints for the kind (目標値, 実績, 想定, R6見込)")
     value: float | None
     value_text: str
     status: KpiStatus
@@ -274,6 +277,58 @@ class TableCell(Record):
     bbox: BBox | None = None
 
 
+CostBasis = Literal["settled", "budget", "forecast"]
+"""settled: 決算 (the year's closed accounts); budget: 予算 (appropriated); forecast: 見込 (expected)."""
+
+
+class Section(Record):
+    """One headed section of a report, as the generic and profile readers find them: its
+    heading path (outermost first), the heading as printed and the text under it."""
+
+    measure: str | None = Field(default=None, description="the record (sheet) the section belongs to, if any")
+    path: tuple[str, ...] = Field(description="normalised headings from the outermost to this one")
+    level: int = Field(ge=1, description="1 for a top-level heading")
+    heading: str
+    heading_raw: str
+    text: str
+    text_raw: str
+    page: int = Field(ge=1)
+    page_end: int | None = Field(default=None, ge=1)
+    bbox: BBox | None = None
+    read_by: ReadBy = "layout"
+
+
+class CostValue(Record):
+    """One money cell of a sheet's cost table (事業費, 決算額, 予算額, 財源 …) for one fiscal year."""
+
+    measure: str = Field(description="the record (sheet) whose table prints the cell")
+    item: str = Field(description="row label, normalised (事業費, 一般財源, 国庫支出金 …)")
+    item_raw: str
+    fiscal_year: int = Field(ge=1900, le=2200)
+    basis: CostBasis
+    basis_raw: str = Field(description="the label as printed (R5決算, ６年度, 予算額)")
+    thousand_yen: float | None = Field(description="the amount in thousands of yen (converted when printed in yen)")
+    value_text: str
+    unit_raw: str | None = None
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+    read_by: ReadBy = "layout"
+
+
+class CategoryValue(Record):
+    """One category field of a sheet (達成状況 A, 方向性 現状維持 …): the normalised value from
+    the profile's vocabulary beside the text as printed."""
+
+    measure: str
+    field: str = Field(description="the field's id in the profile (achievement, direction …)")
+    label_raw: str = Field(description="the field's label as printed (達成状況, 今後の方向性)")
+    value: str
+    value_raw: str
+    page: int = Field(ge=1)
+    bbox: BBox | None = None
+    read_by: ReadBy = "layout"
+
+
 class EditionEvidence(Record):
     """One place that names the edition (`extractors.edition`): a title line, the section
     heading or purpose sentence naming the year, the PDF metadata, or a claim from outside
@@ -289,6 +344,7 @@ class EditionEvidence(Record):
 class ReportExtraction(Record):
     """Everything extracted from one PDF edition."""
 
+    family: str | None = Field(default=None, description="id of the report family that read the file")
     series: str
     report_fiscal_year: int
     title: str
@@ -311,6 +367,9 @@ class ReportExtraction(Record):
     budget_results: tuple[BudgetResult, ...] = ()
     other_measures: tuple[OtherMeasure, ...] = ()
     table_cells: tuple[TableCell, ...] = ()
+    sections: tuple[Section, ...] = ()
+    costs: tuple[CostValue, ...] = ()
+    categories: tuple[CategoryValue, ...] = ()
     edition_evidence: tuple[EditionEvidence, ...] = Field(
         default=(), description="everything that named the edition, strongest first; the edition is the first's"
     )
