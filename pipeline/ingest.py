@@ -30,7 +30,7 @@ from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.load import TABLE_ROWS, delete_edition, load_extraction
 from tests.conftest import SAMPLE_EDITIONS

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
-from nenpo.extractors.budget import counted_budgets
+from nenpo.extractors.families.kawasaki_sme.budget import counted_budgets
 from nenpo.extractors.models import ReportExtraction
 from nenpo.warehouse.schema import EDITION_TABLES, arrow_schema
 from nenpo.warehouse.tx import rollback_quietly

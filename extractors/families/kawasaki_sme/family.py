@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nenpo.extractors import edition
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
+from nenpo.extractors.families.kawasaki_sme.series import SERIES, SERIES_ID
 from nenpo.extractors.models import EXTRACTOR_VERSION
 
-SERIES_ID = "kawasaki-sme"
 
 CONFIDENCE = {"title": 0.95, "heading": 0.9, "sentence": 0.85, "metadata": 0.8}
 """How sure each kind of edition evidence makes the family (see `extractors.edition`)."""
@@ -15,7 +15,7 @@ CONFIDENCE = {"title": 0.95, "heading": 0.9, "sentence": 0.85, "metadata": 0.8}
 def recognise(probe: DocumentProbe) -> Recognition | None:
     """An edition when any page or the metadata carries the title, section 4's heading or the
     purpose sentence (本報告書は…), in any layout: the evidence rules of the full reader."""
-    finder = edition.EditionFinder()
+    finder = edition.EditionFinder(SERIES)
     finder.read_metadata(probe.metadata)
     for number, text in enumerate(probe.page_texts, start=1):
         lines = text.split("\n")
@@ -32,7 +32,7 @@ def recognise(probe: DocumentProbe) -> Recognition | None:
 
 
 def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto"):
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
 
     return extract_report(path, claim=claim, ocr=ocr, verify=verify)
 

@@ -25,18 +25,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from nenpo.extractors import (
-    edition,
-    kpi_grammar,
-    kpi_pages,
-    ocr_findings,
-    pdca,
-    pdca_text,
-    policy_list,
-    sheets,
-    table_pages,
-    text_order,
-)
+from nenpo.extractors import edition, ocr_findings
+from nenpo.extractors.families.kawasaki_sme import kpi_grammar, kpi_pages, pdca, pdca_text, policy_list, sheets, table_pages, text_order
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
@@ -55,19 +45,9 @@ from nenpo.extractors.normalise import (
     parse_unit,
 
 )
-from nenpo.extractors.pages import PdfError, TextLine, open_pdf
-
-
-class UnrecognisedReportError(PdfError):
-    """The PDF opened, but it is not an edition of a known report series."""
-
-
-class NeedsOcrError(PdfError):
-    """No page of the PDF has a text layer: it is a scan and needs OCR first."""
-
-
-class InvalidRecordError(PdfError):
-    """A value read from a page does not make a valid record (e.g. a year out of range)."""
+from nenpo.extractors.families.kawasaki_sme.series import SERIES, SERIES_ID
+from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
+from nenpo.extractors.pages import TextLine, open_pdf
 
 
 @contextmanager
@@ -120,7 +100,7 @@ class _State:
     """What the single pass over the pages accumulates."""
 
     path: str
-    edition: edition.EditionFinder = field(default_factory=edition.EditionFinder)
+    edition: edition.EditionFinder = field(default_factory=lambda: edition.EditionFinder(SERIES))
     fiscal_year: int | None = None
     sheets: list[_OpenSheet] = field(default_factory=list)
     tables: list[tuple[int, kpi_pages.PageTable]] = field(default_factory=list)
@@ -179,7 +159,7 @@ def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | Non
         )
     strongest = state.edition.strongest()
     if strongest is None and claim is not None and claim.fiscal_year is not None:
-        series = claim.series or (edition.SERIES[0].id if len(edition.SERIES) == 1 else None)
+        series = claim.series or SERIES_ID
         if series is not None:
             strongest = edition.EditionClaim(series, claim.fiscal_year, claim.by).evidence()
             state.edition.evidence.append(strongest)

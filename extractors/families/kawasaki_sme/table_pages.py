@@ -35,16 +35,7 @@ from typing import Callable, Sequence
 
 import regex
 
-from nenpo.extractors import (
-    article_opinions,
-    budget,
-    kpi_pages,
-    other_measures,
-    policy_list,
-    readings,
-    rosters,
-    stat_tables,
-)
+from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, kpi_pages, other_measures, policy_list, readings, rosters, stat_tables
 from nenpo.extractors.grids import Grid, find_grids
 from nenpo.extractors.models import (
     ArticleOpinion,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from nenpo.extractors import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
+from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
 from nenpo.extractors.models import (
     ArticleOpinion,
     BudgetItem,
@@ -28,7 +28,7 @@ from nenpo.extractors.models import (
 )
 
 if TYPE_CHECKING:
-    from nenpo.extractors.table_pages import TablesState
+    from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState
 
 MAX_DIFFERENCES = 3  # differing rows named in one warning
 
