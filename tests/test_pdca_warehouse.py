@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from nenpo.extractors.models import ArticleOpinion, Measure, PdcaItem, ReportExtraction
+from nenpo.extractors.models import Measure, PdcaItem, ReportExtraction
+from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion
 from nenpo.pipeline.ingest import ingest
 from nenpo.warehouse.audit import RULES, load_rules, run_rules
 from nenpo.warehouse.db import connect

@@ -3,7 +3,7 @@ reference text's list (FY2020, lines 1918-1999) and its sheet titles."""
 
 from __future__ import annotations
 
-from nenpo.extractors.models import PolicyListEntry
+from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.families.kawasaki_sme.policy_list import ARTICLE_NOTE, entry_for_sheet, listed_article
 

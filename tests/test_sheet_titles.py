@@ -81,7 +81,7 @@ def test_two_titles_that_differ_are_a_warning(tmp_path):
 # --- the policy list's parents, settled by the sheet titles -------------------------------------
 
 def _entry(seq: int, name: str, parent: str | None, pages: tuple[int, int], part: str = "検証対象事業"):
-    from nenpo.extractors.models import PolicyListEntry
+    from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 
     return PolicyListEntry(part=part, seq=seq, article=16, parent=parent, name=name, name_raw=name,
                            page_start=pages[0], page_end=pages[1], page=24)

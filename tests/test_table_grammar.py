@@ -287,7 +287,7 @@ def test_line_across_a_drawn_edge_is_cut_at_its_characters():
 
 
 def test_policy_list_gives_an_article_by_name_then_by_printed_page():
-    from nenpo.extractors.models import PolicyListEntry
+    from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 
     entries = [
         PolicyListEntry(part="検証対象事業", seq=1, article=12, name="起業化総合支援事業", name_raw="起業化総合支援事業",

@@ -33,7 +33,7 @@ import regex
 
 if TYPE_CHECKING:  # the audit's budget rules use this module without reading any PDF
     from nenpo.extractors.grids import Grid
-from nenpo.extractors.models import BudgetItem, BudgetResult
+from nenpo.extractors.families.kawasaki_sme.models import BudgetItem, BudgetResult
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.paragraphs import unwrap
 from nenpo.extractors.text_stream import normalised

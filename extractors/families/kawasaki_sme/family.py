@@ -1,11 +1,15 @@
-"""The Kawasaki SME report as a `ReportFamily`: how an edition is recognised and read."""
+"""The Kawasaki SME report as a `ReportFamily`: how an edition is recognised and read, and
+what it adds to the warehouse (its tables, views and audit rules)."""
 
 from __future__ import annotations
 
 from nenpo.extractors import edition
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
-from nenpo.extractors.families.kawasaki_sme.series import SERIES, SERIES_ID
+from nenpo.extractors.families.kawasaki_sme import rules_pdca, rules_tables, warehouse
+from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
+from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
 from nenpo.extractors.models import EXTRACTOR_VERSION
+from nenpo.warehouse.audit import rules_in
 
 
 CONFIDENCE = {"title": 0.95, "heading": 0.9, "sentence": 0.85, "metadata": 0.8}
@@ -38,10 +42,14 @@ def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto"):
 
 
 FAMILY = ReportFamily(
-    id=SERIES_ID,
+    id=FAMILY_ID,
     title="川崎市 中小企業活性化施策実施状況報告書",
     extractor_version=EXTRACTOR_VERSION,
     recognise=recognise,
     extract=extract,
+    extraction=KawasakiExtraction,
+    tables=warehouse.TABLES,
+    views=warehouse.VIEWS,
+    rules=rules_in(rules_tables, rules_pdca),
     priority=10,
 )

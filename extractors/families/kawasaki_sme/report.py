@@ -35,8 +35,8 @@ from nenpo.extractors.models import (
     Measure,
     PageRecord,
     PdcaItem,
-    ReportExtraction,
 )
+from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 from nenpo.extractors.normalise import (
     check_unit_scale,
     normalise_name,
@@ -45,7 +45,7 @@ from nenpo.extractors.normalise import (
     parse_unit,
 
 )
-from nenpo.extractors.families.kawasaki_sme.series import SERIES, SERIES_ID
+from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
 from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
 from nenpo.extractors.pages import TextLine, open_pdf
 
@@ -126,7 +126,7 @@ class _State:
 
 def extract_report(
     path: str | Path, *, verify: str = "auto", claim: edition.EditionClaim | None = None, ocr: str = "auto"
-) -> ReportExtraction:
+) -> KawasakiExtraction:
     """Extract one edition. Raises `PdfError` subclasses naming the file (and page).
 
     `claim` is what the catalogue or the command line says the edition is; it decides the
@@ -349,7 +349,7 @@ def _settle_article(state: _State, sheet: _OpenSheet, listed: list) -> None:
             sheet.article = (entry.article, entry.article_title)
 
 
-def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
+def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> KawasakiExtraction:
     with _record_on(path, None, "table row"):
         tables = table_pages.finish(state.tables_state, state.path)
     state.warnings.extend(tables.warnings)
@@ -385,8 +385,8 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     items = _pdca_items(state)
     evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
     titles = [e.text for e in evidence if e.kind == "title"]
-    return ReportExtraction(
-        series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
+    return KawasakiExtraction(
+        family=FAMILY_ID, series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
         edition_evidence=tuple(evidence),
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),

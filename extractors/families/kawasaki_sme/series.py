@@ -11,7 +11,9 @@ import regex
 
 from nenpo.extractors.edition import YEAR, EvidenceRule, Series
 
+FAMILY_ID = "kawasaki-sme"
 SERIES_ID = "kawasaki-sme"
+"""The family and its one series share the id."""
 
 _TITLE = regex.compile(rf"{YEAR}\s*中小企業活性化施策(?:の)?実施状況報告書")
 """The edition title: ``令和２年度 中小企業活性化施策実施状況報告書`` → ``令和2年度 中小企業活性化施策実施状況報告書``."""
