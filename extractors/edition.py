@@ -79,6 +79,8 @@ class EditionClaim:
     series: str | None
     fiscal_year: int | None
     by: Literal["catalogue", "command_line"] = "catalogue"
+    family: str | None = None
+    """The report family that reads the file (its catalogue series' family, ``--family``)."""
 
     def evidence(self) -> EditionEvidence:
         return EditionEvidence(kind=self.by, series=self.series, fiscal_year=self.fiscal_year, text="")

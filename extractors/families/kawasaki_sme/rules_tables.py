@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import duckdb
 
-from nenpo.extractors.families.kawasaki_sme.budget import counted_budgets, sharing_groups
+from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets, sharing_groups
 from nenpo.warehouse.audit import Finding, declare
 
 TOTAL_CATEGORY = "全産業"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import get_args
 
-from nenpo.extractors.families.kawasaki_sme.budget import counted_budgets
+from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets
 from nenpo.extractors.families.kawasaki_sme.models import OpinionKind
 from nenpo.warehouse.columns import Rows
 from nenpo.warehouse.schema import (
