@@ -278,7 +278,7 @@ class ReportExtraction(Record):
         return self.sha256[:16]
 
     @classmethod
-    def from_json(cls, text: str) -> ReportExtraction:
+    def from_json(cls, text: str | bytes) -> ReportExtraction:
         """Validate an extraction's JSON (a cache entry, a worker process's result) as the
         extraction type of the family that wrote it (`extractors.registry`), with the cyclic
         collector paused: tens of thousands of records, none in a cycle."""
@@ -294,8 +294,10 @@ _FAMILY_FIELD = re.compile(r'"family"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|null)')
 among the first fields, before any record)."""
 
 
-def _family_in(text: str) -> str | None:
-    match = _FAMILY_FIELD.search(text, 0, 4096)
+def _family_in(text: str | bytes) -> str | None:
+    head = text[:4096]
+    head = head.decode("utf-8", "ignore") if isinstance(head, bytes) else head
+    match = _FAMILY_FIELD.search(head)
     if match is None:  # not where pydantic puts it: read the document to be sure
         value = json.loads(text).get("family")
         return value if isinstance(value, str) else None
