@@ -290,7 +290,7 @@ class ReportExtraction(Record):
 
 
 _FAMILY_FIELD = re.compile(r'"family"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|null)')
-"""The family field of an extraction's JSON: ``"family":"kawasaki-sme"`` (pydantic writes it
+"""The family field of an extraction's JSON: ``"family":"generic"`` (pydantic writes it
 among the first fields, before any record)."""
 
 

@@ -154,7 +154,7 @@ def ingest(
     ocr: OcrOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     series: Annotated[
-        Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (e.g. kawasaki-sme).")
+        Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (its id in the catalogue).")
     ] = None,
     fiscal_year: Annotated[
         Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)

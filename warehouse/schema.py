@@ -275,7 +275,7 @@ CORE_TABLES: tuple[Table, ...] = (
             REPORT_ID,
             SERIES,
             REPORT_FY,
-            Column("family", VARCHAR, "Report family that read the file (nenpo families): kawasaki-sme, generic …."),
+            Column("family", VARCHAR, "Report family that read the file (its id, as nenpo families lists it)."),
             Column("part", VARCHAR, "The part of the edition the file holds (one 款 of a budget book …); NULL "
                    "when the file is the whole edition."),
             Column("title", VARCHAR, "Title printed on the report.", "NOT NULL"),
