@@ -799,10 +799,10 @@ def contract_markdown() -> str:
     """The contract as Markdown, for the README's warehouse section."""
     out: list[str] = []
     views, described = {v.name for v in all_views()}, descriptions()
-    for name, columns in contract().items():
+    for name, documented in contract().items():
         kind = "view" if name in views else "table"
         out += [f"### `{name}` ({kind})", "", described[name], "", "| column | type | description |", "|---|---|---|"]
-        out += [f"| `{c}` | {t} | {_md_cell(d)} |" for c, t, d in columns]
+        out += [f"| `{c}` | {t} | {_md_cell(d)} |" for c, t, d in documented]
         out.append("")
     return "\n".join(out)
 
