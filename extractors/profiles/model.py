@@ -89,7 +89,9 @@ class YearPattern(_Spec):
         "year the evaluation was made (the report year is then year + evaluated_offset)",
     )
     evaluated_offset: int = Field(default=-1, description="report year = evaluated year + this (usually -1)")
-    where: Literal["text", "metadata", "any"] = "any"
+    where: Literal["title", "text", "metadata", "any"] = Field(
+        default="any", description="title: the first page's top quarter, then the metadata; text: every line; "
+        "metadata: the Title/Subject; any: text, then metadata")
 
     _check = field_validator("pattern")(lambda cls, v: _compiles(v))
 
@@ -126,6 +128,7 @@ class NameField(_Spec):
 
     label: Pattern | None = Field(default=None, description="label whose value cell (right of it) or rest of line is the name")
     pattern: Pattern | None = Field(default=None, description="regex with a group 'name' on a line")
+    drop: Pattern | None = Field(default=None, description="regex removed from the name (text printed in the same cell)")
 
     @model_validator(mode="after")
     def _one_of(self) -> NameField:
@@ -174,6 +177,8 @@ class PdcaSpec(_Spec):
     do: tuple[Pattern, ...] = ()
     check: tuple[Pattern, ...] = ()
     action: tuple[Pattern, ...] = ()
+    from_fields: bool = Field(default=True, description="labelled form fields (a label cell and its value) open "
+                              "items too, not only section headings")
 
     @model_validator(mode="after")
     def _compile_all(self) -> PdcaSpec:

@@ -1,0 +1,206 @@
+"""A page as the profile engine sees it: normalised lines, ruled grids, labelled fields
+(a label and the value printed beside or under it) and the reading flow that sections
+are cut from.
+
+Evidence first: a ruled grid gives its cells by position (`grids.find_grids`, a line run
+across a drawn column edge is cut along its characters' boxes); a label outside any grid
+takes the line printed to its right on the same baseline (aligned words). Lines are read
+top to bottom (lines on one baseline left to right), which is the order the page prints
+them in whatever order its content stream holds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from nenpo.extractors.grids import Grid, GridCell, find_grids
+from nenpo.extractors.normalise import normalise_text
+from nenpo.extractors.profiles.grammar import VALUE_CELL
+
+BBox = tuple[float, float, float, float]
+
+MAX_LABEL = 40  # characters: a longer cell is a value, never a label
+BASELINE = 0.5  # share of a line's height two lines' middles may differ by on one baseline
+
+
+@dataclass
+class Line:
+    """A page line: normalised text beside the text as printed."""
+
+    text: str
+    raw: str
+    bbox: BBox
+    size: float
+
+
+@dataclass
+class Field:
+    """A label and the value printed beside it (grid cell to the right, row under a full-width
+    label, or the line to its right on the same baseline)."""
+
+    label: str
+    label_raw: str
+    value: str
+    value_raw: str
+    page: int
+    bbox: BBox | None
+    value_lines: list[str] = field(default_factory=list)
+    read_by: str = "layout"
+
+
+@dataclass
+class FlowItem:
+    """One unit of the reading flow: a line, or a full-width grid cell that may be a heading."""
+
+    text: str
+    raw: str
+    page: int
+    bbox: BBox
+    size: float
+    in_grid: bool
+    heading_cell: bool = False
+
+
+@dataclass
+class Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    grids: list[Grid]
+    engine: str
+    fields: list[Field] = field(default_factory=list)
+    flow: list[FlowItem] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(l.text for l in reading_order(self.lines))
+
+
+def compact(text: str) -> str:
+    """Text with every space and line break removed: labels are matched on it
+    (``'事 業 費 A'`` → ``'事業費A'``)."""
+    return "".join(text.split())
+
+
+def is_value(text: str) -> bool:
+    return bool(VALUE_CELL.match(text.strip()))
+
+
+def _same_baseline(a: BBox, b: BBox) -> bool:
+    height = max(a[3] - a[1], b[3] - b[1], 1.0)
+    return abs((a[1] + a[3]) / 2 - (b[1] + b[3]) / 2) < BASELINE * height
+
+
+def reading_order(lines: list) -> list:
+    """Lines top to bottom; lines on one baseline left to right."""
+    rows: list[list] = []
+    for line in sorted(lines, key=lambda l: (l.bbox[1], l.bbox[0])):
+        if rows and _same_baseline(rows[-1][0].bbox, line.bbox):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return [l for row in rows for l in sorted(row, key=lambda l: l.bbox[0])]
+
+
+def read_page(doc, page) -> Page:
+    """A `pages.PageText` as normalised lines and grids (lines cut at drawn column edges)."""
+    from nenpo.extractors.table_pages import char_splitter
+
+    lines = [Line(normalise_text(l.text).strip(), l.text.strip(), tuple(l.bbox), l.size) for l in page.lines if l.text.strip()]
+    split = char_splitter(lambda clip, n=page.number: doc.chars(n, clip))
+    grids = find_grids(page.rulings, lines, split) if page.rulings else []
+    out = Page(page.number, page.width, page.height, lines, grids, page.engine)
+    out.fields = grid_fields(out) + aligned_fields(out)
+    out.flow = flow(out)
+    return out
+
+
+def _in_grid(bbox: BBox, grids: list[Grid]) -> bool:
+    x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return any(g.xs[0] <= x <= g.xs[-1] and g.ys[0] <= y <= g.ys[-1] for g in grids)
+
+
+def _right_of(grid: Grid, cell: GridCell) -> GridCell | None:
+    for c in range(cell.col + cell.col_span, grid.n_cols):
+        other = grid.at(cell.row, c)
+        if other is not None and other is not cell and other.text:
+            return other
+        if other is not None and other is not cell:
+            return None  # an empty cell beside the label: no value
+    return None
+
+
+def _full_width(grid: Grid, cell: GridCell) -> bool:
+    return cell.col == 0 and cell.col_span == grid.n_cols
+
+
+def _below(grid: Grid, cell: GridCell) -> GridCell | None:
+    row = cell.row + cell.row_span
+    other = grid.at(row, 0) if row < grid.n_rows else None
+    return other if other is not None and _full_width(grid, other) and other.text else None
+
+
+def cell_text(cell: GridCell) -> tuple[str, str]:
+    return cell.text, cell.raw
+
+
+def grid_fields(page: Page) -> list[Field]:
+    """Every (label cell, value cell) pair of the page's grids."""
+    out = []
+    for grid in page.grids:
+        for cell in grid.cells:
+            text = cell.text
+            if not text or is_value(text) or len(compact(text)) > MAX_LABEL:
+                continue
+            value = _below(grid, cell) if _full_width(grid, cell) else _right_of(grid, cell)
+            if value is None:
+                continue
+            out.append(Field(
+                label=text, label_raw=cell.raw, value=value.text, value_raw=value.raw, page=page.number,
+                bbox=value.bbox, value_lines=value.line_texts,
+            ))
+    return out
+
+
+def aligned_fields(page: Page) -> list[Field]:
+    """Outside grids: a short line and the next line on its baseline to the right."""
+    free = [l for l in reading_order(page.lines) if not _in_grid(l.bbox, page.grids)]
+    out = []
+    for a, b in zip(free, free[1:]):
+        if _same_baseline(a.bbox, b.bbox) and b.bbox[0] >= a.bbox[2] - 1 and len(compact(a.text)) <= MAX_LABEL and not is_value(a.text):
+            out.append(Field(a.text, a.raw, b.text, b.raw, page.number, b.bbox, [b.text]))
+    return out
+
+
+def flow(page: Page) -> list[FlowItem]:
+    """The page's reading flow: lines outside grids, grid lines, and each short full-width
+    grid cell as one item (a section heading printed as a table's banner row)."""
+    banner_lines: set[int] = set()
+    items: list[FlowItem] = []
+    for grid in page.grids:
+        if grid.n_cols < 2:
+            candidates = [c for c in grid.cells if c.text]
+        else:
+            candidates = [c for c in grid.cells if c.text and _full_width(grid, c)]
+        for cell in candidates:
+            if len(compact(cell.text)) > MAX_LABEL or cell.text.endswith("。") or len(cell.line_texts) > 2:
+                continue
+            banner_lines.update(id(l) for l in cell.lines)
+            items.append(FlowItem(
+                " ".join(cell.line_texts), " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()), page.number,
+                cell.bbox, max((getattr(l, "size", 0.0) for l in cell.lines), default=0.0), True, True,
+            ))
+    grid_lines = {id(l) for g in page.grids for c in g.cells for l in c.lines}
+    for line in page.lines:
+        if id(line) in banner_lines:
+            continue
+        items.append(FlowItem(line.text, line.raw, page.number, line.bbox, line.size,
+                              id(line) in grid_lines or _in_grid(line.bbox, page.grids)))
+    return reading_order(items)
+
+
+def body_size(pages: list[Page]) -> float:
+    sizes = [l.size for p in pages for l in p.lines if l.size > 0]
+    return median(sizes) if sizes else 0.0
