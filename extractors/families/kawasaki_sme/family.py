@@ -1,0 +1,47 @@
+"""The Kawasaki SME report as a `ReportFamily`: how an edition is recognised and read."""
+
+from __future__ import annotations
+
+from nenpo.extractors import edition
+from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
+from nenpo.extractors.models import EXTRACTOR_VERSION
+
+SERIES_ID = "kawasaki-sme"
+
+CONFIDENCE = {"title": 0.95, "heading": 0.9, "sentence": 0.85, "metadata": 0.8}
+"""How sure each kind of edition evidence makes the family (see `extractors.edition`)."""
+
+
+def recognise(probe: DocumentProbe) -> Recognition | None:
+    """An edition when any page or the metadata carries the title, section 4's heading or the
+    purpose sentence (本報告書は…), in any layout: the evidence rules of the full reader."""
+    finder = edition.EditionFinder()
+    finder.read_metadata(probe.metadata)
+    for number, text in enumerate(probe.page_texts, start=1):
+        lines = text.split("\n")
+        finder.read_page(number, lines, lines)
+    strongest = finder.strongest()
+    if strongest is None:
+        return None
+    return Recognition(
+        series=strongest.series or SERIES_ID,
+        fiscal_year=strongest.fiscal_year,
+        confidence=CONFIDENCE.get(strongest.kind, 0.8),
+        why=f"{edition.DESCRIBED[strongest.kind]} {edition.where(strongest)}",
+    )
+
+
+def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto"):
+    from nenpo.extractors.report import extract_report
+
+    return extract_report(path, claim=claim, ocr=ocr, verify=verify)
+
+
+FAMILY = ReportFamily(
+    id=SERIES_ID,
+    title="川崎市 中小企業活性化施策実施状況報告書",
+    extractor_version=EXTRACTOR_VERSION,
+    recognise=recognise,
+    extract=extract,
+    priority=10,
+)
