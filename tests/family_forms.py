@@ -333,3 +333,240 @@ INVENTED_IKEDA = IkedaSheetContent(
 )
 """A sheet no real file holds: another year (令和7年度実施事業, plan to R11), four KPI rows
 (one decimal, one dash), an 報償費 row only in R7, blank 内訳 and 地方債 rows."""
+
+
+# --------------------------------------------------------------------------------------
+# 横浜市 事業評価書
+
+
+@dataclass
+class YokohamaPart:
+    """One 細事業 block: name, outline, costs of two years, volume by year, analysis."""
+
+    name: str
+    outline: str
+    costs: tuple[str, str, str]  # previous year, the year, 差引
+    change: str
+    volume: str  # 細事業事業量 (the indicator); '' when the block prints none
+    unit: str
+    planned: dict[int, str]  # 令和N → value (想定)
+    actual: dict[int, str]  # 令和N → value (実績)
+    analysis: tuple[str, str, str, str, str, str, str]
+
+
+@dataclass
+class YokohamaSheetContent:
+    number: int
+    name: str
+    department: str
+    year: int  # 令和N年度事業名: the business year N (the evaluation is 令和N+1年度)
+    outline: str
+    costs: tuple[str, str, str]
+    improvement: str
+    parts: list[YokohamaPart]
+
+
+ANALYSIS_HEADS = ("市民ニーズ", "実施根拠", "妥当性", "事業実績", "(1)実施主体", "(2)実施手法")
+ANALYSIS_FIELDS = ("citizen_needs", "legal_basis", "validity", "results", "delivery_agent", "delivery_method",
+                   "burden_fairness")
+ANALYSIS_LABELS = (*ANALYSIS_HEADS, "負担の公平性")
+
+
+def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int) -> float:
+    """Draw one 細事業 block from `top`; return its bottom."""
+    years = list(range(year - 3, year + 4))
+    # columns: index | phase | label | 年度/決算 | seven year columns (the last with a filler)
+    block = Grid(44, top, [14, 14, 70, 40, 54, 54, 54, 54, 54, 54, 45], [16, 30, 16, 16, 28, 16, 16, 20, 20])
+    block.add(0, 0, str(index), rowspan=9)
+    block.add(0, 1, "事業計画", rowspan=2, size=6.5)
+    block.add(0, 2, "細事業名称", align="centre")
+    block.add(0, 3, part.name, colspan=8, align="centre")
+    block.add(1, 2, "細事業概要", align="centre")
+    block.add(1, 3, part.outline, colspan=8)
+    block.add(2, 1, "事業実績", rowspan=7, size=6.5)
+    block.add(2, 2, "細事業費\n(千円)", rowspan=2, align="centre")
+    block.add(2, 3, "年度", align="centre")
+    block.add(2, 4, f"{year - 1}年度", colspan=2, align="centre")
+    block.add(2, 6, f"{year}年度", colspan=2, align="centre")
+    block.add(2, 8, "差引（増減）", colspan=2, align="centre")
+    block.add(2, 10, "")
+    block.add(3, 3, "決算", align="centre")
+    block.add(3, 4, part.costs[0], colspan=2, align="right")
+    block.add(3, 6, part.costs[1], colspan=2, align="right")
+    block.add(3, 8, part.costs[2], colspan=2, align="right")
+    block.add(3, 10, "")
+    block.add(4, 2, "増減説明", align="centre")
+    block.add(4, 3, part.change, colspan=8)
+    block.add(5, 2, "細事業事業量", align="centre")
+    block.add(5, 3, part.volume, colspan=5)
+    block.add(5, 8, "単位", align="centre")
+    block.add(5, 9, part.unit, colspan=2)
+    block.add(6, 2, "年度", align="centre")
+    # seven year columns: 3..9 (col 10 is narrow filler merged into the last year)
+    for i, n in enumerate(years):
+        span = 2 if i == 6 else 1
+        block.add(6, 3 + i, f"{n}年度", colspan=span, align="centre")
+        block.add(7, 3 + i, part.planned.get(n, ""), colspan=span)
+        block.add(8, 3 + i, part.actual.get(n, ""), colspan=span, shade=n > year)
+    block.add(7, 2, "想定", align="centre")
+    block.add(8, 2, "実績", align="centre")
+    sheet.grid(block)
+    analysis = Grid(44, block.bottom(), [14, 84, 30, 55, 55, 50, 55, 50, 50, 64],
+                    [16, 14, 30])
+    analysis.add(0, 0, "", rowspan=3)
+    analysis.add(0, 1, "客観的指標に\n基づく分析", rowspan=3, align="centre")
+    analysis.add(0, 2, "指標", rowspan=2, align="centre")
+    for col, head in enumerate(ANALYSIS_HEADS[:4], start=3):
+        analysis.add(0, col, head, rowspan=2, align="centre")
+    analysis.add(0, 7, "効率性・経済性", colspan=2, align="centre")
+    analysis.add(1, 7, ANALYSIS_HEADS[4], align="centre", size=6.5)
+    analysis.add(1, 8, ANALYSIS_HEADS[5], align="centre", size=6.5)
+    analysis.add(0, 9, "負担の\n公平性", rowspan=2, align="centre")
+    analysis.add(2, 2, "分析\n結果", align="centre")
+    for col, value in enumerate(part.analysis, start=3):
+        analysis.add(2, col, f"・{value}", size=7)
+    sheet.grid(analysis)
+    return analysis.bottom()
+
+
+def yokohama_sheets(content: YokohamaSheetContent) -> list[Sheet]:
+    """The 事業評価書 drawn with its own proportions; 細事業 blocks flow onto further pages."""
+    y = content.year
+    first = Sheet()
+    head = Grid(44, 50, [70, 130, 50, 120, 30, 30, 30, 47], [16, 16, 16, 16])
+    head.add(0, 0, f"令和{y + 1}年度 事業評価書", colspan=8, align="centre", shade=True, size=8.5)
+    head.add(1, 0, f"令和{y}年度事業名", align="centre")
+    head.add(1, 1, content.name, colspan=7, align="centre")
+    head.add(2, 0, "所管区局・課", align="centre")
+    head.add(2, 1, content.department)
+    head.add(2, 2, "歳出予算科目", size=6.5)
+    head.add(2, 3, "一般会計")
+    head.add(2, 4, "03款", align="centre")
+    head.add(2, 5, "01項", align="centre")
+    head.add(2, 6, "07目", align="centre")
+    head.add(2, 7, "")
+    head.add(3, 0, "政策・施策", align="centre")
+    head.add(3, 1, "政策番号 12", align="centre")
+    head.add(3, 2, "施策番号", size=6.5)
+    head.add(3, 3, "3", align="centre")
+    head.add(3, 4, "評価書番号", colspan=3, align="centre", size=6.5)
+    head.add(3, 7, str(content.number), align="centre")
+    first.grid(head)
+    outline = Grid(44, head.bottom() + 12, [507], [16, 34])
+    outline.add(0, 0, "事業概要", align="centre", shade=True)
+    outline.add(1, 0, content.outline)
+    first.grid(outline)
+    costs = Grid(44, outline.bottom() + 12, [100, 30, 80, 80, 80, 137], [16, 16, 16])
+    costs.add(0, 0, "事業決算額", colspan=6, align="centre", shade=True)
+    costs.add(1, 0, "事業費\n(千円)", rowspan=2, align="centre")
+    costs.add(1, 1, "年度", align="centre")
+    costs.add(1, 2, f"{y - 1}年度", align="centre")
+    costs.add(1, 3, f"{y}年度", align="centre")
+    costs.add(1, 4, "差引（増減）", align="centre")
+    costs.add(1, 5, "")
+    costs.add(2, 1, "決算", align="centre")
+    for col, value in enumerate(content.costs, start=2):
+        costs.add(2, col, value, align="right")
+    costs.add(2, 5, "")
+    first.grid(costs)
+    improvement = Grid(44, costs.bottom() + 12, [507], [16, 34])
+    improvement.add(0, 0, "各細事業の分析結果を踏まえた事業改善の検討等", align="centre", shade=True)
+    improvement.add(1, 0, content.improvement)
+    first.grid(improvement)
+    banner = Grid(44, improvement.bottom() + 12, [507], [16])
+    banner.add(0, 0, "細事業の分析", align="centre", shade=True)
+    first.grid(banner)
+
+    sheets, sheet, top = [first], first, banner.bottom()
+    for index, part in enumerate(content.parts, start=1):
+        if top + 260 > HEIGHT - 40:
+            sheet, top = Sheet(), 50
+            sheets.append(sheet)
+        top = _yokohama_part(sheet, top, index, part, y)
+    return sheets
+
+
+def yokohama_truth(content: YokohamaSheetContent, file: str) -> dict:
+    y = REIWA + content.year
+    kpis, costs, sections, categories = [], [], [], []
+    costs += [
+        {"item": "事業費", "fiscal_year": y - 1, "basis": "settled", "basis_raw": "決算", "value": content.costs[0], "unit": "千円"},
+        {"item": "事業費", "fiscal_year": y, "basis": "settled", "basis_raw": "決算", "value": content.costs[1], "unit": "千円"},
+    ]
+    sections.append({"phase": "action", "heading": "各細事業の分析結果を踏まえた事業改善の検討等", "text": content.improvement})
+    for part in content.parts:
+        sub = part.name
+        costs += [
+            {"item": "細事業費", "sub": sub, "fiscal_year": y - 1, "basis": "settled", "basis_raw": "決算", "value": part.costs[0], "unit": "千円"},
+            {"item": "細事業費", "sub": sub, "fiscal_year": y, "basis": "settled", "basis_raw": "決算", "value": part.costs[1], "unit": "千円"},
+        ]
+        sections.append({"phase": "plan", "heading": "細事業概要", "sub": sub, "text": part.outline})
+        sections.append({"phase": "do", "heading": "増減説明", "sub": sub, "text": part.change})
+        for kind, raw, values in (("target", "想定", part.planned), ("actual", "実績", part.actual)):
+            kpis += [
+                {"indicator": part.volume, "unit": part.unit, "sub": sub, "fiscal_year": REIWA + n, "kind": kind,
+                 "kind_raw": raw, "value": v}
+                for n, v in sorted(values.items())
+            ]
+        categories += [
+            {"field": f, "label": l, "value": v, "sub": sub} for f, l, v in zip(ANALYSIS_FIELDS, ANALYSIS_LABELS, part.analysis)
+        ]
+    return {
+        "file": file,
+        "family": "yokohama-jigyo-hyoka",
+        "typed_from": "generated from the invented content that drew the sheet",
+        "record": {"name": content.name, "number": str(content.number), "page": 1, "subs": [p.name for p in content.parts]},
+        "edition": {"fiscal_year_reported": y},
+        "kpi": kpis,
+        "costs": costs,
+        "sections": sections,
+        "categories": categories,
+    }
+
+
+INVENTED_YOKOHAMA = YokohamaSheetContent(
+    number=17,
+    name="地域図書館運営事業",
+    department="教育委員会事務局中央図書館企画運営課",
+    year=5,
+    outline="市内の地域図書館を運営し、資料の貸出と読書活動の推進を行います。",
+    costs=("118,402", "121,950", "3,548"),
+    improvement="開館時間の延長による利用の伸びを検証し、配架の見直しを進めます。",
+    parts=[
+        YokohamaPart(
+            name="地域図書館運営（管理運営費）",
+            outline="地域図書館の施設管理と窓口業務を行います。",
+            costs=("96,210", "98,004", "1,794"),
+            change="光熱水費の増",
+            volume="貸出冊数",
+            unit="千冊",
+            planned={2: "9,800", 3: "9,800", 4: "9,900", 5: "9,900", 6: "10,000", 7: "10,000", 8: "10,000"},
+            actual={2: "9,512", 3: "9,688", 4: "9,871", 5: "10,105"},
+            analysis=("増加傾向", "条例", "該当なし", "目標を達成", "委託等の拡大不可", "該当なし", "なじまない"),
+        ),
+        YokohamaPart(
+            name="読書活動推進",
+            outline="子どもの読書活動を推進するため、おはなし会と講座を開催します。",
+            costs=("22,192", "23,946", "1,754"),
+            change="講座の回数の増",
+            volume="おはなし会の参加者数",
+            unit="人",
+            planned={2: "12,000", 3: "12,000", 4: "12,500", 5: "12,500", 6: "13,000", 7: "13,000", 8: "13,000"},
+            actual={2: "8,430", 3: "10,977", 4: "12,604", 5: "11,830"},
+            analysis=("測ることはなじまない", "規則・方針", "該当なし", "目標を概ね達成", "委託等不可", "改善の余地あり", "求めていない"),
+        ),
+        YokohamaPart(
+            name="移動図書館運営",
+            outline="図書館から離れた地域を移動図書館車で巡回します。",
+            costs=("0", "0", "0"),
+            change="増減なし",
+            volume="",
+            unit="",
+            planned={},
+            actual={},
+            analysis=("測ることはなじまない", "規則・方針", "該当なし", "目標設定になじまない", "委託等不可", "該当なし", "なじまない"),
+        ),
+    ],
+)
+"""A business of 令和5年度 (evaluated in 令和6), three 細事業 over two pages: two with
+想定 / 実績 rows (years 令和2 … 8), one printing no volume; numbers in the thousands."""
