@@ -66,7 +66,7 @@ class CompiledProfile:
         self.kpi_skip = [c(p) for p in profile.kpi.skip_rows]
         self.unit_label = c(profile.kpi.unit_field) if profile.kpi.unit_field else None
         self.indicator_field = c(profile.kpi.indicator_field) if profile.kpi.indicator_field else None
-        self.phases = [(phase, c(p)) for phase, p in profile.pdca.phases()]
+        self.phases = [(phase, c(a.label), c(a.after) if a.after else None) for phase, a in profile.pdca.phases()]
         self.categories = [(cat, c(cat.label), [(vid, c(p)) for vid, p in cat.values.items()]) for cat in profile.categories]
         self.form_header = c(profile.record.form_header) if profile.record.form_header else None
         self.record_heading = c(profile.record.heading) if profile.record.heading else None
@@ -74,6 +74,8 @@ class CompiledProfile:
         self.name_label = c(name.label) if name and name.label else None
         self.name_pattern = c(name.pattern) if name and name.pattern else None
         self.name_drop = c(name.drop) if name and name.drop else None
+        sub = profile.record.sub
+        self.sub_label = c(sub.label) if sub and sub.label else None
         self.heading_rules = tuple(
             r for r in HEADING_RULES
             if (profile.sections.numbering or r.kind in ("bracket", "mark"))
@@ -91,11 +93,14 @@ class RecordSpan:
     pages: list[Page]
     bbox: tuple | None = None
     read_by: str = "layout"
-    start: tuple[int, float] = (0, float("-inf"))  # (page, top) where it starts (heading mode)
+    start: tuple[int, float] = (0, float("-inf"))  # (page, top) where it starts (heading mode, sub-records)
     end: tuple[int, float] = (10**9, float("inf"))
+    parent: str | None = None
+    subs: list[RecordSpan] = field(default_factory=list)
 
     def holds(self, page: int, top: float) -> bool:
-        return self.start <= (page, top) < self.end
+        """Is a thing printed at (page, top) this record's (and not one of its sub-records')?"""
+        return self.start <= (page, top) < self.end and not any(s.holds(page, top) for s in self.subs)
 
 
 @dataclass
@@ -258,7 +263,7 @@ def split_records(state: ProfileReading) -> None:
         state.records.append(RecordSpan(normalise_name(found[0]), found[1], list(state.pages), found[2]))
     elif spec.starts == "form":
         for page in state.pages:
-            starts = state.profile.form_header.search(page.text) is not None
+            starts = any(state.profile.form_header.search(l.text) for l in page.lines)
             found = find_name(state, page) if starts else None
             current = state.records[-1] if state.records else None
             if starts and found is not None and (current is None or normalise_name(found[0]) != current.name):
@@ -283,6 +288,30 @@ def split_records(state: ProfileReading) -> None:
             state.records.append(span)
     if not state.records:
         state.warn("no_records", f"no record found (records start by {spec.starts})")
+    if state.profile.sub_label is not None:
+        for record in list(state.records):
+            split_subs(state, record)
+
+
+def split_subs(state: ProfileReading, record: RecordSpan) -> None:
+    """Sub-records: each field labelled like `record.sub` starts one, up to the next."""
+    starts = sorted(
+        ((f.page, f.label_bbox[1] if f.label_bbox else f.bbox[1], f) for p in record.pages for f in p.fields
+         if state.profile.sub_label.search(compact(f.label)) and record.holds(f.page, (f.label_bbox or f.bbox)[1])),
+        key=lambda s: (s[0], s[1]),
+    )
+    seen: set[tuple[int, float]] = set()
+    starts = [s for s in starts if (s[0], s[1]) not in seen and not seen.add((s[0], s[1]))]
+    subs = []
+    for k, (page, top, f) in enumerate(starts):
+        end = (starts[k + 1][0], starts[k + 1][1]) if k + 1 < len(starts) else record.end
+        name = _clean_name(state, f.value)
+        subs.append(RecordSpan(
+            normalise_name(name), _clean_name(state, f.value_raw), [p for p in record.pages if page <= p.number <= end[0]],
+            f.bbox, start=(page, top - 0.5), end=end, parent=record.name,
+        ))
+    record.subs = subs
+    state.records += subs
 
 
 # --- 4. per record ----------------------------------------------------------------
@@ -332,11 +361,16 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
     return out
 
 
-def phase_of(state: ProfileReading, label: str) -> str | None:
+def phase_of(state: ProfileReading, label: str, above: str = "") -> str | None:
     """The phase whose alias ends latest in the label: Japanese puts the head noun last
-    (``事業目標及び取組実績を踏まえた評価`` is a Check)."""
+    (``事業目標及び取組実績を踏まえた評価`` is a Check). An alias with ``after`` holds only
+    under a label matching it (`above`), and then wins over the aliases without."""
     best: tuple[int, str] | None = None
-    for phase, pattern in state.profile.phases:
+    for phase, pattern, after in state.profile.phases:
+        if after is not None:
+            if after.search(above) and pattern.search(label):
+                return phase
+            continue
         for m in pattern.finditer(label):
             if best is None or m.end() > best[0]:
                 best = (m.end(), phase)
@@ -348,7 +382,7 @@ def read_pdca(state: ProfileReading, record: RecordSpan, sections: list[tuple[Se
     if state.profile.profile.pdca.from_fields:
         for page in record.pages:
             for f in _fields(record, page):
-                phase = phase_of(state, compact(f.label))
+                phase = phase_of(state, compact(f.label), f.above)
                 if phase:
                     found.append((phase, compact(f.label), unwrap(f.value.split("\n")), unwrap(f.value_raw.split("\n")),
                                   f.label_raw, f.page, f.bbox))
@@ -373,8 +407,18 @@ def _fields(record: RecordSpan, page: Page) -> list[Field]:
     return [f for f in page.fields if f.bbox is None or record.holds(f.page, f.bbox[1])]
 
 
+BULLET = regex.compile(r"^[・･○◯●]\s*")
+"""A bullet before a value: ``・該当なし`` is 該当なし."""
+
 CHECKED = regex.compile(r"^[■☑✓✔◉●]\s*(?P<option>.+)$")
 """A marked option of a check-box field: ``■ 特定の個人または集団に提供されるサービス(個人消費性)``."""
+
+
+def _category_value(cat, f: Field) -> str:
+    if cat.checkbox:
+        marked = [m.group("option") for line in f.value.split("\n") if (m := CHECKED.match(line.strip()))]
+        return marked[0] if marked else ""
+    return BULLET.sub("", unwrap(f.value.split("\n")).split("\n")[0]).strip()
 
 
 def read_categories(state: ProfileReading, record: RecordSpan) -> None:
@@ -384,13 +428,19 @@ def read_categories(state: ProfileReading, record: RecordSpan) -> None:
             state.warn("category_missing", f"record {record.name!r}: no field labelled like {cat.label!r} ({cat.id})",
                        measure=record.name)
             continue
-        f = fields[0]
-        if cat.checkbox:
-            marked = [m.group("option") for line in f.value.split("\n") if (m := CHECKED.match(line.strip()))]
-            printed = marked[0] if marked else ""
+        # the first field whose value is in the vocabulary (a label may also head a column)
+        chosen = None
+        for f in fields:
+            printed = _category_value(cat, f)
+            value = next((vid for vid, p in vocabulary if p.search(printed)), None)
+            if value is not None:
+                chosen = f
+                break
+        if chosen is None:
+            f = fields[0]
+            printed = _category_value(cat, f)
         else:
-            printed = next((t for t in f.value.split("\n") if t.strip()), "").strip()
-        value = next((vid for vid, p in vocabulary if p.search(printed)), None)
+            f = chosen
         if value is None:
             state.warn(
                 "unknown_category", f"page {f.page}: {cat.id} ({compact(f.label)}) is {printed!r}, not in the vocabulary "
@@ -445,8 +495,6 @@ def read_tables(state: ProfileReading, record: RecordSpan) -> None:
         indicator_field = next((f for p in record.pages for f in _fields(record, p) if cp.indicator_field.search(compact(f.label))), None)
     for page in record.pages:
         for grid in page.grids:
-            if not record.holds(page.number, grid.bbox[1]):
-                continue
             table_no = state.grid_numbers[id(grid)]
             money = _money_unit(grid, page)
             readings = tables.read_grid(
@@ -454,6 +502,8 @@ def read_tables(state: ProfileReading, record: RecordSpan) -> None:
                 kpi_skip=cp.kpi_skip, unit_label=cp.unit_label, era=state.era, money=money is not None,
             )
             for r in readings:
+                if not record.holds(page.number, r.cell.cell.bbox[1]):
+                    continue
                 if r.year is None:
                     state.warn("no_year", f"page {page.number}: {r.kind} cell {r.cell.raw!r} under no year", page.number,
                                measure=record.name)
@@ -466,10 +516,8 @@ def read_tables(state: ProfileReading, record: RecordSpan) -> None:
 
 def _kpi(state, record, page, grid, r: tables.Reading, table_no: int, indicator_field: Field | None) -> None:
     indicator, indicator_raw = r.name, r.name_raw
-    if indicator_field is not None and (indicator is None or grid is not None):
-        own = indicator_field if indicator is None else None
-        if own is not None:
-            indicator, indicator_raw = compact(own.value.split("\n")[0]), own.value_raw.split("\n")[0].strip()
+    if indicator is None and indicator_field is not None:
+        indicator, indicator_raw = compact(indicator_field.value.split("\n")[0]), indicator_field.value_raw.split("\n")[0].strip()
     if indicator is None:
         caption = _caption_above(page, grid)
         if caption is not None:
@@ -502,14 +550,16 @@ def _cost(state, record, page, r: tables.Reading, money: str | None) -> None:
     cell = parse_cell(r.cell.text)
     item = ITEM_TRIM.sub("", r.name).strip()
     paren = state.profile.profile.costs.paren_item
-    amounts = [(item, cell.value)]
+    amounts = [(item, cell.value, r.cell.raw)]
     if cell.sub_value is not None and paren:
-        amounts = [(PAREN_TAIL.sub("", item).strip() or item, cell.value), (paren, cell.sub_value)]
-    for name, value in amounts:
+        outer, _, inner = r.cell.raw.partition("(") if "(" in r.cell.raw else r.cell.raw.partition("（")
+        amounts = [(PAREN_TAIL.sub("", item).strip() or item, cell.value, outer.strip()),
+                   (paren, cell.sub_value, inner.rstrip(")）").strip())]
+    for name, value, printed in amounts:
         state.costs.append(CostValue(
             measure=record.name, item=normalise_name(name), item_raw=r.name_raw, fiscal_year=r.year, basis=r.label,
             basis_raw=compact(r.label_raw), thousand_yen=None if value is None else round(value * scale, 6),
-            value_text=r.cell.raw, unit_raw=unit_raw, page=page.number, bbox=r.cell.cell.bbox, read_by="layout",
+            value_text=printed, unit_raw=unit_raw, page=page.number, bbox=r.cell.cell.bbox, read_by="layout",
             text_source=state.text_source(page.number),
         ))
 
@@ -655,7 +705,7 @@ def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: s
     if keep is not None:
         keep.append(state)
     measures = tuple(
-        Measure(name=r.name, name_raw=r.name_raw, page_start=r.pages[0].number if r.pages else 1,
+        Measure(name=r.name, name_raw=r.name_raw, parent=r.parent, page_start=r.pages[0].number if r.pages else 1,
                 page_end=r.pages[-1].number if r.pages else 1, bbox=r.bbox, read_by=r.read_by)
         for r in state.records
     )

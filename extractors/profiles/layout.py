@@ -47,6 +47,8 @@ class Field:
     bbox: BBox | None
     value_lines: list[str] = field(default_factory=list)
     read_by: str = "layout"
+    above: str = ""  # the label printed above this label in its column (the field it sits under)
+    label_bbox: BBox | None = None
 
 
 @dataclass
@@ -146,21 +148,72 @@ def cell_text(cell: GridCell) -> tuple[str, str]:
     return cell.text, cell.raw
 
 
+def _label_above(grid: Grid, cell: GridCell) -> str:
+    for r in range(cell.row - 1, -1, -1):
+        other = grid.at(r, cell.col)
+        if other is not None and other is not cell and other.text and not is_value(other.text):
+            return compact(other.text) if len(compact(other.text)) <= MAX_LABEL else ""
+    return ""
+
+
+def _column_value(grid: Grid, cell: GridCell) -> GridCell | None:
+    """The cell printed under a column header of the same width (the header's value)."""
+    for r in range(cell.row + cell.row_span, grid.n_rows):
+        other = grid.at(r, cell.col)
+        if other is None or other is cell:
+            continue
+        if other.col != cell.col or other.col_span != cell.col_span:
+            return None
+        if other.text:
+            return other
+    return None
+
+
+def _vertical(cell: GridCell) -> bool:
+    """A label written top to bottom (事 / 業 / 実 / 績): it names a group of rows, not a value."""
+    lines = cell.line_texts
+    return len(lines) >= 2 and all(len(t.strip()) <= 1 for t in lines)
+
+
+def _header_row(grid: Grid, row: int) -> bool:
+    """A row of column headers: every cell starting on it a short label (no amount, no blank
+    cell awaiting one), three or more of them, or two under one label spanning both (the
+    sub-headers (1)実施主体 / (2)実施手法 under 効率性・経済性)."""
+    cells = sorted((c for c in grid.cells if c.row == row), key=lambda c: c.col)
+    if len(cells) < 2 or not all(c.text and not is_value(c.text) and len(compact(c.text)) <= MAX_LABEL for c in cells):
+        return False
+    if len(cells) >= 3:
+        return True
+    over = grid.at(row - 1, cells[0].col) if row > 0 else None
+    return over is not None and bool(over.text) and not _full_width(grid, over) and over.col <= cells[0].col and \
+        over.col + over.col_span >= cells[-1].col + cells[-1].col_span
+
+
 def grid_fields(page: Page) -> list[Field]:
-    """Every (label cell, value cell) pair of the page's grids."""
+    """Every (label cell, value cell) pair of the page's grids: the cell to the right; under
+    a full-width banner, the row below; in a row of column headers, the cell below of the
+    same width first. Vertical labels name groups of rows, not values, and are skipped."""
     out = []
     for grid in page.grids:
+        header_rows = {r for r in range(grid.n_rows) if _header_row(grid, r)}
         for cell in grid.cells:
             text = cell.text
-            if not text or is_value(text) or len(compact(text)) > MAX_LABEL:
+            if not text or is_value(text) or len(compact(text)) > MAX_LABEL or _vertical(cell):
                 continue
-            value = _below(grid, cell) if _full_width(grid, cell) else _right_of(grid, cell)
-            if value is None:
-                continue
-            out.append(Field(
-                label=text, label_raw=cell.raw, value=value.text, value_raw=value.raw, page=page.number,
-                bbox=value.bbox, value_lines=value.line_texts,
-            ))
+            if _full_width(grid, cell):
+                values = [_below(grid, cell)]
+            else:
+                right = _right_of(grid, cell)
+                under = _column_value(grid, cell)
+                values = [under, right] if cell.row in header_rows else [right, under]
+            above = _label_above(grid, cell)
+            for value in values:
+                if value is None:
+                    continue
+                out.append(Field(
+                    label=text, label_raw=cell.raw, value=value.text, value_raw=value.raw, page=page.number,
+                    bbox=value.bbox, value_lines=value.line_texts, above=above, label_bbox=cell.bbox,
+                ))
     return out
 
 

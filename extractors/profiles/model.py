@@ -57,6 +57,7 @@ __all__ = [
     "KindLabel",
     "KpiSpec",
     "NameField",
+    "PdcaAlias",
     "PdcaSpec",
     "Profile",
     "RecordSpec",
@@ -143,7 +144,7 @@ class NameField(_Spec):
 
 
 class RecordSpec(_Spec):
-    """How a record (one sheet, one business) starts."""
+    """How a record (one sheet, one business) starts, and the sub-records inside it."""
 
     starts: Literal["file", "form", "heading"] = Field(
         default="file", description="file: the whole file is one record; form: every page printing "
@@ -153,6 +154,10 @@ class RecordSpec(_Spec):
     form_header: Pattern | None = None
     heading: Pattern | None = Field(default=None, description="regex of a record's heading line (group 'name' optional)")
     name: NameField | None = None
+    sub: NameField | None = Field(
+        default=None, description="a sub-record (細事業) starts at each field so labelled; what is printed from "
+        "there to the next one (or the record's end) is the sub-record's, named by the field's value",
+    )
 
     @model_validator(mode="after")
     def _mode_needs(self) -> RecordSpec:
@@ -169,14 +174,29 @@ class RecordSpec(_Spec):
 Phase = Literal["plan", "do", "check", "action"]
 
 
+class PdcaAlias(_Spec):
+    """A phase alias that holds only under a given label: ``{label: '判断理由', after:
+    '方向性'}`` is the 判断理由 printed under the 方向性 field (the label above it in its column)."""
+
+    label: Pattern
+    after: Pattern | None = None
+
+    @model_validator(mode="after")
+    def _compile_all(self) -> PdcaAlias:
+        for p in (self.label, self.after):
+            if p is not None:
+                _compiles(p)
+        return self
+
+
 class PdcaSpec(_Spec):
     """Heading (or form label) aliases per phase: a label matching one of a phase's regexes
     opens an item of that phase; its text is the cell beside it or the section under it."""
 
-    plan: tuple[Pattern, ...] = ()
-    do: tuple[Pattern, ...] = ()
-    check: tuple[Pattern, ...] = ()
-    action: tuple[Pattern, ...] = ()
+    plan: tuple[Pattern | PdcaAlias, ...] = ()
+    do: tuple[Pattern | PdcaAlias, ...] = ()
+    check: tuple[Pattern | PdcaAlias, ...] = ()
+    action: tuple[Pattern | PdcaAlias, ...] = ()
     from_fields: bool = Field(default=True, description="labelled form fields (a label cell and its value) open "
                               "items too, not only section headings")
 
@@ -184,11 +204,15 @@ class PdcaSpec(_Spec):
     def _compile_all(self) -> PdcaSpec:
         for phase in ("plan", "do", "check", "action"):
             for p in getattr(self, phase):
-                _compiles(p)
+                if isinstance(p, str):
+                    _compiles(p)
         return self
 
-    def phases(self) -> list[tuple[Phase, str]]:
-        return [(phase, p) for phase in ("plan", "do", "check", "action") for p in getattr(self, phase)]
+    def phases(self) -> list[tuple[Phase, PdcaAlias]]:
+        return [
+            (phase, p if isinstance(p, PdcaAlias) else PdcaAlias(label=p))
+            for phase in ("plan", "do", "check", "action") for p in getattr(self, phase)
+        ]
 
 
 class KindLabel(_Spec):

@@ -39,6 +39,7 @@ class Header:
     raw: str
     lines: tuple[str, ...] = ()  # the printed lines, normalised (a column of one-character lines is one)
     distance: int = 0  # cells from the value (0: printed in the value's own cell)
+    vertical: bool = False  # written top to bottom, one character a line
 
 
 @dataclass
@@ -68,9 +69,10 @@ class Reading:
 
 def _header(cell: GridCell) -> Header:
     lines = tuple(compact(t) for t in cell.line_texts)
-    if all(len(t) <= 1 for t in lines):  # vertical writing: 主 / な / 内 / 訳
+    vertical = len(lines) >= 2 and all(len(t) <= 1 for t in lines)
+    if vertical:  # 主 / な / 内 / 訳
         lines = ("".join(lines),)
-    return Header(compact(cell.text), " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()), lines)
+    return Header(compact(cell.text), " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()), lines, vertical=vertical)
 
 
 def _split_own(cell: GridCell) -> tuple[list[Header], str, str] | None:
@@ -235,6 +237,8 @@ def _name(headers: list[Header], label_sets, unit_label, units_row: str | None =
     """The nearest header line that is not a kind, basis, year, unit or generic word
     (``'年度' / '経費(一財)'`` → ``'経費(一財)'``), with its header as printed."""
     for h in headers:
+        if h.vertical:
+            continue  # 事 / 業 / 実 / 績 written down a merged cell names a group of rows
         for line in h.lines or (h.text,):
             if not line or GENERIC_WORDS.match(line):
                 continue
