@@ -380,14 +380,21 @@ def phase_of(state: ProfileReading, label: str, above: str = "") -> str | None:
 def read_pdca(state: ProfileReading, record: RecordSpan, sections: list[tuple[Section, FlowItem]]) -> None:
     found: list[tuple[str, str, str, str, str, int, tuple | None]] = []
     if state.profile.profile.pdca.from_fields:
+        labels_used: set[tuple] = set()
         for page in record.pages:
             for f in _fields(record, page):
+                if (f.page, f.label_bbox) in labels_used:
+                    continue  # a label's first value (beside it, or under a column header) is its item
                 phase = phase_of(state, compact(f.label), f.above)
                 if phase:
+                    labels_used.add((f.page, f.label_bbox))
                     found.append((phase, compact(f.label), unwrap(f.value.split("\n")), unwrap(f.value_raw.split("\n")),
                                   f.label_raw, f.page, f.bbox))
+    field_labels = {compact(f.label) for page in record.pages for f in _fields(record, page)}
     for section, _ in sections:
         phase = phase_of(state, compact(section.heading))
+        if compact(section.heading) in field_labels and state.profile.profile.pdca.from_fields:
+            continue  # a form label's value is the item; the flow after it may run into the next box
         if phase and section.text:
             found.append((phase, section.heading, section.text, section.text_raw, section.heading_raw, section.page, section.bbox))
     seen: set[tuple[str, str]] = set()
@@ -421,12 +428,13 @@ def _category_value(cat, f: Field) -> str:
     return BULLET.sub("", unwrap(f.value.split("\n")).split("\n")[0]).strip()
 
 
-def read_categories(state: ProfileReading, record: RecordSpan) -> None:
+def read_categories(state: ProfileReading, record: RecordSpan, missing: list) -> None:
+    """Each category field of the record; one not printed is noted in `missing` (a field a
+    sheet prints once per sub-record is missing from the sheet's own part)."""
     for cat, label, vocabulary in state.profile.categories:
         fields = [f for page in record.pages for f in _fields(record, page) if label.search(compact(f.label))]
         if not fields:
-            state.warn("category_missing", f"record {record.name!r}: no field labelled like {cat.label!r} ({cat.id})",
-                       measure=record.name)
+            missing.append((record, cat))
             continue
         # the first field whose value is in the vocabulary (a label may also head a column)
         chosen = None
@@ -629,6 +637,15 @@ def read_inline_kpis(state: ProfileReading, record: RecordSpan, sections: list[t
                     ))
 
 
+def warn_missing_categories(state: ProfileReading, missing: list) -> None:
+    found = {(c.measure, c.field) for c in state.categories}
+    for record, cat in missing:
+        related = {record.name, record.parent, *(s.name for s in record.subs)}
+        if not any((name, cat.id) in found for name in related if name):
+            state.warn("category_missing", f"record {record.name!r}: no field labelled like {cat.label!r} ({cat.id})",
+                       measure=record.name)
+
+
 # --- 5, 6 ---------------------------------------------------------------------------
 
 
@@ -648,7 +665,7 @@ def table_cells(state: ProfileReading) -> None:
 
 def check_gates(state: ProfileReading) -> None:
     gates = state.profile.profile.gates
-    counts = {"records": len(state.records), "kpi_values": len(state.kpis), "costs": len(state.costs)}
+    counts = {"records": sum(r.parent is None for r in state.records), "kpi_values": len(state.kpis), "costs": len(state.costs)}
     for what in ("records", "kpi_values", "costs"):
         gate = getattr(gates, what)
         if gate is None:
@@ -692,14 +709,16 @@ def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: s
         sha256, page_count = doc.sha256, doc.page_count
     split_records(state)
     body = layout.body_size(state.pages)
+    missing: list = []
     for record in state.records:
         sections = read_sections(state, record, body)
         state.sections += [s for s, _ in sections]
         read_pdca(state, record, sections)
-        read_categories(state, record)
+        read_categories(state, record, missing)
         read_tables(state, record)
         read_aligned_kpis(state, record)
         read_inline_kpis(state, record, sections)
+    warn_missing_categories(state, missing)
     table_cells(state)
     check_gates(state)
     if keep is not None:
