@@ -472,12 +472,13 @@ def _caption_above(page: Page, grid) -> tuple[str, str] | None:
     """The line printed just above a grid over its width (an indicator's caption)."""
     x0, top, x1, _ = grid.bbox
     above = [l for l in page.lines if top - CAPTION_GAP <= l.bbox[3] <= top + 1 and l.bbox[0] < x1 and l.bbox[2] > x0
-             and not layout.is_value(l.text)]
+             and not layout.is_value(l.text) and not layout._in_grid(l.bbox, page.grids)]
     if not above:
         return None
     lowest = max(above, key=lambda l: l.bbox[3])
     block = [l for l in reading_order(above) if lowest.bbox[1] - 2.5 * (lowest.bbox[3] - lowest.bbox[1]) <= l.bbox[1]]
-    return unwrap(l.text for l in block), unwrap(l.raw for l in block)
+    # the last paragraph: ○川崎市創業支援事業計画全体での創業実績件数 under a 主な成果・活動指標 heading
+    return unwrap(l.text for l in block).split("\n")[-1], unwrap(l.raw for l in block).split("\n")[-1]
 
 
 def _money_unit(grid, page: Page) -> str | None:
@@ -536,7 +537,7 @@ def _kpi(state, record, page, grid, r: tables.Reading, table_no: int, indicator_
         return
     unit_raw = r.unit
     if unit_raw is None:
-        m = UNIT_IN_LABEL.search(r.label_raw)
+        m = UNIT_IN_LABEL.search(normalise_text(r.label_raw))
         unit_raw = m.group("unit") if m else None
     unit = parse_unit(unit_raw) if unit_raw else None
     cell = parse_cell(r.cell.text, unit)

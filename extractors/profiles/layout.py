@@ -16,7 +16,7 @@ from statistics import median
 
 from nenpo.extractors.grids import Grid, GridCell, find_grids
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.profiles.grammar import VALUE_CELL
+from nenpo.extractors.profiles.grammar import VALUE_CELL, heading_kind
 
 BBox = tuple[float, float, float, float]
 
@@ -235,8 +235,9 @@ def flow(page: Page) -> list[FlowItem]:
     for grid in page.grids:
         if grid.n_cols < 2:
             candidates = [c for c in grid.cells if c.text]
-        else:
-            candidates = [c for c in grid.cells if c.text and _full_width(grid, c)]
+        else:  # a banner across the table, or a numbered heading in its first column (７ 令和7年度の方向性)
+            candidates = [c for c in grid.cells if c.text and (
+                _full_width(grid, c) or (c.col == 0 and heading_kind(" ".join(c.line_texts)) is not None))]
         for cell in candidates:
             if len(compact(cell.text)) > MAX_LABEL or cell.text.endswith("。") or len(cell.line_texts) > 2:
                 continue
