@@ -20,6 +20,7 @@ from nenpo.extractors.profiles.grammar import VALUE_CELL, heading_kind
 
 BBox = tuple[float, float, float, float]
 
+FURNITURE_BAND = 45.0  # points at the foot of a page where folios and running titles are printed
 MAX_LABEL = 40  # characters: a longer cell is a value, never a label
 BASELINE = 0.5  # share of a line's height two lines' middles may differ by on one baseline
 
@@ -248,11 +249,33 @@ def flow(page: Page) -> list[FlowItem]:
             ))
     grid_lines = {id(l) for g in page.grids for c in g.cells for l in c.lines}
     for line in page.lines:
-        if id(line) in banner_lines:
-            continue
+        if id(line) in banner_lines or (line.bbox[1] > page.height - FURNITURE_BAND and not _in_grid(line.bbox, page.grids)):
+            continue  # the running foot: folio, chapter title
         items.append(FlowItem(line.text, line.raw, page.number, line.bbox, line.size,
                               id(line) in grid_lines or _in_grid(line.bbox, page.grids)))
-    return reading_order(items)
+    middle = _gutter(items, page.width)
+    if middle is None:
+        return reading_order(items)
+    left = [i for i in items if (i.bbox[0] + i.bbox[2]) / 2 < middle]
+    return reading_order(left) + reading_order([i for i in items if (i.bbox[0] + i.bbox[2]) / 2 >= middle])
+
+
+COLUMN_SHARE = 0.3  # share of a page's lines each column must hold
+CROSSING_SHARE = 0.05  # share of lines that may run across the gutter (a title, a wide table)
+
+
+def _gutter(items: list, width: float) -> float | None:
+    """The x of the gutter of a two-column page (左右二段組), or None for one column:
+    a vertical strip near the middle that few lines cross, with many lines on each side."""
+    if len(items) < 10:
+        return None
+    for middle in (width * f for f in (0.5, 0.48, 0.52, 0.46, 0.54)):
+        left = sum(i.bbox[2] <= middle for i in items)
+        right = sum(i.bbox[0] >= middle for i in items)
+        crossing = len(items) - left - right
+        if left >= COLUMN_SHARE * len(items) and right >= COLUMN_SHARE * len(items) and crossing <= CROSSING_SHARE * len(items):
+            return middle
+    return None
 
 
 def body_size(pages: list[Page]) -> float:

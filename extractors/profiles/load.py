@@ -86,6 +86,26 @@ def _field(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if not (isinstance(part, str) and "[" in part))
 
 
+TYPE_ERRORS = frozenset({"model_type", "dict_type", "string_type", "model_attributes_type"})
+
+
+def _relevant(errors: list[dict]) -> list[dict]:
+    """A field that may be a string or a mapping (a phase alias) fails once per branch: keep
+    the branch's own complaint (a broken regex), drop 'should be a dictionary'."""
+    def clean(loc):
+        return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+
+    specific = {clean(e["loc"]) for e in errors if e["type"] not in TYPE_ERRORS}
+    out, seen = [], set()
+    for e in errors:
+        key = (clean(e["loc"]), e["msg"])
+        if (e["type"] in TYPE_ERRORS and clean(e["loc"]) in specific) or key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out
+
+
 def load_profile(path: str | Path) -> Profile:
     """Read and validate one profile file; `ProfileError` names every problem's line and field."""
     path = Path(path)
@@ -107,7 +127,7 @@ def load_profile(path: str | Path) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        for error in _relevant(exc.errors()):
             loc = tuple(error["loc"])
             node = _node_at(root, tuple(p for p in loc if not (isinstance(p, str) and "[" in p)))
             message = error["msg"].removeprefix("Value error, ")

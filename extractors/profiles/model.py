@@ -41,10 +41,10 @@ the profile loads, so a broken pattern is an error naming the file, line and fie
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "CategoryField",
@@ -65,16 +65,17 @@ __all__ = [
     "YearPattern",
 ]
 
-Pattern = str
-"""A regular expression on normalised text (checked when the profile loads)."""
-
-
 def _compiles(pattern: str) -> str:
     try:
         regex.compile(pattern)
     except regex.error as exc:
         raise ValueError(f"not a valid regular expression {pattern!r}: {exc}") from None
     return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_compiles)]
+"""A regular expression on normalised text, compiled when the profile loads (an error
+then names the list index: ``pdca.plan.0``)."""
 
 
 class _Spec(BaseModel):
