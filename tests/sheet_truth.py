@@ -19,7 +19,7 @@ import regex
 TRUTH_DIR = Path(__file__).parent / "data" / "sheets"
 KINDS = ("kpi", "costs", "sections", "categories")
 
-_DASHES = regex.compile(r"[\-‐‑‒–—―−－ー]")
+_DASHES = regex.compile(r"[\-‐‑‒–—―−－]")
 
 
 def canon(text: str | None) -> str:

@@ -1,0 +1,212 @@
+"""Three report families read by their YAML profiles alone, against truth typed by hand
+from the pages of real sheets (`tests/data/sheets/*.json`): 池田市 事務事業評価,
+京都市 新規・充実事業の取組状況, 横浜市 事業評価書.
+
+Every KPI value, cost cell, PDCA section and category field of the truth must be read
+(recall) and nothing else (precision). The same forms typeset afresh with invented content
+(`tests/family_forms.py`) must read as well, so the profiles are not fitted to five files.
+Each profile must decline the other families' sheets, and without it the generic family
+still reads them.
+
+    python -m tests.test_family_sheets     # precision / recall per family and kind
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from nenpo.extractors import registry
+from nenpo.extractors.profiles.engine import extract_by_profile
+from nenpo.extractors.profiles.family import recognise_by_profile
+from nenpo.extractors.profiles.load import load_profile
+from tests import family_forms
+from tests.sheet_truth import KINDS, Score, canon, load_truth, score, truth_files
+
+pytestmark = pytest.mark.realpdfs
+
+FAMILIES_DIR = Path(__file__).resolve().parent.parent / "extractors" / "families"
+FAMILY_DIRS = {
+    "ikeda-jimujigyo": "ikeda_jimujigyo",
+    "kyoto-shinki-juujitsu": "kyoto_shinki_juujitsu",
+    "yokohama-jigyo-hyoka": "yokohama_jigyo_hyoka",
+}
+TRUTHS = {path.stem: load_truth(path) for path in truth_files()}
+
+
+def profile_of(family_id: str):
+    return load_profile(FAMILIES_DIR / FAMILY_DIRS[family_id] / "profile.yaml")
+
+
+@pytest.fixture(scope="module")
+def sheets_dir(realpdfs_dir: Path) -> Path:
+    path = realpdfs_dir / "sheets"
+    if not path.is_dir():
+        pytest.skip(f"evaluation sheets not present at {path}")
+    return path
+
+
+@pytest.fixture(scope="module")
+def readings(sheets_dir: Path) -> dict:
+    """Each real sheet read through its family's profile, once."""
+    return {
+        stem: extract_by_profile(sheets_dir / truth["file"], profile_of(truth["family"]))
+        for stem, truth in TRUTHS.items()
+    }
+
+
+def test_every_sheet_has_typed_truth():
+    assert set(TRUTHS) == {
+        "ikeda_r7_jimujigyo_hyoka_no010_shinyo",
+        "ikeda_r7_jimujigyo_hyoka_no018_haishi",
+        "kyoto_r6_shinki_juujitsu_no010_2p",
+        "yokohama_r7_jigyo_hyokasho_no001_2p",
+        "yokohama_r7_jigyo_hyokasho_no003_1p",
+    }
+    for truth in TRUTHS.values():
+        assert truth["family"] in FAMILY_DIRS
+
+
+@pytest.mark.parametrize("stem", sorted(TRUTHS))
+def test_record_edition_and_family(readings, stem):
+    truth, extraction = TRUTHS[stem], readings[stem]
+    assert extraction.family == truth["family"]
+    assert extraction.report_fiscal_year == truth["edition"]["fiscal_year_reported"]
+    top = [m for m in extraction.measures if m.parent is None]
+    assert [canon(m.name) for m in top] == [canon(truth["record"]["name"])]
+    assert top[0].page_start == truth["record"]["page"]
+    subs = [canon(m.name) for m in extraction.measures if m.parent is not None]
+    assert subs == [canon(s) for s in truth["record"].get("subs", [])]
+    assert not extraction.warnings, [w.message for w in extraction.warnings]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("stem", sorted(TRUTHS))
+def test_reads_exactly_the_typed_truth(readings, stem, kind):
+    result = score(readings[stem], TRUTHS[stem])[kind]
+    assert not result.missing, f"{stem}: {kind} the profile missed: {result.missing}"
+    assert not result.extra, f"{stem}: {kind} the profile read beyond the page: {result.extra}"
+    assert result.matched == result.expected
+
+
+@pytest.mark.parametrize("stem", sorted(TRUTHS))
+def test_amounts_and_values_are_numbers(readings, stem):
+    """Beside the printed text: the amount in thousand yen, the KPI value as a number (a
+    dash is a value not reported)."""
+    extraction = readings[stem]
+    for cost in extraction.costs:
+        assert cost.thousand_yen == float(canon(cost.value_text).replace(",", ""))
+    for kpi in extraction.kpi_values:
+        if canon(kpi.value_text) == "-":
+            assert kpi.value is None and kpi.status == "not_reported"
+        else:
+            assert kpi.value == float(canon(kpi.value_text).replace(",", "").rstrip("%"))
+            assert kpi.status == "reported"
+
+
+# --------------------------------------------------------------------------------------
+# recognition: each profile claims its own family's sheets and no other's
+
+
+@pytest.mark.parametrize("family_id", sorted(FAMILY_DIRS))
+@pytest.mark.parametrize("stem", sorted(TRUTHS))
+def test_profile_recognises_only_its_own_family(sheets_dir, family_id, stem):
+    truth = TRUTHS[stem]
+    found = recognise_by_profile(profile_of(family_id), registry.probe(sheets_dir / truth["file"]))
+    if truth["family"] == family_id:
+        assert found is not None and found.fiscal_year == truth["edition"]["fiscal_year_reported"]
+    else:
+        assert found is None, f"{family_id} claims {stem}: {found.why}"
+
+
+@pytest.mark.parametrize("stem", sorted(TRUTHS))
+def test_registry_picks_the_family_and_generic_is_next(sheets_dir, stem):
+    """Installed families rank the sheet's own family first; with its profile absent, the
+    generic family is the one left to read it."""
+    truth = TRUTHS[stem]
+    ranked = [r.family for r in registry.recognitions(registry.probe(sheets_dir / truth["file"]))]
+    assert ranked == [truth["family"], "generic"]
+
+
+@pytest.mark.parametrize("stem", sorted(TRUTHS))
+def test_generic_family_reads_the_sheet_without_its_profile(sheets_dir, stem):
+    truth = TRUTHS[stem]
+    extraction = registry.family("generic").extract(sheets_dir / truth["file"])
+    assert extraction.family == "generic"
+    assert extraction.page_count == len(extraction.pages) >= 1
+    assert extraction.table_cells and extraction.sections
+    printed = {canon(c.text) for c in extraction.table_cells} | {canon(s.text) for s in extraction.sections}
+    assert any(canon(truth["record"]["name"]) in text for text in printed)
+
+
+# --------------------------------------------------------------------------------------
+# the same forms typeset afresh with invented content
+
+
+INVENTED = {
+    "ikeda": (
+        "ikeda-jimujigyo",
+        lambda path: family_forms.write(path, [family_forms.ikeda_sheet(family_forms.INVENTED_IKEDA)], "事務事業評価"),
+        lambda name: family_forms.ikeda_truth(family_forms.INVENTED_IKEDA, name),
+    ),
+    "yokohama": (
+        "yokohama-jigyo-hyoka",
+        lambda path: family_forms.write(path, family_forms.yokohama_sheets(family_forms.INVENTED_YOKOHAMA), "事業評価書"),
+        lambda name: family_forms.yokohama_truth(family_forms.INVENTED_YOKOHAMA, name),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory) -> dict:
+    """Each invented sheet drawn into a temporary folder, read by its profile, with its truth."""
+    folder = tmp_path_factory.mktemp("invented-sheets")
+    out = {}
+    for key, (family_id, draw, truth_of) in INVENTED.items():
+        path = draw(folder / f"{key}.pdf")
+        out[key] = (extract_by_profile(path, profile_of(family_id)), truth_of(path.name), path)
+    return out
+
+
+@pytest.mark.parametrize("key", sorted(INVENTED))
+def test_invented_sheet_is_recognised_by_its_profile_only(invented, key):
+    _, truth, path = invented[key]
+    ranked = [r.family for r in registry.recognitions(registry.probe(path))]
+    assert ranked == [truth["family"], "generic"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("key", sorted(INVENTED))
+def test_invented_sheet_reads_exactly(invented, key, kind):
+    extraction, truth, _ = invented[key]
+    assert extraction.report_fiscal_year == truth["edition"]["fiscal_year_reported"]
+    assert [canon(m.name) for m in extraction.measures] == [canon(truth["record"]["name"])] + [
+        canon(s) for s in truth["record"].get("subs", [])
+    ]
+    result = score(extraction, truth)[kind]
+    assert not result.missing, f"{key}: {kind} missed: {result.missing}"
+    assert not result.extra, f"{key}: {kind} read beyond the page: {result.extra}"
+    assert result.expected > 0
+
+
+def figures(sheets: Path) -> dict[str, dict[str, Score]]:
+    """Precision and recall per family and kind, summed over the real sheets."""
+    totals: dict[str, dict[str, Score]] = defaultdict(lambda: {kind: Score() for kind in KINDS})
+    for truth in TRUTHS.values():
+        extraction = extract_by_profile(sheets / truth["file"], profile_of(truth["family"]))
+        for kind, result in score(extraction, truth).items():
+            totals[truth["family"]][kind].found += result.found
+            totals[truth["family"]][kind].expected += result.expected
+            totals[truth["family"]][kind].matched += result.matched
+    return totals
+
+
+if __name__ == "__main__":
+    from tests.conftest import _shared_dir
+
+    for family_id, kinds in sorted(figures(_shared_dir() / "realpdfs" / "sheets").items()):
+        for kind, s in kinds.items():
+            print(f"{family_id:24} {kind:10} precision {s.precision:.3f} recall {s.recall:.3f} "
+                  f"({s.matched} of {s.expected} typed, {s.found} read)")
