@@ -13,7 +13,7 @@ from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.pages import DamagedPdfError
 from nenpo.extractors.profiles.engine import extract_by_profile
 from nenpo.extractors.profiles.load import builtin_profile_paths, load_profile
-from nenpo.extractors.report import NeedsOcrError, UnrecognisedReportError
+from nenpo.extractors.errors import NeedsOcrError, UnrecognisedReportError
 from tests.conftest import SAMPLE_EDITIONS
 
 pytestmark = pytest.mark.realpdfs

@@ -167,7 +167,7 @@ def title_lines(page: Page) -> list:
 
 
 def settle_edition(state: ProfileReading, metadata: dict, claim) -> None:
-    from nenpo.extractors.report import NeedsOcrError, UnrecognisedReportError
+    from nenpo.extractors.errors import NeedsOcrError, UnrecognisedReportError
 
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.page_records):
         raise NeedsOcrError(state.path, "no page has a text layer (scanned?): needs OCR before extraction")
