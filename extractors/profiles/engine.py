@@ -587,6 +587,16 @@ def _cost(state, record, page, r: tables.Reading, money: str | None) -> None:
         ))
 
 
+def _aligned_caption(above: list[list], header: list) -> str | None:
+    """The indicator printed over a year header without rules: the last paragraph of the
+    rows just above it (``○研究開発型のベンチャー企業等への個別・集中支援の`` / ``実施件数``)."""
+    top = min(l.bbox[1] for l in header)
+    lines = [l for row in above for l in row if top - CAPTION_GAP <= l.bbox[1] < top and not years_in(l.text)]
+    if not lines:
+        return None
+    return unwrap(l.text for l in lines).split("\n")[-1]
+
+
 def read_aligned_kpis(state: ProfileReading, record: RecordSpan) -> None:
     """KPI tables printed without rules: a row of year columns, then rows opening with a
     kind label whose values sit under the years (matched by horizontal overlap)."""
@@ -605,8 +615,7 @@ def read_aligned_kpis(state: ProfileReading, record: RecordSpan) -> None:
             if len(row) < 2 or not all(len(y) == 1 for _, y in years):
                 continue
             table_no += 1
-            caption = next((" ".join(l.text for l in rows[k]) for k in range(i - 1, max(-1, i - 3), -1)
-                            if not any(years_in(l.text) for l in rows[k])), None)
+            caption = _aligned_caption(rows[max(0, i - 4):i], row)
             for data in rows[i + 1:i + 7]:
                 label = data[0]
                 kind = next(((p, k) for p, k in cp.kinds if p.search(compact(label.text))), None)
