@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from nenpo.extractors import registry
+from nenpo.extractors.family import DocumentProbe
 from nenpo.extractors.profiles.engine import extract_by_profile
 from nenpo.extractors.profiles.family import recognise_by_profile
 from nenpo.extractors.profiles.load import load_profile
@@ -121,6 +122,19 @@ def test_profile_recognises_only_its_own_family(sheets_dir, family_id, stem):
         assert found is None, f"{family_id} claims {stem}: {found.why}"
 
 
+def test_a_title_other_cities_print_is_not_enough():
+    """横浜市's title 令和N年度 事業評価書 is claimed only beside the form's own labels
+    (`edition.require`)."""
+    profile = profile_of("yokohama-jigyo-hyoka")
+    title_only = DocumentProbe(Path("other-city.pdf"), {}, ("令和7年度 事業評価書\n事業名\n事業費",), "0" * 64)
+    assert recognise_by_profile(profile, title_only) is None
+    with_labels = DocumentProbe(
+        Path("yokohama.pdf"), {}, ("令和7年度 事業評価書\n令和6年度事業名\n所管区局・課\n細事業名称",), "0" * 64
+    )
+    found = recognise_by_profile(profile, with_labels)
+    assert found is not None and found.fiscal_year == 2024
+
+
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_registry_picks_the_family_and_generic_is_next(sheets_dir, stem):
     """Installed families rank the sheet's own family first; with its profile absent, the
@@ -189,6 +203,14 @@ def test_invented_sheet_reads_exactly(invented, key, kind):
     assert not result.missing, f"{key}: {kind} missed: {result.missing}"
     assert not result.extra, f"{key}: {kind} read beyond the page: {result.extra}"
     assert result.expected > 0
+
+
+def test_the_walkthrough_shows_the_shipped_profile():
+    """docs/adding-a-family.md quotes the Ikeda profile; it must be the one nenpo ships."""
+    doc = (FAMILIES_DIR.parent.parent / "docs" / "adding-a-family.md").read_text(encoding="utf-8")
+    quoted = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shipped = (FAMILIES_DIR / "ikeda_jimujigyo" / "profile.yaml").read_text(encoding="utf-8")
+    assert quoted == shipped
 
 
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:
