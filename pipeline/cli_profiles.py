@@ -96,16 +96,11 @@ def _show(extraction, reading) -> None:
         for c in extraction.categories:
             t.add_row(c.measure, c.field, c.label_raw, c.value, c.value_raw, str(c.page))
         console.print(t)
-    if extraction.warnings:
-        t = Table("code", "page", "message", title="warnings")
-        for w in extraction.warnings:
-            t.add_row(w.code, "" if w.page is None else str(w.page), w.message)
-        console.print(t)
-    if reading.gates:
-        t = Table("gate", "result", "detail", title="gates")
-        for what, ok, detail in reading.gates:
-            t.add_row(what, "pass" if ok else "FAIL", detail)
-        console.print(t)
+    # warnings and gates as whole lines: a message names a file and a value, and stays greppable
+    for w in extraction.warnings:
+        console.print(f"warning {w.code}: {w.message}", soft_wrap=True)
+    for what, ok, detail in reading.gates:
+        console.print(f"gate {what}: {'pass' if ok else 'FAIL'}: {detail}", soft_wrap=True)
 
 
 @profiles_app.command("check")

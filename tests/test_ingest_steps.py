@@ -240,14 +240,15 @@ def test_publish_swaps_in_a_snapshot_analysts_can_read_while_the_warehouse_is_lo
 
 
 def test_an_extraction_travels_between_processes_as_json_and_comes_back_equal():
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
     from nenpo.pipeline.ingest import extract_for_transfer
 
     path = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
     sent = extract_for_transfer(path)
     assert isinstance(sent, str)
     direct = extract_report(path)
-    back = ReportExtraction.model_validate_json(sent)
+    back = ReportExtraction.from_json(sent)  # as the family that wrote it: KawasakiExtraction
+    assert type(back) is type(direct)
     assert back.model_dump(exclude={"extracted_at", "seconds"}) == direct.model_dump(exclude={"extracted_at", "seconds"})
     failed = extract_for_transfer(path.with_name("no-such-file.pdf"))
     assert not isinstance(failed, str) and failed.stage == "extract"

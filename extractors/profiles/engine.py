@@ -167,7 +167,7 @@ def title_lines(page: Page) -> list:
 
 
 def settle_edition(state: ProfileReading, metadata: dict, claim) -> None:
-    from nenpo.extractors.report import NeedsOcrError, UnrecognisedReportError
+    from nenpo.extractors.errors import NeedsOcrError, UnrecognisedReportError
 
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.page_records):
         raise NeedsOcrError(state.path, "no page has a text layer (scanned?): needs OCR before extraction")
@@ -321,11 +321,23 @@ def _items(record: RecordSpan, items) -> list:
     return [i for i in items if record.holds(i.page, i.bbox[1])]
 
 
+def running_heads(pages: list[Page]) -> set[tuple[str, int]]:
+    """Lines printed at the same place on two or more pages (a form's repeated header, a
+    running title): page furniture, not section text."""
+    seen: dict[tuple[str, int], set[int]] = {}
+    for page in pages:
+        for item in page.flow:
+            seen.setdefault((item.text, round(item.bbox[1] / 2)), set()).add(page.number)
+    return {key for key, numbers in seen.items() if len(numbers) > 1}
+
+
 def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> list[tuple[Section, FlowItem]]:
     """Headed sections of a record's reading flow; levels by the order heading kinds first appear."""
+    furniture = running_heads(record.pages)
     flow = [item for page in record.pages for item in _items(record, page.flow)]
     kinds_seen: list[str] = []
     heads: list[tuple[int, str]] = []
+    dropped: set[int] = set()
     for i, item in enumerate(flow):
         kind = None
         if not item.in_grid or item.heading_cell:
@@ -335,6 +347,8 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
                 kind = "font"
             if kind is None and item.heading_cell and i + 1 < len(flow) and flow[i + 1].in_grid:
                 kind = "banner"  # a table's short banner row over its text
+        if kind is None and (item.text, round(item.bbox[1] / 2)) in furniture:
+            dropped.add(i)  # a repeated form header, a running title: not text of the section before
         if kind is not None:
             heads.append((i, kind))
             if kind not in kinds_seen:
@@ -349,7 +363,7 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
         item = flow[i]
         stack.append((level, item.text))
         end = heads[n + 1][0] if n + 1 < len(heads) else len(flow)
-        body_items = flow[i + 1:end]
+        body_items = [b for k, b in enumerate(flow[i + 1:end], start=i + 1) if k not in dropped]
         text = unwrap(b.text for b in body_items)
         raw = unwrap(b.raw for b in body_items)
         pages = [b.page for b in body_items] or [item.page]
