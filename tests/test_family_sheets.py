@@ -165,6 +165,11 @@ INVENTED = {
         lambda path: family_forms.write(path, [family_forms.ikeda_sheet(family_forms.INVENTED_IKEDA)], "事務事業評価"),
         lambda name: family_forms.ikeda_truth(family_forms.INVENTED_IKEDA, name),
     ),
+    "kyoto": (
+        "kyoto-shinki-juujitsu",
+        lambda path: family_forms.write(path, family_forms.kyoto_sheets(family_forms.INVENTED_KYOTO), "新規・充実事業"),
+        lambda name: family_forms.kyoto_truth(family_forms.INVENTED_KYOTO, name),
+    ),
     "yokohama": (
         "yokohama-jigyo-hyoka",
         lambda path: family_forms.write(path, family_forms.yokohama_sheets(family_forms.INVENTED_YOKOHAMA), "事業評価書"),
