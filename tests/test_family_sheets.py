@@ -107,6 +107,31 @@ def test_amounts_and_values_are_numbers(readings, stem):
             assert kpi.status == "reported"
 
 
+@pytest.mark.parametrize("family_id", ["ikeda-jimujigyo", "yokohama-jigyo-hyoka"])
+def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
+    """A published book holds many sheets one after another: the family's sheets joined
+    into one PDF (in a temporary folder) read as one record each, every value under its own."""
+    import pymupdf
+
+    stems = sorted(stem for stem, truth in TRUTHS.items() if truth["family"] == family_id)
+    book = pymupdf.open()
+    for stem in stems:
+        with pymupdf.open(sheets_dir / TRUTHS[stem]["file"]) as sheet:
+            book.insert_pdf(sheet)
+    path = tmp_path / "book.pdf"
+    book.save(path)
+    extraction = extract_by_profile(path, profile_of(family_id))
+    assert [canon(m.name) for m in extraction.measures if m.parent is None] == [
+        canon(TRUTHS[stem]["record"]["name"]) for stem in stems
+    ]
+    joined: dict = {"record": {"name": ""}, **{kind: [] for kind in KINDS}}
+    for stem in stems:
+        for kind in KINDS:
+            joined[kind] += [{"sub": TRUTHS[stem]["record"]["name"], **e} for e in TRUTHS[stem][kind]]
+    for kind, result in score(extraction, joined).items():
+        assert not result.missing and not result.extra, (kind, result.missing, result.extra)
+
+
 # --------------------------------------------------------------------------------------
 # recognition: each profile claims its own family's sheets and no other's
 
