@@ -582,7 +582,7 @@ class KyotoTarget:
     indicator: str
     value: str
     unit: str
-    basis: str  # 数値目標の考え方
+    basis: str  # 数値目標の考え方 ('' when the sheet gives none)
 
 
 @dataclass
@@ -681,7 +681,7 @@ def _target_lines(targets: list[KyotoTarget]) -> list[str]:
     for group in dict.fromkeys(t.group for t in targets):
         lines.append(f"<{group}>")
         lines += [
-            f"・指標:{t.indicator}【数値目標:{t.value}{t.unit}(数値目標の考え方:{t.basis})】"
+            f"・指標:{t.indicator}【数値目標:{t.value}{t.unit}" + (f"(数値目標の考え方:{t.basis})】" if t.basis else "】")
             for t in targets if t.group == group
         ]
     return lines
@@ -735,7 +735,7 @@ INVENTED_KYOTO = KyotoSheetContent(
         KyotoTarget("実施成果(アウトプット)", "相談員による支援件数", "120", "件", "各区3件を基本に算出"),
         KyotoTarget("実施成果(アウトプット)", "担い手講座の受講者数", "300", "人", "過去の講座の実績から算出"),
         KyotoTarget("事業効果(アウトカム)", "支援後に新たな活動を始めた団体の割合", "25", "%", "支援団体への調査により算出"),
-        KyotoTarget("事業効果(アウトカム)", "受講者の満足度", "4.5", "点", "5段階評価の平均"),
+        KyotoTarget("事業効果(アウトカム)", "受講者の満足度", "4.5", "点", ""),
     ],
     costs=[
         ("令和6年度予算現額", "12,480", "6,240", 2024, "budget"),
