@@ -743,8 +743,10 @@ def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: s
                 page_end=r.pages[-1].number if r.pages else 1, bbox=r.bbox, read_by=r.read_by)
         for r in state.records
     )
+    top = [r for r in state.records if r.parent is None]
+    part = top[0].name if profile.edition.part == "record" and len(top) == 1 else None
     return ReportExtraction(
-        family=profile.id, series=profile.series, report_fiscal_year=state.fiscal_year, title=state.title,
+        family=profile.id, series=profile.series, part=part, report_fiscal_year=state.fiscal_year, title=state.title,
         source_path=str(path), sha256=sha256, page_count=page_count,
         extractor_version=f"profile-{profile.id}-{profile.version}", extracted_at=datetime.now(timezone.utc),
         seconds=round(time.perf_counter() - started, 4), pages=tuple(state.page_records), measures=measures,

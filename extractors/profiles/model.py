@@ -122,6 +122,10 @@ class EditionSpec(_Spec):
     )
     confidence: float = Field(default=0.9, ge=0, le=1, description="confidence of a recognition")
     year: tuple[YearPattern, ...] = ()
+    part: Literal["whole", "record"] = Field(
+        default="whole", description="whole: a file is the whole edition; record: a file holding one record is the "
+        "part of the edition named by it (sheets published one file each), so the files of one year load side by side",
+    )
 
     @field_validator("recognise", "require")
     @classmethod
