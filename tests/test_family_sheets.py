@@ -80,6 +80,7 @@ def test_record_edition_and_family(readings, stem):
     assert top[0].page_start == truth["record"]["page"]
     subs = [canon(m.name) for m in extraction.measures if m.parent is not None]
     assert subs == [canon(s) for s in truth["record"].get("subs", [])]
+    assert extraction.part == top[0].name  # a file of one sheet is the part of the edition it names
     assert not extraction.warnings, [w.message for w in extraction.warnings]
 
 
@@ -124,6 +125,7 @@ def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
     assert [canon(m.name) for m in extraction.measures if m.parent is None] == [
         canon(TRUTHS[stem]["record"]["name"]) for stem in stems
     ]
+    assert extraction.part is None  # a book is the whole edition
     joined: dict = {"record": {"name": ""}, **{kind: [] for kind in KINDS}}
     for stem in stems:
         for kind in KINDS:
