@@ -134,6 +134,37 @@ def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
         assert not result.missing and not result.extra, (kind, result.missing, result.extra)
 
 
+def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_path):
+    """All five sheets in one real warehouse: each file a part of its edition, every typed
+    value a row, and the shipped profiles' identities (財源 = 事業費 …) without a finding."""
+    from nenpo.extractors.profiles.family import profile_family
+    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.load import load_extraction
+
+    con = connect(tmp_path / "nenpo.duckdb")
+    try:
+        for extraction in readings.values():
+            load_extraction(con, extraction)
+        parts = sorted(con.execute("SELECT series, part, report_fiscal_year FROM reports").fetchall())
+        assert parts == sorted(
+            (t["family"], next(m.name for m in readings[stem].measures if m.parent is None), t["edition"]["fiscal_year_reported"])
+            for stem, t in TRUTHS.items()
+        )
+        for table, kind in (("kpi_values", "kpi"), ("costs", "costs"), ("pdca_items", "sections"), ("categories", "categories")):
+            [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+            assert rows == sum(len(t[kind]) for t in TRUTHS.values()), table
+        loaded = sorted(con.execute("SELECT item, fiscal_year, basis, thousand_yen FROM costs").fetchall())
+        typed = sorted(
+            (c["item"], c["fiscal_year"], c["basis"], float(c["value"].replace(",", ""))) for t in TRUTHS.values() for c in t["costs"]
+        )
+        assert loaded == typed
+        for family_id in FAMILY_DIRS:
+            for rule in profile_family(profile_of(family_id)).rules:
+                assert list(rule.check(con)) == [], rule.name
+    finally:
+        con.close()
+
+
 # --------------------------------------------------------------------------------------
 # recognition: each profile claims its own family's sheets and no other's
 
