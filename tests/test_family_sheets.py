@@ -276,6 +276,26 @@ def test_the_walkthrough_shows_the_shipped_profile():
     assert quoted == shipped
 
 
+def test_the_walkthrough_shows_what_profiles_check_prints(sheets_dir):
+    """The rows of `nenpo profiles check` the walkthrough quotes (those not cut short with
+    …) are rows the command prints for that sheet."""
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    doc = (FAMILIES_DIR.parent.parent / "docs" / "adding-a-family.md").read_text(encoding="utf-8")
+    quoted = doc.split("nenpo profiles check ikeda-jimujigyo", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    rows = [line for line in quoted.splitlines() if line.startswith(("│", "gate ")) and "…" not in line]
+    assert len(rows) >= 10
+    result = CliRunner().invoke(
+        app, ["profiles", "check", "ikeda-jimujigyo", str(sheets_dir / "ikeda_r7_jimujigyo_hyoka_no018_haishi.pdf")]
+    )
+    assert result.exit_code == 0, result.output
+    printed = [" ".join(line.split()) for line in result.output.splitlines()]
+    for row in rows:  # a quoted row may leave out the columns after its text
+        assert any(line.startswith(" ".join(row.split())) for line in printed), row
+
+
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:
     """Precision and recall per family and kind, summed over the real sheets."""
     totals: dict[str, dict[str, Score]] = defaultdict(lambda: {kind: Score() for kind in KINDS})
