@@ -570,3 +570,197 @@ INVENTED_YOKOHAMA = YokohamaSheetContent(
 )
 """A business of 令和5年度 (evaluated in 令和6), three 細事業 over two pages: two with
 想定 / 実績 rows (years 令和2 … 8), one printing no volume; numbers in the thousands."""
+
+
+# --------------------------------------------------------------------------------------
+# 京都市 新規・充実事業の取組状況と当初予算（案）への反映状況
+
+
+@dataclass
+class KyotoTarget:
+    group: str  # 実施成果(アウトプット) or 事業効果(アウトカム)
+    indicator: str
+    value: str
+    unit: str
+    basis: str  # 数値目標の考え方 ('' when the sheet gives none)
+
+
+@dataclass
+class KyotoSheetContent:
+    number: int
+    bureau: str
+    name: str
+    year: int  # 令和N年度新規・充実事業の取組状況: the year reported
+    period: str
+    outline: list[str]
+    targets: list[KyotoTarget]
+    costs: list[tuple[str, str, str, int, str]]  # (label, 経費, 一般財源, fiscal year, basis)
+    results: list[str]
+    evaluation: list[str]
+    roles: list[tuple[str, str, tuple[str, str], int]]  # (group, field, options, marked index)
+    proposal: tuple[str, str]  # 予算案 経費, 一般財源
+    direction: str
+
+
+def _lines_height(text_lines: list[str], width: float, size: float = 8.0) -> float:
+    count = sum(len(wrap(t, width - 6, size)) or 1 for t in text_lines)
+    return count * size * 1.25 + 8
+
+
+def _kyoto_header(sheet: Sheet, content: KyotoSheetContent) -> float:
+    y = content.year
+    sheet.text(110, 38, f"令和{y}年度新規・充実事業の取組状況と令和{y + 2}年度当初予算(案)への反映状況について", 9)
+    sheet.text(60, 58, "No.", 8)
+    number = Grid(60, 70, [60], [15])
+    number.add(0, 0, str(content.number), align="centre", size=8.5)
+    sheet.grid(number)
+    sheet.text(380, 73, "所管局", 8.5)
+    bureau = Grid(430, 70, [110], [15])
+    bureau.add(0, 0, content.bureau, align="centre", size=8.5)
+    sheet.grid(bureau)
+    head = Grid(60, 92, [60, 300, 120], [26])
+    head.add(0, 0, f"事業名\n(令和{y + 1}年度)", align="centre", shade=True, size=7.5)
+    head.add(0, 1, content.name, size=8.5)
+    head.add(0, 2, f"【事業実施期間】\n{content.period}", align="centre", size=6.5)
+    sheet.grid(head)
+    return head.bottom() + 10
+
+
+def _kyoto_section(sheet: Sheet, top: float, heading: str, lines: list[str]) -> float:
+    body = Grid(60, top, [480], [16, _lines_height(lines, 480)])
+    body.add(0, 0, heading, shade=True, size=8.5)
+    body.add(1, 0, "\n".join(lines), size=8.0)
+    sheet.grid(body)
+    return body.bottom()
+
+
+def kyoto_sheets(content: KyotoSheetContent) -> list[Sheet]:
+    """The two pages of a 新規・充実事業 sheet drawn with their own proportions."""
+    y = content.year
+    first = Sheet()
+    top = _kyoto_header(first, content)
+    top = _kyoto_section(first, top, f"1 事業概要(令和{y + 1}年度)", content.outline)
+    top = _kyoto_section(first, top, "2 事業目標", _target_lines(content.targets))
+    costs = Grid(60, top, [80] + [400 / len(content.costs)] * len(content.costs), [16, 16, 16])
+    costs.add(0, 0, f"3 令和{y}年度及び令和{y + 1}年度の経費", colspan=1 + len(content.costs), shade=True, size=8.5)
+    costs.add(1, 0, "年度", align="centre", shade=True)
+    costs.add(2, 0, "経費(一財)", align="centre", shade=True)
+    for col, (label, total, general, _, _) in enumerate(content.costs, start=1):
+        costs.add(1, col, label, align="centre", shade=True)
+        costs.add(2, col, f"{total}({general})", align="centre")
+    first.grid(costs)
+    first.text(505, top + 4, "(千円)", 7.5)
+    _kyoto_section(first, costs.bottom(), f"4 取組実績(令和{y}年度・{y + 1}年度)", content.results)
+
+    second = Sheet()
+    top = _kyoto_header(second, content)
+    top = _kyoto_section(second, top, "5 事業目標及び取組実績を踏まえた評価", content.evaluation)
+    roles = Grid(60, top, [70, 80, 330], [16] + [26] * len(content.roles))
+    roles.add(0, 0, "6 役割分担評価", colspan=3, shade=True, size=8.5)
+    groups: dict[str, list[int]] = {}
+    for r, (group, _, _, _) in enumerate(content.roles, start=1):
+        groups.setdefault(group, []).append(r)
+    for group, rows in groups.items():
+        roles.add(rows[0], 0, group, rowspan=len(rows), align="centre", shade=True)
+    for r, (_, label, options, marked) in enumerate(content.roles, start=1):
+        roles.add(r, 1, label, align="centre", shade=True)
+        roles.add(r, 2, "\n".join(("■ " if i == marked else "□ ") + o for i, o in enumerate(options)), size=7.5)
+    second.grid(roles)
+    plan = Grid(60, roles.bottom(), [150, 100, 230], [24, 20])
+    plan.add(0, 0, f"7 令和{y + 2}年度の方向性", rowspan=2, shade=True, size=8.5)
+    plan.add(0, 1, "予算案\n経費(一財)、単位(千円)", align="centre", shade=True, size=7)
+    plan.add(0, 2, f"{content.proposal[0]}({content.proposal[1]})", align="centre")
+    plan.add(1, 1, "方向性", align="centre", shade=True)
+    plan.add(1, 2, content.direction, align="centre")
+    second.grid(plan)
+    return [first, second]
+
+
+def _target_lines(targets: list[KyotoTarget]) -> list[str]:
+    lines: list[str] = []
+    for group in dict.fromkeys(t.group for t in targets):
+        lines.append(f"<{group}>")
+        lines += [
+            f"・指標:{t.indicator}【数値目標:{t.value}{t.unit}" + (f"(数値目標の考え方:{t.basis})】" if t.basis else "】")
+            for t in targets if t.group == group
+        ]
+    return lines
+
+
+def kyoto_truth(content: KyotoSheetContent, file: str) -> dict:
+    y = REIWA + content.year
+    costs = [
+        {"item": item, "fiscal_year": fy, "basis": basis, "basis_raw": label, "value": value, "unit": "千円"}
+        for label, total, general, fy, basis in content.costs
+        for item, value in (("経費", total), ("一般財源", general))
+    ]
+    costs += [
+        {"item": "経費", "fiscal_year": y + 2, "basis": "budget", "basis_raw": "予算案", "value": content.proposal[0], "unit": "千円", "page": 2},
+        {"item": "一般財源", "fiscal_year": y + 2, "basis": "budget", "basis_raw": "予算案", "value": content.proposal[1], "unit": "千円", "page": 2},
+    ]
+    field_ids = {"公益性": "public_benefit", "必需性": "necessity", "政策性": "policy", "行政専門性": "expertise"}
+    return {
+        "file": file,
+        "family": "kyoto-shinki-juujitsu",
+        "typed_from": "generated from the invented content that drew the sheet",
+        "record": {"name": content.name, "number": str(content.number), "page": 1},
+        "edition": {"fiscal_year_reported": y},
+        "kpi": [
+            {"indicator": t.indicator, "unit": t.unit, "fiscal_year": y + 1, "kind": "target", "kind_raw": "数値目標", "value": t.value}
+            for t in content.targets
+        ],
+        "costs": costs,
+        "sections": [
+            {"phase": "plan", "heading": "2 事業目標", "text": "".join(_target_lines(content.targets))},
+            {"phase": "do", "heading": f"4 取組実績(令和{content.year}年度・{content.year + 1}年度)", "text": "".join(content.results)},
+            {"phase": "check", "heading": "5 事業目標及び取組実績を踏まえた評価", "text": "".join(content.evaluation)},
+        ],
+        "categories": [
+            {"field": field_ids[label], "label": label, "value": options[marked]} for _, label, options, marked in content.roles
+        ] + [{"field": "direction", "label": "方向性", "value": content.direction}],
+    }
+
+
+INVENTED_KYOTO = KyotoSheetContent(
+    number=23,
+    bureau="文化市民局",
+    name="地域コミュニティ活性化応援事業",
+    year=6,
+    period="令和6年度~8年度",
+    outline=[
+        "自治会・町内会の担い手不足に対応するため、専門の相談員が地域の活動を支援するとともに、",
+        "活動の立ち上げに要する経費の一部を補助する。",
+    ],
+    targets=[
+        KyotoTarget("実施成果(アウトプット)", "相談員による支援件数", "120", "件", "各区3件を基本に算出"),
+        KyotoTarget("実施成果(アウトプット)", "担い手講座の受講者数", "300", "人", "過去の講座の実績から算出"),
+        KyotoTarget("事業効果(アウトカム)", "支援後に新たな活動を始めた団体の割合", "25", "%", "支援団体への調査により算出"),
+        KyotoTarget("事業効果(アウトカム)", "受講者の満足度", "4.5", "点", ""),
+    ],
+    costs=[
+        ("令和6年度予算現額", "12,480", "6,240", 2024, "budget"),
+        ("令和6年度決算", "11,902", "5,951", 2024, "settled"),
+        ("令和7年度当初予算", "13,000", "6,500", 2025, "budget"),
+    ],
+    results=[
+        "(令和6年度)",
+        "・相談員2名を配置し、98件の相談に対応した。",
+        "・担い手講座を6回開催し、延べ254人が受講した。",
+        "(令和7年度)",
+        "・相談員を3名に増員し、支援を継続中",
+    ],
+    evaluation=[
+        "相談件数は目標に届かなかったものの、支援を受けた団体の3割が新たな活動を始めており、",
+        "一定の効果が見られた。引き続き、区役所と連携して周知を強化する必要がある。",
+    ],
+    roles=[
+        ("公共性", "公益性", ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)"), 0),
+        ("公共性", "必需性", ("日常生活に必要不可欠なサービス(必需)", "日常生活に必要不可欠でないサービス(選択)"), 0),
+        ("実施主体の妥当性", "政策性", ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)"), 1),
+        ("実施主体の妥当性", "行政専門性", ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)"), 0),
+    ],
+    proposal=("14,200", "7,100"),
+    direction="拡充",
+)
+"""A sheet of another year (令和6年度 reported, 令和8年度 budget), four targets (a decimal,
+another unit each), other options marked, direction 拡充, section text in half-width type."""

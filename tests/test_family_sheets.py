@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from nenpo.extractors import registry
+from nenpo.extractors.family import DocumentProbe
 from nenpo.extractors.profiles.engine import extract_by_profile
 from nenpo.extractors.profiles.family import recognise_by_profile
 from nenpo.extractors.profiles.load import load_profile
@@ -79,6 +80,7 @@ def test_record_edition_and_family(readings, stem):
     assert top[0].page_start == truth["record"]["page"]
     subs = [canon(m.name) for m in extraction.measures if m.parent is not None]
     assert subs == [canon(s) for s in truth["record"].get("subs", [])]
+    assert extraction.part == top[0].name  # a file of one sheet is the part of the edition it names
     assert not extraction.warnings, [w.message for w in extraction.warnings]
 
 
@@ -106,6 +108,63 @@ def test_amounts_and_values_are_numbers(readings, stem):
             assert kpi.status == "reported"
 
 
+@pytest.mark.parametrize("family_id", ["ikeda-jimujigyo", "yokohama-jigyo-hyoka"])
+def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
+    """A published book holds many sheets one after another: the family's sheets joined
+    into one PDF (in a temporary folder) read as one record each, every value under its own."""
+    import pymupdf
+
+    stems = sorted(stem for stem, truth in TRUTHS.items() if truth["family"] == family_id)
+    book = pymupdf.open()
+    for stem in stems:
+        with pymupdf.open(sheets_dir / TRUTHS[stem]["file"]) as sheet:
+            book.insert_pdf(sheet)
+    path = tmp_path / "book.pdf"
+    book.save(path)
+    extraction = extract_by_profile(path, profile_of(family_id))
+    assert [canon(m.name) for m in extraction.measures if m.parent is None] == [
+        canon(TRUTHS[stem]["record"]["name"]) for stem in stems
+    ]
+    assert extraction.part is None  # a book is the whole edition
+    joined: dict = {"record": {"name": ""}, **{kind: [] for kind in KINDS}}
+    for stem in stems:
+        for kind in KINDS:
+            joined[kind] += [{"sub": TRUTHS[stem]["record"]["name"], **e} for e in TRUTHS[stem][kind]]
+    for kind, result in score(extraction, joined).items():
+        assert not result.missing and not result.extra, (kind, result.missing, result.extra)
+
+
+def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_path):
+    """All five sheets in one real warehouse: each file a part of its edition, every typed
+    value a row, and the shipped profiles' identities (財源 = 事業費 …) without a finding."""
+    from nenpo.extractors.profiles.family import profile_family
+    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.load import load_extraction
+
+    con = connect(tmp_path / "nenpo.duckdb")
+    try:
+        for extraction in readings.values():
+            load_extraction(con, extraction)
+        parts = sorted(con.execute("SELECT series, part, report_fiscal_year FROM reports").fetchall())
+        assert parts == sorted(
+            (t["family"], next(m.name for m in readings[stem].measures if m.parent is None), t["edition"]["fiscal_year_reported"])
+            for stem, t in TRUTHS.items()
+        )
+        for table, kind in (("kpi_values", "kpi"), ("costs", "costs"), ("pdca_items", "sections"), ("categories", "categories")):
+            [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
+            assert rows == sum(len(t[kind]) for t in TRUTHS.values()), table
+        loaded = sorted(con.execute("SELECT item, fiscal_year, basis, thousand_yen FROM costs").fetchall())
+        typed = sorted(
+            (c["item"], c["fiscal_year"], c["basis"], float(c["value"].replace(",", ""))) for t in TRUTHS.values() for c in t["costs"]
+        )
+        assert loaded == typed
+        for family_id in FAMILY_DIRS:
+            for rule in profile_family(profile_of(family_id)).rules:
+                assert list(rule.check(con)) == [], rule.name
+    finally:
+        con.close()
+
+
 # --------------------------------------------------------------------------------------
 # recognition: each profile claims its own family's sheets and no other's
 
@@ -119,6 +178,19 @@ def test_profile_recognises_only_its_own_family(sheets_dir, family_id, stem):
         assert found is not None and found.fiscal_year == truth["edition"]["fiscal_year_reported"]
     else:
         assert found is None, f"{family_id} claims {stem}: {found.why}"
+
+
+def test_a_title_other_cities_print_is_not_enough():
+    """横浜市's title 令和N年度 事業評価書 is claimed only beside the form's own labels
+    (`edition.require`)."""
+    profile = profile_of("yokohama-jigyo-hyoka")
+    title_only = DocumentProbe(Path("other-city.pdf"), {}, ("令和7年度 事業評価書\n事業名\n事業費",), "0" * 64)
+    assert recognise_by_profile(profile, title_only) is None
+    with_labels = DocumentProbe(
+        Path("yokohama.pdf"), {}, ("令和7年度 事業評価書\n令和6年度事業名\n所管区局・課\n細事業名称",), "0" * 64
+    )
+    found = recognise_by_profile(profile, with_labels)
+    assert found is not None and found.fiscal_year == 2024
 
 
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
@@ -150,6 +222,11 @@ INVENTED = {
         "ikeda-jimujigyo",
         lambda path: family_forms.write(path, [family_forms.ikeda_sheet(family_forms.INVENTED_IKEDA)], "事務事業評価"),
         lambda name: family_forms.ikeda_truth(family_forms.INVENTED_IKEDA, name),
+    ),
+    "kyoto": (
+        "kyoto-shinki-juujitsu",
+        lambda path: family_forms.write(path, family_forms.kyoto_sheets(family_forms.INVENTED_KYOTO), "新規・充実事業"),
+        lambda name: family_forms.kyoto_truth(family_forms.INVENTED_KYOTO, name),
     ),
     "yokohama": (
         "yokohama-jigyo-hyoka",
@@ -189,6 +266,34 @@ def test_invented_sheet_reads_exactly(invented, key, kind):
     assert not result.missing, f"{key}: {kind} missed: {result.missing}"
     assert not result.extra, f"{key}: {kind} read beyond the page: {result.extra}"
     assert result.expected > 0
+
+
+def test_the_walkthrough_shows_the_shipped_profile():
+    """docs/adding-a-family.md quotes the Ikeda profile; it must be the one nenpo ships."""
+    doc = (FAMILIES_DIR.parent.parent / "docs" / "adding-a-family.md").read_text(encoding="utf-8")
+    quoted = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    shipped = (FAMILIES_DIR / "ikeda_jimujigyo" / "profile.yaml").read_text(encoding="utf-8")
+    assert quoted == shipped
+
+
+def test_the_walkthrough_shows_what_profiles_check_prints(sheets_dir):
+    """The rows of `nenpo profiles check` the walkthrough quotes (those not cut short with
+    …) are rows the command prints for that sheet."""
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    doc = (FAMILIES_DIR.parent.parent / "docs" / "adding-a-family.md").read_text(encoding="utf-8")
+    quoted = doc.split("nenpo profiles check ikeda-jimujigyo", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    rows = [line for line in quoted.splitlines() if line.startswith(("│", "gate ")) and "…" not in line]
+    assert len(rows) >= 10
+    result = CliRunner().invoke(
+        app, ["profiles", "check", "ikeda-jimujigyo", str(sheets_dir / "ikeda_r7_jimujigyo_hyoka_no018_haishi.pdf")]
+    )
+    assert result.exit_code == 0, result.output
+    printed = [" ".join(line.split()) for line in result.output.splitlines()]
+    for row in rows:  # a quoted row may leave out the columns after its text
+        assert any(line.startswith(" ".join(row.split())) for line in printed), row
 
 
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:

@@ -51,6 +51,9 @@ def recognise_by_profile(profile: Profile, probe: DocumentProbe) -> Recognition 
             why = f"metadata title {title!r}"
         if why is None:
             return None
+        for required in (regex.compile(p) for p in profile.edition.require):
+            if not (any(required.search(line) for _, line in _lines(probe)) or (title and required.search(title))):
+                return None
     else:
         if sum(len("".join(t.split())) for t in probe.page_texts) < MIN_TEXT:
             return None

@@ -116,6 +116,10 @@ class EditionSpec(_Spec):
         default=(), description="regexes of which one must match a page's text or the metadata title for "
         "the family to claim the file; none: the family claims any PDF with text (the generic reader)",
     )
+    require: tuple[Pattern, ...] = Field(
+        default=(), description="regexes that must each match some line (or the metadata title) as well: "
+        "a title other families print too (令和7年度 事業評価書) with a label only this one prints (所管区局・課)",
+    )
     confidence: float = Field(default=0.9, ge=0, le=1, description="confidence of a recognition")
     year: tuple[YearPattern, ...] = ()
     part: Literal["whole", "record"] = Field(
@@ -123,7 +127,7 @@ class EditionSpec(_Spec):
         "part of the edition named by it (sheets published one file each), so the files of one year load side by side",
     )
 
-    @field_validator("recognise")
+    @field_validator("recognise", "require")
     @classmethod
     def _compile_all(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_compiles(p) for p in v)
