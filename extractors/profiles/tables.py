@@ -234,23 +234,33 @@ GENERIC_WORDS = regex.compile(r"^(?:年度|区分|項目|内容|\((?:千円|円|
 
 
 def _name(headers: list[Header], label_sets, unit_label, units_row: str | None = None) -> tuple[str, str] | None:
-    """The nearest header line that is not a kind, basis, year, unit or generic word
-    (``'年度' / '経費(一財)'`` → ``'経費(一財)'``), with its header as printed."""
+    """The nearest header's lines that are not a kind, basis, year, unit or generic word
+    (``'年度' / '経費(一財)'`` → ``'経費(一財)'``), with its header as printed. Consecutive
+    such lines are one name wrapped in its cell (``'講習会参加者数(' / '延べ人数)'``)."""
     for h in headers:
         if h.vertical:
             continue  # 事 / 業 / 実 / 績 written down a merged cell names a group of rows
+        name: list[str] = []
         for line in h.lines or (h.text,):
-            if not line or GENERIC_WORDS.match(line):
+            if _names_nothing(line, label_sets, unit_label, units_row):
+                if name:
+                    break
                 continue
-            if years_in(line) and len(regex.sub(r"[0-9年度RH令和平成元~\-]", "", line)) <= 2:
-                continue
-            if any(p.search(line) and len(line) <= 8 for labels in label_sets for p, _ in labels):
-                continue
-            if unit_label is not None and unit_label.search(line):
-                continue
-            if len(line) <= 3 and parse_unit(line) is not None:
-                continue
-            if units_row is not None and line == compact(units_row):
-                continue
-            return line, h.raw
+            name.append(line)
+        if name:
+            return "".join(name), h.raw
     return None
+
+
+def _names_nothing(line: str, label_sets, unit_label, units_row: str | None) -> bool:
+    if not line or GENERIC_WORDS.match(line):
+        return True
+    if years_in(line) and len(regex.sub(r"[0-9年度RH令和平成元~\-]", "", line)) <= 2:
+        return True
+    if any(p.search(line) and len(line) <= 8 for labels in label_sets for p, _ in labels):
+        return True
+    if unit_label is not None and unit_label.search(line):
+        return True
+    if len(line) <= 3 and parse_unit(line) is not None:
+        return True
+    return units_row is not None and line == compact(units_row)
