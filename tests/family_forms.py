@@ -219,7 +219,9 @@ def ikeda_sheet(content: IkedaSheetContent) -> Sheet:
     sheet.grid(costs)
 
     sheet.text(270, top - 12, "（５）事業の成果指標及び評価", 8.5)
-    kpi = Grid(270, top, [70, 25, 42, 42, 42, 44], [16, 18] + [16] * len(content.kpis))
+    # a row is as tall as its indicator's wrapped lines need
+    kpi_heights = [max(16.0, len(wrap(row.indicator, 70 - 6, 7.5)) * 7.5 * 1.25 + 5) for row in content.kpis]
+    kpi = Grid(270, top, [70, 25, 42, 42, 42, 44], [16, 18] + kpi_heights)
     kpi.add(0, 0, "成果指標の内容", rowspan=2, align="centre", shade=True)
     kpi.add(0, 1, "単位", rowspan=2, align="centre", shade=True)
     kpi.add(0, 2, "目標値", colspan=4, align="centre", shade=True)
@@ -301,11 +303,11 @@ INVENTED_IKEDA = IkedaSheetContent(
     year=7,
     plan_end=11,
     outline="市民が土に親しむ場として市民農園を貸し出し、区画の管理と利用者講習会を行う。",
-    plan="空き区画の解消に向けて募集時期を年２回に増やし、講習会を開催する。",
+    plan="空き区画の解消に向けて募集時期を年２回に増やし、初めての利用者を対象とした講習会を開催する。あわせて区画の案内板を更新する。",
     do="募集を春と秋に行い、講習会を３回開催した。",
     total=IkedaCostRow("事　業　費　　Ａ", "事業費", ("2,310", "2,455", "2,600", "2,518")),
     breakdown=[
-        IkedaCostRow("委託料", "委託料", ("1,800", "1,850", "1,900", "1,900")),
+        IkedaCostRow("委託料（農園管理）", "委託料（農園管理）", ("1,800", "1,850", "1,900", "1,900")),
         IkedaCostRow("修繕料", "修繕料", ("310", "405", "500", "418")),
         IkedaCostRow("報償費", "報償費", (None, None, "200", "200")),
         IkedaCostRow("", "", (None, None, None, None)),
@@ -319,7 +321,7 @@ INVENTED_IKEDA = IkedaSheetContent(
     ],
     kpis=[
         IkedaKpiRow("区画利用率", "％", ("86.5", "90.0", "93.2", "95.0")),
-        IkedaKpiRow("講習会参加者数", "人", ("48", "60", "71", "80")),
+        IkedaKpiRow("講習会参加者数（延べ人数）", "人", ("48", "60", "71", "80")),
         IkedaKpiRow("利用者満足度", "点", ("3.9", "4.0", "4.1", "‐")),
         IkedaKpiRow("苦情件数", "件", ("12", "10", "7", "5")),
     ],
