@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.profiles.engine import BULLET, CHECKED, ITEM_TRIM, UNIT_IN_LABEL
+from nenpo.extractors.profiles.amounts import ITEM_TRIM, UNIT_IN_LABEL
+from nenpo.extractors.profiles.categories import BULLET, CHECKED
 from nenpo.extractors.profiles.grammar import VALUE_CELL, heading_kind, years_in
 from nenpo.extractors.profiles.layout import compact
 

@@ -99,7 +99,7 @@ def heading_kind(text: str, rules: tuple[HeadingRule, ...] = HEADING_RULES) -> s
     ``'<補助金額> ※補助率は…'`` → None (text follows the bracket); ``'・ 展示会出展'`` → None."""
     if not text or len(text) > MAX_HEADING or text.endswith("。"):
         return None
-    return next((rule.kind for rule in rules if rule.pattern.match(text)), None)
+    return next((rule.kind for rule in rules if rule.pattern.search(text)), None)
 
 
 def first_match(patterns, text: str) -> regex.Match | None:
