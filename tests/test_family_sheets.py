@@ -26,8 +26,6 @@ from nenpo.extractors.profiles.load import load_profile
 from tests import family_forms
 from tests.sheet_truth import KINDS, Score, canon, load_truth, score, truth_files
 
-pytestmark = pytest.mark.realpdfs
-
 FAMILIES_DIR = Path(__file__).resolve().parent.parent / "extractors" / "families"
 FAMILY_DIRS = {
     "ikeda-jimujigyo": "ikeda_jimujigyo",
@@ -70,6 +68,7 @@ def test_every_sheet_has_typed_truth():
         assert truth["family"] in FAMILY_DIRS
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_record_edition_and_family(readings, stem):
     truth, extraction = TRUTHS[stem], readings[stem]
@@ -84,6 +83,7 @@ def test_record_edition_and_family(readings, stem):
     assert not extraction.warnings, [w.message for w in extraction.warnings]
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_reads_exactly_the_typed_truth(readings, stem, kind):
@@ -93,6 +93,7 @@ def test_reads_exactly_the_typed_truth(readings, stem, kind):
     assert result.matched == result.expected
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_amounts_and_values_are_numbers(readings, stem):
     """Beside the printed text: the amount in thousand yen, the KPI value as a number (a
@@ -108,6 +109,7 @@ def test_amounts_and_values_are_numbers(readings, stem):
             assert kpi.status == "reported"
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("family_id", ["ikeda-jimujigyo", "yokohama-jigyo-hyoka"])
 def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
     """A published book holds many sheets one after another: the family's sheets joined
@@ -134,6 +136,7 @@ def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
         assert not result.missing and not result.extra, (kind, result.missing, result.extra)
 
 
+@pytest.mark.realpdfs
 def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_path):
     """All five sheets in one real warehouse: each file a part of its edition, every typed
     value a row, and the shipped profiles' identities (財源 = 事業費 …) without a finding."""
@@ -169,6 +172,7 @@ def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_pa
 # recognition: each profile claims its own family's sheets and no other's
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("family_id", sorted(FAMILY_DIRS))
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_profile_recognises_only_its_own_family(sheets_dir, family_id, stem):
@@ -193,6 +197,7 @@ def test_a_title_other_cities_print_is_not_enough():
     assert found is not None and found.fiscal_year == 2024
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_registry_picks_the_family_and_generic_is_next(sheets_dir, stem):
     """Installed families rank the sheet's own family first; with its profile absent, the
@@ -202,6 +207,7 @@ def test_registry_picks_the_family_and_generic_is_next(sheets_dir, stem):
     assert ranked == [truth["family"], "generic"]
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_generic_family_reads_the_sheet_without_its_profile(sheets_dir, stem):
     truth = TRUTHS[stem]
@@ -276,6 +282,7 @@ def test_the_walkthrough_shows_the_shipped_profile():
     assert quoted == shipped
 
 
+@pytest.mark.realpdfs
 def test_the_walkthrough_shows_what_profiles_check_prints(sheets_dir):
     """The rows of `nenpo profiles check` the walkthrough quotes (those not cut short with
     …) are rows the command prints for that sheet."""
