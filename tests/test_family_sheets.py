@@ -303,6 +303,25 @@ def test_the_walkthrough_shows_what_profiles_check_prints(sheets_dir):
         assert any(line.startswith(" ".join(row.split())) for line in printed), row
 
 
+def test_the_walkthrough_shows_what_a_broken_profile_prints(tmp_path, monkeypatch):
+    """The walkthrough's invalid profile (the shipped one with a bracket left open) gives
+    the errors it quotes."""
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    doc = (FAMILIES_DIR.parent.parent / "docs" / "adding-a-family.md").read_text(encoding="utf-8")
+    quoted = doc.split("$ nenpo profiles check broken.yaml\n", 1)[1].split("```", 1)[0].splitlines()
+    shipped = (FAMILIES_DIR / "ikeda_jimujigyo" / "profile.yaml").read_text(encoding="utf-8")
+    broken = shipped.replace("after: '方向性'}", "after: '方向性('}")
+    assert broken != shipped
+    (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["profiles", "check", "broken.yaml"])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.strip()] == quoted
+
+
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:
     """Precision and recall per family and kind, summed over the real sheets."""
     totals: dict[str, dict[str, Score]] = defaultdict(lambda: {kind: Score() for kind in KINDS})
