@@ -73,6 +73,7 @@ def test_ikeda_cost_table_years_and_basis_in_the_column_header(read):
     first = next(c for c in x.costs if c.item == "事業費" and c.fiscal_year == 2022)
     assert (first.item_raw, first.basis_raw, first.value_text, first.unit_raw, first.page) == ("事\u3000業\u3000費\u3000\u3000Ａ", "決算", "1,130", "千円", 1)
     assert first.bbox is not None and first.read_by == "layout" and first.text_source == "text_layer"
+    assert not [w for w in x.warnings if w.code == "cross_check"]  # every amount is in the text order too
 
 
 def test_ikeda_dash_is_a_value_not_reported(read):

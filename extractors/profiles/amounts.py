@@ -24,6 +24,8 @@ UNIT_IN_LABEL = regex.compile(r"\((?P<unit>[^()]{1,6})\)")
 ITEM_TRIM = regex.compile(r"[、,]?\s*単位\s*[:：]?\s*\(?(?:千円|円|百万円)\)?|\s*\((?:千円|円|百万円|単位[^)]*)\)|\s+[A-Z]$|(?<=[^\sA-Z])[A-Z]$")
 """What an item label prints beside its name: ``事業費(千円)``, ``事 業 費 A``, ``うち受益者負担 B``."""
 PAREN_TAIL = regex.compile(r"\([^()]*\)$")
+"""A bracketed tail of an item whose amount carries a second, bracketed amount:
+``経費(一財)`` with ``26,200(16,100)`` is 経費 26,200 and (the profile's paren_item) 16,100."""
 
 
 def _caption_above(page: Page, grid) -> tuple[str, str] | None:
@@ -56,11 +58,15 @@ SCALE = {"千円": 1.0, "百万円": 1000.0, "円": 0.001}
 
 
 def read_tables(state: ProfileReading, record: RecordSpan) -> None:
+    """KPI values and costs of the record's ruled tables. Each amount read by position is
+    cross-checked with the text order: the page's text layer, in content-stream order, must
+    print it (a cell put together from characters of two places would not be)."""
     cp = state.profile
     indicator_field = None
     if cp.indicator_field is not None:
         indicator_field = next((f for p in record.pages for f in fields_of(record, p) if cp.indicator_field.search(compact(f.label))), None)
     for page in record.pages:
+        printed = compact("".join(line.raw for line in page.lines))
         for grid in page.grids:
             table_no = state.grid_numbers[id(grid)]
             money = _money_unit(grid, page)
@@ -71,6 +77,9 @@ def read_tables(state: ProfileReading, record: RecordSpan) -> None:
             for r in readings:
                 if not record.holds(page.number, r.cell.cell.bbox[1]):
                     continue
+                if compact(r.cell.raw) not in printed:
+                    state.warn("cross_check", f"page {page.number}: {r.kind} cell {r.cell.raw!r} read from the table's "
+                               "layout is not in the page's text order", page.number, measure=record.name)
                 if r.year is None:
                     state.warn("no_year", f"page {page.number}: {r.kind} cell {r.cell.raw!r} under no year", page.number,
                                measure=record.name)
