@@ -155,9 +155,17 @@ def unit_cells(grid: Grid, unit_label: regex.Pattern | None) -> dict[int, str]:
             if below is not None and below.text and not is_value(below.text) and len(compact(below.text)) <= 6:
                 out[r] = below.text.strip()
         right = grid.at(cell.row, cell.col + cell.col_span) if cell.col + cell.col_span < grid.n_cols else None
-        if right is not None and right.text and len(compact(right.text)) <= 6:
-            out.setdefault(-1 - cell.row, right.text.strip())  # a 単位 | 件 pair: the unit of the rows below
+        if right is not None and len(compact(right.text)) <= 6:
+            # a 単位 | 件 pair: the unit of the rows below (blank: they print none)
+            out.setdefault(-1 - cell.row, right.text.strip())
     return out
+
+
+def _unit_above(units: dict[int, str], row: int) -> str | None:
+    """The unit of the nearest 単位 | 件 pair above `row`: a grid may hold several blocks
+    (横浜市's 細事業), each printing its own pair."""
+    pairs = [(-1 - k, unit) for k, unit in units.items() if k < 0 and -1 - k < row]
+    return (max(pairs)[1] or None) if pairs else None
 
 
 def _first(labels, headers: list[Header]) -> tuple[Header, str] | None:
@@ -204,7 +212,7 @@ def read_grid(grid: Grid, *, kinds, bases, cost_tables, cost_skip, kpi_skip, uni
             name = _name(vc.left, (kinds, bases), unit_label, units_row=units.get(vc.cell.row)) or _name(
                 vc.above, (kinds, bases), unit_label
             )
-            unit = units.get(vc.cell.row) or next((u for k, u in units.items() if k < 0 and -1 - k < vc.cell.row), None)
+            unit = units.get(vc.cell.row) or _unit_above(units, vc.cell.row)
             out.append(Reading("kpi", kind[1], kind[0].raw, year[0] if year else None, year[1] if year else None,
                                name[0] if name else None, name[1] if name else None, unit, vc))
     return _row_names(out)
