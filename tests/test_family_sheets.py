@@ -322,6 +322,29 @@ def test_the_walkthrough_shows_what_a_broken_profile_prints(tmp_path, monkeypatc
     assert [line for line in result.output.splitlines() if line.strip()] == quoted
 
 
+VARIED = {
+    "ikeda": ("ikeda-jimujigyo", family_forms.varied_ikeda, lambda c: [family_forms.ikeda_sheet(c)], family_forms.ikeda_truth),
+    "yokohama": ("yokohama-jigyo-hyoka", family_forms.varied_yokohama, family_forms.yokohama_sheets,
+                 family_forms.yokohama_truth),
+}
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("form", sorted(VARIED))
+def test_varied_sheets_read_exactly(tmp_path, form, seed):
+    """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators,
+    1–4 内訳 rows, 1–3 細事業, years from 令和4 to 令和12, blanks and dashes."""
+    family_id, content_of, draw, truth_of = VARIED[form]
+    content = content_of(seed)
+    path = family_forms.write(tmp_path / f"{form}-{seed}.pdf", draw(content), "varied")
+    truth = truth_of(content, path.name)
+    extraction = extract_by_profile(path, profile_of(family_id))
+    assert extraction.report_fiscal_year == truth["edition"]["fiscal_year_reported"]
+    assert not extraction.warnings, [w.message for w in extraction.warnings]
+    for kind, result in score(extraction, truth).items():
+        assert not result.missing and not result.extra, (kind, result.missing, result.extra)
+
+
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:
     """Precision and recall per family and kind, summed over the real sheets."""
     totals: dict[str, dict[str, Score]] = defaultdict(lambda: {kind: Score() for kind in KINDS})
