@@ -32,7 +32,7 @@ def _caption_above(page: Page, grid) -> tuple[str, str] | None:
     """The line printed just above a grid over its width (an indicator's caption)."""
     x0, top, x1, _ = grid.bbox
     above = [l for l in page.lines if top - CAPTION_GAP <= l.bbox[3] <= top + 1 and l.bbox[0] < x1 and l.bbox[2] > x0
-             and not layout.is_value(l.text) and not layout._in_grid(l.bbox, page.grids)]
+             and not layout.is_value(l.text) and not layout.in_grid(l.bbox, page.grids)]
     if not above:
         return None
     lowest = max(above, key=lambda l: l.bbox[3])
@@ -156,7 +156,7 @@ def read_aligned_kpis(state: ProfileReading, record: RecordSpan) -> None:
     cp = state.profile
     table_no = len(state.grid_numbers)
     for page in record.pages:
-        free = [l for l in reading_order(page.lines) if not layout._in_grid(l.bbox, page.grids) and record.holds(page.number, l.bbox[1])]
+        free = [l for l in reading_order(page.lines) if not layout.in_grid(l.bbox, page.grids) and record.holds(page.number, l.bbox[1])]
         rows: list[list] = []
         for line in free:
             if rows and layout._same_baseline(rows[-1][0].bbox, line.bbox):

@@ -144,7 +144,7 @@ def read_page(doc, page) -> Page:
     return out
 
 
-def _in_grid(bbox: BBox, grids: list[Grid]) -> bool:
+def in_grid(bbox: BBox, grids: list[Grid]) -> bool:
     x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
     return any(g.xs[0] <= x <= g.xs[-1] and g.ys[0] <= y <= g.ys[-1] for g in grids)
 
@@ -244,7 +244,7 @@ def grid_fields(page: Page) -> list[Field]:
 
 def aligned_fields(page: Page) -> list[Field]:
     """Outside grids: a short line and the next line on its baseline to the right."""
-    free = [l for l in reading_order(page.lines) if not _in_grid(l.bbox, page.grids)]
+    free = [l for l in reading_order(page.lines) if not in_grid(l.bbox, page.grids)]
     out = []
     for a, b in zip(free, free[1:]):
         if _same_baseline(a.bbox, b.bbox) and b.bbox[0] >= a.bbox[2] - 1 and len(compact(a.text)) <= MAX_LABEL and not is_value(a.text):
@@ -273,10 +273,10 @@ def flow(page: Page) -> list[FlowItem]:
             ))
     grid_lines = {id(l) for g in page.grids for c in g.cells for l in c.lines}
     for line in page.lines:
-        if id(line) in banner_lines or (line.bbox[1] > page.height - FURNITURE_BAND and not _in_grid(line.bbox, page.grids)):
+        if id(line) in banner_lines or (line.bbox[1] > page.height - FURNITURE_BAND and not in_grid(line.bbox, page.grids)):
             continue  # the running foot: folio, chapter title
         items.append(FlowItem(line.text, line.raw, page.number, line.bbox, line.size,
-                              id(line) in grid_lines or _in_grid(line.bbox, page.grids)))
+                              id(line) in grid_lines or in_grid(line.bbox, page.grids)))
     middle = _gutter(items, page.width)
     if middle is None:
         return reading_order(items)

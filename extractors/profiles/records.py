@@ -5,6 +5,7 @@ sub-records (細事業) that start at a labelled field inside them."""
 from __future__ import annotations
 
 from nenpo.extractors.normalise import normalise_name
+from nenpo.extractors.profiles import layout
 from nenpo.extractors.profiles.layout import Page, compact, reading_order
 from nenpo.extractors.profiles.state import ProfileReading, RecordSpan
 
@@ -63,16 +64,21 @@ def split_records(state: ProfileReading) -> None:
             elif starts:
                 state.warn("record_name_missing", "a form page whose name field was not found", page.number)
     else:
-        heads = [
-            (page, line) for page in state.pages for line in reading_order(page.lines)
-            if state.profile.record_heading.search(line.text)
+        # a record's heading is printed as a line of its own, never inside a table
+        found = [
+            (page, line, m) for page in state.pages for line in reading_order(page.lines)
+            if not layout.in_grid(line.bbox, page.grids) and (m := state.profile.record_heading.search(line.text))
         ]
-        for k, (page, line) in enumerate(heads):
-            m = state.profile.record_heading.search(line.text)
-            name = m.group("name") if "name" in m.groupdict() and m.group("name") else line.text
-            span = RecordSpan(normalise_name(name), line.raw, [], line.bbox, start=(page.number, line.bbox[1]))
+        heads = []
+        for page, line, m in found:
+            name = normalise_name(m.group("name") if "name" in m.groupdict() and m.group("name") else line.text)
+            if heads and heads[-1][0] == name:
+                continue  # the sheet's name printed again at the head of its next page
+            heads.append((name, page, line))
+        for k, (name, page, line) in enumerate(heads):
+            span = RecordSpan(name, line.raw, [], line.bbox, start=(page.number, line.bbox[1]))
             if k + 1 < len(heads):
-                nxt_page, nxt_line = heads[k + 1]
+                _, nxt_page, nxt_line = heads[k + 1]
                 span.end = (nxt_page.number, nxt_line.bbox[1])
             span.pages = [p for p in state.pages if span.start[0] <= p.number <= span.end[0]]
             state.records.append(span)
