@@ -219,7 +219,9 @@ def ikeda_sheet(content: IkedaSheetContent) -> Sheet:
     sheet.grid(costs)
 
     sheet.text(270, top - 12, "（５）事業の成果指標及び評価", 8.5)
-    kpi = Grid(270, top, [70, 25, 42, 42, 42, 44], [16, 18] + [16] * len(content.kpis))
+    # a row is as tall as its indicator's wrapped lines need
+    kpi_heights = [max(16.0, len(wrap(row.indicator, 70 - 6, 7.5)) * 7.5 * 1.25 + 5) for row in content.kpis]
+    kpi = Grid(270, top, [70, 25, 42, 42, 42, 44], [16, 18] + kpi_heights)
     kpi.add(0, 0, "成果指標の内容", rowspan=2, align="centre", shade=True)
     kpi.add(0, 1, "単位", rowspan=2, align="centre", shade=True)
     kpi.add(0, 2, "目標値", colspan=4, align="centre", shade=True)
@@ -301,11 +303,11 @@ INVENTED_IKEDA = IkedaSheetContent(
     year=7,
     plan_end=11,
     outline="市民が土に親しむ場として市民農園を貸し出し、区画の管理と利用者講習会を行う。",
-    plan="空き区画の解消に向けて募集時期を年２回に増やし、講習会を開催する。",
+    plan="空き区画の解消に向けて募集時期を年２回に増やし、初めての利用者を対象とした講習会を開催する。あわせて区画の案内板を更新する。",
     do="募集を春と秋に行い、講習会を３回開催した。",
     total=IkedaCostRow("事　業　費　　Ａ", "事業費", ("2,310", "2,455", "2,600", "2,518")),
     breakdown=[
-        IkedaCostRow("委託料", "委託料", ("1,800", "1,850", "1,900", "1,900")),
+        IkedaCostRow("委託料（農園管理）", "委託料（農園管理）", ("1,800", "1,850", "1,900", "1,900")),
         IkedaCostRow("修繕料", "修繕料", ("310", "405", "500", "418")),
         IkedaCostRow("報償費", "報償費", (None, None, "200", "200")),
         IkedaCostRow("", "", (None, None, None, None)),
@@ -319,7 +321,7 @@ INVENTED_IKEDA = IkedaSheetContent(
     ],
     kpis=[
         IkedaKpiRow("区画利用率", "％", ("86.5", "90.0", "93.2", "95.0")),
-        IkedaKpiRow("講習会参加者数", "人", ("48", "60", "71", "80")),
+        IkedaKpiRow("講習会参加者数（延べ人数）", "人", ("48", "60", "71", "80")),
         IkedaKpiRow("利用者満足度", "点", ("3.9", "4.0", "4.1", "‐")),
         IkedaKpiRow("苦情件数", "件", ("12", "10", "7", "5")),
     ],
@@ -764,3 +766,107 @@ INVENTED_KYOTO = KyotoSheetContent(
 )
 """A sheet of another year (令和6年度 reported, 令和8年度 budget), four targets (a decimal,
 another unit each), other options marked, direction 拡充, section text in half-width type."""
+
+
+# --------------------------------------------------------------------------------------
+# Varied sheets: content drawn from small vocabularies by a seeded generator, so each seed
+# is another sheet (row counts, years, blanks, dashes, wrapped names) with its own truth.
+
+IKEDA_NAMES = ("図書館資料整備事業", "防犯灯維持管理事業", "子育て支援センター運営事業", "観光案内所運営事業",
+               "道路照明灯ＬＥＤ化推進事業", "高齢者見守りネットワーク事業")
+IKEDA_DEPARTMENTS = ("市民活動推進課", "道路管理課", "子育て支援課", "にぎわい戦略課", "高齢福祉課")
+INDICATORS = (("利用者数", "人"), ("開催回数", "回"), ("利用者満足度", "％"), ("相談件数", "件"), ("設置基数", "基"),
+              ("貸出冊数", "冊"), ("参加団体数", "団体"), ("見守り協力事業者数（累計）", "者"))
+BREAKDOWN = ("委託料", "修繕料", "需用費", "報酬", "使用料及び賃借料", "負担金【民生費】")
+ACHIEVEMENT = ("A.順調に推移している", "B.概ね順調に推移している", "C.遅れている")
+EFFECTIVENESS = ("A.有効的である（改善の余地がない）", "B.有効的である（改善の余地がある）")
+EFFICIENCY = ("A.効率的である（改善の余地がない）", "B.効率的である（改善の余地がある）")
+DIRECTIONS = ("拡充", "現状維持", "改善", "縮小", "廃止", "休止")
+REASONS = ("利用者の増加に対応するため、実施体制を見直した。", "前年度の課題を踏まえ、関係機関との連携を強化した。",
+           "計画どおりに事業を実施し、一定の成果が得られた。", "事業の目的を達成したため、事業のあり方を検討する。")
+
+
+def _amount(rng, low: int, high: int) -> str:
+    return f"{rng.randint(low, high):,}"
+
+
+def varied_ikeda(seed: int) -> IkedaSheetContent:
+    import random
+
+    rng = random.Random(seed)
+    year = rng.randint(5, 12)
+    columns = 4
+    breakdown = [
+        IkedaCostRow(item, item, tuple(_amount(rng, 10, 3000) if rng.random() > 0.15 else None for _ in range(columns)))
+        for item in rng.sample(BREAKDOWN, rng.randint(1, 4))
+    ]
+    general = [rng.randint(0, 5000) for _ in range(columns)]
+    state = [rng.choice((0, rng.randint(100, 2000))) for _ in range(columns)]
+    other = [rng.choice((0, rng.randint(100, 2000))) for _ in range(columns)]
+    total = [g + s + o for g, s, o in zip(general, state, other)]
+    funding = [
+        IkedaCostRow("国・府支出金", "国・府支出金", tuple(f"{v:,}" for v in state)),
+        IkedaCostRow("地方債", "地方債", (None,) * columns),
+        IkedaCostRow("その他", "その他", tuple(f"{v:,}" if v else None for v in other)),
+        IkedaCostRow("うち受益者負担 Ｂ", "うち受益者負担", tuple(f"{v:,}" if v else None for v in other)),
+        IkedaCostRow("一般財源", "一般財源", tuple(f"{v:,}" for v in general)),
+    ]
+
+    def kpi_value(unit: str) -> str | None:
+        roll = rng.random()
+        if roll < 0.08:
+            return None
+        if roll < 0.15:
+            return "‐"
+        return f"{rng.uniform(10, 99):.1f}" if unit == "％" else _amount(rng, 1, 20000)
+
+    kpis = [IkedaKpiRow(name, unit, tuple(kpi_value(unit) for _ in range(4)))
+            for name, unit in rng.sample(INDICATORS, rng.randint(1, 5))]
+    return IkedaSheetContent(
+        number=rng.randint(1, 150), department=rng.choice(IKEDA_DEPARTMENTS), name=rng.choice(IKEDA_NAMES),
+        year=year, plan_end=year + rng.randint(1, 4), outline=rng.choice(REASONS), plan=rng.choice(REASONS),
+        do=rng.choice(REASONS), breakdown=breakdown, funding=funding,
+        total=IkedaCostRow("事　業　費　　Ａ", "事業費", tuple(f"{v:,}" for v in total)), kpis=kpis,
+        achievement=rng.choice(ACHIEVEMENT), achievement_reason=rng.choice(REASONS),
+        effectiveness=rng.choice(EFFECTIVENESS), efficiency=rng.choice(EFFICIENCY), evaluation_reason=rng.choice(REASONS),
+        direction=rng.choice(DIRECTIONS), direction_reason=rng.choice(REASONS),
+    )
+
+
+YOKOHAMA_PARTS = ("窓口運営", "システム保守", "広報啓発", "施設維持管理（指定管理料）", "研修事業", "調査委託")
+YOKOHAMA_VOLUMES = (("窓口相談件数", "件"), ("研修受講者数", "人"), ("点検回数", "回"), ("発行部数", "部"), ("", ""))
+YOKOHAMA_ANALYSIS = (
+    ("増加傾向", "横ばい", "減少傾向", "測ることはなじまない"),
+    ("法律・政令", "条例", "規則・方針"),
+    ("該当なし",),
+    ("目標を達成", "目標を概ね達成", "目標未達成", "目標設定になじまない"),
+    ("委託等不可", "委託等の拡大不可"),
+    ("該当なし", "改善の余地あり"),
+    ("なじまない", "求めていない", "求めている"),
+)
+
+
+def varied_yokohama(seed: int) -> YokohamaSheetContent:
+    import random
+
+    rng = random.Random(seed)
+    year = rng.randint(4, 10)
+    parts = []
+    for name in rng.sample(YOKOHAMA_PARTS, rng.randint(1, 3)):
+        before, now = rng.randint(0, 90000), rng.randint(0, 90000)
+        volume, unit = rng.choice(YOKOHAMA_VOLUMES)
+        years = range(year - 3, year + 4)
+        planned = {n: _amount(rng, 1, 9000) for n in years} if volume else {}
+        actual = {n: _amount(rng, 1, 9000) for n in years if n <= year} if volume else {}
+        parts.append(YokohamaPart(
+            name=name, outline=rng.choice(REASONS), costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"),
+            change=rng.choice(REASONS), volume=volume, unit=unit, planned=planned, actual=actual,
+            analysis=tuple(rng.choice(options) for options in YOKOHAMA_ANALYSIS),
+        ))
+    before = sum(int(p.costs[0].replace(",", "")) for p in parts)
+    now = sum(int(p.costs[1].replace(",", "")) for p in parts)
+    return YokohamaSheetContent(
+        number=rng.randint(1, 99), name=rng.choice(("区役所事務費", "情報化推進事業", "公園維持管理事業")),
+        department="総務局総務課", year=year, outline=rng.choice(REASONS),
+        costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"), improvement=rng.choice(REASONS), parts=parts,
+    )

@@ -26,8 +26,6 @@ from nenpo.extractors.profiles.load import load_profile
 from tests import family_forms
 from tests.sheet_truth import KINDS, Score, canon, load_truth, score, truth_files
 
-pytestmark = pytest.mark.realpdfs
-
 FAMILIES_DIR = Path(__file__).resolve().parent.parent / "extractors" / "families"
 FAMILY_DIRS = {
     "ikeda-jimujigyo": "ikeda_jimujigyo",
@@ -70,6 +68,7 @@ def test_every_sheet_has_typed_truth():
         assert truth["family"] in FAMILY_DIRS
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_record_edition_and_family(readings, stem):
     truth, extraction = TRUTHS[stem], readings[stem]
@@ -84,6 +83,7 @@ def test_record_edition_and_family(readings, stem):
     assert not extraction.warnings, [w.message for w in extraction.warnings]
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_reads_exactly_the_typed_truth(readings, stem, kind):
@@ -93,6 +93,7 @@ def test_reads_exactly_the_typed_truth(readings, stem, kind):
     assert result.matched == result.expected
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_amounts_and_values_are_numbers(readings, stem):
     """Beside the printed text: the amount in thousand yen, the KPI value as a number (a
@@ -108,6 +109,7 @@ def test_amounts_and_values_are_numbers(readings, stem):
             assert kpi.status == "reported"
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("family_id", ["ikeda-jimujigyo", "yokohama-jigyo-hyoka"])
 def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
     """A published book holds many sheets one after another: the family's sheets joined
@@ -134,6 +136,7 @@ def test_a_book_of_sheets_reads_each_record(sheets_dir, tmp_path, family_id):
         assert not result.missing and not result.extra, (kind, result.missing, result.extra)
 
 
+@pytest.mark.realpdfs
 def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_path):
     """All five sheets in one real warehouse: each file a part of its edition, every typed
     value a row, and the shipped profiles' identities (財源 = 事業費 …) without a finding."""
@@ -169,6 +172,7 @@ def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_pa
 # recognition: each profile claims its own family's sheets and no other's
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("family_id", sorted(FAMILY_DIRS))
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_profile_recognises_only_its_own_family(sheets_dir, family_id, stem):
@@ -193,6 +197,7 @@ def test_a_title_other_cities_print_is_not_enough():
     assert found is not None and found.fiscal_year == 2024
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_registry_picks_the_family_and_generic_is_next(sheets_dir, stem):
     """Installed families rank the sheet's own family first; with its profile absent, the
@@ -202,6 +207,7 @@ def test_registry_picks_the_family_and_generic_is_next(sheets_dir, stem):
     assert ranked == [truth["family"], "generic"]
 
 
+@pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_generic_family_reads_the_sheet_without_its_profile(sheets_dir, stem):
     truth = TRUTHS[stem]
@@ -276,6 +282,7 @@ def test_the_walkthrough_shows_the_shipped_profile():
     assert quoted == shipped
 
 
+@pytest.mark.realpdfs
 def test_the_walkthrough_shows_what_profiles_check_prints(sheets_dir):
     """The rows of `nenpo profiles check` the walkthrough quotes (those not cut short with
     …) are rows the command prints for that sheet."""
@@ -294,6 +301,48 @@ def test_the_walkthrough_shows_what_profiles_check_prints(sheets_dir):
     printed = [" ".join(line.split()) for line in result.output.splitlines()]
     for row in rows:  # a quoted row may leave out the columns after its text
         assert any(line.startswith(" ".join(row.split())) for line in printed), row
+
+
+def test_the_walkthrough_shows_what_a_broken_profile_prints(tmp_path, monkeypatch):
+    """The walkthrough's invalid profile (the shipped one with a bracket left open) gives
+    the errors it quotes."""
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    doc = (FAMILIES_DIR.parent.parent / "docs" / "adding-a-family.md").read_text(encoding="utf-8")
+    quoted = doc.split("$ nenpo profiles check broken.yaml\n", 1)[1].split("```", 1)[0].splitlines()
+    shipped = (FAMILIES_DIR / "ikeda_jimujigyo" / "profile.yaml").read_text(encoding="utf-8")
+    broken = shipped.replace("after: '方向性'}", "after: '方向性('}")
+    assert broken != shipped
+    (tmp_path / "broken.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["profiles", "check", "broken.yaml"])
+    assert result.exit_code == 1
+    assert [line for line in result.output.splitlines() if line.strip()] == quoted
+
+
+VARIED = {
+    "ikeda": ("ikeda-jimujigyo", family_forms.varied_ikeda, lambda c: [family_forms.ikeda_sheet(c)], family_forms.ikeda_truth),
+    "yokohama": ("yokohama-jigyo-hyoka", family_forms.varied_yokohama, family_forms.yokohama_sheets,
+                 family_forms.yokohama_truth),
+}
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("form", sorted(VARIED))
+def test_varied_sheets_read_exactly(tmp_path, form, seed):
+    """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators,
+    1–4 内訳 rows, 1–3 細事業, years from 令和4 to 令和12, blanks and dashes."""
+    family_id, content_of, draw, truth_of = VARIED[form]
+    content = content_of(seed)
+    path = family_forms.write(tmp_path / f"{form}-{seed}.pdf", draw(content), "varied")
+    truth = truth_of(content, path.name)
+    extraction = extract_by_profile(path, profile_of(family_id))
+    assert extraction.report_fiscal_year == truth["edition"]["fiscal_year_reported"]
+    assert not extraction.warnings, [w.message for w in extraction.warnings]
+    for kind, result in score(extraction, truth).items():
+        assert not result.missing and not result.extra, (kind, result.missing, result.extra)
 
 
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:

@@ -93,6 +93,18 @@ def phase_of(state: ProfileReading, label: str, above: str = "") -> str | None:
     return best[1] if best else None
 
 
+def _apart(places: set, where: tuple) -> bool:
+    """Is `where` (page, box) clear of every place the same text was already read at?
+    Boxes that overlap are one printed text read twice."""
+    page, box = where
+    for other_page, other in places:
+        if other_page != page or box is None or other is None:
+            return False
+        if box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]:
+            return False
+    return True
+
+
 def read_pdca(state: ProfileReading, record: RecordSpan, sections: list[tuple[Section, FlowItem]]) -> None:
     found: list[tuple[str, str, str, str, str, int, tuple | None]] = []
     if state.profile.profile.pdca.from_fields:
@@ -113,12 +125,20 @@ def read_pdca(state: ProfileReading, record: RecordSpan, sections: list[tuple[Se
             continue  # a form label's value is the item; the flow after it may run into the next box
         if phase and section.text:
             found.append((phase, section.heading, section.text, section.text_raw, section.heading_raw, section.page, section.bbox))
-    seen: set[tuple[str, str]] = set()
+    # A text read twice (a field's box and the flow under a heading) is one item; two boxes
+    # printing the same text (two 判断理由 saying the same) are two.
+    boxes: set[tuple] = set()
+    texts: dict[tuple[str, str], set] = {}
     counts: dict[str, int] = {}
     for phase, label, text, raw, _, page, bbox in found:
-        if (phase, compact(text)) in seen or not text:
+        if not text:
             continue
-        seen.add((phase, compact(text)))
+        where = (page, tuple(round(v) for v in bbox) if bbox else None)
+        same_text = texts.setdefault((phase, compact(text)), set())
+        if (phase, where) in boxes or (same_text and not _apart(same_text, where)):
+            continue
+        boxes.add((phase, where))
+        same_text.add(where)
         counts[phase] = counts.get(phase, 0) + 1
         state.pdca.append(PdcaItem(
             measure=record.name, phase=phase, item_no=counts[phase], label=label, text=text, text_raw=raw, page=page,

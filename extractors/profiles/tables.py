@@ -155,9 +155,17 @@ def unit_cells(grid: Grid, unit_label: regex.Pattern | None) -> dict[int, str]:
             if below is not None and below.text and not is_value(below.text) and len(compact(below.text)) <= 6:
                 out[r] = below.text.strip()
         right = grid.at(cell.row, cell.col + cell.col_span) if cell.col + cell.col_span < grid.n_cols else None
-        if right is not None and right.text and len(compact(right.text)) <= 6:
-            out.setdefault(-1 - cell.row, right.text.strip())  # a 単位 | 件 pair: the unit of the rows below
+        if right is not None and len(compact(right.text)) <= 6:
+            # a 単位 | 件 pair: the unit of the rows below (blank: they print none)
+            out.setdefault(-1 - cell.row, right.text.strip())
     return out
+
+
+def _unit_above(units: dict[int, str], row: int) -> str | None:
+    """The unit of the nearest 単位 | 件 pair above `row`: a grid may hold several blocks
+    (横浜市's 細事業), each printing its own pair."""
+    pairs = [(-1 - k, unit) for k, unit in units.items() if k < 0 and -1 - k < row]
+    return (max(pairs)[1] or None) if pairs else None
 
 
 def _first(labels, headers: list[Header]) -> tuple[Header, str] | None:
@@ -204,7 +212,7 @@ def read_grid(grid: Grid, *, kinds, bases, cost_tables, cost_skip, kpi_skip, uni
             name = _name(vc.left, (kinds, bases), unit_label, units_row=units.get(vc.cell.row)) or _name(
                 vc.above, (kinds, bases), unit_label
             )
-            unit = units.get(vc.cell.row) or next((u for k, u in units.items() if k < 0 and -1 - k < vc.cell.row), None)
+            unit = units.get(vc.cell.row) or _unit_above(units, vc.cell.row)
             out.append(Reading("kpi", kind[1], kind[0].raw, year[0] if year else None, year[1] if year else None,
                                name[0] if name else None, name[1] if name else None, unit, vc))
     return _row_names(out)
@@ -234,23 +242,33 @@ GENERIC_WORDS = regex.compile(r"^(?:年度|区分|項目|内容|\((?:千円|円|
 
 
 def _name(headers: list[Header], label_sets, unit_label, units_row: str | None = None) -> tuple[str, str] | None:
-    """The nearest header line that is not a kind, basis, year, unit or generic word
-    (``'年度' / '経費(一財)'`` → ``'経費(一財)'``), with its header as printed."""
+    """The nearest header's lines that are not a kind, basis, year, unit or generic word
+    (``'年度' / '経費(一財)'`` → ``'経費(一財)'``), with its header as printed. Consecutive
+    such lines are one name wrapped in its cell (``'講習会参加者数(' / '延べ人数)'``)."""
     for h in headers:
         if h.vertical:
             continue  # 事 / 業 / 実 / 績 written down a merged cell names a group of rows
+        name: list[str] = []
         for line in h.lines or (h.text,):
-            if not line or GENERIC_WORDS.match(line):
+            if _names_nothing(line, label_sets, unit_label, units_row):
+                if name:
+                    break
                 continue
-            if years_in(line) and len(regex.sub(r"[0-9年度RH令和平成元~\-]", "", line)) <= 2:
-                continue
-            if any(p.search(line) and len(line) <= 8 for labels in label_sets for p, _ in labels):
-                continue
-            if unit_label is not None and unit_label.search(line):
-                continue
-            if len(line) <= 3 and parse_unit(line) is not None:
-                continue
-            if units_row is not None and line == compact(units_row):
-                continue
-            return line, h.raw
+            name.append(line)
+        if name:
+            return "".join(name), h.raw
     return None
+
+
+def _names_nothing(line: str, label_sets, unit_label, units_row: str | None) -> bool:
+    if not line or GENERIC_WORDS.match(line):
+        return True
+    if years_in(line) and len(regex.sub(r"[0-9年度RH令和平成元~\-]", "", line)) <= 2:
+        return True
+    if any(p.search(line) and len(line) <= 8 for labels in label_sets for p, _ in labels):
+        return True
+    if unit_label is not None and unit_label.search(line):
+        return True
+    if len(line) <= 3 and parse_unit(line) is not None:
+        return True
+    return units_row is not None and line == compact(units_row)
