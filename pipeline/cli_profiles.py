@@ -152,3 +152,8 @@ def check(
         failed = failed or any(not ok for _, ok, _ in kept[0].gates) or (strict and bool(extraction.warnings))
     if failed:
         raise typer.Exit(1)
+
+
+from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
+
+wrap_commands(profiles_app)

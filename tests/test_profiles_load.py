@@ -143,3 +143,19 @@ def test_a_profile_family_recognises_by_its_patterns(tmp_path):
     found = family.recognise(probe)
     assert found is not None and found.fiscal_year == 2024 and found.series == "test-sheets"
     assert family.recognise(DocumentProbe(tmp_path / "y.pdf", {}, ("別の報告書",), "0" * 64)) is None
+
+
+def test_a_broken_profile_is_left_out_of_the_families_with_a_warning(tmp_path, monkeypatch, caplog):
+    extra = tmp_path / "more"
+    extra.mkdir()
+    write(extra, VALID.replace("plan: ['計画']", "plan: ['計画(']"), "broken.yaml")
+    monkeypatch.setenv(ENV_VAR, str(extra))
+    registry.refresh()
+    try:
+        with caplog.at_level("WARNING"):
+            ids = [f.id for f in registry.families()]
+        assert "generic" in ids and "kawasaki-sme" in ids and "test-sheets" not in ids
+        assert f"{extra / 'broken.yaml'}, line 13, field pdca.plan.0" in caplog.text
+    finally:
+        monkeypatch.delenv(ENV_VAR)
+        registry.refresh()

@@ -13,15 +13,19 @@ A profile's identities become audit rules (`warehouse.audit.Rule`) over the ware
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Iterable
 
 import regex
 
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
+from nenpo.extractors.profiles.load import Problem
 from nenpo.extractors.profiles.model import Identity, Profile
 
 __all__ = ["identity_rule", "profile_families", "profile_family", "recognise_by_profile"]
+
+log = logging.getLogger(__name__)
 
 MIN_TEXT = 20  # non-space characters a document needs for the generic family to claim it
 TITLE_LINES = 12  # lines at the head of the first page where a title is looked for
@@ -96,10 +100,26 @@ def profile_family(profile: Profile, path: Path | None = None) -> ReportFamily:
 
 
 def profile_families() -> list[ReportFamily]:
-    """Every profile's family (the ``nenpo.families`` entry point)."""
-    from nenpo.extractors.profiles.load import discover
+    """Every profile's family (the ``nenpo.families`` entry point).
 
-    return [profile_family(loaded.profile, loaded.path) for loaded in discover()]
+    A profile that does not load is left out with a warning naming its file, line and field
+    (`nenpo profiles list` and `check` fail on it): one broken file in ``$NENPO_PROFILES``
+    does not stop the other families. A profile id declared twice is an error."""
+    from nenpo.extractors.profiles.load import ProfileError, load_profile, profile_paths
+
+    out: list[ReportFamily] = []
+    seen: dict[str, Path] = {}
+    for path in dict.fromkeys(p.resolve() for p in profile_paths()):
+        try:
+            profile = load_profile(path)
+        except ProfileError as exc:
+            log.warning("report family profile left out: %s", exc)
+            continue
+        if profile.id in seen:
+            raise ProfileError(path, [Problem(None, "id", f"profile id {profile.id!r} is also declared in {seen[profile.id]}")])
+        seen[profile.id] = path
+        out.append(profile_family(profile, path))
+    return out
 
 
 # --- identities as audit rules ------------------------------------------------------
