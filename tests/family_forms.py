@@ -870,3 +870,47 @@ def varied_yokohama(seed: int) -> YokohamaSheetContent:
         department="総務局総務課", year=year, outline=rng.choice(REASONS),
         costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"), improvement=rng.choice(REASONS), parts=parts,
     )
+
+
+KYOTO_TARGETS = (("相談対応件数", "件"), ("支援企業数", "社"), ("セミナー参加者数", "人"), ("売上の増加", "%"),
+                 ("利用者の満足度", "点"), ("連携した団体の数", "団体"), ("訪問回数", "回"))
+KYOTO_DIRECTIONS = ("拡充", "現状のまま継続", "見直し", "縮小", "廃止")
+KYOTO_ROLES = (
+    ("公共性", "公益性", ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)")),
+    ("公共性", "必需性", ("日常生活に必要不可欠なサービス(必需)", "日常生活に必要不可欠でないサービス(選択)")),
+    ("実施主体の妥当性", "政策性", ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)")),
+    ("実施主体の妥当性", "行政専門性", ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)")),
+)
+
+
+def varied_kyoto(seed: int) -> KyotoSheetContent:
+    import random
+
+    rng = random.Random(seed)
+    year = rng.randint(4, 10)
+    targets = []
+    for name, unit in rng.sample(KYOTO_TARGETS, rng.randint(1, 5)):
+        value = f"{rng.uniform(1, 9):.1f}" if unit == "点" else str(rng.randint(1, 500))
+        group = "実施成果(アウトプット)" if unit in ("件", "社", "人", "回", "団体") else "事業効果(アウトカム)"
+        targets.append(KyotoTarget(group, name, value, unit, rng.choice(("", "過去の実績から算出", "調査により算出"))))
+    targets.sort(key=lambda t: t.group != "実施成果(アウトプット)")
+
+    def money() -> tuple[str, str]:
+        total = rng.randint(1000, 90000)
+        return f"{total:,}", f"{rng.randint(0, total):,}"
+
+    costs = []
+    for label, fy, basis in ((f"令和{year}年度予算現額", year, "budget"), (f"令和{year}年度決算", year, "settled"),
+                             (f"令和{year + 1}年度当初予算", year + 1, "budget")):
+        total, general = money()
+        costs.append((label, total, general, REIWA + fy, basis))
+    return KyotoSheetContent(
+        number=rng.randint(1, 80), bureau=rng.choice(("産業観光局", "保健福祉局", "都市計画局")),
+        name=rng.choice(("中小企業デジタル化支援事業", "地域の居場所づくり推進事業", "空き家活用促進事業")),
+        year=year, period=f"令和{year}年度~{year + rng.randint(1, 3)}年度",
+        outline=[rng.choice(REASONS) for _ in range(rng.randint(1, 3))], targets=targets, costs=costs,
+        results=[f"(令和{year}年度)"] + [f"・{rng.choice(REASONS)}" for _ in range(rng.randint(1, 4))],
+        evaluation=rng.sample(REASONS, rng.randint(1, 3)),
+        roles=[(group, label, options, rng.randint(0, 1)) for group, label, options in KYOTO_ROLES],
+        proposal=money(), direction=rng.choice(KYOTO_DIRECTIONS),
+    )

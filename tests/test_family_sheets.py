@@ -324,6 +324,7 @@ def test_the_walkthrough_shows_what_a_broken_profile_prints(tmp_path, monkeypatc
 
 VARIED = {
     "ikeda": ("ikeda-jimujigyo", family_forms.varied_ikeda, lambda c: [family_forms.ikeda_sheet(c)], family_forms.ikeda_truth),
+    "kyoto": ("kyoto-shinki-juujitsu", family_forms.varied_kyoto, family_forms.kyoto_sheets, family_forms.kyoto_truth),
     "yokohama": ("yokohama-jigyo-hyoka", family_forms.varied_yokohama, family_forms.yokohama_sheets,
                  family_forms.yokohama_truth),
 }
@@ -332,8 +333,9 @@ VARIED = {
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("form", sorted(VARIED))
 def test_varied_sheets_read_exactly(tmp_path, form, seed):
-    """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators,
-    1–4 内訳 rows, 1–3 細事業, years from 令和4 to 令和12, blanks and dashes."""
+    """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators
+    or targets, 1–4 内訳 rows, 1–3 細事業, years from 令和4 to 令和12, blanks and dashes,
+    options marked at random."""
     family_id, content_of, draw, truth_of = VARIED[form]
     content = content_of(seed)
     path = family_forms.write(tmp_path / f"{form}-{seed}.pdf", draw(content), "varied")
