@@ -366,6 +366,7 @@ class YokohamaSheetContent:
     costs: tuple[str, str, str]
     improvement: str
     parts: list[YokohamaPart]
+    break_inside: bool = False  # a block that does not fit breaks before its analysis rows
 
 
 ANALYSIS_HEADS = ("市民ニーズ", "実施根拠", "妥当性", "事業実績", "(1)実施主体", "(2)実施手法")
@@ -374,8 +375,10 @@ ANALYSIS_FIELDS = ("citizen_needs", "legal_basis", "validity", "results", "deliv
 ANALYSIS_LABELS = (*ANALYSIS_HEADS, "負担の公平性")
 
 
-def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int) -> float:
-    """Draw one 細事業 block from `top`; return its bottom."""
+def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int,
+                   analysis_sheet: Sheet | None = None) -> float:
+    """Draw one 細事業 block from `top`; return its bottom. With `analysis_sheet`, the block's
+    客観的指標に基づく分析 rows go to the top of that (next) page."""
     years = list(range(year - 3, year + 4))
     # columns: index | phase | label | 年度/決算 | seven year columns (the last with a filler)
     block = Grid(44, top, [14, 14, 70, 40, 54, 54, 54, 54, 54, 54, 45], [16, 30, 16, 16, 28, 16, 16, 20, 20])
@@ -413,7 +416,11 @@ def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, yea
     block.add(7, 2, "想定", align="centre")
     block.add(8, 2, "実績", align="centre")
     sheet.grid(block)
-    analysis = Grid(44, block.bottom(), [14, 84, 30, 55, 55, 50, 55, 50, 50, 64],
+    if analysis_sheet is not None:  # the block breaks across the page before its analysis
+        sheet, bottom = analysis_sheet, 50
+    else:
+        bottom = block.bottom()
+    analysis = Grid(44, bottom, [14, 84, 30, 55, 55, 50, 55, 50, 50, 64],
                     [16, 14, 30])
     analysis.add(0, 0, "", rowspan=3)
     analysis.add(0, 1, "客観的指標に\n基づく分析", rowspan=3, align="centre")
@@ -481,6 +488,12 @@ def yokohama_sheets(content: YokohamaSheetContent) -> list[Sheet]:
 
     sheets, sheet, top = [first], first, banner.bottom()
     for index, part in enumerate(content.parts, start=1):
+        if content.break_inside and top + 260 > HEIGHT - 40 and top + 200 <= HEIGHT - 40:
+            following = Sheet()
+            sheets.append(following)
+            top = _yokohama_part(sheet, top, index, part, y, analysis_sheet=following)
+            sheet = following
+            continue
         if top + 260 > HEIGHT - 40:
             sheet, top = Sheet(), 50
             sheets.append(sheet)

@@ -14,6 +14,7 @@ still reads them.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -223,6 +224,8 @@ def test_generic_family_reads_the_sheet_without_its_profile(sheets_dir, stem):
 # the same forms typeset afresh with invented content
 
 
+YOKOHAMA_BREAKING = replace(family_forms.INVENTED_YOKOHAMA, break_inside=True)
+
 INVENTED = {
     "ikeda": (
         "ikeda-jimujigyo",
@@ -238,6 +241,12 @@ INVENTED = {
         "yokohama-jigyo-hyoka",
         lambda path: family_forms.write(path, family_forms.yokohama_sheets(family_forms.INVENTED_YOKOHAMA), "事業評価書"),
         lambda name: family_forms.yokohama_truth(family_forms.INVENTED_YOKOHAMA, name),
+    ),
+    # the second 細事業 breaks across the page before its 客観的指標に基づく分析 rows
+    "yokohama-break": (
+        "yokohama-jigyo-hyoka",
+        lambda path: family_forms.write(path, family_forms.yokohama_sheets(YOKOHAMA_BREAKING), "事業評価書"),
+        lambda name: family_forms.yokohama_truth(YOKOHAMA_BREAKING, name),
     ),
 }
 
