@@ -339,7 +339,7 @@ VARIED = {
 }
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("form", sorted(VARIED))
 def test_varied_sheets_read_exactly(tmp_path, form, seed):
     """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators
