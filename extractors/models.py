@@ -10,22 +10,23 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nenpo.extractors.collector import collector_paused
+from nenpo.extractors.lines import BBox
 
 EXTRACTOR_VERSION = "0.3.0"
 
-BBox = tuple[float, float, float, float]
-"""(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
 
 KpiKind = Literal["target", "actual", "forecast"]
 """target: a goal (目標, 目標値, 計画, 想定); actual: what happened (実績, 実績値); forecast: an
 expected outcome not yet known when printed (見込, 見込み)."""
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
+PDCA_PHASES: tuple[PdcaPhase, ...] = get_args(PdcaPhase)
+"""The phases of a PDCA cycle in the order a sheet prints them."""
 ReadBy = Literal["layout", "text_order"]
 """How a record was read: ``layout`` from positions on the page (boxes, columns, grids,
 aligned cells), ``text_order`` from the order of the page's text layer (the grammars that

@@ -131,3 +131,13 @@ def test_real_headings_and_values(sheet_lines):
         "(4)事業費等(千円単位。千円未満は四捨五入)", "(5)事業の成果指標及び評価", "(3)「まちづくりの進め方」の視点",
         "(1)事務事業名・総合計画の体系等", "(2)事業の概要",
     ]  # content-stream order: the form starts mid-page
+
+
+def test_bracketed_tails_and_generic_header_words():
+    from nenpo.extractors.profiles.amounts import PAREN_TAIL
+    from nenpo.extractors.profiles.tables import GENERIC_WORDS
+
+    assert PAREN_TAIL.sub("", normalise_text("経費（一財）")) == "経費"
+    assert [w for w in ("年度", "区分", "(千円)", "単位:千円", "経費(一財)", "事業費") if GENERIC_WORDS.match(normalise_text(w))] == [
+        "年度", "区分", "(千円)", "単位:千円",
+    ]

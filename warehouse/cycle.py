@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from nenpo.extractors.models import PDCA_PHASES
 from nenpo.extractors.normalise import normalise_name
 
-PHASE_ORDER = ("plan", "do", "covid_do", "check", "covid_check", "action", "next_plan")
+PHASE_ORDER = PDCA_PHASES
 
 
 class MeasureNotFound(LookupError):

@@ -48,21 +48,29 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
             if kind not in kinds_seen:
                 kinds_seen.append(kind)
     order = sorted(kinds_seen, key=lambda k: (k != "font", kinds_seen.index(k)))
+    head_at = {i for i, _ in heads}
+    # a title page (a cover: headings and nothing else) heads no section after it
+    title_pages = {
+        page for page in {item.page for item in flow}
+        if all(k in head_at or k in dropped for k, item in enumerate(flow) if item.page == page)
+    }
     out: list[tuple[Section, FlowItem]] = []
-    stack: list[tuple[int, str]] = []
+    stack: list[tuple[int, str, int]] = []
     for n, (i, kind) in enumerate(heads):
         level = order.index(kind) + 1
+        item = flow[i]
+        if stack and stack[-1][2] in title_pages and item.page not in title_pages:
+            stack.clear()
         while stack and stack[-1][0] >= level:
             stack.pop()
-        item = flow[i]
-        stack.append((level, item.text))
+        stack.append((level, item.text, item.page))
         end = heads[n + 1][0] if n + 1 < len(heads) else len(flow)
         body_items = [b for k, b in enumerate(flow[i + 1:end], start=i + 1) if k not in dropped]
         text = unwrap(b.text for b in body_items)
         raw = unwrap(b.raw for b in body_items)
         pages = [b.page for b in body_items] or [item.page]
         out.append((Section(
-            measure=record.name, path=tuple(t for _, t in stack), level=level, heading=item.text, heading_raw=item.raw,
+            measure=record.name, path=tuple(t for _, t, _ in stack), level=len(stack), heading=item.text, heading_raw=item.raw,
             text=text, text_raw=raw, page=item.page, page_end=max(pages), bbox=item.bbox,
             text_source=state.text_source(item.page),
         ), item))
