@@ -896,11 +896,12 @@ KYOTO_ROLES = (
 )
 
 
-def varied_kyoto(seed: int) -> KyotoSheetContent:
+def varied_kyoto(seed: int, year: int | None = None) -> KyotoSheetContent:
+    """A varied sheet; `year` (令和N reported) fixes the edition, for several sheets of one book."""
     import random
 
     rng = random.Random(seed)
-    year = rng.randint(4, 10)
+    year = rng.randint(4, 10) if year is None else year
     targets = []
     for name, unit in rng.sample(KYOTO_TARGETS, rng.randint(1, 5)):
         value = f"{rng.uniform(1, 9):.1f}" if unit == "点" else str(rng.randint(1, 500))

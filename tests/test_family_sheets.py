@@ -356,6 +356,25 @@ def test_varied_sheets_read_exactly(tmp_path, form, seed):
         assert not result.missing and not result.extra, (kind, result.missing, result.extra)
 
 
+def test_a_kyoto_book_reads_each_business_over_its_two_pages(tmp_path):
+    """Businesses of one edition printed one after another, two pages each, every page
+    repeating the business's header: one record per business, every value under its own."""
+    contents = [family_forms.varied_kyoto(seed, year=6) for seed in (3, 4, 5)]
+    contents = [replace(c, name=f"{c.name}{n}") for n, c in enumerate(contents, start=1)]  # names may repeat
+    sheets = [sheet for c in contents for sheet in family_forms.kyoto_sheets(c)]
+    path = family_forms.write(tmp_path / "book.pdf", sheets, "新規・充実事業")
+    extraction = extract_by_profile(path, profile_of("kyoto-shinki-juujitsu"))
+    assert [(canon(m.name), m.page_start, m.page_end) for m in extraction.measures] == [
+        (canon(c.name), 2 * n + 1, 2 * n + 2) for n, c in enumerate(contents)
+    ]
+    truths = [family_forms.kyoto_truth(c, path.name) for c in contents]
+    joined: dict = {"record": {"name": ""}}
+    for kind in KINDS:
+        joined[kind] = [{"sub": t["record"]["name"], **e} for t in truths for e in t[kind]]
+    for kind, result in score(extraction, joined).items():
+        assert not result.missing and not result.extra, (kind, result.missing, result.extra)
+
+
 def figures(sheets: Path) -> dict[str, dict[str, Score]]:
     """Precision and recall per family and kind, summed over the real sheets."""
     totals: dict[str, dict[str, Score]] = defaultdict(lambda: {kind: Score() for kind in KINDS})
