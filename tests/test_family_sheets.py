@@ -69,6 +69,21 @@ def test_every_sheet_has_typed_truth():
         assert truth["family"] in FAMILY_DIRS
 
 
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("事\u3000業\u3000費\u3000\u3000Ａ", "事業費A"),  # the Ikeda sheet's row label
+        ("‐", "-"),  # the dash of an unreported KPI cell (U+2010)
+        ("㎘", "kl"),
+        ("１０％", "10%"),
+        ("26,700（22,050）", "26,700(22,050)"),
+        ("グローバル・ニッチ・トップ", "グローバル・ニッチ・トップ"),  # ー is a long vowel, not a dash
+    ],
+)
+def test_printed_text_is_compared_without_spacing_and_width(printed, key):
+    assert canon(printed) == key
+
+
 @pytest.mark.realpdfs
 @pytest.mark.parametrize("stem", sorted(TRUTHS))
 def test_record_edition_and_family(readings, stem):
