@@ -103,6 +103,17 @@ def _show(extraction, reading) -> None:
         console.print(f"gate {what}: {'pass' if ok else 'FAIL'}: {detail}", soft_wrap=True)
 
 
+def _recognition(profile, pdf: Path) -> str:
+    """Would the family claim the file on its own (without --family)?"""
+    from nenpo.extractors.profiles.family import recognise_by_profile
+    from nenpo.extractors.registry import probe
+
+    found = recognise_by_profile(profile, probe(pdf))
+    if found is None:
+        return "recognised: no: no line or metadata title matches edition.recognise; ingest it with --family " + profile.id
+    return f"recognised: yes, confidence {found.confidence} ({found.why})"
+
+
 @profiles_app.command("check")
 def check(
     file: Annotated[str, typer.Argument(help="Profile YAML file (or the id of an installed profile).")],
@@ -136,6 +147,7 @@ def check(
             failed = True
             continue
         console.print(f"\n{pdf}: FY{extraction.report_fiscal_year} {extraction.title!r}, {extraction.page_count} page(s)")
+        console.print(_recognition(profile, pdf), soft_wrap=True)
         _show(extraction, kept[0])
         failed = failed or any(not ok for _, ok, _ in kept[0].gates) or (strict and bool(extraction.warnings))
     if failed:

@@ -68,6 +68,7 @@ def test_check_shows_what_a_profile_reads_and_fails_on_a_gate(tmp_path, realpdfs
     assert result.exit_code == 1, result.output  # the gate fails
     assert f"{path}: valid profile 'ikeda-strict'" in result.output
     assert "し尿収集事業" in out and "FY2024" in out
+    assert "recognised: yes, confidence 0.9 (page 1: '第7次池田市総合計画" in out
     # the broad KPI grammar and cost tables still read: 収集件数 R5年度実績 486, 事業費 R4決算 1,130
     assert "収集件数" in out and "486" in out and "1,130" in out
     # an unknown category value is a warning naming the page and the value
@@ -83,6 +84,7 @@ def test_check_an_installed_profile_by_id(realpdfs_dir):
     assert result.exit_code == 0, result.output
     out = " ".join(result.output.split())
     assert "26,200" in out and "7 令和7年度の方向性" in out and "FY2023" in out
+    assert "recognised: yes, confidence 0.1 (a PDF with text that no other family claims)" in out
 
 
 @pytest.mark.realpdfs

@@ -141,3 +141,11 @@ def test_bracketed_tails_and_generic_header_words():
     assert [w for w in ("年度", "区分", "(千円)", "単位:千円", "経費(一財)", "事業費") if GENERIC_WORDS.match(normalise_text(w))] == [
         "年度", "区分", "(千円)", "単位:千円",
     ]
+
+
+def test_list_items_are_never_font_headings():
+    from nenpo.extractors.profiles.sections import LIST_ITEM
+
+    assert LIST_ITEM.match(normalise_text("○地域イベントの参加者数（人）"))
+    assert LIST_ITEM.match("※ 1つ以上に○")
+    assert not LIST_ITEM.match(normalise_text("２ 事業費の推移"))

@@ -3,6 +3,8 @@ headings whose label matches a phase's aliases."""
 
 from __future__ import annotations
 
+import regex
+
 from nenpo.extractors.models import PdcaItem, Section
 from nenpo.extractors.paragraphs import unwrap
 from nenpo.extractors.profiles import layout
@@ -13,6 +15,9 @@ from nenpo.extractors.profiles.state import ProfileReading, RecordSpan, fields_o
 __all__ = ["phase_of", "read_pdca", "read_sections", "running_heads"]
 
 FONT_HEADING = 1.2  # a line this much larger than the body's median size is a heading
+
+LIST_ITEM = regex.compile(r"^[・･○◯◎※＊*]")
+"""A list item or note, however large its type: ``○地域イベントの参加者数（人）``, ``※ 1つ以上に○``."""
 
 
 def running_heads(pages: list[Page]) -> set[tuple[str, int]]:
@@ -37,7 +42,8 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
         if not item.in_grid or item.heading_cell:
             kind = heading_kind(item.text, state.profile.heading_rules)
             if kind is None and state.profile.profile.sections.font and body and item.size >= FONT_HEADING * body \
-                    and 2 <= len(item.text) <= 40 and not layout.is_value(item.text) and not item.text.endswith("。") and not item.in_grid:
+                    and 2 <= len(item.text) <= 40 and not layout.is_value(item.text) and not item.text.endswith("。") \
+                    and not item.in_grid and not LIST_ITEM.match(item.text):
                 kind = "font"
             if kind is None and item.heading_cell and i + 1 < len(flow) and flow[i + 1].in_grid:
                 kind = "banner"  # a table's short banner row over its text
