@@ -366,6 +366,7 @@ class YokohamaSheetContent:
     costs: tuple[str, str, str]
     improvement: str
     parts: list[YokohamaPart]
+    break_inside: bool = False  # a block that does not fit breaks before its analysis rows
 
 
 ANALYSIS_HEADS = ("市民ニーズ", "実施根拠", "妥当性", "事業実績", "(1)実施主体", "(2)実施手法")
@@ -374,8 +375,10 @@ ANALYSIS_FIELDS = ("citizen_needs", "legal_basis", "validity", "results", "deliv
 ANALYSIS_LABELS = (*ANALYSIS_HEADS, "負担の公平性")
 
 
-def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int) -> float:
-    """Draw one 細事業 block from `top`; return its bottom."""
+def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int,
+                   analysis_sheet: Sheet | None = None) -> float:
+    """Draw one 細事業 block from `top`; return its bottom. With `analysis_sheet`, the block's
+    客観的指標に基づく分析 rows go to the top of that (next) page."""
     years = list(range(year - 3, year + 4))
     # columns: index | phase | label | 年度/決算 | seven year columns (the last with a filler)
     block = Grid(44, top, [14, 14, 70, 40, 54, 54, 54, 54, 54, 54, 45], [16, 30, 16, 16, 28, 16, 16, 20, 20])
@@ -413,7 +416,11 @@ def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, yea
     block.add(7, 2, "想定", align="centre")
     block.add(8, 2, "実績", align="centre")
     sheet.grid(block)
-    analysis = Grid(44, block.bottom(), [14, 84, 30, 55, 55, 50, 55, 50, 50, 64],
+    if analysis_sheet is not None:  # the block breaks across the page before its analysis
+        sheet, bottom = analysis_sheet, 50
+    else:
+        bottom = block.bottom()
+    analysis = Grid(44, bottom, [14, 84, 30, 55, 55, 50, 55, 50, 50, 64],
                     [16, 14, 30])
     analysis.add(0, 0, "", rowspan=3)
     analysis.add(0, 1, "客観的指標に\n基づく分析", rowspan=3, align="centre")
@@ -481,6 +488,12 @@ def yokohama_sheets(content: YokohamaSheetContent) -> list[Sheet]:
 
     sheets, sheet, top = [first], first, banner.bottom()
     for index, part in enumerate(content.parts, start=1):
+        if content.break_inside and top + 260 > HEIGHT - 40 and top + 200 <= HEIGHT - 40:
+            following = Sheet()
+            sheets.append(following)
+            top = _yokohama_part(sheet, top, index, part, y, analysis_sheet=following)
+            sheet = following
+            continue
         if top + 260 > HEIGHT - 40:
             sheet, top = Sheet(), 50
             sheets.append(sheet)
@@ -869,4 +882,49 @@ def varied_yokohama(seed: int) -> YokohamaSheetContent:
         number=rng.randint(1, 99), name=rng.choice(("区役所事務費", "情報化推進事業", "公園維持管理事業")),
         department="総務局総務課", year=year, outline=rng.choice(REASONS),
         costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"), improvement=rng.choice(REASONS), parts=parts,
+    )
+
+
+KYOTO_TARGETS = (("相談対応件数", "件"), ("支援企業数", "社"), ("セミナー参加者数", "人"), ("売上の増加", "%"),
+                 ("利用者の満足度", "点"), ("連携した団体の数", "団体"), ("訪問回数", "回"))
+KYOTO_DIRECTIONS = ("拡充", "現状のまま継続", "見直し", "縮小", "廃止")
+KYOTO_ROLES = (
+    ("公共性", "公益性", ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)")),
+    ("公共性", "必需性", ("日常生活に必要不可欠なサービス(必需)", "日常生活に必要不可欠でないサービス(選択)")),
+    ("実施主体の妥当性", "政策性", ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)")),
+    ("実施主体の妥当性", "行政専門性", ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)")),
+)
+
+
+def varied_kyoto(seed: int, year: int | None = None) -> KyotoSheetContent:
+    """A varied sheet; `year` (令和N reported) fixes the edition, for several sheets of one book."""
+    import random
+
+    rng = random.Random(seed)
+    year = rng.randint(4, 10) if year is None else year
+    targets = []
+    for name, unit in rng.sample(KYOTO_TARGETS, rng.randint(1, 5)):
+        value = f"{rng.uniform(1, 9):.1f}" if unit == "点" else str(rng.randint(1, 500))
+        group = "実施成果(アウトプット)" if unit in ("件", "社", "人", "回", "団体") else "事業効果(アウトカム)"
+        targets.append(KyotoTarget(group, name, value, unit, rng.choice(("", "過去の実績から算出", "調査により算出"))))
+    targets.sort(key=lambda t: t.group != "実施成果(アウトプット)")
+
+    def money() -> tuple[str, str]:
+        total = rng.randint(1000, 90000)
+        return f"{total:,}", f"{rng.randint(0, total):,}"
+
+    costs = []
+    for label, fy, basis in ((f"令和{year}年度予算現額", year, "budget"), (f"令和{year}年度決算", year, "settled"),
+                             (f"令和{year + 1}年度当初予算", year + 1, "budget")):
+        total, general = money()
+        costs.append((label, total, general, REIWA + fy, basis))
+    return KyotoSheetContent(
+        number=rng.randint(1, 80), bureau=rng.choice(("産業観光局", "保健福祉局", "都市計画局")),
+        name=rng.choice(("中小企業デジタル化支援事業", "地域の居場所づくり推進事業", "空き家活用促進事業")),
+        year=year, period=f"令和{year}年度~{year + rng.randint(1, 3)}年度",
+        outline=[rng.choice(REASONS) for _ in range(rng.randint(1, 3))], targets=targets, costs=costs,
+        results=[f"(令和{year}年度)"] + [f"・{rng.choice(REASONS)}" for _ in range(rng.randint(1, 4))],
+        evaluation=rng.sample(REASONS, rng.randint(1, 3)),
+        roles=[(group, label, options, rng.randint(0, 1)) for group, label, options in KYOTO_ROLES],
+        proposal=money(), direction=rng.choice(KYOTO_DIRECTIONS),
     )

@@ -14,6 +14,7 @@ still reads them.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,21 @@ def test_every_sheet_has_typed_truth():
     }
     for truth in TRUTHS.values():
         assert truth["family"] in FAMILY_DIRS
+
+
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("事\u3000業\u3000費\u3000\u3000Ａ", "事業費A"),  # the Ikeda sheet's row label
+        ("‐", "-"),  # the dash of an unreported KPI cell (U+2010)
+        ("㎘", "kl"),
+        ("１０％", "10%"),
+        ("26,700（22,050）", "26,700(22,050)"),
+        ("グローバル・ニッチ・トップ", "グローバル・ニッチ・トップ"),  # ー is a long vowel, not a dash
+    ],
+)
+def test_printed_text_is_compared_without_spacing_and_width(printed, key):
+    assert canon(printed) == key
 
 
 @pytest.mark.realpdfs
@@ -223,6 +239,8 @@ def test_generic_family_reads_the_sheet_without_its_profile(sheets_dir, stem):
 # the same forms typeset afresh with invented content
 
 
+YOKOHAMA_BREAKING = replace(family_forms.INVENTED_YOKOHAMA, break_inside=True)
+
 INVENTED = {
     "ikeda": (
         "ikeda-jimujigyo",
@@ -238,6 +256,12 @@ INVENTED = {
         "yokohama-jigyo-hyoka",
         lambda path: family_forms.write(path, family_forms.yokohama_sheets(family_forms.INVENTED_YOKOHAMA), "事業評価書"),
         lambda name: family_forms.yokohama_truth(family_forms.INVENTED_YOKOHAMA, name),
+    ),
+    # the second 細事業 breaks across the page before its 客観的指標に基づく分析 rows
+    "yokohama-break": (
+        "yokohama-jigyo-hyoka",
+        lambda path: family_forms.write(path, family_forms.yokohama_sheets(YOKOHAMA_BREAKING), "事業評価書"),
+        lambda name: family_forms.yokohama_truth(YOKOHAMA_BREAKING, name),
     ),
 }
 
@@ -324,16 +348,18 @@ def test_the_walkthrough_shows_what_a_broken_profile_prints(tmp_path, monkeypatc
 
 VARIED = {
     "ikeda": ("ikeda-jimujigyo", family_forms.varied_ikeda, lambda c: [family_forms.ikeda_sheet(c)], family_forms.ikeda_truth),
+    "kyoto": ("kyoto-shinki-juujitsu", family_forms.varied_kyoto, family_forms.kyoto_sheets, family_forms.kyoto_truth),
     "yokohama": ("yokohama-jigyo-hyoka", family_forms.varied_yokohama, family_forms.yokohama_sheets,
                  family_forms.yokohama_truth),
 }
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(8))
 @pytest.mark.parametrize("form", sorted(VARIED))
 def test_varied_sheets_read_exactly(tmp_path, form, seed):
-    """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators,
-    1–4 内訳 rows, 1–3 細事業, years from 令和4 to 令和12, blanks and dashes."""
+    """Sheets whose content a seeded generator draws from small vocabularies: 1–5 indicators
+    or targets, 1–4 内訳 rows, 1–3 細事業, years from 令和4 to 令和12, blanks and dashes,
+    options marked at random."""
     family_id, content_of, draw, truth_of = VARIED[form]
     content = content_of(seed)
     path = family_forms.write(tmp_path / f"{form}-{seed}.pdf", draw(content), "varied")
@@ -342,6 +368,25 @@ def test_varied_sheets_read_exactly(tmp_path, form, seed):
     assert extraction.report_fiscal_year == truth["edition"]["fiscal_year_reported"]
     assert not extraction.warnings, [w.message for w in extraction.warnings]
     for kind, result in score(extraction, truth).items():
+        assert not result.missing and not result.extra, (kind, result.missing, result.extra)
+
+
+def test_a_kyoto_book_reads_each_business_over_its_two_pages(tmp_path):
+    """Businesses of one edition printed one after another, two pages each, every page
+    repeating the business's header: one record per business, every value under its own."""
+    contents = [family_forms.varied_kyoto(seed, year=6) for seed in (3, 4, 5)]
+    contents = [replace(c, name=f"{c.name}{n}") for n, c in enumerate(contents, start=1)]  # names may repeat
+    sheets = [sheet for c in contents for sheet in family_forms.kyoto_sheets(c)]
+    path = family_forms.write(tmp_path / "book.pdf", sheets, "新規・充実事業")
+    extraction = extract_by_profile(path, profile_of("kyoto-shinki-juujitsu"))
+    assert [(canon(m.name), m.page_start, m.page_end) for m in extraction.measures] == [
+        (canon(c.name), 2 * n + 1, 2 * n + 2) for n, c in enumerate(contents)
+    ]
+    truths = [family_forms.kyoto_truth(c, path.name) for c in contents]
+    joined: dict = {"record": {"name": ""}}
+    for kind in KINDS:
+        joined[kind] = [{"sub": t["record"]["name"], **e} for t in truths for e in t[kind]]
+    for kind, result in score(extraction, joined).items():
         assert not result.missing and not result.extra, (kind, result.missing, result.extra)
 
 
