@@ -186,14 +186,16 @@ def test_no_year_is_an_error_that_says_so_and_a_claim_settles_it(generic, realpd
     path = realpdfs_dir / "sheets" / "kyoto_r6_shinki_juujitsu_no010_2p.pdf"
     with pytest.raises(UnrecognisedReportError) as caught:
         extract_by_profile(path, blind, ocr="never")
-    assert str(path) in str(caught.value) and "no edition year" in str(caught.value) and "catalogue" in str(caught.value)
+    message = str(caught.value)
+    assert str(path) in message and "no edition year" in message and "catalogue" in message and "2 page(s)" in message
     x = extract_by_profile(path, blind, ocr="never", claim=EditionClaim(None, 2023))
     assert x.report_fiscal_year == 2023 and [w.code for w in x.warnings if w.code == "edition_from_claim"] == ["edition_from_claim"]
 
 
 def test_scanned_and_damaged_files_still_fail(generic, realpdfs_dir):
-    with pytest.raises(NeedsOcrError):
+    with pytest.raises(NeedsOcrError) as caught:
         extract_by_profile(realpdfs_dir / "osaka_h29_ryoukinhyou_scanned.pdf", generic, ocr="never")
+    assert caught.value.page == 1 and "switched off" in str(caught.value) and "needs_ocr on p.1" in str(caught.value)
     with pytest.raises(DamagedPdfError):
         extract_by_profile(realpdfs_dir / "osaka_h29_syuurou_truncated.pdf", generic, ocr="never")
 

@@ -112,7 +112,8 @@ def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: s
     state = ProfileReading(path, CompiledProfile(profile))
     with open_pdf(path, verify=verify, ocr=ocr) as doc:
         read_pages(state, doc)
-        settle_edition(state, doc.metadata, claim)
+        unavailable = doc.ocr_unavailable if ocr != "never" else "OCR is switched off (--ocr never)"
+        settle_edition(state, doc.metadata, claim, unavailable)
         sha256, page_count = doc.sha256, doc.page_count
     split_records(state)
     body = layout.body_size(state.pages)
