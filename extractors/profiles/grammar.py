@@ -5,7 +5,6 @@ full-width digits and letters folded to ASCII, ``（）`` to ``()``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import regex
 
@@ -100,15 +99,3 @@ def heading_kind(text: str, rules: tuple[HeadingRule, ...] = HEADING_RULES) -> s
     if not text or len(text) > MAX_HEADING or text.endswith("。"):
         return None
     return next((rule.kind for rule in rules if rule.pattern.search(text)), None)
-
-
-def first_match(patterns, text: str) -> regex.Match | None:
-    """The first of `patterns` (compiled) that matches in `text`."""
-    for p in patterns:
-        m = p.search(text)
-        if m:
-            return m
-    return None
-
-
-Compiled = Callable[[str], regex.Pattern]

@@ -169,10 +169,6 @@ def _below(grid: Grid, cell: GridCell) -> GridCell | None:
     return other if other is not None and _full_width(grid, other) and other.text else None
 
 
-def cell_text(cell: GridCell) -> tuple[str, str]:
-    return cell.text, cell.raw
-
-
 def _label_above(grid: Grid, cell: GridCell) -> str:
     for r in range(cell.row - 1, -1, -1):
         other = grid.at(r, cell.col)
