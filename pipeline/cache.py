@@ -48,8 +48,8 @@ class ExtractionCache:
         self.root = Path(root)
         self.version = version or models.EXTRACTOR_VERSION
 
-    def entry(self, sha256: str, verify: str) -> Path:
-        return self.root / "extractions" / self.version / sha256[:2] / f"{sha256}.{verify}.json"
+    def entry(self, sha256: str, verify: str, version: str | None = None) -> Path:
+        return self.root / "extractions" / (version or self.version) / sha256[:2] / f"{sha256}.{verify}.json"
 
     def get(self, sha256: str, verify: str, source_path: str | None = None) -> ReportExtraction | None:
         """The cached extraction of this content, with `source_path` set to where it is now;
@@ -78,12 +78,9 @@ class ExtractionCache:
         """Store an extraction; `text` is its JSON when the caller has it already (a worker
         process's result), which saves serialising it again. A cache that cannot be written
         is a warning (returns None), never a failed run."""
-        if extraction.extractor_version != self.version:
-            raise ValueError(
-                f"extraction of {extraction.source_path} is from extractor {extraction.extractor_version}, "
-                f"this cache holds {self.version}"
-            )
-        entry = self.entry(extraction.sha256, verify)
+        # kept under its own extractor's version: a family with its own version (a profile's)
+        # is stored beside the core's, and read back by whoever asks for that version
+        entry = self.entry(extraction.sha256, verify, extraction.extractor_version)
         tmp = entry.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         body = (text if text is not None else extraction.model_dump_json()).encode("utf-8")
         header = HEADER + f" sha256={extraction.sha256} checksum={hashlib.sha256(body).hexdigest()}\n".encode()

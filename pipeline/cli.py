@@ -29,6 +29,7 @@ from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_N
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese annual report PDFs → DuckDB.")
 sources_app = typer.Typer(no_args_is_help=True, help="The source catalogue: editions, downloads, states.")
 app.add_typer(sources_app, name="sources")
+app.add_typer(__import__("nenpo.pipeline.cli_profiles", fromlist=["profiles_app"]).profiles_app, name="profiles")
 # Piped output (make demo, CI logs) gets a wide table instead of rich's 80-column default.
 # No console markup: PDF text, file names and catalogue text are printed as they are
 # (a measure named "[/]" or a file "report[final].pdf"); styles are given as Text styles.

@@ -55,8 +55,12 @@ def test_cache_round_trip_and_keys(warehouse, tmp_path):
     assert extraction.source_path == "/elsewhere/renamed.pdf"
     assert cache.get(digest, "always") is None, "another verify mode is another extraction"
     assert ExtractionCache(root / "cache", version="9.9.9").get(digest, verify) is None
-    with pytest.raises(ValueError, match="9.9.9"):
-        ExtractionCache(tmp_path, version="9.9.9").put(extraction, verify)
+    # an extraction is kept under its own extractor's version (a profile family's differs
+    # from the core's): a cache asked for another version does not see it
+    other = ExtractionCache(tmp_path / "other", version="9.9.9")
+    stored = other.put(extraction, verify)
+    assert extraction.extractor_version in stored.parts and other.get(digest, verify) is None
+    assert ExtractionCache(tmp_path / "other").get(digest, verify) is not None
 
     copy = ExtractionCache(tmp_path)
     entry = copy.put(extraction, verify)
