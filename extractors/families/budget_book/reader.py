@@ -25,7 +25,7 @@ from nenpo.extractors.families.budget_book.layout import (
     rows,
 )
 from nenpo.extractors.families.budget_book.records import Appropriation, AppropriationNote
-from nenpo.extractors.models import ExtractionWarning
+from nenpo.extractors.models import ExtractionWarning, PageRecord
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.pages import PageText, PdfDocument, Ruling
 
@@ -59,6 +59,7 @@ class BookReading:
     appropriations: list[Appropriation] = field(default_factory=list)
     notes: list[AppropriationNote] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    pages: list[PageRecord] = field(default_factory=list)
     fiscal_year: int | None = None
     city: str | None = None
     sources: set[str] = field(default_factory=set)
@@ -145,12 +146,12 @@ class BookReader:
         total = doc.page_count
         number = 1
         while number <= total:
-            page = doc.page(number)
+            page = self._page(doc, number)
             cells = page_cells(page)
             header = find_header(cells, page.rulings, self.vocab)
             used = 1
             if header is not None and self.vocab.part(header.kinds) == "明細書" and "notes" not in header.kinds and number < total:
-                right = doc.page(number + 1)
+                right = self._page(doc, number + 1)
                 right_cells = page_cells(right, x_offset=page.width)
                 right_header = find_header(right_cells, _shifted(right.rulings, page.width), self.vocab)
                 if right_header is not None and "moku" not in right_header.kinds and "notes" in right_header.kinds:
@@ -163,6 +164,12 @@ class BookReader:
             number += used
         self._flush()
         return self.out
+
+    def _page(self, doc: PdfDocument, number: int) -> PageText:
+        page = doc.page(number)
+        self.out.pages.append(PageRecord(page=page.number, engine=page.engine, chars=dict(page.chars),
+                                         quality=page.quality, flags=tuple(page.flags), conf=page.conf))
+        return page
 
     def _read_page(self, number: int, page: PageText, cells: list[Cell], header: Header | None) -> None:
         text = "".join(c.text for c in cells)
