@@ -89,7 +89,7 @@ def stage_pdfplumber(path: str) -> None:
 
 
 def stage_extract(path: str) -> None:
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
 
     extract_report(path)
 
@@ -110,7 +110,7 @@ def create_warehouse(db: str) -> None:
 
 
 def stage_two_serial(path: str, other: str) -> None:
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
 
     extract_report(path)
     extract_report(other)

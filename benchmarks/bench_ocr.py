@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _extract(path: str, mode: str, queue) -> None:
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
 
     started = time.perf_counter()
     x = extract_report(path, ocr=mode)

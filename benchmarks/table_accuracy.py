@@ -16,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from nenpo.extractors.report import extract_report  # noqa: E402
+from nenpo.extractors.families.kawasaki_sme.report import extract_report  # noqa: E402
 from tests.table_truth import CellScore, expected_rows, extracted_rows, load_truth, score_cells  # noqa: E402
 
 EDITIONS = (2019, 2020, 2021)

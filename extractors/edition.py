@@ -5,15 +5,15 @@ them (no cover page, no metadata). Every piece of evidence found is kept
 (`EditionEvidence`); the edition is read from the strongest one, and `pipeline.ingest`
 fails validation when two pieces disagree (the catalogue says FY2020, the body FY2019).
 
-Evidence rules (``EVIDENCE_RULES``, strongest first; patterns run on normalised text)
+Each family declares its `Series`: a marker phrase and evidence rules (strongest first;
+patterns run on normalised text), each of one kind:
 
 ========= ======== ====================================================================
 kind      where    what it matches
 ========= ======== ====================================================================
-title     any line ``令和２年度 中小企業活性化施策実施状況報告書`` (the cover or a title line)
-heading   any line ``４ 令和２（2020）年度中小企業活性化施策の実施状況`` (section 4's heading)
-sentence  any page ``本報告書は、…令和２（2020）年度の中小企業活性化施策の実施状況の検証結果…を
-                   取りまとめたもの`` (the purpose sentence; lines of a page are joined)
+title     any line the edition's title (the cover or a title line)
+heading   any line a section heading naming the year
+sentence  any page a sentence naming the year (a page's lines are joined)
 metadata  the file the PDF's Title or Subject, read like a title line
 ========= ======== ====================================================================
 
@@ -32,7 +32,7 @@ import regex
 from nenpo.extractors.models import EditionEvidence
 from nenpo.extractors.normalise import normalise_text, parse_year
 
-_YEAR = r"(?P<year>(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*(?:\(\s*[0-9]{4}\s*\))?\s*年度)"
+YEAR = r"(?P<year>(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*(?:\(\s*[0-9]{4}\s*\))?\s*年度)"
 """An era fiscal year after normalisation: ``令和2(2020)年度``, ``令和元年度``, ``平成30年度``."""
 
 
@@ -47,39 +47,13 @@ class EvidenceRule:
 
 @dataclass(frozen=True)
 class Series:
-    """A report family nenpo knows, and how an edition of it names its fiscal year."""
+    """A report series, and how an edition of it names its fiscal year."""
 
     id: str
     marker: str
     """A phrase every piece of evidence contains (normalised): lines without it are skipped."""
     rules: tuple[EvidenceRule, ...]
 
-
-_TITLE = regex.compile(rf"{_YEAR}\s*中小企業活性化施策(?:の)?実施状況報告書")
-"""The edition title: ``令和２年度 中小企業活性化施策実施状況報告書`` → ``令和2年度 中小企業活性化施策実施状況報告書``."""
-
-_HEADING = regex.compile(rf"^\s*[0-9]{{1,2}}\s*\.?\s*{_YEAR}\s*中小企業活性化施策の実施状況\s*$")
-"""Section 4's heading: ``４ 令和２（2020）年度中小企業活性化施策の実施状況``."""
-
-_SENTENCE = regex.compile(rf"本報告書は[^。]{{0,80}}?{_YEAR}の中小企業活性化施策の実施状況[^。]{{0,120}}?取りまとめた")
-"""The purpose sentence, over joined lines: ``本報告書は、条例の規定に基づき、令和２（2020）年度の
-中小企業活性化施策の実施状況の検証結果、…を取りまとめたものです。``"""
-
-SERIES: tuple[Series, ...] = (
-    Series(
-        "kawasaki-sme",
-        "中小企業活性化施策",
-        (
-            EvidenceRule("title", "line", _TITLE, "令和２年度 中小企業活性化施策実施状況報告書"),
-            EvidenceRule("heading", "line", _HEADING, "４ 令和２（2020）年度中小企業活性化施策の実施状況"),
-            EvidenceRule(
-                "sentence", "page", _SENTENCE,
-                "本報告書は、…令和２（2020）年度の中小企業活性化施策の実施状況の検証結果…を取りまとめたもの",
-            ),
-            EvidenceRule("metadata", "metadata", _TITLE, "Title: 令和２年度 中小企業活性化施策実施状況報告書"),
-        ),
-    ),
-)
 
 KIND_ORDER = ("title", "heading", "sentence", "metadata", "catalogue", "command_line")
 """Evidence from strongest to weakest: the edition is read from the first found."""
@@ -105,6 +79,8 @@ class EditionClaim:
     series: str | None
     fiscal_year: int | None
     by: Literal["catalogue", "command_line"] = "catalogue"
+    family: str | None = None
+    """The report family that reads the file (its catalogue series' family, ``--family``)."""
 
     def evidence(self) -> EditionEvidence:
         return EditionEvidence(kind=self.by, series=self.series, fiscal_year=self.fiscal_year, text="")
@@ -117,8 +93,11 @@ class EditionFinder:
     evidence: list[EditionEvidence]
     near_misses: list[str]
 
-    def __init__(self) -> None:
+    series: tuple[Series, ...]
+
+    def __init__(self, series: Sequence[Series]) -> None:
         self.evidence, self.near_misses = [], []
+        self.series = tuple(series)
 
     def _add(self, series: Series, rule: EvidenceRule, match: regex.Match, printed: str, page: int | None) -> None:
         if sum(e.kind == rule.kind and e.series == series.id for e in self.evidence) >= PER_KIND:
@@ -131,7 +110,7 @@ class EditionFinder:
 
     def read_page(self, page: int, texts: Sequence[str], raws: Sequence[str]) -> None:
         """`texts`: the page's lines normalised; `raws`: as printed."""
-        for series in SERIES:
+        for series in self.series:
             marked = [i for i, text in enumerate(texts) if series.marker in text]
             if not marked:
                 continue
@@ -153,7 +132,7 @@ class EditionFinder:
                 self.near_misses.append(f"page {page}: {raws[marked[0]].strip()[:60]!r}")
 
     def read_metadata(self, metadata: dict) -> None:
-        for series in SERIES:
+        for series in self.series:
             for rule in series.rules:
                 if rule.scope != "metadata":
                     continue
@@ -170,7 +149,7 @@ class EditionFinder:
 
     def looked_for(self) -> str:
         return "; ".join(
-            f"{DESCRIBED[rule.kind]} like {rule.example!r}" for series in SERIES for rule in series.rules
+            f"{DESCRIBED[rule.kind]} like {rule.example!r}" for series in self.series for rule in series.rules
         )
 
     def found(self, metadata: dict) -> str:

@@ -7,6 +7,8 @@ row in the warehouse back to the spot on the PDF page it came from.
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import datetime
 from typing import Literal
 
@@ -24,7 +26,6 @@ KpiKind = Literal["target", "actual", "forecast"]
 expected outcome not yet known when printed (見込, 見込み)."""
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
-OpinionKind = Literal["overall", "covid"]
 ReadBy = Literal["layout", "text_order"]
 """How a record was read: ``layout`` from positions on the page (boxes, columns, grids,
 aligned cells), ``text_order`` from the order of the page's text layer (the grammars that
@@ -137,20 +138,6 @@ class PdcaItem(Record):
     )
 
 
-class ArticleOpinion(Record):
-    """The council's opinion on one article's measures, as a whole or on COVID-19 (the table
-    at the start of section 4: 条文 / 施策 / 施策全体への意見 / コロナ対応への意見)."""
-
-    article: int = Field(ge=1, description="第N条 of the ordinance")
-    policy: str
-    policy_raw: str
-    kind: OpinionKind
-    kind_raw: str
-    text: str
-    text_raw: str
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
-    bbox: BBox | None = None
 
 
 class ExtractionWarning(Record):
@@ -163,101 +150,16 @@ class ExtractionWarning(Record):
     indicator: str | None = None
 
 
-class StatValue(Record):
-    """One statistic printed in section 2: a census cell (業種大分類 × survey year) or a
-    figure printed in prose (業況DI △21.2, 倒産件数, 有効求人倍率)."""
-
-    table: str = Field(description="which statistic: the census measure (事業所数) or the prose section")
-    title: str | None = Field(default=None, description="caption printed over the table (図表 …)")
-    category: str
-    survey_year: int | None = Field(default=None, ge=1900, le=2200)
-    measure: str
-    value: float | None
-    value_text: str
-    unit: str | None = None
-    period: str | None = Field(default=None, description="survey period when finer than a year (2021年4-6月期)")
-    source: Literal["table", "text"] = "table"
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
-    bbox: BBox | None = None
 
 
-class CommitteeMember(Record):
-    """One line of a committee roster (委員名簿)."""
-
-    committee: str
-    as_of: str | None = None
-    seq: int
-    role: str
-    role_raw: str
-    name: str
-    name_raw: str
-    grp: str | None = Field(default=None, description="学識者 / 関係団体役職員")
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
-    bbox: BBox | None = None
 
 
-class PolicyListEntry(Record):
-    """One measure in the policy list 中小企業活性化施策一覧 (条文 / 施策 / 事務事業名 / 頁)."""
-
-    part: str = Field(description="検証対象事業 or その他の事業")
-    seq: int = Field(ge=1)
-    article: int | None = None
-    article_title: str | None = None
-    parent: str | None = None
-    name: str
-    name_raw: str
-    page_start: int | None = None
-    page_end: int | None = None
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
-    bbox: BBox | None = None
 
 
-class BudgetItem(Record):
-    """One row (or phase of a row) of the emergency-measure budget table."""
-
-    no: int
-    phase: str | None = None
-    name: str
-    name_raw: str
-    summary: str
-    budget_thousand_yen: float | None = None
-    budget_text: str = ""
-    budget_note: str | None = None
-    shared_with: tuple[int, ...] = ()
-    results_text: str = ""
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
-    bbox: BBox | None = None
 
 
-class BudgetResult(Record):
-    """A number printed inside a budget row's 実績等 cell (交付件数 66 件)."""
-
-    no: int
-    phase: str | None = None
-    metric: str
-    value: float
-    unit: str
-    value_text: str
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
 
 
-class OtherMeasure(Record):
-    """One その他の事業 block: next year's plan and this year's results of a measure."""
-
-    article: int | None = None
-    article_title: str | None = None
-    name: str
-    name_raw: str
-    next_year_plan: str
-    results: str
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
-    page: int = Field(ge=1)
-    bbox: BBox | None = None
 
 
 class TableCell(Record):
@@ -347,6 +249,9 @@ class ReportExtraction(Record):
     family: str | None = Field(default=None, description="id of the report family that read the file")
     series: str
     report_fiscal_year: int
+    part: str | None = Field(
+        default=None, description="the part of the edition the file holds (one 款 of a budget book …); None: the whole edition"
+    )
     title: str
     source_path: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
@@ -358,14 +263,7 @@ class ReportExtraction(Record):
     measures: tuple[Measure, ...] = ()
     kpi_values: tuple[KpiValue, ...] = ()
     pdca_items: tuple[PdcaItem, ...] = ()
-    article_opinions: tuple[ArticleOpinion, ...] = ()
     warnings: tuple[ExtractionWarning, ...] = ()
-    stat_values: tuple[StatValue, ...] = ()
-    committee_members: tuple[CommitteeMember, ...] = ()
-    policy_list: tuple[PolicyListEntry, ...] = ()
-    budget_items: tuple[BudgetItem, ...] = ()
-    budget_results: tuple[BudgetResult, ...] = ()
-    other_measures: tuple[OtherMeasure, ...] = ()
     table_cells: tuple[TableCell, ...] = ()
     sections: tuple[Section, ...] = ()
     costs: tuple[CostValue, ...] = ()
@@ -381,7 +279,24 @@ class ReportExtraction(Record):
 
     @classmethod
     def from_json(cls, text: str) -> ReportExtraction:
-        """Validate an extraction's JSON (a cache entry, a worker process's result) with the
-        cyclic collector paused: tens of thousands of records, none in a cycle."""
+        """Validate an extraction's JSON (a cache entry, a worker process's result) as the
+        extraction type of the family that wrote it (`extractors.registry`), with the cyclic
+        collector paused: tens of thousands of records, none in a cycle."""
+        from nenpo.extractors.registry import extraction_type
+
+        kind = extraction_type(_family_in(text))
         with collector_paused():
-            return cls.model_validate_json(text)
+            return (kind if issubclass(kind, cls) else cls).model_validate_json(text)
+
+
+_FAMILY_FIELD = re.compile(r'"family"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|null)')
+"""The family field of an extraction's JSON: ``"family":"kawasaki-sme"`` (pydantic writes it
+among the first fields, before any record)."""
+
+
+def _family_in(text: str) -> str | None:
+    match = _FAMILY_FIELD.search(text, 0, 4096)
+    if match is None:  # not where pydantic puts it: read the document to be sure
+        value = json.loads(text).get("family")
+        return value if isinstance(value, str) else None
+    return json.loads(f'"{match.group(1)}"') if match.group(1) is not None else None

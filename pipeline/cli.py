@@ -98,7 +98,7 @@ def _check_choices(verify: str, runner: str, dask_address: Optional[str]) -> Non
 def _flow_parameters(
     paths: list[Path], catalogue: Optional[Path], db: Path, verify: str, cache_dir: Optional[Path], publish: bool,
     publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
-    series: Optional[str] = None, fiscal_year: Optional[int] = None,
+    series: Optional[str] = None, fiscal_year: Optional[int] = None, family: Optional[str] = None,
 ) -> dict:
     """The run's parameters (the flow's, also given to the plain steps), paths made absolute (a
     served run may start in another directory)."""
@@ -124,6 +124,7 @@ def _flow_parameters(
         "lock_timeout": lock_timeout,
         "series": series,
         "fiscal_year": fiscal_year,
+        "family": family,
     }
 
 
@@ -158,6 +159,10 @@ def ingest(
     fiscal_year: Annotated[
         Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
     ] = None,
+    family: Annotated[
+        Optional[str], typer.Option(help="The report family that reads the PDFs given as PATH (see nenpo families); "
+                                    "default: the family that recognises each file.")
+    ] = None,
     force: ForceOption = False,
     max_memory: MaxMemoryOption = 4096,
     timeout: TimeoutOption = 900.0,
@@ -174,11 +179,18 @@ def ingest(
     _check_choices(verify, runner, dask_address)
     if ocr not in {"auto", "always", "never"}:
         raise typer.BadParameter("ocr must be auto, always or never")
-    if (series or fiscal_year) and not paths:
-        raise typer.BadParameter("--series/--fiscal-year describe the PDFs given as PATH: name at least one")
+    if (series or fiscal_year or family) and not paths:
+        raise typer.BadParameter("--series/--fiscal-year/--family describe the PDFs given as PATH: name at least one")
+    if family is not None:
+        from nenpo.extractors.registry import UnknownFamilyError, family as known_family
+
+        try:
+            known_family(family)
+        except UnknownFamilyError as exc:
+            raise typer.BadParameter(str(exc)) from None
     parameters = _flow_parameters(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
-        series, fiscal_year,
+        series, fiscal_year, family,
     )
     parameters["ocr"] = ocr
     parameters.update(_limit_parameters(force, max_memory, timeout))
@@ -709,6 +721,31 @@ def serve(
         raise typer.BadParameter(str(exc)) from exc
     prefect_serve(deployment)
 
+
+@app.command("families")
+def families_list() -> None:
+    """The report families nenpo reads (built in and installed plug-ins): id, title, version,
+    where each comes from, and its warehouse tables."""
+    from nenpo.extractors.registry import families
+
+    table = Table(title="Report families (highest priority first)", title_justify="left")
+    for column in ("id", "title", "version", "priority", "tables", "from"):
+        table.add_column(column, overflow="fold")
+    for f in families():
+        table.add_row(f.id, f.title, f.extractor_version, str(f.priority), ", ".join(t.name for t in f.tables), f.source)
+    console.print(table)
+
+
+def _family_commands() -> None:
+    """Each family's own commands (`ReportFamily.cli`)."""
+    from nenpo.extractors.registry import families
+
+    for f in families():
+        if f.cli is not None:
+            f.cli(app)
+
+
+_family_commands()
 
 from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
 

@@ -190,6 +190,7 @@ def ingest_reports(
     lock_timeout: float = 60.0,
     series: str | None = None,
     fiscal_year: int | None = None,
+    family: str | None = None,
     force: bool = False,
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
     timeout: float | None = DEFAULT_TIMEOUT,
@@ -202,14 +203,15 @@ def ingest_reports(
     carries the summary) when any report failed; the good reports are loaded and
     published either way. A warehouse held by another process for longer than
     `lock_timeout` seconds fails the run (WarehouseLockedError) with nothing written.
-    `series` and `fiscal_year` say which edition the files of `paths` are.
+    `series` and `fiscal_year` say which edition the files of `paths` are, `family` which
+    report family reads them.
     An edition that reads markedly worse than the one held fails at validate unless `force`.
     Each extraction may add `max_memory_mb` of memory and take `timeout` seconds (None: no
     limit); past that it fails as its report's extract failure and the run goes on.
     `ocr` (auto, always, never) says which pages Tesseract reads (`extractors.ocr_pages`).
     """
     store = FileStore(cache_dir)
-    sources = plan_sources(paths or [], catalogue, series, fiscal_year)
+    sources = plan_sources(paths or [], catalogue, series, fiscal_year, family)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
     pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,

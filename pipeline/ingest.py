@@ -30,7 +30,8 @@ from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.dispatch import extract_edition
+from nenpo.extractors.registry import UnknownFamilyError
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
@@ -130,13 +131,13 @@ class IngestSummary:
 
 def plan_sources(
     paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None,
-    series: str | None = None, fiscal_year: int | None = None,
+    series: str | None = None, fiscal_year: int | None = None, family: str | None = None,
 ) -> list[EditionSource]:
     """Everything a run should ingest: the catalogue's editions and folders, then `paths`.
 
     Folders (in the catalogue or among `paths`) contribute every PDF under them. `series`
     and `fiscal_year` (``nenpo ingest PATH --series ID --fiscal-year N``) say which
-    edition the files of `paths` are.
+    edition the files of `paths` are, `family` (``--family ID``) which report family reads them.
     """
     sources: list[EditionSource] = []
     folders: list[Path] = []
@@ -149,15 +150,16 @@ def plan_sources(
     for path in pdfs_under(list(paths)):
         sources.append(EditionSource(
             label=str(path), path=str(path), series=series, fiscal_year=fiscal_year, claimed_by="command_line",
+            family=family,
         ))
     return sources
 
 
 def claim_of(source: EditionSource) -> edition.EditionClaim | None:
     """What the catalogue entry or the command line says the source's edition is."""
-    if source.series is None and source.fiscal_year is None:
+    if source.series is None and source.fiscal_year is None and source.family is None:
         return None
-    return edition.EditionClaim(source.series, source.fiscal_year, source.claimed_by)
+    return edition.EditionClaim(source.series, source.fiscal_year, source.claimed_by, source.family)
 
 
 def fetch_source(source: EditionSource, store: FileStore, policy: FetchPolicy = FetchPolicy()) -> Obtained:
@@ -206,14 +208,17 @@ def unique_reports(obtained: Iterable[Obtained]) -> list[Obtained]:
 def extract_one(
     path: str | Path, verify: str = "auto", claim: edition.EditionClaim | None = None, ocr: str = "auto"
 ) -> ReportExtraction | IngestFailure:
-    """Extract a report; a PDF problem becomes an `IngestFailure` naming the file and page.
-    `claim` decides the edition of a file that names none; `ocr` says which pages Tesseract
-    reads (`extractors.ocr_pages`)."""
+    """Extract a report with its family's reader (`extractors.dispatch`: the claim's family,
+    else the family that recognises the file); a PDF problem becomes an `IngestFailure`
+    naming the file and page. `claim` decides the edition of a file that names none; `ocr`
+    says which pages Tesseract reads (`extractors.ocr_pages`)."""
     path = Path(path)
     if not path.is_file():
         return IngestFailure(str(path), "extract", f"{path}: no such file")
     try:
-        return extract_report(path, verify=verify, claim=claim, ocr=ocr)
+        return extract_edition(path, family=claim.family if claim else None, claim=claim, verify=verify, ocr=ocr)
+    except UnknownFamilyError as exc:
+        return IngestFailure(str(path), "extract", f"{path}: {exc}", None, _sha(path))
     except PdfError as exc:
         return IngestFailure(str(path), "extract", str(exc), exc.page, _sha(path))
     except Exception as exc:  # an extractor bug must still name the file, and not stop the run
@@ -341,8 +346,8 @@ def validate_batch(
 ) -> list[ReportExtraction | IngestFailure]:
     """Check each extraction against its catalogue entry and against the rest of the batch.
 
-    A batch may hold one file per edition (series, fiscal year): a second file claiming an
-    edition already in the batch fails, naming the first (the catalogue's entries come first).
+    A batch may hold one file per edition (series, fiscal year, part): a second file claiming
+    an edition already in the batch fails, naming the first (the catalogue's entries come first).
     """
     return list(validated(pairs))
 
@@ -351,16 +356,17 @@ def validated(
     pairs: Iterable[tuple[Obtained, ReportExtraction | IngestFailure]],
 ) -> Iterator[ReportExtraction | IngestFailure]:
     """`validate_batch` one outcome at a time, as the extractions arrive."""
-    claimed: dict[tuple[str, int], str] = {}
+    claimed: dict[tuple[str, int, str | None], str] = {}
     for report, outcome in pairs:
         if isinstance(outcome, IngestFailure):
             yield outcome
             continue
         problems = [p for check in VALIDATIONS if (p := check(report.source, outcome))]
-        edition = (outcome.series, outcome.report_fiscal_year)
+        edition = (outcome.series, outcome.report_fiscal_year, outcome.part)
         if not problems and edition in claimed:
+            part = f" part {outcome.part}" if outcome.part is not None else ""
             problems.append(
-                f"edition {outcome.series} FY{outcome.report_fiscal_year} is already in this run as {claimed[edition]}"
+                f"edition {outcome.series} FY{outcome.report_fiscal_year}{part} is already in this run as {claimed[edition]}"
             )
         if problems:
             error = f"{report.source.label}: " + "; ".join(problems)
@@ -469,6 +475,7 @@ def ingest(
     fetch_policy: FetchPolicy = FetchPolicy(),
     series: str | None = None,
     fiscal_year: int | None = None,
+    family: str | None = None,
     fetch_retry_delays: Sequence[float] = FETCH_RETRY_SECONDS,
     runner: str = "sequential",
     workers: int | None = None,
@@ -480,7 +487,7 @@ def ingest(
     """The whole run without Prefect: fetch, extract each, validate and load each edition as
     it is extracted, audit, and publish when `publish` is set or `publish_dir` is given.
     `series` and `fiscal_year` say which edition the files of `paths` are (checked against
-    what the files say).
+    what the files say), `family` which report family reads them.
 
     Downloads go to `cache_dir` (default: the user cache directory); extractions are read
     from and written to the same cache only when `reuse_extractions` is set. Extractions
@@ -496,7 +503,7 @@ def ingest(
     cache = ExtractionCache(store.root) if reuse_extractions else None
     fetch_failures: list[IngestFailure] = []
     obtained: list[Obtained] = []
-    for source in plan_sources(paths, catalogue, series, fiscal_year):
+    for source in plan_sources(paths, catalogue, series, fiscal_year, family):
         try:
             obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
         except Exception as exc:

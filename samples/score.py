@@ -179,7 +179,7 @@ SAMPLES_DIR = Path(__file__).resolve().parent
 def score_layout(folder: Path) -> tuple[dict[str, Score], list[str]]:
     """Scores summed over the editions in one layout's folder, and why any edition was refused."""
     from nenpo.extractors.pages import PdfError
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
 
     totals = {kind: Score() for kind in RECORD_KINDS}
     refused = []
@@ -290,7 +290,7 @@ def score_kpis(truth: dict, extraction: ReportExtraction) -> Score:
 
 def score_editions(folder: Path) -> tuple[dict[str, Score], Score, list[int]]:
     """Scores summed over every sample edition in `folder` (the editions' years last)."""
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
 
     totals = {phase: Score() for phase in PHASES}
     opinions = Score()

@@ -7,7 +7,7 @@ file named by `--catalogue` / `$NENPO_CATALOGUE`)::
       - id: kawasaki-sme
         publisher: 川崎市経済労働局
         title: 中小企業活性化施策実施状況報告書
-        title_pattern: '年度\\s*中小企業活性化施策実施状況報告書'
+        family: kawasaki-sme    # the report family that reads its editions (nenpo families)
         min_sheets: 15          # count gates (optional): fewer sheets or KPI values fail validation
         min_kpi_values: 40
         editions:
@@ -95,8 +95,12 @@ class CatalogueSeries(_Entry):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     publisher: str
     title: str
-    title_pattern: str
-    """Regular expression the printed title of every edition matches (after NFKC)."""
+    family: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    """The report family that reads the series' editions (`nenpo families`); when absent, the
+    family whose id is the series', else the one that recognises each file."""
+    title_pattern: str | None = None
+    """Optional: a regular expression the printed title of every edition must match (after
+    NFKC), on top of the family's own recognition of the title."""
     min_sheets: int | None = Field(default=None, ge=0)
     """Count gate: an edition of this series with fewer measure sheets fails validation, even on a first load."""
     min_kpi_values: int | None = Field(default=None, ge=0)
@@ -105,7 +109,9 @@ class CatalogueSeries(_Entry):
 
     @field_validator("title_pattern")
     @classmethod
-    def _compiles(cls, pattern: str) -> str:
+    def _compiles(cls, pattern: str | None) -> str | None:
+        if pattern is None:
+            return None
         try:
             regex.compile(pattern)
         except regex.error as exc:
@@ -156,6 +162,7 @@ class Catalogue(_Entry):
                     series=series.id,
                     fiscal_year=edition.fiscal_year,
                     title_pattern=series.title_pattern,
+                    family=series.family,
                     min_sheets=series.min_sheets,
                     min_kpi_values=series.min_kpi_values,
                 )
@@ -185,6 +192,8 @@ class EditionSource:
     ``nenpo ingest PATH --series ID --fiscal-year N``."""
     min_sheets: int | None = None
     min_kpi_values: int | None = None
+    family: str | None = None
+    """The report family that reads the file (the catalogue series' family, ``nenpo ingest --family``)."""
 
     @property
     def edition(self) -> str | None:

@@ -44,7 +44,7 @@ def reference_lines(reference_text: str) -> list[str]:
 def reference_layout_b(reference_lines: list[str], tmp_path_factory):
     """The reference text typeset in text order on A4 portrait (layout (b) of FY2020), read
     by the extractor: rendered in a temporary folder, never kept."""
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
     from nenpo.samples.layouts.text_order import render_text_order
 
     return extract_report(render_text_order(reference_lines, tmp_path_factory.mktemp("layout-b") / "fy2020-b.pdf"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
-from nenpo.extractors import article_opinions
+from nenpo.extractors.families.kawasaki_sme import article_opinions
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.report import NormLine
+from nenpo.extractors.families.kawasaki_sme.report import NormLine
 
 HEIGHT = 595.28
 ARTICLE_X, POLICY_X, KIND_X, TEXT_X = 34.0, 84.0, 224.0, 286.0

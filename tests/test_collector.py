@@ -6,7 +6,7 @@ import pytest
 
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.pages import PdfError
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from tests.conftest import SAMPLE_EDITIONS
 
 
@@ -34,7 +34,7 @@ def test_a_collector_disabled_by_the_caller_stays_disabled():
 
 def test_extraction_runs_with_the_collector_paused_and_gives_it_back(monkeypatch, tmp_path):
     seen = []
-    from nenpo.extractors import report
+    from nenpo.extractors.families.kawasaki_sme import report
 
     real = report._read_page
     monkeypatch.setattr(report, "_read_page", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])

@@ -7,9 +7,10 @@ import shutil
 
 import pytest
 
-from nenpo.extractors.edition import EditionClaim, EditionFinder, SERIES
+from nenpo.extractors.edition import EditionClaim, EditionFinder
+from nenpo.extractors.families.kawasaki_sme.series import SERIES
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.report import UnrecognisedReportError, extract_report
+from nenpo.extractors.families.kawasaki_sme.report import UnrecognisedReportError, extract_report
 from nenpo.pipeline.ingest import ingest
 from nenpo.samples.layout import LEFT_X, Page, write_pdf
 from nenpo.warehouse.db import connect
@@ -23,7 +24,7 @@ SENTENCE = [  # the purpose sentence as the reference text breaks it (lines 132-
 
 
 def _found(lines: list[str], page: int = 1, metadata: dict | None = None) -> EditionFinder:
-    finder = EditionFinder()
+    finder = EditionFinder(SERIES)
     finder.read_metadata(metadata or {})
     finder.read_page(page, [normalise_text(line) for line in lines], lines)
     return finder
@@ -50,7 +51,7 @@ def test_body_lines_naming_other_years_are_not_evidence():
 
 
 def test_the_reference_text_names_fiscal_2020(reference_lines):
-    finder = EditionFinder()
+    finder = EditionFinder(SERIES)
     finder.read_page(1, [normalise_text(line) for line in reference_lines], reference_lines)
     assert {(e.kind, e.fiscal_year) for e in finder.evidence} == {("heading", 2020), ("sentence", 2020)}
     assert finder.strongest().text == HEADING.strip()

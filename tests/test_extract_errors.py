@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nenpo.extractors.report import InvalidRecordError, UnrecognisedReportError, extract_report
+from nenpo.extractors.families.kawasaki_sme.report import InvalidRecordError, UnrecognisedReportError, extract_report
 from nenpo.samples.layout import LEFT_X, RIGHT_X, Page, write_pdf
 
 

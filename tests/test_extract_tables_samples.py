@@ -8,7 +8,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.samples import content
 from nenpo.samples import tables_content as tc
 from tests.conftest import SAMPLE_EDITIONS

@@ -7,7 +7,7 @@ import shutil
 import duckdb
 import pytest
 
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.pipeline.ingest import ingest
 from nenpo.warehouse.gates import EditionFigures, figures_held, figures_of, shortfalls
 from tests.conftest import SAMPLE_EDITIONS

@@ -240,7 +240,7 @@ def test_publish_swaps_in_a_snapshot_analysts_can_read_while_the_warehouse_is_lo
 
 
 def test_an_extraction_travels_between_processes_as_json_and_comes_back_equal():
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
     from nenpo.pipeline.ingest import extract_for_transfer
 
     path = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"

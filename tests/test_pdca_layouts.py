@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.samples.score import LAYOUT_FOLDERS, PHASES, SAMPLES_DIR, score_pdca
 
 EDITIONS = [(layout, path) for layout, folder in LAYOUT_FOLDERS.items()

@@ -12,9 +12,10 @@ from datetime import datetime, timezone
 import duckdb
 import pytest
 
-from nenpo.extractors.models import ArticleOpinion, Measure, PdcaItem, ReportExtraction
+from nenpo.extractors.models import Measure, PdcaItem, ReportExtraction
+from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, KawasakiExtraction
 from nenpo.pipeline.ingest import ingest
-from nenpo.warehouse.audit import RULES, load_rules, run_rules
+from nenpo.warehouse.audit import load_rules, run_rules
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.load import delete_edition, load_extraction
 from tests.conftest import SAMPLE_EDITIONS
@@ -127,8 +128,8 @@ def _item(measure, phase, no, label, seq, text, covers=None, page=2) -> PdcaItem
 
 
 def _edition(items: list[PdcaItem], seed: str = "x") -> ReportExtraction:
-    return ReportExtraction(
-        series="kawasaki-sme", report_fiscal_year=2020, title="令和２年度 中小企業活性化施策実施状況報告書",
+    return KawasakiExtraction(
+        family="kawasaki-sme", series="kawasaki-sme", report_fiscal_year=2020, title="令和２年度 中小企業活性化施策実施状況報告書",
         source_path="/data/x.pdf", sha256=hashlib.sha256(seed.encode()).hexdigest(), page_count=3,
         extracted_at=datetime(2024, 5, 1, tzinfo=timezone.utc),
         measures=(
@@ -164,7 +165,7 @@ def test_pairs_of_a_hand_made_shared_block_and_both_audit_directions(tmp_path):
         ("opinion_without_response", "乙事業", 1), ("opinion_without_response", "甲事業", 1),
         ("response_without_opinion", "乙事業", 3), ("response_without_opinion", "甲事業", 3),
     ]
-    shared_note = next(f for f in RULES["opinion_without_response"].check(con) if f.measure == "甲事業").detail
+    shared_note = next(f for f in load_rules()["opinion_without_response"].check(con) if f.measure == "甲事業").detail
     assert "shared with 乙事業" in shared_note
     con.close()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from nenpo.extractors.kpi_grammar import parse_text_tables
+from nenpo.extractors.families.kawasaki_sme.kpi_grammar import parse_text_tables
 from nenpo.extractors.normalise import check_unit_scale, normalise_name, parse_cell, parse_unit
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))

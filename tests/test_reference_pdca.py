@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from nenpo.extractors.pdca_text import read_text_sheets
+from nenpo.extractors.families.kawasaki_sme.pdca_text import read_text_sheets
 
 # (title line, parent, position, name, Check heading line or None, covers)
 SHEETS = [

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from nenpo.extractors.budget import build_items, parse_budget_text
+from nenpo.extractors.families.kawasaki_sme.budget import build_items, parse_budget_text
 from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
-from nenpo.extractors.stat_tables import census_values, find_figures, parse_census_text
+from nenpo.extractors.families.kawasaki_sme.stat_tables import census_values, find_figures, parse_census_text
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "reference_tables_fy2020.json").read_text(encoding="utf-8"))
 
@@ -128,7 +128,7 @@ TEXT_TABLES = json.loads((Path(__file__).parent / "data" / "reference_text_table
 
 
 def test_rosters_match_hand_read_members(reference_lines):
-    from nenpo.extractors.rosters import parse_roster_text
+    from nenpo.extractors.families.kawasaki_sme.rosters import parse_roster_text
 
     got = [(m.committee, m.as_of, m.seq, m.role, m.name, m.grp) for m in parse_roster_text(reference_lines)]
     assert got == [
@@ -140,7 +140,7 @@ def test_rosters_match_hand_read_members(reference_lines):
 def test_policy_list_matches_hand_read_entries_but_two_parents(reference_lines):
     """The list alone does not show that まちづくり連動事業 is under 商業振興関連事業, nor that
     観光振興事業 heads 産業観光推進事業 (the sheets' titles do): those two entries differ."""
-    from nenpo.extractors.policy_list import parse_policy_list_text
+    from nenpo.extractors.families.kawasaki_sme.policy_list import parse_policy_list_text
 
     got = [(e.part, e.article, e.policy, e.parent, e.name, e.pages) for e in parse_policy_list_text(reference_lines)]
     want = [(e["part"], e["article"], normalise_text(e["policy"]), e["parent"] and normalise_name(e["parent"]),
@@ -151,14 +151,14 @@ def test_policy_list_matches_hand_read_entries_but_two_parents(reference_lines):
 
 
 def test_article_opinions_match_hand_read_cells(reference_lines):
-    from nenpo.extractors.article_opinions import parse_text
+    from nenpo.extractors.families.kawasaki_sme.article_opinions import parse_text
 
     got = [(o.article, o.kind, o.lines[0] + 1, o.lines[-1] + 1, len(o.paragraphs)) for o in parse_text(reference_lines)]
     assert got == [(o["article"], o["kind"], *o["lines"], len(o["paragraph_starts"])) for o in TEXT_TABLES["article_opinions"]]
 
 
 def test_other_measures_match_hand_read_blocks(reference_lines):
-    from nenpo.extractors.other_measures import parse_other_measures_text
+    from nenpo.extractors.families.kawasaki_sme.other_measures import parse_other_measures_text
 
     blocks = parse_other_measures_text(reference_lines)
     assert [(b.article[0], b.name) for b in blocks] == [(o["article"], normalise_name(o["name"])) for o in TEXT_TABLES["other_measures"]]

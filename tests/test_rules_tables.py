@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.samples import content
 from nenpo.samples import tables_content as tc
 from nenpo.warehouse.audit import load_rules, run_rules

@@ -3,9 +3,9 @@ reference text's list (FY2020, lines 1918-1999) and its sheet titles."""
 
 from __future__ import annotations
 
-from nenpo.extractors.models import PolicyListEntry
+from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 from nenpo.extractors.normalise import normalise_name, normalise_text
-from nenpo.extractors.policy_list import ARTICLE_NOTE, entry_for_sheet, listed_article
+from nenpo.extractors.families.kawasaki_sme.policy_list import ARTICLE_NOTE, entry_for_sheet, listed_article
 
 PART = "検証対象事業"
 # (条文, 施策, parent, 事務事業名 as printed)
@@ -57,7 +57,7 @@ def test_an_unlisted_name_finds_nothing():
 
 def test_a_footer_that_disagrees_with_the_list_is_a_warning(tmp_path):
     """The list puts テスト事業 under １２条; its sheet's footer prints 第13条: the list wins."""
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
     from nenpo.samples.layout import LEFT_X, PAGE_HEIGHT, Page, write_pdf
 
     cover, listing, sheet = Page(1), Page(2), Page(3)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from nenpo.extractors.normalise import normalise_name, normalise_text
-from nenpo.extractors.sheets import listed_name, page_title, title_rejected
+from nenpo.extractors.families.kawasaki_sme.sheets import listed_name, page_title, title_rejected
 from tests.test_reference_pdca import SHEETS
 
 
@@ -61,7 +61,7 @@ def test_names_the_policy_list_prints_under_another_spelling():
 
 
 def test_two_titles_that_differ_are_a_warning(tmp_path):
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
     from nenpo.samples.layout import LEFT_X, Page, write_pdf
 
     cover, sheet = Page(1), Page(2)
@@ -81,14 +81,14 @@ def test_two_titles_that_differ_are_a_warning(tmp_path):
 # --- the policy list's parents, settled by the sheet titles -------------------------------------
 
 def _entry(seq: int, name: str, parent: str | None, pages: tuple[int, int], part: str = "検証対象事業"):
-    from nenpo.extractors.models import PolicyListEntry
+    from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 
     return PolicyListEntry(part=part, seq=seq, article=16, parent=parent, name=name, name_raw=name,
                            page_start=pages[0], page_end=pages[1], page=24)
 
 
 def test_joined_title_matches_a_parent_and_its_sub_measure():
-    from nenpo.extractors.sheets import JOINED_TITLE
+    from nenpo.extractors.families.kawasaki_sme.sheets import JOINED_TITLE
 
     match = JOINED_TITLE.match("観光振興事業・産業観光推進事業")
     assert (match.group("parent"), match.group("name")) == ("観光振興事業", "産業観光推進事業")
@@ -96,7 +96,7 @@ def test_joined_title_matches_a_parent_and_its_sub_measure():
 
 
 def test_sheet_titles_settle_the_list_parents():
-    from nenpo.extractors.sheets import list_parents, parse_title
+    from nenpo.extractors.families.kawasaki_sme.sheets import list_parents, parse_title
 
     entries = [
         _entry(1, "地域連携事業", "商業振興関連事業", (33, 38)), _entry(2, "まちづくり連動事業", None, (39, 40)),

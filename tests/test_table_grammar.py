@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from nenpo.extractors import budget, other_measures, paragraphs, policy_list, rosters, stat_tables
+from nenpo.extractors import paragraphs
+from nenpo.extractors.families.kawasaki_sme import budget, other_measures, policy_list, rosters, stat_tables
 from nenpo.extractors.grids import find_grids
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
-from nenpo.extractors.table_pages import PAGE_READERS, char_splitter
+from nenpo.extractors.families.kawasaki_sme.table_pages import PAGE_READERS, char_splitter
 
 
 def n(text: str) -> str:
@@ -286,7 +287,7 @@ def test_line_across_a_drawn_edge_is_cut_at_its_characters():
 
 
 def test_policy_list_gives_an_article_by_name_then_by_printed_page():
-    from nenpo.extractors.models import PolicyListEntry
+    from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 
     entries = [
         PolicyListEntry(part="検証対象事業", seq=1, article=12, name="起業化総合支援事業", name_raw="起業化総合支援事業",
@@ -320,7 +321,7 @@ def test_page_layer_gives_character_boxes():
 
 
 def test_a_grid_no_reader_claims_still_goes_to_table_cells():
-    from nenpo.extractors.table_pages import TablesState, finish, read_page
+    from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState, finish, read_page
 
     state = TablesState()
     rulings = _box(0, 0, 100, 20) + _box(100, 0, 300, 20) + _box(0, 20, 100, 40) + _box(100, 20, 300, 40)
@@ -336,7 +337,7 @@ def test_a_grid_no_reader_claims_still_goes_to_table_cells():
 
 
 def test_folio_amount_results_start_and_label_edges():
-    from nenpo.extractors.table_pages import FOLIO
+    from nenpo.extractors.families.kawasaki_sme.table_pages import FOLIO
 
     assert FOLIO.match("- 17 -").group("folio") == "17" and FOLIO.match("62").group("folio") == "62"
     assert not FOLIO.match("令和３年度")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from nenpo.extractors.report import extract_report
+from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.samples.score import LAYOUT_FOLDERS, RECORD_KINDS, SAMPLES_DIR, score_records
 from tests.table_truth import score_cells
 

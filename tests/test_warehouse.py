@@ -514,10 +514,14 @@ def test_failed_load_rolls_back_and_keeps_the_previous_file(db_path, monkeypatch
 
         inserted = _spy_inserts(monkeypatch)
 
-        def boom(extraction):
-            raise RuntimeError("boom after the first tables")
+        real = load_module.table_rows
 
-        monkeypatch.setattr(load_module, "_kpi_value_rows", boom)
+        def boom(table, extraction, at):
+            if table.name == "kpi_values":
+                raise RuntimeError("boom after the first tables")
+            return real(table, extraction, at)
+
+        monkeypatch.setattr(load_module, "table_rows", boom)
         with pytest.raises(RuntimeError, match="boom"):
             load_extraction(con, edition(2019, seed="v2"))
         assert inserted == ["reports", "measures"]  # it really failed half-way
@@ -538,8 +542,13 @@ def test_database_error_mid_load_rolls_back(con, monkeypatch):
 
     load_extraction(con, edition(2019, seed="v1"))
     before = snapshot(con)
-    real = load_module._page_rows
-    monkeypatch.setattr(load_module, "_page_rows", lambda x: pa.concat_tables([real(x), real(x)]))
+    real = load_module.table_rows
+
+    def twice(table, x, at):
+        rows = real(table, x, at)
+        return pa.concat_tables([rows, rows]) if table.name == "report_pages" else rows
+
+    monkeypatch.setattr(load_module, "table_rows", twice)
     with pytest.raises(duckdb.ConstraintException):
         load_extraction(con, edition(2019, seed="v2"))
     assert snapshot(con) == before

@@ -11,7 +11,10 @@ inputs: the loaded editions, the alias pins and the code of the rules, the name 
 and the views. When nothing of that changed since the latest run (an ingest whose every
 edition was unchanged), the stored findings are read back instead of auditing again.
 
-Rule modules register on import; `RULE_MODULES` lists them.
+The core's rule modules register on import (`RULE_MODULES` lists them); a report family's
+rules (`ReportFamily.rules`, declared with `declare` and gathered with `rules_in`) run beside
+them, every family's on every audit: a rule over a family's own tables finds nothing in a
+warehouse without that family's editions.
 """
 
 from __future__ import annotations
@@ -34,11 +37,12 @@ import pyarrow as pa
 
 from nenpo.warehouse.identity import Aliases, refresh_identities
 from nenpo.warehouse.schema import arrow_schema, schema_fingerprint
+from nenpo.warehouse.tx import transaction
 
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
-RULE_MODULES: tuple[str, ...] = ("nenpo.warehouse.rules_kpi", "nenpo.warehouse.rules_pdca", "nenpo.warehouse.rules_tables")
+RULE_MODULES: tuple[str, ...] = ("nenpo.warehouse.rules_kpi",)
 """Modules whose import registers rules."""
 
 
@@ -83,10 +87,38 @@ def rule(name: str, severity: Severity) -> Callable:
     return register
 
 
+def declare(name: str, severity: Severity) -> Callable:
+    """Declare a family's rule without registering it with the core's: the function gets a
+    `Rule` (``fn.rule``) that `rules_in` gathers for `ReportFamily.rules`."""
+
+    def declared(fn: Callable[[duckdb.DuckDBPyConnection], Iterable[Finding]]):
+        fn.rule = Rule(name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)
+        return fn
+
+    return declared
+
+
+def rules_in(*modules) -> tuple[Rule, ...]:
+    """Every rule declared (`declare`) in the modules, in the order they are defined."""
+    return tuple(
+        fn.rule for module in modules for fn in vars(module).values()
+        if callable(fn) and isinstance(getattr(fn, "rule", None), Rule) and fn.__module__ == module.__name__
+    )
+
+
 def load_rules() -> dict[str, Rule]:
+    """The core's rules, then every registered family's (`extractors.registry`)."""
+    from nenpo.extractors.registry import families
+
     for module in RULE_MODULES:
         importlib.import_module(module)
-    return RULES
+    found = dict(RULES)
+    for f in families():
+        for r in f.rules:
+            if r.name in found and found[r.name].check is not r.check:
+                raise ValueError(f"audit rule {r.name!r} of family {f.id!r} has the name of another rule")
+            found[r.name] = r
+    return found
 
 
 def run_rules(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> list[Finding]:
@@ -108,8 +140,7 @@ def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding], fing
     schema = arrow_schema("audit_findings")
     schema = pa.schema([fld for fld in schema if fld.name not in ("finding_no", "audited_at")])
     data = pa.Table.from_pylist(rows, schema=schema)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         audited_at = con.execute("SELECT current_timestamp").fetchone()[0]
         con.execute("DELETE FROM audit_findings")
         con.register("_nenpo_findings", data)
@@ -125,23 +156,24 @@ def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding], fing
             "INSERT INTO audit_runs SELECT $at, $fingerprint, (SELECT count(*) FROM reports), $findings, $seconds",
             {"at": audited_at, "fingerprint": fingerprint, "findings": len(findings), "seconds": seconds},
         )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return audited_at
 
 
 # --- auditing only what changed ----------------------------------------------------------------
 
 AUDIT_CODE_MODULES: tuple[str, ...] = (__name__, "nenpo.warehouse.identity", *RULE_MODULES)
-"""Modules whose code decides the findings (the views are covered by the schema fingerprint)."""
+"""Modules whose code decides the findings, beside those of every rule (the views are covered by
+the schema fingerprint)."""
+
+
+def _code_digest() -> str:
+    return _digest_of(AUDIT_CODE_MODULES + tuple(sorted({r.check.__module__ for r in load_rules().values()})))
 
 
 @cache
-def _code_digest() -> str:
+def _digest_of(modules: tuple[str, ...]) -> str:
     digest = hashlib.sha256(schema_fingerprint().encode())
-    for module in AUDIT_CODE_MODULES:
+    for module in modules:
         spec = importlib.util.find_spec(module)
         digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else module.encode())
     return digest.hexdigest()

@@ -28,6 +28,7 @@ import pyarrow as pa
 import yaml
 
 from nenpo.warehouse.schema import arrow_schema
+from nenpo.warehouse.tx import transaction
 
 DEFAULT_ALIASES = Path(__file__).with_name("aliases.yaml")
 
@@ -221,8 +222,7 @@ def _arrow(rows: list[dict], table: str) -> pa.Table:
 def refresh_identities(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> tuple[int, int]:
     """Recompute both alias tables in one transaction; return their row counts."""
     measures, indicators = resolve(con, aliases)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, data in (("measure_aliases", measures), ("indicator_aliases", indicators)):
             con.execute(f"DELETE FROM {table}")
             con.register("_nenpo_aliases", data)
@@ -230,8 +230,4 @@ def refresh_identities(con: duckdb.DuckDBPyConnection, aliases: Aliases | None =
                 con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _nenpo_aliases")
             finally:
                 con.unregister("_nenpo_aliases")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return measures.num_rows, indicators.num_rows

@@ -1,33 +1,43 @@
 """The warehouse schema: every table, column, type and description, in one place.
 
-`TABLES` is the single source of truth. The DDL (`CREATE TABLE IF NOT EXISTS …`), the
-`COMMENT ON TABLE/COLUMN` statements that document the contract inside the DuckDB file,
-the pyarrow schemas the loader builds its bulk inserts with, and `CONTRACT` (the
-analysts' public contract, for a README section and for tests) are all generated from it.
+`CORE_TABLES` and the tables of every registered report family (`ReportFamily.tables`,
+together `all_tables()`, also spelled `TABLES`) are the single source of truth. The DDL
+(`CREATE TABLE IF NOT EXISTS …`), the `COMMENT ON TABLE/COLUMN` statements that document
+the contract inside the DuckDB file, the pyarrow schemas the loader builds its bulk
+inserts with, `CONTRACT` (the analysts' public contract, for a README section and for
+tests) and how the loader fills each edition table (`Table.records`, `Table.derived`) are
+all generated from it.
 
-Every table carries `report_id` (the first 16 hex digits of the PDF's sha256) plus
+Every edition table carries `report_id` (the first 16 hex digits of the PDF's sha256) plus
 `series` and `report_fiscal_year`, the pair that identifies an edition, so that an edition
 can be replaced as a whole and any row can be traced back to its file.
 
-Changing a table (adding, dropping or retyping a column, changing a constraint) MUST bump
-`SCHEMA_VERSION` and add the statements that upgrade the previous version to `MIGRATIONS`
-— `CREATE TABLE IF NOT EXISTS` does not alter a table that already exists. Views are
-recreated on every read-write connect, so changing a view needs no version bump.
+Changing a core table (adding, dropping or retyping a column, changing a constraint) MUST
+bump `SCHEMA_VERSION` and add the statements that upgrade the previous version to
+`MIGRATIONS` — `CREATE TABLE IF NOT EXISTS` does not alter a table that already exists. A
+family's table may gain columns (added to files that lack them); views are recreated on
+every read-write connect, so changing a view needs no version bump.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 import duckdb
 import pyarrow as pa
+import regex
 
-from nenpo.extractors.models import KpiKind, KpiStatus, OpinionKind, PdcaPhase, ReadBy
-from nenpo.warehouse.tx import rollback_quietly
-from nenpo.warehouse.views import VIEWS
+from nenpo.extractors.models import CostBasis, KpiKind, KpiStatus, PdcaPhase, ReadBy, TextSource
+from nenpo.warehouse import columns
+from nenpo.warehouse.tx import transaction
+from nenpo.warehouse.views import CORE_VIEWS, View
 
-SCHEMA_VERSION = 3
+if TYPE_CHECKING:
+    from nenpo.warehouse.columns import Rows
+
+SCHEMA_VERSION = 4
 """Version of the table layout below; stored in the `schema_version` table."""
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
@@ -40,6 +50,79 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS read_by VARCHAR DEFAULT 'layout'"
         for table in ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
                       "budget_results", "other_measures", "table_cells", "measures", "kpi_values", "pdca_items")
+    ),
+    3: (  # 4: report families, editions in parts, the records every family shares, OCR provenance
+        # reports: the family that read the file, the part of the edition it holds; an edition
+        # may now have several rows (one per part), so the table is rebuilt with the new key
+        """CREATE TABLE reports_v4 (
+    "report_id" VARCHAR NOT NULL,
+    "series" VARCHAR NOT NULL,
+    "report_fiscal_year" INTEGER NOT NULL,
+    "family" VARCHAR,
+    "part" VARCHAR,
+    "title" VARCHAR NOT NULL,
+    "source_path" VARCHAR NOT NULL,
+    "sha256" VARCHAR NOT NULL,
+    "page_count" INTEGER NOT NULL,
+    "extractor_version" VARCHAR NOT NULL,
+    "ingested_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+    "extracted_at" TIMESTAMP WITH TIME ZONE NOT NULL,
+    "seconds" DOUBLE NOT NULL,
+    "measure_count" INTEGER NOT NULL,
+    "kpi_value_count" INTEGER NOT NULL,
+    "warning_count" INTEGER NOT NULL,
+    PRIMARY KEY (report_id),
+    UNIQUE (series, report_fiscal_year, part)
+)""",
+        "INSERT INTO reports_v4 BY NAME SELECT * FROM reports",
+        # until version 4 each series was read by the one family of the same id
+        "UPDATE reports_v4 SET family = series WHERE family IS NULL",
+        "DROP TABLE reports",
+        "ALTER TABLE reports_v4 RENAME TO reports",
+        # kpi_values: kind 'forecast' (a CHECK constraint cannot be altered: the table is rebuilt),
+        # the kind's printed label, where the characters came from
+        """CREATE TABLE kpi_values_v4 (
+    "kpi_value_id" VARCHAR NOT NULL,
+    "report_id" VARCHAR NOT NULL,
+    "series" VARCHAR NOT NULL,
+    "report_fiscal_year" INTEGER NOT NULL,
+    "ordinal" INTEGER NOT NULL,
+    "measure_id" VARCHAR,
+    "measure" VARCHAR NOT NULL,
+    "indicator" VARCHAR NOT NULL,
+    "indicator_raw" VARCHAR NOT NULL,
+    "unit" VARCHAR,
+    "unit_raw" VARCHAR,
+    "fiscal_year" INTEGER NOT NULL,
+    "kind" VARCHAR NOT NULL CHECK (kind IN ('target', 'actual', 'forecast')),
+    "kind_raw" VARCHAR,
+    "value" DOUBLE,
+    "value_text" VARCHAR NOT NULL,
+    "status" VARCHAR NOT NULL CHECK (status IN ('reported', 'cancelled', 'not_reported', 'not_numeric')),
+    "annotation" VARCHAR,
+    "sub_value" DOUBLE,
+    "table_no" INTEGER NOT NULL,
+    "read_by" VARCHAR NOT NULL CHECK (read_by IN ('layout', 'text_order')),
+    "page" INTEGER NOT NULL,
+    "bbox_x0" DOUBLE,
+    "bbox_top" DOUBLE,
+    "bbox_x1" DOUBLE,
+    "bbox_bottom" DOUBLE,
+    "text_source" VARCHAR NOT NULL DEFAULT 'text_layer' CHECK (text_source IN ('text_layer', 'ocr')),
+    "sha256" VARCHAR NOT NULL,
+    "extractor_version" VARCHAR NOT NULL,
+    PRIMARY KEY (kpi_value_id)
+)""",
+        "INSERT INTO kpi_values_v4 BY NAME SELECT * FROM kpi_values",
+        "DROP TABLE kpi_values",
+        "ALTER TABLE kpi_values_v4 RENAME TO kpi_values",
+        # every other record table: where its characters came from; pages: the OCR confidence
+        *(
+            f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS text_source VARCHAR DEFAULT 'text_layer'"
+            for table in ("measures", "pdca_items", "report_pages", "extraction_warnings", "table_cells")
+        ),
+        "ALTER TABLE report_pages ADD COLUMN IF NOT EXISTS conf DOUBLE",
+        # sections, costs and categories are new tables: the DDL run after every migration creates them
     ),
 }
 """from_version → SQL statements that upgrade a warehouse from that version to the next.
@@ -61,8 +144,24 @@ class Column:
     """Column constraint appended to the DDL (NOT NULL, CHECK …, DEFAULT …)."""
 
 
+ColumnFunction = Callable[["Rows"], list]
+"""Fills one derived column for all rows of a table at once (`warehouse.columns`)."""
+
+
 @dataclass(frozen=True)
 class Table:
+    """A warehouse table, and for an edition table how the loader fills it.
+
+    The loader (`warehouse.load`) builds an edition table's rows from the records of the
+    `ReportExtraction` field named by `records` (or from `rows(extraction)` for a table whose
+    rows are not one per record). Each column is filled by the first of: the edition
+    columns (report_id, series, report_fiscal_year, sha256, extractor_version), `id_column`
+    (``'<report_id>:<id_prefix><ordinal>'``), ``ordinal`` (1, 2 … in record order), a
+    function of `derived`, ``bbox_x0/top/x1/bottom`` from the record's ``bbox``, and the
+    record's attribute of the column's name (tuples become lists, a dict a map). A column
+    none of them fills is NULL.
+    """
+
     name: str
     description: str
     columns: tuple[Column, ...]
@@ -70,10 +169,23 @@ class Table:
     """Table constraints (PRIMARY KEY …, UNIQUE …)."""
     public: bool = True
     """Part of the analysts' contract (False for bookkeeping tables)."""
+    records: str | None = None
+    """The `ReportExtraction` field whose records the table holds, one row each."""
+    rows: Callable[[Any], Sequence[Any]] | None = None
+    """Instead of `records`: the rows' source objects, from the extraction."""
+    id_column: str | None = None
+    id_prefix: str = ""
+    derived: tuple[tuple[str, ColumnFunction], ...] = ()
+    """(column, function) for the few columns no record attribute holds."""
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
+
+    @property
+    def per_edition(self) -> bool:
+        """Holds rows of editions (replaced when an edition is loaded again)."""
+        return self.records is not None or self.rows is not None
 
 
 VARCHAR = "VARCHAR"
@@ -87,42 +199,52 @@ INTEGER_LIST = "INTEGER[]"
 CHARS_MAP = "MAP(VARCHAR, INTEGER)"
 
 
-def _in(values: tuple[str, ...]) -> str:
+def one_of(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
 KPI_KINDS: tuple[str, ...] = get_args(KpiKind)
 KPI_STATUSES: tuple[str, ...] = get_args(KpiStatus)
 PDCA_PHASES: tuple[str, ...] = get_args(PdcaPhase)
-OPINION_KINDS: tuple[str, ...] = get_args(OpinionKind)
+TEXT_SOURCES: tuple[str, ...] = get_args(TextSource)
+COST_BASES: tuple[str, ...] = get_args(CostBasis)
 
 # Columns every per-edition table starts with.
-_REPORT_ID = Column("report_id", VARCHAR, "Id of the PDF file: first 16 hex digits of its sha256.", "NOT NULL")
-_SERIES = Column("series", VARCHAR, "Report series (which yearly report this is an edition of).", "NOT NULL")
-_REPORT_FY = Column(
+REPORT_ID = Column("report_id", VARCHAR, "Id of the PDF file: first 16 hex digits of its sha256.", "NOT NULL")
+SERIES = Column("series", VARCHAR, "Report series (which yearly report this is an edition of).", "NOT NULL")
+REPORT_FY = Column(
     "report_fiscal_year", INTEGER, "Fiscal year of the edition (the report's own year).", "NOT NULL"
 )
-_SHA256 = Column("sha256", VARCHAR, "sha256 of the PDF file the row was extracted from (provenance).", "NOT NULL")
-_EXTRACTOR_VERSION = Column(
+SHA256 = Column("sha256", VARCHAR, "sha256 of the PDF file the row was extracted from (provenance).", "NOT NULL")
+EXTRACTOR = Column(
     "extractor_version", VARCHAR, "Version of the nenpo extractor that produced the row (provenance).", "NOT NULL"
 )
 
 
-_READ_BY = Column(
+READ_BY = Column(
     "read_by",
     VARCHAR,
     "How the row was read: 'layout' (from positions on the page: ruled grids, aligned columns) or "
     "'text_order' (from the order of the page's text layer, where positions carry no structure).",
-    f"NOT NULL CHECK (read_by IN ({_in(get_args(ReadBy))}))",
+    f"NOT NULL CHECK (read_by IN ({one_of(get_args(ReadBy))}))",
 )
 
 
-def _read_by(how: str) -> Column:
-    """`_READ_BY` with what each reading means for the table's rows."""
-    return Column(_READ_BY.name, _READ_BY.type, f"How the row was read: {how}", _READ_BY.constraint)
+TEXT_SOURCE = Column(
+    "text_source",
+    VARCHAR,
+    "Where the row's characters came from: 'text_layer' (the PDF's text layer) or 'ocr' (recognised "
+    "from the page image by Tesseract; report_pages.conf gives the page's confidence).",
+    f"NOT NULL DEFAULT 'text_layer' CHECK (text_source IN ({one_of(TEXT_SOURCES)}))",
+)
 
 
-def _bbox(what: str) -> tuple[Column, ...]:
+def read_by(how: str) -> Column:
+    """`READ_BY` with what each reading means for the table's rows."""
+    return Column(READ_BY.name, READ_BY.type, f"How the row was read: {how}", READ_BY.constraint)
+
+
+def bbox(what: str) -> tuple[Column, ...]:
     return (
         Column("bbox_x0", DOUBLE, f"Left edge of the {what} on the page, PDF points from the left."),
         Column("bbox_top", DOUBLE, f"Top edge of the {what}, PDF points from the top of the page."),
@@ -143,20 +265,24 @@ def _alias_columns(name: str, evidence: str) -> tuple[Column, ...]:
     )
 
 
-TABLES: tuple[Table, ...] = (
+CORE_TABLES: tuple[Table, ...] = (
     Table(
         "reports",
-        "One row per loaded edition (one PDF file). An edition is identified by "
-        "(series, report_fiscal_year); loading a new file for an edition replaces all its rows.",
+        "One row per loaded edition (one PDF file), or per part of an edition that arrives in several "
+        "files. An edition is identified by (series, report_fiscal_year), a part by its part too; "
+        "loading a new file for an edition replaces all its rows, for a part only that part's.",
         (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
+            Column("family", VARCHAR, "Report family that read the file (nenpo families): kawasaki-sme, generic …."),
+            Column("part", VARCHAR, "The part of the edition the file holds (one 款 of a budget book …); NULL "
+                   "when the file is the whole edition."),
             Column("title", VARCHAR, "Title printed on the report.", "NOT NULL"),
             Column("source_path", VARCHAR, "Path of the PDF when it was extracted.", "NOT NULL"),
-            _SHA256,
+            SHA256,
             Column("page_count", INTEGER, "Number of pages in the PDF.", "NOT NULL"),
-            _EXTRACTOR_VERSION,
+            EXTRACTOR,
             Column("ingested_at", TIMESTAMPTZ, "When this file was loaded into the warehouse.", "NOT NULL"),
             Column("extracted_at", TIMESTAMPTZ, "When the extractor read the PDF.", "NOT NULL"),
             Column("seconds", DOUBLE, "Seconds the extraction took.", "NOT NULL"),
@@ -164,7 +290,14 @@ TABLES: tuple[Table, ...] = (
             Column("kpi_value_count", INTEGER, "Rows of this edition in kpi_values.", "NOT NULL"),
             Column("warning_count", INTEGER, "Rows of this edition in extraction_warnings.", "NOT NULL"),
         ),
-        ("PRIMARY KEY (report_id)", "UNIQUE (series, report_fiscal_year)"),
+        ("PRIMARY KEY (report_id)", "UNIQUE (series, report_fiscal_year, part)"),
+        rows=lambda x: (x,),
+        derived=(
+            ("ingested_at", columns.ingested_at),
+            ("measure_count", columns.count_of("measures")),
+            ("kpi_value_count", columns.count_of("kpi_values")),
+            ("warning_count", columns.count_of("warnings")),
+        ),
     ),
     Table(
         "measures",
@@ -177,9 +310,9 @@ TABLES: tuple[Table, ...] = (
                 "by the same extractor version.",
                 "NOT NULL",
             ),
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("ordinal", INTEGER, "Order of the measure within the edition, from 1.", "NOT NULL"),
             Column("article", INTEGER, "第N条 of the ordinance the measure falls under."),
             Column("article_title", VARCHAR, "Title of that article."),
@@ -189,13 +322,17 @@ TABLES: tuple[Table, ...] = (
             Column("name_raw", VARCHAR, "Measure name exactly as printed.", "NOT NULL"),
             Column("page_start", INTEGER, "First page of the measure sheet (1-based).", "NOT NULL"),
             Column("page_end", INTEGER, "Last page of the measure sheet (1-based).", "NOT NULL"),
-            _read_by("'layout': the title is the page's largest type at its top; 'text_order': the line "
+            read_by("'layout': the title is the page's largest type at its top; 'text_order': the line "
                      "before 事業計画 Plan in text order (a sheet that starts mid-page, its title set like the body)."),
-            *_bbox("measure header"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            *bbox("measure header"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (measure_id)",),
+        records="measures",
+        id_column="measure_id",
+        id_prefix="m",
     ),
     Table(
         "kpi_values",
@@ -209,9 +346,9 @@ TABLES: tuple[Table, ...] = (
                 "by the same extractor version.",
                 "NOT NULL",
             ),
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("ordinal", INTEGER, "Order of the cell within the edition's extraction, from 1.", "NOT NULL"),
             Column(
                 "measure_id",
@@ -225,7 +362,10 @@ TABLES: tuple[Table, ...] = (
             Column("unit", VARCHAR, "Unit, normalised (件, 人, % …)."),
             Column("unit_raw", VARCHAR, "Unit exactly as printed."),
             Column("fiscal_year", INTEGER, "Fiscal year the value is for.", "NOT NULL"),
-            Column("kind", VARCHAR, "'target' or 'actual'.", f"NOT NULL CHECK (kind IN ({_in(KPI_KINDS)}))"),
+            Column("kind", VARCHAR, "'target' (目標, 目標値, 計画, 想定), 'actual' (実績, 実績値) or 'forecast' (見込: "
+                   "an outcome expected when the report was printed).", f"NOT NULL CHECK (kind IN ({one_of(KPI_KINDS)}))"),
+            Column("kind_raw", VARCHAR, "The label the table prints for the kind (目標値, 実績, 想定, R6見込); NULL "
+                   "where the kind is read from the table's layout alone."),
             Column("value", DOUBLE, "The number; NULL when the cell is not a number (see status)."),
             Column("value_text", VARCHAR, "The cell text exactly as printed.", "NOT NULL"),
             Column(
@@ -233,20 +373,25 @@ TABLES: tuple[Table, ...] = (
                 VARCHAR,
                 "'reported' (a number), 'cancelled' (中止), 'not_reported' (blank or －), "
                 "'not_numeric' (other text).",
-                f"NOT NULL CHECK (status IN ({_in(KPI_STATUSES)}))",
+                f"NOT NULL CHECK (status IN ({one_of(KPI_STATUSES)}))",
             ),
             Column("annotation", VARCHAR, "Parenthesised note printed with the value, e.g. 新規38件・変更21件."),
             Column("sub_value", DOUBLE, "Second number printed in the cell, e.g. the (M) of 'N (M)'."),
             Column("table_no", INTEGER, "Order of the KPI table within the edition, from 1.", "NOT NULL"),
-            _read_by("'layout': the indicator is the label printed right above the table in its column; "
+            read_by("'layout': the indicator is the label printed right above the table in its column; "
                      "'text_order': the label the text layer's order gives (it may sit above another box, "
                      "or be a 【参考 …】 caption under the table). Cells are always read by position."),
             Column("page", INTEGER, "Page the cell is printed on (1-based).", "NOT NULL"),
-            *_bbox("cell"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            *bbox("cell"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (kpi_value_id)",),
+        records="kpi_values",
+        id_column="kpi_value_id",
+        id_prefix="k",
+        derived=(("measure_id", columns.measure_id),),
     ),
     Table(
         "pdca_items",
@@ -262,9 +407,9 @@ TABLES: tuple[Table, ...] = (
                 "by the same extractor version.",
                 "NOT NULL",
             ),
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("ordinal", INTEGER, "Order of the item within the edition, from 1.", "NOT NULL"),
             Column(
                 "measure_id",
@@ -281,7 +426,7 @@ TABLES: tuple[Table, ...] = (
                 "(新型コロナウイルス感染症に関する対応), 'check' (主な検証意見 Check), 'covid_check' "
                 "(新型コロナウイルス感染症への対応に関する意見), 'action' (以降の対応 Action), "
                 "'next_plan' (翌年度の実施計画).",
-                f"NOT NULL CHECK (phase IN ({_in(PDCA_PHASES)}))",
+                f"NOT NULL CHECK (phase IN ({one_of(PDCA_PHASES)}))",
             ),
             Column("item_no", INTEGER, "Order of the item within its sheet and phase, from 1.", "NOT NULL"),
             Column(
@@ -295,16 +440,21 @@ TABLES: tuple[Table, ...] = (
             Column("text", VARCHAR, "Item text, normalised, without its label or bullet; wrapped lines joined.", "NOT NULL"),
             Column("text_raw", VARCHAR, "Item text exactly as printed (lines joined), without its label or bullet.", "NOT NULL"),
             Column("shared", BOOLEAN, "True when the item belongs to a Check/Action block shared by several sub-measures.", "NOT NULL"),
-            _read_by("'layout': the item is under its box's heading by position; 'text_order': a Check/Action "
+            read_by("'layout': the item is under its box's heading by position; 'text_order': a Check/Action "
                      "item of the numbered block after 主な検証意見 Check, opinions and responses told apart by "
                      "where the numbering restarts, or a Plan/Do item of a box whose heading the text layer "
                      "prints after its items (an edition set in one column)."),
             Column("page", INTEGER, "Page the item is printed on (1-based).", "NOT NULL"),
-            *_bbox("item"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            *bbox("item"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (pdca_item_id)",),
+        records="pdca_items",
+        id_column="pdca_item_id",
+        id_prefix="p",
+        derived=(("measure_id", columns.measure_id), ("shared", columns.shared)),
     ),
     Table(
         "pdca_item_measures",
@@ -313,53 +463,25 @@ TABLES: tuple[Table, ...] = (
         "the block printed on the latter's sheet).",
         (
             Column("pdca_item_id", VARCHAR, "pdca_items.pdca_item_id.", "NOT NULL"),
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("measure_id", VARCHAR, "measures.measure_id of the measure; NULL when several measures of the edition have its name."),
             Column("measure", VARCHAR, "Measure the item applies to, normalised (joins measures.name).", "NOT NULL"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (pdca_item_id, measure)",),
-    ),
-    Table(
-        "article_opinions",
-        "One row per article and kind of opinion in the table at the start of section 4 "
-        "(条文 / 施策 / 施策全体への意見 / コロナ対応への意見): the council's opinion on the "
-        "article's measures as a whole, and on their response to COVID-19.",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
-            Column("article", INTEGER, "第N条 of the ordinance.", "NOT NULL"),
-            Column("policy", VARCHAR, "The article's policy (条例に基づく中小企業活性化施策), normalised.", "NOT NULL"),
-            Column("policy_raw", VARCHAR, "The policy exactly as printed (wrapped lines joined).", "NOT NULL"),
-            Column(
-                "kind",
-                VARCHAR,
-                "'overall' (施策全体への意見) or 'covid' (コロナ対応への意見).",
-                f"NOT NULL CHECK (kind IN ({_in(OPINION_KINDS)}))",
-            ),
-            Column("kind_raw", VARCHAR, "The kind label exactly as printed (wrapped lines joined).", "NOT NULL"),
-            Column("text", VARCHAR, "The opinion, normalised; paragraphs separated by line breaks.", "NOT NULL"),
-            Column("text_raw", VARCHAR, "The opinion exactly as printed; paragraphs separated by line breaks.", "NOT NULL"),
-            _READ_BY,
-            Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
-            *_bbox("opinion text"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, ordinal)",),
+        rows=columns.item_measures,
+        derived=(("measure_id", columns.measure_id),),
     ),
     Table(
         "report_pages",
         "One row per page of an edition: which text engine was used and how trustworthy its text is.",
         (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("page", INTEGER, "Page number (1-based).", "NOT NULL"),
             Column("engine", VARCHAR, "Text engine whose output was used for the page.", "NOT NULL"),
             Column("chars_pymupdf", INTEGER, "Characters PyMuPDF read on the page (NULL when not run)."),
@@ -367,28 +489,34 @@ TABLES: tuple[Table, ...] = (
             Column("chars", CHARS_MAP, "Characters read on the page by every engine that ran.", "NOT NULL"),
             Column("quality", DOUBLE, "Quality score of the page text, higher is better.", "NOT NULL"),
             Column("flags", VARCHAR_LIST, "Problems noticed on the page (e.g. garbled text).", "NOT NULL"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            Column("conf", DOUBLE, "Pages recognised by OCR: mean confidence of the recognised lines, 0..1; NULL otherwise."),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (report_id, page)",),
+        records="pages",
+        derived=(("chars_pymupdf", columns.chars_of("pymupdf")), ("chars_pdfplumber", columns.chars_of("pdfplumber"))),
     ),
     Table(
         "extraction_warnings",
         "Things the extractor noticed but could handle (unit mismatch, garbled text …).",
         (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("ordinal", INTEGER, "Order of the warning within the edition, from 1.", "NOT NULL"),
             Column("code", VARCHAR, "Machine-readable warning code.", "NOT NULL"),
             Column("message", VARCHAR, "Human-readable explanation.", "NOT NULL"),
             Column("page", INTEGER, "Page concerned, if any."),
             Column("measure", VARCHAR, "Measure concerned, if any."),
             Column("indicator", VARCHAR, "Indicator concerned, if any."),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (report_id, ordinal)",),
+        records="warnings",
     ),
     Table(
         "ingest_errors",
@@ -463,173 +591,13 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
-        "stat_values",
-        "One row per statistic printed in section 2 (市内産業の現状): each cell of the census "
-        "tables (業種大分類 × survey year: 事業所数, 従業者数, 構成比, with the 全産業 total row) and "
-        "figures printed in prose (業況DI, 倒産件数, 有効求人倍率).",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("ordinal", INTEGER, "Order of the value within the edition, from 1.", "NOT NULL"),
-            Column("table", VARCHAR, "Which statistic: the census table's measure (事業所数, 従業者数) or the "
-                   "section the prose figure is printed in (市内中小企業の景況感 …).", "NOT NULL"),
-            Column("title", VARCHAR, "Caption printed over the table (図表 …), normalised; NULL for prose figures."),
-            Column("category", VARCHAR, "Row of the table (業種大分類 such as 建設業, or 全産業 for the total), "
-                   "or what a prose figure is about (川崎全市, 神奈川県 …).", "NOT NULL"),
-            Column("survey_year", INTEGER, "Year of the survey the value is from (H26(2014) → 2014; a fiscal "
-                   "year for 倒産件数 and 有効求人倍率)."),
-            Column("measure", VARCHAR, "What the value measures: 事業所数, 従業者数, 構成比, 業況DI, 倒産件数, 有効求人倍率 ….", "NOT NULL"),
-            Column("value", DOUBLE, "The number (△21.2 → -21.2; 21.6% → 21.6); NULL when the cell is not a number."),
-            Column("value_text", VARCHAR, "The value as printed (normalised).", "NOT NULL"),
-            Column("unit", VARCHAR, "Unit: 事業所, 人, %, 件, 倍, DI."),
-            Column("period", VARCHAR, "Survey period when finer than a year (2021年4-6月期; 前期 for the quarter before)."),
-            Column("source", VARCHAR, "'table' (a table cell) or 'text' (a figure in prose).",
-                   "NOT NULL CHECK (source IN ('table', 'text'))"),
-            _READ_BY,
-            Column("page", INTEGER, "Page the value is printed on (1-based).", "NOT NULL"),
-            *_bbox("cell (or the line of a prose figure)"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, ordinal)",),
-    ),
-    Table(
-        "committee_members",
-        "One row per member listed in a committee roster (委員名簿) of section 3, so that "
-        "membership changes show across editions.",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
-            Column("committee", VARCHAR, "Committee named in the roster's caption (川崎市産業振興協議会 …).", "NOT NULL"),
-            Column("as_of", VARCHAR, "Date the roster is as of, from the caption (令和3年8月), normalised."),
-            Column("seq", INTEGER, "Number printed before the member.", "NOT NULL"),
-            Column("role", VARCHAR, "役職名, normalised.", "NOT NULL"),
-            Column("role_raw", VARCHAR, "役職名 exactly as printed.", "NOT NULL"),
-            Column("name", VARCHAR, "氏名, normalised (one space between family and given name).", "NOT NULL"),
-            Column("name_raw", VARCHAR, "氏名 exactly as printed.", "NOT NULL"),
-            Column("grp", VARCHAR, "Group the member is listed under: 学識者 or 関係団体役職員."),
-            _READ_BY,
-            Column("page", INTEGER, "Page the roster is printed on (1-based).", "NOT NULL"),
-            *_bbox("roster row"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, ordinal)",),
-    ),
-    Table(
-        "policy_list",
-        "One row per measure in the policy list 中小企業活性化施策一覧 (条文 / 中小企業活性化施策 / "
-        "事務事業名 / 頁), both parts: 検証対象事業 (the measures with a PDCA sheet) and その他の事業.",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("seq", INTEGER, "Order of the entry in the list, from 1 (both parts).", "NOT NULL"),
-            Column("part", VARCHAR, "'検証対象事業' or 'その他の事業'.", "NOT NULL CHECK (part IN ('検証対象事業', 'その他の事業'))"),
-            Column("article", INTEGER, "第N条 of the ordinance (the 条文 column)."),
-            Column("article_title", VARCHAR, "The 中小企業活性化施策 column: the article's policy, normalised."),
-            Column("parent", VARCHAR, "Parent measure printed before the measure (商業振興関連事業), normalised."),
-            Column("name", VARCHAR, "Measure name, normalised (joins measures.name and other_measures.name).", "NOT NULL"),
-            Column("name_raw", VARCHAR, "The 事務事業名 cell exactly as printed.", "NOT NULL"),
-            Column("page_start", INTEGER, "First page the list gives for the measure (頁, as printed)."),
-            Column("page_end", INTEGER, "Last page the list gives for the measure."),
-            _READ_BY,
-            Column("page", INTEGER, "Page the list entry is printed on (1-based).", "NOT NULL"),
-            *_bbox("事務事業名 cell"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, seq)",),
-    ),
-    Table(
-        "budget_items",
-        "One row per measure (№) of the emergency-measure budget table (新型コロナウイルス感染症に"
-        "関する本市の緊急経済対策: № / 事業名 / 概要 / 予算規模（千円） / 実績等), one per phase when a "
-        "measure has two (第1弾/第2弾, 1回目/2回目). A budget shared with other rows "
-        "(（№13の一部の予算を含む）) is kept as a note and counted once: sum counted_budget_thousand_yen, "
-        "not budget_thousand_yen, for totals (view budget_totals).",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
-            Column("no", INTEGER, "The № printed for the measure.", "NOT NULL"),
-            Column("phase", VARCHAR, "Phase of the measure (第1弾, 2回目 …), normalised; NULL when it has one."),
-            Column("name", VARCHAR, "事業名, normalised (lines joined, spaces removed).", "NOT NULL"),
-            Column("name_raw", VARCHAR, "事業名 as printed, lines joined.", "NOT NULL"),
-            Column("summary", VARCHAR, "概要, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
-            Column("budget_thousand_yen", DOUBLE, "予算規模 in thousand yen as printed for the row; NULL when none is printed."),
-            Column("budget_text", VARCHAR, "The budget amount as printed.", "NOT NULL"),
-            Column("budget_note", VARCHAR, "Note printed under the budget, e.g. (No13の一部の予算を含む), normalised."),
-            Column("shared_with", INTEGER_LIST, "The №s the budget note says the amount is shared with.", "NOT NULL"),
-            Column("counted_budget_thousand_yen", DOUBLE,
-                   "The amount this row adds to a total: its budget, except that an amount shared by several "
-                   "rows is counted once (on the first of them) and 0 on the others; NULL when no budget is printed."),
-            Column("results_text", VARCHAR, "実績等, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
-            _READ_BY,
-            Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
-            *_bbox("table row"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, ordinal)",),
-    ),
-    Table(
-        "budget_results",
-        "One row per number printed inside a budget row's 実績等 (交付件数 66 件, 交付額 11,073 千円, "
-        "相談件数 19,302 件 …).",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("ordinal", INTEGER, "Order of the number within the edition, from 1.", "NOT NULL"),
-            Column("no", INTEGER, "№ of the budget row (budget_items.no).", "NOT NULL"),
-            Column("phase", VARCHAR, "Phase of the budget row (budget_items.phase)."),
-            Column("metric", VARCHAR, "What the number counts: the label printed before it (交付件数, 交付額 …).", "NOT NULL"),
-            Column("value", DOUBLE, "The number.", "NOT NULL"),
-            Column("unit", VARCHAR, "Unit printed after the number (件, 千円, 冊 …).", "NOT NULL"),
-            Column("value_text", VARCHAR, "Number and unit as printed (normalised).", "NOT NULL"),
-            _READ_BY,
-            Column("page", INTEGER, "Page the number is printed on (1-based).", "NOT NULL"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, ordinal)",),
-    ),
-    Table(
-        "other_measures",
-        "One row per measure of the その他の事業 part: next fiscal year's plan (令和N+1年度の概要) and "
-        "the edition year's results (令和N年度の実績), with the article the measure falls under.",
-        (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
-            Column("ordinal", INTEGER, "Order of the measure within the edition, from 1.", "NOT NULL"),
-            Column("article", INTEGER, "第N条 of the ordinance: the article heading above the measure, else the policy list."),
-            Column("article_title", VARCHAR, "Title of that article, normalised."),
-            Column("name", VARCHAR, "Measure name, normalised.", "NOT NULL"),
-            Column("name_raw", VARCHAR, "Measure name as printed.", "NOT NULL"),
-            Column("next_year_plan", VARCHAR, "令和N+1年度の概要, normalised; one paragraph per line.", "NOT NULL"),
-            Column("results", VARCHAR, "令和N年度の実績, normalised; one paragraph per line.", "NOT NULL"),
-            _READ_BY,
-            Column("page", INTEGER, "Page the measure is printed on (1-based).", "NOT NULL"),
-            *_bbox("measure's block"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
-        ),
-        ("PRIMARY KEY (report_id, ordinal)",),
-    ),
-    Table(
         "table_cells",
         "One row per cell of every table found on any page (ruled grids, and tables found by "
         "aligning lines), whether or not a typed table claims it, so nothing printed in a grid is lost.",
         (
-            _REPORT_ID,
-            _SERIES,
-            _REPORT_FY,
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
             Column("page", INTEGER, "Page the table is printed on (1-based).", "NOT NULL"),
             Column("table_no", INTEGER, "Order of the table within the edition, from 1.", "NOT NULL"),
             Column("kind", VARCHAR, "Typed table that claimed it: census, roster, policy_list, budget, "
@@ -645,13 +613,102 @@ TABLES: tuple[Table, ...] = (
                 VARCHAR,
                 "How the table was found: 'layout' (a ruled grid, columns aligned on the page, a KPI table) or "
                 "'text_order' (a table only the text layer's order gave, its cells placed as the table prints them).",
-                f"NOT NULL CHECK (read_by IN ({_in(get_args(ReadBy))}))",
+                f"NOT NULL CHECK (read_by IN ({one_of(get_args(ReadBy))}))",
             ),
-            *_bbox("cell"),
-            _SHA256,
-            _EXTRACTOR_VERSION,
+            *bbox("cell"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
         ),
         ("PRIMARY KEY (report_id, table_no, \"row\", col)",),
+        records="table_cells",
+    ),
+    Table(
+        "sections",
+        "One row per headed section of a report as the generic and declared readers find them: the "
+        "heading path from the outermost heading, the heading as printed and the text under it.",
+        (
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the section within the edition, from 1.", "NOT NULL"),
+            Column("measure", VARCHAR, "The record (sheet) the section belongs to, normalised; NULL when none."),
+            Column("path", VARCHAR_LIST, "Normalised headings from the outermost to this one.", "NOT NULL"),
+            Column("level", INTEGER, "Depth of the heading: 1 for a top-level heading.", "NOT NULL"),
+            Column("heading", VARCHAR, "The heading, normalised.", "NOT NULL"),
+            Column("heading_raw", VARCHAR, "The heading exactly as printed.", "NOT NULL"),
+            Column("text", VARCHAR, "Text under the heading, normalised; paragraphs separated by line breaks.", "NOT NULL"),
+            Column("text_raw", VARCHAR, "Text under the heading exactly as printed.", "NOT NULL"),
+            Column("page", INTEGER, "Page the heading is printed on (1-based).", "NOT NULL"),
+            Column("page_end", INTEGER, "Last page of the section's text, when it runs past the heading's page."),
+            read_by("'layout': headings by type size and position; 'text_order': headings by the text layer's order."),
+            *bbox("heading"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+        records="sections",
+    ),
+    Table(
+        "costs",
+        "One row per money cell of a sheet's cost table (事業費, 決算額, 予算額, 財源 …) for one fiscal "
+        "year, in thousands of yen beside the text as printed.",
+        (
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the cell within the edition, from 1.", "NOT NULL"),
+            Column("measure_id", VARCHAR, "measures.measure_id of the edition's measure with this name; NULL when "
+                   "no measure or several measures of the edition have that name."),
+            Column("measure", VARCHAR, "The record (sheet) whose table prints the cell, normalised.", "NOT NULL"),
+            Column("item", VARCHAR, "Row label, normalised (事業費, 一般財源, 国庫支出金 …).", "NOT NULL"),
+            Column("item_raw", VARCHAR, "Row label exactly as printed.", "NOT NULL"),
+            Column("fiscal_year", INTEGER, "Fiscal year the amount is for.", "NOT NULL"),
+            Column("basis", VARCHAR, "'settled' (決算), 'budget' (予算) or 'forecast' (見込).",
+                   f"NOT NULL CHECK (basis IN ({one_of(COST_BASES)}))"),
+            Column("basis_raw", VARCHAR, "The column or row label the basis is read from, as printed (R5決算, 6年度, 予算額).", "NOT NULL"),
+            Column("thousand_yen", DOUBLE, "The amount in thousands of yen (converted when printed in yen); NULL when "
+                   "the cell is not a number."),
+            Column("value_text", VARCHAR, "The cell text exactly as printed.", "NOT NULL"),
+            Column("unit_raw", VARCHAR, "The unit as printed (千円, 円), when the table prints one."),
+            read_by("'layout': cells by position; 'text_order': cells by the text layer's order."),
+            Column("page", INTEGER, "Page the cell is printed on (1-based).", "NOT NULL"),
+            *bbox("cell"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+        records="costs",
+        derived=(("measure_id", columns.measure_id),),
+    ),
+    Table(
+        "categories",
+        "One row per category field of a sheet (達成状況 A, 今後の方向性 現状維持 …): the value from the "
+        "family's vocabulary beside the text as printed.",
+        (
+            REPORT_ID,
+            SERIES,
+            REPORT_FY,
+            Column("ordinal", INTEGER, "Order of the field within the edition, from 1.", "NOT NULL"),
+            Column("measure_id", VARCHAR, "measures.measure_id of the edition's measure with this name; NULL when "
+                   "no measure or several measures of the edition have that name."),
+            Column("measure", VARCHAR, "The record (sheet) the field belongs to, normalised.", "NOT NULL"),
+            Column("field", VARCHAR, "The field's id in the family (achievement, direction …).", "NOT NULL"),
+            Column("label_raw", VARCHAR, "The field's label as printed (達成状況, 今後の方向性).", "NOT NULL"),
+            Column("value", VARCHAR, "The value, normalised to the family's vocabulary.", "NOT NULL"),
+            Column("value_raw", VARCHAR, "The value exactly as printed.", "NOT NULL"),
+            read_by("'layout': the value by position beside its label; 'text_order': by the text layer's order."),
+            Column("page", INTEGER, "Page the field is printed on (1-based).", "NOT NULL"),
+            *bbox("value"),
+            TEXT_SOURCE,
+            SHA256,
+            EXTRACTOR,
+        ),
+        ("PRIMARY KEY (report_id, ordinal)",),
+        records="categories",
+        derived=(("measure_id", columns.measure_id),),
     ),
     Table(
         "schema_version",
@@ -666,26 +723,72 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
-TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
-EDITION_TABLES: tuple[str, ...] = (
-    "table_cells", "other_measures", "budget_results", "budget_items", "policy_list", "committee_members",
-    "stat_values", "extraction_warnings", "report_pages", "article_opinions", "pdca_item_measures", "pdca_items",
-    "kpi_values", "measures", "reports",
-)
-"""Tables holding rows of an edition, children first: the order rows are deleted in (and the
-reverse of the order they are inserted in)."""
 
-CONTRACT: dict[str, list[tuple[str, str, str]]] = {
-    **{t.name: [(c.name, c.type, c.description) for c in t.columns] for t in TABLES if t.public},
-    **{v.name: list(v.columns) for v in VIEWS},
+def family_tables() -> tuple[Table, ...]:
+    """The tables of every registered report family (`extractors.registry`)."""
+    from nenpo.extractors.registry import families
+
+    return tuple(t for f in families() for t in f.tables)
+
+
+def family_views() -> tuple[View, ...]:
+    from nenpo.extractors.registry import families
+
+    return tuple(v for f in families() for v in f.views)
+
+
+def all_tables() -> tuple[Table, ...]:
+    """The core tables, then every family's; a family table may not take a name already used."""
+    found = CORE_TABLES + family_tables()
+    names = [t.name for t in found]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        raise SchemaVersionError(f"warehouse table name(s) {clashes} declared more than once (core and families)")
+    return found
+
+
+def all_views() -> tuple[View, ...]:
+    return CORE_VIEWS + family_views()
+
+
+def tables_by_name() -> dict[str, Table]:
+    return {t.name: t for t in all_tables()}
+
+
+def edition_tables() -> tuple[str, ...]:
+    """Tables holding rows of an edition, children first: the order rows are deleted in (and
+    the reverse of the order they are inserted in)."""
+    return tuple(t.name for t in reversed(all_tables()) if t.per_edition)
+
+
+def contract() -> dict[str, list[tuple[str, str, str]]]:
+    """The analysts' public contract: table or view → [(column, DuckDB type, description)]."""
+    return {
+        **{t.name: [(c.name, c.type, c.description) for c in t.columns] for t in all_tables() if t.public},
+        **{v.name: list(v.columns) for v in all_views()},
+    }
+
+
+def descriptions() -> dict[str, str]:
+    return {**{t.name: t.description for t in all_tables()}, **{v.name: v.description for v in all_views()}}
+
+
+def ddl() -> tuple[str, ...]:
+    return tuple(create_table_sql(t) for t in all_tables())
+
+
+_EVERY = {
+    "TABLES": all_tables, "TABLES_BY_NAME": tables_by_name, "EDITION_TABLES": edition_tables,
+    "CONTRACT": contract, "DESCRIPTIONS": descriptions, "DDL": ddl, "VIEWS": all_views,
 }
-"""The analysts' public contract: table or view → [(column, DuckDB type, description)]."""
 
-DESCRIPTIONS: dict[str, str] = {
-    **{t.name: t.description for t in TABLES},
-    **{v.name: v.description for v in VIEWS},
-}
+
+def __getattr__(name: str):
+    """``TABLES``, ``CONTRACT`` …: everything of the core and of the families registered now."""
+    if name in _EVERY:
+        return _EVERY[name]()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _md_cell(text: str) -> str:
@@ -695,9 +798,10 @@ def _md_cell(text: str) -> str:
 def contract_markdown() -> str:
     """The contract as Markdown, for the README's warehouse section."""
     out: list[str] = []
-    for name, columns in CONTRACT.items():
-        kind = "view" if name in {v.name for v in VIEWS} else "table"
-        out += [f"### `{name}` ({kind})", "", DESCRIPTIONS[name], "", "| column | type | description |", "|---|---|---|"]
+    views, described = {v.name for v in all_views()}, descriptions()
+    for name, columns in contract().items():
+        kind = "view" if name in views else "table"
+        out += [f"### `{name}` ({kind})", "", described[name], "", "| column | type | description |", "|---|---|---|"]
         out += [f"| `{c}` | {t} | {_md_cell(d)} |" for c, t, d in columns]
         out.append("")
     return "\n".join(out)
@@ -719,11 +823,11 @@ def create_table_sql(table: Table) -> str:
 def _comments() -> list[tuple[tuple[str, str | None], str, str]]:
     """((object, column or None), comment, COMMENT ON statement) for every table, view and column."""
     out: list[tuple[tuple[str, str | None], str, str]] = []
-    for t in TABLES:
+    for t in all_tables():
         out.append(((t.name, None), t.description, f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}"))
         out += [((t.name, c.name), c.description, f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}')
                 for c in t.columns]
-    for v in VIEWS:
+    for v in all_views():
         out.append(((v.name, None), v.description, f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}"))
         out += [((v.name, c), d, f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}') for c, _, d in v.columns]
     return out
@@ -751,7 +855,6 @@ def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [stmt for key, comment, stmt in _comments() if held.get(key) != comment]
 
 
-DDL: tuple[str, ...] = tuple(create_table_sql(t) for t in TABLES)
 
 
 # --- arrow schemas for bulk inserts ----------------------------------------------------------
@@ -771,12 +874,11 @@ _ARROW_TYPES: dict[str, pa.DataType] = {
 
 def arrow_schema(table: str) -> pa.Schema:
     """The pyarrow schema matching a table's columns, in order."""
-    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in TABLES_BY_NAME[table].columns])
+    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in tables_by_name()[table].columns])
 
 
 # --- applying and checking -------------------------------------------------------------------
 
-_VERSION_TABLE = TABLES_BY_NAME["schema_version"]
 
 
 def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -785,6 +887,26 @@ def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
         "WHERE database_name = current_database() AND schema_name = current_schema()"
     ).fetchall()
     return {r[0] for r in rows}
+
+
+def _added_column_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """ALTER TABLE … ADD COLUMN for the columns a family's table declares and the file lacks.
+
+    A family's tables evolve by adding columns (rows already there get the column's DEFAULT,
+    else NULL); the core's tables change only through `MIGRATIONS`."""
+    held: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = current_schema()"
+    ).fetchall():
+        held.setdefault(table, set()).add(column)
+    out = []
+    for t in family_tables():
+        for c in t.columns:
+            if t.name in held and c.name not in held[t.name]:
+                default = regex.search(r"DEFAULT\s+('(?:[^']|'')*'|[^\s,]+)", c.constraint)
+                out.append(f'ALTER TABLE {t.name} ADD COLUMN "{c.name}" {c.type}' + (f" DEFAULT {default.group(1)}" if default else ""))
+    return out
 
 
 def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
@@ -811,7 +933,7 @@ def schema_fingerprint() -> str:
     """sha256 of everything `apply_schema` executes, so an up-to-date file can skip it."""
     import hashlib
 
-    statements = list(DDL) + [v.sql for v in VIEWS] + comment_sql()
+    statements = list(ddl()) + [v.sql for v in all_views()] + comment_sql()
     return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
 
 
@@ -839,12 +961,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
     """
     if _fingerprint_matches(con) and not _stale_comment_sql(con):
         return SCHEMA_VERSION
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         existing = _existing_tables(con)
         version = stored_version(con)
         if version is None:
-            ours = existing & set(TABLES_BY_NAME)
+            ours = existing & set(tables_by_name())
             if ours:
                 raise SchemaVersionError(
                     f"{path} has warehouse tables ({', '.join(sorted(ours))}) but no schema_version"
@@ -871,9 +992,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
                     con.execute(stmt)
                 version += 1
                 con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
-        for stmt in DDL:
+        for stmt in ddl():
             con.execute(stmt)
-        for view in VIEWS:
+        for stmt in _added_column_sql(con):
+            con.execute(stmt)
+        for view in all_views():
             con.execute(view.sql)
         if stored_version(con) is None:
             con.execute("INSERT INTO schema_version (version) VALUES (?)", [SCHEMA_VERSION])
@@ -881,10 +1004,6 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
         if stale:  # one call: a fresh file gets every comment at once
             con.execute(";\n".join(stale))
         con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
-        con.execute("COMMIT")
-    except BaseException:
-        rollback_quietly(con)
-        raise
     return SCHEMA_VERSION
 
 

@@ -1,10 +1,26 @@
-"""Ending a failed transaction without hiding why it failed."""
+"""Every write to the warehouse runs in one transaction, through `transaction`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
-__all__ = ["rollback_quietly"]
+__all__ = ["rollback_quietly", "transaction"]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN … COMMIT around the block; on any error (or interrupt) ROLLBACK and re-raise, so
+    the warehouse is as it was. Must not be entered inside an open transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+        con.execute("COMMIT")
+    except BaseException:
+        rollback_quietly(con)
+        raise
 
 
 def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:

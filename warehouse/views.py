@@ -225,160 +225,22 @@ KPI_RESTATEMENTS = View(
     ),
 )
 
-OPINION_RESPONSES_SQL = """
-CREATE OR REPLACE VIEW opinion_responses AS
-WITH numbered AS (
-    SELECT
-        l.series, l.report_fiscal_year, l.report_id, l.measure_id, l.measure,
-        p.pdca_item_id, p.ordinal, p.measure AS printed_on, p.phase, p.label, p.text, p.page, p.shared,
-        unnest(p.seq) AS seq
-    FROM pdca_items AS p
-    JOIN pdca_item_measures AS l USING (pdca_item_id)
-    WHERE p.phase IN ('check', 'covid_check', 'action')
-),
-sides AS (
-    SELECT
-        series, report_fiscal_year, report_id, measure, seq,
-        phase = 'action' AS is_response,
-        any_value(measure_id) AS measure_id,
-        string_agg(text, chr(10) ORDER BY ordinal) AS text,
-        arg_min(phase, ordinal) AS phase,
-        arg_min(label, ordinal) AS label,
-        arg_min(page, ordinal) AS page,
-        arg_min(pdca_item_id, ordinal) AS pdca_item_id,
-        arg_min(printed_on, ordinal) AS printed_on,
-        bool_or(shared) AS shared
-    FROM numbered
-    GROUP BY series, report_fiscal_year, report_id, measure, seq, phase = 'action'
-),
-opinions AS (SELECT * FROM sides WHERE NOT is_response),
-responses AS (SELECT * FROM sides WHERE is_response)
-SELECT
-    coalesce(o.series, r.series) AS series,
-    coalesce(o.report_fiscal_year, r.report_fiscal_year) AS report_fiscal_year,
-    coalesce(o.report_id, r.report_id) AS report_id,
-    coalesce(o.measure_id, r.measure_id) AS measure_id,
-    coalesce(o.measure, r.measure) AS measure,
-    coalesce(o.seq, r.seq) AS seq,
-    o.text AS opinion,
-    r.text AS response,
-    o.phase AS opinion_phase,
-    o.label AS opinion_label,
-    r.label AS response_label,
-    o.page AS opinion_page,
-    r.page AS response_page,
-    o.pdca_item_id AS opinion_item_id,
-    r.pdca_item_id AS response_item_id,
-    coalesce(o.printed_on, r.printed_on) AS printed_on,
-    coalesce(o.shared, r.shared) AS shared
-FROM opinions AS o
-FULL OUTER JOIN responses AS r
-    ON o.report_id = r.report_id AND o.measure = r.measure AND o.seq = r.seq
-"""
-
-OPINION_RESPONSES = View(
-    name="opinion_responses",
-    description=(
-        "One row per (edition, measure, opinion number): the verification opinion (主な検証意見 "
-        "Check, or the COVID opinion that continues its numbering) paired with the Action response "
-        "of the same number. A response labelled for several opinions (①・②, ④~⑥) appears on each "
-        "of their rows; a shared Check/Action block gives its pairs to every sub-measure it covers. "
-        "response is NULL where an opinion was not answered, opinion is NULL for a response to no "
-        "printed opinion. Items without a number are not paired."
-    ),
-    sql=OPINION_RESPONSES_SQL,
-    columns=(
-        ("series", "VARCHAR", "Report series."),
-        ("report_fiscal_year", "INTEGER", "Fiscal year of the edition."),
-        ("report_id", "VARCHAR", "report_id of the edition."),
-        ("measure_id", "VARCHAR", "measures.measure_id of the measure."),
-        ("measure", "VARCHAR", "Measure the opinion is about, normalised."),
-        ("seq", "INTEGER", "Opinion number (① → 1)."),
-        ("opinion", "VARCHAR", "Opinion text, normalised; NULL when no opinion has this number."),
-        ("response", "VARCHAR", "Response text, normalised; NULL when no response names this number."),
-        ("opinion_phase", "VARCHAR", "'check' or 'covid_check'; NULL without an opinion."),
-        ("opinion_label", "VARCHAR", "Label of the opinion as printed."),
-        ("response_label", "VARCHAR", "Label of the response as printed (e.g. ①・② on the rows of both)."),
-        ("opinion_page", "INTEGER", "Page the opinion is printed on."),
-        ("response_page", "INTEGER", "Page the response is printed on."),
-        ("opinion_item_id", "VARCHAR", "pdca_items row of the opinion (bbox, raw text, provenance)."),
-        ("response_item_id", "VARCHAR", "pdca_items row of the response."),
-        ("printed_on", "VARCHAR", "Measure whose sheet prints the block (differs from measure for a shared block)."),
-        ("shared", "BOOLEAN", "True when the block is shared by several sub-measures."),
-    ),
-)
-
-BUDGET_TOTALS = View(
-    name="budget_totals",
-    description=(
-        "One row per edition with an emergency-measure budget table: its total budget with every "
-        "shared amount counted once (the sum of budget_items.counted_budget_thousand_yen), beside "
-        "the plain sum of the printed amounts, which counts shared budgets twice."
-    ),
-    sql="""
-CREATE OR REPLACE VIEW budget_totals AS
-SELECT
-    series,
-    report_fiscal_year,
-    report_id,
-    count(DISTINCT no) AS measures,
-    count(*) AS rows,
-    sum(counted_budget_thousand_yen) AS budget_thousand_yen,
-    sum(budget_thousand_yen) AS printed_sum_thousand_yen,
-    count(*) FILTER (WHERE len(shared_with) > 0) AS shared_rows
-FROM budget_items
-GROUP BY series, report_fiscal_year, report_id
-""",
-    columns=(
-        ("series", "VARCHAR", "Report series."),
-        ("report_fiscal_year", "INTEGER", "Edition (its fiscal year)."),
-        ("report_id", "VARCHAR", "report_id of the edition."),
-        ("measures", "BIGINT", "Distinct №s in the table."),
-        ("rows", "BIGINT", "Rows of budget_items (one per phase)."),
-        ("budget_thousand_yen", "DOUBLE", "Total budget in thousand yen, each shared amount counted once."),
-        ("printed_sum_thousand_yen", "DOUBLE", "Plain sum of the printed amounts (shared budgets counted on every row that prints them)."),
-        ("shared_rows", "BIGINT", "Rows whose budget note shares the amount with other rows."),
-    ),
-)
-
-COMMITTEE_MEMBERSHIP = View(
-    name="committee_membership",
-    description=(
-        "One row per (series, committee, member name): the editions whose roster lists the member, "
-        "so that members joining and leaving show across years; role and group from the latest of them."
-    ),
-    sql="""
-CREATE OR REPLACE VIEW committee_membership AS
-SELECT
-    series,
-    committee,
-    name,
-    list(DISTINCT report_fiscal_year ORDER BY report_fiscal_year) AS editions,
-    min(report_fiscal_year) AS first_report_fiscal_year,
-    max(report_fiscal_year) AS last_report_fiscal_year,
-    arg_max(role, report_fiscal_year) AS role,
-    arg_max(grp, report_fiscal_year) AS grp
-FROM committee_members
-GROUP BY series, committee, name
-""",
-    columns=(
-        ("series", "VARCHAR", "Report series."),
-        ("committee", "VARCHAR", "Committee (川崎市産業振興協議会 …)."),
-        ("name", "VARCHAR", "Member name, normalised."),
-        ("editions", "INTEGER[]", "Editions (report_fiscal_year) whose roster lists the member."),
-        ("first_report_fiscal_year", "INTEGER", "First of those editions."),
-        ("last_report_fiscal_year", "INTEGER", "Last of those editions."),
-        ("role", "VARCHAR", "役職名 in the latest of those editions."),
-        ("grp", "VARCHAR", "Group (学識者 / 関係団体役職員) in the latest of those editions."),
-    ),
-)
-
-VIEWS: tuple[View, ...] = (
-    KPI_VALUES_RESOLVED, KPI_TIMESERIES, KPI_RESTATEMENTS, OPINION_RESPONSES, BUDGET_TOTALS, COMMITTEE_MEMBERSHIP,
-)
+CORE_VIEWS: tuple[View, ...] = (KPI_VALUES_RESOLVED, KPI_TIMESERIES, KPI_RESTATEMENTS)
+"""Views over the core tables, for every series and family; families add their own (`ReportFamily.views`)."""
 
 
 def create_views(con) -> None:
-    """(Re)create every view."""
-    for view in VIEWS:
+    """(Re)create every view, the core's and the families'."""
+    from nenpo.warehouse.schema import all_views
+
+    for view in all_views():
         con.execute(view.sql)
+
+
+def __getattr__(name: str):
+    """``VIEWS``: the core's views and those of the families registered now."""
+    if name == "VIEWS":
+        from nenpo.warehouse.schema import all_views
+
+        return all_views()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

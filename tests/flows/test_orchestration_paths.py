@@ -159,7 +159,7 @@ def test_a_configured_server_gets_a_flow_run(tmp_path, api_url):
 def gated(tmp_path_factory):
     """Each path's warehouse holds the good FY2020; then a copy of it whose fourth measure
     sheet's page lost its content comes in."""
-    from nenpo.extractors.report import extract_report
+    from nenpo.extractors.families.kawasaki_sme.report import extract_report
     from tests.damage import without_page_content
 
     fy2020 = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"

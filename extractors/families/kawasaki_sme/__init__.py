@@ -1,7 +1,4 @@
-"""川崎市 中小企業活性化施策実施状況報告書: the yearly report on the city's SME policy."""
+"""川崎市 中小企業活性化施策実施状況報告書: the yearly report on the city's SME policy.
 
-from __future__ import annotations
-
-from nenpo.extractors.families.kawasaki_sme.family import FAMILY
-
-__all__ = ["FAMILY"]
+Its `ReportFamily` is `family.FAMILY` (entry point ``kawasaki-sme`` of ``nenpo.families``).
+"""

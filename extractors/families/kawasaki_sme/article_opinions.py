@@ -21,7 +21,7 @@ import unicodedata
 
 import regex
 
-from nenpo.extractors.models import ArticleOpinion
+from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import duckdb
 
-from nenpo.extractors.budget import counted_budgets, sharing_groups
-from nenpo.warehouse.audit import Finding, rule
+from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets, sharing_groups
+from nenpo.warehouse.audit import Finding, declare
 
 TOTAL_CATEGORY = "全産業"
 SHARE_MEASURE = "構成比"
@@ -19,7 +19,7 @@ ROUNDING = 0.05
 """Largest rounding error of one share printed with one decimal (21.64 → 21.6)."""
 
 
-@rule("census_total_mismatch", "warning")
+@declare("census_total_mismatch", "warning")
 def census_total_mismatch(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """A census table whose categories do not sum to its 全産業 total row.
 
@@ -52,7 +52,7 @@ def census_total_mismatch(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
         )
 
 
-@rule("census_shares_not_100", "warning")
+@declare("census_shares_not_100", "warning")
 def census_shares_not_100(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """A census share column (構成比) whose categories do not sum to 100% within rounding.
 
@@ -97,7 +97,7 @@ def _budget_rows(con: duckdb.DuckDBPyConnection):
     return editions
 
 
-@rule("budget_shared_amounts_differ", "warning")
+@declare("budget_shared_amounts_differ", "warning")
 def budget_shared_amounts_differ(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """Rows of the budget table that share one budget but print different amounts.
 
@@ -120,7 +120,7 @@ def budget_shared_amounts_differ(con: duckdb.DuckDBPyConnection) -> Iterator[Fin
                 )
 
 
-@rule("budget_note_unknown_row", "warning")
+@declare("budget_note_unknown_row", "warning")
 def budget_note_unknown_row(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """A budget note that names a № the table does not have.
 
@@ -139,7 +139,7 @@ def budget_note_unknown_row(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
                 )
 
 
-@rule("budget_double_counted", "error")
+@declare("budget_double_counted", "error")
 def budget_double_counted(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """An edition whose budget total (budget_totals) counts a shared budget more than once.
 

@@ -26,7 +26,7 @@ from typing import Sequence
 import regex
 
 from nenpo.extractors.grids import Grid
-from nenpo.extractors.models import PolicyListEntry
+from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
 

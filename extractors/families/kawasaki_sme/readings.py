@@ -16,19 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from nenpo.extractors import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
-from nenpo.extractors.models import (
-    ArticleOpinion,
-    BudgetItem,
-    BudgetResult,
-    CommitteeMember,
-    ExtractionWarning,
-    PolicyListEntry,
-    StatValue,
-)
+from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
+from nenpo.extractors.models import ExtractionWarning
+from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, BudgetItem, BudgetResult, CommitteeMember, PolicyListEntry, StatValue
 
 if TYPE_CHECKING:
-    from nenpo.extractors.table_pages import TablesState
+    from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState
 
 MAX_DIFFERENCES = 3  # differing rows named in one warning
 

@@ -35,28 +35,10 @@ from typing import Callable, Sequence
 
 import regex
 
-from nenpo.extractors import (
-    article_opinions,
-    budget,
-    kpi_pages,
-    other_measures,
-    policy_list,
-    readings,
-    rosters,
-    stat_tables,
-)
+from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, kpi_pages, other_measures, policy_list, readings, rosters, stat_tables
 from nenpo.extractors.grids import Grid, find_grids
-from nenpo.extractors.models import (
-    ArticleOpinion,
-    BudgetItem,
-    BudgetResult,
-    CommitteeMember,
-    ExtractionWarning,
-    OtherMeasure,
-    PolicyListEntry,
-    StatValue,
-    TableCell,
-)
+from nenpo.extractors.models import ExtractionWarning, TableCell
+from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, BudgetItem, BudgetResult, CommitteeMember, OtherMeasure, PolicyListEntry, StatValue
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place, printed_tables
 from nenpo.extractors.text_stream import FOLIO, FOLIO_BAND, TextStream

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import regex
 
-from nenpo.extractors import pdca, sheets
+from nenpo.extractors.families.kawasaki_sme import pdca, sheets
 from nenpo.extractors.normalise import normalise_text, split_item
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import duckdb
 
-from nenpo.warehouse.audit import Finding, rule
+from nenpo.warehouse.audit import Finding, declare
 
 _PAIRS = """
 SELECT series, report_fiscal_year, report_id, measure, seq, opinion, response, opinion_phase,
@@ -27,7 +27,7 @@ def _shared_note(row: dict) -> str:
     return f" (block shared with {row['printed_on']}'s sheet)" if row["shared"] and row["printed_on"] != row["measure"] else ""
 
 
-@rule("opinion_without_response", "warning")
+@declare("opinion_without_response", "warning")
 def opinion_without_response(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """A verification opinion (主な検証意見 Check, or a numbered COVID opinion) that no Action
     response names.
@@ -46,7 +46,7 @@ def opinion_without_response(con: duckdb.DuckDBPyConnection) -> Iterator[Finding
         )
 
 
-@rule("response_without_opinion", "warning")
+@declare("response_without_opinion", "warning")
 def response_without_opinion(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """An Action response labelled with a number that no verification opinion carries.
 

@@ -25,18 +25,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from nenpo.extractors import (
-    edition,
-    kpi_grammar,
-    kpi_pages,
-    ocr_findings,
-    pdca,
-    pdca_text,
-    policy_list,
-    sheets,
-    table_pages,
-    text_order,
-)
+from nenpo.extractors import edition, ocr_findings
+from nenpo.extractors.families.kawasaki_sme import kpi_grammar, kpi_pages, pdca, pdca_text, policy_list, sheets, table_pages, text_order
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
@@ -45,8 +35,8 @@ from nenpo.extractors.models import (
     Measure,
     PageRecord,
     PdcaItem,
-    ReportExtraction,
 )
+from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 from nenpo.extractors.normalise import (
     check_unit_scale,
     normalise_name,
@@ -55,19 +45,9 @@ from nenpo.extractors.normalise import (
     parse_unit,
 
 )
-from nenpo.extractors.pages import PdfError, TextLine, open_pdf
-
-
-class UnrecognisedReportError(PdfError):
-    """The PDF opened, but it is not an edition of a known report series."""
-
-
-class NeedsOcrError(PdfError):
-    """No page of the PDF has a text layer: it is a scan and needs OCR first."""
-
-
-class InvalidRecordError(PdfError):
-    """A value read from a page does not make a valid record (e.g. a year out of range)."""
+from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
+from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
+from nenpo.extractors.pages import TextLine, open_pdf
 
 
 @contextmanager
@@ -120,7 +100,7 @@ class _State:
     """What the single pass over the pages accumulates."""
 
     path: str
-    edition: edition.EditionFinder = field(default_factory=edition.EditionFinder)
+    edition: edition.EditionFinder = field(default_factory=lambda: edition.EditionFinder(SERIES))
     fiscal_year: int | None = None
     sheets: list[_OpenSheet] = field(default_factory=list)
     tables: list[tuple[int, kpi_pages.PageTable]] = field(default_factory=list)
@@ -146,7 +126,7 @@ class _State:
 
 def extract_report(
     path: str | Path, *, verify: str = "auto", claim: edition.EditionClaim | None = None, ocr: str = "auto"
-) -> ReportExtraction:
+) -> KawasakiExtraction:
     """Extract one edition. Raises `PdfError` subclasses naming the file (and page).
 
     `claim` is what the catalogue or the command line says the edition is; it decides the
@@ -179,7 +159,7 @@ def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | Non
         )
     strongest = state.edition.strongest()
     if strongest is None and claim is not None and claim.fiscal_year is not None:
-        series = claim.series or (edition.SERIES[0].id if len(edition.SERIES) == 1 else None)
+        series = claim.series or SERIES_ID
         if series is not None:
             strongest = edition.EditionClaim(series, claim.fiscal_year, claim.by).evidence()
             state.edition.evidence.append(strongest)
@@ -369,7 +349,7 @@ def _settle_article(state: _State, sheet: _OpenSheet, listed: list) -> None:
             sheet.article = (entry.article, entry.article_title)
 
 
-def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> ReportExtraction:
+def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: float) -> KawasakiExtraction:
     with _record_on(path, None, "table row"):
         tables = table_pages.finish(state.tables_state, state.path)
     state.warnings.extend(tables.warnings)
@@ -405,8 +385,8 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     items = _pdca_items(state)
     evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
     titles = [e.text for e in evidence if e.kind == "title"]
-    return ReportExtraction(
-        series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
+    return KawasakiExtraction(
+        family=FAMILY_ID, series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
         edition_evidence=tuple(evidence),
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
         extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),

@@ -14,8 +14,8 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from nenpo.extractors.kpi_grammar import CELL_LINE, INDICATOR_LABEL
-from nenpo.extractors.pdca import ITEM_START
+from nenpo.extractors.families.kawasaki_sme.kpi_grammar import CELL_LINE, INDICATOR_LABEL
+from nenpo.extractors.families.kawasaki_sme.pdca import ITEM_START
 
 Where = tuple[int, float]
 """(page, top): a place in the document; a sheet read by layout starts at (page, -inf)."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
-from nenpo.extractors.kpi_grammar import CELL_LINE, INDICATOR_LABEL, ROW_LABEL, YEAR_COLUMN, row_kind, split_cells
+from nenpo.extractors.families.kawasaki_sme.kpi_grammar import CELL_LINE, INDICATOR_LABEL, ROW_LABEL, YEAR_COLUMN, row_kind, split_cells
 
 BBox = tuple[float, float, float, float]
 

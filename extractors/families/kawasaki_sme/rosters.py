@@ -34,7 +34,7 @@ from typing import Sequence
 import regex
 
 from nenpo.extractors.grids import Grid
-from nenpo.extractors.models import CommitteeMember
+from nenpo.extractors.families.kawasaki_sme.models import CommitteeMember
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
 

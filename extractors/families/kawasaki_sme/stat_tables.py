@@ -26,7 +26,7 @@ from typing import Sequence
 import regex
 
 from nenpo.extractors.grids import Grid
-from nenpo.extractors.models import StatValue
+from nenpo.extractors.families.kawasaki_sme.models import StatValue
 from nenpo.extractors.normalise import normalise_text, parse_number, parse_year
 from nenpo.extractors.text_stream import normalised
 
