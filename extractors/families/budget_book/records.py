@@ -73,10 +73,7 @@ class AppropriationNote(Record):
 
 
 class BudgetBookExtraction(ReportExtraction):
-    """A budget book's edition, or one part of it (``part``): split files of one edition load
-    as one edition."""
-
-    part: str | None = Field(default=None, description="which part of the book the file holds ('front', "
-                             "'revenue-01' …); None for a whole book")
+    """A budget book's edition, or one part of it (``part``: 'front', 'revenue-01' …; None for a
+    whole book): split files of one edition load as one edition."""
     appropriations: tuple[Appropriation, ...] = ()
     appropriation_notes: tuple[AppropriationNote, ...] = ()

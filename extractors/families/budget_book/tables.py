@@ -6,8 +6,6 @@ Columns are named as the record fields they hold (`records.Appropriation`,
 
 from __future__ import annotations
 
-import dataclasses
-
 from nenpo.warehouse.schema import DOUBLE, INTEGER, VARCHAR, Column, Table
 from nenpo.warehouse.views import View
 
@@ -35,10 +33,8 @@ _PATH = (
 )
 
 
-def _table(name: str, description: str, columns: tuple[Column, ...], records: str, constraints=()) -> Table:
-    """A Table naming the extraction field it loads where the schema has that field."""
-    extra = {"records": records} if "records" in {f.name for f in dataclasses.fields(Table)} else {}
-    return Table(name, description, columns, tuple(constraints), **extra)
+def _table(name: str, description: str, columns: tuple[Column, ...], records: str) -> Table:
+    return Table(name, description, columns, records=records)
 
 
 APPROPRIATIONS = _table(
@@ -48,7 +44,6 @@ APPROPRIATIONS = _table(
     "once per part that prints it (`source`); the audit compares them.",
     (
         *_EDITION,
-        Column("part", VARCHAR, "Which part of the book the file holds ('front', 'revenue-01' …; NULL for a whole book)."),
         Column("source", VARCHAR, "The part of the book that printed the row: 'articles', '第1表', '総括' or '明細書'.", "NOT NULL"),
         *_PATH[:1],
         Column("level", VARCHAR, "'total', 'kan' (款), 'kou' (項), 'moku' (目) or 'setsu' (節).",
