@@ -92,5 +92,5 @@ def test_audit_runs_the_budget_rules(warehouse):
         ("budget_account_renamed", "歳入 款1 項5 都市計画税"),
         ("budget_account_renamed", "歳入 款10 項2 新型コロナウイルス感染症対策地方税減収補特別交付金"),
     ]
-    stored = warehouse.execute("SELECT count(*) FROM audit_findings WHERE "check" LIKE 'budget_%'").fetchone()
+    stored = warehouse.execute("SELECT count(*) FROM audit_findings WHERE \"check\" LIKE 'budget_%'").fetchone()
     assert stored[0] == 3
