@@ -157,10 +157,11 @@ def restatements(rows: Iterable[Row]) -> Iterator[Finding]:
 
 
 def account_changes(rows: Iterable[Row]) -> Iterator[Finding]:
-    """款 / 項 / 目 renamed (same number, other name), moved (same name, other number) or dropped
-    (in one edition, absent from the next although the next has its parent) between editions."""
+    """款 / 項 / 目 renamed (same number, other name), moved (same name, other number under the
+    same parent) or dropped (absent from the next edition, whose loaded parts print its parent:
+    a 款 needs the next edition's 総括 or 第1表, a 項 or 目 its parent's 明細書 section)."""
     rows = list(rows)
-    named = _one_per_path([r for r in rows if r["level"] in ("kan", "kou", "moku")], "current_thousand_yen")
+    named = _one_per_path([r for r in rows if r["level"] in ("total", "kan", "kou", "moku")], "current_thousand_yen")
     by_year: dict[tuple, dict[tuple, Row]] = defaultdict(dict)
     for (series, year, level, path), r in named.items():
         by_year[(series, year)][(level, path)] = r
@@ -168,29 +169,29 @@ def account_changes(rows: Iterable[Row]) -> Iterator[Finding]:
         nxt = by_year.get((series, year + 1))
         if not nxt:
             continue
-        next_names = {(lv, p[:LEVELS.index(lv) - 1 + 1], r[lv]): (lv, p) for (lv, p), r in nxt.items()}
         for (level, path), r in accounts.items():
-            name = r[level]
-            other = nxt.get((level, path))
-            if other is not None:
-                if other[level] != name:
-                    yield _finding("budget_account_renamed", "info",
-                                   f"{_label(r)}: named {name!r} in {year} ({_where(r)}), {other[level]!r} in {year + 1} ({_where(other)})",
-                                   r, name=name, next_name=other[level], page=r["page"], next_page=other["page"])
+            if level == "total":
                 continue
             depth = LEVELS.index(level)
-            parent_level = LEVELS[depth - 1]
-            parent_path = _path(r, parent_level)
-            if parent_level != "total" and (parent_level, parent_path) not in nxt:
-                continue  # the next edition's file with this account is not loaded
-            moved = next_names.get((level, parent_path[:depth], name))
-            if moved is not None:
-                target = nxt[moved]
+            parent = _path(r, LEVELS[depth - 1])
+            siblings = {a[level] for (lv, p), a in accounts.items() if lv == level and _path(a, LEVELS[depth - 1]) == parent}
+            name = r[level]
+            same = nxt.get((level, path))
+            if same is not None and same[level] == name:
+                continue
+            moved = [a for (lv, p), a in nxt.items() if lv == level and p != path and a[level] == name
+                     and _path(a, LEVELS[depth - 1]) == parent]
+            if moved:
+                target = moved[0]
                 yield _finding("budget_account_moved", "info",
                                f"{_label(r)}: {name!r} is number {r[KEYS[depth - 1]]} in {year} ({_where(r)}), "
                                f"{target[KEYS[depth - 1]]} in {year + 1} ({_where(target)})",
                                r, name=name, page=r["page"], next_page=target["page"])
-            else:
+            elif same is not None and same[level] not in siblings:
+                yield _finding("budget_account_renamed", "info",
+                               f"{_label(r)}: named {name!r} in {year} ({_where(r)}), {same[level]!r} in {year + 1} ({_where(same)})",
+                               r, name=name, next_name=same[level], page=r["page"], next_page=same["page"])
+            elif (LEVELS[depth - 1], parent) in nxt:
                 yield _finding("budget_account_dropped", "warning",
                                f"{_label(r)} {name!r} ({_where(r)}) is not in the {year + 1} edition",
                                r, name=name, page=r["page"])
