@@ -148,15 +148,16 @@ class BookReader:
         while number <= total:
             page = self._page(doc, number)
             cells = page_cells(page)
-            header = find_header(cells, page.rulings, self.vocab)
+            header = self._header(doc, number, cells)
             used = 1
             if header is not None and self.vocab.part(header.kinds) == "明細書" and "notes" not in header.kinds and number < total:
                 right = self._page(doc, number + 1)
                 right_cells = page_cells(right, x_offset=page.width)
-                right_header = find_header(right_cells, _shifted(right.rulings, page.width), self.vocab)
+                right_header = find_header(right_cells, [], self.vocab)
                 if right_header is not None and "moku" not in right_header.kinds and "notes" in right_header.kinds:
                     cells = cells + right_cells
-                    header = find_header(cells, page.rulings + _shifted(right.rulings, page.width), self.vocab)
+                    rulings = doc.rulings(number) + _shifted(doc.rulings(number + 1), page.width)
+                    header = find_header(cells, rulings, self.vocab)
                     used = 2
             self._read_page(number, page, cells, header)
             if progress is not None:
@@ -165,8 +166,17 @@ class BookReader:
         self._flush()
         return self.out
 
+    def _header(self, doc: PdfDocument, number: int, cells: list[Cell]) -> Header | None:
+        """The page's table header; the rulings (the costly part) are read only for a page whose
+        cells name table columns."""
+        if find_header(cells, [], self.vocab) is None:
+            return None
+        return find_header(cells, doc.rulings(number), self.vocab)
+
     def _page(self, doc: PdfDocument, number: int) -> PageText:
-        page = doc.page(number)
+        page = doc.page(number, rulings=False)
+        if any(r.page == number for r in self.out.pages[-2:]):
+            return page  # the right page of a spread looked at once already
         self.out.pages.append(PageRecord(page=page.number, engine=page.engine, chars=dict(page.chars),
                                          quality=page.quality, flags=tuple(page.flags), conf=page.conf))
         return page
