@@ -35,6 +35,7 @@ def recognise(probe: DocumentProbe) -> Recognition | None:
     """A budget book, or a part of one, when a page prints the totals article, 第1表, the
     明細書 title, or a table with 本年度予算額 and 前年度予算額 columns."""
     why = None
+    confidence = 0.9
     year = None
     for number, text in enumerate(probe.page_texts, start=1):
         c = g.compact(text)
@@ -43,14 +44,15 @@ def recognise(probe: DocumentProbe) -> Recognition | None:
         if why is None:
             for mark, described in MARKS:
                 if mark in c:
-                    why = f"{described} on page {number}"
+                    why, confidence = f"{described} on page {number}", 0.9
                     break
             else:
                 if _table_page(c):
-                    why = f"本年度予算額 / 前年度予算額 columns on page {number}"
+                    # a section file: a table of the 明細書 or 総括, but other reports print such columns too
+                    why, confidence = f"本年度予算額 / 前年度予算額 columns on page {number}", 0.6
     if why is None:
         return None
-    return Recognition(series=SERIES_ID, fiscal_year=year, confidence=0.9, why=why)
+    return Recognition(series=SERIES_ID, fiscal_year=year, confidence=confidence, why=why)
 
 
 def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progress: Progress | None = None) -> BudgetBookExtraction:
