@@ -9,6 +9,7 @@ at least ``--pages`` pages. Two fresh child processes then read it:
 
 - the budget-book family's ``extract`` (verify 'auto', no OCR), reporting pages done while it
   runs, and its peak RSS (``ru_maxrss`` of the child);
+- the same with ``verify='never'`` (PyMuPDF alone: the cost of the core's second opinions);
 - ``pdfplumber``'s ``extract_text`` on every page, the baseline.
 
 The ratio extraction / pdfplumber is the figure (the target is ≤ 0.15), with peak RSS ≤ 500 MB.
@@ -45,7 +46,7 @@ def build_book(parts: list[Path], pages: int, out: Path) -> int:
     return count
 
 
-def _extract(path: str, queue) -> None:
+def _extract(path: str, queue, verify: str = "auto") -> None:
     from nenpo.extractors.edition import EditionClaim
     from nenpo.extractors.families.budget_book.family import extract
 
@@ -54,10 +55,15 @@ def _extract(path: str, queue) -> None:
             print(f"  budget-book: {done}/{total} pages", file=sys.stderr, flush=True)
 
     started = time.perf_counter()
-    x = extract(path, claim=EditionClaim("bench", 2025, "command_line"), ocr="never", verify="auto", progress=progress)
+    x = extract(path, claim=EditionClaim("bench", 2025, "command_line"), ocr="never", verify=verify, progress=progress)
     seconds = time.perf_counter() - started
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((seconds, rss_mb, len(x.appropriations), len(x.appropriation_notes)))
+    second_opinions = sum("pdfplumber" in page.chars for page in x.pages)
+    queue.put((seconds, rss_mb, len(x.appropriations), len(x.appropriation_notes), second_opinions))
+
+
+def _extract_unverified(path: str, queue) -> None:
+    _extract(path, queue, verify="never")
 
 
 def _plumber(path: str, queue) -> None:
@@ -98,10 +104,13 @@ def main(argv: list[str] | None = None) -> int:
         book = Path(tmp) / "book.pdf"
         pages = build_book(parts, args.pages, book)
         print(f"bench_budget: {pages}-page book from {len(parts)} parts")
-        seconds, rss_mb, rows, notes = in_child(_extract, book)
+        seconds, rss_mb, rows, notes, checked = in_child(_extract, book)
+        unverified, *_ = in_child(_extract_unverified, book)
         (baseline,) = in_child(_plumber, book)
     ratio = seconds / baseline
-    print(f"budget-book extract: {seconds:.1f} s ({seconds / pages * 1000:.1f} ms/page), {rows} appropriations, {notes} notes")
+    print(f"budget-book extract: {seconds:.1f} s ({seconds / pages * 1000:.1f} ms/page), {rows} appropriations, {notes} notes; "
+          f"{checked} pages given pdfplumber's second opinion (verify 'auto')")
+    print(f"budget-book extract, verify 'never': {unverified:.1f} s, ratio {unverified / baseline:.3f}")
     print(f"pdfplumber extract_text: {baseline:.1f} s ({baseline / pages * 1000:.1f} ms/page)")
     print(f"ratio extract / pdfplumber: {ratio:.3f} (target <= {RATIO_TARGET})")
     print(f"peak RSS of the extraction: {rss_mb:.0f} MB (limit {RSS_LIMIT_MB} MB)")
