@@ -94,3 +94,21 @@ def test_audit_runs_the_budget_rules(warehouse):
     ]
     stored = warehouse.execute("SELECT count(*) FROM audit_findings WHERE \"check\" LIKE 'budget_%'").fetchone()
     assert stored[0] == 3
+
+
+def test_nenpo_budget_shows_the_trend(extractions, tmp_path):
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    db = tmp_path / "w.duckdb"
+    con = connect(db)
+    for x in extractions:
+        load_extraction(con, x)
+    con.close()
+    result = CliRunner().invoke(app, ["budget", "市税", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    line = next(l for l in result.output.splitlines() if "市税" in l)
+    assert "48,352,400" in line and "49,286,300" in line and "next:" not in line
+    result = CliRunner().invoke(app, ["budget", "寄附金", "--level", "moku", "--db", str(db)])
+    assert "教育費寄附金" in result.output and "1,500" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from nenpo.extractors.families.budget_book.cli import register
 from nenpo.extractors.families.budget_book.family import EXTRACTOR_VERSION, FAMILY_ID, extract, recognise
 from nenpo.extractors.families.budget_book.records import BudgetBookExtraction
 from nenpo.extractors.families.budget_book.rules import RULES
@@ -18,5 +19,6 @@ FAMILY = ReportFamily(
     tables=TABLES,
     views=VIEWS,
     rules=RULES,
+    cli=register,
     priority=5,
 )
