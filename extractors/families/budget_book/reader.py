@@ -192,7 +192,7 @@ class BookReader:
         if not header.ruled:
             self.out.warnings.append(ExtractionWarning(code="budget_unruled_table", page=number,
                 message=f"page {number}: {source} without vertical rulings; columns placed by their header cells"))
-        side = self._page_side(cells, header)
+        side = self._page_side(page, header)
         if side is not None:
             self.side = side
         elif source != self._last_source:
@@ -203,10 +203,13 @@ class BookReader:
 
     _last_source: str | None = None
 
-    def _page_side(self, cells: list[Cell], header: Header) -> str | None:
-        for cell in sorted(cells, key=lambda c: c.top):
-            side = self.vocab.side(cell.text)
-            if side is not None and self.vocab.total(cell.text) is None:
+    def _page_side(self, page: PageText, header: Header) -> str | None:
+        """The side a heading of the page names, the topmost first; every line counts, the
+        section label some books print in 1-point type (歳入予算書＿事項別明細書) too."""
+        for line in sorted(page.lines, key=lambda line: line.bbox[1]):
+            text = normalise_text(line.text)
+            side = self.vocab.side(text)
+            if side is not None and self.vocab.total(text) is None:
                 return side
         return None
 
