@@ -80,6 +80,7 @@ def test_every_amount_equals_the_truth_and_nothing_extra(budget_dir, stem):
         assert _name(a) == text_layer.get(row["name"], row["name"]), key
     assert x.part == t["part"]
     assert x.report_fiscal_year == t["fiscal_year"]
+    assert [w.message for w in x.warnings] == []  # ruled tables, sides printed, headings agreeing
 
 
 @pytest.mark.parametrize("stem", [s for s in STEMS if truth(s)["notes"]])
