@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from nenpo.extractors.families.budget_book import lines as g
 from nenpo.extractors.families.budget_book.layout import (
     Cell,
-    Column,
     Header,
     Row,
     column_of,
