@@ -58,7 +58,7 @@ class Recognition:
 @dataclass(frozen=True)
 class ReportFamily:
     id: str
-    """'kawasaki-sme', 'generic', 'budget-book' …: how the catalogue and the warehouse name it."""
+    """'generic', 'budget-book' …: how the catalogue, ``--family`` and the warehouse name it."""
     title: str
     extractor_version: str
     recognise: Callable[[DocumentProbe], Recognition | None]

@@ -36,21 +36,18 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Sequence
 
+from nenpo.extractors.lines import BBox, PrintedLine
 from nenpo.extractors.pages import Ruling
 
-BBox = tuple[float, float, float, float]
 
 TOLERANCE = 2.0  # points: rulings this close touch; positions this close are one
 COVER = 0.6  # share of an edge that must be ruled for the edge to count as drawn
 MIN_LENGTH = 3.0  # rulings shorter than this are dots or tick marks, not table rules
 
 
-class Line(Protocol):
-    text: str
-    raw: str
-    bbox: BBox
+Line = PrintedLine
 
 
 @dataclass

@@ -10,22 +10,23 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from nenpo.extractors.collector import collector_paused
+from nenpo.extractors.lines import BBox
 
 EXTRACTOR_VERSION = "0.3.0"
 
-BBox = tuple[float, float, float, float]
-"""(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
 
 KpiKind = Literal["target", "actual", "forecast"]
 """target: a goal (目標, 目標値, 計画, 想定); actual: what happened (実績, 実績値); forecast: an
 expected outcome not yet known when printed (見込, 見込み)."""
 KpiStatus = Literal["reported", "cancelled", "not_reported", "not_numeric"]
 PdcaPhase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
+PDCA_PHASES: tuple[PdcaPhase, ...] = get_args(PdcaPhase)
+"""The phases of a PDCA cycle in the order a sheet prints them."""
 ReadBy = Literal["layout", "text_order"]
 """How a record was read: ``layout`` from positions on the page (boxes, columns, grids,
 aligned cells), ``text_order`` from the order of the page's text layer (the grammars that
@@ -278,7 +279,7 @@ class ReportExtraction(Record):
         return self.sha256[:16]
 
     @classmethod
-    def from_json(cls, text: str) -> ReportExtraction:
+    def from_json(cls, text: str | bytes) -> ReportExtraction:
         """Validate an extraction's JSON (a cache entry, a worker process's result) as the
         extraction type of the family that wrote it (`extractors.registry`), with the cyclic
         collector paused: tens of thousands of records, none in a cycle."""
@@ -290,12 +291,14 @@ class ReportExtraction(Record):
 
 
 _FAMILY_FIELD = re.compile(r'"family"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|null)')
-"""The family field of an extraction's JSON: ``"family":"kawasaki-sme"`` (pydantic writes it
+"""The family field of an extraction's JSON: ``"family":"generic"`` (pydantic writes it
 among the first fields, before any record)."""
 
 
-def _family_in(text: str) -> str | None:
-    match = _FAMILY_FIELD.search(text, 0, 4096)
+def _family_in(text: str | bytes) -> str | None:
+    head = text[:4096]
+    head = head.decode("utf-8", "ignore") if isinstance(head, bytes) else head
+    match = _FAMILY_FIELD.search(head)
     if match is None:  # not where pydantic puts it: read the document to be sure
         value = json.loads(text).get("family")
         return value if isinstance(value, str) else None

@@ -3,7 +3,7 @@
 A distribution declares its families in its packaging metadata::
 
     [project.entry-points."nenpo.families"]
-    kawasaki-sme = "nenpo.extractors.families.kawasaki_sme.family:FAMILY"
+    city-sheets = "city_sheets.family:FAMILY"
 
 An entry point loads either a `ReportFamily` or a zero-argument callable returning an
 iterable of them (families declared in files, one per file). nenpo's own families are

@@ -24,9 +24,9 @@ from typing import Sequence
 
 import regex
 
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.normalise import normalise_text
 
-BBox = tuple[float, float, float, float]
 
 FOLIO = regex.compile(r"^-?\s*(?P<folio>[0-9]{1,3})\s*-?$")
 """The printed page number in the footer: ``- 17 -`` or ``17``."""

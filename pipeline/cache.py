@@ -11,7 +11,7 @@ everything. Entries are written by atomic rename: a header line naming the input
 and the checksum of the body, then the extraction as pydantic JSON (`model_dump_json`)::
 
     nenpo-extraction sha256=<input sha256> checksum=<sha256 of the JSON below>
-    {"series": "kawasaki-sme", …}
+    {"family": "<family id>", "series": "<series id>", …}
 
 What is read back is checked like a worker's result: header, checksum, input sha256 and
 extractor version, then the JSON validated by the model. An entry that fails any check, or

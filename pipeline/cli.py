@@ -154,7 +154,7 @@ def ingest(
     ocr: OcrOption = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     series: Annotated[
-        Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (e.g. kawasaki-sme).")
+        Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (its id in the catalogue).")
     ] = None,
     fiscal_year: Annotated[
         Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
@@ -372,7 +372,7 @@ def compare(
     if text:
         query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
         params = [f"%{text}%", f"%{text}%"]
-    cursor = con.execute(query + " ORDER BY measure, indicator, fiscal_year", params)
+    cursor = con.execute(query + " ORDER BY series, measure, indicator, fiscal_year", params)
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor.fetchall()]  # rows, not a DataFrame: no pandas import
     con.close()
@@ -380,16 +380,19 @@ def compare(
         err_console.print("no KPI values match" + (f" {text!r}" if text else ""))
         raise typer.Exit(1)
     years = sorted({row["fiscal_year"] for row in rows})
+    several = len({row["series"] for row in rows}) > 1
     table = Table(title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left")
+    if several:
+        table.add_column("series", overflow="fold", max_width=16)
     table.add_column("measure", overflow="fold", max_width=22)
     table.add_column("indicator", overflow="fold", max_width=34)
     table.add_column("unit")
     for year in years:
         table.add_column(f"FY{year}", justify="right")
-    groups: dict[tuple[str, str], list[dict]] = {}
+    groups: dict[tuple[str, str, str], list[dict]] = {}
     for row in rows:
-        groups.setdefault((row["measure"], row["indicator"]), []).append(row)
-    for (measure, indicator), group in groups.items():
+        groups.setdefault((row["series"], row["measure"], row["indicator"]), []).append(row)
+    for (series, measure, indicator), group in groups.items():
         by_year = {row["fiscal_year"]: row for row in group}
         cells = []
         for year in years:
@@ -401,7 +404,7 @@ def compare(
             target = _format_value(row["target"], row["target_status"])
             cells.append(f"{actual} / {target}" if target else actual)
         units = [row["unit"] for row in group if row["unit"] is not None]
-        table.add_row(measure, indicator, units[-1] if units else "", *cells)
+        table.add_row(*([series] if several else []), measure, indicator, units[-1] if units else "", *cells)
     console.print(table)
 
 
@@ -473,6 +476,12 @@ def audit(
         err_console.print(f"HTML report written to {html_out}")
     if fail_on and any(SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on] for s in frame["severity"]):
         raise typer.Exit(1)
+REVIEW_TITLES = {
+    "check": "Check 検証・評価",
+    "covid_check": "Check: COVID-19",
+    "action": "Action 改善・対応",
+}
+
 PHASE_TITLES = {
     "plan": "Plan 事業計画・主な取組",
     "do": "Do 事業の実施状況",
@@ -542,8 +551,8 @@ def _print_cycle(cycle) -> None:
     position = f" {'①②③④⑤⑥⑦⑧⑨⑩'[cycle.position - 1]}" if cycle.position and cycle.position <= 10 else ""
     parent = f"{cycle.parent}{position} " if cycle.parent else ""
     article = f"第{cycle.article}条 {cycle.article_title} · " if cycle.article else ""
-    console.print(Rule(Text.assemble((f"{parent}{cycle.name_raw}", "bold"), f" · FY{cycle.report_fiscal_year} edition"),
-                       align="left"))
+    console.print(Rule(Text.assemble((f"{parent}{cycle.name_raw}", "bold"),
+                                     f" · FY{cycle.report_fiscal_year} edition · {cycle.series}"), align="left"))
     console.print(f"{article}pages {cycle.page_start}–{cycle.page_end}")
     for phase in ("plan", "do", "covid_do"):
         items = cycle.items.get(phase)
@@ -562,7 +571,13 @@ def _print_cycle(cycle) -> None:
             console.print(f"Check/Action block shared with other sub-measures, printed on the sheet of "
                           f"{cycle.review_printed_on}", style="dim")
         console.print(pairs)
-    unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label]
+    else:  # a family that pairs no opinions with responses: its review phases as printed
+        for phase in ("check", "covid_check", "action"):
+            for n, item in enumerate(cycle.items.get(phase, [])):
+                if n == 0:
+                    console.print(f"\n{REVIEW_TITLES[phase]}", style="bold")
+                console.print(f"  {_item_line(item)}", overflow="fold")
+    unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label] if pairs else []
     for item in unnumbered:
         console.print(Text.assemble("  ", ("unnumbered opinion:", "dim"), f" ・{item.text}"), overflow="fold")
     items = cycle.items.get("next_plan")

@@ -243,7 +243,9 @@ def labelled(report: Obtained, outcome: ReportExtraction | IngestFailure) -> Rep
 def cached_extractions(
     cache: ExtractionCache | None, reports: Iterable[Obtained], verify: str
 ) -> tuple[dict[str, ReportExtraction], dict[str, float]]:
-    """The reports whose extraction is in the cache (by sha256), and the seconds each read took."""
+    """The reports whose extraction is in the cache (by sha256), and the seconds each read took.
+    An extraction by another family than the one the source names is no hit: the file is read
+    again by the family asked for."""
     hits: dict[str, ReportExtraction] = {}
     seconds: dict[str, float] = {}
     if cache is None:
@@ -251,6 +253,8 @@ def cached_extractions(
     for report in reports:
         started = time.perf_counter()
         hit = cache.get(report.sha256, verify, report.path)
+        if hit is not None and report.source.family not in (None, hit.family):
+            continue
         if hit is not None:
             hits[report.sha256], seconds[report.sha256] = hit, time.perf_counter() - started
     return hits, seconds

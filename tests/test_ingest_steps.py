@@ -247,7 +247,8 @@ def test_an_extraction_travels_between_processes_as_json_and_comes_back_equal():
     sent = extract_for_transfer(path)
     assert isinstance(sent, str)
     direct = extract_report(path)
-    back = ReportExtraction.model_validate_json(sent)
+    back = ReportExtraction.from_json(sent)  # as the family that wrote it: KawasakiExtraction
+    assert type(back) is type(direct)
     assert back.model_dump(exclude={"extracted_at", "seconds"}) == direct.model_dump(exclude={"extracted_at", "seconds"})
     failed = extract_for_transfer(path.with_name("no-such-file.pdf"))
     assert not isinstance(failed, str) and failed.stage == "extract"

@@ -30,12 +30,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import duckdb
-import pyarrow as pa
+if TYPE_CHECKING:  # declaring a rule needs no DuckDB, pyarrow or name linking
+    import duckdb
 
-from nenpo.warehouse.identity import Aliases, refresh_identities
+    from nenpo.warehouse.identity import Aliases
+
 from nenpo.warehouse.schema import arrow_schema, schema_fingerprint
 from nenpo.warehouse.tx import transaction
 
@@ -137,6 +138,8 @@ def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding], fing
     rows = [
         {**asdict(f), "evidence": json.dumps(f.evidence, ensure_ascii=False, default=str)} for f in findings
     ]
+    import pyarrow as pa
+
     schema = arrow_schema("audit_findings")
     schema = pa.schema([fld for fld in schema if fld.name not in ("finding_no", "audited_at")])
     data = pa.Table.from_pylist(rows, schema=schema)
@@ -223,6 +226,8 @@ def audit(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None, *, reu
     With `reuse` (the default), a warehouse whose inputs match the latest recorded run is
     not audited again: that run's findings are read back.
     """
+    from nenpo.warehouse.identity import Aliases, refresh_identities
+
     aliases = aliases or Aliases()
     fingerprint = inputs_fingerprint(con, aliases)
     if reuse:

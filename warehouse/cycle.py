@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from nenpo.extractors.models import PDCA_PHASES
 from nenpo.extractors.normalise import normalise_name
 
-PHASE_ORDER = ("plan", "do", "covid_do", "check", "covid_check", "action", "next_plan")
+PHASE_ORDER = PDCA_PHASES
 
 
 class MeasureNotFound(LookupError):
@@ -90,46 +91,57 @@ class Cycle:
         return None
 
 
-def _matching_names(con: duckdb.DuckDBPyConnection, query: str, year: int | None) -> list[tuple[int, str]]:
+def _matching_names(con: duckdb.DuckDBPyConnection, query: str, year: int | None) -> list[tuple[str, int, str]]:
     key = normalise_name(query)
     where, params = "", []
     if year is not None:
         where, params = " AND report_fiscal_year = ?", [year]
     exact = con.execute(
-        f"SELECT DISTINCT report_fiscal_year, name FROM measures WHERE name = ?{where}", [key, *params]
+        f"SELECT DISTINCT series, report_fiscal_year, name FROM measures WHERE name = ?{where}", [key, *params]
     ).fetchall()
     if exact:
         return exact
     return con.execute(
-        f"SELECT DISTINCT report_fiscal_year, name FROM measures WHERE contains(name, ?){where}", [key, *params]
+        f"SELECT DISTINCT series, report_fiscal_year, name FROM measures WHERE contains(name, ?){where}", [key, *params]
     ).fetchall()
 
 
 def find_cycles(con: duckdb.DuckDBPyConnection, query: str, year: int | None = None) -> list[Cycle]:
-    """The measure's cycle in every loaded edition (or in edition `year`), oldest first."""
+    """The measure's cycle in every loaded edition of every series (or in the editions of
+    fiscal year `year`), by series, oldest first."""
     matches = _matching_names(con, query, year)
     if not matches:
         raise MeasureNotFound(
             f"no measure named {query!r}" + (f" in the FY{year} edition" if year is not None else "")
         )
-    per_edition: dict[int, set[str]] = {}
-    for fy, name in matches:
-        per_edition.setdefault(fy, set()).add(name)
+    per_edition: dict[tuple[str, int], set[str]] = {}
+    for series, fy, name in matches:
+        per_edition.setdefault((series, fy), set()).add(name)
     ambiguous = sorted({n for names in per_edition.values() if len(names) > 1 for n in names})
     if ambiguous:
         raise AmbiguousMeasure(query, ambiguous)
     cycles = []
-    for fy, names in sorted(per_edition.items()):
+    pairs = _has_view(con, "opinion_responses")
+    for (series, fy), names in sorted(per_edition.items()):
         (name,) = names
-        cycles.extend(_cycles(con, fy, name))
+        cycles.extend(_cycles(con, series, fy, name, pairs))
     return cycles
 
 
-def _cycles(con: duckdb.DuckDBPyConnection, fy: int, name: str) -> list[Cycle]:
+def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """A family's view (opinion_responses pairs Check opinions with Action responses) is there
+    only when the family is installed."""
+    return bool(con.execute(
+        "SELECT 1 FROM duckdb_views() WHERE view_name = ? AND database_name = current_database() "
+        "AND schema_name = current_schema()", [name],
+    ).fetchall())
+
+
+def _cycles(con: duckdb.DuckDBPyConnection, series: str, fy: int, name: str, pairs: bool) -> list[Cycle]:
     sheets = con.execute(
         "SELECT series, report_fiscal_year, report_id, name, name_raw, parent, position, article, article_title, "
-        "page_start, page_end FROM measures WHERE report_fiscal_year = ? AND name = ? ORDER BY series, ordinal",
-        [fy, name],
+        "page_start, page_end FROM measures WHERE series = ? AND report_fiscal_year = ? AND name = ? ORDER BY ordinal",
+        [series, fy, name],
     ).fetchall()
     cycles = [Cycle(*row) for row in sheets]
     for cycle in cycles:
@@ -147,7 +159,7 @@ def _cycles(con: duckdb.DuckDBPyConnection, fy: int, name: str) -> list[Cycle]:
             "SELECT seq, opinion_phase, opinion_label, opinion, response_label, response FROM opinion_responses "
             "WHERE report_id = ? AND measure = ? ORDER BY seq",
             [cycle.report_id, cycle.name],
-        ).fetchall()]
+        ).fetchall()] if pairs else []
         cycle.kpis = [KpiCell(*row) for row in con.execute(
             "SELECT indicator, unit, fiscal_year, kind, value_text, status FROM kpi_values "
             "WHERE report_id = ? AND measure = ? ORDER BY table_no, ordinal",

@@ -75,13 +75,16 @@ def figures_of(x: ReportExtraction) -> EditionFigures:
     )
 
 
-def figures_held(con: duckdb.DuckDBPyConnection, series: str, report_fiscal_year: int) -> EditionFigures | None:
-    """The figures of the edition the warehouse holds for (series, year); None when it holds none."""
+def figures_held(
+    con: duckdb.DuckDBPyConnection, series: str, report_fiscal_year: int, part: str | None = None
+) -> EditionFigures | None:
+    """The figures of the edition (of its `part`) the warehouse holds for (series, year); None
+    when it holds none."""
     held = con.execute(
         "SELECT report_id, sha256, source_path, measure_count, kpi_value_count, page_count, "
         "(SELECT count(*) FROM pdca_items p WHERE p.report_id = r.report_id) "
-        "FROM reports r WHERE series = ? AND report_fiscal_year = ?",
-        [series, report_fiscal_year],
+        "FROM reports r WHERE series = ? AND report_fiscal_year = ? AND part IS NOT DISTINCT FROM ?",
+        [series, report_fiscal_year, part],
     ).fetchone()
     if held is None:
         return None
@@ -162,7 +165,7 @@ def replace_refusal(con: duckdb.DuckDBPyConnection, x: ReportExtraction) -> str 
     """Why `x` may not replace the edition the warehouse holds for it, or None when it may
     (no edition held, or no worse). The same file read by another extractor version is
     gated too: an extractor that reads less is as bad for the warehouse as a damaged file."""
-    held = figures_held(con, x.series, x.report_fiscal_year)
+    held = figures_held(con, x.series, x.report_fiscal_year, x.part)
     if held is None:
         return None
     problems = shortfalls(held, figures_of(x))

@@ -23,10 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, get_args
 
-import duckdb
-import pyarrow as pa
 import regex
 
 from nenpo.extractors.models import CostBasis, KpiKind, KpiStatus, PdcaPhase, ReadBy, TextSource
@@ -34,7 +33,10 @@ from nenpo.warehouse import columns
 from nenpo.warehouse.tx import transaction
 from nenpo.warehouse.views import CORE_VIEWS, View
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # DuckDB and pyarrow are imported where used: declaring tables needs neither
+    import duckdb
+    import pyarrow as pa
+
     from nenpo.warehouse.columns import Rows
 
 SCHEMA_VERSION = 4
@@ -275,7 +277,7 @@ CORE_TABLES: tuple[Table, ...] = (
             REPORT_ID,
             SERIES,
             REPORT_FY,
-            Column("family", VARCHAR, "Report family that read the file (nenpo families): kawasaki-sme, generic …."),
+            Column("family", VARCHAR, "Report family that read the file (its id, as nenpo families lists it)."),
             Column("part", VARCHAR, "The part of the edition the file holds (one 款 of a budget book …); NULL "
                    "when the file is the whole edition."),
             Column("title", VARCHAR, "Title printed on the report.", "NOT NULL"),
@@ -799,10 +801,10 @@ def contract_markdown() -> str:
     """The contract as Markdown, for the README's warehouse section."""
     out: list[str] = []
     views, described = {v.name for v in all_views()}, descriptions()
-    for name, columns in contract().items():
+    for name, documented in contract().items():
         kind = "view" if name in views else "table"
         out += [f"### `{name}` ({kind})", "", described[name], "", "| column | type | description |", "|---|---|---|"]
-        out += [f"| `{c}` | {t} | {_md_cell(d)} |" for c, t, d in columns]
+        out += [f"| `{c}` | {t} | {_md_cell(d)} |" for c, t, d in documented]
         out.append("")
     return "\n".join(out)
 
@@ -859,22 +861,29 @@ def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 # --- arrow schemas for bulk inserts ----------------------------------------------------------
 
-_ARROW_TYPES: dict[str, pa.DataType] = {
-    VARCHAR: pa.string(),
-    INTEGER: pa.int32(),
-    BIGINT: pa.int64(),
-    DOUBLE: pa.float64(),
-    BOOLEAN: pa.bool_(),
-    TIMESTAMPTZ: pa.timestamp("us", tz="UTC"),
-    VARCHAR_LIST: pa.list_(pa.string()),
-    INTEGER_LIST: pa.list_(pa.int32()),
-    CHARS_MAP: pa.map_(pa.string(), pa.int32()),
-}
+@cache
+def _arrow_types() -> dict[str, pa.DataType]:
+    import pyarrow as pa
+
+    return {
+        VARCHAR: pa.string(),
+        INTEGER: pa.int32(),
+        BIGINT: pa.int64(),
+        DOUBLE: pa.float64(),
+        BOOLEAN: pa.bool_(),
+        TIMESTAMPTZ: pa.timestamp("us", tz="UTC"),
+        VARCHAR_LIST: pa.list_(pa.string()),
+        INTEGER_LIST: pa.list_(pa.int32()),
+        CHARS_MAP: pa.map_(pa.string(), pa.int32()),
+    }
 
 
 def arrow_schema(table: str) -> pa.Schema:
     """The pyarrow schema matching a table's columns, in order."""
-    return pa.schema([(c.name, _ARROW_TYPES[c.type]) for c in tables_by_name()[table].columns])
+    import pyarrow as pa
+
+    types = _arrow_types()
+    return pa.schema([(c.name, types[c.type]) for c in tables_by_name()[table].columns])
 
 
 # --- applying and checking -------------------------------------------------------------------
@@ -937,6 +946,12 @@ def schema_fingerprint() -> str:
     return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
 
 
+def _duckdb():
+    import duckdb
+
+    return duckdb
+
+
 def _fingerprint_matches(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the file was last set up by exactly this schema code (the common case)."""
     if "schema_version" not in _existing_tables(con):
@@ -945,7 +960,7 @@ def _fingerprint_matches(con: duckdb.DuckDBPyConnection) -> bool:
         row = con.execute(
             "SELECT version, fingerprint FROM schema_version ORDER BY version DESC LIMIT 1"
         ).fetchone()
-    except duckdb.BinderException:  # a file from before fingerprints were stored
+    except _duckdb().BinderException:  # a file from before fingerprints were stored
         return False
     return row is not None and row[0] == SCHEMA_VERSION and row[1] == schema_fingerprint()
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import duckdb
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["rollback_quietly", "transaction"]
 
@@ -31,6 +34,8 @@ def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
     ("cannot rollback - no transaction is active"). Raised from an `except` block, that
     second error would be the one reported; swallowing it keeps the real cause in view.
     """
+    import duckdb
+
     try:
         con.execute("ROLLBACK")
     except duckdb.Error:

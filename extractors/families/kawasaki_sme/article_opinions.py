@@ -15,17 +15,17 @@ to several paragraphs, one per measure; they are kept, joined by line breaks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Sequence
 
 import unicodedata
 
 import regex
 
+from nenpo.extractors.lines import BBox, SizedLine
 from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
 
-BBox = tuple[float, float, float, float]
 
 TABLE_HEADER = regex.compile(r"実施状況に対する主な検証意見$")
 """The header of the opinion column: ``中小企業活性化施策の実施状況に対する主な検証意見``."""
@@ -49,11 +49,7 @@ CELL_END_GAP = 3.0  # line heights of space after which a cell's text has ended
 FOOTER_BAND = 45.0  # points from the bottom: the page number
 
 
-class Line(Protocol):
-    text: str
-    raw: str
-    bbox: BBox
-    size: float
+Line = SizedLine
 
 
 @dataclass

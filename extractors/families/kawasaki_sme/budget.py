@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import regex
 
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets, sharing_groups  # noqa: F401
 from nenpo.extractors.families.kawasaki_sme.models import BudgetItem, BudgetResult
 from nenpo.extractors.normalise import normalise_name, normalise_text
@@ -40,7 +41,6 @@ from nenpo.extractors.text_stream import normalised
 if TYPE_CHECKING:
     from nenpo.extractors.grids import Grid
 
-BBox = tuple[float, float, float, float]
 
 HEADER = regex.compile(r"^\s*(?:№|No\.?)?\s*事業名\s*概要\s*予算規模\s*\(\s*千円\s*\)\s*実績等\s*$")
 """The header as one text-layer line: ``№ 事業名 概要 予算規模 （千円） 実績等``."""

@@ -13,19 +13,13 @@ and `extractors.report` settles the two.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Sequence
 
+from nenpo.extractors.lines import BBox, PositionedLine
 from nenpo.extractors.families.kawasaki_sme.kpi_grammar import CELL_LINE, INDICATOR_LABEL, ROW_LABEL, YEAR_COLUMN, row_kind, split_cells
 
-BBox = tuple[float, float, float, float]
-
-
-class Line(Protocol):
-    """A positioned line. `text` is what the patterns read (normalised); `raw`, when a
-    line has it, is the text as printed, which is what cells and labels keep."""
-
-    text: str
-    bbox: BBox
+Line = PositionedLine
+"""A positioned line; `raw`, when a line has it, is the text as printed (cells and labels keep it)."""
 
 
 def _printed(line: Line) -> str:

@@ -28,11 +28,11 @@ from typing import Sequence
 
 import regex
 
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
 from nenpo.extractors.text_stream import normalised
 
-BBox = tuple[float, float, float, float]
 
 PLAN_HEADER = regex.compile(r"^(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*年度の概要$")
 """The left header: ``令和３年度の概要`` (normalised ``令和3年度の概要``)."""

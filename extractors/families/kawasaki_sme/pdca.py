@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, Sequence
+from typing import Sequence
 
 import regex
 
+from nenpo.extractors.lines import BBox, SizedLine
+from nenpo.extractors.models import PDCA_PHASES, PdcaPhase
 from nenpo.extractors.normalise import normalise_text, split_item
 
-BBox = tuple[float, float, float, float]
 
-Phase = Literal["plan", "do", "covid_do", "check", "covid_check", "action", "next_plan"]
-PHASES: tuple[Phase, ...] = ("plan", "do", "covid_do", "check", "covid_check", "action", "next_plan")
+Phase = PdcaPhase
+PHASES: tuple[Phase, ...] = PDCA_PHASES
 REVIEW_PHASES: frozenset[str] = frozenset({"check", "covid_check", "action"})
 """The phases of a Check/Action block, which sub-measures of one parent can share."""
 
@@ -75,11 +76,7 @@ FOOTER_BAND = 45.0  # points from the bottom: article footer and page number
 CONTINUATION_GAP = 1.0  # a wrapped line starts less than this many line heights below the last
 
 
-class Line(Protocol):
-    text: str  # normalised
-    raw: str  # as printed
-    bbox: BBox
-    size: float
+Line = SizedLine
 
 
 @dataclass

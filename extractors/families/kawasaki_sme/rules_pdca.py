@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import duckdb
+from typing import TYPE_CHECKING
 
 from nenpo.warehouse.audit import Finding, declare
+
+if TYPE_CHECKING:
+    import duckdb
 
 _PAIRS = """
 SELECT series, report_fiscal_year, report_id, measure, seq, opinion, response, opinion_phase,

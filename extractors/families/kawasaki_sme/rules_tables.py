@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import duckdb
+from typing import TYPE_CHECKING
 
 from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets, sharing_groups
 from nenpo.warehouse.audit import Finding, declare
+
+if TYPE_CHECKING:
+    import duckdb
 
 TOTAL_CATEGORY = "全産業"
 SHARE_MEASURE = "構成比"

@@ -25,12 +25,12 @@ from typing import Sequence
 
 import regex
 
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.grids import Grid
 from nenpo.extractors.families.kawasaki_sme.models import StatValue
 from nenpo.extractors.normalise import normalise_text, parse_number, parse_year
 from nenpo.extractors.text_stream import normalised
 
-BBox = tuple[float, float, float, float]
 
 CENSUS_HEADER = regex.compile(r"^業種大分類$")
 """The first header cell of a census table: ``業種大分類``."""

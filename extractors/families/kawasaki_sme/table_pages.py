@@ -35,6 +35,7 @@ from typing import Callable, Sequence
 
 import regex
 
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, kpi_pages, other_measures, policy_list, readings, rosters, stat_tables
 from nenpo.extractors.grids import Grid, find_grids
 from nenpo.extractors.models import ExtractionWarning, TableCell
@@ -43,7 +44,6 @@ from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place, printed_tables
 from nenpo.extractors.text_stream import FOLIO, FOLIO_BAND, TextStream
 
-BBox = tuple[float, float, float, float]
 
 CAPTION_GAP = 30.0
 

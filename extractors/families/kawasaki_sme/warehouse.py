@@ -34,7 +34,7 @@ OPINION_KINDS: tuple[str, ...] = get_args(OpinionKind)
 
 
 def counted_budget(rows: Rows) -> list:
-    """Each row's budget, an amount shared by several rows counted once (`budget.counted_budgets`)."""
+    """Each row's budget, an amount shared by several rows counted once (`budget_shares.counted_budgets`)."""
     bs = rows.records
     return counted_budgets([b.no for b in bs], [b.shared_with for b in bs], [b.budget_thousand_yen for b in bs])
 
