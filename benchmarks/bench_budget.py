@@ -12,7 +12,9 @@ at least ``--pages`` pages. Two fresh child processes then read it:
 - the same with ``verify='never'`` (PyMuPDF alone: the cost of the core's second opinions);
 - ``pdfplumber``'s ``extract_text`` on every page, the baseline.
 
-The ratio extraction / pdfplumber is the figure (the target is ≤ 0.15), with peak RSS ≤ 500 MB.
+The ratio extraction / pdfplumber of each child's CPU seconds is the figure (the target is ≤ 0.15;
+wall-clock seconds are printed too, but on a shared machine they measure the neighbours), with
+peak RSS ≤ 500 MB.
 Skips (exit 0) when the shared folder is absent.
 """
 
@@ -54,12 +56,12 @@ def _extract(path: str, queue, verify: str = "auto") -> None:
         if done % 50 == 0 or done == total:
             print(f"  budget-book: {done}/{total} pages", file=sys.stderr, flush=True)
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     x = extract(path, claim=EditionClaim("bench", 2025, "command_line"), ocr="never", verify=verify, progress=progress)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     second_opinions = sum("pdfplumber" in page.chars for page in x.pages)
-    queue.put((seconds, rss_mb, len(x.appropriations), len(x.appropriation_notes), second_opinions))
+    queue.put((seconds, cpu, rss_mb, len(x.appropriations), len(x.appropriation_notes), second_opinions))
 
 
 def _extract_unverified(path: str, queue) -> None:
@@ -69,7 +71,7 @@ def _extract_unverified(path: str, queue) -> None:
 def _plumber(path: str, queue) -> None:
     import pdfplumber
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with pdfplumber.open(path) as pdf:
         total = len(pdf.pages)
         for n, page in enumerate(pdf.pages, start=1):
@@ -77,7 +79,7 @@ def _plumber(path: str, queue) -> None:
             page.flush_cache()
             if n % 50 == 0 or n == total:
                 print(f"  pdfplumber: {n}/{total} pages", file=sys.stderr, flush=True)
-    queue.put((time.perf_counter() - started,))
+    queue.put((time.perf_counter() - started, time.process_time() - cpu))
 
 
 def in_child(target, path: Path):
@@ -104,15 +106,16 @@ def main(argv: list[str] | None = None) -> int:
         book = Path(tmp) / "book.pdf"
         pages = build_book(parts, args.pages, book)
         print(f"bench_budget: {pages}-page book from {len(parts)} parts")
-        seconds, rss_mb, rows, notes, checked = in_child(_extract, book)
-        unverified, *_ = in_child(_extract_unverified, book)
-        (baseline,) = in_child(_plumber, book)
-    ratio = seconds / baseline
-    print(f"budget-book extract: {seconds:.1f} s ({seconds / pages * 1000:.1f} ms/page), {rows} appropriations, {notes} notes; "
-          f"{checked} pages given pdfplumber's second opinion (verify 'auto')")
-    print(f"budget-book extract, verify 'never': {unverified:.1f} s, ratio {unverified / baseline:.3f}")
-    print(f"pdfplumber extract_text: {baseline:.1f} s ({baseline / pages * 1000:.1f} ms/page)")
-    print(f"ratio extract / pdfplumber: {ratio:.3f} (target <= {RATIO_TARGET})")
+        seconds, cpu, rss_mb, rows, notes, checked = in_child(_extract, book)
+        unverified, unverified_cpu, *_ = in_child(_extract_unverified, book)
+        baseline, baseline_cpu = in_child(_plumber, book)
+    # CPU seconds of each child are the figure: on a shared machine wall-clock time measures the neighbours
+    print(f"budget-book extract: {cpu:.1f} s CPU ({cpu / pages * 1000:.1f} ms/page; {seconds:.1f} s wall), {rows} appropriations, "
+          f"{notes} notes; {checked} pages given pdfplumber's second opinion (verify 'auto')")
+    print(f"budget-book extract, verify 'never': {unverified_cpu:.1f} s CPU ({unverified:.1f} s wall)")
+    print(f"pdfplumber extract_text: {baseline_cpu:.1f} s CPU ({baseline_cpu / pages * 1000:.1f} ms/page; {baseline:.1f} s wall)")
+    print(f"ratio extract / pdfplumber (CPU): {cpu / baseline_cpu:.3f} with verify 'auto', "
+          f"{unverified_cpu / baseline_cpu:.3f} with verify 'never' (target <= {RATIO_TARGET})")
     print(f"peak RSS of the extraction: {rss_mb:.0f} MB (limit {RSS_LIMIT_MB} MB)")
     return 0 if rss_mb <= RSS_LIMIT_MB else 1
 
