@@ -108,3 +108,9 @@ def test_a_part_naming_no_year_needs_the_edition_named(tmp_path):
         extract(path, ocr="never")
     x = extract(path, claim=EditionClaim("someplace", 2027, "command_line"), ocr="never")
     assert (x.series, x.report_fiscal_year) == ("someplace", 2027)
+
+
+def test_a_file_that_is_no_budget_book_is_a_clear_error():
+    sample = Path(__file__).resolve().parents[1] / "samples" / "editions" / "kawasaki-sme-fy2019.pdf"
+    with pytest.raises(PdfError, match="kawasaki-sme-fy2019.pdf: no budget-book page found"):
+        extract(sample, claim=EditionClaim("x", 2019, "command_line"), ocr="never")

@@ -82,7 +82,8 @@ def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progre
     city = reading.city or ""
     title = f"{city}一般会計予算書 令和{year - 2018}年度" + (f" ({part})" if part else "")
     if not reading.appropriations:
-        warnings.append(ExtractionWarning(code="budget_nothing_read", message=f"{path}: no budget table or article found"))
+        raise PdfError(path, f"no budget-book page found in {page_count} pages (no 予算 article, 第1表, 総括 or "
+                             "事項別明細書 table): not a budget book, or one whose headers the vocabulary lacks")
     return BudgetBookExtraction(
         family=FAMILY_ID, series=series, report_fiscal_year=year, title=title, source_path=str(path),
         sha256=sha256_file(path), page_count=page_count, extractor_version=EXTRACTOR_VERSION,
