@@ -129,3 +129,28 @@ def test_r8_previous_is_r7_current(budget_dir):
     compared = {(r["level"], r["kan_no"], r.get("kou_no"), r.get("moku_no")) for r in rows
                 if r["report_fiscal_year"] == 2026 and r["previous_thousand_yen"] is not None}
     assert len(compared) > 40  # 款 of the 総括 and 項 / 目 of 市税 and 寄附金
+
+
+@pytest.mark.parametrize("year", ["r07", "r08"])
+def test_a_whole_book_reads_as_its_parts(budget_dir, tmp_path, year):
+    """The front part, 市税 and 寄附金 of one year joined into one file (as a whole book arrives)
+    read as one edition with no part, every amount equal to the parts' truth."""
+    import pymupdf
+
+    stems = [s for s in STEMS if s.startswith(f"fuji_{year}")]
+    stems.sort(key=lambda s: ("gaiyou" not in s, s))  # the front part first, as bound
+    book = pymupdf.open()
+    for stem in stems:
+        with pymupdf.open(budget_dir / f"{stem}.pdf") as part:
+            book.insert_pdf(part)
+    path = tmp_path / f"{year}-book.pdf"
+    book.save(path)
+    x = extract(path, ocr="never")
+    assert x.part is None and x.report_fiscal_year == truth(stems[0])["fiscal_year"]
+    expected = {}
+    for stem in stems:
+        expected.update({k: (r["current"], r["previous"], r["change"]) for k, r in truth_rows(truth(stem)).items()})
+    got = {tuple(getattr(a, k) for k in KEY): (a.current_thousand_yen, a.previous_thousand_yen, a.change_thousand_yen)
+           for a in x.appropriations}
+    assert got == expected
+    assert len(x.appropriation_notes) == sum(len(truth(s)["notes"]) for s in stems)
