@@ -6,13 +6,15 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nenpo.extractors.families.budget_book import lines as g
-from nenpo.extractors.families.budget_book.reader import Progress, read_book
 from nenpo.extractors.families.budget_book.records import BudgetBookExtraction
-from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
+from nenpo.extractors.family import DocumentProbe, Recognition
 from nenpo.extractors.models import EditionEvidence, ExtractionWarning
-from nenpo.extractors.pages import PdfError, open_pdf, sha256_file
+
+if TYPE_CHECKING:  # the reader needs the PDF libraries: imported when a file is read, not with the family
+    from nenpo.extractors.families.budget_book.reader import Progress
 
 FAMILY_ID = "budget-book"
 SERIES_ID = "budget-book"
@@ -58,6 +60,9 @@ def recognise(probe: DocumentProbe) -> Recognition | None:
 def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progress: Progress | None = None) -> BudgetBookExtraction:
     """Read a budget book (or a part) into a `BudgetBookExtraction`. The edition's year is the
     one printed (令和N年度…予算), else the claim's; a part that prints neither needs a claim."""
+    from nenpo.extractors.families.budget_book.reader import read_book
+    from nenpo.extractors.pages import PdfError, open_pdf, sha256_file
+
     started = time.perf_counter()
     path = Path(path)
     with open_pdf(path, verify=verify, ocr=ocr) as doc:
