@@ -60,6 +60,7 @@ def recognise(probe: DocumentProbe) -> Recognition | None:
 def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progress: Progress | None = None) -> BudgetBookExtraction:
     """Read a budget book (or a part) into a `BudgetBookExtraction`. The edition's year is the
     one printed (令和N年度…予算), else the claim's; a part that prints neither needs a claim."""
+    from nenpo.extractors.errors import UnrecognisedReportError
     from nenpo.extractors.families.budget_book.reader import read_book
     from nenpo.extractors.pages import PdfError, open_pdf, sha256_file
 
@@ -68,6 +69,10 @@ def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progre
     with open_pdf(path, verify=verify, ocr=ocr) as doc:
         reading = read_book(doc, progress)
         page_count = doc.page_count
+    if not reading.appropriations:
+        # not a budget book: the file is left to the next family that may read it
+        raise UnrecognisedReportError(path, f"no budget-book page found in {page_count} pages (no 予算 article, 第1表, "
+                                            "総括 or 事項別明細書 table): not a budget book, or one whose headers the vocabulary lacks")
     evidence: list[EditionEvidence] = []
     warnings = list(reading.warnings)
     if reading.fiscal_year is not None:
@@ -86,9 +91,6 @@ def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progre
     part = reading.part()
     city = reading.city or ""
     title = f"{city}一般会計予算書 令和{year - 2018}年度" + (f" ({part})" if part else "")
-    if not reading.appropriations:
-        raise PdfError(path, f"no budget-book page found in {page_count} pages (no 予算 article, 第1表, 総括 or "
-                             "事項別明細書 table): not a budget book, or one whose headers the vocabulary lacks")
     return BudgetBookExtraction(
         family=FAMILY_ID, series=series, report_fiscal_year=year, title=title, source_path=str(path),
         sha256=sha256_file(path), page_count=page_count, extractor_version=EXTRACTOR_VERSION,
