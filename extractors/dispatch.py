@@ -55,9 +55,11 @@ def extract_edition(
     first: PdfError | None = None
     for f in found:
         try:
-            return f.extract(path, claim=claim, ocr=ocr, verify=verify)
+            x = f.extract(path, claim=claim, ocr=ocr, verify=verify)
         except RETRY_ON as exc:
             if len(found) == 1:
                 raise
             first = first or exc
+            continue
+        return x if x.family is not None else x.model_copy(update={"family": f.id})  # the family that read it
     raise first

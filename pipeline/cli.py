@@ -751,16 +751,16 @@ def families_list() -> None:
     console.print(table)
 
 
-def _family_commands() -> None:
-    """Each family's own commands (`ReportFamily.cli`)."""
+def add_family_commands(target: typer.Typer) -> None:
+    """Each family's own commands (`ReportFamily.cli`), on `target`."""
     from nenpo.extractors.registry import families
 
     for f in families():
         if f.cli is not None:
-            f.cli(app)
+            f.cli(target)
 
 
-_family_commands()
+add_family_commands(app)
 
 from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
 

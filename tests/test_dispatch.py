@@ -106,3 +106,26 @@ def test_nenpo_families_lists_them():
     assert "kawasaki-sme" in result.output and "article_opinions" in result.output
     refused = CliRunner().invoke(cli.app, ["ingest", str(KAWASAKI_2020), "--family", "nope"])
     assert refused.exit_code == 2 and "known families: kawasaki-sme" in refused.output
+
+
+def test_a_family_adds_its_own_commands(monkeypatch):
+    import typer
+
+    def commands(app: typer.Typer) -> None:
+        @app.command("budget-totals")
+        def budget_totals(year: int) -> None:
+            """A family's own command."""
+            typer.echo(f"totals of FY{year}")
+
+    with_cli = ReportFamily(id="with-cli", title="t", extractor_version="1", recognise=lambda p: None,
+                            extract=_read_first_lines, cli=commands)
+    monkeypatch.setattr(registry, "_registered", lambda: {"with-cli": with_cli})
+    app = typer.Typer()
+
+    @app.command()
+    def core() -> None:
+        """A core command."""
+
+    cli.add_family_commands(app)
+    result = CliRunner().invoke(app, ["budget-totals", "2024"])
+    assert result.exit_code == 0 and "totals of FY2024" in result.output

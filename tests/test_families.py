@@ -89,3 +89,23 @@ def test_highest_confidence_wins_then_priority(monkeypatch):
     tie = _always(0.1, "tie", 5)
     monkeypatch.setattr(registry, "_registered", lambda: {"catch-all": catch_all, "tie": tie})
     assert registry.recognise(other)[0].id == "tie"
+
+
+def declared_in_a_file() -> list[ReportFamily]:
+    """What a profile plug-in's entry point loads: a function returning several families."""
+    return [_always(0.2, "profile-a", 0), _always(0.2, "profile-b", 0)]
+
+
+def test_an_entry_point_may_load_a_function_returning_families():
+    from importlib.metadata import EntryPoint
+
+    found = registry._declared(EntryPoint("profiles", "tests.test_families:declared_in_a_file", registry.ENTRY_POINT_GROUP))
+    assert [f.id for f in found] == ["profile-a", "profile-b"]
+    assert all(f.source.startswith("tests.test_families:declared_in_a_file") for f in found)
+
+
+def test_an_entry_point_loading_something_else_is_a_clear_error():
+    from importlib.metadata import EntryPoint
+
+    with pytest.raises(registry.FamilyDeclarationError, match="entry point 'bad'.*os.path:sep.*not a ReportFamily"):
+        registry._declared(EntryPoint("bad", "os.path:sep", registry.ENTRY_POINT_GROUP))

@@ -267,3 +267,15 @@ def test_a_version_3_file_is_migrated_to_version_4(tmp_path):
         assert con.execute("SELECT count(*) FROM kpi_values WHERE kind = 'forecast'").fetchone()[0] == 1
         load_extraction(con, sheet(2024, R6).model_copy(update={"part": "別冊"}))
         assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 2
+
+
+def test_a_column_no_record_fills_is_an_error_not_nulls():
+    from dataclasses import replace
+
+    from nenpo.warehouse import load as load_module
+    from nenpo.warehouse.schema import VARCHAR, Column
+
+    sections = tables_by_name()["sections"]
+    misspelt = replace(sections, columns=sections.columns + (Column("heading_rwa", VARCHAR, "misspelt"),))
+    with pytest.raises(TypeError, match="'heading_rwa' is no attribute of Section"):
+        load_module._row_values(misspelt, sheet(2023, R5), datetime.now(timezone.utc))

@@ -50,7 +50,7 @@ class LoadResult:
 
 
 class EditionConflictError(ValueError):
-    """The file is already loaded as another edition (series, report_fiscal_year)."""
+    """The file is already loaded as another edition (series, report_fiscal_year) or part of one."""
 
 
 # --- rows: one builder for every table, driven by its declaration ------------------------------
@@ -76,8 +76,8 @@ def _cell(value):
     return value
 
 
-def table_rows(table: Table, x: ReportExtraction, ingested_at: datetime) -> pa.Table:
-    """The rows of one edition for `table`, typed from its columns (`schema.Table` says how each is filled)."""
+def _row_values(table: Table, x: ReportExtraction, ingested_at: datetime) -> dict[str, list]:
+    """Column → values of one edition's rows for `table` (`schema.Table` says how each is filled)."""
     records = _sources(table, x)
     n = len(records)
     context = Rows(x, records, ingested_at)
@@ -99,8 +99,19 @@ def table_rows(table: Table, x: ReportExtraction, ingested_at: datetime) -> pa.T
         elif column in _BBOX_COLUMNS:
             corner = _BBOX_COLUMNS.index(column)
             values[column] = [b[corner] if (b := getattr(r, "bbox", None)) is not None else None for r in records]
-        else:
+        elif n == 0 or hasattr(records[0], column):
             values[column] = [_cell(getattr(r, column, None)) for r in records]
+        else:  # a misspelt column must not load as NULLs
+            raise TypeError(
+                f"warehouse table {table.name!r}: column {column!r} is no attribute of {type(records[0]).__name__} "
+                "and no edition column, id, ordinal or derived column of the table's declaration"
+            )
+    return values
+
+
+def table_rows(table: Table, x: ReportExtraction, ingested_at: datetime) -> pa.Table:
+    """The rows of one edition for `table`, typed from its columns."""
+    values = _row_values(table, x, ingested_at)
     schema = arrow_schema(table.name)
     return pa.Table.from_arrays([pa.array(values[f.name], type=f.type) for f in schema], schema=schema)
 

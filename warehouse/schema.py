@@ -161,7 +161,8 @@ class Table:
     (``'<report_id>:<id_prefix><ordinal>'``), ``ordinal`` (1, 2 … in record order), a
     function of `derived`, ``bbox_x0/top/x1/bottom`` from the record's ``bbox``, and the
     record's attribute of the column's name (tuples become lists, a dict a map). A column
-    none of them fills is NULL.
+    none of them fills is an error when the table is loaded (a misspelt name must not load
+    as NULLs).
     """
 
     name: str

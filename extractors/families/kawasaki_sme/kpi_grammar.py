@@ -9,7 +9,7 @@ A KPI table in the report family is printed as::
 
 The same rows reach nenpo in two shapes: as lines of a text layer (the reference text,
 where a row is one line and a cell may spill onto the next lines) and as positioned
-lines on a PDF page (`extractors.kpi_pages`). This module holds what both share: the
+lines on a PDF page (`kpi_pages`). This module holds what both share: the
 patterns for year headers, row labels and cell tokens, and the row parser for text.
 """
 
@@ -113,7 +113,7 @@ def parse_text_tables(lines: list[str], max_label_distance: int = 12) -> list[Te
 
     The indicator is the nearest ○ line above the header within `max_label_distance`
     lines; on two-column pages that guess can be wrong, which is why PDF pages are read
-    by position instead (`extractors.kpi_pages`).
+    by position instead (`kpi_pages`).
     """
     tables: list[TextTable] = []
     i = 0

@@ -7,7 +7,7 @@ rows start at the `目標` / `実績` labels under the header, and its indicator
 printed directly above it in the same column. A header printed alone at the foot of a
 page, or a table whose rows go on at the head of the next page, is continued there
 (`read_page`). The label is also read in text order (`kpi_grammar.indicator_in_text_order`),
-and `extractors.report` settles the two.
+and `report` settles the two.
 """
 
 from __future__ import annotations

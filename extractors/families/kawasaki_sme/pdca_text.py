@@ -9,8 +9,8 @@ COVID opinions, e.g. ⑥ after all the responses): each restart of the numbering
 between opinions and responses. A sheet's block ends at the next sheet's title, or at an
 article footer (``第19条 受注機会の増⼤等``) when the sheet is the last one.
 
-The PDF reader (`extractors.pdca`) uses positions instead and reads every phase;
-`extractors.report` runs this reader too, on the PDF's lines in text order, and keeps its
+The PDF reader (`pdca`) uses positions instead and reads every phase;
+`report` runs this reader too, on the PDF's lines in text order, and keeps its
 Check/Action block where positions give none (or carry no structure: one column).
 """
 

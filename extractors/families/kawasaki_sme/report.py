@@ -4,10 +4,10 @@ quality, warnings.
 Every page is read once, through `extractors.pages` (PyMuPDF first, pdfplumber as a
 second opinion where PyMuPDF's text is suspect). Each page's lines are normalised once
 and then handed to the readers that need them: the edition evidence (`extractors.edition`),
-the sheet tracker, the KPI table finder and the other tables (`extractors.table_pages`:
+the sheet tracker, the KPI table finder and the other tables (`table_pages`:
 statistics, rosters, policy list, budget table, その他の事業, and every ruled grid cell by
 cell). The same lines are kept in text order for the whole document
-(`extractors.text_order`); after the last page, the text-order readings of sheets, KPI
+(`text_order`); after the last page, the text-order readings of sheets, KPI
 labels and Check/Action blocks run on them and are settled against the positional ones
 (`_settle_sheets`, `_indicator`, `_settle_review`): each record says how it was read
 (`read_by`), and two readings that disagree are a `readings_disagree` warning.
@@ -240,7 +240,7 @@ def _track_sheet(state: _State, page, lines: list[NormLine], texts: list[str]) -
 
 
 def _settle_sheets(state: _State, listed: list[str]) -> None:
-    """Each sheet's title and extent, read by layout or by text order (see `extractors.sheets`),
+    """Each sheet's title and extent, read by layout or by text order (see `sheets`),
     and its Check/Action block (`_settle_review`)."""
     doc = state.doc
     norm = doc.texts

@@ -14,7 +14,7 @@ title and they differ, the one the report lists (the policy list, `listed_name`)
 Following pages with the same title, or with the Check / Action headings and no title of
 their own, continue a sheet read by layout; a sheet read by text order runs to the next
 sheet's title. The footer names the article of the ordinance (``第12条 創業・経営の革新等の促進``);
-the policy list names it too, and wherever text order puts the footer (see `extractors.report`).
+the policy list names it too, and wherever text order puts the footer (see `report`).
 """
 
 from __future__ import annotations

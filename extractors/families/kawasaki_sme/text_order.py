@@ -1,6 +1,6 @@
 """The document's lines in text order, for the readers that work from it.
 
-Every page's lines are normalised once (`extractors.report`) and kept here in the order
+Every page's lines are normalised once (`report`) and kept here in the order
 of the page's text layer, one list for the whole document: the text-order grammars
 (`pdca_text`, `kpi_grammar.indicator_in_text_order`) read that list after the single
 pass over the pages, without reading any page again. A place in the document is a
