@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-dev ocr
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_catalogue.py
 	$(BIN)/python benchmarks/bench_ocr.py
+	$(BIN)/python benchmarks/bench_budget.py
 
 # The mincho layout is set in IPAex Mincho, from Debian's fonts-ipaexfont-mincho.
 MINCHO_FONT := /usr/share/fonts/opentype/ipaexfont-mincho/ipaexm.ttf
