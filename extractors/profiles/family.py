@@ -93,7 +93,7 @@ def profile_family(profile: Profile, path: Path | None = None) -> ReportFamily:
         return extract_by_profile(pdf, profile, claim=claim, ocr=ocr, verify=verify)
 
     return ReportFamily(
-        id=profile.id, title=profile.title, extractor_version=f"profile-{profile.id}-{profile.version}",
+        id=profile.id, title=profile.title, extractor_version=profile.extractor_version,
         recognise=recognise, extract=extract, rules=tuple(identity_rule(profile, i) for i in profile.identities),
         priority=profile.priority, source=f"profile {path}" if path else "",
     )
