@@ -129,6 +129,23 @@ def _flow_parameters(
     }
 
 
+def _use_profiles(dirs: list[Path]) -> None:
+    """Add profile folders for this run: through $NENPO_PROFILES, so the worker processes
+    that extract see them too. A folder that is not there, or a profile that does not
+    validate, is a usage error naming it."""
+    from nenpo.extractors import registry
+    from nenpo.extractors.profiles.load import ENV_VAR, ProfileError, discover
+
+    added = [str(d.expanduser().absolute()) for d in dirs]
+    before = os.environ.get(ENV_VAR, "")
+    os.environ[ENV_VAR] = os.pathsep.join(added + ([before] if before else []))
+    registry.refresh()
+    try:
+        discover()
+    except ProfileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--profiles") from None
+
+
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="PDF files or folders of PDFs.")] = None,
@@ -167,6 +184,11 @@ def ingest(
     force: ForceOption = False,
     max_memory: MaxMemoryOption = 4096,
     timeout: TimeoutOption = 900.0,
+    profiles: Annotated[
+        Optional[list[Path]],
+        typer.Option("--profiles", help="A directory (or file) of report family profiles to read with, besides the "
+                                        "shipped ones and $NENPO_PROFILES."),
+    ] = None,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -182,6 +204,8 @@ def ingest(
         raise typer.BadParameter("ocr must be auto, always or never")
     if (series or fiscal_year or family) and not paths:
         raise typer.BadParameter("--series/--fiscal-year/--family describe the PDFs given as PATH: name at least one")
+    if profiles:
+        _use_profiles(profiles)
     if family is not None:
         from nenpo.extractors.registry import UnknownFamilyError, family as known_family
 
