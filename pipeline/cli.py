@@ -762,6 +762,36 @@ def serve(
     prefect_serve(deployment)
 
 
+@app.command()
+def delete(
+    series: Annotated[str, typer.Argument(help="The edition's series (its id, as nenpo sources list shows it).")],
+    fiscal_year: Annotated[int, typer.Argument(help="The edition's fiscal year (e.g. 2024).")],
+    part: Annotated[
+        Optional[str], typer.Option(help="Delete only this part of an edition held in parts (default: every file).")
+    ] = None,
+    db: DbOption = Path("nenpo.duckdb"),
+    lock_timeout: LockOption = 60.0,
+) -> None:
+    """Delete an edition (or one part of it) from the warehouse, in one transaction: every row
+    of it in every table. Exit code 1 when the warehouse holds nothing for it."""
+    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.load import delete_edition
+
+    if not db.exists():
+        err_console.print(f"no warehouse at {db}")
+        raise typer.Exit(1)
+    con = connect(db, wait_seconds=lock_timeout)
+    try:
+        gone = delete_edition(con, series, fiscal_year, part)
+    finally:
+        con.close()
+    what = f"{series} FY{fiscal_year}" + (f" part {part!r}" if part is not None else "")
+    if gone is None:
+        err_console.print(f"{db} holds no edition {what}")
+        raise typer.Exit(1)
+    console.print(f"deleted {what} from {db}")
+
+
 @app.command("families")
 def families_list() -> None:
     """The report families nenpo reads (built in and installed plug-ins): id, title, version,
