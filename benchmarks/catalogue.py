@@ -1,9 +1,11 @@
 """A benchmark catalogue of many editions, written into a folder (never committed).
 
 Edition k (k = 0, 1, …) is sample edition k mod 3 in its own layout; from the fourth on,
-its cover title is reprinted with fiscal year 2019 + k (``令和{k+1}年度 中小企業活性化施策
-実施状況報告書``), so that every file has its own bytes and is an edition of its own. The
-pages inside still print the sample's years: the extractor warns about each KPI table
+every line that names the edition is reprinted with fiscal year 2019 + k — the cover title
+(``令和{k+1}年度 中小企業活性化施策実施状況報告書``), the purpose sentence (``本報告書は、
+令和{k+1}（{2019+k}）年度の…``) and section 4's heading — and so is the metadata title, so
+that every file has its own bytes and is an edition of its own whose evidence agrees. The
+KPI tables still print the sample's years: the extractor warns about each of them
 (`unexpected_year_columns`) and the audit has more to report, as it would for a
 misprinted edition.
 """
@@ -13,9 +15,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import regex
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((REPO / "samples" / "editions").glob("kawasaki-sme-fy20*.pdf"))
 TITLE = "中小企業活性化施策実施状況報告書"
+ERA_YEAR = regex.compile(r"令和\s*(?:元|[0-9０-９]+)\s*（\s*[0-9]{4}\s*）\s*年度")
+"""The edition's year inside a sentence or heading: ``令和２（2020）年度``, ``令和元（2019）年度``."""
 
 
 def _font() -> str:
@@ -24,19 +30,33 @@ def _font() -> str:
     return os.path.join(os.path.dirname(japanize_matplotlib.__file__), "fonts", "ipaexg.ttf")
 
 
-def retitle(source: Path, target: Path, fiscal_year: int) -> None:
-    """`source` with its cover title reprinted for `fiscal_year`, in the same place and size."""
+def _reprint(page, line: dict, text: str) -> None:
+    """`line` of `page` printed again as `text`, in the same place, size and font."""
     from nenpo.extractors.mupdf import pymupdf
 
-    doc = pymupdf.open(source)
-    page = doc[0]
-    lines = [line for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
-    title = next(line for line in lines if TITLE in "".join(span["text"] for span in line["spans"]))
-    span = title["spans"][0]
-    page.add_redact_annot(pymupdf.Rect(title["bbox"]))
+    span = line["spans"][0]
+    page.add_redact_annot(pymupdf.Rect(line["bbox"]))
     page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_NONE, graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
-    page.insert_text(span["origin"], f"令和{fiscal_year - 2018}年度 {TITLE}", fontsize=span["size"], fontname="ipaexg",
-                     fontfile=_font())
+    page.insert_text(span["origin"], text, fontsize=span["size"], fontname="ipaexg", fontfile=_font())
+
+
+def retitle(source: Path, target: Path, fiscal_year: int) -> None:
+    """`source` with the lines that name its edition reprinted for `fiscal_year`: the cover
+    title, and each line that names the edition's year beside the report's subject (the
+    purpose sentence, section 4's heading); the metadata title too."""
+    from nenpo.extractors.mupdf import pymupdf
+
+    era = f"令和{fiscal_year - 2018}"
+    doc = pymupdf.open(source)
+    for page in doc:
+        lines = [line for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])]
+        for line in lines:
+            text = "".join(span["text"] for span in line["spans"])
+            if page.number == 0 and TITLE in text:
+                _reprint(page, line, f"{era}年度 {TITLE}")
+            elif "中小企業活性化施策" in text and ERA_YEAR.search(text):
+                _reprint(page, line, ERA_YEAR.sub(f"{era}（{fiscal_year}）年度", text))
+    doc.set_metadata({**doc.metadata, "title": f"{era}年度 {TITLE}"})
     doc.save(target, garbage=3, deflate=True)
 
 
