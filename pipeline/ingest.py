@@ -106,6 +106,9 @@ class IngestSummary:
     """True when nothing the audit depends on had changed, so the latest audit's findings were kept."""
     flow_run: str | None = None
     """The name of the Prefect flow run that did this run; None for a run without Prefect."""
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    """CPU time of this process (all its threads, DuckDB's too; not the worker processes')
+    in the same stages: what a stage costs whatever else runs on the machine."""
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Wall time of each stage of a run without Prefect: fetch, then extract + load (made of
     extract — with workers, the wait for their results —, validate + cache, open warehouse
@@ -260,11 +263,22 @@ def cached_extractions(
     return hits, seconds
 
 
+@dataclass(frozen=True)
+class Transferred:
+    """A successful extraction as it leaves a worker process: its JSON, and the edition's
+    warehouse rows (table name → Arrow table, `warehouse.load.edition_rows`) built there, so
+    that the process holding the warehouse only inserts them."""
+
+    json: str
+    rows: dict = field(default_factory=dict)
+
+
 def extract_for_transfer(
     path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None,
-    limits: Limits | None = Limits(), ocr: str = "auto",
-) -> str | IngestFailure:
-    """`extract_one` for a worker process: a successful extraction comes back as its JSON.
+    limits: Limits | None = Limits(), ocr: str = "auto", with_rows: bool = False,
+) -> str | Transferred | IngestFailure:
+    """`extract_one` for a worker process: a successful extraction comes back as its JSON
+    (with `with_rows`, as a `Transferred` carrying its warehouse rows too).
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
@@ -272,29 +286,39 @@ def extract_for_transfer(
     With `limits` (the default) the extraction runs in a child process under them
     (`pipeline.guard`): running out of memory or time, or dying, fails this report only.
     """
+    args = (path, verify, claim, ocr, with_rows)
     if limits is not None:
-        return guarded(_extract_json, (path, verify, claim, ocr), limits, path, preload=("pdfplumber",))
-    return _extract_json(path, verify, claim, ocr)
+        return guarded(_extract_json, args, limits, path, preload=("pdfplumber",))
+    return _extract_json(*args)
 
 
 def _extract_json(
-    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None, ocr: str = "auto"
-) -> str | IngestFailure:
+    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None, ocr: str = "auto",
+    with_rows: bool = False,
+) -> str | Transferred | IngestFailure:
     outcome = extract_one(path, verify, claim, ocr)
-    return outcome.model_dump_json() if isinstance(outcome, ReportExtraction) else outcome
+    if not isinstance(outcome, ReportExtraction):
+        return outcome
+    if not with_rows:
+        return outcome.model_dump_json()
+    from nenpo.warehouse.load import edition_rows
+
+    return Transferred(outcome.model_dump_json(), edition_rows(outcome))
 
 
 def finish_extraction(
     report: Obtained,
-    outcome: ReportExtraction | IngestFailure | BaseException | str,
+    outcome: ReportExtraction | IngestFailure | BaseException | str | Transferred,
     cache: ExtractionCache | None,
     verify: str,
 ) -> ReportExtraction | IngestFailure:
     """An extract step's outcome, named by its source and remembered in the cache when it succeeded.
 
     `outcome` is an exception when the step itself crashed (e.g. a worker process died),
-    and JSON when it came from `extract_for_transfer`.
+    and JSON (or a `Transferred`) when it came from `extract_for_transfer`.
     """
+    if isinstance(outcome, Transferred):
+        outcome = outcome.json
     text = outcome if isinstance(outcome, str) else None
     if text is not None:
         outcome = ReportExtraction.from_json(text)
@@ -414,13 +438,14 @@ def load_into(
 
 def load_one(
     con: duckdb.DuckDBPyConnection, summary: IngestSummary, outcome: ReportExtraction | IngestFailure,
-    force: bool = False, labels: dict[str, str] | None = None,
+    force: bool = False, labels: dict[str, str] | None = None, rows: dict | None = None,
 ) -> None:
     """Load an extracted edition (its own transaction) or note a failure, in `summary`.
 
     An edition that reads markedly worse than the one held for it fails at `validate`
     (`warehouse.gates`), checked under the writer's lock, unless `force`; the failure is
-    named by the file's source in `labels` (sha256 → URL or path) when given.
+    named by the file's source in `labels` (sha256 → URL or path) when given. `rows`: the
+    edition's warehouse rows built where it was extracted (`Transferred.rows`).
     """
     if isinstance(outcome, IngestFailure):
         summary.failed.append(outcome)
@@ -430,7 +455,7 @@ def load_one(
         summary.failed.append(IngestFailure(label, "validate", refused, None, outcome.sha256))
         return
     try:
-        summary.loaded.append((LoadedReport.of(outcome), load_extraction(con, outcome)))
+        summary.loaded.append((LoadedReport.of(outcome), load_extraction(con, outcome, rows=rows)))
     except Exception as exc:
         summary.failed.append(
             IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
@@ -519,10 +544,11 @@ def ingest(
     misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all(
         [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses],
-        limits, ocr,
+        limits, ocr, with_rows=True,
     )
     from_cache: dict[str, float] = {}
     extracted_so_far: list[str] = []
+    built_rows: dict[str, dict] = {}  # sha256 → the rows a worker built for the edition, until it is loaded
 
     def in_order() -> Iterator[tuple[Obtained, ReportExtraction | IngestFailure]]:
         """Each report's extraction as soon as it is ready, in the order of `reports`."""
@@ -538,9 +564,11 @@ def ingest(
                 outcome = (
                     next(extracted) if report.sha256 not in cached
                     # the cache entry went bad: extract it again
-                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
+                    else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr, True)
                 )
             extracted_so_far.append(report.sha256)
+            if isinstance(outcome, Transferred):
+                built_rows[report.sha256] = outcome.rows
             with clock.adding("validate + cache"):
                 finished = finish_extraction(report, outcome, cache, mode)
             yield report, finished
@@ -562,8 +590,11 @@ def ingest(
     try:
         for outcome in validated(in_order()):
             con = warehouse()
+            rows = built_rows.pop(outcome.sha256, None) if isinstance(outcome, ReportExtraction) else None
+            if isinstance(outcome, IngestFailure) and outcome.sha256 is not None:
+                built_rows.pop(outcome.sha256, None)
             with clock.adding("load"):
-                load_one(con, summary, outcome, force, labels)
+                load_one(con, summary, outcome, force, labels, rows)
         con = warehouse()
         with clock.adding("load"):
             for failure in fetch_failures:
@@ -588,7 +619,7 @@ def ingest(
         except BaseException as exc:
             raise with_progress(exc, summary)
         clock.lap("publish")
-    summary.stage_seconds = clock.seconds
+    summary.stage_seconds, summary.stage_cpu_seconds = clock.seconds, clock.cpu_seconds
     return summary
 
 
@@ -613,17 +644,19 @@ class _StageClock:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
-        self._last = time.perf_counter()
+        self.cpu_seconds: dict[str, float] = {}
+        self._last, self._last_cpu = time.perf_counter(), time.process_time()
 
     def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.seconds[stage] = now - self._last
-        self._last = now
+        now, cpu = time.perf_counter(), time.process_time()
+        self.seconds[stage], self.cpu_seconds[stage] = now - self._last, cpu - self._last_cpu
+        self._last, self._last_cpu = now, cpu
 
     @contextmanager
     def adding(self, stage: str) -> Iterator[None]:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             yield
         finally:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+            self.cpu_seconds[stage] = self.cpu_seconds.get(stage, 0.0) + time.process_time() - cpu

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from prefect.task_runners import TaskRunner
 
     from nenpo.extractors.edition import EditionClaim
-    from nenpo.pipeline.ingest import IngestFailure
+    from nenpo.pipeline.ingest import IngestFailure, Transferred
 
 __all__ = ["RUNNERS", "build_task_runner", "extract_all"]
 
@@ -72,13 +72,14 @@ def build_task_runner(
 def extract_all(
     paths: Iterable[str], verify: str = "auto", kind: str = "sequential", workers: int | None = None,
     dask_address: str | None = None, claims: Iterable[EditionClaim | None] | None = None,
-    limits: Limits | None = Limits(), ocr: str = "auto",
-) -> Iterator[IngestFailure | str | BaseException]:
+    limits: Limits | None = Limits(), ocr: str = "auto", with_rows: bool = False,
+) -> Iterator[IngestFailure | str | Transferred | BaseException]:
     """Each path's extraction, in the order given, without Prefect (`claims`: what the
     catalogue or command line says each file's edition is, as for `extract_one`).
 
     Every extraction runs as `extract_for_transfer` under `limits` (a forked child with a
-    memory and a time limit, `pipeline.guard`) and comes back as JSON or an IngestFailure;
+    memory and a time limit, `pipeline.guard`) and comes back as JSON (with `with_rows`, a
+    `Transferred` carrying the edition's warehouse rows built in the worker) or an IngestFailure;
     `finish_extraction` turns either into an outcome. `sequential` extracts each file when
     the caller asks for it; `processes` and `dask` start their workers and hand them every
     file at once (before the first result is asked for). A worker process that died takes
@@ -91,16 +92,18 @@ def extract_all(
     jobs = list(zip(paths, claims)) if claims is not None else [(path, None) for path in paths]
     count = min(_worker_count(kind, workers, dask_address), max(len(jobs), 1))
     if kind == "sequential" or not jobs:
-        return (extract_for_transfer(path, verify, claim, limits, ocr) for path, claim in jobs)
+        return (extract_for_transfer(path, verify, claim, limits, ocr, with_rows) for path, claim in jobs)
     start = _process_pool if kind == "processes" else _dask_cluster
-    futures, close = start(jobs, verify, limits, count, dask_address, ocr)
+    futures, close = start(jobs, verify, limits, count, dask_address, ocr, with_rows)
     return _Results(
-        zip(jobs, futures), close, lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr)
+        zip(jobs, futures), close,
+        lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr, with_rows),
     )
 
 
 def _process_pool(
-    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None = None, ocr: str = "auto"
+    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None = None, ocr: str = "auto",
+    with_rows: bool = False,
 ):
     from nenpo.pipeline.ingest import extract_for_transfer
 
@@ -110,12 +113,15 @@ def _process_pool(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["nenpo.pipeline.ingest", "pdfplumber"])
     pool = ProcessPoolExecutor(count, mp_context=context)
-    futures = [pool.submit(extract_for_transfer, path, verify, claim, limits, ocr) for path, claim in jobs]
+    futures = [
+        pool.submit(extract_for_transfer, path, verify, claim, limits, ocr, with_rows) for path, claim in jobs
+    ]
     return futures, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_cluster(
-    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None, ocr: str = "auto"
+    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None, ocr: str = "auto",
+    with_rows: bool = False,
 ):
     from distributed import Client, LocalCluster
 
@@ -127,7 +133,8 @@ def _dask_cluster(
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     futures = [
-        client.submit(extract_for_transfer, path, verify, claim, limits, ocr, pure=False) for path, claim in jobs
+        client.submit(extract_for_transfer, path, verify, claim, limits, ocr, with_rows, pure=False)
+        for path, claim in jobs
     ]
 
     def close() -> None:

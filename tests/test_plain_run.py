@@ -115,9 +115,9 @@ def test_each_edition_is_loaded_as_it_is_extracted_and_then_let_go(tmp_path, mon
     alive: list[int] = []
     real_load = steps.load_extraction
 
-    def counting_load(con, extraction):
+    def counting_load(con, extraction, **options):
         alive.append(extractions_alive() - already)
-        return real_load(con, extraction)
+        return real_load(con, extraction, **options)
 
     monkeypatch.setattr(steps, "load_extraction", counting_load)
     summary = ingest([SAMPLE_EDITIONS], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", reuse_extractions=True)

@@ -32,6 +32,7 @@ __all__ = [
     "EditionConflictError",
     "LoadResult",
     "delete_edition",
+    "edition_rows",
     "load_extraction",
     "record_error",
 ]
@@ -116,6 +117,34 @@ def table_rows(table: Table, x: ReportExtraction, ingested_at: datetime) -> pa.T
     return pa.Table.from_arrays([pa.array(values[f.name], type=f.type) for f in schema], schema=schema)
 
 
+def edition_rows(x: ReportExtraction, ingested_at: datetime | None = None) -> dict[str, pa.Table]:
+    """The rows of one edition for every edition table (table name → rows), as
+    `load_extraction` inserts them: built where the edition was extracted (a worker
+    process), so that the process holding the warehouse only inserts. The load stamps the
+    `ingested_at` columns again with its own time."""
+    at = ingested_at or datetime.now(timezone.utc)
+    tables = tables_by_name()
+    return {name: table_rows(tables[name], x, at) for name in edition_tables()}
+
+
+def _restamped(data: pa.Table, ingested_at: datetime) -> pa.Table:
+    """`data` with its `ingested_at` column (if it has one) set to `ingested_at`."""
+    i = data.schema.get_field_index("ingested_at")
+    if i < 0:
+        return data
+    field = data.schema.field(i)
+    return data.set_column(i, field, pa.array([utc(ingested_at)] * data.num_rows, type=field.type))
+
+
+def _rows_for(table: Table, x: ReportExtraction, at: datetime, built: dict[str, pa.Table] | None) -> pa.Table:
+    """The edition's rows for `table`: those built beforehand when they have the table's
+    current schema, else built now."""
+    data = (built or {}).get(table.name)
+    if data is None or not data.schema.equals(arrow_schema(table.name)):
+        return table_rows(table, x, at)
+    return _restamped(data, at)
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -173,6 +202,7 @@ def load_extraction(
     extraction: ReportExtraction,
     *,
     ingested_at: datetime | None = None,
+    rows: dict[str, pa.Table] | None = None,
 ) -> LoadResult:
     """Load one edition (or one part of it) in one transaction, replacing what the warehouse
     held for it.
@@ -185,7 +215,8 @@ def load_extraction(
     is loaded while the edition is held as one whole file (naming both files: the part
     beside the whole would count its records twice; delete the whole edition first). On any error the
     transaction is rolled back and the warehouse is as it was. Must not be called inside an
-    open transaction.
+    open transaction. `rows` are the edition's rows built beforehand (`edition_rows` of
+    this extraction); a table they lack, or hold in another shape, is built here.
     """
     x = extraction
     report_id = x.report_id
@@ -223,10 +254,14 @@ def load_extraction(
 
         replaced = previous[0][0] if previous else None
         edition = (x.series, x.report_fiscal_year) if x.part is None else None
-        _delete(con, [report_id, *(r[0] for r in previous)], edition)
+        if held:
+            # a new edition (no `reports` row for it, nor for the file: `elsewhere`) has no
+            # rows to delete: every row of a file is written in the transaction that writes
+            # its `reports` row
+            _delete(con, [report_id, *(r[0] for r in previous)], edition)
         at = ingested_at or datetime.now(timezone.utc)
-        rows = {name: _insert(con, name, table_rows(tables[name], x, at)) for name in reversed(edition_tables())}
-    return LoadResult(report_id, replaced, False, rows)
+        counts = {name: _insert(con, name, _rows_for(tables[name], x, at, rows)) for name in reversed(edition_tables())}
+    return LoadResult(report_id, replaced, False, counts)
 
 
 def delete_edition(
