@@ -62,8 +62,9 @@ def clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB) of the command's own process, and its output."""
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str, float]:
+    """Wall seconds, peak RSS (MB) of the command's own process, its output, and the CPU
+    seconds of the command and every process it waited for (its workers and their children)."""
     started = time.perf_counter()
     proc = subprocess.Popen([str(NENPO), *args], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     out = proc.stdout.read().decode()
@@ -72,7 +73,7 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"nenpo {' '.join(args)} failed ({proc.returncode}):\n{out}")
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
 
 
 def _stages_child(folder: str, db: str, cache: str, runner: str, workers: int, queue) -> None:
@@ -80,7 +81,7 @@ def _stages_child(folder: str, db: str, cache: str, runner: str, workers: int, q
 
     summary = ingest([folder], db, cache_dir=cache, reuse_extractions=True, publish=True, runner=runner,
                      workers=workers)
-    queue.put((summary.stage_seconds, len(summary.loaded), len(summary.failed)))
+    queue.put((summary.stage_seconds, len(summary.loaded), len(summary.failed), summary.stage_cpu_seconds))
 
 
 def stages(folder: Path, tmp: Path, runner: str, workers: int) -> tuple[dict, int, int]:
@@ -156,10 +157,10 @@ def main(argv: list[str] | None = None) -> int:
             if runner != "sequential":
                 cli += ["--workers", str(workers)]
             load = os.getloadavg()[0]
-            seconds, rss, out = run_cli(cli, clean_env(home), tmp)
+            seconds, rss, out, cpu = run_cli(cli, clean_env(home), tmp)
             assert f"{args.editions} loaded, 0 failed" in " ".join(out.split()), out
             inside = stages(folder, tmp, runner, workers)
-            results[runner] = (seconds, rss, workers, inside[0], home / ".cache" / "nenpo", load)
+            results[runner] = (seconds, rss, workers, inside[0], home / ".cache" / "nenpo", load, cpu, inside[3])
 
         rss_by_size = {args.editions: results["sequential"][1]}
         for n in sizes:
@@ -169,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 os.link(path, sub / path.name)
             home = tmp / f"home-{n}"
             home.mkdir()
-            _, rss, out = run_cli(["ingest", str(sub), "--db", str(tmp / f"size-{n}.duckdb"), "--no-prefect"],
+            _, rss, out, _ = run_cli(["ingest", str(sub), "--db", str(tmp / f"size-{n}.duckdb"), "--no-prefect"],
                                   clean_env(home), tmp)
             rss_by_size[n] = rss
 
@@ -182,17 +183,24 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline: pdfplumber pass over the 3 sample editions {baseline_3:.2f} s; "
           f"× {args.editions}/3 = {baseline:.1f} s for the catalogue")
     print()
-    print(f"{'nenpo ingest (no Prefect)':<28}{'wall s':>8}{'× pdfplumber':>14}{'editions/min/core':>19}{'peak RSS MB':>13}")
-    for name, (seconds, rss, workers, *_) in results.items():
+    print(f"{'nenpo ingest (no Prefect)':<28}{'wall s':>8}{'× pdfplumber':>14}{'editions/min/core':>19}{'peak RSS MB':>13}"
+          f"{'CPU s (all processes)':>23}")
+    for name, (seconds, rss, workers, *rest) in results.items():
         label = f"{name} ({workers} worker{'s' if workers > 1 else ''})" if name != "sequential" else name
         print(f"{label:<28}{seconds:>8.1f}{seconds / baseline:>14.3f}{args.editions / (seconds / 60) / workers:>19.1f}"
-              f"{rss:>13.0f}")
+              f"{rss:>13.0f}{rest[3]:>23.1f}")
     print(f"processes / sequential: {seq[0] / proc[0]:.2f}× the throughput  (target ≥ 1.7); load average "
           f"{seq[5]:.1f} before the sequential run, {proc[5]:.1f} before the processes run (other work on the cores)")
     print()
-    print("stages inside runs like these (s; with workers, extract is the wait for their results):")
+    # What the machine's other work cannot change: the CPU the run needs. With the parent's
+    # share on one core and the workers' on the others, the wall time of two workers can
+    # approach max(parent CPU, total CPU / 2) plus the fixed start-up.
+    print("stages inside runs like these: wall s (with workers, extract is the wait for their results), "
+          "then the parent process's CPU s:")
+    print(f"  {'':<22}" + "".join(f"{name:>12}" for name in results) + "".join(f"{name + ' CPU':>16}" for name in results))
     for stage in seq[3]:
-        print(f"  {stage:<22}" + "".join(f"{result[3].get(stage, 0):>12.2f}" for result in results.values()))
+        print(f"  {stage:<22}" + "".join(f"{result[3].get(stage, 0):>12.2f}" for result in results.values())
+              + "".join(f"{result[7].get(stage, 0):>16.2f}" for result in results.values()))
     print()
     print("peak RSS of the command by catalogue size (sequential):")
     for n in sorted(rss_by_size):
@@ -205,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     first, last = grown[0], grown[-1]
     print(f"  audit of {last[0]} editions / audit of {first[0]}: {last[2] / first[2]:.1f}×  (must stay far below {last[0]}×)")
     print(json.dumps({"baseline_3": baseline_3, "sequential": seq[:3], "processes": proc[:3],
+                      "cpu": {k: v[6] for k, v in results.items()}, "stage_cpu": {k: v[7] for k, v in results.items()},
                       "stages": {k: v[3] for k, v in results.items()}, "rss_by_size": rss_by_size, "growth": grown}))
     return 0
 
