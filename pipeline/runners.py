@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
@@ -151,17 +152,18 @@ class _Results:
     An extraction lost with its worker is done again by `again(path, claim)`."""
 
     def __init__(self, jobs_and_futures, close, again):
-        self._futures, self._close, self._again = iter(jobs_and_futures), close, again
+        # a deque let go of as it is read: a future keeps its result (an edition's JSON and
+        # rows) for as long as it is referenced
+        self._futures, self._close, self._again = deque(jobs_and_futures), close, again
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        try:
-            (path, claim), future = next(self._futures)
-        except StopIteration:
+        if not self._futures:
             self.close()
-            raise
+            raise StopIteration
+        (path, claim), future = self._futures.popleft()
         outcome = _outcome(future)
         if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
             outcome = self._again(path, claim)
