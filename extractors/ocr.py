@@ -577,6 +577,10 @@ VOTE_DIGITS = re.compile(r"^[△(（]?\d[\d,]*(?:\.\d+)?[)）%％]?$")
 """What two voters must agree on to replace a reading: one figure, ``1,251``, ``(220,000)``,
 ``21.2``, ``5.0%``; its sign is the image's (``_negative_marks``)."""
 
+VOTE_START = re.compile(r"^[△(（]?\d[\d,.]*\d")
+"""An unsure line of any length that starts with a figure is voted on too: a second reading
+of its box may have brought in ink beside it (``1,400,000<ユーニー ニーーょ``)."""
+
 
 def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> dict[int, list[dict]]:
     """Crops stacked on sheets (under ``SHEET_MAX_PX``) and read in one run per sheet:
@@ -607,7 +611,8 @@ def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> di
 
 
 def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
-    """Short lines that hold a digit, or that Tesseract was unsure of, read twice more from
+    """Short lines that hold a digit, or that Tesseract was unsure of (and unsure lines that
+    start with a figure, ``VOTE_START``), read twice more from
     a black-and-white copy of their box (grey copier grain is what makes a lone ``1`` or a
     comma disappear): by ``jpn`` and by ``eng`` restricted to digits and separators
     (``FIGURE_CHARSET``). When the two agree on one figure (``VOTE_DIGITS``) that figure
@@ -619,8 +624,10 @@ def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
         return lines
     candidates = [
         i for i, l in enumerate(lines)
-        if not l.vertical and 0 < len(l.text.replace(" ", "")) <= VOTE_CHARS
-        and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
+        if not l.vertical and l.text.strip() and (
+            len(l.text.replace(" ", "")) <= VOTE_CHARS and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
+            or VOTE_START.match(l.text) and l.conf < REREAD_BELOW
+        )
     ]
     if not candidates:
         return lines
@@ -659,6 +666,9 @@ TRIANGLE_ASPECT = (0.7, 1.7)  # width / height of a printed △ or ▲
 TRIANGLE_APEX = 0.45  # the top quarter's rows span at most this share of the width
 TRIANGLE_BASE = 0.80  # the bottom quarter's rows span at least this share of it, and
 TRIANGLE_BASE_INK = 0.75  # one of its bottom rows is this solid (a base, not two legs as in A)
+TRIANGLE_MIDDLE = (0.3, 0.8)  # share of the width the middle row spans (it widens steadily:
+TRIANGLE_STEADY = 0.9  # the rows' spans correlate this well with their height on the glyph)
+TRIANGLE_OFF_CENTRE = 0.15  # the apex is this close to the middle of the width
 TRIANGLE_REACH = 1.2  # line heights left of a figure where its sign may stand
 
 
@@ -679,22 +689,30 @@ def _glyph_boxes(ink) -> list[tuple[int, int, int, int]]:
 
 def is_triangle(ink) -> bool:
     """Is this glyph (a boolean array cut to its ink) the triangle that marks a negative
-    figure (△, ▲)? Its rows widen from an apex at the top to a solid base: a Latin A
-    stands on two legs, a 4 on a stem, a 2 or 7 is wide at the top."""
+    figure (△, ▲)? Its rows widen steadily from an apex at the middle of the top to a
+    solid base: a Latin A stands on two legs, a 4 on a stem, a 2 or 7 is wide at the top,
+    and a boxed kanji (画, 出) is as wide at its middle as at its base."""
     import numpy as np
 
     height, width = ink.shape
     if height < 5 or not TRIANGLE_ASPECT[0] <= width / height <= TRIANGLE_ASPECT[1]:
         return False
-    spans = []
+    spans, centres = [], []
     for row in ink:
         cols = np.nonzero(row)[0]
         spans.append((cols[-1] - cols[0] + 1) / width if cols.size else 0.0)
+        centres.append((cols[-1] + cols[0]) / 2 / width if cols.size else 0.5)
     quarter = max(1, height // 4)
     apex = sum(spans[:quarter]) / quarter
     base = sum(spans[-quarter:]) / quarter
+    middle = spans[height // 2]
     solid = max(ink[r].sum() / width for r in range(height - quarter, height))
-    return apex <= TRIANGLE_APEX and base >= TRIANGLE_BASE and solid >= TRIANGLE_BASE_INK
+    steady = float(np.corrcoef(np.arange(height), spans)[0, 1]) if np.std(spans) > 0 else 0.0
+    centred = abs(sum(centres[:quarter]) / quarter - 0.5) <= TRIANGLE_OFF_CENTRE
+    return (
+        apex <= TRIANGLE_APEX and base >= TRIANGLE_BASE and solid >= TRIANGLE_BASE_INK
+        and TRIANGLE_MIDDLE[0] <= middle <= TRIANGLE_MIDDLE[1] and steady >= TRIANGLE_STEADY and centred
+    )
 
 
 def _negative_marks(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
