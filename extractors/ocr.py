@@ -665,7 +665,7 @@ read: ``21.2``, ``へ1.5``, ``へハ21.2``, ``ム1.5``, ``A21.2``, ``1,251``, ``
 TRIANGLE_ASPECT = (0.7, 1.7)  # width / height of a printed △ or ▲
 TRIANGLE_APEX = 0.45  # the top quarter's rows span at most this share of the width
 TRIANGLE_BASE = 0.80  # the bottom quarter's rows span at least this share of it, and
-TRIANGLE_BASE_INK = 0.75  # one of its bottom rows is this solid (a base, not two legs as in A)
+TRIANGLE_BASE_INK = 0.75  # a row in its bottom quarter is this solid (a base, not two legs as in A)
 TRIANGLE_MIDDLE = (0.3, 0.8)  # share of the width the middle row spans (it widens steadily:
 TRIANGLE_STEADY = 0.9  # the rows' spans correlate this well with their height on the glyph)
 TRIANGLE_OFF_CENTRE = 0.15  # the apex is this close to the middle of the width
@@ -695,6 +695,11 @@ def is_triangle(ink) -> bool:
     import numpy as np
 
     height, width = ink.shape
+    solid_rows = np.nonzero(ink.sum(axis=1) >= TRIANGLE_BASE_INK * width)[0]
+    if not solid_rows.size or solid_rows[-1] < 0.75 * height:
+        return False
+    ink = ink[:solid_rows[-1] + 1]  # below the base is copier speckle
+    height = ink.shape[0]
     if height < 5 or not TRIANGLE_ASPECT[0] <= width / height <= TRIANGLE_ASPECT[1]:
         return False
     spans, centres = [], []
@@ -706,11 +711,10 @@ def is_triangle(ink) -> bool:
     apex = sum(spans[:quarter]) / quarter
     base = sum(spans[-quarter:]) / quarter
     middle = spans[height // 2]
-    solid = max(ink[r].sum() / width for r in range(height - quarter, height))
     steady = float(np.corrcoef(np.arange(height), spans)[0, 1]) if np.std(spans) > 0 else 0.0
     centred = abs(sum(centres[:quarter]) / quarter - 0.5) <= TRIANGLE_OFF_CENTRE
     return (
-        apex <= TRIANGLE_APEX and base >= TRIANGLE_BASE and solid >= TRIANGLE_BASE_INK
+        apex <= TRIANGLE_APEX and base >= TRIANGLE_BASE
         and TRIANGLE_MIDDLE[0] <= middle <= TRIANGLE_MIDDLE[1] and steady >= TRIANGLE_STEADY and centred
     )
 
