@@ -39,7 +39,14 @@ What happens to a page (``ocr_page``)
    figures once more on their own; and ink that no recognised line covers, kept when
    Tesseract is sure of it (``_reread``, ``_missed``);
 7. correct the figures Tesseract misreads (``FIXES``: a thousands comma read as a full
-   stop, the minus triangle read as ``A``).
+   stop, the minus triangle read as ``A``; ``VERTICAL_FIXES`` on ``jpn_vert``'s columns);
+8. vote on the figures: short lines with a digit, and unsure ones, read twice more from a
+   black-and-white copy of their box (``jpn``, and ``eng`` limited to digits), the
+   agreed figure replacing the first reading (``_vote_figures``);
+9. find the minus triangle, which ``jpn`` cannot read, on the image left of each figure
+   (``_negative_marks``, ``is_triangle``);
+10. put the lines of one row that follow each other left to right
+    (``_rows_left_to_right``), as a text layer has a table row's cells.
 
 Tesseract is found on PATH; ``available()`` says why OCR cannot run when it cannot (no
 ``tesseract``, no ``jpn`` model), and callers then behave as if OCR were switched off.
@@ -666,6 +673,7 @@ TRIANGLE_ASPECT = (0.7, 1.7)  # width / height of a printed △ or ▲
 TRIANGLE_APEX = 0.45  # the top quarter's rows span at most this share of the width
 TRIANGLE_BASE = 0.80  # the bottom quarter's rows span at least this share of it, and
 TRIANGLE_BASE_INK = 0.75  # a row in its bottom quarter is this solid (a base, not two legs as in A)
+TRIANGLE_BELOW = 0.1  # share of its height that may lie under the base (speckle, not a stem)
 TRIANGLE_MIDDLE = (0.3, 0.8)  # share of the width the middle row spans (it widens steadily:
 TRIANGLE_STEADY = 0.9  # the rows' spans correlate this well with their height on the glyph)
 TRIANGLE_OFF_CENTRE = 0.15  # the apex is this close to the middle of the width
@@ -696,9 +704,9 @@ def is_triangle(ink) -> bool:
 
     height, width = ink.shape
     solid_rows = np.nonzero(ink.sum(axis=1) >= TRIANGLE_BASE_INK * width)[0]
-    if not solid_rows.size or solid_rows[-1] < 0.75 * height:
-        return False
-    ink = ink[:solid_rows[-1] + 1]  # below the base is copier speckle
+    if not solid_rows.size or height - 1 - solid_rows[-1] > TRIANGLE_BELOW * height:
+        return False  # a stem under the bar, as in 4
+    ink = ink[:solid_rows[-1] + 1]  # what is left below the base is copier speckle
     height = ink.shape[0]
     if height < 5 or not TRIANGLE_ASPECT[0] <= width / height <= TRIANGLE_ASPECT[1]:
         return False
