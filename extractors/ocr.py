@@ -589,9 +589,15 @@ VOTE_START = re.compile(r"^[△(（]?\d[\d,.]*\d")
 of its box may have brought in ink beside it (``1,400,000<ユーニー ニーーょ``)."""
 
 
+def _middle(words: list[dict]) -> float:
+    return sum(w["box"][1] + w["box"][3] for w in words) / (2 * len(words))
+
+
 def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> dict[int, list[dict]]:
     """Crops stacked on sheets (under ``SHEET_MAX_PX``) and read in one run per sheet:
-    {index of the crop: its words, left to right}."""
+    {index of the crop: the words, left to right, of the text line at its middle} (a
+    figure's box may take in the top of the line under it: ``1,930,000`` over
+    ``(220,000)`` in one cell)."""
     from PIL import Image
 
     gap = 2 * TARGET_TEXT_PX
@@ -608,11 +614,16 @@ def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> di
             sheet.paste(crop, (gap, y))
             spans.append((y, y + crop.height))
             y += crop.height + gap
+        lines: dict[tuple[int, tuple], list[dict]] = {}
         for word in _words(sheet, language, psm=psm, whitelist=whitelist):
             middle = (word["box"][1] + word["box"][3]) / 2
             k = next((k for k, (a, b) in enumerate(spans) if a <= middle <= b), None)
             if k is not None:
-                found.setdefault(start + k, []).append(word)
+                lines.setdefault((k, word["key"]), []).append(word)
+        for k, (a, b) in enumerate(spans):  # of the text lines in a crop, the one at its middle
+            here = [words for (kk, _), words in lines.items() if kk == k]
+            if here:
+                found[start + k] = min(here, key=lambda ws: abs(_middle(ws) - (a + b) / 2))
         start = end
     return {k: sorted(words, key=lambda w: w["box"][0]) for k, words in found.items()}
 
