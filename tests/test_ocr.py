@@ -285,3 +285,27 @@ def test_the_minus_triangle_is_told_from_every_other_glyph(layout):
     glyphs = _glyphs(edition, number)
     assert len(glyphs) > 300
     assert [ch for ch, ink in glyphs if ocr.is_triangle(ink)] == ["△", "△"]
+
+
+def test_two_values_read_from_one_recognised_cell_are_a_finding():
+    """When the rule between a table's target and actual rows is not found on the image, both
+    rows are read from one cell: the figure is right for one of them at most, and said so."""
+    from nenpo.extractors.models import PageRecord
+    from nenpo.extractors.ocr_findings import mark_recognised
+    from tests.factories import edition
+
+    x = edition(2019, {"起業化総合支援事業": {"開催回数": {"target": (6, 8), "actual": (6, 4)}}})
+    page = x.kpi_values[0].page
+    cell = (667.0, 171.0, 672.0, 193.0)
+    merged = tuple(  # FY2018's two cells apart, FY2019's target and actual read from one
+        k.model_copy(update={"bbox": cell, "value": 8.0, "value_text": "8"}) if k.fiscal_year == 2019
+        else k.model_copy(update={"bbox": (517.0, 171.0 + 17 * i, 522.0, 178.0 + 17 * i)})
+        for i, k in enumerate(x.kpi_values)
+    )
+    printed = x.model_copy(update={
+        "kpi_values": merged, "pages": (PageRecord(page=page, engine="pymupdf", chars={}, quality=1.0),),
+    })
+    assert [w for w in mark_recognised(printed, None).warnings if w.code == "ocr_cell_shared"] == []
+    scanned = printed.model_copy(update={"pages": (PageRecord(page=page, engine="ocr", chars={"ocr": 200}, quality=1.0),)})
+    shared = [w for w in mark_recognised(scanned, None).warnings if w.code == "ocr_cell_shared"]
+    assert len(shared) == 1 and "2019 target, 2019 actual" in shared[0].message and shared[0].page == page
