@@ -155,12 +155,30 @@ def fix_vertical_reading(text: str) -> str:
     return text
 
 
+ERA_START = {"R": 2018, "H": 1988, "S": 1925}  # 令和, 平成, 昭和: western year - era year
+YEAR_COLUMN = re.compile(
+    r"(?:^[-_~'.,:;|]+\s*)?(?P<era>[RHS])(?P<read>[^\s（(]{0,3}?)\s*(?P<rest>[（(]\s*(?P<year>\d{4})\s*[）)]\s*年度)"
+)
+"""A year column of a table header as recognised: ``R1 (2019)年度``, ``R] (2019)年度``,
+``-R]1 (2019)年度``, ``H30 (2018)年度``."""
+
+
+def _year_column(match: re.Match[str]) -> str:
+    """The era year of a year column that does not read as one, restored from the western
+    year printed beside it (the header states the year twice): ``R] (2019)`` → ``R1 (2019)``.
+    An era year that reads as digits is kept even when it disagrees, and so is 元."""
+    read, era = match["read"], match["era"]
+    if read.isdigit() or read == "元":
+        return f"{era}{read} {match['rest']}" if match.group(0)[0] in "-_~'.,:;|" else match.group(0)
+    return f"{era}{int(match['year']) - ERA_START[era]} {match['rest']}"
+
+
 def fix_reading(text: str) -> str:
     """``1.500`` → ``1,500``; ``15,.600,000`` → ``15,600,000``; ``A21.2`` → ``△21.2``;
     ``△21.2``, ``0.125``, ``A4`` unchanged."""
     for pattern, replacement, _why in FIXES:
         text = pattern.sub(replacement, text)
-    return text.strip()
+    return YEAR_COLUMN.sub(_year_column, text).strip()
 
 
 @dataclass(frozen=True)
