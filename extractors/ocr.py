@@ -686,7 +686,7 @@ def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
         eng = fix_reading("".join(w["text"] for w in by_eng.get(k, ())))
         if jpn == eng and lines[i].text.startswith("△") and not jpn.startswith("△"):
             jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
-        if jpn == eng and VOTE_DIGITS.match(jpn) and jpn != lines[i].text.replace(" ", ""):
+        if jpn == eng and VOTE_DIGITS.match(jpn) and jpn != lines[i].text:
             words = by_jpn[k] + by_eng[k]
             conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (by_jpn[k], by_eng[k])), 4)
             out[i] = OcrLine(jpn, lines[i].bbox, lines[i].size, max(conf, lines[i].conf), False,
