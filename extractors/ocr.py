@@ -125,6 +125,8 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
     (re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"), "",
      "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…"),
+    (re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}?)[0O]?\s*$"), r"\1)",
+     "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)"),
     (re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"), "△",
      "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2"),
 )
