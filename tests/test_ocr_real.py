@@ -8,8 +8,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 
 from nenpo.extractors.grids import find_grids
+from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import open_pdf
 from nenpo.extractors.grids import char_splitter
@@ -109,4 +111,70 @@ def test_vertical_gazette_reads_in_order(realpdfs_dir: Path):
     assert _flat(GAZETTE_LOWER_TIER) in text
     # tiers are read top to bottom: a column of the upper tier comes before the lower tier
     assert text.index(_flat(GAZETTE_UPPER_TIER)) < text.index(_flat(GAZETTE_LOWER_TIER))
+    assert all(line.vertical for line in page.lines if len(line.text) > 20)
+
+
+# The same gazette page as an image only (its text layer left behind), read by Tesseract's
+# jpn_vert model. Typed by hand from the rendered page: the columns of the upper tier, right
+# to left, as printed (full-width brackets, ideographic spaces left out), then the first
+# columns of the lower tier.
+GAZETTE_COLUMNS = (
+    "政令第百四十九号",
+    "道路交通法施行令の一部を改正する政令",
+    "内閣は、道路交通法の一部を改正する法律（平成十九年法律第九十号）の一部の施行に伴い、並び",
+    "に道路交通法（昭和三十五年法律第百五号）第四条第一項及び第四項、第五条第一項、第三十九条第",
+    "一項、第五十一条第九項（同条第二十二項、同法第七十二条の二第三項及び第七十五条の八第二項に",
+    "おいて準用する場合を含む。）、第五十一条の三第一項、第六十三条の四第一項第二号、第七十一条の",
+    "三第二項ただし書、第七十一条の六第一項、第九十条第一項ただし書、第百条の二第一項本文及び第",
+    "四号、第百二条の二並びに第百二十五条第一項及び第三項の規定に基づき、この政令を制定する。",
+    "道路交通法施行令（昭和三十五年政令第二百七十号）の一部を次のように改正する。",
+    "第一条の二第四項第三号中「一・五メートル」を「一メートル」に改め、同条第五項第三号中「第",
+    "六十三条の四第一項」を「第六十三条の四第一項第一号」に改める。",
+    "第三条の二第一項中「行なわせる」を「行わせる」に、「次の各号に」を「次に」に、「こえない」を",
+    "「超えない」に改め、第十号を第十二号とし、第四号から第九号までを二号ずつ繰り下げ、第三号を",
+    "第四号とし、同号の次に次の一号を加える。",
+    "五法第二十五条の二第二項の道路標識等",
+    "第三条の二第一項第二号の次に次の一号を加える。",
+    "三法第十三条第二項の道路標識等",
+    "第十三条第一項中第一号の五を第一号の六とし、第一号の四の次に次の一号を加える。",
+    "一の五医療機関が、傷病者の緊急搬送をしようとする都道府県又は市町村の要請を受けて、当該",
+    "傷病者が医療機関に緊急搬送をされるまでの間における応急の治療を行う医師を当該傷病者の所",
+    "在する場所にまで運搬するために使用する自動車",
+    "第十六条中第二号を削り、第三号を第二号とする。",
+)
+MISREAD_SHARE = 0.15  # of a column's characters Tesseract may get wrong (条 read as 冬, 令 as 今)
+
+
+@pytest.fixture(scope="module")
+def gazette_image_only(realpdfs_dir: Path, tmp_path_factory) -> Path:
+    """The gazette page rendered at 300 dpi and put back as an image: no text layer."""
+    target = tmp_path_factory.mktemp("gazette") / "kampo-image-only.pdf"
+    with pymupdf.open(realpdfs_dir / "kampo_vertical_gazette.pdf") as src, pymupdf.open() as out:
+        page = src[0]
+        image = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY).tobytes("png")
+        out.new_page(width=page.rect.width, height=page.rect.height).insert_image(page.rect, stream=image)
+        out.save(target)
+    return target
+
+
+def _found_at(column: str, text: str) -> int | None:
+    """Where `column` stands in `text`, allowing ``MISREAD_SHARE`` of its characters to differ."""
+    errors = max(1, int(MISREAD_SHARE * len(column)))
+    match = regex.search(f"(?:{regex.escape(column)}){{e<={errors}}}", text, flags=regex.BESTMATCH)
+    return match.start() if match else None
+
+
+@pytest.mark.realpdfs
+def test_vertical_gazette_without_text_layer_is_recognised_in_reading_order(gazette_image_only):
+    require_tesseract()
+    with open_pdf(gazette_image_only) as doc:
+        page = doc.page(1)
+        language = doc._ocr.results[1].language
+    assert page.engine == "ocr" and "vertical_text" in page.flags and "needs_ocr" not in page.flags
+    assert language == "jpn_vert"
+    text = _flat("".join(line.text for line in page.lines))
+    where = [_found_at(_flat(column), text) for column in GAZETTE_COLUMNS]
+    assert None not in where, [c for c, w in zip(GAZETTE_COLUMNS, where) if w is None]
+    # columns right to left, the upper tier before the lower one
+    assert where == sorted(where), where
     assert all(line.vertical for line in page.lines if len(line.text) > 20)

@@ -542,7 +542,8 @@ def _indicator(
     """A KPI table's indicator label and how it was read: by position (the label right above
     the table in its column) or by text order (`kpi_grammar.indicator_in_text_order`). On a
     page set in two columns positions win a disagreement; on a page in one column the text
-    order does (the label printed above the table may belong to another box there)."""
+    order does (the label printed above the table may belong to another box there), unless
+    the page was recognised: its lines' order is then Tesseract's, not the printer's."""
     doc = state.doc
     header = doc.index_of(page, table.columns[0].bbox)
     by_text = None
@@ -566,7 +567,8 @@ def _indicator(
         return (by_layout, "layout") if by_layout is not None else (by_text, "text_order")
     if normalise_name(by_layout) == normalise_name(by_text):
         return by_layout, "layout"
-    chosen = (by_layout, "layout") if doc.two_column.get(page) else (by_text, "text_order")
+    recognised = any(p.page == page and p.engine == "ocr" for p in state.pages)
+    chosen = (by_layout, "layout") if doc.two_column.get(page) or recognised else (by_text, "text_order")
     state.warn(
         "readings_disagree",
         f"{state.path}, page {page}: KPI table {table_no} is labelled {by_layout!r} by position, "
