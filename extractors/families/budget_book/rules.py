@@ -49,11 +49,12 @@ BBOX = ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
 
 
 def _source(row: Row, text_column: str | None = None) -> dict:
-    """Where a row is printed, as the audit report's evidence (`pipeline.audit_report.Source`)."""
+    """Where a row is printed, as the audit report's evidence (`pipeline.audit_report.Source`):
+    the amount of `text_column` as printed, or without one the account's name and 本年度."""
     bbox = [row[k] for k in BBOX] if all(row.get(k) is not None for k in BBOX) else row.get("bbox")
+    shown = row.get(text_column) if text_column else f"{row.get(row['level']) or ''} {row.get('current_text') or ''}".strip()
     return {"label": f"FY{row.get('report_fiscal_year')} edition, {row['source']}", "report_id": row.get("report_id"),
-            "page": row["page"], "bbox": list(bbox) if bbox else None,
-            "value_text": row.get(text_column) if text_column else None}
+            "page": row["page"], "bbox": list(bbox) if bbox else None, "value_text": shown}
 
 
 def _finding(check: str, severity: str, detail: str, row: Row, **evidence) -> Finding:
