@@ -3,7 +3,7 @@
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
                  [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
                  [--force] [--max-memory MB] [--timeout S]
-    nenpo compare [TEXT]                       KPI time series across editions
+    nenpo compare [TEXT] [--series ID]         KPI time series across editions (or a family's own)
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
     nenpo sources list | fetch                 the catalogue and the state of each edition
@@ -360,7 +360,7 @@ def _format_value(value: Optional[float], status: Optional[str]) -> str:
 @app.command()
 def compare(
     text: Annotated[Optional[str], typer.Argument(help="Part of a measure or indicator name.")] = None,
-    series: Annotated[Optional[str], typer.Option("--series", help="One series; a family with its own comparison (budget books) prints that.")] = None,
+    series: Annotated[Optional[str], typer.Option("--series", help="One series; a series whose family compares its own records prints that comparison.")] = None,
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """KPI time series across editions: actual / target per fiscal year, latest edition wins.
