@@ -39,6 +39,7 @@ from functools import cached_property
 from typing import Callable, Sequence
 
 from nenpo.extractors.lines import BBox, PrintedLine
+from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
 
 
@@ -321,7 +322,7 @@ def find_grids(rulings: Sequence[Ruling], lines: Sequence[Line], split: Splitter
     """Every ruled table on a page, top to bottom then left to right.
 
     `split`, when given, is asked to cut a line that runs across a drawn column edge (see
-    `table_pages.char_splitter`); without it such a line goes to the cell of its centre."""
+    `char_splitter`); without it such a line goes to the cell of its centre."""
     horizontal, vertical = [], []
     for r in rulings:
         width, height = r.x1 - r.x0, r.bottom - r.top
@@ -341,3 +342,43 @@ def find_grids(rulings: Sequence[Ruling], lines: Sequence[Line], split: Splitter
                 grids.append(grid)
     grids.sort(key=lambda g: (round(g.ys[0] / 10), g.xs[0]))
     return grids
+
+
+# --- cutting a line at drawn column edges -----------------------------------------------
+
+
+@dataclass
+class SplitLine:
+    """A part of a page line cut at a cell boundary, with a page line's attributes (text
+    normalised, raw as printed)."""
+
+    text: str
+    raw: str
+    bbox: BBox
+    size: float
+
+
+def char_splitter(chars: Callable[[BBox], list]) -> Callable:
+    """A `Splitter` that cuts a line at the given x edges along its characters' boxes
+    (`chars(bbox)` gives the characters inside a rectangle: `PdfDocument.chars` clipped to
+    the line). A character belongs to the line when most of its height lies within it."""
+
+    def split(line, edges: list[float]) -> list:
+        x0, top, x1, bottom = line.bbox
+        inside = [
+            c for c in chars((x0 - 1, top - 1, x1 + 1, bottom + 1))
+            if x0 - 1 <= (c[0] + c[2]) / 2 <= x1 + 1 and min(bottom, c[3]) - max(top, c[1]) >= 0.6 * (c[3] - c[1])
+        ]
+        parts: dict[int, list] = {}
+        for c in sorted(inside, key=lambda c: c[0]):
+            parts.setdefault(sum(1 for e in edges if (c[0] + c[2]) / 2 > e), []).append(c)
+        if len(parts) < 2:
+            return [line]
+        out = []
+        for _, cs in sorted(parts.items()):
+            raw = "".join(c[4] for c in cs).strip()
+            if raw:
+                out.append(SplitLine(normalise_text(raw), raw, (cs[0][0], top, cs[-1][2], bottom), line.size))
+        return out
+
+    return split

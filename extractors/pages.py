@@ -307,6 +307,9 @@ def _real_chars(text: str) -> int:
     return len(text) - _count(_SPACE, text) - _count(_WRONG, text)
 
 
+real_chars = _real_chars  # what recognition counts as a page's text, as the page layer does
+
+
 def _wrong_share(text: str) -> float:
     """Layout-neutral share of certainly-wrong characters (radicals count half)."""
     text = _CID.sub("\ufffd", text)  # pdfminer's marker for an unmapped glyph

@@ -5,9 +5,10 @@ mode, so it is stored under exactly that key::
 
     <cache dir>/extractions/<extractor version>/<sha256[:2]>/<sha256>.<verify>.json
 
-An unchanged file is therefore never extracted twice, a changed file (new sha256) always
-is, and a new extractor version starts from an empty directory, which re-extracts
-everything. Entries are written by atomic rename: a header line naming the input's sha256
+The extractor version is that of the family that read the file (a profile family's
+includes a digest of its profile). An unchanged file is therefore never extracted twice, a
+changed file (new sha256) always is, and a new extractor version — a new nenpo, an edited
+profile — starts from an empty directory, which re-extracts that family's files. Entries are written by atomic rename: a header line naming the input's sha256
 and the checksum of the body, then the extraction as pydantic JSON (`model_dump_json`)::
 
     nenpo-extraction sha256=<input sha256> checksum=<sha256 of the JSON below>
@@ -44,17 +45,48 @@ STALE_TMP = re.compile(r".+\.(?P<pid>\d+)-\d+\.tmp")
 
 
 class ExtractionCache:
+    """`version` pins the cache to one extractor version; without it, an entry is taken when
+    it was written by the current version of the family that read the file (each family has
+    its own: Kawasaki's is the core's `EXTRACTOR_VERSION`, a profile family's changes with its
+    profile), so a file is extracted again only when the reader its family uses has changed."""
+
     def __init__(self, root: str | os.PathLike[str], version: str | None = None):
         self.root = Path(root)
         self.version = version or models.EXTRACTOR_VERSION
+        self.pinned = version is not None
+
+    def current_versions(self) -> dict[str, str]:
+        """Extractor version → the family ids reading with it now (one version when pinned)."""
+        if self.pinned:
+            return {self.version: ""}
+        from nenpo.extractors import registry
+
+        found = {self.version: ""}
+        for f in registry.families():
+            found[f.extractor_version] = f"{found.get(f.extractor_version, '')} {f.id}".strip()
+        return found
 
     def entry(self, sha256: str, verify: str, version: str | None = None) -> Path:
         return self.root / "extractions" / (version or self.version) / sha256[:2] / f"{sha256}.{verify}.json"
 
+    def holds(self, sha256: str, verify: str) -> bool:
+        """Is there an entry of this content under a version a family reads with now? (Cheap:
+        the entry is checked when `get` reads it.)"""
+        return any(self.entry(sha256, verify, v).exists() for v in self.current_versions())
+
     def get(self, sha256: str, verify: str, source_path: str | None = None) -> ReportExtraction | None:
         """The cached extraction of this content, with `source_path` set to where it is now;
         None when there is none or it does not pass its checks (see the module docstring)."""
-        entry = self.entry(sha256, verify)
+        for version, family_ids in self.current_versions().items():
+            if not self.entry(sha256, verify, version).exists():
+                continue
+            found = self._read(sha256, verify, version, source_path)
+            if found is not None and (self.pinned or found.family is None or found.family in family_ids.split()):
+                return found
+        return None
+
+    def _read(self, sha256: str, verify: str, version: str, source_path: str | None) -> ReportExtraction | None:
+        entry = self.entry(sha256, verify, version)
         try:
             data = entry.read_bytes()
         except FileNotFoundError:
@@ -68,7 +100,7 @@ class ExtractionCache:
             extraction = ReportExtraction.from_json(body)
         except ValidationError as exc:
             return _miss(entry, f"is not a valid extraction ({exc.error_count()} error(s))")
-        if extraction.sha256 != sha256 or extraction.extractor_version != self.version:
+        if extraction.sha256 != sha256 or extraction.extractor_version != version:
             return _miss(entry, "is of another file or extractor version")
         if source_path is not None and source_path != extraction.source_path:
             extraction = extraction.model_copy(update={"source_path": source_path})

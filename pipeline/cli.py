@@ -129,6 +129,23 @@ def _flow_parameters(
     }
 
 
+def _use_profiles(dirs: list[Path]) -> None:
+    """Add profile folders for this run: through $NENPO_PROFILES, so the worker processes
+    that extract see them too. A folder that is not there, or a profile that does not
+    validate, is a usage error naming it."""
+    from nenpo.extractors import registry
+    from nenpo.extractors.profiles.load import ENV_VAR, ProfileError, discover
+
+    added = [str(d.expanduser().absolute()) for d in dirs]
+    before = os.environ.get(ENV_VAR, "")
+    os.environ[ENV_VAR] = os.pathsep.join(added + ([before] if before else []))
+    registry.refresh()
+    try:
+        discover()
+    except ProfileError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--profiles") from None
+
+
 @app.command()
 def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="PDF files or folders of PDFs.")] = None,
@@ -167,6 +184,11 @@ def ingest(
     force: ForceOption = False,
     max_memory: MaxMemoryOption = 4096,
     timeout: TimeoutOption = 900.0,
+    profiles: Annotated[
+        Optional[list[Path]],
+        typer.Option("--profiles", help="A directory (or file) of report family profiles to read with, besides the "
+                                        "shipped ones and $NENPO_PROFILES."),
+    ] = None,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
 
@@ -182,6 +204,8 @@ def ingest(
         raise typer.BadParameter("ocr must be auto, always or never")
     if (series or fiscal_year or family) and not paths:
         raise typer.BadParameter("--series/--fiscal-year/--family describe the PDFs given as PATH: name at least one")
+    if profiles:
+        _use_profiles(profiles)
     if family is not None:
         from nenpo.extractors.registry import UnknownFamilyError, family as known_family
 
@@ -773,6 +797,36 @@ def serve(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     prefect_serve(deployment)
+
+
+@app.command()
+def delete(
+    series: Annotated[str, typer.Argument(help="The edition's series (its id, as nenpo sources list shows it).")],
+    fiscal_year: Annotated[int, typer.Argument(help="The edition's fiscal year (e.g. 2024).")],
+    part: Annotated[
+        Optional[str], typer.Option(help="Delete only this part of an edition held in parts (default: every file).")
+    ] = None,
+    db: DbOption = Path("nenpo.duckdb"),
+    lock_timeout: LockOption = 60.0,
+) -> None:
+    """Delete an edition (or one part of it) from the warehouse, in one transaction: every row
+    of it in every table. Exit code 1 when the warehouse holds nothing for it."""
+    from nenpo.warehouse.db import connect
+    from nenpo.warehouse.load import delete_edition
+
+    if not db.exists():
+        err_console.print(f"no warehouse at {db}")
+        raise typer.Exit(1)
+    con = connect(db, wait_seconds=lock_timeout)
+    try:
+        gone = delete_edition(con, series, fiscal_year, part)
+    finally:
+        con.close()
+    what = f"{series} FY{fiscal_year}" + (f" part {part!r}" if part is not None else "")
+    if gone is None:
+        err_console.print(f"{db} holds no edition {what}")
+        raise typer.Exit(1)
+    console.print(f"deleted {what} from {db}")
 
 
 @app.command("families")

@@ -515,7 +515,7 @@ def ingest(
     reports = unique_reports(obtained)
     clock.lap("fetch")
     mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
-    cached = {r.sha256 for r in reports if cache is not None and cache.entry(r.sha256, mode).is_file()}
+    cached = {r.sha256 for r in reports if cache is not None and cache.holds(r.sha256, mode)}
     misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all(
         [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses],

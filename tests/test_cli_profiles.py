@@ -107,3 +107,41 @@ def test_listing_profiles_imports_no_pdf_library():
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=120)
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"code": 0, "heavy": []}
+
+
+def _nenpo(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    environment = {k: v for k, v in os.environ.items() if k != "NENPO_PROFILES"} | (env or {})
+    code = "import sys; from nenpo.pipeline.cli import app; sys.argv = ['nenpo', *sys.argv[1:]]; app()"
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO_ROOT,
+                          timeout=300, env=environment)
+
+
+def test_ingest_reads_with_the_profiles_of_a_directory(tmp_path, realpdfs_dir):
+    pdf = realpdfs_dir / "sheets" / "ikeda_r7_jimujigyo_hyoka_no010_shinyo.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"evaluation sheet not present at {pdf}")
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    shipped = (REPO_ROOT / "extractors" / "families" / "ikeda_jimujigyo" / "profile.yaml").read_text(encoding="utf-8")
+    (folder / "own.yaml").write_text(shipped.replace("\nid: ikeda-jimujigyo\n", "\nid: ikeda-own\n"), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    common = ["ingest", str(pdf), "--db", str(db), "--no-prefect", "--no-publish", "--cache-dir", str(tmp_path / "c")]
+
+    unknown = _nenpo(*common, "--family", "ikeda-own")
+    assert unknown.returncode == 2 and "ikeda-own" in unknown.stderr, "without --profiles the family is unknown"
+
+    done = _nenpo(*common, "--family", "ikeda-own", "--profiles", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT family, series FROM reports").fetchall() == [("ikeda-own", "ikeda-own")]
+    finally:
+        con.close()
+
+    (folder / "broken.yaml").write_text(STRICT.replace("starts: form", "starts: pages"), encoding="utf-8")
+    broken = _nenpo(*common, "--profiles", str(folder))
+    assert broken.returncode == 2 and "broken.yaml" in broken.stderr and "record.starts" in broken.stderr

@@ -201,10 +201,15 @@ def test_a_part_replaces_only_its_own_rows(tmp_path):
         load_extraction(con, whole)  # the whole edition replaces every part
         assert held() == [(None, "第1款", 999.0)]
         assert con.execute("SELECT count(*) FROM measures").fetchone()[0] == 1
+        # a part beside the whole edition would count its records twice: refused, nothing written
+        with pytest.raises(EditionConflictError, match="holds whole from"):
+            load_extraction(con, _part("第2款", "p2", 200.0))
+        assert held() == [(None, "第1款", 999.0)]
+        assert delete_edition(con, "budget-book-test", 2024, part="第2款") is None
+        assert delete_edition(con, "budget-book-test", 2024) == _sha("whole")[:16]
+        assert held() == []
         load_extraction(con, _part("第2款", "p2", 200.0))
         assert delete_edition(con, "budget-book-test", 2024, part="第2款") == _sha("p2")[:16]
-        assert held() == [(None, "第1款", 999.0)]
-        assert delete_edition(con, "budget-book-test", 2024) == _sha("whole")[:16]
         assert held() == []
 
 

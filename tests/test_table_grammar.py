@@ -13,7 +13,8 @@ from nenpo.extractors.families.kawasaki_sme import budget, other_measures, polic
 from nenpo.extractors.grids import find_grids
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
-from nenpo.extractors.families.kawasaki_sme.table_pages import PAGE_READERS, char_splitter
+from nenpo.extractors.families.kawasaki_sme.table_pages import PAGE_READERS
+from nenpo.extractors.grids import char_splitter
 
 
 def n(text: str) -> str:

@@ -181,7 +181,9 @@ def load_extraction(
     parts' too; a part replaces only the rows of the same part of the edition. Returns
     unchanged=True without writing when the warehouse already holds the same file (sha256)
     extracted by the same extractor version for it. Raises EditionConflictError when the
-    same file is loaded as another edition or part (delete that one first). On any error the
+    same file is loaded as another edition or part (delete that one first), and when a part
+    is loaded while the edition is held as one whole file (naming both files: the part
+    beside the whole would count its records twice; delete the whole edition first). On any error the
     transaction is rolled back and the warehouse is as it was. Must not be called inside an
     open transaction.
     """
@@ -190,11 +192,12 @@ def load_extraction(
     tables = tables_by_name()
     with transaction(con):
         held = con.execute(
-            "SELECT report_id, sha256, extractor_version, part FROM reports WHERE series = ? AND report_fiscal_year = ?",
+            "SELECT report_id, sha256, extractor_version, part, source_path FROM reports "
+            "WHERE series = ? AND report_fiscal_year = ?",
             [x.series, x.report_fiscal_year],
         ).fetchall()
         previous = [r for r in held if x.part is None or r[3] == x.part]
-        if len(previous) == 1 and previous[0][1:] == (x.sha256, x.extractor_version, x.part):
+        if len(previous) == 1 and previous[0][1:4] == (x.sha256, x.extractor_version, x.part):
             return LoadResult(report_id, None, True, _counts(con, report_id))
 
         elsewhere = con.execute(
@@ -206,6 +209,16 @@ def load_extraction(
             raise EditionConflictError(
                 f"{x.source_path} (report_id {report_id}) is already loaded as edition {_named(*elsewhere)}, "
                 f"not {_named(x.series, x.report_fiscal_year, x.part)}; delete that edition first"
+            )
+
+        whole = [r for r in held if r[3] is None]
+        if x.part is not None and whole:
+            # the part beside the whole file would count the edition's records twice
+            raise EditionConflictError(
+                f"{x.source_path} is part {x.part!r} of edition {_named(x.series, x.report_fiscal_year, None)}, "
+                f"which the warehouse holds whole from {whole[0][4]} (report_id {whole[0][0]}); a part is not "
+                f"loaded beside the whole edition: delete the whole edition first "
+                f"(nenpo delete {x.series} {x.report_fiscal_year}), or load the whole file again"
             )
 
         replaced = previous[0][0] if previous else None

@@ -9,34 +9,6 @@ import duckdb
 from nenpo.warehouse.audit import Finding, rule
 
 
-@rule("unexpected_year_columns", "warning")
-def unexpected_year_columns(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
-    """An edition N whose KPI table prints year columns other than (N−1, N).
-
-    Each edition reports the year just ended and the one before it; any other year in a
-    KPI table means a misprint or a table copied from another edition.
-    """
-    rows = con.execute(
-        """
-        SELECT series, report_fiscal_year, report_id, measure, indicator, table_no, min(page),
-               list(DISTINCT fiscal_year ORDER BY fiscal_year)
-        FROM kpi_values
-        GROUP BY ALL
-        HAVING list(DISTINCT fiscal_year ORDER BY fiscal_year)
-               <> [report_fiscal_year - 1, report_fiscal_year]
-           AND NOT list_has_all([report_fiscal_year - 1, report_fiscal_year], list(DISTINCT fiscal_year))
-        ORDER BY series, report_fiscal_year, table_no
-        """
-    ).fetchall()
-    for series, edition, report_id, measure, indicator, table_no, page, years in rows:
-        yield Finding(
-            "unexpected_year_columns", "warning",
-            f"KPI table {table_no} of the FY{edition} edition prints years {years}, "
-            f"expected [{edition - 1}, {edition}]",
-            edition, measure, indicator, None, page, series, report_id, {"years": years},
-        )
-
-
 def _evidence(row: dict, *keys: str) -> dict:
     return {k: row[k] for k in keys if k in row}
 
@@ -137,28 +109,41 @@ def unit_changed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
         )
 
 
+EDITIONS = """
+    editions AS (
+        SELECT series, report_fiscal_year, whole, report_id,
+               lag(report_fiscal_year) OVER w AS previous, lag(whole) OVER w AS previous_whole
+        FROM (SELECT series, report_fiscal_year, bool_and(part IS NULL) AS whole, min(report_id) AS report_id
+              FROM reports GROUP BY ALL)
+        WINDOW w AS (PARTITION BY series ORDER BY report_fiscal_year)
+    )"""
+"""Each loaded edition once (an edition held in parts has a row per part in `reports`), the
+edition before it, and whether each is held whole. What an edition held in parts does not
+print says nothing: its other parts may print it. Such an edition's absent measure is
+neither dropped nor new; an indicator is compared only within a measure both print."""
+
+
 def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[dict]:
-    """(series, identity, edition, previous edition, printed in each) for consecutive loaded editions."""
+    """(series, identity, edition, previous edition, printed in each) for consecutive loaded
+    editions: what the previous edition printed and this one does not, where that is known
+    (see `EDITIONS`)."""
     key = "measure" if level == "measure" else "measure, indicator"
     return _rows(con, f"""
-        WITH editions AS (
-            SELECT series, report_fiscal_year,
-                   lag(report_fiscal_year) OVER (PARTITION BY series ORDER BY report_fiscal_year) AS previous,
-                   report_id
-            FROM reports
-        ),
+        WITH {EDITIONS},
         printed AS (
             SELECT DISTINCT series, report_fiscal_year, {key}, min(page) OVER (PARTITION BY series, report_fiscal_year, {key}) AS page
             FROM kpi_values_resolved
-        )
+        ),
+        measures AS (SELECT DISTINCT series, report_fiscal_year, measure FROM kpi_values_resolved)
         SELECT e.series, e.report_fiscal_year, e.previous, e.report_id, p.{key.replace(', ', ', p.')},
-               p.page AS previous_page,
-               (c.series IS NOT NULL) AS still_printed
+               p.page AS previous_page
         FROM editions e
         JOIN printed p ON p.series = e.series AND p.report_fiscal_year = e.previous
         LEFT JOIN printed c ON c.series = e.series AND c.report_fiscal_year = e.report_fiscal_year
             AND {' AND '.join(f'c.{k} = p.{k}' for k in key.split(', '))}
-        WHERE e.previous IS NOT NULL AND c.series IS NULL
+        LEFT JOIN measures m ON m.series = e.series AND m.report_fiscal_year = e.report_fiscal_year
+            AND m.measure = p.measure
+        WHERE e.previous IS NOT NULL AND c.series IS NULL AND (e.whole OR m.series IS NOT NULL)
         ORDER BY e.series, e.report_fiscal_year, {', '.join('p.' + k for k in key.split(', '))}
     """)
 
@@ -195,25 +180,29 @@ def indicator_dropped(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
 
 @rule("new_measure_or_indicator", "info")
 def new_measure_or_indicator(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
-    """A measure or indicator first printed by edition N, when edition N−1 is loaded too."""
-    sql = """
-        WITH editions AS (
-            SELECT series, report_fiscal_year, report_id,
-                   lag(report_fiscal_year) OVER (PARTITION BY series ORDER BY report_fiscal_year) AS previous
-            FROM reports
-        ),
+    """A measure or indicator first printed by edition N, when edition N−1 is loaded too.
+
+    A measure is new only against an edition N−1 held whole; an indicator, against an
+    edition N−1 that prints its measure (see `EDITIONS`).
+    """
+    sql = f"""
+        WITH {EDITIONS},
         first_seen AS (
-            SELECT series, measure, indicator, min(report_fiscal_year) AS first_edition, arg_min(page, report_fiscal_year) AS page
+            SELECT series, measure, indicator, min(report_fiscal_year) AS first_edition,
+                   arg_min(page, report_fiscal_year * 100000 + page) AS page,
+                   arg_min(report_id, report_fiscal_year * 100000 + page) AS report_id
             FROM kpi_values_resolved GROUP BY ALL
         ),
         measure_first AS (
             SELECT series, measure, min(report_fiscal_year) AS first_edition FROM kpi_values_resolved GROUP BY ALL
-        )
-        SELECT f.*, e.report_id, e.previous, (m.first_edition = f.first_edition) AS new_measure
+        ),
+        measures AS (SELECT DISTINCT series, report_fiscal_year, measure FROM kpi_values_resolved)
+        SELECT f.*, e.previous, (m.first_edition = f.first_edition) AS new_measure
         FROM first_seen f
         JOIN editions e ON e.series = f.series AND e.report_fiscal_year = f.first_edition
         JOIN measure_first m ON m.series = f.series AND m.measure = f.measure
-        WHERE e.previous IS NOT NULL
+        LEFT JOIN measures p ON p.series = f.series AND p.report_fiscal_year = e.previous AND p.measure = f.measure
+        WHERE e.previous IS NOT NULL AND (e.previous_whole OR p.series IS NOT NULL)
         ORDER BY f.series, f.first_edition, f.measure, f.indicator
     """
     reported_measures: set[tuple] = set()

@@ -27,7 +27,7 @@ __all__ = ["identity_rule", "profile_families", "profile_family", "recognise_by_
 
 log = logging.getLogger(__name__)
 
-MIN_TEXT = 20  # non-space characters a document needs for the generic family to claim it
+MIN_TEXT = 20  # real characters a page needs to count as text for the generic family (`_has_text_layer`)
 TITLE_LINES = 12  # lines at the head of the first page where a title is looked for
 
 
@@ -59,10 +59,22 @@ def recognise_by_profile(profile: Profile, probe: DocumentProbe) -> Recognition 
             if not (any(required.search(line) for _, line in _lines(probe)) or (title and required.search(title))):
                 return None
     else:
-        if sum(len("".join(t.split())) for t in probe.page_texts) < MIN_TEXT:
+        if not _has_text_layer(probe):
             return None
         why = "a PDF with text that no other family claims"
     return Recognition(series=profile.series, fiscal_year=_probe_year(profile, probe), confidence=profile.edition.confidence, why=why)
+
+
+def _has_text_layer(probe: DocumentProbe) -> bool:
+    """Does the document carry its text, so a reader of any document may claim it from the
+    probe? More than half its pages hold `MIN_TEXT` real characters (not U+FFFD, private use
+    or controls). A scan, whose only text is a folio or a scanner's stamp, or a file whose
+    text layer is lost, is not claimed: every family's full reader is then offered it in
+    turn (`extractors.dispatch`), so a family that OCRs or repairs it reads it first."""
+    from nenpo.extractors.pages import real_chars
+
+    with_text = sum(1 for text in probe.page_texts if real_chars(text) >= MIN_TEXT)
+    return with_text * 2 > len(probe.page_texts)
 
 
 def _probe_year(profile: Profile, probe: DocumentProbe) -> int | None:
@@ -93,7 +105,7 @@ def profile_family(profile: Profile, path: Path | None = None) -> ReportFamily:
         return extract_by_profile(pdf, profile, claim=claim, ocr=ocr, verify=verify)
 
     return ReportFamily(
-        id=profile.id, title=profile.title, extractor_version=f"profile-{profile.id}-{profile.version}",
+        id=profile.id, title=profile.title, extractor_version=profile.extractor_version,
         recognise=recognise, extract=extract, rules=tuple(identity_rule(profile, i) for i in profile.identities),
         priority=profile.priority, source=f"profile {path}" if path else "",
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-from nenpo.extractors.grids import Grid, GridCell, find_grids
+from nenpo.extractors.grids import Grid, GridCell, char_splitter, find_grids
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.profiles.grammar import VALUE_CELL, heading_kind
 
@@ -107,37 +107,10 @@ def reading_order(lines: list) -> list:
     return [l for row in rows for l in sorted(row, key=lambda l: l.bbox[0])]
 
 
-def cut_at_edges(doc, number: int):
-    """A `grids.Splitter`: a line run across drawn column edges (MuPDF joins ``26,718`` and
-    the ``2,493`` of the next cell into one line) is cut along its characters' boxes
-    (`PdfDocument.chars` clipped to the line); a character belongs to the line when most of
-    its height lies within it."""
-
-    def split(line, edges: list[float]) -> list:
-        x0, top, x1, bottom = line.bbox
-        inside = [
-            c for c in doc.chars(number, (x0 - 1, top - 1, x1 + 1, bottom + 1))
-            if x0 - 1 <= (c[0] + c[2]) / 2 <= x1 + 1 and min(bottom, c[3]) - max(top, c[1]) >= 0.6 * (c[3] - c[1])
-        ]
-        parts: dict[int, list] = {}
-        for c in sorted(inside, key=lambda c: c[0]):
-            parts.setdefault(sum(1 for e in edges if (c[0] + c[2]) / 2 > e), []).append(c)
-        if len(parts) < 2:
-            return [line]
-        out = []
-        for _, cs in sorted(parts.items()):
-            raw = "".join(c[4] for c in cs).strip()
-            if raw:
-                out.append(Line(normalise_text(raw), raw, (cs[0][0], top, cs[-1][2], bottom), line.size))
-        return out
-
-    return split
-
-
 def read_page(doc, page) -> Page:
     """A `pages.PageText` as normalised lines and grids (lines cut at drawn column edges)."""
     lines = [Line(normalise_text(l.text).strip(), l.text.strip(), tuple(l.bbox), l.size) for l in page.lines if l.text.strip()]
-    grids = find_grids(page.rulings, lines, cut_at_edges(doc, page.number)) if page.rulings else []
+    grids = find_grids(page.rulings, lines, char_splitter(lambda clip: doc.chars(page.number, clip))) if page.rulings else []
     out = Page(page.number, page.width, page.height, lines, grids, page.engine)
     out.fields = grid_fields(out) + aligned_fields(out)
     out.flow = flow(out)

@@ -41,6 +41,8 @@ the profile loads, so a broken pattern is an error naming the file, line and fie
 
 from __future__ import annotations
 
+import hashlib
+
 from typing import Annotated, Literal
 
 import regex
@@ -412,3 +414,12 @@ class Profile(_Spec):
     @property
     def series(self) -> str:
         return self.edition.series or self.id
+
+    @property
+    def extractor_version(self) -> str:
+        """The version of this profile's reader, e.g. ``profile-ikeda-jimujigyo-1-3f2a9c0d1e``:
+        the declared version and a digest of everything the profile declares, so an edited
+        profile is a new reader (its cached extractions are not reused) even when its
+        `version` was not bumped."""
+        digest = hashlib.sha256(self.model_dump_json().encode("utf-8")).hexdigest()[:10]
+        return f"profile-{self.id}-{self.version}-{digest}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from nenpo.extractors import edition
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
-from nenpo.extractors.families.kawasaki_sme import rules_pdca, rules_tables, warehouse
+from nenpo.extractors.families.kawasaki_sme import rules_kpi, rules_pdca, rules_tables, warehouse
 from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
 from nenpo.extractors.models import EXTRACTOR_VERSION
@@ -50,6 +50,6 @@ FAMILY = ReportFamily(
     extraction=KawasakiExtraction,
     tables=warehouse.TABLES,
     views=warehouse.VIEWS,
-    rules=rules_in(rules_tables, rules_pdca),
+    rules=rules_in(rules_kpi, rules_tables, rules_pdca),
     priority=10,
 )

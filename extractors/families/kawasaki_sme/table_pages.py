@@ -37,7 +37,7 @@ import regex
 
 from nenpo.extractors.lines import BBox
 from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, kpi_pages, other_measures, policy_list, readings, rosters, stat_tables
-from nenpo.extractors.grids import Grid, find_grids
+from nenpo.extractors.grids import Grid, char_splitter, find_grids
 from nenpo.extractors.models import ExtractionWarning, TableCell
 from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, BudgetItem, BudgetResult, CommitteeMember, OtherMeasure, PolicyListEntry, StatValue
 from nenpo.extractors.normalise import normalise_text
@@ -193,42 +193,6 @@ normalised text (``業種大分類`` in a census header, ``委員名簿`` in a r
 ``令和３年度の概要`` beside ``令和２年度の実績``, ``…実施状況に対する主な検証意見`` over the
 article opinions). A grid reader reads the tables that start on its pages (pieces joined
 across page breaks by `table_join`); a line reader reads the page's lines."""
-
-
-@dataclass
-class SplitLine:
-    """A part of a page line cut at a cell boundary (same attributes as report.NormLine)."""
-
-    text: str
-    raw: str
-    bbox: BBox
-    size: float
-
-
-def char_splitter(chars: Callable[[BBox], list]) -> Callable:
-    """A `grids.Splitter` that cuts a line at the given x edges along its characters' boxes
-    (`chars(bbox)` gives the characters inside a rectangle: `PdfDocument.chars` clipped to
-    the line). A character belongs to the line when most of its height lies within it."""
-
-    def split(line, edges: list[float]) -> list:
-        x0, top, x1, bottom = line.bbox
-        inside = [
-            c for c in chars((x0 - 1, top - 1, x1 + 1, bottom + 1))
-            if x0 - 1 <= (c[0] + c[2]) / 2 <= x1 + 1 and min(bottom, c[3]) - max(top, c[1]) >= 0.6 * (c[3] - c[1])
-        ]
-        parts: dict[int, list] = {}
-        for c in sorted(inside, key=lambda c: c[0]):
-            parts.setdefault(sum(1 for e in edges if (c[0] + c[2]) / 2 > e), []).append(c)
-        if len(parts) < 2:
-            return [line]
-        out = []
-        for _, cs in sorted(parts.items()):
-            raw = "".join(c[4] for c in cs).strip()
-            if raw:
-                out.append(SplitLine(normalise_text(raw), raw, (cs[0][0], top, cs[-1][2], bottom), line.size))
-        return out
-
-    return split
 
 
 def _overlaps(a: BBox, b: BBox) -> bool:
