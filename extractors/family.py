@@ -74,6 +74,10 @@ class ReportFamily:
     """Audit rules (`warehouse.audit.Rule`) run beside the core's."""
     cli: Callable[[typer.Typer], None] | None = None
     """Adds the family's commands to ``nenpo``."""
+    compare: Callable[[Any, str, str | None], Any] | None = None
+    """``compare(con, series, text)``: what ``nenpo compare --series`` prints for a series this
+    family read, as a rich renderable (None when nothing matches `text`); without it, the core's
+    KPI comparison is printed."""
     priority: int = 0
     """Breaks ties of confidence: higher wins. The generic family has the lowest."""
     source: str = ""

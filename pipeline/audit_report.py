@@ -144,6 +144,11 @@ def sources_for(con: duckdb.DuckDBPyConnection, finding: dict) -> list[Source]:
     """Where a finding's values are printed: both editions for cross-edition checks."""
     evidence = json.loads(finding["evidence"] or "{}")
     check = finding["check"]
+    if evidence.get("sources"):  # a rule that names its pages itself (`Source` fields, bbox as a list)
+        return [
+            Source(s["label"], s["report_id"], int(s["page"]), tuple(s["bbox"]) if s.get("bbox") else None, s.get("value_text"))
+            for s in evidence["sources"] if s.get("report_id") and s.get("page")
+        ]
     if check == "restated_value":
         pair = [
             _kpi_source(con, f"FY{evidence['earlier_report_fiscal_year']} edition", evidence.get("earlier_kpi_value_id")),
@@ -202,11 +207,12 @@ def trend_svg(points: list[tuple[int, float | None, float | None]], width: int =
 
 
 def _trend(con, series: str, measure: str, indicator: str) -> str:
+    """The KPI's trend as SVG; '' when the finding names no KPI (a family's own records)."""
     rows = con.execute(
         "SELECT fiscal_year, target, actual FROM kpi_timeseries WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
         [series, measure, indicator],
     ).fetchall()
-    return trend_svg(rows)
+    return trend_svg(rows) if rows else ""
 
 
 STYLE = """
@@ -320,7 +326,8 @@ def _finding_html(con, renderer: PageRenderer, f: dict, trends_done: set) -> str
     key = (f["series"], f["measure"], f["indicator"])
     if f["indicator"] and key not in trends_done:
         trends_done.add(key)
-        parts.append(f"<div class='source'><div>trend (actual solid, target dashed)</div>{_trend(con, *key)}</div>")
+        if svg := _trend(con, *key):
+            parts.append(f"<div class='source'><div>trend (actual solid, target dashed)</div>{svg}</div>")
     parts.append("</div></div>")
     return "".join(parts)
 

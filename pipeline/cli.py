@@ -3,7 +3,7 @@
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
                  [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
                  [--force] [--max-memory MB] [--timeout S]
-    nenpo compare [TEXT]                       KPI time series across editions
+    nenpo compare [TEXT] [--series ID]         KPI time series across editions (or a family's own)
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
     nenpo sources list | fetch                 the catalogue and the state of each edition
@@ -384,19 +384,39 @@ def _format_value(value: Optional[float], status: Optional[str]) -> str:
 @app.command()
 def compare(
     text: Annotated[Optional[str], typer.Argument(help="Part of a measure or indicator name.")] = None,
+    series: Annotated[Optional[str], typer.Option("--series", help="One series; a series whose family compares its own records prints that comparison.")] = None,
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
-    """KPI time series across editions: actual / target per fiscal year, latest edition wins."""
+    """KPI time series across editions: actual / target per fiscal year, latest edition wins.
+
+    With --series, a series whose family compares its own records (`ReportFamily.compare`)
+    prints that family's comparison instead."""
     from nenpo.warehouse.reading import connect_for_reading
 
     con, note = connect_for_reading(db)  # while a load holds the warehouse: its published snapshot
     if note:
         err_console.print(note)
+    if series and (family_compare := _family_compare(con, series)) is not None:
+        try:
+            shown = family_compare(con, series, text)
+        finally:
+            con.close()
+        if shown is None:
+            err_console.print(f"nothing in series {series!r} matches" + (f" {text!r}" if text else ""))
+            raise typer.Exit(1)
+        console.print(shown)
+        return
     query = "SELECT * FROM kpi_timeseries"
     params: list = []
+    where = []
     if text:
-        query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
-        params = [f"%{text}%", f"%{text}%"]
+        where.append("(measure ILIKE ? OR indicator ILIKE ?)")
+        params += [f"%{text}%", f"%{text}%"]
+    if series:
+        where.append("series = ?")
+        params.append(series)
+    if where:
+        query += " WHERE " + " AND ".join(where)
     cursor = con.execute(query + " ORDER BY series, measure, indicator, fiscal_year", params)
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor.fetchall()]  # rows, not a DataFrame: no pandas import
@@ -431,6 +451,23 @@ def compare(
         units = [row["unit"] for row in group if row["unit"] is not None]
         table.add_row(*([series] if several else []), measure, indicator, units[-1] if units else "", *cells)
     console.print(table)
+
+
+def _family_compare(con, series: str):
+    """The `ReportFamily.compare` hook of the family that read `series`, if it has one."""
+    found = con.execute("SELECT DISTINCT family FROM reports WHERE series = ? AND family IS NOT NULL", [series]).fetchall()
+    if not found:
+        return None
+    from nenpo.extractors.registry import UnknownFamilyError, family as known_family
+
+    for (family_id,) in found:
+        try:
+            hook = known_family(family_id).compare
+        except UnknownFamilyError:
+            continue
+        if hook is not None:
+            return hook
+    return None
 
 
 FINDING_COLUMNS = ("severity", "check", "report_fiscal_year", "measure", "indicator", "fiscal_year", "detail", "page")

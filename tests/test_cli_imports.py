@@ -56,6 +56,7 @@ def test_help_imports_nothing_heavy():
     [
         ("compare",),
         ("compare", "創業"),
+        ("compare", "--series", "kawasaki-sme"),  # asks the registry whether the family compares itself
         ("show", "商業力強化"),
         ("audit",),
         ("audit", "--stored", "--format", "json"),

@@ -245,10 +245,64 @@ def test_without_normalise_the_local_score_is_used(text_pdf: Path, monkeypatch) 
 
 def test_flag_rules_are_the_documented_set() -> None:
     assert [r.name for r in FLAG_RULES] == [
-        "needs_ocr", "empty", "garbled", "engines_disagree", "vertical_text",
+        "needs_ocr", "empty", "garbled", "sparse_text", "engines_disagree", "vertical_text",
         "fonts_not_embedded", "repaired"]
     for rule in FLAG_RULES:
         assert rule.name in pages_mod.__doc__
+
+
+def _table_pdf(path: Path, n_pages: int = 3) -> Path:
+    """Pages like a budget book's 明細書: header cells letter-spaced across their width
+    (目, 比　　較, 説　　　明), lone 計 rows, amounts far apart."""
+    doc = pymupdf.open()
+    for _ in range(n_pages):
+        page = doc.new_page(width=842, height=595)
+        page.insert_text((40, 60), "目", fontname="japan", fontsize=10)
+        page.insert_text((300, 60), "比　　較", fontname="japan", fontsize=10)
+        page.insert_text((600, 60), "説　　　明", fontname="japan", fontsize=10)
+        for row in range(8):
+            y = 90 + 40 * row
+            page.insert_text((40, y), "１　市　民　税", fontname="japan", fontsize=10)
+            page.insert_text((200, y), "1,234,567", fontname="japan", fontsize=10)
+            page.insert_text((300, y), "△12,345", fontname="japan", fontsize=10)
+            page.insert_text((40, y + 20), "計", fontname="japan", fontsize=10)
+    return _save(doc, path)
+
+
+def test_letter_spaced_table_pages_are_sparse_not_garbled(tmp_path: Path) -> None:
+    """Lone glyphs and wide gaps lower the quality, but both engines read the same glyphs:
+    no second opinion beyond the probe, and the page is 'sparse_text', not 'garbled'."""
+    path = _table_pdf(tmp_path / "table.pdf")
+    with open_pdf(path) as doc:
+        got = list(doc.pages())
+    assert [sorted(p.chars) for p in got] == [["pdfplumber", "pymupdf"], ["pymupdf"], ["pymupdf"]]  # probe only
+    assert all(p.quality < 1.0 and "sparse_text" in p.flags and "garbled" not in p.flags for p in got)
+    assert all(p.engine == "pymupdf" for p in got)
+
+
+def test_mojibake_and_control_codes_are_garbled_and_checked(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 100), TITLE, fontname="japan", fontsize=12)  # the clean probe
+    mojibake = "令和元年".encode("utf-8").decode("cp1252", errors="replace")  # ä»¤å’Œå…ƒå¹´
+    doc.new_page().insert_text((72, 100), mojibake * 4 + "事業の概要", fontname="helv", fontsize=10)
+    doc.new_page().insert_text((72, 100), BODY, fontname="japan", fontsize=10)
+    path = _save(doc, tmp_path / "mojibake.pdf")
+    with open_pdf(path) as pdf:
+        got = list(pdf.pages())
+    assert [sorted(p.chars) for p in got] == [["pdfplumber", "pymupdf"]] * 2 + [["pymupdf"]]
+    assert "garbled" in got[1].flags and "garbled" not in got[2].flags
+
+
+@pytest.mark.parametrize(("line", "damaged"), [
+    ("ä»¤å’Œå…ƒå¹´åº¦ ä¸€èˆ¬ä¼šè¨ˆäºˆç®—æ›¸", True),  # 令和元年度 一般会計予算書, UTF-8 read as cp1252
+    ("\x06\x1e\t\xab\x06B\x06\x1e", True),  # like the real truncated download's page 2
+    ("調定見込額 408,000×98.9%", False),  # × is printed, not mojibake
+    ("比　　較　　　目　　計", False),  # letter-spaced header cells
+    ("主な検証意⾒（Check）として、事業の効果を毎⽉確認した", False),  # Kangxi radicals: a font quirk NFKC repairs
+    ("", False),
+])
+def test_damaged_code_points(line: str, damaged: bool) -> None:
+    assert pages_mod._damaged(line) is damaged
 
 
 # --- the real municipal files (../shared/realpdfs) ---------------------------
