@@ -34,14 +34,13 @@ by the readers that expect them, by aligning lines under a header
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Sequence
 
 from nenpo.extractors.lines import BBox, PrintedLine
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
-
 
 TOLERANCE = 2.0  # points: rulings this close touch; positions this close are one
 COVER = 0.6  # share of an edge that must be ruled for the edge to count as drawn

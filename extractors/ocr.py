@@ -164,7 +164,7 @@ def available() -> str | None:
         import pytesseract
 
         languages = set(pytesseract.get_languages(config=""))
-    except Exception as exc:  # a broken installation: say so rather than fail every page
+    except Exception as exc:  # noqa: BLE001 - a broken installation: say so rather than fail every page
         return f"tesseract does not run: {exc}"
     missing = [lang for lang in LANGUAGES if lang not in languages]
     if "jpn" in missing:

@@ -101,6 +101,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from nenpo.core.errors import PdfError
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import OCR_MODES
 from nenpo.extractors.ocr_pages import OcrPages, ocr_chars, ocr_text_page
@@ -139,17 +140,6 @@ _WRONG = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
 )
 _RADICAL = re.compile("[\u2e80-\u2fdf]")  # CJK Radicals Supplement + Kangxi radicals
-
-
-class PdfError(Exception):
-    """A PDF could not be read; names the file and, where known, the page."""
-
-    def __init__(self, path: str | Path, reason: str, page: int | None = None):
-        self.path = str(path)
-        self.page = page
-        self.reason = reason
-        where = f"{self.path}, page {page}" if page is not None else self.path
-        super().__init__(f"{where}: {reason}")
 
 
 class DamagedPdfError(PdfError):
@@ -392,7 +382,7 @@ def _may_draw_rules(page: pymupdf.Page) -> bool:
     such bytes only cost the ordinary pass."""
     try:
         contents = page.read_contents()
-    except Exception:  # an unreadable stream: let get_cdrawings decide
+    except Exception:  # noqa: BLE001 - an unreadable stream: let get_cdrawings decide
         return True
     return any(token in contents for token in _PATH_TOKENS)
 
@@ -534,7 +524,7 @@ class PdfDocument:
 
             try:
                 self._plumber = pdfplumber.open(io.BytesIO(self._data))
-            except Exception:
+            except Exception:  # noqa: BLE001 - pdfplumber cannot open what PyMuPDF did: PyMuPDF stands alone
                 self._plumber_failed = True
         return self._plumber
 
@@ -572,7 +562,7 @@ class PdfDocument:
             ppage = pdf.pages[number - 1]
             try:
                 p_lines = _plumber_lines(ppage)
-            except Exception:
+            except Exception:  # noqa: BLE001 - pdfminer fails on this page: PyMuPDF stands alone
                 p_lines = None  # pdfminer failed on this page: PyMuPDF stands alone
             finally:
                 ppage.close()  # drop pdfminer's per-page layout cache

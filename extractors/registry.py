@@ -24,6 +24,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
+from nenpo.core.errors import NenpoError
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
 
 __all__ = [
@@ -39,7 +40,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "nenpo.families"
 
 
-class UnknownFamilyError(LookupError):
+class UnknownFamilyError(NenpoError, LookupError):
     """A family id no installed family has."""
 
     def __init__(self, family_id: str, known: Iterable[str]):
@@ -49,7 +50,7 @@ class UnknownFamilyError(LookupError):
         super().__init__(f"unknown report family {family_id!r}; known families: {listed}")
 
 
-class FamilyDeclarationError(TypeError):
+class FamilyDeclarationError(NenpoError, TypeError):
     """An entry point of ``nenpo.families`` loads something that is not a family."""
 
 
@@ -134,7 +135,7 @@ def probe(path: str | Path) -> DocumentProbe:
         for page in doc:
             try:
                 texts.append(normalise_text(page.get_text("text")))
-            except Exception:  # a damaged page: recognition goes on with the others
+            except Exception:  # noqa: BLE001 - a damaged page: recognition goes on with the others
                 texts.append("")
         metadata = dict(doc.metadata or {})
     return DocumentProbe(path=path, metadata=metadata, page_texts=tuple(texts), sha256=hashlib.sha256(data).hexdigest())

@@ -23,6 +23,7 @@ written (full disk, read-only) is a warning too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -126,10 +127,8 @@ class ExtractionCache:
         except OSError as exc:
             log.warning("extraction of %s not cached: %s cannot be written (%s: %s)",
                         extraction.source_path, entry, type(exc).__name__, exc)
-            try:
+            with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
             return None
         return entry
 

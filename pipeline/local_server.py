@@ -58,7 +58,7 @@ def _start(port: int) -> subprocess.Popen:
     env.pop("PREFECT_API_URL", None)
     linux = sys.platform.startswith("linux")
     return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                            preexec_fn=_die_with(os.getpid()) if linux else None)
+                            preexec_fn=_die_with(os.getpid()) if linux else None)  # noqa: PLW1509 - only prctl, async-signal-safe
 
 
 def _wait_until_healthy(process: subprocess.Popen, api_url: str) -> None:

@@ -33,6 +33,8 @@ import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from nenpo.core.errors import SourceError
+
 __all__ = [
     "CATALOGUE_ENV",
     "DEFAULT_CATALOGUE",
@@ -52,7 +54,7 @@ CATALOGUE_ENV = "NENPO_CATALOGUE"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
-class CatalogueError(ValueError):
+class CatalogueError(SourceError, ValueError):
     """The catalogue file is missing or does not describe valid sources."""
 
 

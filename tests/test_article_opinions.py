@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from nenpo.extractors.families.kawasaki_sme import article_opinions
-from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.families.kawasaki_sme.report import NormLine
+from nenpo.extractors.normalise import normalise_text
 
 HEIGHT = 595.28
 ARTICLE_X, POLICY_X, KIND_X, TEXT_X = 34.0, 84.0, 224.0, 286.0

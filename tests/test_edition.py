@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from nenpo.extractors.edition import EditionClaim, EditionFinder
+from nenpo.extractors.families.kawasaki_sme.report import UnrecognisedReportError, extract_report
 from nenpo.extractors.families.kawasaki_sme.series import SERIES
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.families.kawasaki_sme.report import UnrecognisedReportError, extract_report
 from nenpo.pipeline.ingest import ingest
 from nenpo.samples.layout import LEFT_X, Page, write_pdf
 from nenpo.warehouse.db import connect

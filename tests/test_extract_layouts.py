@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.families.kawasaki_sme.report import extract_report
+from nenpo.extractors.normalise import normalise_name
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 EDITIONS = sorted(

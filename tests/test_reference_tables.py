@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from nenpo.extractors.families.kawasaki_sme.budget import build_items, parse_budget_text
-from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
 from nenpo.extractors.families.kawasaki_sme.stat_tables import census_values, find_figures, parse_census_text
+from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
 
 EXPECTED = json.loads((Path(__file__).parent / "data" / "reference_tables_fy2020.json").read_text(encoding="utf-8"))
 

@@ -9,12 +9,19 @@ from dataclasses import dataclass
 
 import pytest
 
-from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
+from nenpo.extractors.families.kawasaki_sme import (
+    article_opinions,
+    budget,
+    other_measures,
+    policy_list,
+    rosters,
+    stat_tables,
+)
+from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState, finish, read_page
 from nenpo.extractors.grids import find_grids
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
 from nenpo.extractors.table_join import join_across_pages, place, repeated_header
-from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState, finish, read_page
 from nenpo.extractors.text_stream import TextStream
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -134,7 +134,7 @@ def edition(
         sha256=sha(seed or f"{series}-{fy}"),
         page_count=4,
         extractor_version=version,
-        extracted_at=datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc),
+        extracted_at=datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
         seconds=1.5,
         pages=tuple(
             PageRecord(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -43,7 +43,7 @@ class Rows:
 
 def utc(moment: datetime) -> datetime:
     """Aware datetime in UTC; a naive one is taken as local time, as Python does."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 # --- reports ---------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 import regex
 
+from nenpo.core.errors import WarehouseError
 from nenpo.extractors.models import CostBasis, KpiKind, KpiStatus, PdcaPhase, ReadBy, TextSource
 from nenpo.warehouse import columns
 from nenpo.warehouse.tx import transaction
@@ -132,7 +133,7 @@ Each is written out in full (not generated from `TABLES`), so it keeps meaning w
 meant when that version was current."""
 
 
-class SchemaVersionError(RuntimeError):
+class SchemaVersionError(WarehouseError):
     """The warehouse file was written with a table layout this nenpo cannot use."""
 
 

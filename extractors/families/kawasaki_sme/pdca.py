@@ -15,15 +15,14 @@ that change with each edition (``令和３年度以降の対応 Action``) do not
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import regex
 
 from nenpo.extractors.lines import BBox, SizedLine
 from nenpo.extractors.models import PDCA_PHASES, PdcaPhase
 from nenpo.extractors.normalise import normalise_text, split_item
-
 
 Phase = PdcaPhase
 PHASES: tuple[Phase, ...] = PDCA_PHASES
@@ -109,7 +108,7 @@ def review_groups(sheets: Sequence[tuple[str | None, int | None, bool]]) -> list
     gets no indexes (it is covered by a later sheet's block, or by none).
     """
     groups: list[tuple[int, ...]] = []
-    for i, (parent, position, has_review) in enumerate(sheets):
+    for i, (parent, _position, has_review) in enumerate(sheets):
         if not has_review:
             groups.append(())
             continue
