@@ -23,7 +23,8 @@ What happens to a page (``ocr_page``)
 3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long that are hairlines
    (``RULE_THIN_PT``) or long (``RULE_LONG_PT``) and thin (``RULE_MAX_THICK_PT``),
    horizontal and vertical; they become the page's
-   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white before recognition (a rule through a row of digits is
+   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white
+   before recognition (a rule through a row of digits is
    the commonest cause of misread digits);
 4. remove speckle (a 3x3 median filter) and recognise with ``jpn`` (print smaller than
    ``SMALL_TEXT_PX`` is read again from an enlarged image); when most of the

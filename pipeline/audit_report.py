@@ -203,7 +203,8 @@ def trend_svg(points: list[tuple[int, float | None, float | None]], width: int =
 
 def _trend(con, series: str, measure: str, indicator: str) -> str:
     rows = con.execute(
-        "SELECT fiscal_year, target, actual FROM kpi_timeseries WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
+        "SELECT fiscal_year, target, actual FROM kpi_timeseries "
+        "WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
         [series, measure, indicator],
     ).fetchall()
     return trend_svg(rows)

@@ -298,7 +298,8 @@ def settle_trailing(sequence: Sequence[HeadingMark | PageItem]) -> list[PageItem
     items; which, each heading tells by what follows it: a heading followed directly by
     the heading of another phase (or by the sheet's end) has no items after it, so it
     trails the items before it (a heading followed by one of its own phase is a box titled
-    twice: ``事業の実施状況 Do`` then ``令和２年度の実績``) (``新型コロナウイルス感染症に関する対応`` then ``主な成果・活動指標に関する補足事項``;
+    twice: ``事業の実施状況 Do`` then ``令和２年度の実績``) (``新型コロナウイルス感染症に関する対応``
+    then ``主な成果・活動指標に関する補足事項``;
     ``主な検証意見 Check`` then ``令和３年度の実施計画`` then the Action heading). The items
     between two headings go to the heading before them unless a trailing heading after
     them claims them: a COVID box (``新型コロナウイルス感染症に関する対応``) claims the last

@@ -116,7 +116,8 @@ def budget_shared_amounts_differ(con: duckdb.DuckDBPyConnection) -> Iterator[Fin
                 nos = sorted({r[1] for r in members})
                 yield Finding(
                     "budget_shared_amounts_differ", "warning",
-                    f"budget rows №{', '.join(map(str, nos))} share a budget but print {', '.join(f'{a:,.0f}' for a in amounts)} 千円",
+                    f"budget rows №{', '.join(map(str, nos))} share a budget "
+                    f"but print {', '.join(f'{a:,.0f}' for a in amounts)} 千円",
                     edition, None, None, None, members[0][6], series, report_id,
                     {"nos": nos, "amounts": amounts},
                 )
