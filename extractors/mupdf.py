@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 __all__ = ["SKIPPED_ADDONS", "pymupdf"]
 
@@ -39,4 +40,7 @@ def _import_pymupdf() -> ModuleType:
     return pymupdf
 
 
-pymupdf = _import_pymupdf()
+if TYPE_CHECKING:  # the type checker reads PyMuPDF's own annotations
+    import pymupdf
+else:
+    pymupdf = _import_pymupdf()

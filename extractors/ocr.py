@@ -243,7 +243,7 @@ def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
         else:
             match[0], match[2], match[3] = min(match[0], start), max(match[2], end), row
         open_boxes = [b for b in boxes if b[3] >= row - 1]
-    return [tuple(b) for b in boxes]
+    return [(b[0], b[1], b[2], b[3]) for b in boxes]
 
 
 def _bridged(ink):
@@ -450,7 +450,7 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
         crop = image.crop(box)
-        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.BICUBIC)))
+        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC)))
     gap = 2 * TARGET_TEXT_PX
     found: dict[int, list[dict]] = {}
     spans: list[tuple[int, int]] = []
@@ -499,7 +499,7 @@ def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -
         box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         crop = image.crop(box)
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.BICUBIC)
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
         words = _words(crop, "jpn", psm=7)
         if not words:
             continue
@@ -629,7 +629,7 @@ def ocr_page(image, dpi: int = OCR_DPI) -> OcrPage:
     height = _text_height(page, dpi)
     if 0 < height < SMALL_TEXT_PX:
         factor = min(MAX_ENLARGE, TARGET_TEXT_PX / height)
-        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.BICUBIC)
+        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.Resampling.BICUBIC)
         again = recognise(enlarged, rulings, skew, dpi * factor)
         if _mean_conf(list(again.lines)) > _mean_conf(list(page.lines)):
             page = again

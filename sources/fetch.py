@@ -136,7 +136,7 @@ def fetch_url(
     NotAPdfError, TooLargeError or ChecksumMismatchError at once.
     """
     own_client = client is None
-    if own_client:
+    if client is None:
         client = httpx.Client(timeout=httpx.Timeout(policy.timeout_seconds), follow_redirects=True)
     retrying = Retrying(
         stop=stop_after_attempt(policy.attempts),
@@ -194,7 +194,9 @@ def _fetch_once(client: httpx.Client, url: str, store: FileStore, policy: FetchP
     except httpx.TransportError as exc:
         raise TransientFetchError(url, f"connection failed ({type(exc).__name__}: {exc})") from exc
     store.save_url_record(record)
-    status = "unchanged" if previous is not None and previous.sha256 == sha256 else "downloaded"
+    status: Literal["unchanged", "downloaded"] = (
+        "unchanged" if previous is not None and previous.sha256 == sha256 else "downloaded"
+    )
     return Fetched(url, path, sha256, size, status, attempt)
 
 

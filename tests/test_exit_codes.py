@@ -50,7 +50,7 @@ def test_exit_1_when_a_report_failed_to_load(tmp_path):
     damaged.write_bytes((SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf").read_bytes()[:5000])
     result = runner.invoke(app, ["ingest", str(damaged), "--db", str(tmp_path / "w.duckdb"), "--no-prefect"])
     assert result.exit_code == 1, result.output
-    assert str(damaged) in result.output
+    assert "damaged.pdf" in result.output
 
 
 def test_exit_2_for_a_source_error(tmp_path):

@@ -108,7 +108,7 @@ def _exchange(a: Path, b: Path) -> None:
 def remove_stale(folder: Path, pattern: re.Pattern) -> list[Path]:
     """Remove what a nenpo process that no longer runs left half-written in `folder` (killed
     mid-write): entries whose whole name matches `pattern`, whose `pid` group is dead."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

@@ -63,7 +63,7 @@ def _sources(table: Table, x: ReportExtraction) -> Sequence:
     """The objects a table's rows are built from: the records of its field, or `Table.rows`."""
     if table.rows is not None:
         return table.rows(x)
-    return getattr(x, table.records, ())
+    return getattr(x, table.records, ()) if table.records is not None else ()
 
 
 def _cell(value):

@@ -243,6 +243,7 @@ def renamed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
             "SELECT min(report_fiscal_year), any_value(report_id) FROM reports WHERE series = ? AND report_fiscal_year > ?",
             [r["series"], r["last_report_fiscal_year"]],
         ).fetchone()
+        assert edition is not None, "an aggregate returns one row"
         how = f"score {r['score']}" if r["score"] is not None else "pinned in the alias file"
         yield Finding(
             "renamed", "info",

@@ -924,7 +924,7 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The warehouse's schema version; None for a file nenpo has not initialised."""
     if "schema_version" not in _existing_tables(con):
         return None
-    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
 
 
 def check_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int:
