@@ -78,7 +78,7 @@ def test_content_order_does_not_matter():
 
 
 def test_patterns_on_real_lines():
-    assert article_opinions.is_table_page([line("中小企業活性化施策の実施状況に対する主な検証意見 ", 280, 44)])
+    assert article_opinions.TABLE_HEADER.search(line("中小企業活性化施策の実施状況に対する主な検証意見 ", 280, 44).text)
     assert article_opinions.ARTICLE_CELL.match(normalise_text("１２条")).group("article") == "12"
     assert article_opinions.ARTICLE_CELL.match(normalise_text("13 条 連携の促進")).group("policy") == "連携の促進"
     assert article_opinions.ARTICLE_CELL.match(normalise_text("19 条に規定する")) is None

@@ -38,7 +38,7 @@ SERIES = "kawasaki-sme"
 M_SOGYO = "起業化総合支援事業"
 M_SHINSANGYO = "新産業創造支援事業"
 
-# The analysts' contract as the README promises it, kept independent of schema.CONTRACT so that
+# The analysts' contract as docs/analysts.md promises it, kept independent of schema.CONTRACT so that
 # dropping a column from CONTRACT cannot make the contract test pass silently.
 REQUIRED: dict[str, list[str]] = {
     "reports": [

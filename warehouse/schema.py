@@ -4,7 +4,7 @@
 together `all_tables()`, also spelled `TABLES`) are the single source of truth. The DDL
 (`CREATE TABLE IF NOT EXISTS …`), the `COMMENT ON TABLE/COLUMN` statements that document
 the contract inside the DuckDB file, the pyarrow schemas the loader builds its bulk
-inserts with, `CONTRACT` (the analysts' public contract, for a README section and for
+inserts with, `CONTRACT` (the analysts' public contract, for docs/analysts.md and for
 tests) and how the loader fills each edition table (`Table.records`, `Table.derived`) are
 all generated from it.
 
@@ -800,7 +800,7 @@ def _md_cell(text: str) -> str:
 
 
 def contract_markdown() -> str:
-    """The contract as Markdown, for the README's warehouse section."""
+    """The contract as Markdown, for docs/analysts.md (`warehouse.generated_docs`)."""
     out: list[str] = []
     views, described = {v.name for v in all_views()}, descriptions()
     for name, documented in contract().items():
@@ -1022,26 +1022,3 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(";\n".join(stale))
         con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
     return SCHEMA_VERSION
-
-
-def update_readme(path: str) -> bool:
-    """Rewrite the contract section of a README (between the contract markers); True if it changed."""
-    import re
-    from pathlib import Path
-
-    readme = Path(path)
-    text = readme.read_text(encoding="utf-8")
-    updated = re.sub(
-        r"<!-- contract:start -->.*?<!-- contract:end -->",
-        lambda _: "<!-- contract:start -->\n" + contract_markdown().strip() + "\n<!-- contract:end -->",
-        text,
-        flags=re.S,
-    )
-    readme.write_text(updated, encoding="utf-8")
-    return updated != text
-
-
-if __name__ == "__main__":  # python -m nenpo.warehouse.schema README.md
-    import sys
-
-    print("updated" if update_readme(sys.argv[1] if len(sys.argv) > 1 else "README.md") else "unchanged")

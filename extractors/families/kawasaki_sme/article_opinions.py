@@ -68,10 +68,6 @@ class TableOpinion:
         return normalise_text(self.text_raw)
 
 
-def is_table_page(lines: Sequence[Line]) -> bool:
-    return any(TABLE_HEADER.search(line.text) for line in lines)
-
-
 def _anchor_above(anchors: list[tuple[float, object]], top: float):
     above = [a for a in anchors if a[0] <= top + SAME_TOP]
     return max(above, key=lambda a: a[0])[1] if above else None

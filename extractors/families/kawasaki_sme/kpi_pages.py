@@ -107,11 +107,6 @@ def _header_rows(lines: Sequence[Line]) -> list[list[Column]]:
     return [sorted(r, key=lambda c: c.bbox[0]) for r in rows]
 
 
-def find_tables(lines: Sequence[Line]) -> list[PageTable]:
-    """Every KPI table on a page, in reading order (column by column, top to bottom)."""
-    return read_page(lines)[0]
-
-
 def read_page(lines: Sequence[Line], carried: PageTable | None = None) -> tuple[list[PageTable], list[Row], PageTable | None]:
     """The KPI tables of a page, and what crosses a page break.
 
