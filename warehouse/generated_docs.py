@@ -64,12 +64,9 @@ def update(docs: Path) -> list[str]:
     for page, (marker, write) in GENERATED.items():
         path = docs / page
         text = path.read_text(encoding="utf-8")
-        updated = re.sub(
-            rf"<!-- {marker}:start -->.*?<!-- {marker}:end -->",
-            lambda _, m=marker, w=write: f"<!-- {m}:start -->\n{w().strip()}\n<!-- {m}:end -->",
-            text,
-            flags=re.S,
-        )
+        generated = f"<!-- {marker}:start -->\n{write().strip()}\n<!-- {marker}:end -->"
+        pattern = re.compile(rf"<!-- {marker}:start -->.*?<!-- {marker}:end -->", re.S)
+        updated = pattern.sub(generated.replace("\\", "\\\\"), text)
         if updated != text:
             path.write_text(updated, encoding="utf-8")
             changed.append(page)
