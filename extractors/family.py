@@ -33,7 +33,7 @@ class DocumentProbe:
     """What recognition sees: cheap to build, the whole document."""
 
     path: Path
-    metadata: dict
+    metadata: dict[str, Any]
     """PDF metadata (title, subject, author …) as PyMuPDF reports it."""
     page_texts: tuple[str, ...]
     """Text of every page (PyMuPDF's text layer), NFKC-normalised; '' for a page without one."""

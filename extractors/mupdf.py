@@ -37,7 +37,8 @@ def _import_pymupdf() -> ModuleType:
         for name in marked:
             if sys.modules.get(name, False) is None:
                 del sys.modules[name]
-    return pymupdf
+    module: ModuleType = pymupdf
+    return module
 
 
 if TYPE_CHECKING:  # the type checker reads PyMuPDF's own annotations

@@ -23,9 +23,13 @@ from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nenpo.core.errors import NenpoError
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
+
+if TYPE_CHECKING:
+    from nenpo.extractors.models import ReportExtraction
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -164,7 +168,7 @@ def recognise(document: DocumentProbe) -> tuple[ReportFamily, Recognition] | Non
     return family(found[0].family), found[0]
 
 
-def extraction_type(family_id: str | None):
+def extraction_type(family_id: str | None) -> type[ReportExtraction]:
     """The `ReportExtraction` subclass of a family (the base class for none or an unknown id)."""
     from nenpo.extractors.models import ReportExtraction
 

@@ -105,7 +105,7 @@ def _exchange(a: Path, b: Path) -> None:
     os.replace(aside, a)
 
 
-def remove_stale(folder: Path, pattern: re.Pattern) -> list[Path]:
+def remove_stale(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
     """Remove what a nenpo process that no longer runs left half-written in `folder` (killed
     mid-write): entries whose whole name matches `pattern`, whose `pid` group is dead."""
     removed: list[Path] = []
