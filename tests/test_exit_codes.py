@@ -71,9 +71,20 @@ def test_exit_2_for_a_warehouse_error(tmp_path):
     assert result.exit_code == 2 and str(db) in result.output
 
 
-def test_exit_2_for_a_choice_that_does_not_exist(warehouse):
-    result = runner.invoke(app, ["audit", "--format", "xml", "--db", str(warehouse)])
-    assert result.exit_code == 2 and "xml" in result.output
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "--format", "xml"],
+        ["audit", "--fail-on", "notice"],
+        ["ingest", "x.pdf", "--ocr", "sometimes"],
+        ["ingest", "x.pdf", "--runner", "gpu"],
+        ["ingest", "x.pdf", "--verify", "maybe"],
+    ],
+    ids=lambda a: " ".join(a[-2:]),
+)
+def test_exit_2_for_a_choice_that_does_not_exist(warehouse, args):
+    result = runner.invoke(app, [*args, "--db", str(warehouse)])
+    assert result.exit_code == 2 and args[-1] in result.output
 
 
 @pytest.mark.parametrize(
