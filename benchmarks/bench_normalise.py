@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = REPO_ROOT.parent / "shared" / "reference" / "kawasaki-sme-report-fy2020.txt"

@@ -11,9 +11,10 @@ family: it asks the registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from nenpo.extractors.models import ReportExtraction
 
@@ -32,7 +33,7 @@ class DocumentProbe:
     """What recognition sees: cheap to build, the whole document."""
 
     path: Path
-    metadata: dict
+    metadata: dict[str, Any]
     """PDF metadata (title, subject, author …) as PyMuPDF reports it."""
     page_texts: tuple[str, ...]
     """Text of every page (PyMuPDF's text layer), NFKC-normalised; '' for a page without one."""

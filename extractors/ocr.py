@@ -23,7 +23,8 @@ What happens to a page (``ocr_page``)
 3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long that are hairlines
    (``RULE_THIN_PT``) or long (``RULE_LONG_PT``) and thin (``RULE_MAX_THICK_PT``),
    horizontal and vertical; they become the page's
-   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white before recognition (a rule through a row of digits is
+   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white
+   before recognition (a rule through a row of digits is
    the commonest cause of misread digits);
 4. remove speckle (a 3x3 median filter) and recognise with ``jpn`` (print smaller than
    ``SMALL_TEXT_PX`` is read again from an enlarged image); when most of the
@@ -211,7 +212,7 @@ def available() -> str | None:
         import pytesseract
 
         languages = set(pytesseract.get_languages(config=""))
-    except Exception as exc:  # a broken installation: say so rather than fail every page
+    except Exception as exc:  # noqa: BLE001 - a broken installation: say so rather than fail every page
         return f"tesseract does not run: {exc}"
     missing = [lang for lang in LANGUAGES if lang not in languages]
     if "jpn" in missing:
@@ -289,7 +290,7 @@ def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
         else:
             match[0], match[2], match[3] = min(match[0], start), max(match[2], end), row
         open_boxes = [b for b in boxes if b[3] >= row - 1]
-    return [tuple(b) for b in boxes]
+    return [(b[0], b[1], b[2], b[3]) for b in boxes]
 
 
 def _bridged(ink):
@@ -496,7 +497,7 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
         crop = image.crop(box)
-        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.BICUBIC)))
+        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC)))
     gap = 2 * TARGET_TEXT_PX
     found: dict[int, list[dict]] = {}
     spans: list[tuple[int, int]] = []
@@ -545,7 +546,7 @@ def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -
         box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         crop = image.crop(box)
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.BICUBIC)
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
         words = _words(crop, "jpn", psm=7)
         if not words:
             continue
@@ -902,7 +903,7 @@ def ocr_page(image, dpi: int = OCR_DPI) -> OcrPage:
     height = _text_height(page, dpi)
     if 0 < height < SMALL_TEXT_PX:
         factor = min(MAX_ENLARGE, TARGET_TEXT_PX / height)
-        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.BICUBIC)
+        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.Resampling.BICUBIC)
         again = recognise(enlarged, rulings, skew, dpi * factor)
         if _mean_conf(list(again.lines)) > _mean_conf(list(page.lines)):
             page = again

@@ -19,6 +19,7 @@ follow) are the warehouse audit's; they apply to recognised values like any othe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from nenpo.extractors.models import ExtractionWarning, ReportExtraction
@@ -111,7 +112,7 @@ def _unavailable_warning(x: ReportExtraction, reason: str | None) -> list[Extrac
     )]
 
 
-def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: list[UnsureLine] = ()) -> ReportExtraction:
+def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: Sequence[UnsureLine] = ()) -> ReportExtraction:
     """`x` with its records on recognised pages marked ``text_source='ocr'`` and the OCR
     warnings added."""
     recognised = {p.page for p in x.pages if p.engine == "ocr"}

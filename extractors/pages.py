@@ -116,6 +116,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from nenpo.core.errors import PdfError
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import OCR_MODES
 from nenpo.extractors.ocr_pages import OcrPages, ocr_chars, ocr_text_page
@@ -159,17 +160,6 @@ _MOJIBAKE = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u01
 """Latin-1 / cp1252 letters that UTF-8 or Shift_JIS bytes become when read as a single-byte
 encoding: ``ä»¤å\x92\x8cå…ƒå¹´`` (令和元年 as UTF-8 read as Latin-1), ``Ã©`` for é. × and ÷
 (U+00D7, U+00F7), printed in budget formulas (``408,000×98.9%``), are left out."""
-
-
-class PdfError(Exception):
-    """A PDF could not be read; names the file and, where known, the page."""
-
-    def __init__(self, path: str | Path, reason: str, page: int | None = None):
-        self.path = str(path)
-        self.page = page
-        self.reason = reason
-        where = f"{self.path}, page {page}" if page is not None else self.path
-        super().__init__(f"{where}: {reason}")
 
 
 class DamagedPdfError(PdfError):
@@ -426,7 +416,7 @@ def _may_draw_rules(page: pymupdf.Page) -> bool:
     such bytes only cost the ordinary pass."""
     try:
         contents = page.read_contents()
-    except Exception:  # an unreadable stream: let get_cdrawings decide
+    except Exception:  # noqa: BLE001 - an unreadable stream: let get_cdrawings decide
         return True
     return any(token in contents for token in _PATH_TOKENS)
 
@@ -568,7 +558,7 @@ class PdfDocument:
 
             try:
                 self._plumber = pdfplumber.open(io.BytesIO(self._data))
-            except Exception:
+            except Exception:  # noqa: BLE001 - pdfplumber cannot open what PyMuPDF did: PyMuPDF stands alone
                 self._plumber_failed = True
         return self._plumber
 
@@ -607,7 +597,7 @@ class PdfDocument:
             ppage = pdf.pages[number - 1]
             try:
                 p_lines = _plumber_lines(ppage)
-            except Exception:
+            except Exception:  # noqa: BLE001 - pdfminer fails on this page: PyMuPDF stands alone
                 p_lines = None  # pdfminer failed on this page: PyMuPDF stands alone
             finally:
                 ppage.close()  # drop pdfminer's per-page layout cache

@@ -19,7 +19,7 @@ import html
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -98,7 +98,7 @@ class PageRenderer:
                 clip = pymupdf.Rect(x0 - left, top - up, x1 + right, bottom + down) & page.rect
             dpi = CROP_DPI if source.bbox else 50
             png = page.get_pixmap(clip=clip, dpi=dpi).tobytes("png")
-        except Exception as exc:  # a page MuPDF cannot draw: say so, keep the report
+        except Exception as exc:  # noqa: BLE001 - a page MuPDF cannot draw: say so, keep the report
             self._why[source.report_id] = f"page {source.page} cannot be drawn ({type(exc).__name__}: {exc})"
             return None
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
@@ -209,7 +209,8 @@ def trend_svg(points: list[tuple[int, float | None, float | None]], width: int =
 def _trend(con, series: str, measure: str, indicator: str) -> str:
     """The KPI's trend as SVG; '' when the finding names no KPI (a family's own records)."""
     rows = con.execute(
-        "SELECT fiscal_year, target, actual FROM kpi_timeseries WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
+        "SELECT fiscal_year, target, actual FROM kpi_timeseries "
+        "WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
         [series, measure, indicator],
     ).fetchall()
     return trend_svg(rows) if rows else ""
@@ -266,7 +267,7 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
         "<title>nenpo audit findings</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>nenpo audit findings</h1>",
-        f"<p class='meta'>warehouse {esc(db_label)} · generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC</p>",
+        f"<p class='meta'>warehouse {esc(db_label)} · generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
         "<div id='summary'><b id='count'></b> findings (<span id='by-severity'></span>) · show: "
         + " ".join(
             f"<label><input type='checkbox' checked data-severity='{s}'> {s}</label>" for s in ("error", "warning", "info")
@@ -296,7 +297,7 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
 def _open_pdf(path, problems: list[str]) -> pymupdf.Document | None:
     try:
         return pymupdf.open(path)
-    except Exception as exc:  # not a PDF, or one MuPDF cannot open
+    except Exception as exc:  # noqa: BLE001 - not a PDF, or one MuPDF cannot open
         problems.append(f"{path} is not a readable PDF ({type(exc).__name__}: {exc})")
         return None
 

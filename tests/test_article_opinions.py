@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from nenpo.extractors.families.kawasaki_sme import article_opinions
-from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.families.kawasaki_sme.report import NormLine
+from nenpo.extractors.normalise import normalise_text
 
 HEIGHT = 595.28
 ARTICLE_X, POLICY_X, KIND_X, TEXT_X = 34.0, 84.0, 224.0, 286.0
@@ -78,7 +78,7 @@ def test_content_order_does_not_matter():
 
 
 def test_patterns_on_real_lines():
-    assert article_opinions.is_table_page([line("中小企業活性化施策の実施状況に対する主な検証意見 ", 280, 44)])
+    assert article_opinions.TABLE_HEADER.search(line("中小企業活性化施策の実施状況に対する主な検証意見 ", 280, 44).text)
     assert article_opinions.ARTICLE_CELL.match(normalise_text("１２条")).group("article") == "12"
     assert article_opinions.ARTICLE_CELL.match(normalise_text("13 条 連携の促進")).group("policy") == "連携の促進"
     assert article_opinions.ARTICLE_CELL.match(normalise_text("19 条に規定する")) is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -67,7 +68,7 @@ def test_obtain_gives_the_catalogue_bytes_after_the_cache_was_altered(server, st
     obtain(source, store)
     _alter(store.object_path(GOOD_SHA))
     got = obtain(source, store)
-    assert got.sha256 == GOOD_SHA and hashlib.sha256(open(got.path, "rb").read()).hexdigest() == GOOD_SHA
+    assert got.sha256 == GOOD_SHA and hashlib.sha256(Path(got.path).read_bytes()).hexdigest() == GOOD_SHA
 
 
 @pytest.mark.parametrize("damage", ["not utf-8", "a folder", "wrong fields", "not json"])

@@ -38,7 +38,7 @@ def _one_clear_line(result, *words):
     return lines[0]
 
 
-@pytest.mark.parametrize("args", [*READERS, ["export"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [*READERS, ["export"]], ids=" ".join)
 def test_a_corrupt_warehouse(tmp_path, args):
     db = tmp_path / "w.duckdb"
     db.write_bytes(os.urandom(64 * 1024))
@@ -47,7 +47,7 @@ def test_a_corrupt_warehouse(tmp_path, args):
     assert db.read_bytes() == before
 
 
-@pytest.mark.parametrize("args", [*READERS, ["export"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [*READERS, ["export"]], ids=" ".join)
 def test_a_foreign_duckdb_file_is_left_alone(tmp_path, args):
     db = tmp_path / "sales.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -57,14 +57,14 @@ def test_a_foreign_duckdb_file_is_left_alone(tmp_path, args):
         assert con.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("sales",)]
 
 
-@pytest.mark.parametrize("args", [["compare"], ["audit"], ["show", "商業"], ["export"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [["compare"], ["audit"], ["show", "商業"], ["export"]], ids=" ".join)
 def test_a_missing_warehouse_is_not_created(tmp_path, args):
     db = tmp_path / "none.duckdb"
     _one_clear_line(_invoke(args, db, tmp_path), str(db), "does not exist")
     assert not db.exists()
 
 
-@pytest.mark.parametrize("args", [["audit"], ["export"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [["audit"], ["export"]], ids=" ".join)
 def test_a_locked_warehouse_says_who_holds_it_and_where_to_read_meanwhile(tmp_path, args):
     db = tmp_path / "w.duckdb"
     connect(db).close()
@@ -78,7 +78,7 @@ def test_a_locked_warehouse_says_who_holds_it_and_where_to_read_meanwhile(tmp_pa
         holder.wait()
 
 
-@pytest.mark.parametrize("args", [["compare"], ["audit", "--stored"], ["show", "商業"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [["compare"], ["audit", "--stored"], ["show", "商業"]], ids=" ".join)
 def test_reading_commands_read_the_snapshot_while_a_load_holds_the_warehouse(tmp_path, args):
     db = tmp_path / "w.duckdb"
     assert load_batch(db, [extract_one(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf")]).ok
@@ -93,7 +93,7 @@ def test_reading_commands_read_the_snapshot_while_a_load_holds_the_warehouse(tmp
     assert f"PID {holder.pid}): reading its last published snapshot, {snapshot}" in " ".join(result.output.split())
 
 
-@pytest.mark.parametrize("args", [["compare"], ["show", "商業"]], ids=lambda a: " ".join(a))
+@pytest.mark.parametrize("args", [["compare"], ["show", "商業"]], ids=" ".join)
 def test_a_locked_warehouse_without_a_snapshot_is_one_line(tmp_path, args):
     db = tmp_path / "w.duckdb"
     connect(db).close()

@@ -62,7 +62,7 @@ def test_help_imports_nothing_heavy():
         ("audit", "--stored", "--format", "json"),
         ("export", "--out", "{tmp}"),
     ],
-    ids=lambda c: " ".join(c),
+    ids=" ".join,
 )
 def test_commands_that_read_the_warehouse_import_no_prefect_and_no_pdf_library(db, command, tmp_path):
     args = [a.replace("{tmp}", str(tmp_path / "out")) for a in command]

@@ -5,20 +5,19 @@ import gc
 import pytest
 
 from nenpo.extractors.collector import collector_paused
-from nenpo.extractors.pages import PdfError
 from nenpo.extractors.families.kawasaki_sme.report import extract_report
+from nenpo.extractors.pages import PdfError
 from tests.conftest import SAMPLE_EDITIONS
 
 
 def test_paused_inside_restored_after_even_on_error():
     assert gc.isenabled()
-    with pytest.raises(ValueError):
-        with collector_paused():
-            assert not gc.isenabled()
-            with collector_paused():  # nested: the outer block decides
-                pass
-            assert not gc.isenabled()
-            raise ValueError("boom")
+    with pytest.raises(ValueError), collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():  # nested: the outer block decides
+            pass
+        assert not gc.isenabled()
+        raise ValueError("boom")
     assert gc.isenabled()
 
 

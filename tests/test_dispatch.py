@@ -4,7 +4,7 @@ family reads what it is given, and the command line lists the families."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -33,7 +33,7 @@ def _read_first_lines(path, *, claim=None, ocr="auto", verify="auto") -> ReportE
     return ReportExtraction(
         family="catch-all", series="any-report", report_fiscal_year=(claim.fiscal_year if claim and claim.fiscal_year else 2024),
         title=lines[0], source_path=str(path), sha256=probe.sha256, page_count=len(probe.page_texts),
-        extracted_at=datetime.now(timezone.utc),
+        extracted_at=datetime.now(UTC),
         pages=tuple(PageRecord(page=n, engine="pymupdf", chars={"pymupdf": len(t)}, quality=1.0)
                     for n, t in enumerate(probe.page_texts, start=1)),
         sections=(Section(path=(lines[0],), level=1, heading=lines[0], heading_raw=lines[0],

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from nenpo.extractors.edition import EditionClaim, EditionFinder
+from nenpo.extractors.families.kawasaki_sme.report import UnrecognisedReportError, extract_report
 from nenpo.extractors.families.kawasaki_sme.series import SERIES
 from nenpo.extractors.normalise import normalise_text
-from nenpo.extractors.families.kawasaki_sme.report import UnrecognisedReportError, extract_report
 from nenpo.pipeline.ingest import ingest
 from nenpo.samples.layout import LEFT_X, Page, write_pdf
 from nenpo.warehouse.db import connect
@@ -116,4 +116,7 @@ def test_conflicting_evidence_fails_validation_naming_both(tmp_path):
     summary = ingest([mixed], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache")
     [failure] = summary.failed
     assert failure.stage == "validate"
-    assert "the PDF's title says FY2020 (page 1: '令和２年度 中小企業活性化施策実施状況報告書'), the PDF's section heading says FY2019 (page 1: '４ 令和元（2019）年度中小企業活性化施策の実施状況')" in failure.error
+    assert (
+        "the PDF's title says FY2020 (page 1: '令和２年度 中小企業活性化施策実施状況報告書'), "
+        "the PDF's section heading says FY2019 (page 1: '４ 令和元（2019）年度中小企業活性化施策の実施状況')"
+    ) in failure.error

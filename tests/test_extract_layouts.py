@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.families.kawasaki_sme.report import extract_report
+from nenpo.extractors.normalise import normalise_name
+from tests.conftest import REPO_ROOT
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLES = REPO_ROOT / "samples"
 EDITIONS = sorted(
     p for folder in ("editions", "editions-text-order", "editions-mincho")
     for p in (SAMPLES / folder).glob("*.truth.json")

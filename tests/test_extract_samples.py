@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.families.kawasaki_sme.report import extract_report
+from nenpo.extractors.normalise import normalise_name, normalise_text
 from tests.conftest import SAMPLE_EDITIONS
 
 EDITIONS = (2019, 2020, 2021)

@@ -4,15 +4,15 @@ probe of a real PDF, recognition by confidence then priority."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
 from nenpo.extractors import registry
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
 from nenpo.extractors.pages import PdfError
+from tests.conftest import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = REPO_ROOT
 SAMPLE_SETS = ("editions", "editions-text-order", "editions-mincho")
 
 

@@ -25,9 +25,10 @@ from nenpo.extractors.profiles.engine import extract_by_profile
 from nenpo.extractors.profiles.family import recognise_by_profile
 from nenpo.extractors.profiles.load import load_profile
 from tests import family_forms
+from tests.conftest import REPO_ROOT
 from tests.sheet_truth import KINDS, Score, canon, load_truth, score, truth_files
 
-FAMILIES_DIR = Path(__file__).resolve().parent.parent / "extractors" / "families"
+FAMILIES_DIR = REPO_ROOT / "extractors" / "families"
 FAMILY_DIRS = {
     "ikeda-jimujigyo": "ikeda_jimujigyo",
     "kyoto-shinki-juujitsu": "kyoto_shinki_juujitsu",

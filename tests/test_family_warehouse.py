@@ -5,7 +5,7 @@ records typed here, into a real DuckDB file; KPI time series, restatements, `com
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -53,7 +53,7 @@ def sheet(edition_year: int, kpis: list[KpiValue], *, seed: str | None = None, o
         family=FAMILY, series=SERIES, report_fiscal_year=edition_year,
         title=f"令和{edition_year - 2018}年度 事務事業評価シート", source_path=f"/data/{SERIES}-{edition_year}.pdf",
         sha256=_sha(seed or f"{SERIES}-{edition_year}"), page_count=2, extractor_version="9.9.9",
-        extracted_at=datetime(2025, 6, 1, tzinfo=timezone.utc),
+        extracted_at=datetime(2025, 6, 1, tzinfo=UTC),
         pages=(
             PageRecord(page=1, engine="pymupdf", chars={"pymupdf": 900}, quality=0.97),
             PageRecord(page=2, engine="ocr", chars={"ocr": 400}, quality=0.8, conf=0.91, text_source=source),
@@ -283,4 +283,4 @@ def test_a_column_no_record_fills_is_an_error_not_nulls():
     sections = tables_by_name()["sections"]
     misspelt = replace(sections, columns=sections.columns + (Column("heading_rwa", VARCHAR, "misspelt"),))
     with pytest.raises(TypeError, match="'heading_rwa' is no attribute of Section"):
-        load_module._row_values(misspelt, sheet(2023, R5), datetime.now(timezone.utc))
+        load_module._row_values(misspelt, sheet(2023, R5), datetime.now(UTC))

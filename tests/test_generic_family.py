@@ -9,11 +9,11 @@ from collections import Counter
 import pytest
 
 from nenpo.extractors.edition import EditionClaim
+from nenpo.extractors.errors import NeedsOcrError, UnrecognisedReportError
 from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.pages import DamagedPdfError
 from nenpo.extractors.profiles.engine import extract_by_profile
 from nenpo.extractors.profiles.load import builtin_profile_paths, load_profile
-from nenpo.extractors.errors import NeedsOcrError, UnrecognisedReportError
 from tests.conftest import SAMPLE_EDITIONS
 
 pytestmark = pytest.mark.realpdfs

@@ -8,15 +8,20 @@ without its blank lines. Skips where ../shared is absent.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from nenpo.extractors.families.kawasaki_sme import pdca
-from nenpo.extractors.families.kawasaki_sme.kpi_grammar import CAPTION_BELOW, INDICATOR_LABEL, LIST_LINE, indicator_in_text_order
+from nenpo.extractors.families.kawasaki_sme.kpi_grammar import (
+    CAPTION_BELOW,
+    INDICATOR_LABEL,
+    LIST_LINE,
+    indicator_in_text_order,
+)
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from tests.conftest import TEST_DATA
 
-TABLES = json.loads((Path(__file__).parent / "data" / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
+TABLES = json.loads((TEST_DATA / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
 
 
 def _heading_kind(text: str) -> str | None:

@@ -7,8 +7,8 @@ import json
 import re
 import unicodedata
 
-import PIL
 import pdfplumber
+import PIL
 import pymupdf
 import pytest
 import reportlab

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -37,8 +36,9 @@ from nenpo.extractors.normalise import (
     split_item,
     text_quality,
 )
+from tests.conftest import TEST_DATA
 
-KPI_JSON = Path(__file__).parent / "data" / "reference_kpi_fy2020.json"
+KPI_JSON = TEST_DATA / "reference_kpi_fy2020.json"
 
 # ---------------------------------------------------------------------------------------
 # normalise_text

@@ -16,10 +16,10 @@ import duckdb
 import pytest
 
 from nenpo.extractors import ocr
+from nenpo.extractors.families.kawasaki_sme.report import NeedsOcrError, extract_report
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import extraction_mode, fix_reading
 from nenpo.extractors.pages import TextLine, open_pdf
-from nenpo.extractors.families.kawasaki_sme.report import NeedsOcrError, extract_report
 from nenpo.extractors.vertical import fold_vertical_forms, vertical_reading_order
 from nenpo.pipeline.ingest import ingest
 from nenpo.samples.scanned import scan_pdf

@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 import regex
 
-from nenpo.extractors.grids import find_grids
+from nenpo.extractors.grids import char_splitter, find_grids
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import open_pdf
-from nenpo.extractors.grids import char_splitter
 from tests.test_ocr import require_tesseract
 
 # 平成28年度 特定教育・保育施設等利用者負担額表（保育認定）: the upper figure of each of the

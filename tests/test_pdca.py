@@ -11,8 +11,8 @@ import random
 import pytest
 
 from nenpo.extractors.families.kawasaki_sme import pdca
-from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.families.kawasaki_sme.report import NormLine
+from nenpo.extractors.normalise import normalise_text
 
 WIDTH, HEIGHT = 841.89, 595.28
 LEFT, RIGHT = 30.0, 428.9

@@ -8,8 +8,8 @@ from collections import Counter
 import pymupdf
 import pytest
 
-from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.families.kawasaki_sme.report import extract_report
+from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.samples.score import PHASES, score_article_opinions, score_pdca
 from tests.conftest import SAMPLE_EDITIONS
 

@@ -4,8 +4,8 @@ as the text layer of the FY2020 report prints them (the sheet of 起業化総合
 from __future__ import annotations
 
 from nenpo.extractors.families.kawasaki_sme import pdca_text
-from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.families.kawasaki_sme.pdca import HeadingMark, PageItem, heading_phase, settle_trailing
+from nenpo.extractors.normalise import normalise_text
 
 
 def _item(phase: str, printed: str) -> PageItem:

@@ -7,13 +7,13 @@ hand-made extractions test the loader's edge cases.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
 
-from nenpo.extractors.models import Measure, PdcaItem, ReportExtraction
 from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, KawasakiExtraction
+from nenpo.extractors.models import Measure, PdcaItem, ReportExtraction
 from nenpo.pipeline.ingest import ingest
 from nenpo.warehouse.audit import load_rules, run_rules
 from nenpo.warehouse.db import connect
@@ -131,7 +131,7 @@ def _edition(items: list[PdcaItem], seed: str = "x") -> ReportExtraction:
     return KawasakiExtraction(
         family="kawasaki-sme", series="kawasaki-sme", report_fiscal_year=2020, title="令和２年度 中小企業活性化施策実施状況報告書",
         source_path="/data/x.pdf", sha256=hashlib.sha256(seed.encode()).hexdigest(), page_count=3,
-        extracted_at=datetime(2024, 5, 1, tzinfo=timezone.utc),
+        extracted_at=datetime(2024, 5, 1, tzinfo=UTC),
         measures=(
             Measure(name="甲事業", name_raw="甲事業", parent="親事業", position=1, page_start=1, page_end=1),
             Measure(name="乙事業", name_raw="乙事業", parent="親事業", position=2, page_start=2, page_end=3),

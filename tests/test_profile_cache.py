@@ -10,8 +10,9 @@ import pytest
 from nenpo.extractors import registry
 from nenpo.extractors.profiles.load import ENV_VAR
 from nenpo.pipeline.ingest import ingest
+from tests.conftest import REPO_ROOT
 
-FAMILIES_DIR = Path(__file__).resolve().parent.parent / "extractors" / "families"
+FAMILIES_DIR = REPO_ROOT / "extractors" / "families"
 SHEET = "ikeda_r7_jimujigyo_hyoka_no010_shinyo.pdf"
 
 

@@ -1,6 +1,6 @@
 """What `ingest` does with real municipal PDFs that break naive extractors.
 
-Each file gets a documented outcome (see README, "Real-world PDFs"): a clear error that
+Each file gets a documented outcome (see docs/reading.md, "Real-world PDFs"): a clear error that
 names the file, recorded in `ingest_errors`, while a good report in the same run loads.
 """
 

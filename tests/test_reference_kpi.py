@@ -8,14 +8,14 @@ these tests skip cleanly where it is absent.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from nenpo.extractors.families.kawasaki_sme.kpi_grammar import parse_text_tables
 from nenpo.extractors.normalise import check_unit_scale, normalise_name, parse_cell, parse_unit
+from tests.conftest import TEST_DATA
 
-EXPECTED = json.loads((Path(__file__).parent / "data" / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((TEST_DATA / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))
 TABLES = EXPECTED["tables"]
 
 

@@ -14,14 +14,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from nenpo.extractors.normalise import normalise_name
+from tests.conftest import TEST_DATA
 from tests.test_reference_pdca import BLOCKS, SHEETS
 
-TABLES = json.loads((Path(__file__).parent / "data" / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
+TABLES = json.loads((TEST_DATA / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
 HEADING = "４ 令和２（2020）年度中小企業活性化施策の実施状況"
 
 

@@ -9,15 +9,15 @@ tests skip cleanly where it is absent.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from nenpo.extractors.families.kawasaki_sme.budget import build_items, parse_budget_text
-from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
 from nenpo.extractors.families.kawasaki_sme.stat_tables import census_values, find_figures, parse_census_text
+from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
+from tests.conftest import TEST_DATA
 
-EXPECTED = json.loads((Path(__file__).parent / "data" / "reference_tables_fy2020.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads((TEST_DATA / "reference_tables_fy2020.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.reference
 
@@ -124,7 +124,7 @@ def test_shared_budgets_name_each_other(budget):
 
 # --- the tables a text-order reading finds: rosters, policy list, opinions, その他の事業 -------------
 
-TEXT_TABLES = json.loads((Path(__file__).parent / "data" / "reference_text_tables_fy2020.json").read_text(encoding="utf-8"))
+TEXT_TABLES = json.loads((TEST_DATA / "reference_text_tables_fy2020.json").read_text(encoding="utf-8"))
 
 
 def test_rosters_match_hand_read_members(reference_lines):

@@ -62,7 +62,7 @@ def test_every_number_token_is_parsed_or_explained(reference_lines: list[str], t
     for no, token in tokens:
         try:
             result = parse_number(token)
-        except Exception as exc:  # the test is that this never happens
+        except Exception as exc:  # noqa: BLE001 - the test is that this never happens
             errors.append((no, token, exc))
             continue
         if not result.ok:

@@ -4,8 +4,8 @@ reference text's list (FY2020, lines 1918-1999) and its sheet titles."""
 from __future__ import annotations
 
 from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
-from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.families.kawasaki_sme.policy_list import ARTICLE_NOTE, entry_for_sheet, listed_article
+from nenpo.extractors.normalise import normalise_name, normalise_text
 
 PART = "検証対象事業"
 # (条文, 施策, parent, 事務事業名 as printed)

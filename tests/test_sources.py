@@ -93,6 +93,10 @@ def test_catalogue_path_comes_from_the_environment(tmp_path, monkeypatch):
     assert catalogue.folder_paths() == [tmp_path / "inbox"]
 
 
+SERIES_X = "series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: "
+"""A one-series catalogue, up to its editions (each case supplies them)."""
+
+
 @pytest.mark.parametrize(
     "text, complaint",
     [
@@ -100,10 +104,10 @@ def test_catalogue_path_comes_from_the_environment(tmp_path, monkeypatch):
         ("- just a list", "must be a mapping"),
         ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020}]}", "needs a url or a path"),
         ("series:\n  - {id: x, publisher: p, title: t, title_pattern: '(', editions: []}", "does not compile"),
-        ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020, path: a.pdf, sha256: abc}]}", "sha256"),
-        ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020, path: a.pdf, sha256: 1234}]}", "put it in quotes"),
+        (SERIES_X + "[{fiscal_year: 2020, path: a.pdf, sha256: abc}]}", "sha256"),
+        (SERIES_X + "[{fiscal_year: 2020, path: a.pdf, sha256: 1234}]}", "put it in quotes"),
         ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020, url: 'ftp://h/a.pdf'}]}", "http:// or https://"),
-        ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020, path: a.pdf}, {fiscal_year: 2020, path: b.pdf}]}", "more than once"),
+        (SERIES_X + "[{fiscal_year: 2020, path: a.pdf}, {fiscal_year: 2020, path: b.pdf}]}", "more than once"),
         ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, colour: red}", "colour"),
     ],
 )

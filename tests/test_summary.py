@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from nenpo.pipeline.ingest import IngestFailure, IngestSummary, ingest
+from nenpo.pipeline.ingest import IngestFailure, ingest
 from nenpo.pipeline.summary import SUMMARY_COLUMNS, audit_markdown, summary_rows
 from nenpo.warehouse.audit import Finding
 from tests.conftest import SAMPLE_EDITIONS

@@ -10,11 +10,10 @@ import pytest
 
 from nenpo.extractors import paragraphs
 from nenpo.extractors.families.kawasaki_sme import budget, other_measures, policy_list, rosters, stat_tables
-from nenpo.extractors.grids import find_grids
+from nenpo.extractors.families.kawasaki_sme.table_pages import PAGE_READERS
+from nenpo.extractors.grids import char_splitter, find_grids
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
-from nenpo.extractors.families.kawasaki_sme.table_pages import PAGE_READERS
-from nenpo.extractors.grids import char_splitter
 
 
 def n(text: str) -> str:

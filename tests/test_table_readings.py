@@ -9,12 +9,19 @@ from dataclasses import dataclass
 
 import pytest
 
-from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
+from nenpo.extractors.families.kawasaki_sme import (
+    article_opinions,
+    budget,
+    other_measures,
+    policy_list,
+    rosters,
+    stat_tables,
+)
+from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState, finish, read_page
 from nenpo.extractors.grids import find_grids
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
 from nenpo.extractors.table_join import join_across_pages, place, repeated_header
-from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState, finish, read_page
 from nenpo.extractors.text_stream import TextStream
 
 
@@ -244,7 +251,8 @@ def test_article_opinions_from_text_lines():
     got = [(o.article, o.policy, o.kind, o.kind_raw, o.paragraphs) for o in article_opinions.parse_text(lines)]
     assert got == [
         (12, "創業、経営の革新等の促進", "overall", "施策全体への意見",
-         ["K-NIC では、クラウドファンディングなど支援メニューを工夫しながら、ソーシャルビジネスの支援も進めることができると良い。",
+         ["K-NIC では、クラウドファンディングなど支援メニューを工夫しながら、"
+          "ソーシャルビジネスの支援も進めることができると良い。",
           "ウェルフェアイノベーションの推進にあたっては、困りごとの解決を形にしていくことが重要だ。"]),
         (12, "創業、経営の革新等の促進", "covid", "コロナ対応への意見", ["オンラインの活用やハイブリッドによるイベント開催等、れる。"]),
         (13, "連携の促進", "overall", "施策全体への意見", ["はないか。事業の成果として、それらのマッチング成立件数ではないか。"]),

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 
-import duckdb
 import pytest
 from rich.console import Console
 from typer.testing import CliRunner

@@ -11,13 +11,13 @@ The PDF is rendered into a temporary folder (never committed); these tests skip 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from nenpo.extractors.normalise import normalise_name, normalise_text, parse_number
+from tests.conftest import TEST_DATA
 
-DATA = Path(__file__).parent / "data"
+DATA = TEST_DATA
 TABLES = json.loads((DATA / "reference_tables_fy2020.json").read_text(encoding="utf-8"))
 TEXT_TABLES = json.loads((DATA / "reference_text_tables_fy2020.json").read_text(encoding="utf-8"))
 

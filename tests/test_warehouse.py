@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -38,7 +38,7 @@ SERIES = "kawasaki-sme"
 M_SOGYO = "起業化総合支援事業"
 M_SHINSANGYO = "新産業創造支援事業"
 
-# The analysts' contract as the README promises it, kept independent of schema.CONTRACT so that
+# The analysts' contract as docs/analysts.md promises it, kept independent of schema.CONTRACT so that
 # dropping a column from CONTRACT cannot make the contract test pass silently.
 REQUIRED: dict[str, list[str]] = {
     "reports": [
@@ -134,7 +134,7 @@ def edition(
         sha256=sha(seed or f"{series}-{fy}"),
         page_count=4,
         extractor_version=version,
-        extracted_at=datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc),
+        extracted_at=datetime(2024, 5, 1, 12, 0, tzinfo=UTC),
         seconds=1.5,
         pages=tuple(
             PageRecord(

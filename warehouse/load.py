@@ -18,11 +18,12 @@ import os
 import traceback as tb
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
+from nenpo.core.errors import WarehouseError
 from nenpo.extractors.models import ReportExtraction
 from nenpo.warehouse.columns import Rows, element_id, utc
 from nenpo.warehouse.schema import Table, arrow_schema, edition_tables, tables_by_name
@@ -49,7 +50,7 @@ class LoadResult:
     """Rows of the edition per table, after the load."""
 
 
-class EditionConflictError(ValueError):
+class EditionConflictError(WarehouseError, ValueError):
     """The file is already loaded as another edition (series, report_fiscal_year) or part of one."""
 
 
@@ -62,7 +63,7 @@ def _sources(table: Table, x: ReportExtraction) -> Sequence:
     """The objects a table's rows are built from: the records of its field, or `Table.rows`."""
     if table.rows is not None:
         return table.rows(x)
-    return getattr(x, table.records, ())
+    return getattr(x, table.records, ()) if table.records is not None else ()
 
 
 def _cell(value):
@@ -224,7 +225,7 @@ def load_extraction(
         replaced = previous[0][0] if previous else None
         edition = (x.series, x.report_fiscal_year) if x.part is None else None
         _delete(con, [report_id, *(r[0] for r in previous)], edition)
-        at = ingested_at or datetime.now(timezone.utc)
+        at = ingested_at or datetime.now(UTC)
         rows = {name: _insert(con, name, table_rows(tables[name], x, at)) for name in reversed(edition_tables())}
     return LoadResult(report_id, replaced, False, rows)
 

@@ -6,7 +6,6 @@ import json
 import shutil
 
 import duckdb
-import pytest
 from typer.testing import CliRunner
 
 from nenpo.pipeline.cli import app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -81,9 +81,9 @@ def _cell(row: dict) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("budget")
     def budget(
-        text: Annotated[Optional[str], typer.Argument(help="Part of a 款 / 項 / 目 / 節 name.")] = None,
+        text: Annotated[str | None, typer.Argument(help="Part of a 款 / 項 / 目 / 節 name.")] = None,
         level: Annotated[str, typer.Option(help="total, kan, kou, moku or setsu.")] = "kan",
-        side: Annotated[Optional[str], typer.Option(help="revenue or expenditure (both by default).")] = None,
+        side: Annotated[str | None, typer.Option(help="revenue or expenditure (both by default).")] = None,
         db: Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")] = Path("nenpo.duckdb"),
     ) -> None:
         """Budget books: an account's 本年度 per fiscal year (千円), with the next edition's 前年度

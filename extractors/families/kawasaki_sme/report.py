@@ -20,14 +20,26 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from nenpo.extractors import edition, ocr_findings
-from nenpo.extractors.families.kawasaki_sme import kpi_grammar, kpi_pages, pdca, pdca_text, policy_list, sheets, table_pages, text_order
 from nenpo.extractors.collector import collector_paused
+from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
+from nenpo.extractors.families.kawasaki_sme import (
+    kpi_grammar,
+    kpi_pages,
+    pdca,
+    pdca_text,
+    policy_list,
+    sheets,
+    table_pages,
+    text_order,
+)
+from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
+from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
     ExtractionWarning,
@@ -36,18 +48,14 @@ from nenpo.extractors.models import (
     PageRecord,
     PdcaItem,
 )
-from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 from nenpo.extractors.normalise import (
     check_unit_scale,
     normalise_name,
     normalise_text,
     parse_cell,
     parse_unit,
-
 )
-from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
-from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
-from nenpo.extractors.pages import TextLine, open_pdf
+from nenpo.extractors.pages import open_pdf
 
 
 @contextmanager
@@ -389,7 +397,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         family=FAMILY_ID, series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
         edition_evidence=tuple(evidence),
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
-        extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
+        extracted_at=datetime.now(UTC), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
         article_opinions=tables.article_opinions, warnings=tuple(state.warnings),
         stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tuple(listed),
