@@ -102,6 +102,11 @@ def _check_invariants(db, published):
     """Each edition whole or absent; the snapshot, if any, opens and is a whole warehouse too."""
     for file in [db] + ([published] if published.exists() else []):
         with duckdb.connect(str(file), read_only=True) as con:
+            tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+            if "reports" not in tables:
+                # killed before the schema's one transaction committed: an empty file, nothing half-made
+                assert tables == set(), f"{file}: a schema half-made: {sorted(tables)}"
+                continue
             rows = con.execute(
                 "SELECT r.report_id, r.measure_count, r.kpi_value_count, r.page_count, "
                 "(SELECT count(*) FROM measures m WHERE m.report_id = r.report_id), "

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 
 import pytest
 
-from nenpo.extractors import models
+from nenpo.extractors import models, registry
 from nenpo.extractors.families.kawasaki_sme import report
 from nenpo.pipeline.flows import AUDIT_ARTIFACT_KEY, INGEST_ARTIFACT_KEY, ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
@@ -70,6 +71,9 @@ def test_a_new_extractor_version_extracts_everything_again(folder, tmp_path, mon
     run(folder, tmp_path)
     monkeypatch.setattr(models, "EXTRACTOR_VERSION", "0.1.0+next")
     monkeypatch.setattr(report, "EXTRACTOR_VERSION", "0.1.0+next")
+    # the cache keys an extraction by the version of the family that reads the file
+    kawasaki = registry.family("kawasaki-sme")
+    monkeypatch.setitem(registry._registered(), kawasaki.id, replace(kawasaki, extractor_version="0.1.0+next"))
     state, summary = run(folder, tmp_path)
     assert summary.extracted == 3 and summary.from_cache == {}
     assert count_prefix(task_run_names(state, last="audit-warehouse"), "extract ") == 3
