@@ -12,7 +12,7 @@ import nenpo.pipeline.flows as flows
 from nenpo.pipeline.cli import app
 from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
-from tests.flows.runs import count, count_prefix, task_run_names
+from tests.pipeline.flows.runs import count, count_prefix, task_run_names
 from tests.pdf_server import PdfServer
 
 NAMES = {year: f"kawasaki-sme-fy{year}.pdf" for year in (2019, 2020, 2021)}

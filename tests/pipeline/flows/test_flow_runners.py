@@ -8,7 +8,7 @@ import pytest
 from nenpo.pipeline.flows import ingest_reports
 from nenpo.pipeline.runners import build_task_runner
 from tests.conftest import SAMPLE_EDITIONS
-from tests.flows.runs import count_prefix, task_run_names, warehouse_contents
+from tests.pipeline.flows.runs import count_prefix, task_run_names, warehouse_contents
 
 
 def ingest_with(runner: str, tmp_path, **options):

@@ -14,10 +14,11 @@ from nenpo.extractors.families.budget_book.family import extract
 from nenpo.warehouse.audit import audit, load_rules
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.load import load_extraction
+from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.realpdfs
 
-TRUTH = Path(__file__).parent / "data" / "budget"
+TRUTH = TEST_DATA / "budget"
 SERIES = "fuji-general-account"
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from nenpo.extractors.families.kawasaki_sme.sheets import listed_name, page_title, title_rejected
 from nenpo.extractors.normalise import normalise_name, normalise_text
-from tests.test_reference_pdca import SHEETS
+from tests.families.kawasaki_sme.test_reference_pdca import SHEETS
 
 
 @dataclass

@@ -99,9 +99,9 @@ def declared_in_a_file() -> list[ReportFamily]:
 def test_an_entry_point_may_load_a_function_returning_families():
     from importlib.metadata import EntryPoint
 
-    found = registry._declared(EntryPoint("profiles", "tests.test_families:declared_in_a_file", registry.ENTRY_POINT_GROUP))
+    found = registry._declared(EntryPoint("profiles", "tests.core.test_families:declared_in_a_file", registry.ENTRY_POINT_GROUP))
     assert [f.id for f in found] == ["profile-a", "profile-b"]
-    assert all(f.source.startswith("tests.test_families:declared_in_a_file") for f in found)
+    assert all(f.source.startswith("tests.core.test_families:declared_in_a_file") for f in found)
 
 
 def test_an_entry_point_loading_something_else_is_a_clear_error():

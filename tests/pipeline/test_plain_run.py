@@ -14,7 +14,7 @@ import pytest
 from nenpo.pipeline.ingest import ingest
 from nenpo.sources.fetch import FetchPolicy
 from tests.conftest import SAMPLE_EDITIONS
-from tests.flows.runs import warehouse_contents
+from tests.pipeline.flows.runs import warehouse_contents
 from tests.pdf_server import PdfServer
 from tests.processes import children, cmdline, killing_first
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from nenpo.pipeline.cli import app
 from nenpo.pipeline.ingest import ingest
 from tests.conftest import SAMPLE_EDITIONS
-from tests.test_audit import _expected_findings
+from tests.warehouse.test_audit import _expected_findings
 
 PLANTED = len(_expected_findings())
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from nenpo.pipeline.cli import app
 from tests.conftest import REPO_ROOT, SAMPLE_EDITIONS
-from tests.flows.runs import count, warehouse_contents
+from tests.pipeline.flows.runs import count, warehouse_contents
 
 runner = CliRunner()
 

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from nenpo.pipeline.cli import _flow_parameters, _run_flow, _run_plain, app
 from nenpo.pipeline.summary import summary_rows
 from tests.conftest import REPO_ROOT, SAMPLE_EDITIONS
-from tests.flows.runs import warehouse_contents
+from tests.pipeline.flows.runs import warehouse_contents
 
 runner = CliRunner()
 
@@ -188,10 +188,10 @@ def test_both_paths_refuse_the_same_worse_edition(gated):
 
 
 def test_a_flow_run_that_fails_on_a_locked_warehouse_says_what_it_did_before_the_error(tmp_path, monkeypatch, api_url):
-    """As without Prefect (tests/test_clear_errors.py): exit code 2, the reports read and
+    """As without Prefect (tests/pipeline/test_clear_errors.py): exit code 2, the reports read and
     that none was loaded, then the one-line error."""
     from nenpo.pipeline.ingest import extract_one, load_batch
-    from tests.test_ingest_steps import hold_warehouse
+    from tests.pipeline.test_ingest_steps import hold_warehouse
 
     monkeypatch.setenv("PREFECT_API_URL", api_url)
     db = tmp_path / "w.duckdb"

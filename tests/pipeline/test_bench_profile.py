@@ -2,9 +2,10 @@
 
 import importlib.util
 from pathlib import Path
+from tests.conftest import REPO_ROOT
 
 spec = importlib.util.spec_from_file_location(
-    "bench_ingest", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_ingest.py"
+    "bench_ingest", REPO_ROOT / "benchmarks" / "bench_ingest.py"
 )
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)

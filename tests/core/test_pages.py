@@ -121,7 +121,7 @@ def test_image_only_page_needs_ocr_and_blank_page_is_empty(tmp_path: Path) -> No
     doc.new_page()  # nothing at all
     small = doc.new_page()
     small.insert_image(pymupdf.Rect(50, 50, 100, 100), pixmap=pix)  # a logo, not a scan
-    with open_pdf(_save(doc, tmp_path / "scan.pdf"), ocr="never") as pdf:  # OCR: tests/test_ocr.py
+    with open_pdf(_save(doc, tmp_path / "scan.pdf"), ocr="never") as pdf:  # OCR: tests/core/test_ocr.py
         scan, blank, logo = list(pdf.pages())
     assert (scan.engine, scan.flags, scan.images, scan.lines) == ("none", ("needs_ocr",), 1, [])
     assert scan.chars == {"pymupdf": 0}  # no fonts: no reason to ask pdfplumber

@@ -17,11 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import TEST_DATA, REPO_ROOT
 
 pytestmark = pytest.mark.realpdfs
 
-TRUTH = Path(__file__).parent / "data" / "budget"
+TRUTH = TEST_DATA / "budget"
 SERIES = "budget-book"  # the series the family names a budget book it recognises
 NENPO = str(Path(sys.executable).parent / "nenpo")
 SIDES = {"revenue": "歳入", "expenditure": "歳出"}

@@ -5,7 +5,7 @@ reference text holds: the edition named by its body, 19 sheets, 178 KPI values, 
 Check/Action blocks with their exact opinion and response counts.
 
 Ground truth: the 45 KPI tables typed by hand (`tests/data/reference_kpi_fy2020.json`) and
-the sheets and blocks read by hand in `tests.test_reference_pdca`. The PDF is rendered into
+the sheets and blocks read by hand in `tests.families.kawasaki_sme.test_reference_pdca`. The PDF is rendered into
 a temporary folder (never committed); these tests skip where ../shared is absent.
 """
 
@@ -19,7 +19,7 @@ import pytest
 
 from nenpo.extractors.normalise import normalise_name
 from tests.conftest import TEST_DATA
-from tests.test_reference_pdca import BLOCKS, SHEETS
+from tests.families.kawasaki_sme.test_reference_pdca import BLOCKS, SHEETS
 
 TABLES = json.loads((TEST_DATA / "reference_kpi_fy2020.json").read_text(encoding="utf-8"))["tables"]
 HEADING = "４ 令和２（2020）年度中小企業活性化施策の実施状況"

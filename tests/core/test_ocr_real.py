@@ -14,7 +14,7 @@ from nenpo.extractors.grids import char_splitter, find_grids
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import open_pdf
-from tests.test_ocr import require_tesseract
+from tests.core.test_ocr import require_tesseract
 
 # 平成28年度 特定教育・保育施設等利用者負担額表（保育認定）: the upper figure of each of the
 # eight fee cells of a line (保育標準時間認定 3歳未満児 3歳児 4歳児 5歳児, then 保育短時間認定

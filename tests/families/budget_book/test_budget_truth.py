@@ -19,10 +19,11 @@ from nenpo.extractors.families.budget_book.rules import (
     restatements,
     sum_mismatches,
 )
+from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.realpdfs
 
-TRUTH = Path(__file__).parent / "data" / "budget"
+TRUTH = TEST_DATA / "budget"
 STEMS = sorted(p.stem for p in TRUTH.glob("*.json"))
 KEY = ("source", "side", "level", "kan_no", "kou_no", "moku_no", "setsu_no")
 

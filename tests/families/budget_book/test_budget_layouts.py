@@ -13,6 +13,7 @@ from nenpo.extractors.edition import EditionClaim
 from nenpo.extractors.families.budget_book.family import extract
 from nenpo.extractors.pages import PdfError
 from nenpo.samples.layout import find_font
+from tests.conftest import REPO_ROOT
 
 FONT_FILE = str(find_font())  # IPAexGothic, from the samples extra
 FONT = pymupdf.Font(fontfile=FONT_FILE)
@@ -111,6 +112,6 @@ def test_a_part_naming_no_year_needs_the_edition_named(tmp_path):
 
 
 def test_a_file_that_is_no_budget_book_is_a_clear_error():
-    sample = Path(__file__).resolve().parents[1] / "samples" / "editions" / "kawasaki-sme-fy2019.pdf"
+    sample = REPO_ROOT / "samples" / "editions" / "kawasaki-sme-fy2019.pdf"
     with pytest.raises(PdfError, match="kawasaki-sme-fy2019.pdf: no budget-book page found"):
         extract(sample, claim=EditionClaim("x", 2019, "command_line"), ocr="never")

@@ -8,7 +8,7 @@ Every KPI value, cost cell, PDCA section and category field of the truth must be
 Each profile must decline the other families' sheets, and without it the generic family
 still reads them.
 
-    python -m tests.test_family_sheets     # precision / recall per family and kind
+    python -m tests.families.profiles.test_family_sheets     # precision / recall per family and kind
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from nenpo.pipeline.cli import app
 from nenpo.pipeline.flows import INGEST_ARTIFACT_KEY, ReportsFailed, ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
-from tests.flows.runs import artifact
+from tests.pipeline.flows.runs import artifact
 
 runner = CliRunner()
 

@@ -13,7 +13,7 @@ from nenpo.extractors import models, registry
 from nenpo.extractors.families.kawasaki_sme import report
 from nenpo.pipeline.flows import AUDIT_ARTIFACT_KEY, INGEST_ARTIFACT_KEY, ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
-from tests.flows.runs import artifact, count, count_prefix, task_run_names
+from tests.pipeline.flows.runs import artifact, count, count_prefix, task_run_names
 
 
 @pytest.fixture

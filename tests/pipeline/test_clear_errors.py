@@ -18,7 +18,7 @@ from nenpo.pipeline.ingest import extract_one, load_batch
 from nenpo.warehouse.db import connect
 from nenpo.warehouse.publish import publish
 from tests.conftest import SAMPLE_EDITIONS
-from tests.test_ingest_steps import hold_warehouse
+from tests.pipeline.test_ingest_steps import hold_warehouse
 
 runner = CliRunner()
 READERS = (["compare"], ["audit"], ["audit", "--stored"], ["show", "商業"], ["sources", "list"])
