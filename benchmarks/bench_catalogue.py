@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from catalogue import SAMPLES, write_catalogue  # noqa: E402
+from catalogue import SAMPLES, write_catalogue
 
 NENPO = Path(sys.executable).with_name("nenpo")
 
@@ -99,8 +99,8 @@ def stages(folder: Path, tmp: Path, runner: str, workers: int) -> tuple[dict, in
 
 
 def _growth_child(paths: list[str], cache: str, db: str, checkpoints: list[int], queue) -> None:
-    from nenpo.pipeline.cache import ExtractionCache
     from nenpo.extractors.pages import sha256_file
+    from nenpo.pipeline.cache import ExtractionCache
     from nenpo.warehouse.audit import audit
     from nenpo.warehouse.db import connect
     from nenpo.warehouse.identity import Aliases

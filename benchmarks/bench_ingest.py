@@ -190,9 +190,10 @@ QUICK_STAGES = ("cached re-ingest", "cached, 1 sample", "cached, 3 samples")
 
 def _child(name: str, args: tuple, queue: mp.Queue) -> None:
     # imports are warmed before the clock starts: start-up is not what is measured
-    import nenpo.pipeline.ingest  # noqa: F401
     import pandas  # noqa: F401  (pyarrow imports it on the first time-zone-aware timestamp: 0.5 s)
     import pdfplumber  # noqa: F401
+
+    import nenpo.pipeline.ingest  # noqa: F401
 
     baseline_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 import sys
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = REPO_ROOT.parent / "shared" / "reference" / "kawasaki-sme-report-fy2020.txt"
 
-#: Number-like tokens, as in tests/test_reference_tokens.py: ``40,934`` ``△21.2`` ``35 .1%``.
+#: Number-like tokens, as in tests/core/test_reference_tokens.py: ``40,934`` ``△21.2`` ``35 .1%``.
 NUMBER_TOKEN_RE = re.compile(
     r"(?<![0-9０-９A-Za-zＡ-Ｚａ-ｚ.．,，])[△▲\-－−+＋]?[0-9０-９]+"
     r"(?:[0-9０-９]|[ ]?[,，、.．][ ]?(?=[0-9０-９]))*(?:[ ]?[%％])?"

@@ -1,9 +1,9 @@
 """OCR cost: seconds per recognised page, and the share of an edition's time OCR takes.
 
-    python benchmarks/bench_ocr.py [--year 2020] [--pages kpi|all]
+    python benchmarks/bench_ocr.py [--year 2020] [--pages kpi|all] [--layout a|b|c]
 
 Makes a scanned copy of a sample edition (`samples.scanned`: the KPI pages by default,
-or every page), then extracts it twice in fresh child processes: with ``ocr='auto'``
+or every page; layout (a) by default, or the text-order (b) or mincho (c) layout), then extracts it twice in fresh child processes: with ``ocr='auto'``
 (the scanned pages are recognised, in parallel, one ``tesseract`` process per core) and
 with ``ocr='never'`` (the same file without OCR). The difference is what OCR costs:
 
@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+LAYOUTS = {"a": ("editions", ""), "b": ("editions-text-order", ".text-order"), "c": ("editions-mincho", ".mincho")}
 
 
 def _extract(path: str, mode: str, queue) -> None:
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2020)
     parser.add_argument("--pages", choices=("kpi", "all"), default="kpi")
+    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="a")
     args = parser.parse_args(argv)
 
     from nenpo.extractors import ocr
@@ -61,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if reason is not None:
         print(f"OCR unavailable: {reason}", file=sys.stderr)
         return 1
-    source = REPO / "samples" / "editions" / f"kawasaki-sme-fy{args.year}.pdf"
+    folder, suffix = LAYOUTS[args.layout]
+    source = REPO / "samples" / folder / f"kawasaki-sme-fy{args.year}{suffix}.pdf"
     truth = json.loads(source.with_name(source.stem + ".truth.json").read_text(encoding="utf-8"))
     pages = sorted({k["page"] for k in truth["kpi_values"]}) if args.pages == "kpi" else None
     with tempfile.TemporaryDirectory() as tmp:
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     recognised = sum(1 for p in x.pages if p.engine == "ocr")
     score = score_kpis(truth, x)
     ocr_seconds = auto - never
-    print(f"scanned FY{args.year} ({args.pages} pages scanned: {recognised} of {x.page_count} recognised), "
+    print(f"scanned FY{args.year}, layout ({args.layout}) ({args.pages} pages scanned: {recognised} of {x.page_count} recognised), "
           f"{os.cpu_count()} cores")
     print(f"{'extract, ocr=never':<28}{never:>9.2f} s")
     print(f"{'extract, ocr=auto':<28}{auto:>9.2f} s")

@@ -62,4 +62,5 @@ def extract_edition(
             first = first or exc
             continue
         return x if x.family is not None else x.model_copy(update={"family": f.id})  # the family that read it
+    assert first is not None, "found is not empty: each family either returned or failed"
     raise first

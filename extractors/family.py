@@ -11,9 +11,10 @@ family: it asks the registry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from nenpo.extractors.models import ReportExtraction
 
@@ -32,7 +33,7 @@ class DocumentProbe:
     """What recognition sees: cheap to build, the whole document."""
 
     path: Path
-    metadata: dict
+    metadata: dict[str, Any]
     """PDF metadata (title, subject, author …) as PyMuPDF reports it."""
     page_texts: tuple[str, ...]
     """Text of every page (PyMuPDF's text layer), NFKC-normalised; '' for a page without one."""
@@ -74,6 +75,10 @@ class ReportFamily:
     """Audit rules (`warehouse.audit.Rule`) run beside the core's."""
     cli: Callable[[typer.Typer], None] | None = None
     """Adds the family's commands to ``nenpo``."""
+    compare: Callable[[Any, str, str | None], Any] | None = None
+    """``compare(con, series, text)``: what ``nenpo compare --series`` prints for a series this
+    family read, as a rich renderable (None when nothing matches `text`); without it, the core's
+    KPI comparison is printed."""
     priority: int = 0
     """Breaks ties of confidence: higher wins. The generic family has the lowest."""
     source: str = ""

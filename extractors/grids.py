@@ -34,14 +34,13 @@ by the readers that expect them, by aligning lines under a header
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Sequence
 
 from nenpo.extractors.lines import BBox, PrintedLine
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.pages import Ruling
-
 
 TOLERANCE = 2.0  # points: rulings this close touch; positions this close are one
 COVER = 0.6  # share of an edge that must be ruled for the edge to count as drawn
@@ -147,7 +146,7 @@ class Grid:
 
     def row_texts(self, row: int) -> list[str]:
         """Normalised text of every column on `row` (a merged cell repeats in each column it covers)."""
-        return [(self.at(row, c).text if self.at(row, c) else "") for c in range(self.n_cols)]
+        return [cell.text if (cell := self.at(row, c)) else "" for c in range(self.n_cols)]
 
 
 class _UnionFind:
@@ -203,7 +202,8 @@ def _merged(rulings: list[Ruling], horizontal: bool) -> list[Ruling]:
             if current is not None:
                 runs.append(current)
             current = [p, a, b]
-        runs.append(current)
+        if current is not None:
+            runs.append(current)
     return [_ruling(run, horizontal) for run in runs]
 
 
@@ -305,7 +305,7 @@ def _grid(horizontal: list[Ruling], vertical: list[Ruling], lines: Sequence[Line
                 and ys[0] <= _mid_y(line.bbox) <= ys[-1]):
             continue
         crossed = _crossings(line, xs, ys, v_at) if split is not None else []
-        placed += split(line, crossed) if crossed else [line]
+        placed += split(line, crossed) if split is not None and crossed else [line]
     for line in placed:
         x = (line.bbox[0] + line.bbox[2]) / 2
         y = _mid_y(line.bbox)

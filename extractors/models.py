@@ -109,11 +109,6 @@ class KpiValue(Record):
         "by the grammar of the text layer's order"
     )
 
-    @field_validator("value")
-    @classmethod
-    def _value_only_when_reported(cls, value: float | None, info) -> float | None:
-        return value
-
 
 class PdcaItem(Record):
     """One item of a measure sheet's PDCA cycle: a Plan paragraph or bullet, a Do result, a

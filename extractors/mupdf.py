@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 __all__ = ["SKIPPED_ADDONS", "pymupdf"]
 
@@ -36,7 +37,11 @@ def _import_pymupdf() -> ModuleType:
         for name in marked:
             if sys.modules.get(name, False) is None:
                 del sys.modules[name]
-    return pymupdf
+    module: ModuleType = pymupdf
+    return module
 
 
-pymupdf = _import_pymupdf()
+if TYPE_CHECKING:  # the type checker reads PyMuPDF's own annotations
+    import pymupdf
+else:
+    pymupdf = _import_pymupdf()

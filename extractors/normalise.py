@@ -34,9 +34,9 @@ import math
 import re
 import statistics
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable, Sequence
 
 __all__ = [
     "CIRCLED",
@@ -73,7 +73,7 @@ def _as_str(value: object) -> str:
         return ""
     try:
         return str(value)
-    except Exception:  # a __str__ that raises: treat as no text
+    except Exception:  # noqa: BLE001 - a __str__ that raises: treat as no text
         return ""
 
 
@@ -1033,7 +1033,7 @@ def parse_cell(text: str, unit: Unit | None = None) -> Cell:
         unit = None
     try:
         return _parse_cell(text, unit)
-    except Exception as exc:  # pragma: no cover - a bug; reported, never raised
+    except Exception as exc:  # noqa: BLE001 - pragma: no cover - a bug; reported, never raised
         return Cell(text, None, NOT_NUMERIC, None, None, None, f"internal error: {exc!r}")
 
 

@@ -23,7 +23,8 @@ What happens to a page (``ocr_page``)
 3. find the rules: runs of dark pixels at least ``RULE_MIN_PT`` long that are hairlines
    (``RULE_THIN_PT``) or long (``RULE_LONG_PT``) and thin (``RULE_MAX_THICK_PT``),
    horizontal and vertical; they become the page's
-   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white before recognition (a rule through a row of digits is
+   ``Ruling``s (so scanned tables are read as cells by ``grids``) and are painted white
+   before recognition (a rule through a row of digits is
    the commonest cause of misread digits);
 4. remove speckle (a 3x3 median filter) and recognise with ``jpn`` (print smaller than
    ``SMALL_TEXT_PX`` is read again from an enlarged image); when most of the
@@ -39,7 +40,14 @@ What happens to a page (``ocr_page``)
    figures once more on their own; and ink that no recognised line covers, kept when
    Tesseract is sure of it (``_reread``, ``_missed``);
 7. correct the figures Tesseract misreads (``FIXES``: a thousands comma read as a full
-   stop, the minus triangle read as ``A``).
+   stop, the minus triangle read as ``A``; ``VERTICAL_FIXES`` on ``jpn_vert``'s columns);
+8. vote on the figures: short lines with a digit, and unsure ones, read twice more from a
+   black-and-white copy of their box (``jpn``, and ``eng`` limited to digits), the
+   agreed figure replacing the first reading (``_vote_figures``);
+9. find the minus triangle, which ``jpn`` cannot read, on the image left of each figure
+   (``_negative_marks``, ``is_triangle``);
+10. put the lines of one row that follow each other left to right
+    (``_rows_left_to_right``), as a text layer has a table row's cells.
 
 Tesseract is found on PATH; ``available()`` says why OCR cannot run when it cannot (no
 ``tesseract``, no ``jpn`` model), and callers then behave as if OCR were switched off.
@@ -67,6 +75,8 @@ __all__ = [
     "ocr_images",
     "ocr_page",
     "fix_reading",
+    "fix_vertical_reading",
+    "is_triangle",
     "render",
 ]
 
@@ -116,6 +126,8 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
     (re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"), "",
      "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…"),
+    (re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}?)[0O]?\s*$"), r"\1)",
+     "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)"),
     (re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"), "△",
      "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2"),
 )
@@ -128,12 +140,48 @@ triangle that marks a negative figure (△) comes out as ``A``; only an ``A`` gl
 decimal figure is taken for it, so designations such as ``A4`` are left alone."""
 
 
+VERTICAL_FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    (re.compile(r"(?<!\d)[-‐－―—](?!\d)"), "一",
+     "a hyphen (not between figures) in a column of vertical writing is the kanji 一: 第-項 → 第一項"),
+    (re.compile(r"(?<![ァ-ヴー])ー"), "一",
+     "a long-vowel mark that follows no katakana is 一: ーの五 → 一の五; メートル keeps its ー"),
+)
+"""Corrections of what ``jpn_vert`` misreads, applied to its vertical lines only: set
+vertically, the kanji 一 is a short stroke across the column, which it reads as a hyphen
+or as the long-vowel mark (whose vertical form is a stroke down the column)."""
+
+
+def fix_vertical_reading(text: str) -> str:
+    """``第-項`` → ``第一項``; ``ーの五`` → ``一の五``; ``メートル`` unchanged."""
+    for pattern, replacement, _why in VERTICAL_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+ERA_START = {"R": 2018, "H": 1988, "S": 1925}  # 令和, 平成, 昭和: western year - era year
+YEAR_COLUMN = re.compile(
+    r"(?:^[-_~'.,:;|]+\s*)?(?P<era>[RHS])(?P<read>[^\s（(]{0,3}?)\s*(?P<rest>[（(]\s*(?P<year>\d{4})\s*[）)]\s*年度)"
+)
+"""A year column of a table header as recognised: ``R1 (2019)年度``, ``R] (2019)年度``,
+``-R]1 (2019)年度``, ``H30 (2018)年度``."""
+
+
+def _year_column(match: re.Match[str]) -> str:
+    """The era year of a year column that does not read as one, restored from the western
+    year printed beside it (the header states the year twice): ``R] (2019)`` → ``R1 (2019)``.
+    An era year that reads as digits is kept even when it disagrees, and so is 元."""
+    read, era = match["read"], match["era"]
+    if read.isdigit() or read == "元":
+        return f"{era}{read} {match['rest']}" if match.group(0)[0] in "-_~'.,:;|" else match.group(0)
+    return f"{era}{int(match['year']) - ERA_START[era]} {match['rest']}"
+
+
 def fix_reading(text: str) -> str:
     """``1.500`` → ``1,500``; ``15,.600,000`` → ``15,600,000``; ``A21.2`` → ``△21.2``;
     ``△21.2``, ``0.125``, ``A4`` unchanged."""
     for pattern, replacement, _why in FIXES:
         text = pattern.sub(replacement, text)
-    return text.strip()
+    return YEAR_COLUMN.sub(_year_column, text).strip()
 
 
 @dataclass(frozen=True)
@@ -164,7 +212,7 @@ def available() -> str | None:
         import pytesseract
 
         languages = set(pytesseract.get_languages(config=""))
-    except Exception as exc:  # a broken installation: say so rather than fail every page
+    except Exception as exc:  # noqa: BLE001 - a broken installation: say so rather than fail every page
         return f"tesseract does not run: {exc}"
     missing = [lang for lang in LANGUAGES if lang not in languages]
     if "jpn" in missing:
@@ -242,7 +290,7 @@ def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
         else:
             match[0], match[2], match[3] = min(match[0], start), max(match[2], end), row
         open_boxes = [b for b in boxes if b[3] >= row - 1]
-    return [tuple(b) for b in boxes]
+    return [(b[0], b[1], b[2], b[3]) for b in boxes]
 
 
 def _bridged(ink):
@@ -295,12 +343,11 @@ def prepare(image, dpi: int = OCR_DPI):
 # --- recognition ------------------------------------------------------------------------------
 
 
-def _words(image, language: str, psm: int = 3) -> list[dict]:
+def _words(image, language: str, psm: int = 3, whitelist: str = "") -> list[dict]:
     import pytesseract
 
-    data = pytesseract.image_to_data(
-        image, lang=language, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
-    )
+    config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
+    data = pytesseract.image_to_data(image, lang=language, config=config, output_type=pytesseract.Output.DICT)
     words = []
     for i, text in enumerate(data["text"]):
         text = text.strip()
@@ -332,7 +379,8 @@ def _line(words: list[dict], scale: float, vertical: bool) -> OcrLine:
     chars = sum(len(w["text"]) for w in words)
     conf = sum(w["conf"] * len(w["text"]) for w in words) / chars
     return OcrLine(
-        text=fix_reading(text), bbox=(x0, top, x1, bottom), size=_thickness(words, vertical) * scale, conf=round(conf, 4),
+        text=fix_vertical_reading(fix_reading(text)) if vertical else fix_reading(text),
+        bbox=(x0, top, x1, bottom), size=_thickness(words, vertical) * scale, conf=round(conf, 4),
         vertical=vertical, words=tuple((w["text"], tuple(v * scale for v in w["box"])) for w in words),
     )
 
@@ -449,7 +497,7 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
         crop = image.crop(box)
-        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.BICUBIC)))
+        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC)))
     gap = 2 * TARGET_TEXT_PX
     found: dict[int, list[dict]] = {}
     spans: list[tuple[int, int]] = []
@@ -498,7 +546,7 @@ def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -
         box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
                min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
         crop = image.crop(box)
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.BICUBIC)
+        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
         words = _words(crop, "jpn", psm=7)
         if not words:
             continue
@@ -550,36 +598,262 @@ def _missed(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     return out
 
 
-def _rejoin(lines: list[OcrLine]) -> list[OcrLine]:
-    """Horizontal lines on one row closer than ``CUT_GAP`` heights joined again: a glyph
-    recovered from missed ink (the ``）`` of ``R1（2019）年度``) closes the gap that had
-    split its line."""
-    rows = sorted((l for l in lines if not l.vertical), key=lambda l: (l.bbox[1], l.bbox[0]))
-    out: list[OcrLine] = [l for l in lines if l.vertical]
-    used: set[int] = set()
-    for i, line in enumerate(rows):
-        if i in used:
-            continue
-        parts = [line]
-        for j in range(i + 1, len(rows)):
-            other, last = rows[j], parts[-1]
-            if j in used or other.bbox[1] > line.bbox[3]:
-                continue
-            overlap = min(last.bbox[3], other.bbox[3]) - max(last.bbox[1], other.bbox[1])
-            height = max(last.bbox[3] - last.bbox[1], other.bbox[3] - other.bbox[1])
-            gap = other.bbox[0] - last.bbox[2]
-            if overlap >= 0.6 * min(last.bbox[3] - last.bbox[1], other.bbox[3] - other.bbox[1]) and -0.2 * height <= gap <= CUT_GAP * height:
-                parts.append(other)
-                used.add(j)
-        if len(parts) == 1:
+FIGURE_CHARSET = "0123456789,.()%"  # what the second reading of a figure may contain
+VOTE_CHARS = 12  # lines this short are voted on when they hold a digit or Tesseract was unsure
+VOTE_TEXT_PX = 34  # glyph height the voters read at (smaller print is enlarged)
+VOTE_DIGITS = re.compile(r"^[△(（]?\d[\d,]*(?:\.\d+)?[)）%％]?$")
+"""What two voters must agree on to replace a reading: one figure, ``1,251``, ``(220,000)``,
+``21.2``, ``5.0%``; its sign is the image's (``_negative_marks``)."""
+
+VOTE_START = re.compile(r"^[△(（]?\d[\d,.]*\d")
+"""An unsure line of any length that starts with a figure is voted on too: a second reading
+of its box may have brought in ink beside it (``1,400,000<ユーニー ニーーょ``)."""
+
+
+def _middle(words: list[dict]) -> float:
+    return sum(w["box"][1] + w["box"][3] for w in words) / (2 * len(words))
+
+
+def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> dict[int, list[dict]]:
+    """Crops stacked on sheets (under ``SHEET_MAX_PX``) and read in one run per sheet:
+    {index of the crop: the words, left to right, of the text line at its middle} (a
+    figure's box may take in the top of the line under it: ``1,930,000`` over
+    ``(220,000)`` in one cell)."""
+    from PIL import Image
+
+    gap = 2 * TARGET_TEXT_PX
+    found: dict[int, list[dict]] = {}
+    start = 0
+    while start < len(crops):
+        end, height = start, gap
+        while end < len(crops) and (end == start or height + crops[end].height + gap <= SHEET_MAX_PX):
+            height += crops[end].height + gap
+            end += 1
+        sheet = Image.new("L", (max(c.width for c in crops[start:end]) + 2 * gap, height), 255)
+        spans, y = [], gap
+        for crop in crops[start:end]:
+            sheet.paste(crop, (gap, y))
+            spans.append((y, y + crop.height))
+            y += crop.height + gap
+        lines: dict[tuple[int, tuple], list[dict]] = {}
+        for word in _words(sheet, language, psm=psm, whitelist=whitelist):
+            middle = (word["box"][1] + word["box"][3]) / 2
+            k = next((k for k, (a, b) in enumerate(spans) if a <= middle <= b), None)
+            if k is not None:
+                lines.setdefault((k, word["key"]), []).append(word)
+        for k, (a, b) in enumerate(spans):  # of the text lines in a crop, the one at its middle
+            here = [words for (kk, _), words in lines.items() if kk == k]
+            if here:
+                found[start + k] = min(here, key=lambda ws: abs(_middle(ws) - (a + b) / 2))
+        start = end
+    return {k: sorted(words, key=lambda w: w["box"][0]) for k, words in found.items()}
+
+
+def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+    """Short lines that hold a digit, or that Tesseract was unsure of (and unsure lines that
+    start with a figure, ``VOTE_START``), read twice more from
+    a black-and-white copy of their box (grey copier grain is what makes a lone ``1`` or a
+    comma disappear): by ``jpn`` and by ``eng`` restricted to digits and separators
+    (``FIGURE_CHARSET``). When the two agree on one figure (``VOTE_DIGITS``) that figure
+    replaces the first reading (``あとら]`` → ``1,251``); when they disagree the first
+    reading stands, with its confidence, and the findings report it if it is unsure."""
+    from PIL import Image
+
+    if "eng" not in _languages():
+        return lines
+    candidates = [
+        i for i, l in enumerate(lines)
+        if not l.vertical and l.text.strip() and (
+            len(l.text.replace(" ", "")) <= VOTE_CHARS and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
+            or VOTE_START.match(l.text) and l.conf < REREAD_BELOW
+        )
+    ]
+    if not candidates:
+        return lines
+    crops = []
+    for i in candidates:
+        x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
+        margin = 0.3 * (bottom - top)
+        box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
+               min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
+        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
+        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
+        if factor > 1.0:
+            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.BICUBIC)
+        crops.append(crop)
+    by_jpn = _sheet_read(crops, "jpn", psm=4)
+    by_eng = _sheet_read(crops, "eng", psm=4, whitelist=FIGURE_CHARSET)
+    out = list(lines)
+    for k, i in enumerate(candidates):
+        jpn = fix_reading("".join(w["text"] for w in by_jpn.get(k, ())))
+        eng = fix_reading("".join(w["text"] for w in by_eng.get(k, ())))
+        if jpn == eng and lines[i].text.startswith("△") and not jpn.startswith("△"):
+            jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
+        if jpn == eng and VOTE_DIGITS.match(jpn) and jpn != lines[i].text:
+            words = by_jpn[k] + by_eng[k]
+            conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (by_jpn[k], by_eng[k])), 4)
+            out[i] = OcrLine(jpn, lines[i].bbox, lines[i].size, max(conf, lines[i].conf), False,
+                             ((jpn, lines[i].bbox),))
+    return out
+
+
+FIGURE_LINE = re.compile(r"^(?P<prefix>[^\d()（）+\-−]{0,3}?)\s*(?P<figure>\d[\d,]*(?:\.\d+)?)(?P<rest>\s*[%％]?)$")
+"""A cell that holds one figure, perhaps after what Tesseract made of a sign it cannot
+read: ``21.2``, ``へ1.5``, ``へハ21.2``, ``ム1.5``, ``A21.2``, ``1,251``, ``5.0%``."""
+
+TRIANGLE_ASPECT = (0.7, 1.7)  # width / height of a printed △ or ▲
+TRIANGLE_APEX = 0.45  # the top quarter's rows span at most this share of the width
+TRIANGLE_BASE = 0.80  # the bottom quarter's rows span at least this share of it, and
+TRIANGLE_BASE_INK = 0.75  # a row in its bottom quarter is this solid (a base, not two legs as in A)
+TRIANGLE_BELOW = 0.1  # share of its height that may lie under the base (speckle, not a stem)
+TRIANGLE_MIDDLE = (0.3, 0.8)  # share of the width the middle row spans (it widens steadily:
+TRIANGLE_STEADY = 0.9  # the rows' spans correlate this well with their height on the glyph)
+TRIANGLE_OFF_CENTRE = 0.15  # the apex is this close to the middle of the width
+TRIANGLE_REACH = 1.2  # line heights left of a figure where its sign may stand
+
+
+def _glyph_boxes(ink) -> list[tuple[int, int, int, int]]:
+    """(x0, top, x1, bottom) of the runs of inked columns of a strip, left to right."""
+    import numpy as np
+
+    cols = ink.any(axis=0)
+    padded = np.pad(cols, 1).astype(np.int8)
+    starts = np.nonzero(np.diff(padded) == 1)[0]
+    ends = np.nonzero(np.diff(padded) == -1)[0]
+    out = []
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        rows = np.nonzero(ink[:, a:b].any(axis=1))[0]
+        out.append((a, int(rows[0]), b, int(rows[-1]) + 1))
+    return out
+
+
+def is_triangle(ink) -> bool:
+    """Is this glyph (a boolean array cut to its ink) the triangle that marks a negative
+    figure (△, ▲)? Its rows widen steadily from an apex at the middle of the top to a
+    solid base: a Latin A stands on two legs, a 4 on a stem, a 2 or 7 is wide at the top,
+    and a boxed kanji (画, 出) is as wide at its middle as at its base."""
+    import numpy as np
+
+    height, width = ink.shape
+    solid_rows = np.nonzero(ink.sum(axis=1) >= TRIANGLE_BASE_INK * width)[0]
+    if not solid_rows.size or height - 1 - solid_rows[-1] > TRIANGLE_BELOW * height:
+        return False  # a stem under the bar, as in 4
+    ink = ink[:solid_rows[-1] + 1]  # what is left below the base is copier speckle
+    height = ink.shape[0]
+    if height < 5 or not TRIANGLE_ASPECT[0] <= width / height <= TRIANGLE_ASPECT[1]:
+        return False
+    spans, centres = [], []
+    for row in ink:
+        cols = np.nonzero(row)[0]
+        spans.append((cols[-1] - cols[0] + 1) / width if cols.size else 0.0)
+        centres.append((cols[-1] + cols[0]) / 2 / width if cols.size else 0.5)
+    quarter = max(1, height // 4)
+    apex = sum(spans[:quarter]) / quarter
+    base = sum(spans[-quarter:]) / quarter
+    middle = spans[height // 2]
+    steady = float(np.corrcoef(np.arange(height), spans)[0, 1]) if np.std(spans) > 0 else 0.0
+    centred = abs(sum(centres[:quarter]) / quarter - 0.5) <= TRIANGLE_OFF_CENTRE
+    return (
+        apex <= TRIANGLE_APEX and base >= TRIANGLE_BASE
+        and TRIANGLE_MIDDLE[0] <= middle <= TRIANGLE_MIDDLE[1] and steady >= TRIANGLE_STEADY and centred
+    )
+
+
+def _negative_marks(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+    """Figures whose sign Tesseract cannot read: the ``jpn`` model has no △ in its
+    character set, so a negative figure comes back as ``へ1.5``, ``A21.2`` or plain
+    ``1.5``. For every line that reads as one figure (``FIGURE_LINE``) the first glyph on
+    the image, within ``TRIANGLE_REACH`` line heights left of it, is looked at: when it is
+    a triangle (`is_triangle`) the figure's prefix becomes ``△``; otherwise the line is
+    left as read."""
+    import numpy as np
+
+    pixels = np.asarray(image)
+    scale = dpi / 72
+    out = []
+    for line in lines:
+        found = None if line.vertical else FIGURE_LINE.match(line.text)
+        if found is None or found["prefix"] == "△":
             out.append(line)
             continue
-        chars = sum(len(p.text) for p in parts)
-        box = (parts[0].bbox[0], min(p.bbox[1] for p in parts), parts[-1].bbox[2], max(p.bbox[3] for p in parts))
-        out.append(OcrLine(
-            fix_reading("".join(p.text for p in parts)), box, max(p.size for p in parts),
-            round(sum(p.conf * len(p.text) for p in parts) / chars, 4), False, tuple(w for p in parts for w in p.words),
-        ))
+        x0, top, x1, bottom = (v * scale for v in line.bbox)
+        height = bottom - top
+        left = max(0, int(x0 - TRIANGLE_REACH * height))
+        strip = pixels[max(0, int(top - 0.2 * height)):int(bottom + 0.2 * height) + 1, left:int(x1) + 1] < DARK
+        glyphs = [g for g in _glyph_boxes(strip) if g[3] - g[1] >= 0.4 * height]  # not specks nor a comma
+        if glyphs and is_triangle(strip[glyphs[0][1]:glyphs[0][3], glyphs[0][0]:glyphs[0][2]]):
+            text = "△" + found["figure"] + found["rest"]
+            out.append(OcrLine(text, line.bbox, line.size, line.conf, False, line.words))
+        else:
+            out.append(line)
+    return out
+
+
+def _same_row(a: OcrLine, b: OcrLine, share: float) -> bool:
+    """Do two horizontal lines overlap vertically by `share` of the lower one's height?"""
+    overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    return overlap >= share * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+
+
+def _rejoin(lines: list[OcrLine], found: list[OcrLine]) -> list[OcrLine]:
+    """`found` lines (glyphs recovered from missed ink) put in among `lines`: one that sits
+    on a line's row closer than ``CUT_GAP`` heights is joined to it (the ``）`` of
+    ``R1（2019）年度`` closes the gap that had split its line); the others take their
+    place after the line they follow on their row, or after the last line above them.
+    The order of `lines` is kept."""
+    out = list(lines)
+    for spot in sorted(found, key=lambda l: l.bbox[0]):
+        joined = False
+        for i, line in enumerate(out):
+            if line.vertical or not _same_row(line, spot, 0.6):
+                continue
+            left, right = (line, spot) if line.bbox[0] <= spot.bbox[0] else (spot, line)
+            height = max(line.bbox[3] - line.bbox[1], spot.bbox[3] - spot.bbox[1])
+            if -0.2 * height <= right.bbox[0] - left.bbox[2] <= CUT_GAP * height:
+                out[i] = _joined(left, right)
+                joined = True
+                break
+        if not joined:
+            out.insert(_place(out, spot), spot)
+    return out
+
+
+def _joined(left: OcrLine, right: OcrLine) -> OcrLine:
+    chars = len(left.text) + len(right.text)
+    box = (left.bbox[0], min(left.bbox[1], right.bbox[1]), max(left.bbox[2], right.bbox[2]),
+           max(left.bbox[3], right.bbox[3]))
+    return OcrLine(
+        fix_reading(left.text + right.text), box, max(left.size, right.size),
+        round((left.conf * len(left.text) + right.conf * len(right.text)) / max(chars, 1), 4), False,
+        left.words + right.words,
+    )
+
+
+def _place(lines: list[OcrLine], spot: OcrLine) -> int:
+    """Where a recovered line goes in the page's order: after the line left of it on its
+    row, else after the last line that ends above it."""
+    beside = [i for i, l in enumerate(lines) if not l.vertical and _same_row(l, spot, 0.5) and l.bbox[2] <= spot.bbox[0]]
+    if beside:
+        return max(beside, key=lambda i: lines[i].bbox[2]) + 1
+    above = [i for i, l in enumerate(lines) if l.bbox[3] <= spot.bbox[1] + 1]
+    return max(above, key=lambda i: lines[i].bbox[3]) + 1 if above else 0
+
+
+def _rows_left_to_right(lines: list[OcrLine]) -> list[OcrLine]:
+    """Lines that follow each other in Tesseract's order and share a row put left to right.
+
+    Tesseract orders the cells of a table row by their tops, which a residual tilt of a
+    pixel decides (``R2（2020）年度`` before ``R1（2019）年度``); a text layer, and the
+    readers that work from its order, give a row's cells left to right. Only neighbours in
+    the order are moved, so the columns of a page in two columns stay apart."""
+    out: list[OcrLine] = []
+    run: list[OcrLine] = []
+    for line in [*lines, None]:
+        if line is not None and run and not line.vertical and not run[0].vertical and _same_row(run[0], line, 0.5):
+            run.append(line)
+            continue
+        out.extend(sorted(run, key=lambda l: l.bbox[0]))
+        run = [line] if line is not None else []
     return out
 
 
@@ -592,7 +866,8 @@ def recognise(image, rulings: tuple, skew: float, dpi: float = OCR_DPI) -> OcrPa
     if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
         # a lone bracket or stroke is the tail of a glyph already read, not a lost one
         found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
-        lines = _rejoin(lines + found) if found else lines
+        lines = _rejoin(lines, found) if found else lines
+    lines = _rows_left_to_right(_negative_marks(image, _vote_figures(image, lines, dpi), dpi))
     language = "jpn"
     if _vertical_share(lines) >= VERTICAL_LINES and "jpn_vert" in _languages():
         vertical = _lines(_words(image, "jpn_vert"), dpi)
@@ -628,7 +903,7 @@ def ocr_page(image, dpi: int = OCR_DPI) -> OcrPage:
     height = _text_height(page, dpi)
     if 0 < height < SMALL_TEXT_PX:
         factor = min(MAX_ENLARGE, TARGET_TEXT_PX / height)
-        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.BICUBIC)
+        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.Resampling.BICUBIC)
         again = recognise(enlarged, rulings, skew, dpi * factor)
         if _mean_conf(list(again.lines)) > _mean_conf(list(page.lines)):
             page = again

@@ -7,6 +7,8 @@
   blank one (``not_reported``) an ``ocr_value_missing`` warning, and one
   whose cell holds a line Tesseract was unsure of (confidence below ``UNSURE``) an
   ``ocr_value_unsure`` warning, quoting the text and the confidence;
+* two KPI values of a recognised page read from one cell (the rule between their rows was
+  not found on the image) give an ``ocr_cell_shared`` warning;
 * pages that needed OCR but were not recognised (no Tesseract, ``--ocr never``) give one
   ``ocr_unavailable`` warning naming the pages and the reason.
 
@@ -17,6 +19,7 @@ follow) are the warehouse audit's; they apply to recognised values like any othe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from nenpo.extractors.models import ExtractionWarning, ReportExtraction
@@ -75,6 +78,28 @@ def _value_warnings(x: ReportExtraction, recognised: set[int], unsure: list[Unsu
     return out
 
 
+def _shared_cells(x: ReportExtraction, recognised: set[int]) -> list[ExtractionWarning]:
+    """Two KPI values of a recognised page read from one cell (the same box): the rule
+    between their rows was not found on the image, so one of them holds the other's figure."""
+    by_cell: dict[tuple, list] = {}
+    for k in x.kpi_values:
+        if k.page in recognised and k.bbox is not None and k.value_text.strip():
+            by_cell.setdefault((k.page, tuple(round(v, 1) for v in k.bbox)), []).append(k)
+    out = []
+    for (page, _), values in by_cell.items():
+        if len(values) < 2:
+            continue
+        read = ", ".join(f"{k.fiscal_year} {k.kind}" for k in values)
+        first = values[0]
+        out.append(ExtractionWarning(
+            code="ocr_cell_shared",
+            message=f"{x.source_path}, page {page}: KPI value {first.value_text!r} ({first.indicator}) was read from "
+                    f"one recognised cell for {read}: a rule between their rows may not have been found on the image",
+            page=page, measure=first.measure or None, indicator=first.indicator, text_source="ocr",
+        ))
+    return out
+
+
 def _unavailable_warning(x: ReportExtraction, reason: str | None) -> list[ExtractionWarning]:
     waiting = [p.page for p in x.pages if "needs_ocr" in p.flags]
     if not waiting or reason is None:
@@ -87,7 +112,7 @@ def _unavailable_warning(x: ReportExtraction, reason: str | None) -> list[Extrac
     )]
 
 
-def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: list[UnsureLine] = ()) -> ReportExtraction:
+def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: Sequence[UnsureLine] = ()) -> ReportExtraction:
     """`x` with its records on recognised pages marked ``text_source='ocr'`` and the OCR
     warnings added."""
     recognised = {p.page for p in x.pages if p.engine == "ocr"}
@@ -99,7 +124,9 @@ def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: list[U
                     r.model_copy(update={"text_source": "ocr"}) if getattr(r, "page", None) in recognised else r
                     for r in value
                 )
-    warnings = _value_warnings(x, recognised, list(unsure)) + _unavailable_warning(x, unavailable)
+    warnings = (
+        _value_warnings(x, recognised, list(unsure)) + _shared_cells(x, recognised) + _unavailable_warning(x, unavailable)
+    )
     if warnings:
         update["warnings"] = update.get("warnings", x.warnings) + tuple(warnings)
     return x.model_copy(update=update) if update else x

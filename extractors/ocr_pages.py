@@ -30,7 +30,8 @@ only when the recognised text rates better (``_better``).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from nenpo.extractors import ocr
 

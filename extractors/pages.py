@@ -18,7 +18,9 @@ Second-opinion rules (``SECOND_OPINION_RULES``; the first that matches gives the
 forced      ``verify='always'``
 no_text     the page uses fonts but PyMuPDF found fewer than ``MIN_TEXT`` real chars
 replacement PyMuPDF's text contains U+FFFD
-garbled     PyMuPDF's text scores as garbled (``normalise.text_quality``)
+garbled     PyMuPDF's text has damaged code points (``_damaged``): more than
+            ``WRONG_SHARE_SUSPECT`` of its characters are controls, U+FFFD, private
+            use, radicals (half) or mojibake (``_MOJIBAKE``)
 probe       ``verify='auto'``: the document's first page with text, so that a
             systematic failure of the primary engine is noticed on every file
 escalated   the probe page chose pdfplumber, so every page of that file is checked
@@ -43,14 +45,27 @@ engine that ran; ``PageText.engine`` the one chosen.
 ``PageText.quality`` is ``1 - normalise.text_quality(...).score`` (higher is better, as
 the warehouse column documents: 1 = clean, 0 = all suspicious) of the chosen text, with
 stacked one-character lines joined into columns first so that vertical writing is not
-scored as a heap of lone kana; 'garbled' is normalise's own verdict.
+scored as a heap of lone kana.
+
+Garbled text and sparse text are told apart. *Garbled* is a judgement on code points:
+undecodable (U+FFFD, ``(cid:N)``), controls, private use, compatibility radicals, mojibake
+(UTF-8 read as Latin-1: ``ä»¤å\x92\x8c`` for 令和), or, where both engines ran, engines
+disagreeing (its own flag). normalise's score also counts lone glyphs and wide gaps between
+CJK characters, which is how a chart label that lost glyphs looks, but also how every
+letter-spaced table looks (a lone 目 or 計 in a header cell, 比　　較 justified across its
+cell); both engines read the same glyphs from the same content stream there, so a second
+opinion cannot repair them and is not asked. Such a page keeps its lower ``quality`` and
+is flagged ``sparse_text`` instead of ``garbled``.
 
 Page flags (``FLAG_RULES``; a page can carry several)
 
 ================== ==========================================================
 needs_ocr          no text, and images cover >= ``OCR_IMAGE_COVER`` of the page
 empty              no text and no images
-garbled            the chosen text scores as garbled
+garbled            the chosen text has damaged code points (``_damaged``)
+sparse_text        normalise scores the chosen text as garbled only through lone
+                   glyphs and wide gaps (letter-spaced tables, labels that lost
+                   glyphs), its code points are sound
 engines_disagree   both engines ran and their character multisets overlap
                    < ``AGREE_OVERLAP``
 vertical_text      >= ``VERTICAL_SHARE`` of the characters are in vertical lines
@@ -101,6 +116,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from nenpo.core.errors import PdfError
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import OCR_MODES
 from nenpo.extractors.ocr_pages import OcrPages, ocr_chars, ocr_text_page
@@ -127,6 +143,7 @@ VERTICAL_SHARE = 0.20
 OCR_IMAGE_COVER = 0.50
 THIN = 2.0  # points: a filled rectangle thinner than this is a ruling
 WRONG_SHARE_GARBLED = 0.20  # fallback garble threshold when normalise is absent; damage test
+WRONG_SHARE_SUSPECT = 0.05  # damaged code points above this share make a page garbled
 
 # Flags for get_text: the dict defaults minus TEXT_PRESERVE_IMAGES, which would decode
 # every image into the dict (190 ms on the scanned page instead of 0.5 ms).
@@ -139,17 +156,10 @@ _WRONG = re.compile(
     "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
 )
 _RADICAL = re.compile("[\u2e80-\u2fdf]")  # CJK Radicals Supplement + Kangxi radicals
-
-
-class PdfError(Exception):
-    """A PDF could not be read; names the file and, where known, the page."""
-
-    def __init__(self, path: str | Path, reason: str, page: int | None = None):
-        self.path = str(path)
-        self.page = page
-        self.reason = reason
-        where = f"{self.path}, page {page}" if page is not None else self.path
-        super().__init__(f"{where}: {reason}")
+_MOJIBAKE = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2030\u2039\u203a]")
+"""Latin-1 / cp1252 letters that UTF-8 or Shift_JIS bytes become when read as a single-byte
+encoding: ``ä»¤å\x92\x8cå…ƒå¹´`` (令和元年 as UTF-8 read as Latin-1), ``Ã©`` for é. × and ÷
+(U+00D7, U+00F7), printed in budget formulas (``408,000×98.9%``), are left out."""
 
 
 class DamagedPdfError(PdfError):
@@ -207,7 +217,7 @@ class _Facts(NamedTuple):
     fonts: list[tuple]
     real: int  # PyMuPDF real characters
     text: str  # PyMuPDF text
-    garbled: bool
+    garbled: bool  # damaged code points (_damaged), not normalise's layout signals
     probe: bool
     escalated: bool
 
@@ -222,7 +232,7 @@ SECOND_OPINION_RULES: tuple[Rule, ...] = (
     Rule("forced", "verify='always'", lambda f: f.verify == "always"),
     Rule("no_text", "fonts but almost no text", lambda f: bool(f.fonts) and f.real < MIN_TEXT),
     Rule("replacement", "U+FFFD in the text", lambda f: "\ufffd" in f.text),
-    Rule("garbled", "text scores as garbled", lambda f: f.garbled),
+    Rule("garbled", "damaged code points", lambda f: f.garbled),
     Rule("probe", "first page with text in the file", lambda f: f.probe),
     Rule("escalated", "the probe chose pdfplumber", lambda f: f.escalated),
 )
@@ -230,7 +240,8 @@ SECOND_OPINION_RULES: tuple[Rule, ...] = (
 
 class _PageFacts(NamedTuple):
     real: int
-    garbled: bool
+    garbled: bool  # damaged code points
+    sparse: bool  # normalise's verdict from lone glyphs and gaps alone
     image_cover: float
     images: int
     disagree: bool
@@ -243,7 +254,9 @@ FLAG_RULES: tuple[Rule, ...] = (
     Rule("needs_ocr", "no text, images cover the page",
          lambda p: p.real == 0 and p.image_cover >= OCR_IMAGE_COVER),
     Rule("empty", "no text, no images", lambda p: p.real == 0 and p.images == 0),
-    Rule("garbled", "chosen text scores as garbled", lambda p: p.real > 0 and p.garbled),
+    Rule("garbled", "chosen text has damaged code points", lambda p: p.real > 0 and p.garbled),
+    Rule("sparse_text", "lone glyphs and wide gaps, sound code points",
+         lambda p: p.real > 0 and p.sparse and not p.garbled),
     Rule("engines_disagree", "engines' characters differ", lambda p: p.disagree),
     Rule("vertical_text", "vertical writing", lambda p: p.vertical_share >= VERTICAL_SHARE),
     Rule("fonts_not_embedded", "a font is not embedded",
@@ -294,6 +307,17 @@ def _wrong_share(text: str) -> float:
     if not visible:
         return 0.0
     return (_count(_WRONG, text) + 0.5 * _count(_RADICAL, text)) / visible
+
+
+def _damaged(text: str) -> bool:
+    """Code points a second engine might decode better: controls, U+FFFD, private use,
+    ``(cid:N)``, radicals (half) and mojibake above ``WRONG_SHARE_SUSPECT`` of the text.
+    Lone glyphs and gaps are not damage here (see the module docstring)."""
+    text = _CID.sub("\ufffd", text)
+    visible = len(text) - _count(_SPACE, text)
+    if not visible:
+        return False
+    return _wrong_share(text) + _count(_MOJIBAKE, text) / visible > WRONG_SHARE_SUSPECT
 
 
 def _rating(text: str) -> float:
@@ -392,7 +416,7 @@ def _may_draw_rules(page: pymupdf.Page) -> bool:
     such bytes only cost the ordinary pass."""
     try:
         contents = page.read_contents()
-    except Exception:  # an unreadable stream: let get_cdrawings decide
+    except Exception:  # noqa: BLE001 - an unreadable stream: let get_cdrawings decide
         return True
     return any(token in contents for token in _PATH_TOKENS)
 
@@ -534,7 +558,7 @@ class PdfDocument:
 
             try:
                 self._plumber = pdfplumber.open(io.BytesIO(self._data))
-            except Exception:
+            except Exception:  # noqa: BLE001 - pdfplumber cannot open what PyMuPDF did: PyMuPDF stands alone
                 self._plumber_failed = True
         return self._plumber
 
@@ -553,7 +577,8 @@ class PdfDocument:
         fonts = page.get_fonts()
         real = _real_chars(text)
         units = _reading_units(lines)
-        score, garbled = _quality("\n".join(u for u, _ in units))
+        score, sparse = _quality("\n".join(u for u, _ in units))
+        garbled = _damaged(text)
         chars = {"pymupdf": real}
         engine = "pymupdf" if real else "none"
 
@@ -572,7 +597,7 @@ class PdfDocument:
             ppage = pdf.pages[number - 1]
             try:
                 p_lines = _plumber_lines(ppage)
-            except Exception:
+            except Exception:  # noqa: BLE001 - pdfminer fails on this page: PyMuPDF stands alone
                 p_lines = None  # pdfminer failed on this page: PyMuPDF stands alone
             finally:
                 ppage.close()  # drop pdfminer's per-page layout cache
@@ -583,7 +608,8 @@ class PdfDocument:
                 if _rating(p_text) > SWITCH_MARGIN * _rating(text):
                     lines, real, engine = p_lines, chars["pdfplumber"], "pdfplumber"
                     units = _reading_units(lines)
-                    score, garbled = _quality("\n".join(u for u, _ in units))
+                    score, sparse = _quality("\n".join(u for u, _ in units))
+                    garbled = _damaged(p_text)
         if probe:
             self._escalated = engine == "pdfplumber"
 
@@ -591,6 +617,7 @@ class PdfDocument:
         pf = _PageFacts(
             real=real,
             garbled=garbled,
+            sparse=sparse,
             image_cover=_image_cover(page) if real == 0 and images else 0.0,
             images=images,
             disagree=disagree,

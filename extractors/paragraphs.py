@@ -10,7 +10,7 @@ number (``・交付額`` / ``11,073 千円`` → ``・交付額 11,073 千円``)
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import regex
 

@@ -23,8 +23,13 @@ from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from nenpo.core.errors import NenpoError
 from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
+
+if TYPE_CHECKING:
+    from nenpo.extractors.models import ReportExtraction
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -39,7 +44,7 @@ __all__ = [
 ENTRY_POINT_GROUP = "nenpo.families"
 
 
-class UnknownFamilyError(LookupError):
+class UnknownFamilyError(NenpoError, LookupError):
     """A family id no installed family has."""
 
     def __init__(self, family_id: str, known: Iterable[str]):
@@ -49,7 +54,7 @@ class UnknownFamilyError(LookupError):
         super().__init__(f"unknown report family {family_id!r}; known families: {listed}")
 
 
-class FamilyDeclarationError(TypeError):
+class FamilyDeclarationError(NenpoError, TypeError):
     """An entry point of ``nenpo.families`` loads something that is not a family."""
 
 
@@ -134,7 +139,7 @@ def probe(path: str | Path) -> DocumentProbe:
         for page in doc:
             try:
                 texts.append(normalise_text(page.get_text("text")))
-            except Exception:  # a damaged page: recognition goes on with the others
+            except Exception:  # noqa: BLE001 - a damaged page: recognition goes on with the others
                 texts.append("")
         metadata = dict(doc.metadata or {})
     return DocumentProbe(path=path, metadata=metadata, page_texts=tuple(texts), sha256=hashlib.sha256(data).hexdigest())
@@ -163,7 +168,7 @@ def recognise(document: DocumentProbe) -> tuple[ReportFamily, Recognition] | Non
     return family(found[0].family), found[0]
 
 
-def extraction_type(family_id: str | None):
+def extraction_type(family_id: str | None) -> type[ReportExtraction]:
     """The `ReportExtraction` subclass of a family (the base class for none or an unknown id)."""
     from nenpo.extractors.models import ReportExtraction
 

@@ -23,8 +23,8 @@ there, as printed (`printed_tables`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import regex
 
@@ -111,7 +111,7 @@ def join(chain: Sequence[Piece]) -> Grid:
     pages: list[int] = []
     edges: list[tuple[float, float]] = []
     ys = [first.ys[0]]
-    for k, piece in enumerate(chain):
+    for _k, piece in enumerate(chain):
         grid = piece.grid
         skip = piece.header_rows
         offset = len(pages) - skip

@@ -19,14 +19,13 @@ breaks. A page break adds none: a cell may go on at the head of the next page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import regex
 
 from nenpo.extractors.lines import BBox
 from nenpo.extractors.normalise import normalise_text
-
 
 FOLIO = regex.compile(r"^-?\s*(?P<folio>[0-9]{1,3})\s*-?$")
 """The printed page number in the footer: ``- 17 -`` or ``17``."""

@@ -29,8 +29,9 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections.abc import Sequence
 from statistics import median
-from typing import Any, Sequence
+from typing import Any
 
 __all__ = ["fold_vertical_forms", "vertical_reading_order"]
 

@@ -19,7 +19,7 @@ import html
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -98,7 +98,7 @@ class PageRenderer:
                 clip = pymupdf.Rect(x0 - left, top - up, x1 + right, bottom + down) & page.rect
             dpi = CROP_DPI if source.bbox else 50
             png = page.get_pixmap(clip=clip, dpi=dpi).tobytes("png")
-        except Exception as exc:  # a page MuPDF cannot draw: say so, keep the report
+        except Exception as exc:  # noqa: BLE001 - a page MuPDF cannot draw: say so, keep the report
             self._why[source.report_id] = f"page {source.page} cannot be drawn ({type(exc).__name__}: {exc})"
             return None
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
@@ -144,6 +144,11 @@ def sources_for(con: duckdb.DuckDBPyConnection, finding: dict) -> list[Source]:
     """Where a finding's values are printed: both editions for cross-edition checks."""
     evidence = json.loads(finding["evidence"] or "{}")
     check = finding["check"]
+    if evidence.get("sources"):  # a rule that names its pages itself (`Source` fields, bbox as a list)
+        return [
+            Source(s["label"], s["report_id"], int(s["page"]), tuple(s["bbox"]) if s.get("bbox") else None, s.get("value_text"))
+            for s in evidence["sources"] if s.get("report_id") and s.get("page")
+        ]
     if check == "restated_value":
         pair = [
             _kpi_source(con, f"FY{evidence['earlier_report_fiscal_year']} edition", evidence.get("earlier_kpi_value_id")),
@@ -202,11 +207,13 @@ def trend_svg(points: list[tuple[int, float | None, float | None]], width: int =
 
 
 def _trend(con, series: str, measure: str, indicator: str) -> str:
+    """The KPI's trend as SVG; '' when the finding names no KPI (a family's own records)."""
     rows = con.execute(
-        "SELECT fiscal_year, target, actual FROM kpi_timeseries WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
+        "SELECT fiscal_year, target, actual FROM kpi_timeseries "
+        "WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
         [series, measure, indicator],
     ).fetchall()
-    return trend_svg(rows)
+    return trend_svg(rows) if rows else ""
 
 
 STYLE = """
@@ -260,7 +267,7 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
         "<title>nenpo audit findings</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>nenpo audit findings</h1>",
-        f"<p class='meta'>warehouse {esc(db_label)} · generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC</p>",
+        f"<p class='meta'>warehouse {esc(db_label)} · generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
         "<div id='summary'><b id='count'></b> findings (<span id='by-severity'></span>) · show: "
         + " ".join(
             f"<label><input type='checkbox' checked data-severity='{s}'> {s}</label>" for s in ("error", "warning", "info")
@@ -290,7 +297,7 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
 def _open_pdf(path, problems: list[str]) -> pymupdf.Document | None:
     try:
         return pymupdf.open(path)
-    except Exception as exc:  # not a PDF, or one MuPDF cannot open
+    except Exception as exc:  # noqa: BLE001 - not a PDF, or one MuPDF cannot open
         problems.append(f"{path} is not a readable PDF ({type(exc).__name__}: {exc})")
         return None
 
@@ -320,7 +327,8 @@ def _finding_html(con, renderer: PageRenderer, f: dict, trends_done: set) -> str
     key = (f["series"], f["measure"], f["indicator"])
     if f["indicator"] and key not in trends_done:
         trends_done.add(key)
-        parts.append(f"<div class='source'><div>trend (actual solid, target dashed)</div>{_trend(con, *key)}</div>")
+        if svg := _trend(con, *key):
+            parts.append(f"<div class='source'><div>trend (actual solid, target dashed)</div>{svg}</div>")
     parts.append("</div></div>")
     return "".join(parts)
 

@@ -8,7 +8,8 @@ mode, so it is stored under exactly that key::
 The extractor version is that of the family that read the file (a profile family's
 includes a digest of its profile). An unchanged file is therefore never extracted twice, a
 changed file (new sha256) always is, and a new extractor version — a new nenpo, an edited
-profile — starts from an empty directory, which re-extracts that family's files. Entries are written by atomic rename: a header line naming the input's sha256
+profile — starts from an empty directory, which re-extracts that family's files. Entries
+are written by atomic rename: a header line naming the input's sha256
 and the checksum of the body, then the extraction as pydantic JSON (`model_dump_json`)::
 
     nenpo-extraction sha256=<input sha256> checksum=<sha256 of the JSON below>
@@ -23,6 +24,7 @@ written (full disk, read-only) is a warning too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -126,10 +128,8 @@ class ExtractionCache:
         except OSError as exc:
             log.warning("extraction of %s not cached: %s cannot be written (%s: %s)",
                         extraction.source_path, entry, type(exc).__name__, exc)
-            try:
+            with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
             return None
         return entry
 

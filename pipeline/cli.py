@@ -3,7 +3,7 @@
     nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
                  [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
                  [--force] [--max-memory MB] [--timeout S]
-    nenpo compare [TEXT]                       KPI time series across editions
+    nenpo compare [TEXT] [--series ID]         KPI time series across editions (or a family's own)
     nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
     nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
     nenpo sources list | fetch                 the catalogue and the state of each edition
@@ -14,10 +14,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -25,6 +27,36 @@ from rich.table import Table
 from rich.text import Text
 
 from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_NAME, RUNNERS
+
+
+class Runner(StrEnum):
+    """Where extract tasks run (pipeline.settings.RUNNERS)."""
+
+    sequential = "sequential"
+    processes = "processes"
+    dask = "dask"
+
+
+class Mode(StrEnum):
+    """When a second reader runs: pdfplumber's verification, Tesseract's OCR."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    warning = "warning"
+    error = "error"
+
+
+assert tuple(Runner) == RUNNERS, "the CLI's runners are pipeline.settings.RUNNERS"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Japanese annual report PDFs → DuckDB.")
 sources_app = typer.Typer(no_args_is_help=True, help="The source catalogue: editions, downloads, states.")
@@ -38,31 +70,31 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, m
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")]
 CatalogueOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--catalogue", help="Source catalogue (YAML). Default: $NENPO_CATALOGUE, else sources/catalogue.yaml."
     ),
 ]
 CacheOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--cache-dir", help="Download and extraction cache. Default: $NENPO_CACHE_DIR, else the user cache dir.",
         envvar="NENPO_CACHE_DIR",
     ),
 ]
 PublishDirOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--publish-dir", help="Where the snapshot and Parquet go. Default: <db>.published/ beside the db."),
 ]
-RunnerOption = Annotated[str, typer.Option(help="Where extract tasks run: sequential, processes or dask.")]
-WorkersOption = Annotated[Optional[int], typer.Option(help="Worker processes for processes/dask (default: CPU count).")]
+RunnerOption = Annotated[Runner, typer.Option(help="Where extract tasks run.")]
+WorkersOption = Annotated[int | None, typer.Option(help="Worker processes for processes/dask (default: CPU count).")]
 DaskOption = Annotated[
-    Optional[str], typer.Option("--dask-address", help="Scheduler of an existing Dask cluster (with --runner dask).")
+    str | None, typer.Option("--dask-address", help="Scheduler of an existing Dask cluster (with --runner dask).")
 ]
 LockOption = Annotated[
     float, typer.Option("--lock-timeout", help="Seconds to wait while another process writes the warehouse.")
 ]
-VerifyOption = Annotated[str, typer.Option(help="pdfplumber second opinion: auto, always or never.")]
+VerifyOption = Annotated[Mode, typer.Option(help="pdfplumber second opinion.")]
 ForceOption = Annotated[
     bool, typer.Option("--force", help="Replace held editions even when the new file reads markedly worse.")
 ]
@@ -70,7 +102,7 @@ MaxMemoryOption = Annotated[
     int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
 ]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")]
-OcrOption = Annotated[str, typer.Option(
+OcrOption = Annotated[Mode, typer.Option(
     help="Tesseract OCR of pages without a text layer: auto (pages that need it, if installed), always or never."
 )]
 
@@ -87,19 +119,15 @@ def _quiet_prefect(verbose: bool) -> None:
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "info" if verbose else "warning")
 
 
-def _check_choices(verify: str, runner: str, dask_address: Optional[str]) -> None:
-    if verify not in {"auto", "always", "never"}:
-        raise typer.BadParameter("verify must be auto, always or never")
-    if runner not in RUNNERS:
-        raise typer.BadParameter(f"runner must be one of {', '.join(RUNNERS)}")
-    if dask_address and runner != "dask":
+def _check_choices(runner: str, dask_address: str | None) -> None:
+    if dask_address and runner != Runner.dask:
         raise typer.BadParameter("--dask-address needs --runner dask")
 
 
 def _flow_parameters(
-    paths: list[Path], catalogue: Optional[Path], db: Path, verify: str, cache_dir: Optional[Path], publish: bool,
-    publish_dir: Optional[Path], runner: str, workers: Optional[int], dask_address: Optional[str], lock_timeout: float,
-    series: Optional[str] = None, fiscal_year: Optional[int] = None, family: Optional[str] = None,
+    paths: list[Path], catalogue: Path | None, db: Path, verify: str, cache_dir: Path | None, publish: bool,
+    publish_dir: Path | None, runner: str, workers: int | None, dask_address: str | None, lock_timeout: float,
+    series: str | None = None, fiscal_year: int | None = None, family: str | None = None,
 ) -> dict:
     """The run's parameters (the flow's, also given to the plain steps), paths made absolute (a
     served run may start in another directory)."""
@@ -108,18 +136,18 @@ def _flow_parameters(
     if not paths and catalogue is None:
         catalogue = catalogue_path()  # nothing named: the catalogue
 
-    def absolute(path: Optional[Path]) -> Optional[str]:
+    def absolute(path: Path | None) -> str | None:
         return str(path.expanduser().absolute()) if path is not None else None
 
     return {
         "paths": [absolute(p) for p in paths],
         "catalogue": absolute(catalogue),
         "db": absolute(db),
-        "verify": verify,
+        "verify": str(verify),
         "cache_dir": absolute(cache_dir),
         "publish": publish,
         "publish_dir": absolute(publish_dir),
-        "runner": runner,
+        "runner": str(runner),
         "workers": workers,
         "dask_address": dask_address,
         "lock_timeout": lock_timeout,
@@ -148,7 +176,7 @@ def _use_profiles(dirs: list[Path]) -> None:
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="PDF files or folders of PDFs.")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="PDF files or folders of PDFs.")] = None,
     catalogue: CatalogueOption = None,
     db: DbOption = Path("nenpo.duckdb"),
     cache_dir: CacheOption = None,
@@ -156,36 +184,36 @@ def ingest(
         bool, typer.Option("--publish/--no-publish", help="Write the analysts' snapshot after loading.")
     ] = True,
     publish_dir: PublishDirOption = None,
-    runner: RunnerOption = "sequential",
+    runner: RunnerOption = Runner.sequential,
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 60.0,
-    verify: VerifyOption = "auto",
+    verify: VerifyOption = Mode.auto,
     prefect: Annotated[
-        Optional[bool],
+        bool | None,
         typer.Option(
             "--prefect/--no-prefect",
             help="Run as a Prefect flow run, or without Prefect. Default: a flow run when a Prefect server is "
                  "configured (PREFECT_API_URL), else without Prefect.",
         ),
     ] = None,
-    ocr: OcrOption = "auto",
+    ocr: OcrOption = Mode.auto,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
     series: Annotated[
-        Optional[str], typer.Option(help="The series the PDFs given as PATH are editions of (its id in the catalogue).")
+        str | None, typer.Option(help="The series the PDFs given as PATH are editions of (its id in the catalogue).")
     ] = None,
     fiscal_year: Annotated[
-        Optional[int], typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
+        int | None, typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
     ] = None,
     family: Annotated[
-        Optional[str], typer.Option(help="The report family that reads the PDFs given as PATH (see nenpo families); "
+        str | None, typer.Option(help="The report family that reads the PDFs given as PATH (see nenpo families); "
                                     "default: the family that recognises each file.")
     ] = None,
     force: ForceOption = False,
     max_memory: MaxMemoryOption = 4096,
     timeout: TimeoutOption = 900.0,
     profiles: Annotated[
-        Optional[list[Path]],
+        list[Path] | None,
         typer.Option("--profiles", help="A directory (or file) of report family profiles to read with, besides the "
                                         "shipped ones and $NENPO_PROFILES."),
     ] = None,
@@ -199,15 +227,14 @@ def ingest(
     """
     from nenpo.pipeline.orchestration import choose
 
-    _check_choices(verify, runner, dask_address)
-    if ocr not in {"auto", "always", "never"}:
-        raise typer.BadParameter("ocr must be auto, always or never")
+    _check_choices(runner, dask_address)
     if (series or fiscal_year or family) and not paths:
         raise typer.BadParameter("--series/--fiscal-year/--family describe the PDFs given as PATH: name at least one")
     if profiles:
         _use_profiles(profiles)
     if family is not None:
-        from nenpo.extractors.registry import UnknownFamilyError, family as known_family
+        from nenpo.extractors.registry import UnknownFamilyError
+        from nenpo.extractors.registry import family as known_family
 
         try:
             known_family(family)
@@ -217,7 +244,7 @@ def ingest(
         paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
         series, fiscal_year, family,
     )
-    parameters["ocr"] = ocr
+    parameters["ocr"] = str(ocr)
     parameters.update(_limit_parameters(force, max_memory, timeout))
     _quiet_prefect(verbose)
     path = choose(prefect)
@@ -253,7 +280,7 @@ def _run_flow(parameters: dict, verbose: bool = False):
         quiet_expected_failures(ReportsFailed)
     try:
         result = ingest_reports(**parameters, return_state=True).result(raise_on_failure=False)
-    except Exception as exc:  # no flow run at all (e.g. the Prefect server could not be reached)
+    except Exception as exc:  # noqa: BLE001 - no flow run at all (e.g. the Prefect server could not be reached)
         return exc
     return result.summary if isinstance(result, ReportsFailed) else result
 
@@ -286,10 +313,8 @@ def _send_pending_logs_and_events() -> None:
     from prefect.logging.handlers import APILogWorker
 
     for worker in (APILogWorker, EventsWorker):
-        try:
+        with contextlib.suppress(RuntimeError):  # never started
             worker.drain_all()
-        except RuntimeError:  # never started
-            pass
 
 
 def _run_plain(parameters: dict):
@@ -299,7 +324,7 @@ def _run_plain(parameters: dict):
 
     try:
         return ingest_plain(**_plain_parameters(parameters), reuse_extractions=True)
-    except Exception as exc:  # as a flow run ends Failed: the run itself failed (exit code 2)
+    except Exception as exc:  # noqa: BLE001 - as a flow run ends Failed: the run itself failed (exit code 2)
         return exc
 
 
@@ -375,7 +400,7 @@ def _print_summary(summary) -> None:
         console.print(f"published {summary.published.snapshot} and {summary.published.parquet}/")
 
 
-def _format_value(value: Optional[float], status: Optional[str]) -> str:
+def _format_value(value: float | None, status: str | None) -> str:
     if value is None:
         return {"cancelled": "中止", "not_reported": "－"}.get(status or "", "")
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
@@ -383,20 +408,40 @@ def _format_value(value: Optional[float], status: Optional[str]) -> str:
 
 @app.command()
 def compare(
-    text: Annotated[Optional[str], typer.Argument(help="Part of a measure or indicator name.")] = None,
+    text: Annotated[str | None, typer.Argument(help="Part of a measure or indicator name.")] = None,
+    series: Annotated[str | None, typer.Option("--series", help="One series; a series whose family compares its own records prints that comparison.")] = None,
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
-    """KPI time series across editions: actual / target per fiscal year, latest edition wins."""
+    """KPI time series across editions: actual / target per fiscal year, latest edition wins.
+
+    With --series, a series whose family compares its own records (`ReportFamily.compare`)
+    prints that family's comparison instead."""
     from nenpo.warehouse.reading import connect_for_reading
 
     con, note = connect_for_reading(db)  # while a load holds the warehouse: its published snapshot
     if note:
         err_console.print(note)
+    if series and (family_compare := _family_compare(con, series)) is not None:
+        try:
+            shown = family_compare(con, series, text)
+        finally:
+            con.close()
+        if shown is None:
+            err_console.print(f"nothing in series {series!r} matches" + (f" {text!r}" if text else ""))
+            raise typer.Exit(1)
+        console.print(shown)
+        return
     query = "SELECT * FROM kpi_timeseries"
     params: list = []
+    where = []
     if text:
-        query += " WHERE measure ILIKE ? OR indicator ILIKE ?"
-        params = [f"%{text}%", f"%{text}%"]
+        where.append("(measure ILIKE ? OR indicator ILIKE ?)")
+        params += [f"%{text}%", f"%{text}%"]
+    if series:
+        where.append("series = ?")
+        params.append(series)
+    if where:
+        query += " WHERE " + " AND ".join(where)
     cursor = con.execute(query + " ORDER BY series, measure, indicator, fiscal_year", params)
     names = [d[0] for d in cursor.description]
     rows = [dict(zip(names, values)) for values in cursor.fetchall()]  # rows, not a DataFrame: no pandas import
@@ -433,16 +478,33 @@ def compare(
     console.print(table)
 
 
+def _family_compare(con, series: str):
+    """The `ReportFamily.compare` hook of the family that read `series`, if it has one."""
+    found = con.execute("SELECT DISTINCT family FROM reports WHERE series = ? AND family IS NOT NULL", [series]).fetchall()
+    if not found:
+        return None
+    from nenpo.extractors.registry import UnknownFamilyError, family as known_family
+
+    for (family_id,) in found:
+        try:
+            hook = known_family(family_id).compare
+        except UnknownFamilyError:
+            continue
+        if hook is not None:
+            return hook
+    return None
+
+
 FINDING_COLUMNS = ("severity", "check", "report_fiscal_year", "measure", "indicator", "fiscal_year", "detail", "page")
 
 
 @app.command()
 def audit(
     db: DbOption = Path("nenpo.duckdb"),
-    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Exit 1 when a finding is at or above: warning or error.")] = None,
-    html_out: Annotated[Optional[Path], typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
-    aliases: Annotated[Optional[Path], typer.Option("--aliases", help="Alias file pinning measure/indicator identities.")] = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="How the findings are printed.")] = OutputFormat.table,
+    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")] = None,
+    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
+    aliases: Annotated[Path | None, typer.Option("--aliases", help="Alias file pinning measure/indicator identities.")] = None,
     refresh: Annotated[bool, typer.Option("--refresh/--stored", help="Re-run the rules (default) or print the stored findings.")] = True,
 ) -> None:
     """Audit the loaded editions against each other and themselves; print the findings.
@@ -453,10 +515,6 @@ def audit(
 
     from nenpo.warehouse.audit import SEVERITY_RANK
 
-    if output_format not in {"table", "csv", "json"}:
-        raise typer.BadParameter("--format must be table, csv or json")
-    if fail_on is not None and fail_on not in {"warning", "error"}:
-        raise typer.BadParameter("--fail-on must be warning or error")
     if not Path(db).expanduser().is_file():
         raise FileNotFoundError(f"warehouse {Path(db).expanduser().absolute()} does not exist")
     if refresh:
@@ -499,7 +557,7 @@ def audit(
         console.print(table)
     if html_out:
         err_console.print(f"HTML report written to {html_out}")
-    if fail_on and any(SEVERITY_RANK[s] >= SEVERITY_RANK[fail_on] for s in frame["severity"]):
+    if fail_on and any(SEVERITY_RANK[s] >= SEVERITY_RANK[str(fail_on)] for s in frame["severity"]):
         raise typer.Exit(1)
 REVIEW_TITLES = {
     "check": "Check 検証・評価",
@@ -616,7 +674,7 @@ def _print_cycle(cycle) -> None:
 @app.command()
 def show(
     measure: Annotated[str, typer.Argument(help="Measure name, or part of it (e.g. 商業力強化).")],
-    year: Annotated[Optional[int], typer.Option("--year", help="Only this edition (its fiscal year).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this edition (its fiscal year).")] = None,
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """A measure's full PDCA cycle in every loaded edition: Plan, Do, KPIs, each Check
@@ -631,22 +689,22 @@ def show(
         cycles = find_cycles(con, measure, year)
     except AmbiguousMeasure as exc:
         err_console.print(f"{exc}; give more of the name")
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except MeasureNotFound as exc:
         err_console.print(str(exc))
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     finally:
         con.close()
     for cycle in cycles:
         _print_cycle(cycle)
-def _catalogue_or_exit(catalogue: Optional[Path]):
+def _catalogue_or_exit(catalogue: Path | None):
     from nenpo.sources.catalogue import CatalogueError, load_catalogue
 
     try:
         return load_catalogue(catalogue)
     except CatalogueError as exc:
         err_console.print(str(exc), style="red")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @sources_app.command("list")
@@ -695,7 +753,7 @@ def sources_fetch(
         try:
             fetched = fetch_url(source.url, store, expected_sha256=source.sha256)
             result, sha = fetched.status, fetched.sha256[:16]
-        except Exception as exc:  # one edition's failure never stops the others
+        except Exception as exc:  # noqa: BLE001 - one edition's failure never stops the others
             failed += 1
             reason = exc.reason if isinstance(exc, FetchError) else str(exc)
             result, sha = Text(f"{type(exc).__name__}: {reason}", style="red"), ""
@@ -731,11 +789,11 @@ def serve(
     db: DbOption = Path("nenpo.duckdb"),
     cache_dir: CacheOption = None,
     publish_dir: PublishDirOption = None,
-    runner: RunnerOption = "sequential",
+    runner: RunnerOption = Runner.sequential,
     workers: WorkersOption = None,
     dask_address: DaskOption = None,
     lock_timeout: LockOption = 600.0,
-    verify: VerifyOption = "auto",
+    verify: VerifyOption = Mode.auto,
     force: ForceOption = False,
     max_memory: MaxMemoryOption = 4096,
     timeout: TimeoutOption = 900.0,
@@ -745,7 +803,7 @@ def serve(
     Needs a long-lived Prefect server (`prefect server start`, PREFECT_API_URL set):
     schedules do not run on the ephemeral server. Runs until stopped (Ctrl-C).
     """
-    _check_choices(verify, runner, dask_address)
+    _check_choices(runner, dask_address)
     parameters = _flow_parameters(
         [], catalogue, db, verify, cache_dir, True, publish_dir, runner, workers, dask_address, lock_timeout
     )
@@ -767,7 +825,7 @@ def delete(
     series: Annotated[str, typer.Argument(help="The edition's series (its id, as nenpo sources list shows it).")],
     fiscal_year: Annotated[int, typer.Argument(help="The edition's fiscal year (e.g. 2024).")],
     part: Annotated[
-        Optional[str], typer.Option(help="Delete only this part of an edition held in parts (default: every file).")
+        str | None, typer.Option(help="Delete only this part of an edition held in parts (default: every file).")
     ] = None,
     db: DbOption = Path("nenpo.duckdb"),
     lock_timeout: LockOption = 60.0,
@@ -821,6 +879,3 @@ from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every comm
 
 wrap_commands(app, sources_app)
 
-
-def main() -> None:  # pragma: no cover - console-script shim
-    sys.exit(app())

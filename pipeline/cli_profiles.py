@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -26,7 +26,7 @@ console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 ProfilesDir = Annotated[
-    Optional[list[Path]],
+    list[Path] | None,
     typer.Option("--profiles", help="A directory of profile YAML files (besides the shipped ones and $NENPO_PROFILES)."),
 ]
 
@@ -117,9 +117,9 @@ def _recognition(profile, pdf: Path) -> str:
 @profiles_app.command("check")
 def check(
     file: Annotated[str, typer.Argument(help="Profile YAML file (or the id of an installed profile).")],
-    pdfs: Annotated[Optional[list[Path]], typer.Argument(help="PDFs to read by the profile.")] = None,
+    pdfs: Annotated[list[Path] | None, typer.Argument(help="PDFs to read by the profile.")] = None,
     profiles: ProfilesDir = None,
-    fiscal_year: Annotated[Optional[int], typer.Option(help="The edition's year when the file names none.")] = None,
+    fiscal_year: Annotated[int | None, typer.Option(help="The edition's year when the file names none.")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on any extraction warning too.")] = False,
 ) -> None:
     """Validate a profile; then show what it reads from each PDF given."""

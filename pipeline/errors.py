@@ -1,9 +1,10 @@
 """One clear line, and a documented exit code, for what stops a command.
 
-Every `nenpo` command runs inside `clear_errors`: an error that the user can act on (the
-warehouse is locked, damaged, another application's, of another schema version, cannot
-be written; the catalogue is invalid; a folder is not nenpo's) is printed as one line
-naming the file, what is wrong and what to do, and the command exits with code 2. Any
+Every `nenpo` command runs inside `clear_errors`: an error that the user can act on — any
+`nenpo.core.errors.NenpoError` (the warehouse is locked, another application's, of another
+schema version; the catalogue or a profile is invalid; a PDF cannot be read; a folder is not
+nenpo's) and what DuckDB or the OS say about a damaged or unwritable file — is printed as one
+line naming the file, what is wrong and what to do, and the command exits with code 2. Any
 other error prints one line too, with its type. `-v` (where a command has it) or
 `NENPO_DEBUG=1` shows the traceback instead.
 
@@ -75,12 +76,9 @@ def explain(exc: BaseException) -> str | None:
     """The one line to print for an error the user can act on; None for anything else."""
     import duckdb
 
-    from nenpo.sources.catalogue import CatalogueError
-    from nenpo.warehouse.db import WarehouseError
-    from nenpo.warehouse.folders import FolderNotOursError
-    from nenpo.warehouse.schema import SchemaVersionError
+    from nenpo.core.errors import NenpoError
 
-    if isinstance(exc, (WarehouseError, SchemaVersionError, CatalogueError, FolderNotOursError)):
+    if isinstance(exc, NenpoError):
         return _one_line(str(exc)) + _snapshot_hint(exc)
     if isinstance(exc, FileNotFoundError) and str(exc).startswith("warehouse "):
         return f"{exc}; ingest into it first (nenpo ingest … --db FILE)"

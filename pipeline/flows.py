@@ -21,6 +21,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 
+from nenpo.core.errors import NenpoError
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.ocr import extraction_mode
 from nenpo.pipeline.cache import ExtractionCache
@@ -49,7 +50,8 @@ from nenpo.sources.fetch import is_transient
 from nenpo.sources.obtain import Obtained
 from nenpo.sources.store import FileStore
 from nenpo.warehouse.audit import AuditRun
-from nenpo.warehouse.publish import Published, publish as publish_warehouse
+from nenpo.warehouse.publish import Published
+from nenpo.warehouse.publish import publish as publish_warehouse
 
 INGEST_ARTIFACT_KEY = "nenpo-ingest-summary"
 AUDIT_ARTIFACT_KEY = "nenpo-audit-findings"
@@ -57,7 +59,7 @@ FETCH_RETRIES = len(FETCH_RETRY_SECONDS)
 FETCH_RETRY_DELAYS = list(FETCH_RETRY_SECONDS)  # 60 s, then 120 s
 
 
-class ReportsFailed(RuntimeError):
+class ReportsFailed(NenpoError, RuntimeError):
     """Raised at the end of a run in which some reports failed; the rest were loaded."""
 
     def __init__(self, summary: IngestSummary):
@@ -126,7 +128,7 @@ def _fetch_all(sources: list[EditionSource], cache_dir: str) -> tuple[list[Obtai
         else:
             try:
                 obtained.append(fetch_source(source, store))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - one source's failure is recorded; the others go on
                 obtained.append(fetch_failure(source, exc))
     ok: list[Obtained] = []
     failed: list[IngestFailure] = []
@@ -167,7 +169,7 @@ def _extract_all(
             for report, future in zip(misses, futures):
                 try:
                     outcome = future.result(raise_on_failure=False)
-                except Exception as exc:  # e.g. BrokenProcessPool: a worker process died
+                except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker process died
                     outcome = exc
                 if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
                     outcome = extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
@@ -225,8 +227,8 @@ def ingest_reports(
         summary.flow_run = flow_run.get_name()
         if publish:
             summary.published = publish_task(db, publish_dir, lock_timeout)
-    except Exception as exc:  # the run itself failed: what it did so far goes with the error
-        raise with_progress(exc, summary)
+    except Exception as exc:  # noqa: BLE001 - the run itself failed: what it did so far goes with the error
+        raise with_progress(exc, summary)  # noqa: B904 - the same exception, carrying the run's progress
     _create_artifacts(summary)
     if summary.failed:
         raise ReportsFailed(summary)

@@ -16,6 +16,7 @@ Where there is no fork (Windows) the function runs in the calling process, ungua
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pickle
@@ -78,7 +79,7 @@ def guarded(
         return _failure(path, f"extraction process died of signal {name}{hint}")
     try:
         return pickle.loads(data)
-    except Exception:
+    except Exception:  # noqa: BLE001 - a child's result that does not unpickle: its exit status is the failure
         code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else status
         return _failure(path, f"extraction process ended (exit status {code}) without a result")
 
@@ -96,7 +97,7 @@ def _child(function: Callable, args: tuple, limits: Limits, write_end: int, path
         view = memoryview(data)
         while view:
             view = view[os.write(write_end, view):]
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - the child must exit with a code whatever happened while writing its result
         code = 70
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
@@ -140,10 +141,8 @@ def _read_all(fd: int, timeout: float | None) -> tuple[bytes, bool]:
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _failure(path, error: str):

@@ -26,11 +26,11 @@ import duckdb
 import regex
 
 from nenpo.extractors import edition
+from nenpo.extractors.dispatch import extract_edition
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
-from nenpo.extractors.dispatch import extract_edition
 from nenpo.extractors.registry import UnknownFamilyError
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.guard import Limits, guarded
@@ -45,7 +45,8 @@ from nenpo.warehouse.db import connect
 from nenpo.warehouse.gates import below_expected_counts, replace_refusal
 from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
-from nenpo.warehouse.publish import Published, publish as publish_warehouse
+from nenpo.warehouse.publish import Published
+from nenpo.warehouse.publish import publish as publish_warehouse
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ def extract_one(
         return IngestFailure(str(path), "extract", f"{path}: {exc}", None, _sha(path))
     except PdfError as exc:
         return IngestFailure(str(path), "extract", str(exc), exc.page, _sha(path))
-    except Exception as exc:  # an extractor bug must still name the file, and not stop the run
+    except Exception as exc:  # noqa: BLE001 - an extractor bug must still name the file, and not stop the run
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return IngestFailure(str(path), "extract", f"{path}: unexpected {detail}", None, _sha(path))
 
@@ -456,7 +457,7 @@ def load_one(
         return
     try:
         summary.loaded.append((LoadedReport.of(outcome), load_extraction(con, outcome, rows=rows)))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - one edition's load failure is recorded; the others load
         summary.failed.append(
             IngestFailure(outcome.source_path, "load", f"{outcome.source_path}: {exc}", None, outcome.sha256)
         )
@@ -535,7 +536,7 @@ def ingest(
     for source in plan_sources(paths, catalogue, series, fiscal_year, family):
         try:
             obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - one source's failure is recorded; the others go on
             fetch_failures.append(fetch_failure(source, exc))
     reports = unique_reports(obtained)
     clock.lap("fetch")
@@ -603,9 +604,9 @@ def ingest(
         clock.lap("extract + load")
         summary.record_audit(audit(con, Aliases.load()))
         clock.lap("audit")
-    except BaseException as exc:  # the run itself failed: what it did so far goes with the error
+    except BaseException as exc:  # noqa: BLE001 - the run itself failed: what it did so far goes with the error
         summary.extracted = len(extracted_so_far)
-        raise with_progress(exc, summary)
+        raise with_progress(exc, summary)  # noqa: B904 - the same exception, carrying the run's progress
     finally:
         extracted.close()  # a run that failed midway stops the workers
         if con is not None:
@@ -616,8 +617,8 @@ def ingest(
     if publish or publish_dir is not None:
         try:
             summary.published = publish_warehouse(db, publish_dir, lock_timeout)
-        except BaseException as exc:
-            raise with_progress(exc, summary)
+        except BaseException as exc:  # noqa: BLE001 - the run failed: what it did so far goes with the error
+            raise with_progress(exc, summary)  # noqa: B904 - the same exception, carrying the run's progress
         clock.lap("publish")
     summary.stage_seconds, summary.stage_cpu_seconds = clock.seconds, clock.cpu_seconds
     return summary

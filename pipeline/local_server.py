@@ -57,8 +57,12 @@ def _start(port: int) -> subprocess.Popen:
     env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
     env.pop("PREFECT_API_URL", None)
     linux = sys.platform.startswith("linux")
-    return subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,
-                            preexec_fn=_die_with(os.getpid()) if linux else None)
+    return subprocess.Popen(
+        command,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=_die_with(os.getpid()) if linux else None,  # noqa: PLW1509 - calls only prctl, before any thread
+    )
 
 
 def _wait_until_healthy(process: subprocess.Popen, api_url: str) -> None:

@@ -178,5 +178,5 @@ class _Results:
 def _outcome(future):
     try:
         return future.result()
-    except Exception as exc:  # e.g. BrokenProcessPool: a worker process died
+    except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker process died
         return exc

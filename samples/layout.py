@@ -22,6 +22,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from nenpo.core.errors import NenpoError
+
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 FONT = "IPAexGothic"
 MARGIN = 30.0
@@ -36,7 +38,7 @@ FONT_CANDIDATES = (
 )
 
 
-class FontNotFound(RuntimeError):
+class FontNotFound(NenpoError, RuntimeError):
     pass
 
 

@@ -178,8 +178,8 @@ SAMPLES_DIR = Path(__file__).resolve().parent
 
 def score_layout(folder: Path) -> tuple[dict[str, Score], list[str]]:
     """Scores summed over the editions in one layout's folder, and why any edition was refused."""
-    from nenpo.extractors.pages import PdfError
     from nenpo.extractors.families.kawasaki_sme.report import extract_report
+    from nenpo.extractors.pages import PdfError
 
     totals = {kind: Score() for kind in RECORD_KINDS}
     refused = []
@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'phase':<18}{'expected':>9}{'extracted':>10}{'found':>7}{'precision':>11}{'recall':>8}")
     rows = [*totals.items(), ("article opinions", opinions)]
     overall = Score()
-    for phase, s in totals.items():
+    for _phase, s in totals.items():
         overall += s
     rows.append(("all PDCA items", overall))
     for name, s in rows:

@@ -437,7 +437,7 @@ def draw_budget_pages(first: Page, second: Page, edition: int, truth: dict) -> N
             first_row = len(grid.ys) - 1
             pages = []
             for k, cells in enumerate(rows):
-                height = row_height(max(len(c.lines) for c in cells if c.row_span == 1 or True), CELL_SIZE)
+                height = row_height(max(len(c.lines) for c in cells if True), CELL_SIZE)
                 grid.ys.append(grid.ys[-1] + height)
                 for c in cells:
                     c.row = first_row + k

@@ -28,10 +28,13 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from nenpo.core.errors import SourceError
 
 __all__ = [
     "CATALOGUE_ENV",
@@ -52,7 +55,7 @@ CATALOGUE_ENV = "NENPO_CATALOGUE"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
-class CatalogueError(ValueError):
+class CatalogueError(SourceError, ValueError):
     """The catalogue file is missing or does not describe valid sources."""
 
 
@@ -70,7 +73,7 @@ class CatalogueEdition(_Entry):
 
     @field_validator("sha256", mode="before")
     @classmethod
-    def _lower(cls, value):
+    def _lower(cls, value: object) -> object:
         if isinstance(value, (int, float)):
             raise ValueError("YAML read this sha256 as a number: put it in quotes")
         return value.lower() if isinstance(value, str) else value
@@ -83,7 +86,7 @@ class CatalogueEdition(_Entry):
         return url
 
     @model_validator(mode="after")
-    def _somewhere(self):
+    def _somewhere(self) -> Self:
         if self.url is None and self.path is None:
             raise ValueError(f"edition FY{self.fiscal_year} needs a url or a path")
         return self
@@ -119,7 +122,7 @@ class CatalogueSeries(_Entry):
         return pattern
 
     @model_validator(mode="after")
-    def _one_entry_per_year(self):
+    def _one_entry_per_year(self) -> CatalogueSeries:
         years = [e.fiscal_year for e in self.editions]
         duplicates = sorted({y for y in years if years.count(y) > 1})
         if duplicates:
@@ -140,7 +143,7 @@ class Catalogue(_Entry):
     """Directory relative paths are resolved against (the catalogue file's)."""
 
     @model_validator(mode="after")
-    def _unique_series(self):
+    def _unique_series(self) -> Catalogue:
         ids = [s.id for s in self.series]
         if len(ids) != len(set(ids)):
             raise ValueError(f"series ids must be unique, got {ids}")
@@ -155,7 +158,7 @@ class Catalogue(_Entry):
         for series in self.series:
             for edition in series.editions:
                 yield EditionSource(
-                    label=edition.url or str(self.resolve(edition.path)),
+                    label=edition.url or str(self.resolve(edition.path or "")),
                     url=edition.url,
                     path=str(self.resolve(edition.path)) if edition.path else None,
                     sha256=edition.sha256,

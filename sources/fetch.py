@@ -18,13 +18,14 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 import httpx
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from nenpo.core.errors import SourceError
 from nenpo.sources.store import FileStore, UrlRecord
 
 __all__ = [
@@ -61,7 +62,7 @@ class FetchPolicy:
     max_bytes: int = 200 * 2**20
 
 
-class FetchError(RuntimeError):
+class FetchError(SourceError, RuntimeError):
     """A URL could not be fetched; the message names the URL and the reason."""
 
     def __init__(self, url: str, reason: str):
@@ -135,7 +136,7 @@ def fetch_url(
     NotAPdfError, TooLargeError or ChecksumMismatchError at once.
     """
     own_client = client is None
-    if own_client:
+    if client is None:
         client = httpx.Client(timeout=httpx.Timeout(policy.timeout_seconds), follow_redirects=True)
     retrying = Retrying(
         stop=stop_after_attempt(policy.attempts),
@@ -182,7 +183,7 @@ def _fetch_once(client: httpx.Client, url: str, store: FileStore, policy: FetchP
                 size=size,
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
-                fetched_at=datetime.now(timezone.utc).isoformat(),
+                fetched_at=datetime.now(UTC).isoformat(),
             )
     except httpx.TimeoutException as exc:
         raise TransientFetchError(url, f"timed out ({type(exc).__name__}) after {policy.timeout_seconds:g} s") from exc
@@ -193,7 +194,9 @@ def _fetch_once(client: httpx.Client, url: str, store: FileStore, policy: FetchP
     except httpx.TransportError as exc:
         raise TransientFetchError(url, f"connection failed ({type(exc).__name__}: {exc})") from exc
     store.save_url_record(record)
-    status = "unchanged" if previous is not None and previous.sha256 == sha256 else "downloaded"
+    status: Literal["unchanged", "downloaded"] = (
+        "unchanged" if previous is not None and previous.sha256 == sha256 else "downloaded"
+    )
     return Fetched(url, path, sha256, size, status, attempt)
 
 

@@ -13,6 +13,7 @@ Nothing here touches the network: `nenpo sources fetch` (or an ingest) refreshes
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def edition_states(
     catalogue: Catalogue,
     store: FileStore,
     ingested: dict[tuple[str, int], str],
-    extra_folders: list[str | os.PathLike[str]] = (),
+    extra_folders: Sequence[str | os.PathLike[str]] = (),
 ) -> list[EditionState]:
     """Every catalogued edition and every PDF of the catalogue's folders, with its state.
 
@@ -78,7 +79,7 @@ def edition_states(
     states = []
     for source in catalogue.editions():
         local = local_sha256(source, store)
-        held = ingested.get((source.series, source.fiscal_year))
+        held = ingested.get((source.series, source.fiscal_year)) if source.series and source.fiscal_year else None
         state, detail = _state(source, local, held)
         states.append(EditionState(source, state, local, held, detail))
     in_warehouse = {sha: edition for edition, sha in ingested.items()}

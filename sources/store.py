@@ -22,8 +22,8 @@ import json
 import logging
 import os
 import re
-import threading
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass

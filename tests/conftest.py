@@ -13,6 +13,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_EDITIONS = REPO_ROOT / "samples" / "editions"
+TEST_DATA = REPO_ROOT / "tests" / "data"
+"""Ground truth typed from the pages (JSON, YAML); tests in any sub-folder find it here."""
+FAMILIES_DIR = REPO_ROOT / "extractors" / "families"
 
 
 def _shared_dir() -> Path:

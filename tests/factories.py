@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from nenpo.extractors.models import KpiValue, Measure, ReportExtraction
 
@@ -57,6 +57,6 @@ def edition(
     digest = hashlib.sha256(json.dumps([series, year, measures], ensure_ascii=False, default=str).encode()).hexdigest()
     return ReportExtraction(
         series=series, report_fiscal_year=year, title=f"FY{year}", source_path=f"/nowhere/fy{year}.pdf",
-        sha256=digest, page_count=20, extracted_at=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        sha256=digest, page_count=20, extracted_at=datetime(2026, 1, 1, tzinfo=UTC),
         measures=tuple(measure_records), kpi_values=tuple(kpis),
     )

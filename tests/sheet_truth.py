@@ -16,7 +16,9 @@ from pathlib import Path
 
 import regex
 
-TRUTH_DIR = Path(__file__).parent / "data" / "sheets"
+from tests.conftest import TEST_DATA
+
+TRUTH_DIR = TEST_DATA / "sheets"
 KINDS = ("kpi", "costs", "sections", "categories")
 
 _DASHES = regex.compile(r"[\-‐‑‒–—―−－]")

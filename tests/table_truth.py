@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nenpo.extractors.models import ReportExtraction
 from nenpo.extractors.normalise import normalise_name, normalise_text
+from tests.conftest import REPO_ROOT
 
-SAMPLE_EDITIONS = Path(__file__).resolve().parents[1] / "samples" / "editions"
+SAMPLE_EDITIONS = REPO_ROOT / "samples" / "editions"
 
 
 def load_truth(year: int) -> dict:

@@ -93,7 +93,7 @@ def declare(name: str, severity: Severity) -> Callable:
     `Rule` (``fn.rule``) that `rules_in` gathers for `ReportFamily.rules`."""
 
     def declared(fn: Callable[[duckdb.DuckDBPyConnection], Iterable[Finding]]):
-        fn.rule = Rule(name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)
+        fn.rule = Rule(name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)  # type: ignore[attr-defined]  # read by rules_in
         return fn
 
     return declared
@@ -144,7 +144,7 @@ def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding], fing
     schema = pa.schema([fld for fld in schema if fld.name not in ("finding_no", "audited_at")])
     data = pa.Table.from_pylist(rows, schema=schema)
     with transaction(con):
-        audited_at = con.execute("SELECT current_timestamp").fetchone()[0]
+        audited_at = con.execute("SELECT current_timestamp").fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
         con.execute("DELETE FROM audit_findings")
         con.register("_nenpo_findings", data)
         try:

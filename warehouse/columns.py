@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -37,13 +37,10 @@ class Rows:
         counts = Counter(m.name for m in x.measures)
         return {m.name: element_id(x.report_id, "m", i) for i, m in enumerate(x.measures, start=1) if counts[m.name] == 1}
 
-    def attribute(self, name: str) -> list:
-        return [getattr(r, name, None) for r in self.records]
-
 
 def utc(moment: datetime) -> datetime:
     """Aware datetime in UTC; a naive one is taken as local time, as Python does."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 # --- reports ---------------------------------------------------------------------------------

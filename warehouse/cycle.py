@@ -16,17 +16,15 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from nenpo.extractors.models import PDCA_PHASES
+from nenpo.core.errors import AuditError
 from nenpo.extractors.normalise import normalise_name
 
-PHASE_ORDER = PDCA_PHASES
 
-
-class MeasureNotFound(LookupError):
+class MeasureNotFound(AuditError):
     """No loaded measure has that name."""
 
 
-class AmbiguousMeasure(LookupError):
+class AmbiguousMeasure(AuditError):
     """The text names several measures of one edition."""
 
     def __init__(self, query: str, candidates: list[str]):

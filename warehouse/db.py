@@ -17,15 +17,12 @@ from pathlib import Path
 
 import duckdb
 
+from nenpo.core.errors import WarehouseError
 from nenpo.warehouse.schema import SchemaVersionError, apply_schema, check_schema
 
 __all__ = ["MEMORY", "SchemaVersionError", "WarehouseError", "WarehouseLockedError", "connect"]
 
 MEMORY = ":memory:"
-
-
-class WarehouseError(RuntimeError):
-    """Base class of the warehouse's own errors."""
 
 
 class WarehouseLockedError(WarehouseError):

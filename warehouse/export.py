@@ -67,7 +67,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: str | os.PathLike[st
 def _write(con: duckdb.DuckDBPyConnection, out: Path) -> list[ExportedTable]:
     exported: list[ExportedTable] = []
     for name, partitioned in exported_relations():
-        rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        rows = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
         if partitioned:
             target = out / name
             target.mkdir()

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from nenpo.core.errors import WarehouseError
+
 __all__ = ["MARK", "FolderNotOursError", "claim", "is_ours", "remove_stale", "replace_folder"]
 
 MARK = ".nenpo-owned"
@@ -30,7 +32,7 @@ MARK_TEXT = "This folder is written by nenpo; its contents are replaced on each 
 T = TypeVar("T")
 
 
-class FolderNotOursError(RuntimeError):
+class FolderNotOursError(WarehouseError):
     """A folder nenpo would replace holds files that nenpo did not write."""
 
     def __init__(self, folder: Path, why: str):
@@ -52,9 +54,8 @@ def claim(folder: str | os.PathLike[str], looks_ours: Callable[[Path], bool] | N
     folder = Path(folder)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise FolderNotOursError(folder, "is not a folder")
-    if folder.is_dir() and not is_ours(folder):
-        if any(folder.iterdir()) and not (looks_ours and looks_ours(folder)):
-            raise FolderNotOursError(folder, "is not empty and was not written by nenpo")
+    if folder.is_dir() and not is_ours(folder) and any(folder.iterdir()) and not (looks_ours and looks_ours(folder)):
+        raise FolderNotOursError(folder, "is not empty and was not written by nenpo")
     folder.mkdir(parents=True, exist_ok=True)
     if not is_ours(folder):
         (folder / MARK).write_text(MARK_TEXT, encoding="utf-8")
@@ -96,19 +97,18 @@ def _exchange(a: Path, b: Path) -> None:
     """Swap two folders: atomically where the kernel can (Linux renameat2), else by two renames."""
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
     renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is not None:
-        if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-            return
+    if renameat2 is not None and renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return
     aside = b.with_name(f".{b.name}.{os.getpid()}.old")
     os.replace(b, aside)
     os.replace(a, b)
     os.replace(aside, a)
 
 
-def remove_stale(folder: Path, pattern: re.Pattern) -> list[Path]:
+def remove_stale(folder: Path, pattern: re.Pattern[str]) -> list[Path]:
     """Remove what a nenpo process that no longer runs left half-written in `folder` (killed
     mid-write): entries whose whole name matches `pattern`, whose `pid` group is dead."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

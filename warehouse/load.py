@@ -18,11 +18,12 @@ import os
 import traceback as tb
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
+from nenpo.core.errors import WarehouseError
 from nenpo.extractors.models import ReportExtraction
 from nenpo.warehouse.columns import Rows, element_id, utc
 from nenpo.warehouse.schema import Table, arrow_schema, edition_tables, tables_by_name
@@ -50,7 +51,7 @@ class LoadResult:
     """Rows of the edition per table, after the load."""
 
 
-class EditionConflictError(ValueError):
+class EditionConflictError(WarehouseError, ValueError):
     """The file is already loaded as another edition (series, report_fiscal_year) or part of one."""
 
 
@@ -63,7 +64,7 @@ def _sources(table: Table, x: ReportExtraction) -> Sequence:
     """The objects a table's rows are built from: the records of its field, or `Table.rows`."""
     if table.rows is not None:
         return table.rows(x)
-    return getattr(x, table.records, ())
+    return getattr(x, table.records, ()) if table.records is not None else ()
 
 
 def _cell(value):
@@ -122,7 +123,7 @@ def edition_rows(x: ReportExtraction, ingested_at: datetime | None = None) -> di
     `load_extraction` inserts them: built where the edition was extracted (a worker
     process), so that the process holding the warehouse only inserts. The load stamps the
     `ingested_at` columns again with its own time."""
-    at = ingested_at or datetime.now(timezone.utc)
+    at = ingested_at or datetime.now(UTC)
     tables = tables_by_name()
     return {name: table_rows(tables[name], x, at) for name in edition_tables()}
 
@@ -259,7 +260,7 @@ def load_extraction(
             # rows to delete: every row of a file is written in the transaction that writes
             # its `reports` row
             _delete(con, [report_id, *(r[0] for r in previous)], edition)
-        at = ingested_at or datetime.now(timezone.utc)
+        at = ingested_at or datetime.now(UTC)
         counts = {name: _insert(con, name, _rows_for(tables[name], x, at, rows)) for name in reversed(edition_tables())}
     return LoadResult(report_id, replaced, False, counts)
 

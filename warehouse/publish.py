@@ -26,7 +26,7 @@ import re
 import shutil
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -67,7 +67,7 @@ def publish(
     claim(out, lambda folder: _published_before(folder, file.stem))
     remove_stale(out, STALE)
     snapshot = out / f"{file.stem}.duckdb"
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     export_dir = out / f".parquet-{stamp}-{os.getpid()}"
     con = connect(file, wait_seconds=wait_seconds)  # the writer lock: nobody changes the file meanwhile
     try:

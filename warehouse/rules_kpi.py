@@ -131,7 +131,8 @@ def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[di
     return _rows(con, f"""
         WITH {EDITIONS},
         printed AS (
-            SELECT DISTINCT series, report_fiscal_year, {key}, min(page) OVER (PARTITION BY series, report_fiscal_year, {key}) AS page
+            SELECT DISTINCT series, report_fiscal_year, {key},
+                   min(page) OVER (PARTITION BY series, report_fiscal_year, {key}) AS page
             FROM kpi_values_resolved
         ),
         measures AS (SELECT DISTINCT series, report_fiscal_year, measure FROM kpi_values_resolved)
@@ -172,7 +173,8 @@ def indicator_dropped(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
             continue
         yield Finding(
             "indicator_dropped", "warning",
-            f"printed in the FY{r['previous']} edition (page {r['previous_page']}), not in the FY{r['report_fiscal_year']} edition",
+            f"printed in the FY{r['previous']} edition (page {r['previous_page']}), "
+            f"not in the FY{r['report_fiscal_year']} edition",
             r["report_fiscal_year"], r["measure"], r["indicator"], None, None, r["series"], r["report_id"],
             {"previous_edition": r["previous"], "previous_page": r["previous_page"]},
         )
@@ -241,6 +243,7 @@ def renamed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
             "SELECT min(report_fiscal_year), any_value(report_id) FROM reports WHERE series = ? AND report_fiscal_year > ?",
             [r["series"], r["last_report_fiscal_year"]],
         ).fetchone()
+        assert edition is not None, "an aggregate returns one row"
         how = f"score {r['score']}" if r["score"] is not None else "pinned in the alias file"
         yield Finding(
             "renamed", "info",

@@ -4,7 +4,7 @@
 together `all_tables()`, also spelled `TABLES`) are the single source of truth. The DDL
 (`CREATE TABLE IF NOT EXISTS …`), the `COMMENT ON TABLE/COLUMN` statements that document
 the contract inside the DuckDB file, the pyarrow schemas the loader builds its bulk
-inserts with, `CONTRACT` (the analysts' public contract, for a README section and for
+inserts with, `CONTRACT` (the analysts' public contract, for docs/analysts.md and for
 tests) and how the loader fills each edition table (`Table.records`, `Table.derived`) are
 all generated from it.
 
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, get_args
 
 import regex
 
+from nenpo.core.errors import WarehouseError
 from nenpo.extractors.models import CostBasis, KpiKind, KpiStatus, PdcaPhase, ReadBy, TextSource
 from nenpo.warehouse import columns
 from nenpo.warehouse.tx import transaction
@@ -132,7 +133,7 @@ Each is written out in full (not generated from `TABLES`), so it keeps meaning w
 meant when that version was current."""
 
 
-class SchemaVersionError(RuntimeError):
+class SchemaVersionError(WarehouseError):
     """The warehouse file was written with a table layout this nenpo cannot use."""
 
 
@@ -799,7 +800,7 @@ def _md_cell(text: str) -> str:
 
 
 def contract_markdown() -> str:
-    """The contract as Markdown, for the README's warehouse section."""
+    """The contract as Markdown, for docs/analysts.md (`warehouse.generated_docs`)."""
     out: list[str] = []
     views, described = {v.name for v in all_views()}, descriptions()
     for name, documented in contract().items():
@@ -923,7 +924,7 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The warehouse's schema version; None for a file nenpo has not initialised."""
     if "schema_version" not in _existing_tables(con):
         return None
-    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
 
 
 def check_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int:
@@ -1021,26 +1022,3 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
             con.execute(";\n".join(stale))
         con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
     return SCHEMA_VERSION
-
-
-def update_readme(path: str) -> bool:
-    """Rewrite the contract section of a README (between the contract markers); True if it changed."""
-    import re
-    from pathlib import Path
-
-    readme = Path(path)
-    text = readme.read_text(encoding="utf-8")
-    updated = re.sub(
-        r"<!-- contract:start -->.*?<!-- contract:end -->",
-        lambda _: "<!-- contract:start -->\n" + contract_markdown().strip() + "\n<!-- contract:end -->",
-        text,
-        flags=re.S,
-    )
-    readme.write_text(updated, encoding="utf-8")
-    return updated != text
-
-
-if __name__ == "__main__":  # python -m nenpo.warehouse.schema README.md
-    import sys
-
-    print("updated" if update_readme(sys.argv[1] if len(sys.argv) > 1 else "README.md") else "unchanged")

@@ -7,6 +7,10 @@ Each view carries its documented columns so that `schema.CONTRACT` and the
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ CORE_VIEWS: tuple[View, ...] = (KPI_VALUES_RESOLVED, KPI_TIMESERIES, KPI_RESTATE
 """Views over the core tables, for every series and family; families add their own (`ReportFamily.views`)."""
 
 
-def create_views(con) -> None:
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create every view, the core's and the families'."""
     from nenpo.warehouse.schema import all_views
 
@@ -237,7 +241,7 @@ def create_views(con) -> None:
         con.execute(view.sql)
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> tuple[View, ...]:
     """``VIEWS``: the core's views and those of the families registered now."""
     if name == "VIEWS":
         from nenpo.warehouse.schema import all_views

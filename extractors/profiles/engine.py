@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import regex
@@ -141,7 +141,7 @@ def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: s
     return ReportExtraction(
         family=profile.id, series=profile.series, part=part, report_fiscal_year=state.fiscal_year, title=state.title,
         source_path=str(path), sha256=sha256, page_count=page_count,
-        extractor_version=profile.extractor_version, extracted_at=datetime.now(timezone.utc),
+        extractor_version=profile.extractor_version, extracted_at=datetime.now(UTC),
         seconds=round(time.perf_counter() - started, 4), pages=tuple(state.page_records), measures=measures,
         kpi_values=tuple(state.kpis), pdca_items=tuple(state.pdca), warnings=tuple(state.warnings),
         table_cells=tuple(state.cells), sections=tuple(state.sections), costs=tuple(state.costs),

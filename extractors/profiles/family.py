@@ -14,8 +14,8 @@ A profile's identities become audit rules (`warehouse.audit.Rule`) over the ware
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import regex
 

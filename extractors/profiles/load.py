@@ -16,13 +16,14 @@ declared twice is an error naming both files.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from pydantic import ValidationError
 
+from nenpo.core.errors import ProfileError
 from nenpo.extractors.profiles.model import Profile
 
 __all__ = [
@@ -48,15 +49,6 @@ class Problem:
     def __str__(self) -> str:
         where = f"line {self.line}, " if self.line is not None else ""
         return f"{where}field {self.field or '(top level)'}: {self.message}"
-
-
-class ProfileError(ValueError):
-    """A profile that does not load: every problem with its line and field."""
-
-    def __init__(self, path: str | Path, problems: list[Problem]):
-        self.path = str(path)
-        self.problems = problems
-        super().__init__("\n".join(f"{self.path}, {p}" for p in problems))
 
 
 @dataclass(frozen=True)

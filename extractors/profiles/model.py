@@ -42,7 +42,6 @@ the profile loads, so a broken pattern is an error naming the file, line and fie
 from __future__ import annotations
 
 import hashlib
-
 from typing import Annotated, Literal
 
 import regex

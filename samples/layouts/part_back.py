@@ -36,7 +36,7 @@ class BackMatter(BuilderBase):
             if self.spec.tables_as_grids:
                 grid_rows = [[(c, [h]) for c, h in enumerate(header)]]
                 spans = []
-                for item, rows in rows_per_item:
+                for _item, rows in rows_per_item:
                     spans.append(len(rows))
                     for cells in rows:
                         grid_rows.append([(c.col, c.lines) for c in cells])

@@ -60,7 +60,7 @@ class FrontMatter(BuilderBase):
                 row_ids = [[s.line(" ".join([c] + counts + shares))] for c, counts, shares in printed_rows]
             s.record("tables", {"kind": "census", "page": None, "pages": [], "bbox": None, "cells": cells},
                      header_ids + [i for ids in row_ids for i in ids])
-            for (index, category), ids, (_, counts, shares) in zip(rows, row_ids, printed_rows):
+            for (_index, category), ids, (_, counts, shares) in zip(rows, row_ids, printed_rows):
                 for i, year in enumerate(years):
                     for measure, value, unit, text in (
                         (table.measure, float(counts[i].replace(",", "")), table.unit, counts[i]),
@@ -116,7 +116,7 @@ class FrontMatter(BuilderBase):
                     if len(in_group) > 1:
                         for ch in grp:
                             s.line(ch)
-                    for k, (_, role, name) in enumerate(in_group):
+                    for _, role, name in in_group:
                         seq += 1
                         prefix = f"{grp} " if len(in_group) == 1 else ""
                         member_ids.append([s.line(f"{prefix}{seq} {role} {name}")])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nenpo.extractors.families.budget_book.cli import register
+from nenpo.extractors.families.budget_book.cli import compare_table, register
 from nenpo.extractors.families.budget_book.family import EXTRACTOR_VERSION, FAMILY_ID, extract, recognise
 from nenpo.extractors.families.budget_book.records import BudgetBookExtraction
 from nenpo.extractors.families.budget_book.rules import RULES
@@ -20,5 +20,6 @@ FAMILY = ReportFamily(
     views=VIEWS,
     rules=RULES,
     cli=register,
+    compare=compare_table,
     priority=5,
 )

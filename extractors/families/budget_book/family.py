@@ -4,7 +4,7 @@ recognised and read."""
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,7 +94,7 @@ def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progre
     return BudgetBookExtraction(
         family=FAMILY_ID, series=series, report_fiscal_year=year, title=title, source_path=str(path),
         sha256=sha256_file(path), page_count=page_count, extractor_version=EXTRACTOR_VERSION,
-        extracted_at=datetime.now(timezone.utc), seconds=time.perf_counter() - started,
+        extracted_at=datetime.now(UTC), seconds=time.perf_counter() - started,
         pages=tuple(reading.pages), warnings=tuple(warnings), edition_evidence=tuple(evidence), part=part,
         appropriations=tuple(reading.appropriations), appropriation_notes=tuple(reading.notes),
     )

@@ -368,7 +368,7 @@ class BookReader:
 
     # -- 総括 and 第1表 -------------------------------------------------------------------------
     def _summary(self, tp: _Page) -> None:
-        for placed, span in zip(tp.rows, tp.spans):
+        for placed, _span in zip(tp.rows, tp.spans):
             words = [c for c in placed.get("kan", [])]
             if not words:
                 continue

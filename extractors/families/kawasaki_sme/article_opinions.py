@@ -14,18 +14,16 @@ to several paragraphs, one per measure; they are kept, joined by line breaks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
-
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import regex
 
-from nenpo.extractors.lines import BBox, SizedLine
 from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion
+from nenpo.extractors.lines import BBox, SizedLine
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
-
 
 TABLE_HEADER = regex.compile(r"実施状況に対する主な検証意見$")
 """The header of the opinion column: ``中小企業活性化施策の実施状況に対する主な検証意見``."""
@@ -68,10 +66,6 @@ class TableOpinion:
     @property
     def text(self) -> str:
         return normalise_text(self.text_raw)
-
-
-def is_table_page(lines: Sequence[Line]) -> bool:
-    return any(TABLE_HEADER.search(line.text) for line in lines)
 
 
 def _anchor_above(anchors: list[tuple[float, object]], top: float):

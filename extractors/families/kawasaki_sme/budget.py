@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import regex
 
-from nenpo.extractors.lines import BBox
 from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets, sharing_groups  # noqa: F401
 from nenpo.extractors.families.kawasaki_sme.models import BudgetItem, BudgetResult
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.paragraphs import unwrap
 from nenpo.extractors.text_stream import normalised

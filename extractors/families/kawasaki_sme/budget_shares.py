@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+
 def sharing_groups(nos: Sequence[int], shared_with: Sequence[Sequence[int]]) -> list[int]:
     """For each row, the index of the first row of its sharing group: rows are joined when
     one's note names the other's № (``（№13の一部の予算を含む）`` joins row 3 with row 13)."""

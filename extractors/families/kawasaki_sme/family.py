@@ -4,13 +4,12 @@ what it adds to the warehouse (its tables, views and audit rules)."""
 from __future__ import annotations
 
 from nenpo.extractors import edition
-from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
 from nenpo.extractors.families.kawasaki_sme import rules_kpi, rules_pdca, rules_tables, warehouse
 from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
+from nenpo.extractors.family import DocumentProbe, Recognition, ReportFamily
 from nenpo.extractors.models import EXTRACTOR_VERSION
 from nenpo.warehouse.audit import rules_in
-
 
 CONFIDENCE = {"title": 0.95, "heading": 0.9, "sentence": 0.85, "metadata": 0.8}
 """How sure each kind of edition evidence makes the family (see `extractors.edition`)."""

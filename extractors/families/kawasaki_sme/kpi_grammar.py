@@ -15,11 +15,11 @@ patterns for year headers, row labels and cell tokens, and the row parser for te
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from statistics import median_low
 
 import regex
-from statistics import median_low
 
 YEAR_COLUMN = regex.compile(
     r"(?P<era>[RHSＲＨＳ])\s*(?P<era_year>[0-9０-９]{1,2}|元)\s*[（(]\s*(?P<year>[0-9０-９]{4})\s*[）)]\s*年度"

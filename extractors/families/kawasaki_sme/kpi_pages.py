@@ -12,11 +12,18 @@ and `report` settles the two.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
+from nenpo.extractors.families.kawasaki_sme.kpi_grammar import (
+    CELL_LINE,
+    INDICATOR_LABEL,
+    ROW_LABEL,
+    YEAR_COLUMN,
+    row_kind,
+    split_cells,
+)
 from nenpo.extractors.lines import BBox, PositionedLine
-from nenpo.extractors.families.kawasaki_sme.kpi_grammar import CELL_LINE, INDICATOR_LABEL, ROW_LABEL, YEAR_COLUMN, row_kind, split_cells
 
 Line = PositionedLine
 """A positioned line; `raw`, when a line has it, is the text as printed (cells and labels keep it)."""
@@ -98,11 +105,6 @@ def _header_rows(lines: Sequence[Line]) -> list[list[Column]]:
         else:
             rows.append([col])
     return [sorted(r, key=lambda c: c.bbox[0]) for r in rows]
-
-
-def find_tables(lines: Sequence[Line]) -> list[PageTable]:
-    """Every KPI table on a page, in reading order (column by column, top to bottom)."""
-    return read_page(lines)[0]
 
 
 def read_page(lines: Sequence[Line], carried: PageTable | None = None) -> tuple[list[PageTable], list[Row], PageTable | None]:

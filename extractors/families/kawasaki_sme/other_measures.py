@@ -23,8 +23,8 @@ results start with the first paragraph whose sentence ends in the past tense (`D
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import regex
 
@@ -32,7 +32,6 @@ from nenpo.extractors.lines import BBox
 from nenpo.extractors.normalise import normalise_name
 from nenpo.extractors.paragraphs import PARAGRAPH_START, unwrap
 from nenpo.extractors.text_stream import normalised
-
 
 PLAN_HEADER = regex.compile(r"^(?:令和|平成)\s*(?:元|[0-9]{1,2})\s*年度の概要$")
 """The left header: ``令和３年度の概要`` (normalised ``令和3年度の概要``)."""

@@ -15,15 +15,14 @@ that change with each edition (``令和３年度以降の対応 Action``) do not
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import regex
 
 from nenpo.extractors.lines import BBox, SizedLine
 from nenpo.extractors.models import PDCA_PHASES, PdcaPhase
 from nenpo.extractors.normalise import normalise_text, split_item
-
 
 Phase = PdcaPhase
 PHASES: tuple[Phase, ...] = PDCA_PHASES
@@ -109,7 +108,7 @@ def review_groups(sheets: Sequence[tuple[str | None, int | None, bool]]) -> list
     gets no indexes (it is covered by a later sheet's block, or by none).
     """
     groups: list[tuple[int, ...]] = []
-    for i, (parent, position, has_review) in enumerate(sheets):
+    for i, (parent, _position, has_review) in enumerate(sheets):
         if not has_review:
             groups.append(())
             continue
@@ -299,7 +298,8 @@ def settle_trailing(sequence: Sequence[HeadingMark | PageItem]) -> list[PageItem
     items; which, each heading tells by what follows it: a heading followed directly by
     the heading of another phase (or by the sheet's end) has no items after it, so it
     trails the items before it (a heading followed by one of its own phase is a box titled
-    twice: ``事業の実施状況 Do`` then ``令和２年度の実績``) (``新型コロナウイルス感染症に関する対応`` then ``主な成果・活動指標に関する補足事項``;
+    twice: ``事業の実施状況 Do`` then ``令和２年度の実績``) (``新型コロナウイルス感染症に関する対応``
+    then ``主な成果・活動指標に関する補足事項``;
     ``主な検証意見 Check`` then ``令和３年度の実施計画`` then the Action heading). The items
     between two headings go to the heading before them unless a trailing heading after
     them claims them: a COVID box (``新型コロナウイルス感染症に関する対応``) claims the last

@@ -16,9 +16,9 @@ Check/Action block where positions give none (or carry no structure: one column)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from typing import Sequence
 
 import regex
 

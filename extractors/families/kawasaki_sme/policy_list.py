@@ -20,13 +20,13 @@ the two rows around it). `_page_spans` solves the rows each 頁 spans from those
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import regex
 
-from nenpo.extractors.grids import Grid
 from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
+from nenpo.extractors.grids import Grid
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
 

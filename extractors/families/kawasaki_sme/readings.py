@@ -13,12 +13,27 @@ stream line it was read from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
-from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, other_measures, policy_list, rosters, stat_tables
+from nenpo.extractors.families.kawasaki_sme import (
+    article_opinions,
+    budget,
+    other_measures,
+    policy_list,
+    rosters,
+    stat_tables,
+)
+from nenpo.extractors.families.kawasaki_sme.models import (
+    ArticleOpinion,
+    BudgetItem,
+    BudgetResult,
+    CommitteeMember,
+    PolicyListEntry,
+    StatValue,
+)
 from nenpo.extractors.models import ExtractionWarning
-from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, BudgetItem, BudgetResult, CommitteeMember, PolicyListEntry, StatValue
 
 if TYPE_CHECKING:
     from nenpo.extractors.families.kawasaki_sme.table_pages import TablesState

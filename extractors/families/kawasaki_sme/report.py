@@ -20,14 +20,26 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from nenpo.extractors import edition, ocr_findings
-from nenpo.extractors.families.kawasaki_sme import kpi_grammar, kpi_pages, pdca, pdca_text, policy_list, sheets, table_pages, text_order
 from nenpo.extractors.collector import collector_paused
+from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
+from nenpo.extractors.families.kawasaki_sme import (
+    kpi_grammar,
+    kpi_pages,
+    pdca,
+    pdca_text,
+    policy_list,
+    sheets,
+    table_pages,
+    text_order,
+)
+from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
+from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
 from nenpo.extractors.models import (
     EXTRACTOR_VERSION,
     ExtractionWarning,
@@ -36,18 +48,14 @@ from nenpo.extractors.models import (
     PageRecord,
     PdcaItem,
 )
-from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 from nenpo.extractors.normalise import (
     check_unit_scale,
     normalise_name,
     normalise_text,
     parse_cell,
     parse_unit,
-
 )
-from nenpo.extractors.families.kawasaki_sme.series import FAMILY_ID, SERIES, SERIES_ID
-from nenpo.extractors.errors import InvalidRecordError, NeedsOcrError, UnrecognisedReportError
-from nenpo.extractors.pages import TextLine, open_pdf
+from nenpo.extractors.pages import open_pdf
 
 
 @contextmanager
@@ -389,7 +397,7 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
         family=FAMILY_ID, series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
         edition_evidence=tuple(evidence),
         source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
-        extracted_at=datetime.now(timezone.utc), seconds=seconds, pages=tuple(state.pages),
+        extracted_at=datetime.now(UTC), seconds=seconds, pages=tuple(state.pages),
         measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
         article_opinions=tables.article_opinions, warnings=tuple(state.warnings),
         stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tuple(listed),
@@ -542,7 +550,8 @@ def _indicator(
     """A KPI table's indicator label and how it was read: by position (the label right above
     the table in its column) or by text order (`kpi_grammar.indicator_in_text_order`). On a
     page set in two columns positions win a disagreement; on a page in one column the text
-    order does (the label printed above the table may belong to another box there)."""
+    order does (the label printed above the table may belong to another box there), unless
+    the page was recognised: its lines' order is then Tesseract's, not the printer's."""
     doc = state.doc
     header = doc.index_of(page, table.columns[0].bbox)
     by_text = None
@@ -566,7 +575,8 @@ def _indicator(
         return (by_layout, "layout") if by_layout is not None else (by_text, "text_order")
     if normalise_name(by_layout) == normalise_name(by_text):
         return by_layout, "layout"
-    chosen = (by_layout, "layout") if doc.two_column.get(page) else (by_text, "text_order")
+    recognised = any(p.page == page and p.engine == "ocr" for p in state.pages)
+    chosen = (by_layout, "layout") if doc.two_column.get(page) or recognised else (by_text, "text_order")
     state.warn(
         "readings_disagree",
         f"{state.path}, page {page}: KPI table {table_no} is labelled {by_layout!r} by position, "

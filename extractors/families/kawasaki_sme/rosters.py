@@ -28,13 +28,13 @@ words (family and given name, printed with a space between them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import regex
 
-from nenpo.extractors.grids import Grid
 from nenpo.extractors.families.kawasaki_sme.models import CommitteeMember
+from nenpo.extractors.grids import Grid
 from nenpo.extractors.normalise import normalise_name, normalise_text
 from nenpo.extractors.text_stream import normalised
 

@@ -7,7 +7,6 @@ was printed, and these rules say where the printed numbers disagree with each ot
 from __future__ import annotations
 
 from collections.abc import Iterator
-
 from typing import TYPE_CHECKING
 
 from nenpo.extractors.families.kawasaki_sme.budget_shares import counted_budgets, sharing_groups
@@ -117,7 +116,8 @@ def budget_shared_amounts_differ(con: duckdb.DuckDBPyConnection) -> Iterator[Fin
                 nos = sorted({r[1] for r in members})
                 yield Finding(
                     "budget_shared_amounts_differ", "warning",
-                    f"budget rows №{', '.join(map(str, nos))} share a budget but print {', '.join(f'{a:,.0f}' for a in amounts)} 千円",
+                    f"budget rows №{', '.join(map(str, nos))} share a budget "
+                    f"but print {', '.join(f'{a:,.0f}' for a in amounts)} 千円",
                     edition, None, None, None, members[0][6], series, report_id,
                     {"nos": nos, "amounts": amounts},
                 )
@@ -132,7 +132,7 @@ def budget_note_unknown_row(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
     """
     for (series, edition, report_id), rows in _budget_rows(con).items():
         nos = {r[1] for r in rows}
-        for ordinal, no, phase, shared, budget, counted, page in rows:
+        for _ordinal, no, phase, shared, _budget, _counted, page in rows:
             missing = sorted(set(shared) - nos)
             if missing:
                 yield Finding(

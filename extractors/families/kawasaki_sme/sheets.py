@@ -19,8 +19,8 @@ the policy list names it too, and wherever text order puts the footer (see `repo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import regex
 

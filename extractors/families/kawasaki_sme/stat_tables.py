@@ -20,17 +20,16 @@ that read them from a page's text, each rule naming the values it yields.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import regex
 
-from nenpo.extractors.lines import BBox
-from nenpo.extractors.grids import Grid
 from nenpo.extractors.families.kawasaki_sme.models import StatValue
+from nenpo.extractors.grids import Grid
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.normalise import normalise_text, parse_number, parse_year
 from nenpo.extractors.text_stream import normalised
-
 
 CENSUS_HEADER = regex.compile(r"^業種大分類$")
 """The first header cell of a census table: ``業種大分類``."""

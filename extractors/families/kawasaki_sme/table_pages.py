@@ -30,20 +30,36 @@ line alignment goes cell by cell into `table_cells`, so nothing printed in a gri
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import regex
 
-from nenpo.extractors.lines import BBox
-from nenpo.extractors.families.kawasaki_sme import article_opinions, budget, kpi_pages, other_measures, policy_list, readings, rosters, stat_tables
+from nenpo.extractors.families.kawasaki_sme import (
+    article_opinions,
+    budget,
+    kpi_pages,
+    other_measures,
+    policy_list,
+    readings,
+    rosters,
+    stat_tables,
+)
+from nenpo.extractors.families.kawasaki_sme.models import (
+    ArticleOpinion,
+    BudgetItem,
+    BudgetResult,
+    CommitteeMember,
+    OtherMeasure,
+    PolicyListEntry,
+    StatValue,
+)
 from nenpo.extractors.grids import Grid, char_splitter, find_grids
+from nenpo.extractors.lines import BBox
 from nenpo.extractors.models import ExtractionWarning, TableCell
-from nenpo.extractors.families.kawasaki_sme.models import ArticleOpinion, BudgetItem, BudgetResult, CommitteeMember, OtherMeasure, PolicyListEntry, StatValue
 from nenpo.extractors.normalise import normalise_text
 from nenpo.extractors.table_join import JoinedTable, Piece, join_across_pages, place, printed_tables
 from nenpo.extractors.text_stream import FOLIO, FOLIO_BAND, TextStream
-
 
 CAPTION_GAP = 30.0
 

@@ -11,8 +11,8 @@ column, and lets a measure sheet that starts mid-page own what follows its title
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from nenpo.extractors.families.kawasaki_sme.kpi_grammar import CELL_LINE, INDICATOR_LABEL
 from nenpo.extractors.families.kawasaki_sme.pdca import ITEM_START

@@ -1,0 +1,1 @@
+"""What every nenpo package shares and none owns: the error hierarchy."""
