@@ -568,8 +568,7 @@ def ingest(
                     else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr, True)
                 )
             extracted_so_far.append(report.sha256)
-            if isinstance(outcome, Transferred):
-                built_rows[report.sha256] = outcome.rows
+            built_rows[report.sha256] = outcome.rows if isinstance(outcome, Transferred) else None
             with clock.adding("validate + cache"):
                 finished = finish_extraction(report, outcome, cache, mode)
             yield report, finished
@@ -591,9 +590,7 @@ def ingest(
     try:
         for outcome in validated(in_order()):
             con = warehouse()
-            rows = built_rows.pop(outcome.sha256, None) if isinstance(outcome, ReportExtraction) else None
-            if isinstance(outcome, IngestFailure) and outcome.sha256 is not None:
-                built_rows.pop(outcome.sha256, None)
+            rows = built_rows.pop(outcome.sha256, None) if outcome.sha256 is not None else None
             with clock.adding("load"):
                 load_one(con, summary, outcome, force, labels, rows)
         con = warehouse()

@@ -4,7 +4,7 @@ in one process."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import pytest
@@ -48,7 +48,7 @@ def test_two_workers_give_the_warehouse_of_one_process_row_for_row(in_one_proces
     built_here = []
     real = load.table_rows
     monkeypatch.setattr(load, "table_rows", lambda *a: built_here.append(a[0].name) or real(*a))
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     summary = ingest([SAMPLE_EDITIONS], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", runner="processes",
                      workers=2)
     assert summary.ok and summary.extracted == 3
@@ -58,7 +58,7 @@ def test_two_workers_give_the_warehouse_of_one_process_row_for_row(in_one_proces
     assert rows == in_one_process
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         stamps = [r[0] for r in con.execute("SELECT ingested_at FROM reports").fetchall()]
-    assert len(stamps) == 3 and all(started <= t <= datetime.now(timezone.utc) for t in stamps)
+    assert len(stamps) == 3 and all(started <= t <= datetime.now(UTC) for t in stamps)
 
 
 def test_a_sequential_guarded_run_gives_the_same_rows(in_one_process, tmp_path):
@@ -83,7 +83,7 @@ def test_rows_built_beforehand_are_stamped_with_the_load_and_a_missing_or_stale_
     rows = dict(sent.rows)
     del rows["kpi_values"]  # missing: built at the load
     rows["measures"] = rows["measures"].drop_columns(["name"])  # another shape: built at the load
-    at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    at = datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)
     con = connect(tmp_path / "w.duckdb")
     try:
         result = load_extraction(con, x, ingested_at=at, rows=rows)
