@@ -110,14 +110,22 @@ def main(argv: list[str] | None = None) -> int:
         unverified, unverified_cpu, *_ = in_child(_extract_unverified, book)
         baseline, baseline_cpu = in_child(_plumber, book)
     # CPU seconds of each child are the figure: on a shared machine wall-clock time measures the neighbours
-    print(f"budget-book extract: {cpu:.1f} s CPU ({cpu / pages * 1000:.1f} ms/page; {seconds:.1f} s wall), {rows} appropriations, "
-          f"{notes} notes; {checked} pages given pdfplumber's second opinion (verify 'auto')")
+    print(
+        f"budget-book extract: {cpu:.1f} s CPU ({cpu / pages * 1000:.1f} ms/page; {seconds:.1f} s wall), {rows} appropriations, "
+        f"{notes} notes; {checked} pages given pdfplumber's second opinion (verify 'auto')"
+    )
     print(f"budget-book extract, verify 'never': {unverified_cpu:.1f} s CPU ({unverified:.1f} s wall)")
-    print(f"pdfplumber extract_text: {baseline_cpu:.1f} s CPU ({baseline_cpu / pages * 1000:.1f} ms/page; {baseline:.1f} s wall)")
-    print(f"ratio extract / pdfplumber (CPU): {cpu / baseline_cpu:.3f} with verify 'auto', "
-          f"{unverified_cpu / baseline_cpu:.3f} with verify 'never' (target <= {RATIO_TARGET})")
-    print(f"ratio extract / pdfplumber (wall, the neighbours' load included): {seconds / baseline:.3f} with verify 'auto', "
-          f"{unverified / baseline:.3f} with verify 'never'; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"pdfplumber extract_text: {baseline_cpu:.1f} s CPU ({baseline_cpu / pages * 1000:.1f} ms/page; {baseline:.1f} s wall)"
+    )
+    print(
+        f"ratio extract / pdfplumber (CPU): {cpu / baseline_cpu:.3f} with verify 'auto', "
+        f"{unverified_cpu / baseline_cpu:.3f} with verify 'never' (target <= {RATIO_TARGET})"
+    )
+    print(
+        f"ratio extract / pdfplumber (wall, the neighbours' load included): {seconds / baseline:.3f} with verify 'auto', "
+        f"{unverified / baseline:.3f} with verify 'never'; load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"peak RSS of the extraction: {rss_mb:.0f} MB (limit {RSS_LIMIT_MB} MB)")
     return 0 if rss_mb <= RSS_LIMIT_MB else 1
 

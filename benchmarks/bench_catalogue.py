@@ -80,8 +80,9 @@ def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, flo
 def _stages_child(folder: str, db: str, cache: str, runner: str, workers: int, queue) -> None:
     from nenpo.pipeline.ingest import ingest
 
-    summary = ingest([folder], db, cache_dir=cache, reuse_extractions=True, publish=True, runner=runner,
-                     workers=workers)
+    summary = ingest(
+        [folder], db, cache_dir=cache, reuse_extractions=True, publish=True, runner=runner, workers=workers
+    )
     queue.put((summary.stage_seconds, len(summary.loaded), len(summary.failed), summary.stage_cpu_seconds))
 
 
@@ -90,8 +91,10 @@ def stages(folder: Path, tmp: Path, runner: str, workers: int) -> tuple[dict, in
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     tag = f"{runner}-{time.monotonic_ns()}"
-    proc = ctx.Process(target=_stages_child, args=(str(folder), str(tmp / f"{tag}.duckdb"), str(tmp / f"cache-{tag}"),
-                                                   runner, workers, queue))
+    proc = ctx.Process(
+        target=_stages_child,
+        args=(str(folder), str(tmp / f"{tag}.duckdb"), str(tmp / f"cache-{tag}"), runner, workers, queue),
+    )
     proc.start()
     result = queue.get()
     proc.join()
@@ -171,37 +174,55 @@ def main(argv: list[str] | None = None) -> int:
                 os.link(path, sub / path.name)
             home = tmp / f"home-{n}"
             home.mkdir()
-            _, rss, out, _ = run_cli(["ingest", str(sub), "--db", str(tmp / f"size-{n}.duckdb"), "--no-prefect"],
-                                  clean_env(home), tmp)
+            _, rss, out, _ = run_cli(
+                ["ingest", str(sub), "--db", str(tmp / f"size-{n}.duckdb"), "--no-prefect"], clean_env(home), tmp
+            )
             rss_by_size[n] = rss
 
         checkpoints = sorted({1, 5, 10, 25, args.editions} & set(range(1, args.editions + 1)))
         grown = growth(paths, results["sequential"][4], tmp / "growth.duckdb", checkpoints)
 
     seq, proc = results["sequential"], results["processes"]
-    print(f"{args.editions}-edition catalogue ({pages_per_edition} pages each, written in {written:.1f} s), "
-          f"{os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print(f"baseline: pdfplumber pass over the 3 sample editions {baseline_3:.2f} s; "
-          f"× {args.editions}/3 = {baseline:.1f} s for the catalogue")
+    print(
+        f"{args.editions}-edition catalogue ({pages_per_edition} pages each, written in {written:.1f} s), "
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
+    print(
+        f"baseline: pdfplumber pass over the 3 sample editions {baseline_3:.2f} s; "
+        f"× {args.editions}/3 = {baseline:.1f} s for the catalogue"
+    )
     print()
-    print(f"{'nenpo ingest (no Prefect)':<28}{'wall s':>8}{'× pdfplumber':>14}{'editions/min/core':>19}{'peak RSS MB':>13}"
-          f"{'CPU s (see run_cli)':>23}")
+    print(
+        f"{'nenpo ingest (no Prefect)':<28}{'wall s':>8}{'× pdfplumber':>14}{'editions/min/core':>19}{'peak RSS MB':>13}"
+        f"{'CPU s (see run_cli)':>23}"
+    )
     for name, (seconds, rss, workers, *rest) in results.items():
         label = f"{name} ({workers} worker{'s' if workers > 1 else ''})" if name != "sequential" else name
-        print(f"{label:<28}{seconds:>8.1f}{seconds / baseline:>14.3f}{args.editions / (seconds / 60) / workers:>19.1f}"
-              f"{rss:>13.0f}{rest[3]:>23.1f}")
-    print(f"processes / sequential: {seq[0] / proc[0]:.2f}× the throughput  (target ≥ 1.7); load average "
-          f"{seq[5]:.1f} before the sequential run, {proc[5]:.1f} before the processes run (other work on the cores)")
+        print(
+            f"{label:<28}{seconds:>8.1f}{seconds / baseline:>14.3f}{args.editions / (seconds / 60) / workers:>19.1f}"
+            f"{rss:>13.0f}{rest[3]:>23.1f}"
+        )
+    print(
+        f"processes / sequential: {seq[0] / proc[0]:.2f}× the throughput  (target ≥ 1.7); load average "
+        f"{seq[5]:.1f} before the sequential run, {proc[5]:.1f} before the processes run (other work on the cores)"
+    )
     print()
     # What the machine's other work cannot change: the CPU the run needs. With the parent's
     # share on one core and the workers' on the others, the wall time of two workers can
     # approach max(parent CPU, total CPU / 2) plus the fixed start-up.
-    print("stages inside runs like these: wall s (with workers, extract is the wait for their results), "
-          "then the parent process's CPU s:")
-    print(f"  {'':<22}" + "".join(f"{name:>12}" for name in results) + "".join(f"{name + ' CPU':>16}" for name in results))
+    print(
+        "stages inside runs like these: wall s (with workers, extract is the wait for their results), "
+        "then the parent process's CPU s:"
+    )
+    print(
+        f"  {'':<22}" + "".join(f"{name:>12}" for name in results) + "".join(f"{name + ' CPU':>16}" for name in results)
+    )
     for stage in seq[3]:
-        print(f"  {stage:<22}" + "".join(f"{result[3].get(stage, 0):>12.2f}" for result in results.values())
-              + "".join(f"{result[7].get(stage, 0):>16.2f}" for result in results.values()))
+        print(
+            f"  {stage:<22}"
+            + "".join(f"{result[3].get(stage, 0):>12.2f}" for result in results.values())
+            + "".join(f"{result[7].get(stage, 0):>16.2f}" for result in results.values())
+        )
     print()
     print("peak RSS of the command by catalogue size (sequential):")
     for n in sorted(rss_by_size):
@@ -212,10 +233,23 @@ def main(argv: list[str] | None = None) -> int:
     for n, loaded, audited, findings in grown:
         print(f"  {n:>8}{loaded * 1000:>21.0f}{audited * 1000:>10.0f}{findings:>10}")
     first, last = grown[0], grown[-1]
-    print(f"  audit of {last[0]} editions / audit of {first[0]}: {last[2] / first[2]:.1f}×  (must stay far below {last[0]}×)")
-    print(json.dumps({"baseline_3": baseline_3, "sequential": seq[:3], "processes": proc[:3],
-                      "cpu": {k: v[6] for k, v in results.items()}, "stage_cpu": {k: v[7] for k, v in results.items()},
-                      "stages": {k: v[3] for k, v in results.items()}, "rss_by_size": rss_by_size, "growth": grown}))
+    print(
+        f"  audit of {last[0]} editions / audit of {first[0]}: {last[2] / first[2]:.1f}×  (must stay far below {last[0]}×)"
+    )
+    print(
+        json.dumps(
+            {
+                "baseline_3": baseline_3,
+                "sequential": seq[:3],
+                "processes": proc[:3],
+                "cpu": {k: v[6] for k, v in results.items()},
+                "stage_cpu": {k: v[7] for k, v in results.items()},
+                "stages": {k: v[3] for k, v in results.items()},
+                "rss_by_size": rss_by_size,
+                "growth": grown,
+            }
+        )
+    )
     return 0
 
 

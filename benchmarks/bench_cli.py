@@ -58,8 +58,9 @@ def pdfplumber_pass(path: Path) -> float:
         "        page.extract_text(); page.extract_tables(); page.flush_cache()\n"
         "print(time.perf_counter() - started)\n"
     )
-    return float(subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
-                                check=True).stdout)
+    return float(
+        subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+    )
 
 
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
@@ -104,9 +105,11 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_prefect_run and round_no == 0:
                 flow_home = tmp / "home-prefect"
                 flow_home.mkdir()
-                seconds, out = timed([str(NENPO), "ingest", str(EDITION), "--db", str(work / "flow.duckdb"),
-                                      "--prefect"], user_env(flow_home) | {"PREFECT_HOME": str(flow_home / ".prefect")},
-                                     work)
+                seconds, out = timed(
+                    [str(NENPO), "ingest", str(EDITION), "--db", str(work / "flow.duckdb"), "--prefect"],
+                    user_env(flow_home) | {"PREFECT_HOME": str(flow_home / ".prefect")},
+                    work,
+                )
                 assert "ran as Prefect flow run" in out, out
                 flow.append(seconds)
         db = work / "new-0.duckdb"
@@ -118,14 +121,18 @@ def main(argv: list[str] | None = None) -> int:
             "audit": ["audit", "--stored", "--db", str(db)],
             "ingest (cached)": ["ingest", str(EDITION), "--db", str(db), "--no-publish"],
         }
-        walls = {name: statistics.median(timed([str(NENPO), *c], env, work)[0] for _ in range(args.repeat))
-                 for name, c in commands.items()}
+        walls = {
+            name: statistics.median(timed([str(NENPO), *c], env, work)[0] for _ in range(args.repeat))
+            for name, c in commands.items()
+        }
         imported = {name: imports(c, env, work) for name, c in commands.items()}
     load_after = os.getloadavg()[0]
 
     base = statistics.median(baseline)
-    print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.repeat} rounds, "
-          f"load average {load_before:.1f} before / {load_after:.1f} after")
+    print(
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, {args.repeat} rounds, "
+        f"load average {load_before:.1f} before / {load_after:.1f} after"
+    )
     print()
     print(f"{'command':<18}{'wall s':>8}{'importing s':>13}{'modules':>9}  heavy libraries imported")
     for name in commands:
@@ -135,11 +142,15 @@ def main(argv: list[str] | None = None) -> int:
 
     def line(label: str, runs: list[float], target: str = "") -> None:
         ratios = [r / base for r in runs]
-        print(f"{label:<44}{statistics.median(runs):>7.2f} s {statistics.median(ratios):>7.2f}× "
-              f"(range {min(ratios):.2f}–{max(ratios):.2f}) {target}")
+        print(
+            f"{label:<44}{statistics.median(runs):>7.2f} s {statistics.median(ratios):>7.2f}× "
+            f"(range {min(ratios):.2f}–{max(ratios):.2f}) {target}"
+        )
 
     print(f"ad-hoc `nenpo ingest {EDITION.name} --db new.duckdb`, no Prefect server, against the pdfplumber pass:")
-    print(f"{'pdfplumber pass (baseline)':<44}{base:>7.2f} s    1.00× (range {min(baseline):.2f}–{max(baseline):.2f} s)")
+    print(
+        f"{'pdfplumber pass (baseline)':<44}{base:>7.2f} s    1.00× (range {min(baseline):.2f}–{max(baseline):.2f} s)"
+    )
     line("first run, fresh HOME", first, "(target ≤ 5)")
     line("later run (the same command again)", later, "(target ≤ 2.5)")
     if flow:

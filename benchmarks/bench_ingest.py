@@ -225,7 +225,12 @@ def run_stage(name: str, args: tuple) -> tuple[float, float, float, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=3, help="copies of the three sample editions (96 pages each)")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds, each running every stage once (the short ones more often); medians are reported")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="rounds, each running every stage once (the short ones more often); medians are reported",
+    )
     parser.add_argument("--no-prefect", action="store_true", help="skip the Prefect flow timing")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,10 +243,14 @@ def main(argv: list[str] | None = None) -> int:
         cache = str(Path(tmp) / "cache")
         samples = [str(p) for p in EDITIONS]
         stage_args = {
-            "nenpo ingest": (str(pdf), db), "ingest, new file": (str(pdf), db), "re-ingest": (str(pdf), db), "cached re-ingest": (str(pdf), db, cache, True),
+            "nenpo ingest": (str(pdf), db),
+            "ingest, new file": (str(pdf), db),
+            "re-ingest": (str(pdf), db),
+            "cached re-ingest": (str(pdf), db, cache, True),
             "cached, 1 sample": (samples[:1], samples_db, cache, True),
             "cached, 3 samples": (samples, samples_db, cache, True),
-            "2 reports, 1 proc": (str(pdf), str(other)), "2 reports, 2 procs": (str(pdf), str(other)),
+            "2 reports, 1 proc": (str(pdf), str(other)),
+            "2 reports, 2 procs": (str(pdf), str(other)),
         }
         results: dict[str, tuple[float, float, float]] = {}
         details: dict[str, list[dict]] = {}
@@ -271,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
             prefect = run_stage("prefect flow", (str(EDITIONS[0]), db))[3]
         profile = profile_stages(EDITIONS, db=str(Path(tmp) / "profile.duckdb"))
     baseline = results["pdfplumber pass"][0]
-    print(f"{pages}-page edition, median of {args.repeat} rounds, {mp.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(
+        f"{pages}-page edition, median of {args.repeat} rounds, {mp.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
     print(f"{'stage':<20}{'seconds':>9}{'pages/s':>9}{'× pdfplumber':>14}{'peak RSS MB':>13}{'RSS growth MB':>15}")
     for name, (seconds, rss, growth) in results.items():
         if name.startswith("cached, "):
@@ -279,32 +290,48 @@ def main(argv: list[str] | None = None) -> int:
         n = pages * (2 if name.startswith("2 reports") else 1)
         print(f"{name:<20}{seconds:>9.3f}{n / seconds:>9.0f}{seconds / baseline:>14.3f}{rss:>13.0f}{growth:>15.0f}")
     print()
-    print(f"ingest / pdfplumber pass:           {results['nenpo ingest'][0] / baseline:.3f}  (target ≤ 0.15); "
-          f"{results['ingest, new file'][0] / baseline:.3f} when the run also creates the warehouse file")
+    print(
+        f"ingest / pdfplumber pass:           {results['nenpo ingest'][0] / baseline:.3f}  (target ≤ 0.15); "
+        f"{results['ingest, new file'][0] / baseline:.3f} when the run also creates the warehouse file"
+    )
     one, three = results["cached, 1 sample"][0], results["cached, 3 samples"][0]
-    print(f"re-ingest of unchanged editions:    {(three - one) / 2 * 1000:.0f} ms per additional report "
-          f"(cached re-ingest of 3 sample editions {three * 1000:.0f} ms, of 1 {one * 1000:.0f} ms)  "
-          f"(target ≤ 50 ms of work beyond start-up)")
-    print(f"                                    the {pages}-page edition: {results['cached re-ingest'][0] * 1000:.0f} ms "
-          f"from the extraction cache, {results['re-ingest'][0] * 1000:.0f} ms extracted again")
+    print(
+        f"re-ingest of unchanged editions:    {(three - one) / 2 * 1000:.0f} ms per additional report "
+        f"(cached re-ingest of 3 sample editions {three * 1000:.0f} ms, of 1 {one * 1000:.0f} ms)  "
+        f"(target ≤ 50 ms of work beyond start-up)"
+    )
+    print(
+        f"                                    the {pages}-page edition: {results['cached re-ingest'][0] * 1000:.0f} ms "
+        f"from the extraction cache, {results['re-ingest'][0] * 1000:.0f} ms extracted again"
+    )
     speedup = 2 * results["nenpo extract"][0] / results["2 reports, 2 procs"][0]
     serial = results["2 reports, 1 proc"][0] / results["2 reports, 2 procs"][0]
-    print(f"two reports on two cores:           {speedup:.2f}× the throughput of one report on one core  (target ≥ 1.7)")
-    print(f"                                    {serial:.2f}× two reports one after the other in one process "
-          f"(the second reuses the first's warm caches)")
+    print(
+        f"two reports on two cores:           {speedup:.2f}× the throughput of one report on one core  (target ≥ 1.7)"
+    )
+    print(
+        f"                                    {serial:.2f}× two reports one after the other in one process "
+        f"(the second reuses the first's warm caches)"
+    )
     workers = statistics.median(max(d["workers"]) for d in details["2 reports, 2 procs"])
     validating = statistics.median(d["validating"] for d in details["2 reports, 2 procs"])
-    print(f"                                    the slower worker took {workers:.2f} s "
-          f"({workers / results['nenpo extract'][0]:.2f}× one report alone: the cores slow each other), "
-          f"the parent validated the results in {validating:.2f} s")
+    print(
+        f"                                    the slower worker took {workers:.2f} s "
+        f"({workers / results['nenpo extract'][0]:.2f}× one report alone: the cores slow each other), "
+        f"the parent validated the results in {validating:.2f} s"
+    )
     print(f"peak RSS of the ingest:             {results['nenpo ingest'][1]:.0f} MB  (target ≤ 400 MB)")
     print("extraction / pdfplumber pass, per layout of the FY2020 edition (target ≤ 0.15):")
     for layout, (pages_read, plumber, extract) in per_layout.items():
-        print(f"  {layout:<14}{pages_read:>5} pages  pdfplumber {plumber:7.3f} s  nenpo extract {extract:7.3f} s  "
-              f"{extract / plumber:6.3f}")
+        print(
+            f"  {layout:<14}{pages_read:>5} pages  pdfplumber {plumber:7.3f} s  nenpo extract {extract:7.3f} s  "
+            f"{extract / plumber:6.3f}"
+        )
     if prefect:
-        print(f"prefect flow run of one edition:    cold {prefect['cold']:.2f} s (ephemeral server start), "
-              f"warm {prefect['warm']:.2f} s")
+        print(
+            f"prefect flow run of one edition:    cold {prefect['cold']:.2f} s (ephemeral server start), "
+            f"warm {prefect['warm']:.2f} s"
+        )
     print()
     print("where the time of an ingest goes (3 sample editions into a new warehouse, cProfile):")
     total = sum(profile.values())

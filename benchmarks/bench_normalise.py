@@ -28,8 +28,9 @@ NUMBER_TOKEN_RE = re.compile(
 KPI_ROW_RE = re.compile(r"^(目 ?標|実 ?績)（[^）]+）(?P<cells>.*)$")
 
 
-def _best_rate(fn: Callable[[str], object], items: Sequence[str], repeats: int,
-               before: Callable[[], None] | None) -> float:
+def _best_rate(
+    fn: Callable[[str], object], items: Sequence[str], repeats: int, before: Callable[[], None] | None
+) -> float:
     best = float("inf")
     for _ in range(repeats):
         if before is not None:
@@ -44,9 +45,11 @@ def _best_rate(fn: Callable[[str], object], items: Sequence[str], repeats: int,
 def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 else DEFAULT
     if not path.is_file():
-        print(f"reference text not found at {path}\n"
-              f"usage: python benchmarks/bench_normalise.py [path/to/kawasaki-sme-report-fy2020.txt]",
-              file=sys.stderr)
+        print(
+            f"reference text not found at {path}\n"
+            f"usage: python benchmarks/bench_normalise.py [path/to/kawasaki-sme-report-fy2020.txt]",
+            file=sys.stderr,
+        )
         return 2
     sys.path.insert(0, str(REPO_ROOT))
     try:

@@ -3,7 +3,8 @@
     python benchmarks/bench_ocr.py [--year 2020] [--pages kpi|all] [--layout a|b|c]
 
 Makes a scanned copy of a sample edition (`samples.scanned`: the KPI pages by default,
-or every page; layout (a) by default, or the text-order (b) or mincho (c) layout), then extracts it twice in fresh child processes: with ``ocr='auto'``
+or every page; layout (a) by default, or the text-order (b) or mincho (c) layout), then
+extracts it twice in fresh child processes: with ``ocr='auto'``
 (the scanned pages are recognised, in parallel, one ``tesseract`` process per core) and
 with ``ocr='never'`` (the same file without OCR). The difference is what OCR costs:
 
@@ -74,14 +75,18 @@ def main(argv: list[str] | None = None) -> int:
     recognised = sum(1 for p in x.pages if p.engine == "ocr")
     score = score_kpis(truth, x)
     ocr_seconds = auto - never
-    print(f"scanned FY{args.year}, layout ({args.layout}) ({args.pages} pages scanned: {recognised} of {x.page_count} recognised), "
-          f"{os.cpu_count()} cores")
+    print(
+        f"scanned FY{args.year}, layout ({args.layout}) ({args.pages} pages scanned: {recognised} of {x.page_count} recognised), "
+        f"{os.cpu_count()} cores"
+    )
     print(f"{'extract, ocr=never':<28}{never:>9.2f} s")
     print(f"{'extract, ocr=auto':<28}{auto:>9.2f} s")
     print(f"{'seconds per OCR page':<28}{ocr_seconds / max(recognised, 1):>9.2f} s")
     print(f"{'OCR share of the edition':<28}{ocr_seconds / auto:>9.1%}")
-    print(f"{'KPI values (found/extr/exp)':<28}{score.found:>5}/{score.extracted}/{score.expected}"
-          f"  precision {score.precision:.3f}  recall {score.recall:.3f}")
+    print(
+        f"{'KPI values (found/extr/exp)':<28}{score.found:>5}/{score.extracted}/{score.expected}"
+        f"  precision {score.precision:.3f}  recall {score.recall:.3f}"
+    )
     return 0
 
 

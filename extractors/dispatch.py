@@ -44,8 +44,12 @@ def candidates(path: str | Path, family: str | None = None, claim: EditionClaim 
 
 
 def extract_edition(
-    path: str | Path, *, family: str | None = None, claim: EditionClaim | None = None,
-    ocr: str = "auto", verify: str = "auto",
+    path: str | Path,
+    *,
+    family: str | None = None,
+    claim: EditionClaim | None = None,
+    ocr: str = "auto",
+    verify: str = "auto",
 ) -> ReportExtraction:
     """Read the file with the family `candidates` gives. Raises `PdfError` subclasses naming
     the file; with no candidate, `UnrecognisedReportError`."""

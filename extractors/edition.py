@@ -105,9 +105,15 @@ class EditionFinder:
             return
         year = parse_year(match.group("year"))
         if year is not None:
-            self.evidence.append(EditionEvidence(
-                kind=rule.kind, series=series.id, fiscal_year=year.year, text=printed.strip(), page=page,
-            ))
+            self.evidence.append(
+                EditionEvidence(
+                    kind=rule.kind,
+                    series=series.id,
+                    fiscal_year=year.year,
+                    text=printed.strip(),
+                    page=page,
+                )
+            )
 
     def read_page(self, page: int, texts: Sequence[str], raws: Sequence[str]) -> None:
         """`texts`: the page's lines normalised; `raws`: as printed."""
@@ -176,10 +182,7 @@ def conflicts(evidence: Sequence[EditionEvidence]) -> list[tuple[EditionEvidence
         return []
     pieces = list(firsts.values())
     lead = pieces[0]
-    return [
-        (lead, other) for other in pieces[1:]
-        if not _compatible(lead, other)
-    ]
+    return [(lead, other) for other in pieces[1:] if not _compatible(lead, other)]
 
 
 def _compatible(a: EditionEvidence, b: EditionEvidence) -> bool:
@@ -207,7 +210,8 @@ def conflict_message(a: EditionEvidence, b: EditionEvidence) -> str:
     if b.kind in CLAIM_KINDS and a.kind not in CLAIM_KINDS:
         a, b = b, a
     fields = [
-        f for f in ("fiscal_year", "series")
+        f
+        for f in ("fiscal_year", "series")
         if getattr(a, f) is not None and getattr(b, f) is not None and getattr(a, f) != getattr(b, f)
     ]
     return f"{describe(a, fields)}, {describe(b, fields)}"

@@ -85,9 +85,7 @@ def _join(lines: list, attr: str) -> str:
             rows[-1].append(line)
         else:
             rows.append([line])
-    return "\n".join(
-        " ".join(getattr(l, attr).strip() for l in sorted(row, key=lambda l: l.bbox[0])) for row in rows
-    )
+    return "\n".join(" ".join(getattr(l, attr).strip() for l in sorted(row, key=lambda l: l.bbox[0])) for row in rows)
 
 
 def _mid_y(b: BBox) -> float:
@@ -257,13 +255,16 @@ def _crossings(line: Line, xs: list[float], ys: list[float], v_at: list[list[tup
     """Interior column edges, drawn at the line's height, that the line runs across."""
     y = _mid_y(line.bbox)
     return [
-        xs[j] for j in range(1, len(xs) - 1)
+        xs[j]
+        for j in range(1, len(xs) - 1)
         if line.bbox[0] + TOLERANCE < xs[j] < line.bbox[2] - TOLERANCE
         and any(lo - TOLERANCE <= y <= hi + TOLERANCE for lo, hi in v_at[j])
     ]
 
 
-def _grid(horizontal: list[Ruling], vertical: list[Ruling], lines: Sequence[Line], split: Splitter | None) -> Grid | None:
+def _grid(
+    horizontal: list[Ruling], vertical: list[Ruling], lines: Sequence[Line], split: Splitter | None
+) -> Grid | None:
     xs = _snap([_x(v) for v in vertical])
     ys = _snap([_y(h) for h in horizontal])
     if len(xs) < 2 or len(ys) < 2:
@@ -301,8 +302,11 @@ def _grid(horizontal: list[Ruling], vertical: list[Ruling], lines: Sequence[Line
         return None  # a framed box, not a table
     placed: list = []
     for line in lines:
-        if not (xs[0] - TOLERANCE <= line.bbox[0] and line.bbox[2] <= xs[-1] + TOLERANCE
-                and ys[0] <= _mid_y(line.bbox) <= ys[-1]):
+        if not (
+            xs[0] - TOLERANCE <= line.bbox[0]
+            and line.bbox[2] <= xs[-1] + TOLERANCE
+            and ys[0] <= _mid_y(line.bbox) <= ys[-1]
+        ):
             continue
         crossed = _crossings(line, xs, ys, v_at) if split is not None else []
         placed += split(line, crossed) if split is not None and crossed else [line]
@@ -366,7 +370,8 @@ def char_splitter(chars: Callable[[BBox], list]) -> Callable:
     def split(line, edges: list[float]) -> list:
         x0, top, x1, bottom = line.bbox
         inside = [
-            c for c in chars((x0 - 1, top - 1, x1 + 1, bottom + 1))
+            c
+            for c in chars((x0 - 1, top - 1, x1 + 1, bottom + 1))
             if x0 - 1 <= (c[0] + c[2]) / 2 <= x1 + 1 and min(bottom, c[3]) - max(top, c[1]) >= 0.6 * (c[3] - c[1])
         ]
         parts: dict[int, list] = {}

@@ -43,7 +43,8 @@ class Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     text_source: TextSource = Field(
-        default="text_layer", description="where the record's characters came from: 'text_layer' (the PDF's text "
+        default="text_layer",
+        description="where the record's characters came from: 'text_layer' (the PDF's text "
         "layer) or 'ocr' (recognised from the page image by Tesseract: see the page's confidence)",
     )
 
@@ -72,8 +73,9 @@ class Measure(Record):
     page_end: int = Field(ge=1)
     bbox: BBox | None = None
     read_by: ReadBy = Field(
-        default="layout", description="layout: title from the page's type and position; text_order: the "
-        "line before 事業計画 Plan in text order"
+        default="layout",
+        description="layout: title from the page's type and position; text_order: the "
+        "line before 事業計画 Plan in text order",
     )
 
     @field_validator("page_end")
@@ -95,7 +97,9 @@ class KpiValue(Record):
     unit_raw: str | None
     fiscal_year: int = Field(ge=1900, le=2200)
     kind: KpiKind
-    kind_raw: str | None = Field(default=None, description="the label the table prints for the kind (目標値, 実績, 想定, R6見込)")
+    kind_raw: str | None = Field(
+        default=None, description="the label the table prints for the kind (目標値, 実績, 想定, R6見込)"
+    )
     value: float | None
     value_text: str
     status: KpiStatus
@@ -105,8 +109,9 @@ class KpiValue(Record):
     page: int = Field(ge=1)
     bbox: BBox | None = None
     read_by: ReadBy = Field(
-        default="layout", description="layout: cells and indicator by position; text_order: the indicator "
-        "by the grammar of the text layer's order"
+        default="layout",
+        description="layout: cells and indicator by position; text_order: the indicator "
+        "by the grammar of the text layer's order",
     )
 
 
@@ -125,15 +130,15 @@ class PdcaItem(Record):
     page: int = Field(ge=1)
     bbox: BBox | None = None
     covers: tuple[str, ...] = Field(
-        default=(), description="measures the item applies to: the sheet's own, or every sub-measure "
-        "of a shared Check/Action block"
+        default=(),
+        description="measures the item applies to: the sheet's own, or every sub-measure "
+        "of a shared Check/Action block",
     )
     read_by: ReadBy = Field(
-        default="layout", description="layout: boxes under their headings by position; text_order: the "
-        "numbered block after 主な検証意見 Check in text order (opinions, then responses)"
+        default="layout",
+        description="layout: boxes under their headings by position; text_order: the "
+        "numbered block after 主な検証意見 Check in text order (opinions, then responses)",
     )
-
-
 
 
 class ExtractionWarning(Record):
@@ -144,18 +149,6 @@ class ExtractionWarning(Record):
     page: int | None = None
     measure: str | None = None
     indicator: str | None = None
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 class TableCell(Record):
@@ -170,8 +163,11 @@ class TableCell(Record):
     col_span: int = Field(default=1, ge=1)
     text: str
     text_raw: str
-    read_by: ReadBy = Field(default="layout", description="layout: a grid or aligned columns; text_order: a table "
-                            "the text layer's order gave, its cells placed as the table prints them")
+    read_by: ReadBy = Field(
+        default="layout",
+        description="layout: a grid or aligned columns; text_order: a table "
+        "the text layer's order gave, its cells placed as the table prints them",
+    )
     bbox: BBox | None = None
 
 
@@ -246,7 +242,8 @@ class ReportExtraction(Record):
     series: str
     report_fiscal_year: int
     part: str | None = Field(
-        default=None, description="the part of the edition the file holds (one 款 of a budget book …); None: the whole edition"
+        default=None,
+        description="the part of the edition the file holds (one 款 of a budget book …); None: the whole edition",
     )
     title: str
     source_path: str

@@ -213,9 +213,7 @@ RADICALS_SUPPLEMENT: dict[str, str] = {
 #: Kangxi radicals U+2F00–U+2FD5 (``⾒`` ``⽉`` ``⾏`` ``⼯`` …, about 1,000 of them in the
 #: reference). NFKC folds every one of them; the table is derived from NFKC at import so
 #: the fold does not depend on where in the pipeline it happens.
-KANGXI_RADICALS: dict[str, str] = {
-    chr(cp): unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)
-}
+KANGXI_RADICALS: dict[str, str] = {chr(cp): unicodedata.normalize("NFKC", chr(cp)) for cp in range(0x2F00, 0x2FD6)}
 
 _SPACE = " "
 _WAVE = "~"
@@ -253,9 +251,7 @@ del _cp
 
 #: Finds any character the table above would change (a quick scan decides whether the
 #: comparatively slow ``str.translate`` is needed at all).
-_NEEDS_MAP_RE = re.compile(
-    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TEXT_MAP)) + "]"
-)
+_NEEDS_MAP_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TEXT_MAP)) + "]")
 
 #: ①..⑳ split out of a string so that NFKC never sees them: ``①・②K-NICでは…``.
 _CIRCLED_SPLIT_RE = re.compile("([\u2460-\u2473])")
@@ -276,18 +272,14 @@ def _nfkc(s: str) -> str:
         return unicodedata.normalize("NFKC", s)
     parts = _CIRCLED_SPLIT_RE.split(s)
     # odd indexes are the circled numbers themselves
-    return "".join(
-        part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts)
-    )
+    return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
 def _is_nfkc(s: str) -> bool:
     if _CIRCLED_SPLIT_RE.search(s) is None:
         return unicodedata.is_normalized("NFKC", s)
     return all(
-        unicodedata.is_normalized("NFKC", part)
-        for i, part in enumerate(_CIRCLED_SPLIT_RE.split(s))
-        if not i % 2
+        unicodedata.is_normalized("NFKC", part) for i, part in enumerate(_CIRCLED_SPLIT_RE.split(s)) if not i % 2
     )
 
 
@@ -384,9 +376,7 @@ _RANGE_SEP = "[~～〜∼\\-－‐−–]"
 _LIST_SEP = "[・･、,，]"
 
 #: One circled number or a range of them, anywhere in a label: ``①`` ``④~⑥``.
-_ITEM_TOKEN_RE = re.compile(
-    rf"(?P<a>{_CIRCLED_CLASS})(?:\s*{_RANGE_SEP}\s*(?P<b>{_CIRCLED_CLASS}))?"
-)
+_ITEM_TOKEN_RE = re.compile(rf"(?P<a>{_CIRCLED_CLASS})(?:\s*{_RANGE_SEP}\s*(?P<b>{_CIRCLED_CLASS}))?")
 #: The label at the start of a Check/Action line: ``①・②K-NICでは…``,
 #: ``④~⑥新型コロナを踏まえた対応としては、…``, ``④コロナ禍においては、…``.
 _ITEM_PREFIX_RE = re.compile(
@@ -517,9 +507,7 @@ _GAP_RE = re.compile(rf"(?<=[{_CJK_CLASS}])[ \u3000]{{2,}}(?=[{_CJK_CLASS}])")
 @functools.lru_cache(maxsize=1 << 14)
 def _text_quality(s: str) -> TextQuality:
     chars = sum(map(len, s.split()))
-    counts = dict.fromkeys(
-        ("radicals", "supplement_radicals", "replacement", "private_use", "control"), 0
-    )
+    counts = dict.fromkeys(("radicals", "supplement_radicals", "replacement", "private_use", "control"), 0)
     for m in _SUSPICIOUS_RE.finditer(s):
         counts[m.lastgroup] += 1  # type: ignore[index]
     lone = gaps = 0
@@ -531,11 +519,7 @@ def _text_quality(s: str) -> TextQuality:
                 gaps += 1
                 # a wider gap lost more glyphs: 2 spaces 0.5, each further space +0.1, max 1
                 gap_weight += min(1.0, QUALITY_WEIGHTS["gaps"] + 0.1 * (len(m.group()) - 2))
-    weighted = (
-        sum(QUALITY_WEIGHTS[k] * v for k, v in counts.items())
-        + QUALITY_WEIGHTS["lone_kana"] * lone
-        + gap_weight
-    )
+    weighted = sum(QUALITY_WEIGHTS[k] * v for k, v in counts.items()) + QUALITY_WEIGHTS["lone_kana"] * lone + gap_weight
     score = round(min(1.0, weighted / max(chars, 1)), 4)
     return TextQuality(
         chars=chars,
@@ -675,7 +659,7 @@ def _build_unit(key: str, printed: str) -> Unit | None:
         return Unit(printed, canonical, scale, kind)
     for prefix, scale in SCALE_PREFIXES:
         if key.startswith(prefix) and len(key) > len(prefix):
-            base = key[len(prefix):]
+            base = key[len(prefix) :]
             if base in _BASE_UNITS:
                 canonical, kind = _BASE_UNITS[base]
                 if kind in _PREFIXABLE_KINDS or canonical in _PREFIXABLE_OTHER:
@@ -707,9 +691,7 @@ UNITS: dict[str, Unit] = {
 
 #: A whole bracketed unit or the last bracket group of a label: ``（件）`` ``(万人)``
 #: ``目 標（件）`` ``実績（万人）`` ``予算規模 （千円）`` ``[人]`` ``〔社〕``.
-_UNIT_BRACKET_RE = re.compile(
-    r"[(（\[［〔【<＜〈]\s*([^()（）\[\]［］〔〕【】<>＜＞〈〉]*?)\s*[)）\]］〕】>＞〉]\s*$"
-)
+_UNIT_BRACKET_RE = re.compile(r"[(（\[［〔【<＜〈]\s*([^()（）\[\]［］〔〕【】<>＜＞〈〉]*?)\s*[)）\]］〕】>＞〉]\s*$")
 #: A unit caption: ``単位：千円`` ``単位:人`` ``（単位 件）``.
 _UNIT_CAPTION_RE = re.compile(r"^単位\s*[:：]?\s*")
 
@@ -784,8 +766,22 @@ _NUM_MAP.update(
 )
 for _ch in "－−‐‑‒–﹣":
     _NUM_MAP[ord(_ch)] = "-"
-for _cp in (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F,
-            0x205F, 0x3000, *range(0x2000, 0x200B)):
+for _cp in (
+    0x09,
+    0x0A,
+    0x0B,
+    0x0C,
+    0x0D,
+    0x85,
+    0xA0,
+    0x1680,
+    0x2028,
+    0x2029,
+    0x202F,
+    0x205F,
+    0x3000,
+    *range(0x2000, 0x200B),
+):
     _NUM_MAP[_cp] = " "
 del _ch, _cp
 
@@ -916,9 +912,7 @@ class Cell:
 
 #: Blank and dash cells: ``''`` ``-`` ``－`` ``―`` ``—`` ``ー`` ``…`` ``・・・`` ``/``,
 #: also bracketed ``(-)``, and ``該当なし`` / ``N/A``.
-_NOT_REPORTED_RE = re.compile(
-    r"[(\[]? ?(?:[-‐−–—―─━ーｰ/…・･.*]+|該当なし|N/?A)? ?[)\]]?", re.I
-)
+_NOT_REPORTED_RE = re.compile(r"[(\[]? ?(?:[-‐−–—―─━ーｰ/…・･.*]+|該当なし|N/?A)? ?[)\]]?", re.I)
 #: Cancelled cells: ``中止`` (実 績（人） 1,400 中止), ``(中止)``, ``開催中止``,
 #: ``中止(コロナ)``.
 _CANCELLED_RE = re.compile(
@@ -1094,8 +1088,7 @@ def check_unit_scale(
             if vals and refs and _closer_to_equal(vals, refs, reference_unit.scale):
                 return UnitCheck(
                     True,
-                    f"values match the reference row's magnitudes: its {reference_unit.printed} "
-                    f"looks misprinted",
+                    f"values match the reference row's magnitudes: its {reference_unit.printed} looks misprinted",
                 )
         return UnitCheck(True, None)
     if not vals:
@@ -1138,7 +1131,7 @@ def _finite(values: Sequence[float] | None) -> list[float]:
 
 def _closer_to_equal(values: list[float], refs: list[float], expected_ratio: float) -> bool:
     """True when median(values)/median(refs) is nearer 1 than ``expected_ratio`` (log10)."""
-    a = statistics.median(abs(v) for v in values if v)  if any(values) else 0.0
+    a = statistics.median(abs(v) for v in values if v) if any(values) else 0.0
     b = statistics.median(abs(v) for v in refs if v) if any(refs) else 0.0
     if a <= 0 or b <= 0 or expected_ratio <= 0:
         return False
@@ -1232,14 +1225,12 @@ def _year_from_match(m: re.Match[str], text: str) -> YearRef | None:
             return None
         year = int(g["g1"])
         implied = ERA_OFFSETS[era] + era_year
-        conflict = (
-            None if implied == year else f"{era}{era_year} is {implied}, printed year is {year}"
-        )
+        conflict = None if implied == year else f"{era}{era_year} is {implied}, printed year is {year}"
         month, day = _valid_md(g["m1"], g["d1"])
         return YearRef(year, era, era_year, None, g["suf1"] == "年度", month, day, matched, conflict)
     if g["era2"]:
         bare = g["era2"] in ERA_ABBREVIATIONS and not (g["by2"] or g["suf2"] or g["dm2"])
-        following = text[m.end(): m.end() + 1]
+        following = text[m.end() : m.end() + 1]
         if bare and following.isascii() and following.isalpha():
             return None  # 'H2O', 'R2D2': not a year
         era = ERA_ABBREVIATIONS.get(g["era2"], g["era2"])
@@ -1249,9 +1240,7 @@ def _year_from_match(m: re.Match[str], text: str) -> YearRef | None:
         year = ERA_OFFSETS[era] + era_year
         bracket = int(g["by2"]) if g["by2"] else None
         conflict = (
-            f"{era}{era_year} is {year}, bracket says {bracket}"
-            if bracket is not None and bracket != year
-            else None
+            f"{era}{era_year} is {year}, bracket says {bracket}" if bracket is not None and bracket != year else None
         )
         if g["suf2"]:
             month, day = _valid_md(g["m2"], g["d2"])
@@ -1332,6 +1321,15 @@ def period_kind(text: str) -> str | None:
 
 def clear_caches() -> None:
     """Empty the memo caches of every function here (benchmarks, long-lived processes)."""
-    for fn in (_normalise_text, _normalise_name, _item_numbers, _text_quality, _parse_unit,
-               _parse_number, _parse_cell, _find_years, _period_kind):
+    for fn in (
+        _normalise_text,
+        _normalise_name,
+        _item_numbers,
+        _text_quality,
+        _parse_unit,
+        _parse_number,
+        _parse_cell,
+        _find_years,
+        _period_kind,
+    ):
         fn.cache_clear()

@@ -119,17 +119,28 @@ REREAD_MAX_SCALE = 3.0
 
 FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?<=\d)[.,]{2,}(?=\d)"), ",", "a doubled separator: 15,.600,000 → 15,600,000"),
-    (re.compile(r"(?<![\d.,])([1-9]\d{0,2})\.(?=\d{3}(?!\d))"), r"\1,",
-     "a thousands comma read as a full stop: 1.500 → 1,500; 1.930,000 → 1,930,000"),
-    (re.compile(r"(?<=\d,\d{3})\.(?=\d{3}(?!\d))"), ",",
-     "the same after a comma group: 1,400.000 → 1,400,000"),
+    (
+        re.compile(r"(?<![\d.,])([1-9]\d{0,2})\.(?=\d{3}(?!\d))"),
+        r"\1,",
+        "a thousands comma read as a full stop: 1.500 → 1,500; 1.930,000 → 1,930,000",
+    ),
+    (re.compile(r"(?<=\d,\d{3})\.(?=\d{3}(?!\d))"), ",", "the same after a comma group: 1,400.000 → 1,400,000"),
     (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
-    (re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"), "",
-     "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…"),
-    (re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}?)[0O]?\s*$"), r"\1)",
-     "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)"),
-    (re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"), "△",
-     "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2"),
+    (
+        re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"),
+        "",
+        "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…",
+    ),
+    (
+        re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}?)[0O]?\s*$"),
+        r"\1)",
+        "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)",
+    ),
+    (
+        re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"),
+        "△",
+        "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2",
+    ),
 )
 """Corrections of what Tesseract's ``jpn`` model misreads in figures, applied to every
 recognised line. At the resolution of an office scan a comma and a full stop differ by a
@@ -141,10 +152,16 @@ decimal figure is taken for it, so designations such as ``A4`` are left alone.""
 
 
 VERTICAL_FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"(?<!\d)[-‐－―—](?!\d)"), "一",
-     "a hyphen (not between figures) in a column of vertical writing is the kanji 一: 第-項 → 第一項"),
-    (re.compile(r"(?<![ァ-ヴー])ー"), "一",
-     "a long-vowel mark that follows no katakana is 一: ーの五 → 一の五; メートル keeps its ー"),
+    (
+        re.compile(r"(?<!\d)[-‐－―—](?!\d)"),
+        "一",
+        "a hyphen (not between figures) in a column of vertical writing is the kanji 一: 第-項 → 第一項",
+    ),
+    (
+        re.compile(r"(?<![ァ-ヴー])ー"),
+        "一",
+        "a long-vowel mark that follows no katakana is 一: ーの五 → 一の五; メートル keeps its ー",
+    ),
 )
 """Corrections of what ``jpn_vert`` misreads, applied to its vertical lines only: set
 vertically, the kanji 一 is a short stroke across the column, which it reads as a hyphen
@@ -319,7 +336,7 @@ def _rules(image, dpi: int):
     vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), shortest)) if rule(x0, y0, x1, y1)]
     cleaned = pixels.copy()
     for x0, y0, x1, y1 in horizontal + vertical:
-        cleaned[max(y0 - 1, 0):y1 + 2, max(x0 - 1, 0):x1 + 1] = 255
+        cleaned[max(y0 - 1, 0) : y1 + 2, max(x0 - 1, 0) : x1 + 1] = 255
     return horizontal, vertical, Image.fromarray(cleaned)
 
 
@@ -334,9 +351,7 @@ def prepare(image, dpi: int = OCR_DPI):
     scale = 72.0 / dpi
     rulings = tuple(
         (x0 * scale, (y0 + y1) / 2 * scale, x1 * scale, (y0 + y1) / 2 * scale) for x0, y0, x1, y1 in horizontal
-    ) + tuple(
-        ((x0 + x1) / 2 * scale, y0 * scale, (x0 + x1) / 2 * scale, y1 * scale) for x0, y0, x1, y1 in vertical
-    )
+    ) + tuple(((x0 + x1) / 2 * scale, y0 * scale, (x0 + x1) / 2 * scale, y1 * scale) for x0, y0, x1, y1 in vertical)
     return cleaned.filter(ImageFilter.MedianFilter(3)), rulings, skew
 
 
@@ -354,11 +369,19 @@ def _words(image, language: str, psm: int = 3, whitelist: str = "") -> list[dict
         conf = float(data["conf"][i])
         if not text or conf < 0:
             continue
-        words.append({
-            "text": text, "conf": conf / 100.0,
-            "key": (data["block_num"][i], data["par_num"][i], data["line_num"][i]),
-            "box": (data["left"][i], data["top"][i], data["left"][i] + data["width"][i], data["top"][i] + data["height"][i]),
-        })
+        words.append(
+            {
+                "text": text,
+                "conf": conf / 100.0,
+                "key": (data["block_num"][i], data["par_num"][i], data["line_num"][i]),
+                "box": (
+                    data["left"][i],
+                    data["top"][i],
+                    data["left"][i] + data["width"][i],
+                    data["top"][i] + data["height"][i],
+                ),
+            }
+        )
     return words
 
 
@@ -380,8 +403,11 @@ def _line(words: list[dict], scale: float, vertical: bool) -> OcrLine:
     conf = sum(w["conf"] * len(w["text"]) for w in words) / chars
     return OcrLine(
         text=fix_vertical_reading(fix_reading(text)) if vertical else fix_reading(text),
-        bbox=(x0, top, x1, bottom), size=_thickness(words, vertical) * scale, conf=round(conf, 4),
-        vertical=vertical, words=tuple((w["text"], tuple(v * scale for v in w["box"])) for w in words),
+        bbox=(x0, top, x1, bottom),
+        size=_thickness(words, vertical) * scale,
+        conf=round(conf, 4),
+        vertical=vertical,
+        words=tuple((w["text"], tuple(v * scale for v in w["box"])) for w in words),
     )
 
 
@@ -468,10 +494,22 @@ def _merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     for i, line in enumerate(lines):
         if i in joined:
             parts = sorted((lines[j] for j in joined[i]), key=lambda l: l.bbox[0])
-            box = (min(p.bbox[0] for p in parts), min(p.bbox[1] for p in parts),
-                   max(p.bbox[2] for p in parts), max(p.bbox[3] for p in parts))
-            out.append(OcrLine("".join(p.text for p in parts), box, box[3] - box[1], min(p.conf for p in parts),
-                               False, tuple(w for p in parts for w in p.words)))
+            box = (
+                min(p.bbox[0] for p in parts),
+                min(p.bbox[1] for p in parts),
+                max(p.bbox[2] for p in parts),
+                max(p.bbox[3] for p in parts),
+            )
+            out.append(
+                OcrLine(
+                    "".join(p.text for p in parts),
+                    box,
+                    box[3] - box[1],
+                    min(p.conf for p in parts),
+                    False,
+                    tuple(w for p in parts for w in p.words),
+                )
+            )
         elif i not in gone:
             out.append(line)
     return out
@@ -486,18 +524,33 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     from PIL import Image
 
     lines = _merge_fragments(lines)
-    unsure = [i for i, l in enumerate(lines) if not l.vertical and l.conf < REREAD_BELOW and len(l.text) <= REREAD_CHARS]
+    unsure = [
+        i for i, l in enumerate(lines) if not l.vertical and l.conf < REREAD_BELOW and len(l.text) <= REREAD_CHARS
+    ]
     if not unsure:
         return lines
     crops = []
     for i in unsure:
         x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
         margin = 0.4 * (bottom - top)
-        box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
-               min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
+        box = (
+            max(0, int(x0 - margin)),
+            max(0, int(top - margin)),
+            min(image.width, int(x1 + margin) + 1),
+            min(image.height, int(bottom + margin) + 1),
+        )
         factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
         crop = image.crop(box)
-        crops.append((i, box, factor, crop.resize((max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC)))
+        crops.append(
+            (
+                i,
+                box,
+                factor,
+                crop.resize(
+                    (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+                ),
+            )
+        )
     gap = 2 * TARGET_TEXT_PX
     found: dict[int, list[dict]] = {}
     spans: list[tuple[int, int]] = []
@@ -523,9 +576,18 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     for k, words in found.items():
         i, box, factor, _ = crops[k]
         top = spans[k][0]
-        placed = [dict(w, box=(box[0] + (w["box"][0] - gap) / factor, box[1] + (w["box"][1] - top) / factor,
-                               box[0] + (w["box"][2] - gap) / factor, box[1] + (w["box"][3] - top) / factor))
-                  for w in sorted(words, key=lambda w: w["box"][0])]
+        placed = [
+            dict(
+                w,
+                box=(
+                    box[0] + (w["box"][0] - gap) / factor,
+                    box[1] + (w["box"][1] - top) / factor,
+                    box[0] + (w["box"][2] - gap) / factor,
+                    box[1] + (w["box"][3] - top) / factor,
+                ),
+            )
+            for w in sorted(words, key=lambda w: w["box"][0])
+        ]
         again = _line(placed, 72 / dpi, False)
         if again.conf > lines[i].conf:
             out[i] = OcrLine(again.text, lines[i].bbox, lines[i].size, again.conf, False, again.words)
@@ -543,15 +605,29 @@ def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -
         line = out[i]
         x0, top, x1, bottom = (v * dpi / 72 for v in line.bbox)
         margin = 0.4 * (bottom - top)
-        box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
-               min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
+        box = (
+            max(0, int(x0 - margin)),
+            max(0, int(top - margin)),
+            min(image.width, int(x1 + margin) + 1),
+            min(image.height, int(bottom + margin) + 1),
+        )
         crop = image.crop(box)
         crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
         words = _words(crop, "jpn", psm=7)
         if not words:
             continue
-        moved = [dict(w, box=(box[0] + w["box"][0] / 2, box[1] + w["box"][1] / 2, box[0] + w["box"][2] / 2,
-                              box[1] + w["box"][3] / 2)) for w in words]
+        moved = [
+            dict(
+                w,
+                box=(
+                    box[0] + w["box"][0] / 2,
+                    box[1] + w["box"][1] / 2,
+                    box[0] + w["box"][2] / 2,
+                    box[1] + w["box"][3] / 2,
+                ),
+            )
+            for w in words
+        ]
         again = _line(moved, 72 / dpi, False)
         if again.conf > line.conf:
             out[i] = OcrLine(again.text, line.bbox, line.size, again.conf, False, again.words)
@@ -571,10 +647,10 @@ def _missed(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     for line in lines:
         for box in (line.bbox, *(box for _, box in line.words)):
             x0, top, x1, bottom = (int(v * dpi / 72) for v in box)
-            ink[max(0, top - margin):bottom + margin, max(0, x0 - margin):x1 + margin] = False
+            ink[max(0, top - margin) : bottom + margin, max(0, x0 - margin) : x1 + margin] = False
     b = MISSED_BLOCK
     h, w = ink.shape[0] // b, ink.shape[1] // b
-    blocks = ink[:h * b, :w * b].reshape(h, b, w, b).sum(axis=(1, 3)) >= MISSED_INK
+    blocks = ink[: h * b, : w * b].reshape(h, b, w, b).sum(axis=(1, 3)) >= MISSED_INK
     seen = np.zeros_like(blocks)
     out = []
     for start in zip(*np.nonzero(blocks)):
@@ -662,10 +738,15 @@ def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     if "eng" not in _languages():
         return lines
     candidates = [
-        i for i, l in enumerate(lines)
-        if not l.vertical and l.text.strip() and (
-            len(l.text.replace(" ", "")) <= VOTE_CHARS and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
-            or VOTE_START.match(l.text) and l.conf < REREAD_BELOW
+        i
+        for i, l in enumerate(lines)
+        if not l.vertical
+        and l.text.strip()
+        and (
+            len(l.text.replace(" ", "")) <= VOTE_CHARS
+            and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
+            or VOTE_START.match(l.text)
+            and l.conf < REREAD_BELOW
         )
     ]
     if not candidates:
@@ -674,12 +755,16 @@ def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     for i in candidates:
         x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
         margin = 0.3 * (bottom - top)
-        box = (max(0, int(x0 - margin)), max(0, int(top - margin)),
-               min(image.width, int(x1 + margin) + 1), min(image.height, int(bottom + margin) + 1))
+        box = (
+            max(0, int(x0 - margin)),
+            max(0, int(top - margin)),
+            min(image.width, int(x1 + margin) + 1),
+            min(image.height, int(bottom + margin) + 1),
+        )
         crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
         factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
         if factor > 1.0:
-            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.BICUBIC)
+            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
         crops.append(crop)
     by_jpn = _sheet_read(crops, "jpn", psm=4)
     by_eng = _sheet_read(crops, "eng", psm=4, whitelist=FIGURE_CHARSET)
@@ -690,10 +775,10 @@ def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
         if jpn == eng and lines[i].text.startswith("△") and not jpn.startswith("△"):
             jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
         if jpn == eng and VOTE_DIGITS.match(jpn) and jpn != lines[i].text:
-            words = by_jpn[k] + by_eng[k]
             conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (by_jpn[k], by_eng[k])), 4)
-            out[i] = OcrLine(jpn, lines[i].bbox, lines[i].size, max(conf, lines[i].conf), False,
-                             ((jpn, lines[i].bbox),))
+            out[i] = OcrLine(
+                jpn, lines[i].bbox, lines[i].size, max(conf, lines[i].conf), False, ((jpn, lines[i].bbox),)
+            )
     return out
 
 
@@ -738,7 +823,7 @@ def is_triangle(ink) -> bool:
     solid_rows = np.nonzero(ink.sum(axis=1) >= TRIANGLE_BASE_INK * width)[0]
     if not solid_rows.size or height - 1 - solid_rows[-1] > TRIANGLE_BELOW * height:
         return False  # a stem under the bar, as in 4
-    ink = ink[:solid_rows[-1] + 1]  # what is left below the base is copier speckle
+    ink = ink[: solid_rows[-1] + 1]  # what is left below the base is copier speckle
     height = ink.shape[0]
     if height < 5 or not TRIANGLE_ASPECT[0] <= width / height <= TRIANGLE_ASPECT[1]:
         return False
@@ -754,8 +839,11 @@ def is_triangle(ink) -> bool:
     steady = float(np.corrcoef(np.arange(height), spans)[0, 1]) if np.std(spans) > 0 else 0.0
     centred = abs(sum(centres[:quarter]) / quarter - 0.5) <= TRIANGLE_OFF_CENTRE
     return (
-        apex <= TRIANGLE_APEX and base >= TRIANGLE_BASE
-        and TRIANGLE_MIDDLE[0] <= middle <= TRIANGLE_MIDDLE[1] and steady >= TRIANGLE_STEADY and centred
+        apex <= TRIANGLE_APEX
+        and base >= TRIANGLE_BASE
+        and TRIANGLE_MIDDLE[0] <= middle <= TRIANGLE_MIDDLE[1]
+        and steady >= TRIANGLE_STEADY
+        and centred
     )
 
 
@@ -779,9 +867,9 @@ def _negative_marks(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
         x0, top, x1, bottom = (v * scale for v in line.bbox)
         height = bottom - top
         left = max(0, int(x0 - TRIANGLE_REACH * height))
-        strip = pixels[max(0, int(top - 0.2 * height)):int(bottom + 0.2 * height) + 1, left:int(x1) + 1] < DARK
+        strip = pixels[max(0, int(top - 0.2 * height)) : int(bottom + 0.2 * height) + 1, left : int(x1) + 1] < DARK
         glyphs = [g for g in _glyph_boxes(strip) if g[3] - g[1] >= 0.4 * height]  # not specks nor a comma
-        if glyphs and is_triangle(strip[glyphs[0][1]:glyphs[0][3], glyphs[0][0]:glyphs[0][2]]):
+        if glyphs and is_triangle(strip[glyphs[0][1] : glyphs[0][3], glyphs[0][0] : glyphs[0][2]]):
             text = "△" + found["figure"] + found["rest"]
             out.append(OcrLine(text, line.bbox, line.size, line.conf, False, line.words))
         else:
@@ -820,11 +908,18 @@ def _rejoin(lines: list[OcrLine], found: list[OcrLine]) -> list[OcrLine]:
 
 def _joined(left: OcrLine, right: OcrLine) -> OcrLine:
     chars = len(left.text) + len(right.text)
-    box = (left.bbox[0], min(left.bbox[1], right.bbox[1]), max(left.bbox[2], right.bbox[2]),
-           max(left.bbox[3], right.bbox[3]))
+    box = (
+        left.bbox[0],
+        min(left.bbox[1], right.bbox[1]),
+        max(left.bbox[2], right.bbox[2]),
+        max(left.bbox[3], right.bbox[3]),
+    )
     return OcrLine(
-        fix_reading(left.text + right.text), box, max(left.size, right.size),
-        round((left.conf * len(left.text) + right.conf * len(right.text)) / max(chars, 1), 4), False,
+        fix_reading(left.text + right.text),
+        box,
+        max(left.size, right.size),
+        round((left.conf * len(left.text) + right.conf * len(right.text)) / max(chars, 1), 4),
+        False,
         left.words + right.words,
     )
 
@@ -832,7 +927,9 @@ def _joined(left: OcrLine, right: OcrLine) -> OcrLine:
 def _place(lines: list[OcrLine], spot: OcrLine) -> int:
     """Where a recovered line goes in the page's order: after the line left of it on its
     row, else after the last line that ends above it."""
-    beside = [i for i, l in enumerate(lines) if not l.vertical and _same_row(l, spot, 0.5) and l.bbox[2] <= spot.bbox[0]]
+    beside = [
+        i for i, l in enumerate(lines) if not l.vertical and _same_row(l, spot, 0.5) and l.bbox[2] <= spot.bbox[0]
+    ]
     if beside:
         return max(beside, key=lambda i: lines[i].bbox[2]) + 1
     above = [i for i, l in enumerate(lines) if l.bbox[3] <= spot.bbox[1] + 1]
@@ -903,7 +1000,9 @@ def ocr_page(image, dpi: int = OCR_DPI) -> OcrPage:
     height = _text_height(page, dpi)
     if 0 < height < SMALL_TEXT_PX:
         factor = min(MAX_ENLARGE, TARGET_TEXT_PX / height)
-        enlarged = prepared.resize((round(prepared.width * factor), round(prepared.height * factor)), Image.Resampling.BICUBIC)
+        enlarged = prepared.resize(
+            (round(prepared.width * factor), round(prepared.height * factor)), Image.Resampling.BICUBIC
+        )
         again = recognise(enlarged, rulings, skew, dpi * factor)
         if _mean_conf(list(again.lines)) > _mean_conf(list(page.lines)):
             page = again

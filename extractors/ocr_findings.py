@@ -47,7 +47,8 @@ def unsure_lines(page: Any) -> list[UnsureLine]:
     """The recognised lines of a `pages.PageText` that Tesseract was unsure of."""
     return [
         UnsureLine(page.number, line.bbox, line.text, line.conf)
-        for line in page.lines if line.conf is not None and line.conf < UNSURE
+        for line in page.lines
+        if line.conf is not None and line.conf < UNSURE
     ]
 
 
@@ -63,18 +64,29 @@ def _value_warnings(x: ReportExtraction, recognised: set[int], unsure: list[Unsu
         where = f"{x.source_path}, page {k.page}: KPI value {k.value_text!r} ({k.indicator}, {k.fiscal_year} {k.kind})"
         problem = UNREAD.get(k.status)
         if problem is not None:
-            out.append(ExtractionWarning(
-                code=problem[0], message=f"{where} {problem[1]}",
-                page=k.page, measure=k.measure or None, indicator=k.indicator, text_source="ocr",
-            ))
+            out.append(
+                ExtractionWarning(
+                    code=problem[0],
+                    message=f"{where} {problem[1]}",
+                    page=k.page,
+                    measure=k.measure or None,
+                    indicator=k.indicator,
+                    text_source="ocr",
+                )
+            )
         doubts = [u for u in unsure if u.page == k.page and k.bbox is not None and _overlaps(u.bbox, k.bbox)]
         if doubts:
             worst = min(doubts, key=lambda u: u.conf)
-            out.append(ExtractionWarning(
-                code="ocr_value_unsure",
-                message=f"{where} was recognised with confidence {worst.conf:.2f} (line {worst.text!r})",
-                page=k.page, measure=k.measure or None, indicator=k.indicator, text_source="ocr",
-            ))
+            out.append(
+                ExtractionWarning(
+                    code="ocr_value_unsure",
+                    message=f"{where} was recognised with confidence {worst.conf:.2f} (line {worst.text!r})",
+                    page=k.page,
+                    measure=k.measure or None,
+                    indicator=k.indicator,
+                    text_source="ocr",
+                )
+            )
     return out
 
 
@@ -91,12 +103,17 @@ def _shared_cells(x: ReportExtraction, recognised: set[int]) -> list[ExtractionW
             continue
         read = ", ".join(f"{k.fiscal_year} {k.kind}" for k in values)
         first = values[0]
-        out.append(ExtractionWarning(
-            code="ocr_cell_shared",
-            message=f"{x.source_path}, page {page}: KPI value {first.value_text!r} ({first.indicator}) was read from "
-                    f"one recognised cell for {read}: a rule between their rows may not have been found on the image",
-            page=page, measure=first.measure or None, indicator=first.indicator, text_source="ocr",
-        ))
+        out.append(
+            ExtractionWarning(
+                code="ocr_cell_shared",
+                message=f"{x.source_path}, page {page}: KPI value {first.value_text!r} ({first.indicator}) was read from "
+                f"one recognised cell for {read}: a rule between their rows may not have been found on the image",
+                page=page,
+                measure=first.measure or None,
+                indicator=first.indicator,
+                text_source="ocr",
+            )
+        )
     return out
 
 
@@ -105,14 +122,18 @@ def _unavailable_warning(x: ReportExtraction, reason: str | None) -> list[Extrac
     if not waiting or reason is None:
         return []
     listed = ", ".join(map(str, waiting[:10])) + (" …" if len(waiting) > 10 else "")
-    return [ExtractionWarning(
-        code="ocr_unavailable",
-        message=f"{x.source_path}: page(s) {listed} have no text layer and were not recognised: {reason}",
-        page=waiting[0],
-    )]
+    return [
+        ExtractionWarning(
+            code="ocr_unavailable",
+            message=f"{x.source_path}: page(s) {listed} have no text layer and were not recognised: {reason}",
+            page=waiting[0],
+        )
+    ]
 
 
-def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: Sequence[UnsureLine] = ()) -> ReportExtraction:
+def mark_recognised(
+    x: ReportExtraction, unavailable: str | None, unsure: Sequence[UnsureLine] = ()
+) -> ReportExtraction:
     """`x` with its records on recognised pages marked ``text_source='ocr'`` and the OCR
     warnings added."""
     recognised = {p.page for p in x.pages if p.engine == "ocr"}
@@ -125,7 +146,9 @@ def mark_recognised(x: ReportExtraction, unavailable: str | None, unsure: Sequen
                     for r in value
                 )
     warnings = (
-        _value_warnings(x, recognised, list(unsure)) + _shared_cells(x, recognised) + _unavailable_warning(x, unavailable)
+        _value_warnings(x, recognised, list(unsure))
+        + _shared_cells(x, recognised)
+        + _unavailable_warning(x, unavailable)
     )
     if warnings:
         update["warnings"] = update.get("warnings", x.warnings) + tuple(warnings)

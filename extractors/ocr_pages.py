@@ -115,16 +115,24 @@ def ocr_text_page(text_page: Any, recognised: ocr.OcrPage, quality: Callable[[st
     vertical = recognised.language == "jpn_vert" or sum(len(l.text) for l in lines if l.vertical) * 5 >= total > 0
     dropped = {"needs_ocr", "empty", "garbled", "vertical_text"}
     flags = tuple(f for f in text_page.flags if f not in dropped) + tuple(
-        name for name, applies in (
+        name
+        for name, applies in (
             ("ocr", True),
             ("garbled", real > 0 and garbled),
             ("vertical_text", vertical),
             ("ocr_low_confidence", conf is not None and conf < LOW_CONFIDENCE),
-        ) if applies
+        )
+        if applies
     )
     return dataclasses.replace(
-        text_page, lines=lines, rulings=[Ruling(*box) for box in recognised.rulings], engine="ocr",
-        chars={**text_page.chars, "ocr": real}, quality=round(1.0 - score, 4), flags=flags, conf=conf,
+        text_page,
+        lines=lines,
+        rulings=[Ruling(*box) for box in recognised.rulings],
+        engine="ocr",
+        chars={**text_page.chars, "ocr": real},
+        quality=round(1.0 - score, 4),
+        flags=flags,
+        conf=conf,
     )
 
 

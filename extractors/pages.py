@@ -152,11 +152,11 @@ _RAW_FLAGS = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES
 _CID = re.compile(r"\(cid:\d+\)")
 _SPACE = re.compile(r"\s")
 # Certainly wrong, and not whitespace: C0/C1 controls, U+FFFD, surrogates, private use.
-_WRONG = re.compile(
-    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]"
-)
+_WRONG = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _RADICAL = re.compile("[\u2e80-\u2fdf]")  # CJK Radicals Supplement + Kangxi radicals
-_MOJIBAKE = re.compile("[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2030\u2039\u203a]")
+_MOJIBAKE = re.compile(
+    "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u2030\u2039\u203a]"
+)
 """Latin-1 / cp1252 letters that UTF-8 or Shift_JIS bytes become when read as a single-byte
 encoding: ``ä»¤å\x92\x8cå…ƒå¹´`` (令和元年 as UTF-8 read as Latin-1), ``Ã©`` for é. × and ÷
 (U+00D7, U+00F7), printed in budget formulas (``408,000×98.9%``), are left out."""
@@ -251,16 +251,17 @@ class _PageFacts(NamedTuple):
 
 
 FLAG_RULES: tuple[Rule, ...] = (
-    Rule("needs_ocr", "no text, images cover the page",
-         lambda p: p.real == 0 and p.image_cover >= OCR_IMAGE_COVER),
+    Rule("needs_ocr", "no text, images cover the page", lambda p: p.real == 0 and p.image_cover >= OCR_IMAGE_COVER),
     Rule("empty", "no text, no images", lambda p: p.real == 0 and p.images == 0),
     Rule("garbled", "chosen text has damaged code points", lambda p: p.real > 0 and p.garbled),
-    Rule("sparse_text", "lone glyphs and wide gaps, sound code points",
-         lambda p: p.real > 0 and p.sparse and not p.garbled),
+    Rule(
+        "sparse_text",
+        "lone glyphs and wide gaps, sound code points",
+        lambda p: p.real > 0 and p.sparse and not p.garbled,
+    ),
     Rule("engines_disagree", "engines' characters differ", lambda p: p.disagree),
     Rule("vertical_text", "vertical writing", lambda p: p.vertical_share >= VERTICAL_SHARE),
-    Rule("fonts_not_embedded", "a font is not embedded",
-         lambda p: any(f[1] in ("n/a", "") for f in p.fonts)),
+    Rule("fonts_not_embedded", "a font is not embedded", lambda p: any(f[1] in ("n/a", "") for f in p.fonts)),
     Rule("repaired", "file was damaged and repaired", lambda p: p.repaired),
 )
 
@@ -353,13 +354,15 @@ def _mupdf_lines(page: pymupdf.Page) -> list[TextLine]:
             if not text.strip():
                 continue
             dx, dy = line["dir"]
-            out.append(TextLine(
-                text=text,
-                bbox=tuple(line["bbox"]),
-                size=max(span["size"] for span in line["spans"]),
-                block=bno,
-                vertical=line.get("wmode", 0) == 1 or abs(dy) > abs(dx),
-            ))
+            out.append(
+                TextLine(
+                    text=text,
+                    bbox=tuple(line["bbox"]),
+                    size=max(span["size"] for span in line["spans"]),
+                    block=bno,
+                    vertical=line.get("wmode", 0) == 1 or abs(dy) > abs(dx),
+                )
+            )
     return out
 
 
@@ -367,13 +370,15 @@ def _plumber_lines(ppage: Any) -> list[TextLine]:
     out = []
     for line in ppage.extract_text_lines(return_chars=True):
         chars = line.get("chars") or ()
-        out.append(TextLine(
-            text=line["text"],
-            bbox=(line["x0"], line["top"], line["x1"], line["bottom"]),
-            size=max((c["size"] for c in chars), default=0.0),
-            block=-1,
-            vertical=any(not c.get("upright", True) for c in chars),
-        ))
+        out.append(
+            TextLine(
+                text=line["text"],
+                bbox=(line["x0"], line["top"], line["x1"], line["bottom"]),
+                size=max((c["size"] for c in chars), default=0.0),
+                block=-1,
+                vertical=any(not c.get("upright", True) for c in chars),
+            )
+        )
     return out
 
 
@@ -399,8 +404,12 @@ def _rulings(page: pymupdf.Page) -> list[Ruling]:
                 if min(x1 - x0, bottom - top) <= THIN:
                     out.append(Ruling(x0, top, x1, bottom))
                 elif stroked and kind == "re":
-                    out += [Ruling(x0, top, x1, top), Ruling(x0, bottom, x1, bottom),
-                            Ruling(x0, top, x0, bottom), Ruling(x1, top, x1, bottom)]
+                    out += [
+                        Ruling(x0, top, x1, top),
+                        Ruling(x0, bottom, x1, bottom),
+                        Ruling(x0, top, x0, bottom),
+                        Ruling(x1, top, x1, bottom),
+                    ]
     return out
 
 
@@ -430,8 +439,11 @@ def _reading_units(lines: list[TextLine]) -> list[tuple[str, bool]]:
     for line in lines:
         text = line.text.strip()
         stacked = (
-            len(text) == 1 and prev is not None and len(prev.text.strip()) == 1
-            and abs(line.bbox[0] - prev.bbox[0]) < 1.0 and 0 <= line.bbox[1] - prev.bbox[3] < 2.0
+            len(text) == 1
+            and prev is not None
+            and len(prev.text.strip()) == 1
+            and abs(line.bbox[0] - prev.bbox[0]) < 1.0
+            and 0 <= line.bbox[1] - prev.bbox[3] < 2.0
         )
         if stacked and units:
             units[-1] = (units[-1][0] + text, True)
@@ -521,7 +533,9 @@ class PdfDocument:
         page = self._doc[number - 1]
         return _rulings(page) if _may_draw_rules(page) else []
 
-    def chars(self, number: int, clip: tuple[float, float, float, float] | None = None) -> list[tuple[float, float, float, float, str]]:
+    def chars(
+        self, number: int, clip: tuple[float, float, float, float] | None = None
+    ) -> list[tuple[float, float, float, float, str]]:
         """PyMuPDF's characters of a page (or of the `clip` rectangle on it) as
         (x0, top, x1, bottom, char), in text order.
 
@@ -537,7 +551,9 @@ class PdfDocument:
         raw = self._doc[number - 1].get_text("rawdict", flags=_RAW_FLAGS, clip=clip)
         return [
             (*ch["bbox"], ch["c"])
-            for block in raw["blocks"] for line in block.get("lines", ()) for span in line["spans"]
+            for block in raw["blocks"]
+            for line in block.get("lines", ())
+            for span in line["spans"]
             for ch in span["chars"]
         ]
 
@@ -565,9 +581,7 @@ class PdfDocument:
     def _probe_number(self) -> int:
         """First page with PyMuPDF text (0 if none): the once-per-file cross-check."""
         if self._probe is None:
-            self._probe = next(
-                (i + 1 for i in range(self.page_count) if _real_chars(self._doc[i].get_text()) > 0), 0
-            )
+            self._probe = next((i + 1 for i in range(self.page_count) if _real_chars(self._doc[i].get_text()) > 0), 0)
         return self._probe
 
     def _read(self, number: int, with_rulings: bool) -> PageText:

@@ -73,7 +73,9 @@ def same_columns(a: Grid, b: Grid) -> bool:
 def continues(previous: Piece, piece: Piece) -> bool:
     """Does `piece` carry on the table `previous` ends on the page before?"""
     return (
-        piece.page == previous.page + 1 and previous.at_bottom and piece.at_top
+        piece.page == previous.page + 1
+        and previous.at_bottom
+        and piece.at_top
         and same_columns(previous.grid, piece.grid)
     )
 
@@ -81,7 +83,9 @@ def continues(previous: Piece, piece: Piece) -> bool:
 def repeated_header(first: Grid, piece: Grid) -> int:
     """How many leading rows of `piece` repeat the first rows of the table (0 when none)."""
     n = 0
-    while n < min(first.n_rows, piece.n_rows) - 1 and piece.row_texts(n) == first.row_texts(n) and any(first.row_texts(n)):
+    while (
+        n < min(first.n_rows, piece.n_rows) - 1 and piece.row_texts(n) == first.row_texts(n) and any(first.row_texts(n))
+    ):
         n += 1
     return n
 

@@ -101,9 +101,15 @@ class TextStream:
                 b = previous.bbox
                 previous.bbox = (b[0], min(b[1], line.bbox[1]), line.bbox[2], max(b[3], line.bbox[3]))
                 continue
-            if previous is not None and line.bbox[1] - previous.bbox[3] > BLANK_GAP * (previous.bbox[3] - previous.bbox[1]):
-                self.lines.append(StreamLine("", "", number, (line.bbox[0], previous.bbox[3], line.bbox[0], line.bbox[1])))
-            previous = StreamLine(line.text.strip(), raw, number, tuple(line.bbox), [(line.text.strip(), raw, tuple(line.bbox))])
+            if previous is not None and line.bbox[1] - previous.bbox[3] > BLANK_GAP * (
+                previous.bbox[3] - previous.bbox[1]
+            ):
+                self.lines.append(
+                    StreamLine("", "", number, (line.bbox[0], previous.bbox[3], line.bbox[0], line.bbox[1]))
+                )
+            previous = StreamLine(
+                line.text.strip(), raw, number, tuple(line.bbox), [(line.text.strip(), raw, tuple(line.bbox))]
+            )
             self.lines.append(previous)
         if previous is not None:
             self.body_bottom = max(self.body_bottom, previous.bbox[3])
@@ -123,5 +129,10 @@ class TextStream:
     def span(self, first: int, last: int) -> tuple[int, BBox]:
         """Page and box of lines first..last (inclusive) on the page of the first."""
         page = self.lines[first].page
-        boxes = [l.bbox for l in self.lines[first:last + 1] if l.page == page]
-        return page, (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+        boxes = [l.bbox for l in self.lines[first : last + 1] if l.page == page]
+        return page, (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )

@@ -77,10 +77,18 @@ def _column(lines: list) -> Any:
     """One column read top to bottom, as one line."""
     lines = sorted(lines, key=lambda l: (l.bbox[1], -l.bbox[0]))
     text = "".join(l.text.strip() for l in lines)
-    box = (min(l.bbox[0] for l in lines), min(l.bbox[1] for l in lines),
-           max(l.bbox[2] for l in lines), max(l.bbox[3] for l in lines))
+    box = (
+        min(l.bbox[0] for l in lines),
+        min(l.bbox[1] for l in lines),
+        max(l.bbox[2] for l in lines),
+        max(l.bbox[3] for l in lines),
+    )
     return dataclasses.replace(
-        lines[0], text=text, bbox=box, size=max(l.size for l in lines), vertical=True,
+        lines[0],
+        text=text,
+        bbox=box,
+        size=max(l.size for l in lines),
+        vertical=True,
         conf=_mean_conf(lines),
     )
 
@@ -98,8 +106,10 @@ def _rule_cuts(lines: list, rules: Sequence[tuple[float, float, float]]) -> list
     x0, x1 = min(l.bbox[0] for l in lines), max(l.bbox[2] for l in lines)
     top, bottom = min(l.bbox[1] for l in lines), max(l.bbox[3] for l in lines)
     return [
-        y for rx0, rx1, y in rules
-        if top < y < bottom and min(rx1, x1) - max(rx0, x0) >= RULE_SPAN * (x1 - x0)
+        y
+        for rx0, rx1, y in rules
+        if top < y < bottom
+        and min(rx1, x1) - max(rx0, x0) >= RULE_SPAN * (x1 - x0)
         and not any(min(y - l.bbox[1], l.bbox[3] - y) > STRADDLE * (l.bbox[3] - l.bbox[1]) for l in lines)
     ]
 
@@ -134,7 +144,9 @@ def _rejoin(lines: list) -> list:
     for line in lines:
         prev = out[-1] if out else None
         if (
-            prev is not None and prev.vertical and line.vertical
+            prev is not None
+            and prev.vertical
+            and line.vertical
             and min(prev.bbox[2], line.bbox[2]) - max(prev.bbox[0], line.bbox[0])
             >= 0.5 * min(prev.bbox[2] - prev.bbox[0], line.bbox[2] - line.bbox[0])
             and line.bbox[1] >= prev.bbox[1]

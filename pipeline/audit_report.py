@@ -70,7 +70,9 @@ class PageRenderer:
                 actual = None
                 problems.append(f"{path} cannot be read ({exc})")
             if actual is not None and actual != sha256:
-                problems.append(f"the file at {path} is not the one loaded (sha256 {actual[:16]}…, loaded {sha256[:16]}…)")
+                problems.append(
+                    f"the file at {path} is not the one loaded (sha256 {actual[:16]}…, loaded {sha256[:16]}…)"
+                )
             elif actual is not None and (doc := _open_pdf(path, problems)) is not None:
                 return doc
         else:
@@ -146,12 +148,21 @@ def sources_for(con: duckdb.DuckDBPyConnection, finding: dict) -> list[Source]:
     check = finding["check"]
     if evidence.get("sources"):  # a rule that names its pages itself (`Source` fields, bbox as a list)
         return [
-            Source(s["label"], s["report_id"], int(s["page"]), tuple(s["bbox"]) if s.get("bbox") else None, s.get("value_text"))
-            for s in evidence["sources"] if s.get("report_id") and s.get("page")
+            Source(
+                s["label"],
+                s["report_id"],
+                int(s["page"]),
+                tuple(s["bbox"]) if s.get("bbox") else None,
+                s.get("value_text"),
+            )
+            for s in evidence["sources"]
+            if s.get("report_id") and s.get("page")
         ]
     if check == "restated_value":
         pair = [
-            _kpi_source(con, f"FY{evidence['earlier_report_fiscal_year']} edition", evidence.get("earlier_kpi_value_id")),
+            _kpi_source(
+                con, f"FY{evidence['earlier_report_fiscal_year']} edition", evidence.get("earlier_kpi_value_id")
+            ),
             _kpi_source(con, f"FY{evidence['later_report_fiscal_year']} edition", evidence.get("later_kpi_value_id")),
         ]
         return [s for s in pair if s]
@@ -160,12 +171,22 @@ def sources_for(con: duckdb.DuckDBPyConnection, finding: dict) -> list[Source]:
             "SELECT report_id FROM reports WHERE series = ? AND report_fiscal_year = ?",
             [finding["series"], evidence["previous_edition"]],
         ).fetchone()
-        src = previous and _table_source(con, f"FY{evidence['previous_edition']} edition (last printed)",
-                                         previous[0], finding["measure"], finding["indicator"])
+        src = previous and _table_source(
+            con,
+            f"FY{evidence['previous_edition']} edition (last printed)",
+            previous[0],
+            finding["measure"],
+            finding["indicator"],
+        )
         return [src] if src else []
     if finding["report_id"] and finding["measure"]:
-        src = _table_source(con, f"FY{finding['report_fiscal_year']} edition", finding["report_id"],
-                            finding["measure"], finding["indicator"])
+        src = _table_source(
+            con,
+            f"FY{finding['report_fiscal_year']} edition",
+            finding["report_id"],
+            finding["measure"],
+            finding["indicator"],
+        )
         if src:
             return [src]
     if finding["report_id"] and finding["page"]:
@@ -270,7 +291,8 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
         f"<p class='meta'>warehouse {esc(db_label)} · generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC</p>",
         "<div id='summary'><b id='count'></b> findings (<span id='by-severity'></span>) · show: "
         + " ".join(
-            f"<label><input type='checkbox' checked data-severity='{s}'> {s}</label>" for s in ("error", "warning", "info")
+            f"<label><input type='checkbox' checked data-severity='{s}'> {s}</label>"
+            for s in ("error", "warning", "info")
         )
         + "</div>",
     ]
@@ -278,7 +300,9 @@ def render_html(con: duckdb.DuckDBPyConnection, db_label: str = "") -> str:
     try:
         for check, by_measure in grouped.items():
             rule = rules.get(check)
-            out.append(f"<section class='rule' data-rule='{esc(check)}'><h2>{esc(check)} ({sum(map(len, by_measure.values()))})</h2>")
+            out.append(
+                f"<section class='rule' data-rule='{esc(check)}'><h2>{esc(check)} ({sum(map(len, by_measure.values()))})</h2>"
+            )
             if rule:
                 out.append(f"<p class='rule-doc'>{esc(rule.description)}</p>")
             for measure, items in by_measure.items():
@@ -317,12 +341,17 @@ def _finding_html(con, renderer: PageRenderer, f: dict, trends_done: set) -> str
     for source in sources_for(con, f):
         image = renderer.crop(source)
         parts.append("<div class='source'>")
-        parts.append(f"<div>{esc(source.label)}, page {source.page}"
-                     + (f": <code>{esc(source.value_text)}</code>" if source.value_text else "") + "</div>")
+        parts.append(
+            f"<div>{esc(source.label)}, page {source.page}"
+            + (f": <code>{esc(source.value_text)}</code>" if source.value_text else "")
+            + "</div>"
+        )
         if image:
             parts.append(f"<img alt='{esc(source.label)} page {source.page}' src='{image}'>")
         else:
-            parts.append(f"<div class='missing'>cannot show the evidence: {esc(renderer.why_missing(source.report_id))}</div>")
+            parts.append(
+                f"<div class='missing'>cannot show the evidence: {esc(renderer.why_missing(source.report_id))}</div>"
+            )
         parts.append("</div>")
     key = (f["series"], f["measure"], f["indicator"])
     if f["indicator"] and key not in trends_done:

@@ -126,8 +126,13 @@ class ExtractionCache:
                 out.write(body)
             os.replace(tmp, entry)
         except OSError as exc:
-            log.warning("extraction of %s not cached: %s cannot be written (%s: %s)",
-                        extraction.source_path, entry, type(exc).__name__, exc)
+            log.warning(
+                "extraction of %s not cached: %s cannot be written (%s: %s)",
+                extraction.source_path,
+                entry,
+                type(exc).__name__,
+                exc,
+            )
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
             return None

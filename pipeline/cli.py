@@ -1,15 +1,15 @@
 """The `nenpo` command line.
 
-    nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
-                 [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
-                 [--force] [--max-memory MB] [--timeout S]
-    nenpo compare [TEXT] [--series ID]         KPI time series across editions (or a family's own)
-    nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
-    nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
-    nenpo sources list | fetch                 the catalogue and the state of each edition
-    nenpo export --out DIR                     Parquet export of every table and view
-    nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server),
-                 [--force] [--max-memory MB] [--timeout S]
+nenpo ingest [PATH...] [--catalogue FILE]   fetch, extract, load, audit and publish
+             [--prefect/--no-prefect]    (a Prefect flow run when a server is configured)
+             [--force] [--max-memory MB] [--timeout S]
+nenpo compare [TEXT] [--series ID]         KPI time series across editions (or a family's own)
+nenpo audit [--format table|csv|json] [--fail-on warning|error] [--html report.html]
+nenpo show MEASURE [--year N]              a measure's PDCA cycle, edition by edition
+nenpo sources list | fetch                 the catalogue and the state of each edition
+nenpo export --out DIR                     Parquet export of every table and view
+nenpo serve [--cron ...] [--timezone ...]  run ingest on a schedule (needs a Prefect server),
+             [--force] [--max-memory MB] [--timeout S]
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ CatalogueOption = Annotated[
 CacheOption = Annotated[
     Path | None,
     typer.Option(
-        "--cache-dir", help="Download and extraction cache. Default: $NENPO_CACHE_DIR, else the user cache dir.",
+        "--cache-dir",
+        help="Download and extraction cache. Default: $NENPO_CACHE_DIR, else the user cache dir.",
         envvar="NENPO_CACHE_DIR",
     ),
 ]
@@ -101,10 +102,15 @@ ForceOption = Annotated[
 MaxMemoryOption = Annotated[
     int, typer.Option("--max-memory", help="MB of memory one report's extraction may add (0: no limit).")
 ]
-TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")]
-OcrOption = Annotated[Mode, typer.Option(
-    help="Tesseract OCR of pages without a text layer: auto (pages that need it, if installed), always or never."
-)]
+TimeoutOption = Annotated[
+    float, typer.Option("--timeout", help="Seconds one report's extraction may take (0: no limit).")
+]
+OcrOption = Annotated[
+    Mode,
+    typer.Option(
+        help="Tesseract OCR of pages without a text layer: auto (pages that need it, if installed), always or never."
+    ),
+]
 
 
 def _quiet_prefect(verbose: bool) -> None:
@@ -125,9 +131,20 @@ def _check_choices(runner: str, dask_address: str | None) -> None:
 
 
 def _flow_parameters(
-    paths: list[Path], catalogue: Path | None, db: Path, verify: str, cache_dir: Path | None, publish: bool,
-    publish_dir: Path | None, runner: str, workers: int | None, dask_address: str | None, lock_timeout: float,
-    series: str | None = None, fiscal_year: int | None = None, family: str | None = None,
+    paths: list[Path],
+    catalogue: Path | None,
+    db: Path,
+    verify: str,
+    cache_dir: Path | None,
+    publish: bool,
+    publish_dir: Path | None,
+    runner: str,
+    workers: int | None,
+    dask_address: str | None,
+    lock_timeout: float,
+    series: str | None = None,
+    fiscal_year: int | None = None,
+    family: str | None = None,
 ) -> dict:
     """The run's parameters (the flow's, also given to the plain steps), paths made absolute (a
     served run may start in another directory)."""
@@ -194,7 +211,7 @@ def ingest(
         typer.Option(
             "--prefect/--no-prefect",
             help="Run as a Prefect flow run, or without Prefect. Default: a flow run when a Prefect server is "
-                 "configured (PREFECT_API_URL), else without Prefect.",
+            "configured (PREFECT_API_URL), else without Prefect.",
         ),
     ] = None,
     ocr: OcrOption = Mode.auto,
@@ -206,16 +223,22 @@ def ingest(
         int | None, typer.Option(help="The fiscal year of the edition given as PATH (e.g. 2020).", min=1900, max=2200)
     ] = None,
     family: Annotated[
-        str | None, typer.Option(help="The report family that reads the PDFs given as PATH (see nenpo families); "
-                                    "default: the family that recognises each file.")
+        str | None,
+        typer.Option(
+            help="The report family that reads the PDFs given as PATH (see nenpo families); "
+            "default: the family that recognises each file."
+        ),
     ] = None,
     force: ForceOption = False,
     max_memory: MaxMemoryOption = 4096,
     timeout: TimeoutOption = 900.0,
     profiles: Annotated[
         list[Path] | None,
-        typer.Option("--profiles", help="A directory (or file) of report family profiles to read with, besides the "
-                                        "shipped ones and $NENPO_PROFILES."),
+        typer.Option(
+            "--profiles",
+            help="A directory (or file) of report family profiles to read with, besides the "
+            "shipped ones and $NENPO_PROFILES.",
+        ),
     ] = None,
 ) -> None:
     """Fetch, extract and load report PDFs, then audit the warehouse and publish a snapshot.
@@ -241,8 +264,20 @@ def ingest(
         except UnknownFamilyError as exc:
             raise typer.BadParameter(str(exc)) from None
     parameters = _flow_parameters(
-        paths or [], catalogue, db, verify, cache_dir, publish, publish_dir, runner, workers, dask_address, lock_timeout,
-        series, fiscal_year, family,
+        paths or [],
+        catalogue,
+        db,
+        verify,
+        cache_dir,
+        publish,
+        publish_dir,
+        runner,
+        workers,
+        dask_address,
+        lock_timeout,
+        series,
+        fiscal_year,
+        family,
     )
     parameters["ocr"] = str(ocr)
     parameters.update(_limit_parameters(force, max_memory, timeout))
@@ -351,8 +386,10 @@ def _print_progress(failure: BaseException, what: str) -> None:
     if progress.loaded or progress.failed:
         _print_summary(progress)
     else:
-        console.print(f"{progress.extracted} extracted, {len(progress.from_cache)} from the extraction cache; "
-                      f"{len(progress.labels)} report(s) in the run, none loaded")
+        console.print(
+            f"{progress.extracted} extracted, {len(progress.from_cache)} from the extraction cache; "
+            f"{len(progress.labels)} report(s) in the run, none loaded"
+        )
     loaded = {report.sha256 for report, _ in progress.loaded}
     failed = {failure.sha256 for failure in progress.failed}
     not_loaded = [label for sha256, label in progress.labels.items() if sha256 not in loaded | failed]
@@ -365,15 +402,32 @@ def _print_summary(summary) -> None:
 
     table = Table(title=f"Ingest into {summary.db}", title_justify="left")
     columns = (
-        "report", "edition", "pages", "measures", "KPI values", "PDCA items", "warnings", "load", "extraction", "seconds",
+        "report",
+        "edition",
+        "pages",
+        "measures",
+        "KPI values",
+        "PDCA items",
+        "warnings",
+        "load",
+        "extraction",
+        "seconds",
     )
     for column in columns:
         table.add_column(column, justify="left" if column in ("report", "edition", "load", "extraction") else "right")
     for row in summary_rows(summary):
         if row["error"] is None:
             table.add_row(
-                row["report"], row["edition"], str(row["pages"]), str(row["measures"]), str(row["kpi_values"]),
-                str(row["pdca_items"]), str(row["warnings"]), row["outcome"], row["extraction"], f"{row['seconds']:.3f}",
+                row["report"],
+                row["edition"],
+                str(row["pages"]),
+                str(row["measures"]),
+                str(row["kpi_values"]),
+                str(row["pdca_items"]),
+                str(row["warnings"]),
+                row["outcome"],
+                row["extraction"],
+                f"{row['seconds']:.3f}",
             )
         else:
             table.add_row(row["report"], "—", "", "", "", "", "", Text(row["outcome"], style="red"), "", "")
@@ -394,8 +448,10 @@ def _print_summary(summary) -> None:
         f"{sum(x.pdca_items for x, _ in summary.loaded)} PDCA items"
     )
     console.print(totals)
-    console.print(f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
-                  f"{len(summary.findings)} audit finding(s){summary.audit_note}")
+    console.print(
+        f"{summary.extracted} extracted, {len(summary.from_cache)} from the extraction cache; "
+        f"{len(summary.findings)} audit finding(s){summary.audit_note}"
+    )
     if summary.published is not None:
         console.print(f"published {summary.published.snapshot} and {summary.published.parquet}/")
 
@@ -409,7 +465,12 @@ def _format_value(value: float | None, status: str | None) -> str:
 @app.command()
 def compare(
     text: Annotated[str | None, typer.Argument(help="Part of a measure or indicator name.")] = None,
-    series: Annotated[str | None, typer.Option("--series", help="One series; a series whose family compares its own records prints that comparison.")] = None,
+    series: Annotated[
+        str | None,
+        typer.Option(
+            "--series", help="One series; a series whose family compares its own records prints that comparison."
+        ),
+    ] = None,
     db: DbOption = Path("nenpo.duckdb"),
 ) -> None:
     """KPI time series across editions: actual / target per fiscal year, latest edition wins.
@@ -451,7 +512,9 @@ def compare(
         raise typer.Exit(1)
     years = sorted({row["fiscal_year"] for row in rows})
     several = len({row["series"] for row in rows}) > 1
-    table = Table(title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left")
+    table = Table(
+        title="KPI actual / target by fiscal year (latest edition that prints each year)", title_justify="left"
+    )
     if several:
         table.add_column("series", overflow="fold", max_width=16)
     table.add_column("measure", overflow="fold", max_width=22)
@@ -480,10 +543,13 @@ def compare(
 
 def _family_compare(con, series: str):
     """The `ReportFamily.compare` hook of the family that read `series`, if it has one."""
-    found = con.execute("SELECT DISTINCT family FROM reports WHERE series = ? AND family IS NOT NULL", [series]).fetchall()
+    found = con.execute(
+        "SELECT DISTINCT family FROM reports WHERE series = ? AND family IS NOT NULL", [series]
+    ).fetchall()
     if not found:
         return None
-    from nenpo.extractors.registry import UnknownFamilyError, family as known_family
+    from nenpo.extractors.registry import UnknownFamilyError
+    from nenpo.extractors.registry import family as known_family
 
     for (family_id,) in found:
         try:
@@ -501,11 +567,21 @@ FINDING_COLUMNS = ("severity", "check", "report_fiscal_year", "measure", "indica
 @app.command()
 def audit(
     db: DbOption = Path("nenpo.duckdb"),
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="How the findings are printed.")] = OutputFormat.table,
-    fail_on: Annotated[FailOn | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")] = None,
-    html_out: Annotated[Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")] = None,
-    aliases: Annotated[Path | None, typer.Option("--aliases", help="Alias file pinning measure/indicator identities.")] = None,
-    refresh: Annotated[bool, typer.Option("--refresh/--stored", help="Re-run the rules (default) or print the stored findings.")] = True,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="How the findings are printed.")
+    ] = OutputFormat.table,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this severity.")
+    ] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
+    ] = None,
+    aliases: Annotated[
+        Path | None, typer.Option("--aliases", help="Alias file pinning measure/indicator identities.")
+    ] = None,
+    refresh: Annotated[
+        bool, typer.Option("--refresh/--stored", help="Re-run the rules (default) or print the stored findings.")
+    ] = True,
 ) -> None:
     """Audit the loaded editions against each other and themselves; print the findings.
 
@@ -534,7 +610,7 @@ def audit(
     if note:
         err_console.print(note)
     try:
-        columns = ', '.join(f'"{c}"' for c in FINDING_COLUMNS)
+        columns = ", ".join(f'"{c}"' for c in FINDING_COLUMNS)
         frame = con.execute(f"SELECT {columns} FROM audit_findings ORDER BY finding_no").df()
         if html_out:
             from nenpo.pipeline.audit_report import write_html
@@ -559,6 +635,8 @@ def audit(
         err_console.print(f"HTML report written to {html_out}")
     if fail_on and any(SEVERITY_RANK[s] >= SEVERITY_RANK[str(fail_on)] for s in frame["severity"]):
         raise typer.Exit(1)
+
+
 REVIEW_TITLES = {
     "check": "Check 検証・評価",
     "covid_check": "Check: COVID-19",
@@ -634,8 +712,14 @@ def _print_cycle(cycle) -> None:
     position = f" {'①②③④⑤⑥⑦⑧⑨⑩'[cycle.position - 1]}" if cycle.position and cycle.position <= 10 else ""
     parent = f"{cycle.parent}{position} " if cycle.parent else ""
     article = f"第{cycle.article}条 {cycle.article_title} · " if cycle.article else ""
-    console.print(Rule(Text.assemble((f"{parent}{cycle.name_raw}", "bold"),
-                                     f" · FY{cycle.report_fiscal_year} edition · {cycle.series}"), align="left"))
+    console.print(
+        Rule(
+            Text.assemble(
+                (f"{parent}{cycle.name_raw}", "bold"), f" · FY{cycle.report_fiscal_year} edition · {cycle.series}"
+            ),
+            align="left",
+        )
+    )
     console.print(f"{article}pages {cycle.page_start}–{cycle.page_end}")
     for phase in ("plan", "do", "covid_do"):
         items = cycle.items.get(phase)
@@ -651,8 +735,10 @@ def _print_cycle(cycle) -> None:
     if pairs is not None:
         console.print()
         if cycle.review_printed_on:
-            console.print(f"Check/Action block shared with other sub-measures, printed on the sheet of "
-                          f"{cycle.review_printed_on}", style="dim")
+            console.print(
+                f"Check/Action block shared with other sub-measures, printed on the sheet of {cycle.review_printed_on}",
+                style="dim",
+            )
         console.print(pairs)
     else:  # a family that pairs no opinions with responses: its review phases as printed
         for phase in ("check", "covid_check", "action"):
@@ -660,7 +746,9 @@ def _print_cycle(cycle) -> None:
                 if n == 0:
                     console.print(f"\n{REVIEW_TITLES[phase]}", style="bold")
                 console.print(f"  {_item_line(item)}", overflow="fold")
-    unnumbered = [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label] if pairs else []
+    unnumbered = (
+        [i for phase in ("check", "covid_check") for i in cycle.items.get(phase, []) if not i.label] if pairs else []
+    )
     for item in unnumbered:
         console.print(Text.assemble("  ", ("unnumbered opinion:", "dim"), f" ・{item.text}"), overflow="fold")
     items = cycle.items.get("next_plan")
@@ -697,6 +785,8 @@ def show(
         con.close()
     for cycle in cycles:
         _print_cycle(cycle)
+
+
 def _catalogue_or_exit(catalogue: Path | None):
     from nenpo.sources.catalogue import CatalogueError, load_catalogue
 
@@ -725,8 +815,14 @@ def sources_list(
         table.add_column(column, overflow="fold")
     for item in edition_states(listed, FileStore(cache_dir), ingested):
         s = item.source
-        table.add_row(s.series or "", str(s.fiscal_year or ""), item.state, s.url or s.path or "",
-                      (item.sha256 or "")[:16], item.detail)
+        table.add_row(
+            s.series or "",
+            str(s.fiscal_year or ""),
+            item.state,
+            s.url or s.path or "",
+            (item.sha256 or "")[:16],
+            item.detail,
+        )
     console.print(table)
 
 
@@ -860,7 +956,9 @@ def families_list() -> None:
     for column in ("id", "title", "version", "priority", "tables", "from"):
         table.add_column(column, overflow="fold")
     for f in families():
-        table.add_row(f.id, f.title, f.extractor_version, str(f.priority), ", ".join(t.name for t in f.tables), f.source)
+        table.add_row(
+            f.id, f.title, f.extractor_version, str(f.priority), ", ".join(t.name for t in f.tables), f.source
+        )
     console.print(table)
 
 
@@ -878,4 +976,3 @@ add_family_commands(app)
 from nenpo.pipeline.errors import wrap_commands  # noqa: E402  (after every command is registered)
 
 wrap_commands(app, sources_app)
-

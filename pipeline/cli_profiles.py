@@ -21,13 +21,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-profiles_app = typer.Typer(no_args_is_help=True, help="Report families declared in YAML: list them, check one against PDFs.")
+profiles_app = typer.Typer(
+    no_args_is_help=True, help="Report families declared in YAML: list them, check one against PDFs."
+)
 console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 ProfilesDir = Annotated[
     list[Path] | None,
-    typer.Option("--profiles", help="A directory of profile YAML files (besides the shipped ones and $NENPO_PROFILES)."),
+    typer.Option(
+        "--profiles", help="A directory of profile YAML files (besides the shipped ones and $NENPO_PROFILES)."
+    ),
 ]
 
 
@@ -63,11 +67,24 @@ def _resolve(file: str, dirs) -> Path:
 
 
 def _show(extraction, reading) -> None:
-    counts = Table("records", "KPI values", "costs", "PDCA sections", "categories", "sections", "table cells", "warnings")
-    counts.add_row(*(str(n) for n in (
-        len(extraction.measures), len(extraction.kpi_values), len(extraction.costs), len(extraction.pdca_items),
-        len(extraction.categories), len(extraction.sections), len(extraction.table_cells), len(extraction.warnings),
-    )))
+    counts = Table(
+        "records", "KPI values", "costs", "PDCA sections", "categories", "sections", "table cells", "warnings"
+    )
+    counts.add_row(
+        *(
+            str(n)
+            for n in (
+                len(extraction.measures),
+                len(extraction.kpi_values),
+                len(extraction.costs),
+                len(extraction.pdca_items),
+                len(extraction.categories),
+                len(extraction.sections),
+                len(extraction.table_cells),
+                len(extraction.warnings),
+            )
+        )
+    )
     console.print(counts)
     if extraction.measures:
         t = Table("record", "part of", "pages", title="records")
@@ -77,7 +94,16 @@ def _show(extraction, reading) -> None:
     if extraction.kpi_values:
         t = Table("record", "indicator", "unit", "FY", "kind", "as printed", "value", "page", title="KPI values")
         for k in extraction.kpi_values:
-            t.add_row(k.measure, k.indicator, k.unit_raw or "", str(k.fiscal_year), k.kind, k.kind_raw or "", k.value_text, str(k.page))
+            t.add_row(
+                k.measure,
+                k.indicator,
+                k.unit_raw or "",
+                str(k.fiscal_year),
+                k.kind,
+                k.kind_raw or "",
+                k.value_text,
+                str(k.page),
+            )
         console.print(t)
     if extraction.costs:
         t = Table("record", "item", "FY", "basis", "as printed", "thousand yen", "printed", "page", title="costs")
@@ -110,7 +136,9 @@ def _recognition(profile, pdf: Path) -> str:
 
     found = recognise_by_profile(profile, probe(pdf))
     if found is None:
-        return "recognised: no: no line or metadata title matches edition.recognise; ingest it with --family " + profile.id
+        return (
+            "recognised: no: no line or metadata title matches edition.recognise; ingest it with --family " + profile.id
+        )
     return f"recognised: yes, confidence {found.confidence} ({found.why})"
 
 
@@ -146,7 +174,9 @@ def check(
             err_console.print(str(exc))
             failed = True
             continue
-        console.print(f"\n{pdf}: FY{extraction.report_fiscal_year} {extraction.title!r}, {extraction.page_count} page(s)")
+        console.print(
+            f"\n{pdf}: FY{extraction.report_fiscal_year} {extraction.title!r}, {extraction.page_count} page(s)"
+        )
         console.print(_recognition(profile, pdf), soft_wrap=True)
         _show(extraction, kept[0])
         failed = failed or any(not ok for _, ok, _ in kept[0].gates) or (strict and bool(extraction.warnings))

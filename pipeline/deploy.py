@@ -22,7 +22,6 @@ from nenpo.pipeline.settings import DEFAULT_CRON, DEFAULT_TIMEZONE, DEPLOYMENT_N
 __all__ = ["DEFAULT_CRON", "DEFAULT_TIMEZONE", "DEPLOYMENT_NAME", "build_deployment"]
 
 
-
 def build_deployment(
     parameters: dict[str, Any] | None = None,
     *,

@@ -28,14 +28,24 @@ COULD_NOT_RUN = 2
 
 
 DUCKDB_RULES: tuple[tuple[tuple[str, ...], Callable[[str], str]], ...] = (
-    (("not a valid DuckDB database file",),
-     lambda text: f"{_quoted_file(text)}is not a DuckDB database, or is damaged; restore it from a backup "
-                  f"or give --db another file"),
-    (("Permission denied", "Read-only file system", "read-only"),
-     lambda text: f"cannot write the warehouse ({_one_line(text)}); check the folder's permissions, "
-                  f"or open it where it can be written"),
-    (("No space left on device",),
-     lambda text: f"the disk is full ({_one_line(text)}); free space and run again — nothing half-written was kept"),
+    (
+        ("not a valid DuckDB database file",),
+        lambda text: (
+            f"{_quoted_file(text)}is not a DuckDB database, or is damaged; restore it from a backup "
+            f"or give --db another file"
+        ),
+    ),
+    (
+        ("Permission denied", "Read-only file system", "read-only"),
+        lambda text: (
+            f"cannot write the warehouse ({_one_line(text)}); check the folder's permissions, "
+            f"or open it where it can be written"
+        ),
+    ),
+    (
+        ("No space left on device",),
+        lambda text: f"the disk is full ({_one_line(text)}); free space and run again — nothing half-written was kept",
+    ),
 )
 """What DuckDB says (any of the markers) → the line to print; the first rule that matches wins."""
 
@@ -51,7 +61,7 @@ def _duckdb_io(exc: BaseException) -> str | None:
 def _quoted_file(text: str) -> str:
     start = text.find('"')
     end = text.find('"', start + 1)
-    return f"{text[start + 1:end]} " if 0 <= start < end else ""
+    return f"{text[start + 1 : end]} " if 0 <= start < end else ""
 
 
 def _one_line(text: str) -> str:

@@ -87,8 +87,13 @@ def fetch_report_task(source: EditionSource, cache_dir: str) -> Obtained:
 
 @task(name="extract-report", task_run_name="extract {label}", retries=0)
 def extract_report_task(
-    path: str, verify: str = "auto", label: str = "", claim=None, max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
-    timeout: float | None = DEFAULT_TIMEOUT, ocr: str = "auto",
+    path: str,
+    verify: str = "auto",
+    label: str = "",
+    claim=None,
+    max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    ocr: str = "auto",
 ) -> str | IngestFailure:
     """Extract the file at `path` (`label` names its source in the UI: a URL or the path;
     `claim` the edition its catalogue entry or the command line says it is).
@@ -102,7 +107,10 @@ def extract_report_task(
 
 @task(name="load-editions", retries=0)
 def load_editions_task(
-    db: str, outcomes: list[ReportExtraction | IngestFailure], lock_timeout: float = 0.0, force: bool = False,
+    db: str,
+    outcomes: list[ReportExtraction | IngestFailure],
+    lock_timeout: float = 0.0,
+    force: bool = False,
     labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     return load_batch(db, outcomes, lock_timeout, force, labels)
@@ -160,10 +168,18 @@ def _extract_all(
     if misses:
         with build_task_runner(runner, workers, dask_address) as task_runner:
             futures = [
-                task_runner.submit(extract_report_task, {
-                    "path": r.path, "verify": verify, "label": r.source.label, "claim": claim_of(r.source),
-                    "max_memory_mb": limits.max_memory_mb, "timeout": limits.timeout, "ocr": ocr,
-                })
+                task_runner.submit(
+                    extract_report_task,
+                    {
+                        "path": r.path,
+                        "verify": verify,
+                        "label": r.source.label,
+                        "claim": claim_of(r.source),
+                        "max_memory_mb": limits.max_memory_mb,
+                        "timeout": limits.timeout,
+                        "ocr": ocr,
+                    },
+                )
                 for r in misses
             ]
             for report, future in zip(misses, futures):
@@ -216,8 +232,9 @@ def ingest_reports(
     sources = plan_sources(paths or [], catalogue, series, fiscal_year, family)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
-    pairs, from_cache = _extract_all(reports, ExtractionCache(store.root), verify, runner, workers, dask_address,
-                                     Limits(max_memory_mb, timeout), ocr)
+    pairs, from_cache = _extract_all(
+        reports, ExtractionCache(store.root), verify, runner, workers, dask_address, Limits(max_memory_mb, timeout), ocr
+    )
     labels = {r.sha256: r.source.label for r in reports}
     summary = IngestSummary(db=db, from_cache=from_cache, extracted=len(reports) - len(from_cache), labels=labels)
     try:

@@ -96,7 +96,7 @@ def _child(function: Callable, args: tuple, limits: Limits, write_end: int, path
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(data)
         while view:
-            view = view[os.write(write_end, view):]
+            view = view[os.write(write_end, view) :]
     except BaseException:  # noqa: BLE001 - the child must exit with a code whatever happened while writing its result
         code = 70
     finally:

@@ -82,8 +82,18 @@ class LoadedReport:
     @classmethod
     def of(cls, x: ReportExtraction) -> LoadedReport:
         return cls(
-            x.sha256, x.source_path, x.series, x.report_fiscal_year, x.title, x.extractor_version, x.page_count,
-            x.seconds, len(x.measures), len(x.kpi_values), len(x.pdca_items), len(x.warnings),
+            x.sha256,
+            x.source_path,
+            x.series,
+            x.report_fiscal_year,
+            x.title,
+            x.extractor_version,
+            x.page_count,
+            x.seconds,
+            len(x.measures),
+            len(x.kpi_values),
+            len(x.pdca_items),
+            len(x.warnings),
         )
 
 
@@ -134,8 +144,11 @@ class IngestSummary:
 
 
 def plan_sources(
-    paths: Iterable[str | os.PathLike[str]] = (), catalogue: str | os.PathLike[str] | None = None,
-    series: str | None = None, fiscal_year: int | None = None, family: str | None = None,
+    paths: Iterable[str | os.PathLike[str]] = (),
+    catalogue: str | os.PathLike[str] | None = None,
+    series: str | None = None,
+    fiscal_year: int | None = None,
+    family: str | None = None,
 ) -> list[EditionSource]:
     """Everything a run should ingest: the catalogue's editions and folders, then `paths`.
 
@@ -152,10 +165,16 @@ def plan_sources(
     for path in pdfs_under(folders):
         sources.append(EditionSource(label=str(path), path=str(path)))
     for path in pdfs_under(list(paths)):
-        sources.append(EditionSource(
-            label=str(path), path=str(path), series=series, fiscal_year=fiscal_year, claimed_by="command_line",
-            family=family,
-        ))
+        sources.append(
+            EditionSource(
+                label=str(path),
+                path=str(path),
+                series=series,
+                fiscal_year=fiscal_year,
+                claimed_by="command_line",
+                family=family,
+            )
+        )
     return sources
 
 
@@ -275,8 +294,12 @@ class Transferred:
 
 
 def extract_for_transfer(
-    path: str | os.PathLike[str], verify: str = "auto", claim: edition.EditionClaim | None = None,
-    limits: Limits | None = Limits(), ocr: str = "auto", with_rows: bool = False,
+    path: str | os.PathLike[str],
+    verify: str = "auto",
+    claim: edition.EditionClaim | None = None,
+    limits: Limits | None = Limits(),
+    ocr: str = "auto",
+    with_rows: bool = False,
 ) -> str | Transferred | IngestFailure:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON
     (with `with_rows`, as a `Transferred` carrying its warehouse rows too).
@@ -294,7 +317,10 @@ def extract_for_transfer(
 
 
 def _extract_json(
-    path: str | os.PathLike[str], verify: str, claim: edition.EditionClaim | None = None, ocr: str = "auto",
+    path: str | os.PathLike[str],
+    verify: str,
+    claim: edition.EditionClaim | None = None,
+    ocr: str = "auto",
     with_rows: bool = False,
 ) -> str | Transferred | IngestFailure:
     outcome = extract_one(path, verify, claim, ocr)
@@ -357,7 +383,11 @@ def _title_as_listed(source: EditionSource, x: ReportExtraction) -> str | None:
     """A title line the file prints must match the series' title_pattern (a file without
     one was recognised by other evidence)."""
     titles = [e.text for e in x.edition_evidence if e.kind == "title"]
-    if source.title_pattern and titles and not any(regex.search(source.title_pattern, normalise_text(t)) for t in titles):
+    if (
+        source.title_pattern
+        and titles
+        and not any(regex.search(source.title_pattern, normalise_text(t)) for t in titles)
+    ):
         return f"its title {titles[0]!r} does not match the series' title_pattern {source.title_pattern!r}"
     return None
 
@@ -409,7 +439,10 @@ def validated(
 
 
 def load_batch(
-    db: str | Path, outcomes: list[ReportExtraction | IngestFailure], wait_seconds: float = 0.0, force: bool = False,
+    db: str | Path,
+    outcomes: list[ReportExtraction | IngestFailure],
+    wait_seconds: float = 0.0,
+    force: bool = False,
     labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
@@ -426,7 +459,10 @@ def load_batch(
 
 
 def load_into(
-    con: duckdb.DuckDBPyConnection, outcomes: list[ReportExtraction | IngestFailure], db: str = "", force: bool = False,
+    con: duckdb.DuckDBPyConnection,
+    outcomes: list[ReportExtraction | IngestFailure],
+    db: str = "",
+    force: bool = False,
     labels: dict[str, str] | None = None,
 ) -> IngestSummary:
     """`load_batch` on an open warehouse connection (each outcome as `load_one`)."""
@@ -438,8 +474,12 @@ def load_into(
 
 
 def load_one(
-    con: duckdb.DuckDBPyConnection, summary: IngestSummary, outcome: ReportExtraction | IngestFailure,
-    force: bool = False, labels: dict[str, str] | None = None, rows: dict | None = None,
+    con: duckdb.DuckDBPyConnection,
+    summary: IngestSummary,
+    outcome: ReportExtraction | IngestFailure,
+    force: bool = False,
+    labels: dict[str, str] | None = None,
+    rows: dict | None = None,
 ) -> None:
     """Load an extracted edition (its own transaction) or note a failure, in `summary`.
 
@@ -544,8 +584,15 @@ def ingest(
     cached = {r.sha256 for r in reports if cache is not None and cache.holds(r.sha256, mode)}
     misses = [r for r in reports if r.sha256 not in cached]
     extracted = extract_all(
-        [r.path for r in misses], verify, runner, workers, dask_address, [claim_of(r.source) for r in misses],
-        limits, ocr, with_rows=True,
+        [r.path for r in misses],
+        verify,
+        runner,
+        workers,
+        dask_address,
+        [claim_of(r.source) for r in misses],
+        limits,
+        ocr,
+        with_rows=True,
     )
     from_cache: dict[str, float] = {}
     extracted_so_far: list[str] = []
@@ -563,7 +610,8 @@ def ingest(
                     continue
             with clock.adding("extract"):  # with workers: waiting for the next result
                 outcome = (
-                    next(extracted) if report.sha256 not in cached
+                    next(extracted)
+                    if report.sha256 not in cached
                     # the cache entry went bad: extract it again
                     else extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr, True)
                 )

@@ -59,8 +59,10 @@ def configured_api_url(environ: Mapping[str, str] = os.environ, cwd: Path | None
     in_files = (
         (_dotenv(cwd / ".env").get("PREFECT_API_URL"), ".env"),
         (_toml(cwd / "prefect.toml").get("api", {}).get("url"), "api.url of prefect.toml"),
-        (_toml(cwd / "pyproject.toml").get("tool", {}).get("prefect", {}).get("api", {}).get("url"),
-         "tool.prefect.api.url of pyproject.toml"),
+        (
+            _toml(cwd / "pyproject.toml").get("tool", {}).get("prefect", {}).get("api", {}).get("url"),
+            "tool.prefect.api.url of pyproject.toml",
+        ),
     )
     for url, where in in_files:
         if url:
@@ -83,4 +85,6 @@ def choose(prefect: bool | None, environ: Mapping[str, str] = os.environ, cwd: P
         return Orchestration(True, f"--prefect was given; reported to {target}", temporary_server=url is None)
     if url:
         return Orchestration(True, f"a Prefect server is configured ({where}: {url})")
-    return Orchestration(False, "no Prefect server is configured (PREFECT_API_URL is not set); --prefect records a flow run")
+    return Orchestration(
+        False, "no Prefect server is configured (PREFECT_API_URL is not set); --prefect records a flow run"
+    )

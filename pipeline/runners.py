@@ -71,9 +71,15 @@ def build_task_runner(
 
 
 def extract_all(
-    paths: Iterable[str], verify: str = "auto", kind: str = "sequential", workers: int | None = None,
-    dask_address: str | None = None, claims: Iterable[EditionClaim | None] | None = None,
-    limits: Limits | None = Limits(), ocr: str = "auto", with_rows: bool = False,
+    paths: Iterable[str],
+    verify: str = "auto",
+    kind: str = "sequential",
+    workers: int | None = None,
+    dask_address: str | None = None,
+    claims: Iterable[EditionClaim | None] | None = None,
+    limits: Limits | None = Limits(),
+    ocr: str = "auto",
+    with_rows: bool = False,
 ) -> Iterator[IngestFailure | str | Transferred | BaseException]:
     """Each path's extraction, in the order given, without Prefect (`claims`: what the
     catalogue or command line says each file's edition is, as for `extract_one`).
@@ -97,13 +103,19 @@ def extract_all(
     start = _process_pool if kind == "processes" else _dask_cluster
     futures, close = start(jobs, verify, limits, count, dask_address, ocr, with_rows)
     return _Results(
-        zip(jobs, futures), close,
+        zip(jobs, futures),
+        close,
         lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr, with_rows),
     )
 
 
 def _process_pool(
-    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None = None, ocr: str = "auto",
+    jobs: list,
+    verify: str,
+    limits: Limits | None,
+    count: int,
+    dask_address: str | None = None,
+    ocr: str = "auto",
     with_rows: bool = False,
 ):
     from nenpo.pipeline.ingest import extract_for_transfer
@@ -114,14 +126,17 @@ def _process_pool(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["nenpo.pipeline.ingest", "pdfplumber"])
     pool = ProcessPoolExecutor(count, mp_context=context)
-    futures = [
-        pool.submit(extract_for_transfer, path, verify, claim, limits, ocr, with_rows) for path, claim in jobs
-    ]
+    futures = [pool.submit(extract_for_transfer, path, verify, claim, limits, ocr, with_rows) for path, claim in jobs]
     return futures, lambda: pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask_cluster(
-    jobs: list, verify: str, limits: Limits | None, count: int, dask_address: str | None, ocr: str = "auto",
+    jobs: list,
+    verify: str,
+    limits: Limits | None,
+    count: int,
+    dask_address: str | None,
+    ocr: str = "auto",
     with_rows: bool = False,
 ):
     from distributed import Client, LocalCluster

@@ -12,7 +12,16 @@ from nenpo.warehouse.audit import SEVERITY_RANK, Finding
 __all__ = ["SUMMARY_COLUMNS", "audit_markdown", "summary_rows"]
 
 SUMMARY_COLUMNS = (
-    "report", "edition", "pages", "measures", "kpi_values", "pdca_items", "warnings", "outcome", "extraction", "seconds",
+    "report",
+    "edition",
+    "pages",
+    "measures",
+    "kpi_values",
+    "pdca_items",
+    "warnings",
+    "outcome",
+    "extraction",
+    "seconds",
     "error",
 )
 
@@ -22,25 +31,37 @@ def summary_rows(summary: IngestSummary) -> list[dict]:
     rows = []
     for x, load in summary.loaded:
         cached = x.sha256 in summary.from_cache
-        rows.append({
-            "report": _name(summary.labels.get(x.sha256, x.source_path)),
-            "edition": f"{x.series} FY{x.report_fiscal_year}",
-            "pages": x.page_count,
-            "measures": x.measures,
-            "kpi_values": x.kpi_values,
-            "pdca_items": x.pdca_items,
-            "warnings": x.warnings,
-            "outcome": "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded"),
-            "extraction": "cached" if cached else "extracted",
-            "seconds": round(summary.from_cache[x.sha256] if cached else x.seconds, 3),
-            "error": None,
-        })
+        rows.append(
+            {
+                "report": _name(summary.labels.get(x.sha256, x.source_path)),
+                "edition": f"{x.series} FY{x.report_fiscal_year}",
+                "pages": x.page_count,
+                "measures": x.measures,
+                "kpi_values": x.kpi_values,
+                "pdca_items": x.pdca_items,
+                "warnings": x.warnings,
+                "outcome": "unchanged" if load.unchanged else ("replaced" if load.replaced_report_id else "loaded"),
+                "extraction": "cached" if cached else "extracted",
+                "seconds": round(summary.from_cache[x.sha256] if cached else x.seconds, 3),
+                "error": None,
+            }
+        )
     for f in summary.failed:
-        rows.append({
-            "report": _name(f.report),
-            "edition": None, "pages": None, "measures": None, "kpi_values": None, "pdca_items": None, "warnings": None,
-            "outcome": f"failed ({f.stage})", "extraction": None, "seconds": None, "error": f.error,
-        })
+        rows.append(
+            {
+                "report": _name(f.report),
+                "edition": None,
+                "pages": None,
+                "measures": None,
+                "kpi_values": None,
+                "pdca_items": None,
+                "warnings": None,
+                "outcome": f"failed ({f.stage})",
+                "extraction": None,
+                "seconds": None,
+                "error": f.error,
+            }
+        )
     return rows
 
 
@@ -64,7 +85,15 @@ def audit_markdown(findings: list[Finding], db: str = "") -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for f in ordered:
-        cells = [f.severity, f.check, f"FY{f.report_fiscal_year}" if f.report_fiscal_year else "", f.measure or "",
-                 f.indicator or "", str(f.fiscal_year or ""), str(f.page or ""), f.detail]
+        cells = [
+            f.severity,
+            f.check,
+            f"FY{f.report_fiscal_year}" if f.report_fiscal_year else "",
+            f.measure or "",
+            f.indicator or "",
+            str(f.fiscal_year or ""),
+            str(f.page or ""),
+            f.detail,
+        ]
         lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"

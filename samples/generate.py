@@ -186,11 +186,20 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
         article = f"{measure.article}条".translate(FULLWIDTH)
         label = f"{name}" if not measure.parent else f"{measure.parent} {name}"
         rows.append((article, ARTICLES[measure.article], label, f"{start}-{end}"))
-        listed.append({
-            "part": "検証対象事業", "article": measure.article, "policy": ARTICLES[measure.article], "name_raw": label,
-            "parent": measure.parent, "name": name, "page_start": start, "page_end": end,
-            "page": page.number, "seq": len(listed) + 1,
-        })
+        listed.append(
+            {
+                "part": "検証対象事業",
+                "article": measure.article,
+                "policy": ARTICLES[measure.article],
+                "name_raw": label,
+                "parent": measure.parent,
+                "name": name,
+                "page_start": start,
+                "page_end": end,
+                "page": page.number,
+                "seq": len(listed) + 1,
+            }
+        )
     for i, row in enumerate(rows):
         row_top = top + i * row_h
         page.line(cols[0], row_top, cols[-1], row_top)
@@ -202,10 +211,14 @@ def draw_policy_list(ed: Edition, sheet_pages: dict[str, tuple[int, int]]) -> No
         page.line(x, top, x, bottom)
     draw_page_furniture(page)
     ed.truth["policy_list"] = listed
-    ed.truth["tables"].append({
-        "kind": "policy_list", "page": page.number, "bbox": [cols[0], top, cols[-1], bottom],
-        "cells": [[r, c, 1, 1, cell] for r, row in enumerate(rows) for c, cell in enumerate(row)],
-    })
+    ed.truth["tables"].append(
+        {
+            "kind": "policy_list",
+            "page": page.number,
+            "bbox": [cols[0], top, cols[-1], bottom],
+            "cells": [[r, c, 1, 1, cell] for r, row in enumerate(rows) for c, cell in enumerate(row)],
+        }
+    )
 
 
 def draw_kpi_table(
@@ -244,20 +257,22 @@ def draw_kpi_table(
             x = cols[col + 1] + 8
             for k, line in enumerate(lines):
                 page.text(x, top + 3 + k * 10, line, 8.5)
-            ed.truth["kpi_values"].append({
-                "measure": normalised_name(measure.name_in(ed.year)),
-                "measure_raw": measure.name_in(ed.year),
-                "indicator_raw": indicator.label,
-                "unit_raw": unit,
-                "fiscal_year": fy,
-                "kind": kind,
-                "value": value.value,
-                "value_text": "\n".join(lines),
-                "status": value.status,
-                "annotation": value.annotation,
-                "sub_value": None if value.sub_value is None else float(value.sub_value),
-                "page": page.number,
-            })
+            ed.truth["kpi_values"].append(
+                {
+                    "measure": normalised_name(measure.name_in(ed.year)),
+                    "measure_raw": measure.name_in(ed.year),
+                    "indicator_raw": indicator.label,
+                    "unit_raw": unit,
+                    "fiscal_year": fy,
+                    "kind": kind,
+                    "value": value.value,
+                    "value_text": "\n".join(lines),
+                    "status": value.status,
+                    "annotation": value.annotation,
+                    "sub_value": None if value.sub_value is None else float(value.sub_value),
+                    "page": page.number,
+                }
+            )
         page.text(cols[0] + 4, top + 3, row_label, 8.5)
         n_lines = max([1] + [len(x) for x in lines_per_cell])
         top += 5 + 10 * n_lines
@@ -302,7 +317,12 @@ def as_items(texts) -> tuple[Item, ...]:
 
 
 def draw_items(
-    page: Page, x: float, top: float, items: tuple[Item, ...], layer: int, bullet: str = "○",
+    page: Page,
+    x: float,
+    top: float,
+    items: tuple[Item, ...],
+    layer: int,
+    bullet: str = "○",
     width: float = COLUMN_WIDTH,
 ) -> tuple[float, list[BBox]]:
     """Draw each item as one wrapped paragraph: the bullet for unlabelled items, else the label."""
@@ -315,24 +335,31 @@ def draw_items(
 
 
 def pdca_truth(
-    ed: Edition, measure: Measure, phase: str, items: tuple[Item, ...], page: Page, boxes: list[BBox],
+    ed: Edition,
+    measure: Measure,
+    phase: str,
+    items: tuple[Item, ...],
+    page: Page,
+    boxes: list[BBox],
     covers: list[str] | None = None,
 ) -> None:
     """Ground truth of PDCA items: `order` counts within (measure, phase) across every call."""
     name = normalised_name(measure.name_in(ed.year))
     for (label, text), bbox in zip(items, boxes, strict=True):
         ed.pdca_order[(name, phase)] = order = ed.pdca_order.get((name, phase), 0) + 1
-        ed.truth["pdca_items"].append({
-            "measure": name,
-            "covers": covers or [name],
-            "phase": phase,
-            "order": order,
-            "label": label,
-            "seq": label_numbers(label),
-            "text_raw": text,
-            "page": page.number,
-            "bbox": [round(v, 2) for v in bbox],
-        })
+        ed.truth["pdca_items"].append(
+            {
+                "measure": name,
+                "covers": covers or [name],
+                "phase": phase,
+                "order": order,
+                "label": label,
+                "seq": label_numbers(label),
+                "text_raw": text,
+                "page": page.number,
+                "bbox": [round(v, 2) for v in bbox],
+            }
+        )
 
 
 def draw_next_plan(ed: Edition, measure: Measure, page: Page, x: float, top: float) -> float:
@@ -363,7 +390,9 @@ def draw_sheet(ed: Edition, measure: Measure, index: int, group: list[Measure]) 
     next year's plan on page A and has no page B.
     """
     title = sheet_title(measure, ed.year)
-    footer = None if (ed.year, measure.key) in FOOTERLESS_SHEETS else f"第{measure.article}条 {ARTICLES[measure.article]}"
+    footer = (
+        None if (ed.year, measure.key) in FOOTERLESS_SHEETS else f"第{measure.article}条 {ARTICLES[measure.article]}"
+    )
     page = ed.new_page()
     start = page.number
     page.text(LEFT_X, 22, title, 14, layer=0)
@@ -445,10 +474,16 @@ def draw_article_opinions(ed: Edition) -> None:
         page = ed.new_page()
         top = 40.0
         if first == 0:
-            top = page.paragraph(
-                LEFT_X, top, "各条文で規定する中小企業活性化施策毎の実施状況に対する産業振興協議会からの意見等は、以下のとおりです。",
-                780, 10,
-            ) + 8
+            top = (
+                page.paragraph(
+                    LEFT_X,
+                    top,
+                    "各条文で規定する中小企業活性化施策毎の実施状況に対する産業振興協議会からの意見等は、以下のとおりです。",
+                    780,
+                    10,
+                )
+                + 8
+            )
         header_top = top
         page.text(cols[0] + 4, top + 4, "条文", 9)
         page.text(cols[1] + 4, top + 4, "条例に基づく", 9)
@@ -458,7 +493,7 @@ def draw_article_opinions(ed: Edition) -> None:
         body_top = top
         page.line(cols[0], header_top, cols[-1], header_top)
         page.line(cols[0], body_top, cols[-1], body_top)
-        for opinion in opinions[first:first + ARTICLES_PER_PAGE]:
+        for opinion in opinions[first : first + ARTICLES_PER_PAGE]:
             page.text(cols[0] + 4, top + 4, f"{opinion.article} 条", 9)
             page.paragraph(cols[1] + 4, top + 4, ARTICLES[opinion.article], cols[2] - cols[1] - 8, 9)
             for kind, paragraphs in (("overall", opinion.overall), ("covid", opinion.covid)):
@@ -474,16 +509,22 @@ def draw_article_opinions(ed: Edition) -> None:
                 top = max(text_top, row_top + 4 + 11 * len(KIND_LABELS[kind])) + 4
                 # the rule under the overall row spans kind and text; under the COVID row, the whole table
                 page.line(cols[2] if kind == "overall" else cols[0], top, cols[-1], top)
-                ed.truth["article_opinions"].append({
-                    "article": opinion.article,
-                    "policy_raw": ARTICLES[opinion.article],
-                    "kind": kind,
-                    "kind_raw": "".join(KIND_LABELS[kind]),
-                    "text_raw": "\n".join(paragraphs),
-                    "page": page.number,
-                    "bbox": [round(min(b[0] for b in boxes), 2), round(boxes[0][1], 2),
-                             round(max(b[2] for b in boxes), 2), round(boxes[-1][3], 2)],
-                })
+                ed.truth["article_opinions"].append(
+                    {
+                        "article": opinion.article,
+                        "policy_raw": ARTICLES[opinion.article],
+                        "kind": kind,
+                        "kind_raw": "".join(KIND_LABELS[kind]),
+                        "text_raw": "\n".join(paragraphs),
+                        "page": page.number,
+                        "bbox": [
+                            round(min(b[0] for b in boxes), 2),
+                            round(boxes[0][1], 2),
+                            round(max(b[2] for b in boxes), 2),
+                            round(boxes[-1][3], 2),
+                        ],
+                    }
+                )
         for x in cols:
             page.line(x, body_top if x == cols[3] else header_top, x, top)
         draw_page_furniture(page)
@@ -506,12 +547,26 @@ def draw_ordinance(ed: Edition) -> None:
 
 
 def build_edition(year: int) -> Edition:
-    ed = Edition(year, [], {
-        "series": SERIES, "report_fiscal_year": year, "years_printed": [year - 1, year],
-        "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [], "article_opinions": [],
-        "stat_values": [], "committee_members": [], "budget_items": [], "budget_results": [],
-        "other_measures": [], "tables": [],
-    })
+    ed = Edition(
+        year,
+        [],
+        {
+            "series": SERIES,
+            "report_fiscal_year": year,
+            "years_printed": [year - 1, year],
+            "measures": [],
+            "kpi_values": [],
+            "pdca_items": [],
+            "policy_list": [],
+            "article_opinions": [],
+            "stat_values": [],
+            "committee_members": [],
+            "budget_items": [],
+            "budget_results": [],
+            "other_measures": [],
+            "tables": [],
+        },
+    )
     draw_cover(ed)
     draw_introduction(ed)
     tables_pages.draw_census_page(ed.new_page(), year, ed.truth)
@@ -527,16 +582,18 @@ def build_edition(year: int) -> Edition:
         group.append(measure)
         span = draw_sheet(ed, measure, index, group if not measure.shares_review_with_next else [])
         sheet_pages[measure.key] = span
-        ed.truth["measures"].append({
-            "name": normalised_name(measure.name_in(year)),
-            "name_raw": measure.name_in(year),
-            "parent": measure.parent,
-            "position": measure.position,
-            "article": measure.article,
-            "article_title": ARTICLES[measure.article],
-            "page_start": span[0],
-            "page_end": span[1],
-        })
+        ed.truth["measures"].append(
+            {
+                "name": normalised_name(measure.name_in(year)),
+                "name_raw": measure.name_in(year),
+                "parent": measure.parent,
+                "position": measure.position,
+                "article": measure.article,
+                "article_title": ARTICLES[measure.article],
+                "page_start": span[0],
+                "page_end": span[1],
+            }
+        )
         if not measure.shares_review_with_next:
             group = []
     tables_pages.draw_budget_pages(ed.new_page(), ed.new_page(), year, ed.truth)

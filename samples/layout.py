@@ -96,7 +96,9 @@ class Page:
     number: int
     ops: list[Op] = field(default_factory=list)
 
-    def text(self, x: float, top: float, s: str, size: float = 9.0, layer: int = 1) -> tuple[float, float, float, float]:
+    def text(
+        self, x: float, top: float, s: str, size: float = 9.0, layer: int = 1
+    ) -> tuple[float, float, float, float]:
         """Queue a string whose glyph box starts at (x, top); return its bbox."""
         self.ops.append(Op(layer, "text", (x, top, s, size)))
         return (x, top, x + text_width(s, size), top + size)

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if "--pages" in args:
         i = args.index("--pages")
         pages = _pages(args[i + 1])
-        args = args[:i] + args[i + 2:]
+        args = args[:i] + args[i + 2 :]
     if len(args) != 2:
         print("usage: python -m nenpo.samples.scanned SOURCE.pdf TARGET.pdf [--pages 10-13]", file=sys.stderr)
         return 2

@@ -62,7 +62,8 @@ def _score(expected: Counter, got: Counter) -> Score:
 def truth_pdca_keys(truth: dict, phase: str) -> Counter:
     return Counter(
         (normalise_name(t["measure"]), normalise_text(t["text_raw"]))
-        for t in truth["pdca_items"] if t["phase"] == phase
+        for t in truth["pdca_items"]
+        if t["phase"] == phase
     )
 
 
@@ -93,24 +94,45 @@ RecordKeys = tuple[Callable[[dict], tuple], Callable[[ReportExtraction], list[tu
 RECORD_KINDS: dict[str, RecordKeys] = {
     # the sheet a measure is printed on, with the pages it spans in this layout
     "measures": (
-        lambda t: [(normalise_name(m["name_raw"]), m["article"], m["page_start"], m["page_end"]) for m in t["measures"]],
+        lambda t: [
+            (normalise_name(m["name_raw"]), m["article"], m["page_start"], m["page_end"]) for m in t["measures"]
+        ],
         lambda x: [(m.name, m.article, m.page_start, m.page_end) for m in x.measures],
     ),
     "kpi_values": (
-        lambda t: [(normalise_name(k["measure_raw"]), normalise_name(k["indicator_raw"]), k["fiscal_year"], k["kind"],
-                    _n(k["value"]), k["status"]) for k in t["kpi_values"]],
+        lambda t: [
+            (
+                normalise_name(k["measure_raw"]),
+                normalise_name(k["indicator_raw"]),
+                k["fiscal_year"],
+                k["kind"],
+                _n(k["value"]),
+                k["status"],
+            )
+            for k in t["kpi_values"]
+        ],
         lambda x: [(k.measure, k.indicator, k.fiscal_year, k.kind, _n(k.value), k.status) for k in x.kpi_values],
     ),
     # the values whatever sheet they were put under
     "kpi_cells": (
-        lambda t: [(normalise_name(k["indicator_raw"]), k["fiscal_year"], k["kind"], _n(k["value"]), k["status"])
-                   for k in t["kpi_values"]],
+        lambda t: [
+            (normalise_name(k["indicator_raw"]), k["fiscal_year"], k["kind"], _n(k["value"]), k["status"])
+            for k in t["kpi_values"]
+        ],
         lambda x: [(k.indicator, k.fiscal_year, k.kind, _n(k.value), k.status) for k in x.kpi_values],
     ),
     # the values on the right page
     "kpi_pages": (
-        lambda t: [(normalise_name(k["measure_raw"]), normalise_name(k["indicator_raw"]), k["fiscal_year"], k["kind"],
-                    k["page"]) for k in t["kpi_values"]],
+        lambda t: [
+            (
+                normalise_name(k["measure_raw"]),
+                normalise_name(k["indicator_raw"]),
+                k["fiscal_year"],
+                k["kind"],
+                k["page"],
+            )
+            for k in t["kpi_values"]
+        ],
         lambda x: [(k.measure, k.indicator, k.fiscal_year, k.kind, k.page) for k in x.kpi_values],
     ),
     **{
@@ -125,13 +147,17 @@ RECORD_KINDS: dict[str, RecordKeys] = {
         lambda x: [(o.article, o.kind, o.text) for o in x.article_opinions],
     ),
     "stat_values": (
-        lambda t: [(s["table"], normalise_text(s["category"]), s["survey_year"], s["measure"], _n(s["value"]))
-                   for s in t["stat_values"]],
+        lambda t: [
+            (s["table"], normalise_text(s["category"]), s["survey_year"], s["measure"], _n(s["value"]))
+            for s in t["stat_values"]
+        ],
         lambda x: [(s.table, s.category, s.survey_year, s.measure, _n(s.value)) for s in x.stat_values],
     ),
     "committee_members": (
-        lambda t: [(m["committee"], m["seq"], normalise_text(m["role"]), normalise_text(m["name"]))
-                   for m in t["committee_members"]],
+        lambda t: [
+            (m["committee"], m["seq"], normalise_text(m["role"]), normalise_text(m["name"]))
+            for m in t["committee_members"]
+        ],
         lambda x: [(m.committee, m.seq, m.role, m.name) for m in x.committee_members],
     ),
     "policy_list": (
@@ -139,18 +165,40 @@ RECORD_KINDS: dict[str, RecordKeys] = {
         lambda x: [(e.part, e.name, e.page_start, e.page_end) for e in x.policy_list],
     ),
     "budget_items": (
-        lambda t: [(b["no"], normalise_text(b["phase"]) if b["phase"] else None, _n(b["budget_thousand_yen"]),
-                    normalise_text(b["summary_raw"])) for b in t["budget_items"]],
+        lambda t: [
+            (
+                b["no"],
+                normalise_text(b["phase"]) if b["phase"] else None,
+                _n(b["budget_thousand_yen"]),
+                normalise_text(b["summary_raw"]),
+            )
+            for b in t["budget_items"]
+        ],
         lambda x: [(b.no, b.phase, _n(b.budget_thousand_yen), b.summary) for b in x.budget_items],
     ),
     "budget_results": (
-        lambda t: [(r["no"], normalise_text(r["phase"]) if r["phase"] else None, normalise_text(r["metric"]),
-                    _n(r["value"]), r["unit"]) for r in t["budget_results"]],
+        lambda t: [
+            (
+                r["no"],
+                normalise_text(r["phase"]) if r["phase"] else None,
+                normalise_text(r["metric"]),
+                _n(r["value"]),
+                r["unit"],
+            )
+            for r in t["budget_results"]
+        ],
         lambda x: [(r.no, r.phase, r.metric, _n(r.value), r.unit) for r in x.budget_results],
     ),
     "other_measures": (
-        lambda t: [(o["article"], normalise_name(o["name_raw"]), normalise_text(o["next_year_plan_raw"]),
-                    normalise_text(o["results_raw"])) for o in t["other_measures"]],
+        lambda t: [
+            (
+                o["article"],
+                normalise_name(o["name_raw"]),
+                normalise_text(o["next_year_plan_raw"]),
+                normalise_text(o["results_raw"]),
+            )
+            for o in t["other_measures"]
+        ],
         lambda x: [(o.article, o.name, o.next_year_plan, o.results) for o in x.other_measures],
     ),
 }
@@ -278,7 +326,8 @@ def score_kpis(truth: dict, extraction: ReportExtraction) -> Score:
             if (t["page"], t["fiscal_year"], t["kind"]) != (k.page, k.fiscal_year, k.kind):
                 continue
             same_value = (
-                k.value == t["value"] if t["value"] is not None
+                k.value == t["value"]
+                if t["value"] is not None
                 else k.status == t["status"] and normalise_text(k.value_text) == normalise_text(t["value_text"])
             )
             if same_value and _same_indicator(k.indicator_raw, t["indicator_raw"]):

@@ -117,12 +117,23 @@ def draw_grid(page: Page, grid: Grid, kind: str, ed_truth: dict) -> None:
             page.text(x, top + k * lead, line, grid.size)
     for x0, y0, x1, y1 in _runs(segments):
         page.line(x0, y0, x1, y1)
-    ed_truth["tables"].append({
-        "kind": kind, "page": page.number,
-        "bbox": [grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]],
-        "cells": [[c.row, c.col, c.row_span, c.col_span, "\n".join(c.lines) if c.align != "vertical" else "\n".join("".join(c.lines))]
-                  for c in sorted(grid.cells, key=lambda c: (c.row, c.col))],
-    })
+    ed_truth["tables"].append(
+        {
+            "kind": kind,
+            "page": page.number,
+            "bbox": [grid.xs[0], grid.ys[0], grid.xs[-1], grid.ys[-1]],
+            "cells": [
+                [
+                    c.row,
+                    c.col,
+                    c.row_span,
+                    c.col_span,
+                    "\n".join(c.lines) if c.align != "vertical" else "\n".join("".join(c.lines)),
+                ]
+                for c in sorted(grid.cells, key=lambda c: (c.row, c.col))
+            ],
+        }
+    )
 
 
 def _runs(segments: set[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
@@ -175,7 +186,9 @@ def draw_census_page(page: Page, edition: int, truth: dict) -> None:
             grid.cells.append(Cell(r, 0, [category]))
             for i, year in enumerate(years):
                 count = table.total(year) if index is None else table.counts[year][index]
-                printed_count = tc.CENSUS_MISPRINTS.get((edition, table.measure, year), count) if index is None else count
+                printed_count = (
+                    tc.CENSUS_MISPRINTS.get((edition, table.measure, year), count) if index is None else count
+                )
                 share = table.share(year, index)
                 grid.cells.append(Cell(r, 1 + i, [f"{printed_count:,}"], align="right"))
                 grid.cells.append(Cell(r, 3 + i, [f"{share:.1f}%"], align="right"))
@@ -183,11 +196,20 @@ def draw_census_page(page: Page, edition: int, truth: dict) -> None:
                     (table.measure, float(printed_count), table.unit, f"{printed_count:,}"),
                     ("構成比", share, "%", f"{share:.1f}%"),
                 ):
-                    truth["stat_values"].append({
-                        "table": table.measure, "title": table.caption, "category": category, "survey_year": year,
-                        "measure": measure, "value": value, "unit": unit, "value_text": text, "period": None,
-                        "page": page.number,
-                    })
+                    truth["stat_values"].append(
+                        {
+                            "table": table.measure,
+                            "title": table.caption,
+                            "category": category,
+                            "survey_year": year,
+                            "measure": measure,
+                            "value": value,
+                            "unit": unit,
+                            "value_text": text,
+                            "period": None,
+                            "page": page.number,
+                        }
+                    )
         draw_grid(page, grid, "census", truth)
         page.text(x, ys[-1] + 6, "出所：総務省「経済センサス」", 8)
     furniture(page)
@@ -240,18 +262,43 @@ def figures_stats(edition: int) -> list[tuple[int, dict]]:
     out: list[tuple[int, dict]] = []
 
     def stat(paragraph, table, category, year, measure, value, unit, text, period=None):
-        out.append((paragraph, {
-            "table": table, "title": None, "category": category, "survey_year": year, "measure": measure,
-            "value": value, "unit": unit, "value_text": text, "period": period,
-        }))
+        out.append(
+            (
+                paragraph,
+                {
+                    "table": table,
+                    "title": None,
+                    "category": category,
+                    "survey_year": year,
+                    "measure": measure,
+                    "value": value,
+                    "unit": unit,
+                    "value_text": text,
+                    "period": period,
+                },
+            )
+        )
 
     period = f"{f.di_year}年4-6月期"
     stat(0, "市内中小企業の景況感", "市内中小企業", f.di_year, "業況DI", float(f.di), "DI", _triangle(f.di), period)
-    stat(0, "市内中小企業の景況感", "市内中小企業", f.di_year, "前期業況DI", float(f.di_previous), "DI",
-         _triangle(f.di_previous), "前期")
+    stat(
+        0,
+        "市内中小企業の景況感",
+        "市内中小企業",
+        f.di_year,
+        "前期業況DI",
+        float(f.di_previous),
+        "DI",
+        _triangle(f.di_previous),
+        "前期",
+    )
     stat(1, "倒産件数の動向", "川崎市", f.bankruptcy_fy, "倒産件数", float(f.bankruptcies), "件", str(f.bankruptcies))
-    for category, value in (("川崎全市", f.jobs_ratio), ("川崎(南部)", f.jobs_south),
-                            ("神奈川県", f.jobs_prefecture), ("川崎北(北部)", f.jobs_north)):
+    for category, value in (
+        ("川崎全市", f.jobs_ratio),
+        ("川崎(南部)", f.jobs_south),
+        ("神奈川県", f.jobs_prefecture),
+        ("川崎北(北部)", f.jobs_north),
+    ):
         stat(2, "川崎市の求人・求職状況", category, f.jobs_fy, "有効求人倍率", float(value), "倍", value)
     return out
 
@@ -272,8 +319,14 @@ def draw_figures_page(page: Page, edition: int, truth: dict) -> None:
 
 def draw_roster_page(page: Page, edition: int, truth: dict) -> None:
     page.text(LEFT_X, 30, "３ 中小企業活性化施策の検証体制等", 14)
-    page.paragraph(LEFT_X, 56, "条例第 22 条の規定において、市が実施する中小企業活性化施策の実効性を確保するため、"
-                   "施策の実施状況について、「川崎市産業振興協議会」の意見を聴いて検証することとしています。", 780, 10)
+    page.paragraph(
+        LEFT_X,
+        56,
+        "条例第 22 条の規定において、市が実施する中小企業活性化施策の実効性を確保するため、"
+        "施策の実施状況について、「川崎市産業振興協議会」の意見を聴いて検証することとしています。",
+        780,
+        10,
+    )
     for k, committee in enumerate(tc.COMMITTEES):
         x = LEFT_X + k * 400
         page.text(x, 100, f"図表 「{committee.name}」委員名簿（{committee.as_of[edition]}現在）", 9)
@@ -294,10 +347,17 @@ def draw_roster_page(page: Page, edition: int, truth: dict) -> None:
             for _, role, name in in_group:
                 seq = row
                 grid.cells += [Cell(row, 1, [str(seq)], align="center"), Cell(row, 2, [role]), Cell(row, 3, [name])]
-                truth["committee_members"].append({
-                    "committee": committee.name, "seq": seq, "role": role, "name": name, "grp": grp,
-                    "as_of": committee.as_of[edition], "page": page.number,
-                })
+                truth["committee_members"].append(
+                    {
+                        "committee": committee.name,
+                        "seq": seq,
+                        "role": role,
+                        "name": name,
+                        "grp": grp,
+                        "as_of": committee.as_of[edition],
+                        "page": page.number,
+                    }
+                )
                 row += 1
         draw_grid(page, grid, "roster", truth)
     furniture(page)
@@ -314,7 +374,9 @@ def draw_other_policy_list(page: Page, edition: int, other_pages: dict[str, int]
     measures = tc.OTHER_MEASURES
     ys = [78.0] + [78.0 + 17 * (i + 1) for i in range(len(measures) + 1)]
     grid = Grid(xs, ys, size=8.5)
-    grid.cells += [Cell(0, c, [h], align="center") for c, h in enumerate(("条文", "中小企業活性化施策", "事務事業名", "頁"))]
+    grid.cells += [
+        Cell(0, c, [h], align="center") for c, h in enumerate(("条文", "中小企業活性化施策", "事務事業名", "頁"))
+    ]
     row = 1
     seq = sum(1 for e in truth["policy_list"])
     while row <= len(measures):
@@ -334,11 +396,20 @@ def draw_other_policy_list(page: Page, edition: int, other_pages: dict[str, int]
     for row, m in enumerate(measures, start=1):
         grid.cells.append(Cell(row, 2, [m.name]))
         seq += 1
-        truth["policy_list"].append({
-            "part": "その他の事業", "article": m.article, "policy": ARTICLES[m.article], "name_raw": m.name,
-            "parent": None, "name": m.name, "page_start": other_pages[m.name], "page_end": other_pages[m.name],
-            "page": page.number, "seq": seq,
-        })
+        truth["policy_list"].append(
+            {
+                "part": "その他の事業",
+                "article": m.article,
+                "policy": ARTICLES[m.article],
+                "name_raw": m.name,
+                "parent": None,
+                "name": m.name,
+                "page_start": other_pages[m.name],
+                "page_end": other_pages[m.name],
+                "page": page.number,
+                "seq": seq,
+            }
+        )
     draw_grid(page, grid, "policy_list", truth)
     furniture(page)
 
@@ -367,7 +438,12 @@ def _budget_rows(item: tc.BudgetItem, lines_for=_budget_lines) -> list[list[Cell
             cells = [
                 Cell(k, 1, lines_for(1, [phase.name])),
                 Cell(k, 2, lines_for(2, phase.summary)),
-                Cell(k, 3, [f"{phase.budget:,}"] + ([] if phase.note is None else lines_for(3, [phase.note])), align="right"),
+                Cell(
+                    k,
+                    3,
+                    [f"{phase.budget:,}"] + ([] if phase.note is None else lines_for(3, [phase.note])),
+                    align="right",
+                ),
                 Cell(k, 4, lines_for(4, phase.results)),
             ]
             rows.append(cells)
@@ -377,24 +453,35 @@ def _budget_rows(item: tc.BudgetItem, lines_for=_budget_lines) -> list[list[Cell
         budget = [line for p in item.phases for line in (f"（{p.label}）", f"{p.budget:,}")]
         results = [line for p in item.phases for line in [f"（{p.label}）"] + lines_for(4, p.results)]
     else:
-        budget = ([] if item.budget is None else [f"{item.budget:,}"]) + ([] if item.note is None else lines_for(3, [item.note]))
+        budget = ([] if item.budget is None else [f"{item.budget:,}"]) + (
+            [] if item.note is None else lines_for(3, [item.note])
+        )
         results = lines_for(4, item.results)
-    return [[
-        Cell(0, 0, [str(item.no)], align="center"),
-        Cell(0, 1, lines_for(1, [item.name])),
-        Cell(0, 2, lines_for(2, item.summary)),
-        Cell(0, 3, budget, align="right"),
-        Cell(0, 4, results),
-    ]]
+    return [
+        [
+            Cell(0, 0, [str(item.no)], align="center"),
+            Cell(0, 1, lines_for(1, [item.name])),
+            Cell(0, 2, lines_for(2, item.summary)),
+            Cell(0, 3, budget, align="right"),
+            Cell(0, 4, results),
+        ]
+    ]
 
 
 def _budget_truth(item: tc.BudgetItem, page_of_row: list[int], truth: dict) -> None:
     def add(phase, name, summary, budget, note, results, metrics, page):
-        truth["budget_items"].append({
-            "no": item.no, "name_raw": name, "phase": phase, "summary_raw": "\n".join(unwrapped(p) for p in summary),
-            "budget_thousand_yen": budget, "budget_note_raw": note,
-            "results_text_raw": "\n".join(unwrapped(p) for p in results), "page": page,
-        })
+        truth["budget_items"].append(
+            {
+                "no": item.no,
+                "name_raw": name,
+                "phase": phase,
+                "summary_raw": "\n".join(unwrapped(p) for p in summary),
+                "budget_thousand_yen": budget,
+                "budget_note_raw": note,
+                "results_text_raw": "\n".join(unwrapped(p) for p in results),
+                "page": page,
+            }
+        )
         truth["budget_results"] += [
             {"no": item.no, "phase": phase, "metric": m.metric, "value": m.value, "unit": m.unit} for m in metrics
         ]
@@ -513,16 +600,27 @@ def draw_other_measures(pages: list[Page], edition: int, truth: dict) -> dict[st
             if top > BOTTOM:
                 raise ValueError(f"その他の事業 overflows page {page.number} at {m.name}")
             printed[m.name] = page.number
-            truth["other_measures"].append({
-                "article": m.article, "name_raw": m.name,
-                "next_year_plan_raw": "\n".join(unwrapped(p) for p in plan),
-                "results_raw": "\n".join(unwrapped(p) for p in results), "page": page.number,
-            })
-            truth["tables"].append({
-                "kind": "other_measure", "page": page.number,
-                "bbox": [LEFT_X + 10, header_top, RIGHT_X + 10 + OTHER_WIDTH, top - 14],
-                "cells": [[0, 0, 1, 1, f"{next_year}年度の概要"], [0, 1, 1, 1, f"{this_year}年度の実績"],
-                          [1, 0, 1, 1, "\n".join(left)], [1, 1, 1, 1, "\n".join(right)]],
-            })
+            truth["other_measures"].append(
+                {
+                    "article": m.article,
+                    "name_raw": m.name,
+                    "next_year_plan_raw": "\n".join(unwrapped(p) for p in plan),
+                    "results_raw": "\n".join(unwrapped(p) for p in results),
+                    "page": page.number,
+                }
+            )
+            truth["tables"].append(
+                {
+                    "kind": "other_measure",
+                    "page": page.number,
+                    "bbox": [LEFT_X + 10, header_top, RIGHT_X + 10 + OTHER_WIDTH, top - 14],
+                    "cells": [
+                        [0, 0, 1, 1, f"{next_year}年度の概要"],
+                        [0, 1, 1, 1, f"{this_year}年度の実績"],
+                        [1, 0, 1, 1, "\n".join(left)],
+                        [1, 1, 1, 1, "\n".join(right)],
+                    ],
+                }
+            )
         furniture(page)
     return printed

@@ -86,8 +86,10 @@ def edition_states(
     for pdf in unique_by_content(pdfs_under([*catalogue.folder_paths(), *extra_folders])):
         edition = in_warehouse.get(pdf.sha256)
         source = EditionSource(
-            label=str(pdf.path), path=str(pdf.path),
-            series=edition[0] if edition else None, fiscal_year=edition[1] if edition else None,
+            label=str(pdf.path),
+            path=str(pdf.path),
+            series=edition[0] if edition else None,
+            fiscal_year=edition[1] if edition else None,
         )
         state = "ingested" if edition else "fetched"
         states.append(EditionState(source, state, pdf.sha256, pdf.sha256 if edition else None))

@@ -89,8 +89,12 @@ class FileStore:
         if actual == sha256:
             return path
         quarantined = self.root / "quarantine" / f"{sha256}.{actual[:16]}.pdf"
-        log.warning("cache object %s no longer hashes to its name (sha256 %s): moved to %s, fetching it again",
-                    path, actual, quarantined)
+        log.warning(
+            "cache object %s no longer hashes to its name (sha256 %s): moved to %s, fetching it again",
+            path,
+            actual,
+            quarantined,
+        )
         try:
             quarantined.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, quarantined)
@@ -131,8 +135,9 @@ class FileStore:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, TypeError) as exc:
-            log.warning("cache record %s of %s cannot be read (%s: %s): fetching it again",
-                        file, url, type(exc).__name__, exc)
+            log.warning(
+                "cache record %s of %s cannot be read (%s: %s): fetching it again", file, url, type(exc).__name__, exc
+            )
             return None
         return record if record.url == url and isinstance(record.sha256, str) else None
 

@@ -1,8 +1,8 @@
 """Damaged copies of a PDF, made by the tests themselves (nothing damaged is committed).
 
-    random_bytes(good, bad, size=8192, seed=1)   # a run of random bytes written over the middle
-    without_page_content(good, bad, page=5)      # one page's content stream emptied, file re-saved
-    truncated(good, bad, keep=0.6)               # the first 60 % of the bytes
+random_bytes(good, bad, size=8192, seed=1)   # a run of random bytes written over the middle
+without_page_content(good, bad, page=5)      # one page's content stream emptied, file re-saved
+truncated(good, bad, keep=0.6)               # the first 60 % of the bytes
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def random_bytes(source: Path, target: Path, size: int = 8192, seed: int = 0, at
     rng = random.Random(seed)
     share = at if at is not None else rng.uniform(0.1, 0.9)
     start = min(int(len(data) * share), len(data) - size)
-    data[start:start + size] = rng.randbytes(size)
+    data[start : start + size] = rng.randbytes(size)
     target.write_bytes(bytes(data))
     return target
 

@@ -38,8 +38,9 @@ def edition(
     measure_records, kpis = [], []
     table_no = 0
     for page, (name, indicators) in enumerate(measures.items(), start=4):
-        measure_records.append(Measure(name=name, name_raw=name, article=articles.get(name, 12),
-                                       page_start=page, page_end=page))
+        measure_records.append(
+            Measure(name=name, name_raw=name, article=articles.get(name, 12), page_start=page, page_end=page)
+        )
         for indicator, rows in indicators.items():
             table_no += 1
             unit = units.get((name, indicator), "件")
@@ -47,16 +48,32 @@ def edition(
             for kind, cells in rows.items():
                 for fy, raw in zip(years, cells):
                     value, text, status = _cell(raw)
-                    kpis.append(KpiValue(
-                        measure=name, indicator=indicator, indicator_raw="○" + indicator,
-                        unit=target_unit if kind == "target" else actual_unit,
-                        unit_raw=target_unit if kind == "target" else actual_unit,
-                        fiscal_year=fy, kind=kind, value=value, value_text=text, status=status,
-                        table_no=table_no, page=page, bbox=(500.0, 100.0 + table_no, 540.0, 110.0 + table_no),
-                    ))
+                    kpis.append(
+                        KpiValue(
+                            measure=name,
+                            indicator=indicator,
+                            indicator_raw="○" + indicator,
+                            unit=target_unit if kind == "target" else actual_unit,
+                            unit_raw=target_unit if kind == "target" else actual_unit,
+                            fiscal_year=fy,
+                            kind=kind,
+                            value=value,
+                            value_text=text,
+                            status=status,
+                            table_no=table_no,
+                            page=page,
+                            bbox=(500.0, 100.0 + table_no, 540.0, 110.0 + table_no),
+                        )
+                    )
     digest = hashlib.sha256(json.dumps([series, year, measures], ensure_ascii=False, default=str).encode()).hexdigest()
     return ReportExtraction(
-        series=series, report_fiscal_year=year, title=f"FY{year}", source_path=f"/nowhere/fy{year}.pdf",
-        sha256=digest, page_count=20, extracted_at=datetime(2026, 1, 1, tzinfo=UTC),
-        measures=tuple(measure_records), kpi_values=tuple(kpis),
+        series=series,
+        report_fiscal_year=year,
+        title=f"FY{year}",
+        source_path=f"/nowhere/fy{year}.pdf",
+        sha256=digest,
+        page_count=20,
+        extracted_at=datetime(2026, 1, 1, tzinfo=UTC),
+        measures=tuple(measure_records),
+        kpi_values=tuple(kpis),
     )

@@ -225,7 +225,12 @@ def ikeda_sheet(content: IkedaSheetContent) -> Sheet:
     kpi.add(0, 0, "成果指標の内容", rowspan=2, align="centre", shade=True)
     kpi.add(0, 1, "単位", rowspan=2, align="centre", shade=True)
     kpi.add(0, 2, "目標値", colspan=4, align="centre", shade=True)
-    heads = ((f"R{y - 1}年度", "実　績"), (f"R{y}年度", "見　込"), (f"R{y}年度", "実　績"), (f"R{content.plan_end}年度", "見　込"))
+    heads = (
+        (f"R{y - 1}年度", "実　績"),
+        (f"R{y}年度", "見　込"),
+        (f"R{y}年度", "実　績"),
+        (f"R{content.plan_end}年度", "見　込"),
+    )
     for col, (year_label, kind) in enumerate(heads, start=2):
         kpi.add(1, col, f"{year_label}\n{kind}", align="centre", shade=True, size=6.8)
     for r, row in enumerate(content.kpis, start=2):
@@ -257,9 +262,18 @@ def ikeda_sheet(content: IkedaSheetContent) -> Sheet:
 def ikeda_truth(content: IkedaSheetContent, file: str) -> dict:
     """The truth of an invented Ikeda sheet, in the format of `tests/data/sheets/*.json`."""
     y = REIWA + content.year
-    kpi_columns = ((y - 1, "actual", "実績"), (y, "forecast", "見込"), (y, "actual", "実績"),
-                   (REIWA + content.plan_end, "forecast", "見込"))
-    cost_columns = ((y - 2, "settled", "決算"), (y - 1, "settled", "決算"), (y, "budget", "予算"), (y, "settled", "決算"))
+    kpi_columns = (
+        (y - 1, "actual", "実績"),
+        (y, "forecast", "見込"),
+        (y, "actual", "実績"),
+        (REIWA + content.plan_end, "forecast", "見込"),
+    )
+    cost_columns = (
+        (y - 2, "settled", "決算"),
+        (y - 1, "settled", "決算"),
+        (y, "budget", "予算"),
+        (y, "settled", "決算"),
+    )
     kpis = [
         {"indicator": row.indicator, "unit": row.unit, "fiscal_year": fy, "kind": kind, "kind_raw": raw, "value": value}
         for row in content.kpis
@@ -370,13 +384,21 @@ class YokohamaSheetContent:
 
 
 ANALYSIS_HEADS = ("市民ニーズ", "実施根拠", "妥当性", "事業実績", "(1)実施主体", "(2)実施手法")
-ANALYSIS_FIELDS = ("citizen_needs", "legal_basis", "validity", "results", "delivery_agent", "delivery_method",
-                   "burden_fairness")
+ANALYSIS_FIELDS = (
+    "citizen_needs",
+    "legal_basis",
+    "validity",
+    "results",
+    "delivery_agent",
+    "delivery_method",
+    "burden_fairness",
+)
 ANALYSIS_LABELS = (*ANALYSIS_HEADS, "負担の公平性")
 
 
-def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int,
-                   analysis_sheet: Sheet | None = None) -> float:
+def _yokohama_part(
+    sheet: Sheet, top: float, index: int, part: YokohamaPart, year: int, analysis_sheet: Sheet | None = None
+) -> float:
     """Draw one 細事業 block from `top`; return its bottom. With `analysis_sheet`, the block's
     客観的指標に基づく分析 rows go to the top of that (next) page."""
     years = list(range(year - 3, year + 4))
@@ -420,8 +442,7 @@ def _yokohama_part(sheet: Sheet, top: float, index: int, part: YokohamaPart, yea
         sheet, bottom = analysis_sheet, 50
     else:
         bottom = block.bottom()
-    analysis = Grid(44, bottom, [14, 84, 30, 55, 55, 50, 55, 50, 50, 64],
-                    [16, 14, 30])
+    analysis = Grid(44, bottom, [14, 84, 30, 55, 55, 50, 55, 50, 50, 64], [16, 14, 30])
     analysis.add(0, 0, "", rowspan=3)
     analysis.add(0, 1, "客観的指標に\n基づく分析", rowspan=3, align="centre")
     analysis.add(0, 2, "指標", rowspan=2, align="centre")
@@ -505,32 +526,77 @@ def yokohama_truth(content: YokohamaSheetContent, file: str) -> dict:
     y = REIWA + content.year
     kpis, costs, sections, categories = [], [], [], []
     costs += [
-        {"item": "事業費", "fiscal_year": y - 1, "basis": "settled", "basis_raw": "決算", "value": content.costs[0], "unit": "千円"},
-        {"item": "事業費", "fiscal_year": y, "basis": "settled", "basis_raw": "決算", "value": content.costs[1], "unit": "千円"},
+        {
+            "item": "事業費",
+            "fiscal_year": y - 1,
+            "basis": "settled",
+            "basis_raw": "決算",
+            "value": content.costs[0],
+            "unit": "千円",
+        },
+        {
+            "item": "事業費",
+            "fiscal_year": y,
+            "basis": "settled",
+            "basis_raw": "決算",
+            "value": content.costs[1],
+            "unit": "千円",
+        },
     ]
-    sections.append({"phase": "action", "heading": "各細事業の分析結果を踏まえた事業改善の検討等", "text": content.improvement})
+    sections.append(
+        {"phase": "action", "heading": "各細事業の分析結果を踏まえた事業改善の検討等", "text": content.improvement}
+    )
     for part in content.parts:
         sub = part.name
         costs += [
-            {"item": "細事業費", "sub": sub, "fiscal_year": y - 1, "basis": "settled", "basis_raw": "決算", "value": part.costs[0], "unit": "千円"},
-            {"item": "細事業費", "sub": sub, "fiscal_year": y, "basis": "settled", "basis_raw": "決算", "value": part.costs[1], "unit": "千円"},
+            {
+                "item": "細事業費",
+                "sub": sub,
+                "fiscal_year": y - 1,
+                "basis": "settled",
+                "basis_raw": "決算",
+                "value": part.costs[0],
+                "unit": "千円",
+            },
+            {
+                "item": "細事業費",
+                "sub": sub,
+                "fiscal_year": y,
+                "basis": "settled",
+                "basis_raw": "決算",
+                "value": part.costs[1],
+                "unit": "千円",
+            },
         ]
         sections.append({"phase": "plan", "heading": "細事業概要", "sub": sub, "text": part.outline})
         sections.append({"phase": "do", "heading": "増減説明", "sub": sub, "text": part.change})
         for kind, raw, values in (("target", "想定", part.planned), ("actual", "実績", part.actual)):
             kpis += [
-                {"indicator": part.volume, "unit": part.unit, "sub": sub, "fiscal_year": REIWA + n, "kind": kind,
-                 "kind_raw": raw, "value": v}
+                {
+                    "indicator": part.volume,
+                    "unit": part.unit,
+                    "sub": sub,
+                    "fiscal_year": REIWA + n,
+                    "kind": kind,
+                    "kind_raw": raw,
+                    "value": v,
+                }
                 for n, v in sorted(values.items())
             ]
         categories += [
-            {"field": f, "label": l, "value": v, "sub": sub} for f, l, v in zip(ANALYSIS_FIELDS, ANALYSIS_LABELS, part.analysis)
+            {"field": f, "label": l, "value": v, "sub": sub}
+            for f, l, v in zip(ANALYSIS_FIELDS, ANALYSIS_LABELS, part.analysis)
         ]
     return {
         "file": file,
         "family": "yokohama-jigyo-hyoka",
         "typed_from": "generated from the invented content that drew the sheet",
-        "record": {"name": content.name, "number": str(content.number), "page": 1, "subs": [p.name for p in content.parts]},
+        "record": {
+            "name": content.name,
+            "number": str(content.number),
+            "page": 1,
+            "subs": [p.name for p in content.parts],
+        },
         "edition": {"fiscal_year_reported": y},
         "kpi": kpis,
         "costs": costs,
@@ -568,7 +634,15 @@ INVENTED_YOKOHAMA = YokohamaSheetContent(
             unit="人",
             planned={2: "12,000", 3: "12,000", 4: "12,500", 5: "12,500", 6: "13,000", 7: "13,000", 8: "13,000"},
             actual={2: "8,430", 3: "10,977", 4: "12,604", 5: "11,830"},
-            analysis=("測ることはなじまない", "規則・方針", "該当なし", "目標を概ね達成", "委託等不可", "改善の余地あり", "求めていない"),
+            analysis=(
+                "測ることはなじまない",
+                "規則・方針",
+                "該当なし",
+                "目標を概ね達成",
+                "委託等不可",
+                "改善の余地あり",
+                "求めていない",
+            ),
         ),
         YokohamaPart(
             name="移動図書館運営",
@@ -579,7 +653,15 @@ INVENTED_YOKOHAMA = YokohamaSheetContent(
             unit="",
             planned={},
             actual={},
-            analysis=("測ることはなじまない", "規則・方針", "該当なし", "目標設定になじまない", "委託等不可", "該当なし", "なじまない"),
+            analysis=(
+                "測ることはなじまない",
+                "規則・方針",
+                "該当なし",
+                "目標設定になじまない",
+                "委託等不可",
+                "該当なし",
+                "なじまない",
+            ),
         ),
     ],
 )
@@ -696,8 +778,10 @@ def _target_lines(targets: list[KyotoTarget]) -> list[str]:
     for group in dict.fromkeys(t.group for t in targets):
         lines.append(f"<{group}>")
         lines += [
-            f"・指標:{t.indicator}【数値目標:{t.value}{t.unit}" + (f"(数値目標の考え方:{t.basis})】" if t.basis else "】")
-            for t in targets if t.group == group
+            f"・指標:{t.indicator}【数値目標:{t.value}{t.unit}"
+            + (f"(数値目標の考え方:{t.basis})】" if t.basis else "】")
+            for t in targets
+            if t.group == group
         ]
     return lines
 
@@ -710,8 +794,24 @@ def kyoto_truth(content: KyotoSheetContent, file: str) -> dict:
         for item, value in (("経費", total), ("一般財源", general))
     ]
     costs += [
-        {"item": "経費", "fiscal_year": y + 2, "basis": "budget", "basis_raw": "予算案", "value": content.proposal[0], "unit": "千円", "page": 2},
-        {"item": "一般財源", "fiscal_year": y + 2, "basis": "budget", "basis_raw": "予算案", "value": content.proposal[1], "unit": "千円", "page": 2},
+        {
+            "item": "経費",
+            "fiscal_year": y + 2,
+            "basis": "budget",
+            "basis_raw": "予算案",
+            "value": content.proposal[0],
+            "unit": "千円",
+            "page": 2,
+        },
+        {
+            "item": "一般財源",
+            "fiscal_year": y + 2,
+            "basis": "budget",
+            "basis_raw": "予算案",
+            "value": content.proposal[1],
+            "unit": "千円",
+            "page": 2,
+        },
     ]
     field_ids = {"公益性": "public_benefit", "必需性": "necessity", "政策性": "policy", "行政専門性": "expertise"}
     return {
@@ -721,18 +821,31 @@ def kyoto_truth(content: KyotoSheetContent, file: str) -> dict:
         "record": {"name": content.name, "number": str(content.number), "page": 1},
         "edition": {"fiscal_year_reported": y},
         "kpi": [
-            {"indicator": t.indicator, "unit": t.unit, "fiscal_year": y + 1, "kind": "target", "kind_raw": "数値目標", "value": t.value}
+            {
+                "indicator": t.indicator,
+                "unit": t.unit,
+                "fiscal_year": y + 1,
+                "kind": "target",
+                "kind_raw": "数値目標",
+                "value": t.value,
+            }
             for t in content.targets
         ],
         "costs": costs,
         "sections": [
             {"phase": "plan", "heading": "2 事業目標", "text": "".join(_target_lines(content.targets))},
-            {"phase": "do", "heading": f"4 取組実績(令和{content.year}年度・{content.year + 1}年度)", "text": "".join(content.results)},
+            {
+                "phase": "do",
+                "heading": f"4 取組実績(令和{content.year}年度・{content.year + 1}年度)",
+                "text": "".join(content.results),
+            },
             {"phase": "check", "heading": "5 事業目標及び取組実績を踏まえた評価", "text": "".join(content.evaluation)},
         ],
         "categories": [
-            {"field": field_ids[label], "label": label, "value": options[marked]} for _, label, options, marked in content.roles
-        ] + [{"field": "direction", "label": "方向性", "value": content.direction}],
+            {"field": field_ids[label], "label": label, "value": options[marked]}
+            for _, label, options, marked in content.roles
+        ]
+        + [{"field": "direction", "label": "方向性", "value": content.direction}],
     }
 
 
@@ -749,7 +862,9 @@ INVENTED_KYOTO = KyotoSheetContent(
     targets=[
         KyotoTarget("実施成果(アウトプット)", "相談員による支援件数", "120", "件", "各区3件を基本に算出"),
         KyotoTarget("実施成果(アウトプット)", "担い手講座の受講者数", "300", "人", "過去の講座の実績から算出"),
-        KyotoTarget("事業効果(アウトカム)", "支援後に新たな活動を始めた団体の割合", "25", "%", "支援団体への調査により算出"),
+        KyotoTarget(
+            "事業効果(アウトカム)", "支援後に新たな活動を始めた団体の割合", "25", "%", "支援団体への調査により算出"
+        ),
         KyotoTarget("事業効果(アウトカム)", "受講者の満足度", "4.5", "点", ""),
     ],
     costs=[
@@ -769,10 +884,25 @@ INVENTED_KYOTO = KyotoSheetContent(
         "一定の効果が見られた。引き続き、区役所と連携して周知を強化する必要がある。",
     ],
     roles=[
-        ("公共性", "公益性", ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)"), 0),
+        (
+            "公共性",
+            "公益性",
+            ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)"),
+            0,
+        ),
         ("公共性", "必需性", ("日常生活に必要不可欠なサービス(必需)", "日常生活に必要不可欠でないサービス(選択)"), 0),
-        ("実施主体の妥当性", "政策性", ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)"), 1),
-        ("実施主体の妥当性", "行政専門性", ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)"), 0),
+        (
+            "実施主体の妥当性",
+            "政策性",
+            ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)"),
+            1,
+        ),
+        (
+            "実施主体の妥当性",
+            "行政専門性",
+            ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)"),
+            0,
+        ),
     ],
     proposal=("14,200", "7,100"),
     direction="拡充",
@@ -785,18 +915,36 @@ another unit each), other options marked, direction 拡充, section text in half
 # Varied sheets: content drawn from small vocabularies by a seeded generator, so each seed
 # is another sheet (row counts, years, blanks, dashes, wrapped names) with its own truth.
 
-IKEDA_NAMES = ("図書館資料整備事業", "防犯灯維持管理事業", "子育て支援センター運営事業", "観光案内所運営事業",
-               "道路照明灯ＬＥＤ化推進事業", "高齢者見守りネットワーク事業")
+IKEDA_NAMES = (
+    "図書館資料整備事業",
+    "防犯灯維持管理事業",
+    "子育て支援センター運営事業",
+    "観光案内所運営事業",
+    "道路照明灯ＬＥＤ化推進事業",
+    "高齢者見守りネットワーク事業",
+)
 IKEDA_DEPARTMENTS = ("市民活動推進課", "道路管理課", "子育て支援課", "にぎわい戦略課", "高齢福祉課")
-INDICATORS = (("利用者数", "人"), ("開催回数", "回"), ("利用者満足度", "％"), ("相談件数", "件"), ("設置基数", "基"),
-              ("貸出冊数", "冊"), ("参加団体数", "団体"), ("見守り協力事業者数（累計）", "者"))
+INDICATORS = (
+    ("利用者数", "人"),
+    ("開催回数", "回"),
+    ("利用者満足度", "％"),
+    ("相談件数", "件"),
+    ("設置基数", "基"),
+    ("貸出冊数", "冊"),
+    ("参加団体数", "団体"),
+    ("見守り協力事業者数（累計）", "者"),
+)
 BREAKDOWN = ("委託料", "修繕料", "需用費", "報酬", "使用料及び賃借料", "負担金【民生費】")
 ACHIEVEMENT = ("A.順調に推移している", "B.概ね順調に推移している", "C.遅れている")
 EFFECTIVENESS = ("A.有効的である（改善の余地がない）", "B.有効的である（改善の余地がある）")
 EFFICIENCY = ("A.効率的である（改善の余地がない）", "B.効率的である（改善の余地がある）")
 DIRECTIONS = ("拡充", "現状維持", "改善", "縮小", "廃止", "休止")
-REASONS = ("利用者の増加に対応するため、実施体制を見直した。", "前年度の課題を踏まえ、関係機関との連携を強化した。",
-           "計画どおりに事業を実施し、一定の成果が得られた。", "事業の目的を達成したため、事業のあり方を検討する。")
+REASONS = (
+    "利用者の増加に対応するため、実施体制を見直した。",
+    "前年度の課題を踏まえ、関係機関との連携を強化した。",
+    "計画どおりに事業を実施し、一定の成果が得られた。",
+    "事業の目的を達成したため、事業のあり方を検討する。",
+)
 
 
 def _amount(rng, low: int, high: int) -> str:
@@ -833,16 +981,30 @@ def varied_ikeda(seed: int) -> IkedaSheetContent:
             return "‐"
         return f"{rng.uniform(10, 99):.1f}" if unit == "％" else _amount(rng, 1, 20000)
 
-    kpis = [IkedaKpiRow(name, unit, tuple(kpi_value(unit) for _ in range(4)))
-            for name, unit in rng.sample(INDICATORS, rng.randint(1, 5))]
+    kpis = [
+        IkedaKpiRow(name, unit, tuple(kpi_value(unit) for _ in range(4)))
+        for name, unit in rng.sample(INDICATORS, rng.randint(1, 5))
+    ]
     return IkedaSheetContent(
-        number=rng.randint(1, 150), department=rng.choice(IKEDA_DEPARTMENTS), name=rng.choice(IKEDA_NAMES),
-        year=year, plan_end=year + rng.randint(1, 4), outline=rng.choice(REASONS), plan=rng.choice(REASONS),
-        do=rng.choice(REASONS), breakdown=breakdown, funding=funding,
-        total=IkedaCostRow("事　業　費　　Ａ", "事業費", tuple(f"{v:,}" for v in total)), kpis=kpis,
-        achievement=rng.choice(ACHIEVEMENT), achievement_reason=rng.choice(REASONS),
-        effectiveness=rng.choice(EFFECTIVENESS), efficiency=rng.choice(EFFICIENCY), evaluation_reason=rng.choice(REASONS),
-        direction=rng.choice(DIRECTIONS), direction_reason=rng.choice(REASONS),
+        number=rng.randint(1, 150),
+        department=rng.choice(IKEDA_DEPARTMENTS),
+        name=rng.choice(IKEDA_NAMES),
+        year=year,
+        plan_end=year + rng.randint(1, 4),
+        outline=rng.choice(REASONS),
+        plan=rng.choice(REASONS),
+        do=rng.choice(REASONS),
+        breakdown=breakdown,
+        funding=funding,
+        total=IkedaCostRow("事　業　費　　Ａ", "事業費", tuple(f"{v:,}" for v in total)),
+        kpis=kpis,
+        achievement=rng.choice(ACHIEVEMENT),
+        achievement_reason=rng.choice(REASONS),
+        effectiveness=rng.choice(EFFECTIVENESS),
+        efficiency=rng.choice(EFFICIENCY),
+        evaluation_reason=rng.choice(REASONS),
+        direction=rng.choice(DIRECTIONS),
+        direction_reason=rng.choice(REASONS),
     )
 
 
@@ -871,28 +1033,60 @@ def varied_yokohama(seed: int) -> YokohamaSheetContent:
         years = range(year - 3, year + 4)
         planned = {n: _amount(rng, 1, 9000) for n in years} if volume else {}
         actual = {n: _amount(rng, 1, 9000) for n in years if n <= year} if volume else {}
-        parts.append(YokohamaPart(
-            name=name, outline=rng.choice(REASONS), costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"),
-            change=rng.choice(REASONS), volume=volume, unit=unit, planned=planned, actual=actual,
-            analysis=tuple(rng.choice(options) for options in YOKOHAMA_ANALYSIS),
-        ))
+        parts.append(
+            YokohamaPart(
+                name=name,
+                outline=rng.choice(REASONS),
+                costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"),
+                change=rng.choice(REASONS),
+                volume=volume,
+                unit=unit,
+                planned=planned,
+                actual=actual,
+                analysis=tuple(rng.choice(options) for options in YOKOHAMA_ANALYSIS),
+            )
+        )
     before = sum(int(p.costs[0].replace(",", "")) for p in parts)
     now = sum(int(p.costs[1].replace(",", "")) for p in parts)
     return YokohamaSheetContent(
-        number=rng.randint(1, 99), name=rng.choice(("区役所事務費", "情報化推進事業", "公園維持管理事業")),
-        department="総務局総務課", year=year, outline=rng.choice(REASONS),
-        costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"), improvement=rng.choice(REASONS), parts=parts,
+        number=rng.randint(1, 99),
+        name=rng.choice(("区役所事務費", "情報化推進事業", "公園維持管理事業")),
+        department="総務局総務課",
+        year=year,
+        outline=rng.choice(REASONS),
+        costs=(f"{before:,}", f"{now:,}", f"{now - before:,}"),
+        improvement=rng.choice(REASONS),
+        parts=parts,
     )
 
 
-KYOTO_TARGETS = (("相談対応件数", "件"), ("支援企業数", "社"), ("セミナー参加者数", "人"), ("売上の増加", "%"),
-                 ("利用者の満足度", "点"), ("連携した団体の数", "団体"), ("訪問回数", "回"))
+KYOTO_TARGETS = (
+    ("相談対応件数", "件"),
+    ("支援企業数", "社"),
+    ("セミナー参加者数", "人"),
+    ("売上の増加", "%"),
+    ("利用者の満足度", "点"),
+    ("連携した団体の数", "団体"),
+    ("訪問回数", "回"),
+)
 KYOTO_DIRECTIONS = ("拡充", "現状のまま継続", "見直し", "縮小", "廃止")
 KYOTO_ROLES = (
-    ("公共性", "公益性", ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)")),
+    (
+        "公共性",
+        "公益性",
+        ("より多くの市民に提供されるサービス(共同消費性)", "特定の個人または集団に提供されるサービス(個人消費性)"),
+    ),
     ("公共性", "必需性", ("日常生活に必要不可欠なサービス(必需)", "日常生活に必要不可欠でないサービス(選択)")),
-    ("実施主体の妥当性", "政策性", ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)")),
-    ("実施主体の妥当性", "行政専門性", ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)")),
+    (
+        "実施主体の妥当性",
+        "政策性",
+        ("政策的意思決定を必要とするサービス(政策的)", "経常業務の度合いが高いサービス(経常的)"),
+    ),
+    (
+        "実施主体の妥当性",
+        "行政専門性",
+        ("行政上の専門知識を必要とするサービス(行政専門性)", "行政上の専門知識を必要としないサービス(一般専門性)"),
+    ),
 )
 
 
@@ -914,17 +1108,25 @@ def varied_kyoto(seed: int, year: int | None = None) -> KyotoSheetContent:
         return f"{total:,}", f"{rng.randint(0, total):,}"
 
     costs = []
-    for label, fy, basis in ((f"令和{year}年度予算現額", year, "budget"), (f"令和{year}年度決算", year, "settled"),
-                             (f"令和{year + 1}年度当初予算", year + 1, "budget")):
+    for label, fy, basis in (
+        (f"令和{year}年度予算現額", year, "budget"),
+        (f"令和{year}年度決算", year, "settled"),
+        (f"令和{year + 1}年度当初予算", year + 1, "budget"),
+    ):
         total, general = money()
         costs.append((label, total, general, REIWA + fy, basis))
     return KyotoSheetContent(
-        number=rng.randint(1, 80), bureau=rng.choice(("産業観光局", "保健福祉局", "都市計画局")),
+        number=rng.randint(1, 80),
+        bureau=rng.choice(("産業観光局", "保健福祉局", "都市計画局")),
         name=rng.choice(("中小企業デジタル化支援事業", "地域の居場所づくり推進事業", "空き家活用促進事業")),
-        year=year, period=f"令和{year}年度~{year + rng.randint(1, 3)}年度",
-        outline=[rng.choice(REASONS) for _ in range(rng.randint(1, 3))], targets=targets, costs=costs,
+        year=year,
+        period=f"令和{year}年度~{year + rng.randint(1, 3)}年度",
+        outline=[rng.choice(REASONS) for _ in range(rng.randint(1, 3))],
+        targets=targets,
+        costs=costs,
         results=[f"(令和{year}年度)"] + [f"・{rng.choice(REASONS)}" for _ in range(rng.randint(1, 4))],
         evaluation=rng.sample(REASONS, rng.randint(1, 3)),
         roles=[(group, label, options, rng.randint(0, 1)) for group, label, options in KYOTO_ROLES],
-        proposal=money(), direction=rng.choice(KYOTO_DIRECTIONS),
+        proposal=money(),
+        direction=rng.choice(KYOTO_DIRECTIONS),
     )

@@ -179,7 +179,7 @@ def _handler(server: PdfServer):
                 return
             step = len(data) // 8 + 1
             for start in range(0, len(data), step):
-                self.wfile.write(data[start:start + step])
+                self.wfile.write(data[start : start + step])
                 self.wfile.flush()
                 time.sleep(pause)
 

@@ -50,12 +50,20 @@ def truth_keys(truth: dict) -> dict[str, Counter]:
     """The truth as multisets of comparable keys, one per kind."""
     return {
         "kpi": Counter(
-            (_owner(k, truth), canon(k["indicator"]), canon(k["unit"]), k["fiscal_year"], k["kind"], canon(k["kind_raw"]),
-             canon(k["value"]))
+            (
+                _owner(k, truth),
+                canon(k["indicator"]),
+                canon(k["unit"]),
+                k["fiscal_year"],
+                k["kind"],
+                canon(k["kind_raw"]),
+                canon(k["value"]),
+            )
             for k in truth["kpi"]
         ),
         "costs": Counter(
-            (_owner(c, truth), canon(c["item"]), c["fiscal_year"], c["basis"], canon(c["value"])) for c in truth["costs"]
+            (_owner(c, truth), canon(c["item"]), c["fiscal_year"], c["basis"], canon(c["value"]))
+            for c in truth["costs"]
         ),
         "sections": Counter((_owner(s, truth), s["phase"], canon(s["text"])) for s in truth["sections"]),
         "categories": Counter(
@@ -76,8 +84,15 @@ def extraction_keys(extraction, truth: dict) -> dict[str, Counter]:
     labels = {canon(k["kind_raw"]) for k in truth["kpi"]}
     return {
         "kpi": Counter(
-            (canon(k.measure), canon(k.indicator), canon(k.unit_raw if k.unit_raw is not None else k.unit), k.fiscal_year,
-             k.kind, _kind_raw(k.kind_raw, labels), canon(k.value_text))
+            (
+                canon(k.measure),
+                canon(k.indicator),
+                canon(k.unit_raw if k.unit_raw is not None else k.unit),
+                k.fiscal_year,
+                k.kind,
+                _kind_raw(k.kind_raw, labels),
+                canon(k.value_text),
+            )
             for k in extraction.kpi_values
         ),
         "costs": Counter(

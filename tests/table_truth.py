@@ -30,8 +30,18 @@ def expected_rows(truth: dict) -> dict[str, list[tuple]]:
     """Each typed table's rows as the extraction must produce them, normalised like it."""
     return {
         "stat_values": sorted(
-            (s["table"], _text(s["category"]), s["survey_year"], s["measure"], s["value"], _text(s["value_text"]),
-             s["unit"], _text(s["period"]), _text(s["title"]), s["page"])
+            (
+                s["table"],
+                _text(s["category"]),
+                s["survey_year"],
+                s["measure"],
+                s["value"],
+                _text(s["value_text"]),
+                s["unit"],
+                _text(s["period"]),
+                _text(s["title"]),
+                s["page"],
+            )
             for s in truth["stat_values"]
         ),
         "committee_members": [
@@ -39,21 +49,44 @@ def expected_rows(truth: dict) -> dict[str, list[tuple]]:
             for m in truth["committee_members"]
         ],
         "policy_list": [
-            (e["part"], e["seq"], e["article"], _text(e["policy"]), e["parent"] and normalise_name(e["parent"]),
-             normalise_name(e["name"]), e["page_start"], e["page_end"], e["page"])
+            (
+                e["part"],
+                e["seq"],
+                e["article"],
+                _text(e["policy"]),
+                e["parent"] and normalise_name(e["parent"]),
+                normalise_name(e["name"]),
+                e["page_start"],
+                e["page_end"],
+                e["page"],
+            )
             for e in truth["policy_list"]
         ],
         "budget_items": [
-            (b["no"], _text(b["phase"]), normalise_name(b["name_raw"]), _text(b["summary_raw"]),
-             None if b["budget_thousand_yen"] is None else float(b["budget_thousand_yen"]),
-             _text(b["budget_note_raw"]), _text(b["results_text_raw"]), b["page"])
+            (
+                b["no"],
+                _text(b["phase"]),
+                normalise_name(b["name_raw"]),
+                _text(b["summary_raw"]),
+                None if b["budget_thousand_yen"] is None else float(b["budget_thousand_yen"]),
+                _text(b["budget_note_raw"]),
+                _text(b["results_text_raw"]),
+                b["page"],
+            )
             for b in truth["budget_items"]
         ],
         "budget_results": [
-            (r["no"], _text(r["phase"]), _text(r["metric"]), float(r["value"]), r["unit"]) for r in truth["budget_results"]
+            (r["no"], _text(r["phase"]), _text(r["metric"]), float(r["value"]), r["unit"])
+            for r in truth["budget_results"]
         ],
         "other_measures": [
-            (o["article"], normalise_name(o["name_raw"]), _text(o["next_year_plan_raw"]), _text(o["results_raw"]), o["page"])
+            (
+                o["article"],
+                normalise_name(o["name_raw"]),
+                _text(o["next_year_plan_raw"]),
+                _text(o["results_raw"]),
+                o["page"],
+            )
             for o in truth["other_measures"]
         ],
     }
@@ -115,7 +148,12 @@ def score_cells(truth: dict, x: ReportExtraction) -> dict[str, CellScore]:
             if cells[0].page != table["page"] or cells[0].kind != table["kind"]:
                 continue
             boxes = [c.bbox for c in cells if c.bbox and c.page == cells[0].page]  # a table across pages: its first
-            box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+            box = (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
             candidates.append((abs(box[0] - table["bbox"][0]) + abs(box[1] - table["bbox"][1]), cells))
         if not candidates:
             score.wrong.append((table["page"], table["kind"], "table not found"))

@@ -102,7 +102,9 @@ def declare(name: str, severity: Severity) -> Callable:
 def rules_in(*modules) -> tuple[Rule, ...]:
     """Every rule declared (`declare`) in the modules, in the order they are defined."""
     return tuple(
-        fn.rule for module in modules for fn in vars(module).values()
+        fn.rule
+        for module in modules
+        for fn in vars(module).values()
         if callable(fn) and isinstance(getattr(fn, "rule", None), Rule) and fn.__module__ == module.__name__
     )
 
@@ -132,12 +134,12 @@ def run_rules(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None
     return findings
 
 
-def write_findings(con: duckdb.DuckDBPyConnection, findings: list[Finding], fingerprint: str, seconds: float) -> datetime:
+def write_findings(
+    con: duckdb.DuckDBPyConnection, findings: list[Finding], fingerprint: str, seconds: float
+) -> datetime:
     """Replace the contents of audit_findings with `findings` and append the run to
     audit_runs, in one transaction; return the run's audited_at."""
-    rows = [
-        {**asdict(f), "evidence": json.dumps(f.evidence, ensure_ascii=False, default=str)} for f in findings
-    ]
+    rows = [{**asdict(f), "evidence": json.dumps(f.evidence, ensure_ascii=False, default=str)} for f in findings]
     import pyarrow as pa
 
     schema = arrow_schema("audit_findings")

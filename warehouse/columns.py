@@ -35,7 +35,9 @@ class Rows:
         """Measure name → measure_id, for names that exactly one measure of the edition has."""
         x = self.extraction
         counts = Counter(m.name for m in x.measures)
-        return {m.name: element_id(x.report_id, "m", i) for i, m in enumerate(x.measures, start=1) if counts[m.name] == 1}
+        return {
+            m.name: element_id(x.report_id, "m", i) for i, m in enumerate(x.measures, start=1) if counts[m.name] == 1
+        }
 
 
 def utc(moment: datetime) -> datetime:

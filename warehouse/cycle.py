@@ -109,9 +109,7 @@ def find_cycles(con: duckdb.DuckDBPyConnection, query: str, year: int | None = N
     fiscal year `year`), by series, oldest first."""
     matches = _matching_names(con, query, year)
     if not matches:
-        raise MeasureNotFound(
-            f"no measure named {query!r}" + (f" in the FY{year} edition" if year is not None else "")
-        )
+        raise MeasureNotFound(f"no measure named {query!r}" + (f" in the FY{year} edition" if year is not None else ""))
     per_edition: dict[tuple[str, int], set[str]] = {}
     for series, fy, name in matches:
         per_edition.setdefault((series, fy), set()).add(name)
@@ -129,10 +127,13 @@ def find_cycles(con: duckdb.DuckDBPyConnection, query: str, year: int | None = N
 def _has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """A family's view (opinion_responses pairs Check opinions with Action responses) is there
     only when the family is installed."""
-    return bool(con.execute(
-        "SELECT 1 FROM duckdb_views() WHERE view_name = ? AND database_name = current_database() "
-        "AND schema_name = current_schema()", [name],
-    ).fetchall())
+    return bool(
+        con.execute(
+            "SELECT 1 FROM duckdb_views() WHERE view_name = ? AND database_name = current_database() "
+            "AND schema_name = current_schema()",
+            [name],
+        ).fetchall()
+    )
 
 
 def _cycles(con: duckdb.DuckDBPyConnection, series: str, fy: int, name: str, pairs: bool) -> list[Cycle]:
@@ -153,14 +154,24 @@ def _cycles(con: duckdb.DuckDBPyConnection, series: str, fy: int, name: str, pai
             [cycle.report_id, cycle.name],
         ).fetchall():
             cycle.items.setdefault(phase, []).append(Item(label, text, page, printed_on))
-        cycle.pairs = [Pair(*row) for row in con.execute(
-            "SELECT seq, opinion_phase, opinion_label, opinion, response_label, response FROM opinion_responses "
-            "WHERE report_id = ? AND measure = ? ORDER BY seq",
-            [cycle.report_id, cycle.name],
-        ).fetchall()] if pairs else []
-        cycle.kpis = [KpiCell(*row) for row in con.execute(
-            "SELECT indicator, unit, fiscal_year, kind, value_text, status FROM kpi_values "
-            "WHERE report_id = ? AND measure = ? ORDER BY table_no, ordinal",
-            [cycle.report_id, cycle.name],
-        ).fetchall()]
+        cycle.pairs = (
+            [
+                Pair(*row)
+                for row in con.execute(
+                    "SELECT seq, opinion_phase, opinion_label, opinion, response_label, response FROM opinion_responses "
+                    "WHERE report_id = ? AND measure = ? ORDER BY seq",
+                    [cycle.report_id, cycle.name],
+                ).fetchall()
+            ]
+            if pairs
+            else []
+        )
+        cycle.kpis = [
+            KpiCell(*row)
+            for row in con.execute(
+                "SELECT indicator, unit, fiscal_year, kind, value_text, status FROM kpi_values "
+                "WHERE report_id = ? AND measure = ? ORDER BY table_no, ordinal",
+                [cycle.report_id, cycle.name],
+            ).fetchall()
+        ]
     return cycles

@@ -33,7 +33,13 @@ import duckdb
 from nenpo.extractors.models import ReportExtraction
 
 __all__ = [
-    "COUNT_GATES", "EditionFigures", "below_expected_counts", "figures_held", "figures_of", "replace_refusal", "shortfalls",
+    "COUNT_GATES",
+    "EditionFigures",
+    "below_expected_counts",
+    "figures_held",
+    "figures_of",
+    "replace_refusal",
+    "shortfalls",
 ]
 
 TEXT_CHARS = 50
@@ -136,7 +142,8 @@ def _pages(pages: list[int]) -> str:
 
 def _lost_pages(held: EditionFigures, new: EditionFigures) -> str | None:
     lost = sorted(
-        page for page, before in held.chars.items()
+        page
+        for page, before in held.chars.items()
         if before >= TEXT_CHARS and new.chars.get(page, 0) < before * LOST_SHARE
     )
     if not lost:
@@ -173,7 +180,8 @@ def replace_refusal(con: duckdb.DuckDBPyConnection, x: ReportExtraction) -> str 
         return None
     return (
         f"{x.source_path}: reads markedly worse than the {x.series} FY{x.report_fiscal_year} edition the "
-        f"warehouse holds (from {held.source_path}, sha256 {held.sha256[:16]}): " + "; ".join(problems)
+        f"warehouse holds (from {held.source_path}, sha256 {held.sha256[:16]}): "
+        + "; ".join(problems)
         + "; the held edition is kept (use --force to replace it anyway)"
     )
 
@@ -185,8 +193,10 @@ def below_expected_counts(
     first load too: what the edition lacks, or None."""
     lacking = [
         f"{what} {have} (the series expects at least {least})"
-        for what, have, least in (("measure sheets", len(x.measures), min_sheets),
-                                  ("KPI values", len(x.kpi_values), min_kpi_values))
+        for what, have, least in (
+            ("measure sheets", len(x.measures), min_sheets),
+            ("KPI values", len(x.kpi_values), min_kpi_values),
+        )
         if least is not None and have < least
     ]
     return "reads too little: " + ", ".join(lacking) if lacking else None

@@ -102,8 +102,14 @@ def _measure_score(old: _Printed, new: _Printed) -> tuple[float, dict]:
     overlap = _jaccard(set(old.children), set(new.children))
     name = similarity(old.name, new.name)
     # a different article rules a rename out; otherwise indicators weigh most
-    score = 0.0 if (old.article and new.article and not same_article) else 0.5 * overlap + 0.3 * name + 0.2 * same_article
-    return score, {"same_article": same_article, "indicator_overlap": round(overlap, 3), "name_similarity": round(name, 3)}
+    score = (
+        0.0 if (old.article and new.article and not same_article) else 0.5 * overlap + 0.3 * name + 0.2 * same_article
+    )
+    return score, {
+        "same_article": same_article,
+        "indicator_overlap": round(overlap, 3),
+        "name_similarity": round(name, 3),
+    }
 
 
 def _indicator_score(old: _Printed, new: _Printed) -> tuple[float, dict]:
@@ -150,7 +156,11 @@ def _link(
                 identity[name] = name
                 continue
             identity[name] = identity[best]
-            link[identity[name]] = ("evidence", round(best_score, 3), {"previous_name": best, "name": name, **best_evidence})
+            link[identity[name]] = (
+                "evidence",
+                round(best_score, 3),
+                {"previous_name": best, "name": name, **best_evidence},
+            )
             vanished.remove(best)
         previous = {**{n: p for n, p in previous.items() if n not in current}, **current}
     # canonical = the name the identity carries in the latest edition that prints it
@@ -159,10 +169,7 @@ def _link(
         key = identity[p.name]
         if key not in latest or p.edition > latest[key][0]:
             latest[key] = (p.edition, p.name)
-    return {
-        name: (latest[key][1], *link.get(key, ("exact", 1.0, {})))
-        for name, key in identity.items()
-    }
+    return {name: (latest[key][1], *link.get(key, ("exact", 1.0, {}))) for name, key in identity.items()}
 
 
 def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> tuple[pa.Table, pa.Table]:
@@ -180,15 +187,29 @@ def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> t
     measure_rows: list[dict] = []
     measure_canonical: dict[tuple[str, str], str] = {}
     for series in sorted({r[0] for r in rows}):
-        printed = [_Printed(s, fy, name, article, None, frozenset(ind or [])) for s, fy, name, article, ind in rows if s == series]
+        printed = [
+            _Printed(s, fy, name, article, None, frozenset(ind or []))
+            for s, fy, name, article, ind in rows
+            if s == series
+        ]
         pins = [p for p in aliases.measures if p.series == series]
-        for name, (canonical, why, score, evidence) in sorted(_link(printed, pins, MEASURE_THRESHOLD, _measure_score).items()):
+        for name, (canonical, why, score, evidence) in sorted(
+            _link(printed, pins, MEASURE_THRESHOLD, _measure_score).items()
+        ):
             measure_canonical[(series, name)] = canonical
             years = sorted(p.edition for p in printed if p.name == name)
-            measure_rows.append({
-                "series": series, "name": name, "canonical": canonical, "reason": why, "score": score,
-                "evidence": _json(evidence), "first_report_fiscal_year": years[0], "last_report_fiscal_year": years[-1],
-            })
+            measure_rows.append(
+                {
+                    "series": series,
+                    "name": name,
+                    "canonical": canonical,
+                    "reason": why,
+                    "score": score,
+                    "evidence": _json(evidence),
+                    "first_report_fiscal_year": years[0],
+                    "last_report_fiscal_year": years[-1],
+                }
+            )
     kpis = con.execute(
         "SELECT series, report_fiscal_year, measure, indicator, any_value(unit) FROM kpi_values GROUP BY ALL"
     ).fetchall()
@@ -199,13 +220,23 @@ def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> t
     indicator_rows: list[dict] = []
     for (series, measure), printed in sorted(groups.items()):
         pins = [p for p in aliases.indicators if p.series == series and p.measure in (None, measure)]
-        for name, (canonical, why, score, evidence) in sorted(_link(printed, pins, INDICATOR_THRESHOLD, _indicator_score).items()):
+        for name, (canonical, why, score, evidence) in sorted(
+            _link(printed, pins, INDICATOR_THRESHOLD, _indicator_score).items()
+        ):
             years = sorted(p.edition for p in printed if p.name == name)
-            indicator_rows.append({
-                "series": series, "measure": measure, "name": name, "canonical": canonical, "reason": why,
-                "score": score, "evidence": _json(evidence),
-                "first_report_fiscal_year": years[0], "last_report_fiscal_year": years[-1],
-            })
+            indicator_rows.append(
+                {
+                    "series": series,
+                    "measure": measure,
+                    "name": name,
+                    "canonical": canonical,
+                    "reason": why,
+                    "score": score,
+                    "evidence": _json(evidence),
+                    "first_report_fiscal_year": years[0],
+                    "last_report_fiscal_year": years[-1],
+                }
+            )
     return _arrow(measure_rows, "measure_aliases"), _arrow(indicator_rows, "indicator_aliases")
 
 

@@ -85,8 +85,11 @@ def _row_values(table: Table, x: ReportExtraction, ingested_at: datetime) -> dic
     context = Rows(x, records, ingested_at)
     derived = dict(table.derived)
     edition = {
-        "report_id": x.report_id, "series": x.series, "report_fiscal_year": x.report_fiscal_year,
-        "sha256": x.sha256, "extractor_version": x.extractor_version,
+        "report_id": x.report_id,
+        "series": x.series,
+        "report_fiscal_year": x.report_fiscal_year,
+        "sha256": x.sha256,
+        "extractor_version": x.extractor_version,
     }
     values: dict[str, list] = {}
     for column in table.column_names:
@@ -175,7 +178,9 @@ def _delete(con: duckdb.DuckDBPyConnection, report_ids: Iterable[str], edition: 
     # one query finds the tables holding such rows (none, for a new edition), so a new
     # edition costs one statement instead of one DELETE per table
     held = con.execute(
-        " UNION ALL ".join(f"SELECT {i} FROM (SELECT 1 FROM {table} WHERE {where} LIMIT 1)" for i, table in enumerate(tables)),
+        " UNION ALL ".join(
+            f"SELECT {i} FROM (SELECT 1 FROM {table} WHERE {where} LIMIT 1)" for i, table in enumerate(tables)
+        ),
         params * len(tables),
     ).fetchall()
     holding = {i for (i,) in held}
@@ -298,7 +303,7 @@ def record_error(
     else:
         error_type, text, trace = None, str(error), None
     con.execute(
-        "INSERT INTO ingest_errors (report, stage, error, \"at\", sha256, page, error_type, traceback) "
+        'INSERT INTO ingest_errors (report, stage, error, "at", sha256, page, error_type, traceback) '
         "VALUES (?, ?, ?, current_timestamp, ?, ?, ?, ?)",
         [os.fspath(report), stage, text, sha256, page, error_type, trace],
     )

@@ -32,16 +32,26 @@ def restated_value(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     editions and both values. Values in a table whose own units disagree (see
     `unit_mismatch`) are compared as printed.
     """
-    for r in _rows(con, "SELECT * FROM kpi_restatements ORDER BY series, later_report_fiscal_year, measure, indicator, fiscal_year, kind"):
+    for r in _rows(
+        con,
+        "SELECT * FROM kpi_restatements ORDER BY series, later_report_fiscal_year, measure, indicator, fiscal_year, kind",
+    ):
         kind = "actual" if r["kind"] == "actual" else "target"
         yield Finding(
-            "restated_value", "warning",
+            "restated_value",
+            "warning",
             f"{kind} for FY{r['fiscal_year']}: {_fmt(r['earlier_value'], r['earlier_text'])} in the "
             f"FY{r['earlier_report_fiscal_year']} edition, {_fmt(r['later_value'], r['later_text'])} in the "
             f"FY{r['later_report_fiscal_year']} edition"
             + (f" (Δ {r['delta']:+,.10g})" if r["delta"] is not None else ""),
-            r["later_report_fiscal_year"], r["measure"], r["indicator"], r["fiscal_year"], r["later_page"],
-            r["series"], r["later_report_id"], {**r, "restated_kind": kind},
+            r["later_report_fiscal_year"],
+            r["measure"],
+            r["indicator"],
+            r["fiscal_year"],
+            r["later_page"],
+            r["series"],
+            r["later_report_id"],
+            {**r, "restated_kind": kind},
         )
 
 
@@ -64,9 +74,16 @@ def unit_mismatch(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """
     for r in _rows(con, sql):
         yield Finding(
-            "unit_mismatch", "warning",
+            "unit_mismatch",
+            "warning",
             f"KPI table {r['table_no']} prints the target in {r['target_unit']} and the actual in {r['actual_unit']}",
-            r["report_fiscal_year"], r["measure"], r["indicator"], None, r["page"], r["series"], r["report_id"],
+            r["report_fiscal_year"],
+            r["measure"],
+            r["indicator"],
+            None,
+            r["page"],
+            r["series"],
+            r["report_id"],
             _evidence(r, "target_unit", "actual_unit", "table_no"),
         )
 
@@ -101,11 +118,18 @@ def unit_changed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """
     for r in _rows(con, sql):
         yield Finding(
-            "unit_changed", "warning",
+            "unit_changed",
+            "warning",
             f"{r['kind']} for FY{r['fiscal_year']} is in {r['earlier_unit']} in the FY{r['earlier_report_fiscal_year']} "
             f"edition and in {r['later_unit']} in the FY{r['later_report_fiscal_year']} edition",
-            r["later_report_fiscal_year"], r["measure"], r["indicator"], r["fiscal_year"], r["page"],
-            r["series"], r["report_id"], r,
+            r["later_report_fiscal_year"],
+            r["measure"],
+            r["indicator"],
+            r["fiscal_year"],
+            r["page"],
+            r["series"],
+            r["report_id"],
+            r,
         )
 
 
@@ -128,7 +152,9 @@ def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[di
     editions: what the previous edition printed and this one does not, where that is known
     (see `EDITIONS`)."""
     key = "measure" if level == "measure" else "measure, indicator"
-    return _rows(con, f"""
+    return _rows(
+        con,
+        f"""
         WITH {EDITIONS},
         printed AS (
             SELECT DISTINCT series, report_fiscal_year, {key},
@@ -136,17 +162,18 @@ def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[di
             FROM kpi_values_resolved
         ),
         measures AS (SELECT DISTINCT series, report_fiscal_year, measure FROM kpi_values_resolved)
-        SELECT e.series, e.report_fiscal_year, e.previous, e.report_id, p.{key.replace(', ', ', p.')},
+        SELECT e.series, e.report_fiscal_year, e.previous, e.report_id, p.{key.replace(", ", ", p.")},
                p.page AS previous_page
         FROM editions e
         JOIN printed p ON p.series = e.series AND p.report_fiscal_year = e.previous
         LEFT JOIN printed c ON c.series = e.series AND c.report_fiscal_year = e.report_fiscal_year
-            AND {' AND '.join(f'c.{k} = p.{k}' for k in key.split(', '))}
+            AND {" AND ".join(f"c.{k} = p.{k}" for k in key.split(", "))}
         LEFT JOIN measures m ON m.series = e.series AND m.report_fiscal_year = e.report_fiscal_year
             AND m.measure = p.measure
         WHERE e.previous IS NOT NULL AND c.series IS NULL AND (e.whole OR m.series IS NOT NULL)
-        ORDER BY e.series, e.report_fiscal_year, {', '.join('p.' + k for k in key.split(', '))}
-    """)
+        ORDER BY e.series, e.report_fiscal_year, {", ".join("p." + k for k in key.split(", "))}
+    """,
+    )
 
 
 @rule("measure_dropped", "warning")
@@ -154,9 +181,16 @@ def measure_dropped(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     """A measure with KPI values in edition N−1 prints none in edition N (after renames are resolved)."""
     for r in _consecutive_presence(con, "measure"):
         yield Finding(
-            "measure_dropped", "warning",
+            "measure_dropped",
+            "warning",
             f"printed with KPI values in the FY{r['previous']} edition, not in the FY{r['report_fiscal_year']} edition",
-            r["report_fiscal_year"], r["measure"], None, None, None, r["series"], r["report_id"],
+            r["report_fiscal_year"],
+            r["measure"],
+            None,
+            None,
+            None,
+            r["series"],
+            r["report_id"],
             {"previous_edition": r["previous"], "previous_page": r["previous_page"]},
         )
 
@@ -167,15 +201,24 @@ def indicator_dropped(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
 
     A dropped measure is reported once by `measure_dropped`, not once per indicator.
     """
-    measures_gone = {(r["series"], r["report_fiscal_year"], r["measure"]) for r in _consecutive_presence(con, "measure")}
+    measures_gone = {
+        (r["series"], r["report_fiscal_year"], r["measure"]) for r in _consecutive_presence(con, "measure")
+    }
     for r in _consecutive_presence(con, "indicator"):
         if (r["series"], r["report_fiscal_year"], r["measure"]) in measures_gone:
             continue
         yield Finding(
-            "indicator_dropped", "warning",
+            "indicator_dropped",
+            "warning",
             f"printed in the FY{r['previous']} edition (page {r['previous_page']}), "
             f"not in the FY{r['report_fiscal_year']} edition",
-            r["report_fiscal_year"], r["measure"], r["indicator"], None, None, r["series"], r["report_id"],
+            r["report_fiscal_year"],
+            r["measure"],
+            r["indicator"],
+            None,
+            None,
+            r["series"],
+            r["report_id"],
             {"previous_edition": r["previous"], "previous_page": r["previous_page"]},
         )
 
@@ -217,8 +260,19 @@ def new_measure_or_indicator(con: duckdb.DuckDBPyConnection) -> Iterator[Finding
             detail, indicator = f"new measure: not printed by the FY{r['previous']} edition", None
         else:
             detail, indicator = f"new indicator: not printed by the FY{r['previous']} edition", r["indicator"]
-        yield Finding("new_measure_or_indicator", "info", detail, r["first_edition"], r["measure"], indicator,
-                      None, r["page"], r["series"], r["report_id"], {"previous_edition": r["previous"]})
+        yield Finding(
+            "new_measure_or_indicator",
+            "info",
+            detail,
+            r["first_edition"],
+            r["measure"],
+            indicator,
+            None,
+            r["page"],
+            r["series"],
+            r["report_id"],
+            {"previous_edition": r["previous"]},
+        )
 
 
 @rule("renamed", "info")
@@ -246,11 +300,18 @@ def renamed(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
         assert edition is not None, "an aggregate returns one row"
         how = f"score {r['score']}" if r["score"] is not None else "pinned in the alias file"
         yield Finding(
-            "renamed", "info",
+            "renamed",
+            "info",
             f"{r['level']} printed as {r['name']} up to the FY{r['last_report_fiscal_year']} edition and as "
             f"{r['canonical']} from the FY{edition[0]} edition ({r['reason']}, {how})",
-            edition[0], r["measure"] if r["level"] == "indicator" else r["canonical"],
-            r["canonical"] if r["level"] == "indicator" else None, None, None, r["series"], edition[1], r,
+            edition[0],
+            r["measure"] if r["level"] == "indicator" else r["canonical"],
+            r["canonical"] if r["level"] == "indicator" else None,
+            None,
+            None,
+            r["series"],
+            edition[1],
+            r,
         )
 
 
@@ -292,9 +353,16 @@ def actual_far_below_target(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
         if any(word in text for text in texts for word in SHORTFALL_WORDS):
             continue
         yield Finding(
-            "actual_far_below_target", "info",
+            "actual_far_below_target",
+            "info",
             f"FY{r['fiscal_year']} actual {r['actual']:,.10g} is {r['actual'] / r['target']:.0%} of the target "
             f"{r['target']:,.10g} and no Do/補足事項 item of the sheet mentions it",
-            r["report_fiscal_year"], r["measure"], r["indicator"], r["fiscal_year"], r["page"], r["series"],
-            r["report_id"], {"target": r["target"], "actual": r["actual"], "unit": r["unit"], "notes": texts},
+            r["report_fiscal_year"],
+            r["measure"],
+            r["indicator"],
+            r["fiscal_year"],
+            r["page"],
+            r["series"],
+            r["report_id"],
+            {"target": r["target"], "actual": r["actual"], "unit": r["unit"], "notes": texts},
         )

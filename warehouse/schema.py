@@ -51,8 +51,19 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     2: tuple(  # 3: how each typed table row was read (layout or text order)
         f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS read_by VARCHAR DEFAULT 'layout'"
-        for table in ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
-                      "budget_results", "other_measures", "table_cells", "measures", "kpi_values", "pdca_items")
+        for table in (
+            "article_opinions",
+            "stat_values",
+            "committee_members",
+            "policy_list",
+            "budget_items",
+            "budget_results",
+            "other_measures",
+            "table_cells",
+            "measures",
+            "kpi_values",
+            "pdca_items",
+        )
     ),
     3: (  # 4: report families, editions in parts, the records every family shares, OCR provenance
         # reports: the family that read the file, the part of the edition it holds; an edition
@@ -216,9 +227,7 @@ COST_BASES: tuple[str, ...] = get_args(CostBasis)
 # Columns every per-edition table starts with.
 REPORT_ID = Column("report_id", VARCHAR, "Id of the PDF file: first 16 hex digits of its sha256.", "NOT NULL")
 SERIES = Column("series", VARCHAR, "Report series (which yearly report this is an edition of).", "NOT NULL")
-REPORT_FY = Column(
-    "report_fiscal_year", INTEGER, "Fiscal year of the edition (the report's own year).", "NOT NULL"
-)
+REPORT_FY = Column("report_fiscal_year", INTEGER, "Fiscal year of the edition (the report's own year).", "NOT NULL")
 SHA256 = Column("sha256", VARCHAR, "sha256 of the PDF file the row was extracted from (provenance).", "NOT NULL")
 EXTRACTOR = Column(
     "extractor_version", VARCHAR, "Version of the nenpo extractor that produced the row (provenance).", "NOT NULL"
@@ -261,7 +270,12 @@ def _alias_columns(name: str, evidence: str) -> tuple[Column, ...]:
     return (
         Column("name", VARCHAR, name, "NOT NULL"),
         Column("canonical", VARCHAR, "The name in the latest edition that prints it.", "NOT NULL"),
-        Column("reason", VARCHAR, "'exact' (same name), 'evidence' (renamed: see evidence) or 'pinned' (alias file).", "NOT NULL"),
+        Column(
+            "reason",
+            VARCHAR,
+            "'exact' (same name), 'evidence' (renamed: see evidence) or 'pinned' (alias file).",
+            "NOT NULL",
+        ),
         Column("score", DOUBLE, "Evidence score 0..1 of the link (NULL when pinned)."),
         Column("evidence", VARCHAR, f"JSON: {evidence}."),
         Column("first_report_fiscal_year", INTEGER, "First edition printing this name."),
@@ -280,8 +294,12 @@ CORE_TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("family", VARCHAR, "Report family that read the file (its id, as nenpo families lists it)."),
-            Column("part", VARCHAR, "The part of the edition the file holds (one 款 of a budget book …); NULL "
-                   "when the file is the whole edition."),
+            Column(
+                "part",
+                VARCHAR,
+                "The part of the edition the file holds (one 款 of a budget book …); NULL "
+                "when the file is the whole edition.",
+            ),
             Column("title", VARCHAR, "Title printed on the report.", "NOT NULL"),
             Column("source_path", VARCHAR, "Path of the PDF when it was extracted.", "NOT NULL"),
             SHA256,
@@ -326,8 +344,10 @@ CORE_TABLES: tuple[Table, ...] = (
             Column("name_raw", VARCHAR, "Measure name exactly as printed.", "NOT NULL"),
             Column("page_start", INTEGER, "First page of the measure sheet (1-based).", "NOT NULL"),
             Column("page_end", INTEGER, "Last page of the measure sheet (1-based).", "NOT NULL"),
-            read_by("'layout': the title is the page's largest type at its top; 'text_order': the line "
-                     "before 事業計画 Plan in text order (a sheet that starts mid-page, its title set like the body)."),
+            read_by(
+                "'layout': the title is the page's largest type at its top; 'text_order': the line "
+                "before 事業計画 Plan in text order (a sheet that starts mid-page, its title set like the body)."
+            ),
             *bbox("measure header"),
             TEXT_SOURCE,
             SHA256,
@@ -366,25 +386,35 @@ CORE_TABLES: tuple[Table, ...] = (
             Column("unit", VARCHAR, "Unit, normalised (件, 人, % …)."),
             Column("unit_raw", VARCHAR, "Unit exactly as printed."),
             Column("fiscal_year", INTEGER, "Fiscal year the value is for.", "NOT NULL"),
-            Column("kind", VARCHAR, "'target' (目標, 目標値, 計画, 想定), 'actual' (実績, 実績値) or 'forecast' (見込: "
-                   "an outcome expected when the report was printed).", f"NOT NULL CHECK (kind IN ({one_of(KPI_KINDS)}))"),
-            Column("kind_raw", VARCHAR, "The label the table prints for the kind (目標値, 実績, 想定, R6見込); NULL "
-                   "where the kind is read from the table's layout alone."),
+            Column(
+                "kind",
+                VARCHAR,
+                "'target' (目標, 目標値, 計画, 想定), 'actual' (実績, 実績値) or 'forecast' (見込: "
+                "an outcome expected when the report was printed).",
+                f"NOT NULL CHECK (kind IN ({one_of(KPI_KINDS)}))",
+            ),
+            Column(
+                "kind_raw",
+                VARCHAR,
+                "The label the table prints for the kind (目標値, 実績, 想定, R6見込); NULL "
+                "where the kind is read from the table's layout alone.",
+            ),
             Column("value", DOUBLE, "The number; NULL when the cell is not a number (see status)."),
             Column("value_text", VARCHAR, "The cell text exactly as printed.", "NOT NULL"),
             Column(
                 "status",
                 VARCHAR,
-                "'reported' (a number), 'cancelled' (中止), 'not_reported' (blank or －), "
-                "'not_numeric' (other text).",
+                "'reported' (a number), 'cancelled' (中止), 'not_reported' (blank or －), 'not_numeric' (other text).",
                 f"NOT NULL CHECK (status IN ({one_of(KPI_STATUSES)}))",
             ),
             Column("annotation", VARCHAR, "Parenthesised note printed with the value, e.g. 新規38件・変更21件."),
             Column("sub_value", DOUBLE, "Second number printed in the cell, e.g. the (M) of 'N (M)'."),
             Column("table_no", INTEGER, "Order of the KPI table within the edition, from 1.", "NOT NULL"),
-            read_by("'layout': the indicator is the label printed right above the table in its column; "
-                     "'text_order': the label the text layer's order gives (it may sit above another box, "
-                     "or be a 【参考 …】 caption under the table). Cells are always read by position."),
+            read_by(
+                "'layout': the indicator is the label printed right above the table in its column; "
+                "'text_order': the label the text layer's order gives (it may sit above another box, "
+                "or be a 【参考 …】 caption under the table). Cells are always read by position."
+            ),
             Column("page", INTEGER, "Page the cell is printed on (1-based).", "NOT NULL"),
             *bbox("cell"),
             TEXT_SOURCE,
@@ -421,7 +451,9 @@ CORE_TABLES: tuple[Table, ...] = (
                 "measures.measure_id of the sheet that prints the item; NULL when several measures of "
                 "the edition have its name.",
             ),
-            Column("measure", VARCHAR, "Measure whose sheet prints the item, normalised (joins measures.name).", "NOT NULL"),
+            Column(
+                "measure", VARCHAR, "Measure whose sheet prints the item, normalised (joins measures.name).", "NOT NULL"
+            ),
             Column("parent", VARCHAR, "Parent measure (施策) of that sheet, normalised."),
             Column(
                 "phase",
@@ -440,14 +472,30 @@ CORE_TABLES: tuple[Table, ...] = (
                 "empty for bulleted items.",
                 "NOT NULL",
             ),
-            Column("label", VARCHAR, "Item label exactly as printed (①, ①・②, ④~⑥); '' for bulleted items.", "NOT NULL"),
-            Column("text", VARCHAR, "Item text, normalised, without its label or bullet; wrapped lines joined.", "NOT NULL"),
-            Column("text_raw", VARCHAR, "Item text exactly as printed (lines joined), without its label or bullet.", "NOT NULL"),
-            Column("shared", BOOLEAN, "True when the item belongs to a Check/Action block shared by several sub-measures.", "NOT NULL"),
-            read_by("'layout': the item is under its box's heading by position; 'text_order': a Check/Action "
-                     "item of the numbered block after 主な検証意見 Check, opinions and responses told apart by "
-                     "where the numbering restarts, or a Plan/Do item of a box whose heading the text layer "
-                     "prints after its items (an edition set in one column)."),
+            Column(
+                "label", VARCHAR, "Item label exactly as printed (①, ①・②, ④~⑥); '' for bulleted items.", "NOT NULL"
+            ),
+            Column(
+                "text", VARCHAR, "Item text, normalised, without its label or bullet; wrapped lines joined.", "NOT NULL"
+            ),
+            Column(
+                "text_raw",
+                VARCHAR,
+                "Item text exactly as printed (lines joined), without its label or bullet.",
+                "NOT NULL",
+            ),
+            Column(
+                "shared",
+                BOOLEAN,
+                "True when the item belongs to a Check/Action block shared by several sub-measures.",
+                "NOT NULL",
+            ),
+            read_by(
+                "'layout': the item is under its box's heading by position; 'text_order': a Check/Action "
+                "item of the numbered block after 主な検証意見 Check, opinions and responses told apart by "
+                "where the numbering restarts, or a Plan/Do item of a box whose heading the text layer "
+                "prints after its items (an edition set in one column)."
+            ),
             Column("page", INTEGER, "Page the item is printed on (1-based).", "NOT NULL"),
             *bbox("item"),
             TEXT_SOURCE,
@@ -470,7 +518,11 @@ CORE_TABLES: tuple[Table, ...] = (
             REPORT_ID,
             SERIES,
             REPORT_FY,
-            Column("measure_id", VARCHAR, "measures.measure_id of the measure; NULL when several measures of the edition have its name."),
+            Column(
+                "measure_id",
+                VARCHAR,
+                "measures.measure_id of the measure; NULL when several measures of the edition have its name.",
+            ),
             Column("measure", VARCHAR, "Measure the item applies to, normalised (joins measures.name).", "NOT NULL"),
             SHA256,
             EXTRACTOR,
@@ -493,7 +545,11 @@ CORE_TABLES: tuple[Table, ...] = (
             Column("chars", CHARS_MAP, "Characters read on the page by every engine that ran.", "NOT NULL"),
             Column("quality", DOUBLE, "Quality score of the page text, higher is better.", "NOT NULL"),
             Column("flags", VARCHAR_LIST, "Problems noticed on the page (e.g. garbled text).", "NOT NULL"),
-            Column("conf", DOUBLE, "Pages recognised by OCR: mean confidence of the recognised lines, 0..1; NULL otherwise."),
+            Column(
+                "conf",
+                DOUBLE,
+                "Pages recognised by OCR: mean confidence of the recognised lines, 0..1; NULL otherwise.",
+            ),
             TEXT_SOURCE,
             SHA256,
             EXTRACTOR,
@@ -542,8 +598,10 @@ CORE_TABLES: tuple[Table, ...] = (
         "the latest edition prints) and why they were linked. Recomputed after every load.",
         (
             Column("series", VARCHAR, "Report series.", "NOT NULL"),
-            *_alias_columns("Measure name as normalised in measures.name / kpi_values.measure.",
-                            "previous name, same article, indicator overlap, name similarity"),
+            *_alias_columns(
+                "Measure name as normalised in measures.name / kpi_values.measure.",
+                "previous name, same article, indicator overlap, name similarity",
+            ),
         ),
         ("PRIMARY KEY (series, name)",),
     ),
@@ -553,8 +611,9 @@ CORE_TABLES: tuple[Table, ...] = (
         (
             Column("series", VARCHAR, "Report series.", "NOT NULL"),
             Column("measure", VARCHAR, "Canonical measure name (measure_aliases.canonical).", "NOT NULL"),
-            *_alias_columns("Indicator name as normalised in kpi_values.indicator.",
-                            "previous name, same unit, name similarity"),
+            *_alias_columns(
+                "Indicator name as normalised in kpi_values.indicator.", "previous name, same unit, name similarity"
+            ),
         ),
         ("PRIMARY KEY (series, measure, name)",),
     ),
@@ -566,7 +625,12 @@ CORE_TABLES: tuple[Table, ...] = (
         (
             Column("finding_no", BIGINT, "Order of the finding in the run, from 1.", "NOT NULL"),
             Column("check", VARCHAR, "Name of the audit rule that found it.", "NOT NULL"),
-            Column("severity", VARCHAR, "'info', 'warning' or 'error'.", "NOT NULL CHECK (severity IN ('info', 'warning', 'error'))"),
+            Column(
+                "severity",
+                VARCHAR,
+                "'info', 'warning' or 'error'.",
+                "NOT NULL CHECK (severity IN ('info', 'warning', 'error'))",
+            ),
             Column("series", VARCHAR, "Report series concerned."),
             Column("report_fiscal_year", INTEGER, "Edition concerned (the later one for cross-edition checks)."),
             Column("report_id", VARCHAR, "report_id of that edition."),
@@ -585,10 +649,17 @@ CORE_TABLES: tuple[Table, ...] = (
         "and how long it took. An ingest whose inputs match the latest run (same editions "
         "loaded, same alias pins, same rules) keeps that run's findings instead of auditing again.",
         (
-            Column("audited_at", TIMESTAMPTZ, "When the audit ran (audit_findings.audited_at of its findings).", "NOT NULL"),
-            Column("inputs_fingerprint", VARCHAR, "sha256 over what the findings depend on: every loaded edition "
-                   "(report_id, sha256, extractor_version, ingested_at), the alias pins and the code of the "
-                   "rules and views.", "NOT NULL"),
+            Column(
+                "audited_at", TIMESTAMPTZ, "When the audit ran (audit_findings.audited_at of its findings).", "NOT NULL"
+            ),
+            Column(
+                "inputs_fingerprint",
+                VARCHAR,
+                "sha256 over what the findings depend on: every loaded edition "
+                "(report_id, sha256, extractor_version, ingested_at), the alias pins and the code of the "
+                "rules and views.",
+                "NOT NULL",
+            ),
             Column("editions", INTEGER, "Editions loaded when it ran.", "NOT NULL"),
             Column("findings", INTEGER, "Findings it stored.", "NOT NULL"),
             Column("seconds", DOUBLE, "How long linking the names and running the rules took.", "NOT NULL"),
@@ -604,8 +675,12 @@ CORE_TABLES: tuple[Table, ...] = (
             REPORT_FY,
             Column("page", INTEGER, "Page the table is printed on (1-based).", "NOT NULL"),
             Column("table_no", INTEGER, "Order of the table within the edition, from 1.", "NOT NULL"),
-            Column("kind", VARCHAR, "Typed table that claimed it: census, roster, policy_list, budget, "
-                   "other_measure, kpi; NULL when none did."),
+            Column(
+                "kind",
+                VARCHAR,
+                "Typed table that claimed it: census, roster, policy_list, budget, "
+                "other_measure, kpi; NULL when none did.",
+            ),
             Column("row", INTEGER, "Row of the cell's top-left corner, from 0 (the header row).", "NOT NULL"),
             Column("col", INTEGER, "Column of the cell's top-left corner, from 0.", "NOT NULL"),
             Column("row_span", INTEGER, "Rows the cell spans (merged cells span several).", "NOT NULL"),
@@ -624,7 +699,7 @@ CORE_TABLES: tuple[Table, ...] = (
             SHA256,
             EXTRACTOR,
         ),
-        ("PRIMARY KEY (report_id, table_no, \"row\", col)",),
+        ('PRIMARY KEY (report_id, table_no, "row", col)',),
         records="table_cells",
     ),
     Table(
@@ -641,7 +716,9 @@ CORE_TABLES: tuple[Table, ...] = (
             Column("level", INTEGER, "Depth of the heading: 1 for a top-level heading.", "NOT NULL"),
             Column("heading", VARCHAR, "The heading, normalised.", "NOT NULL"),
             Column("heading_raw", VARCHAR, "The heading exactly as printed.", "NOT NULL"),
-            Column("text", VARCHAR, "Text under the heading, normalised; paragraphs separated by line breaks.", "NOT NULL"),
+            Column(
+                "text", VARCHAR, "Text under the heading, normalised; paragraphs separated by line breaks.", "NOT NULL"
+            ),
             Column("text_raw", VARCHAR, "Text under the heading exactly as printed.", "NOT NULL"),
             Column("page", INTEGER, "Page the heading is printed on (1-based).", "NOT NULL"),
             Column("page_end", INTEGER, "Last page of the section's text, when it runs past the heading's page."),
@@ -663,17 +740,33 @@ CORE_TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("ordinal", INTEGER, "Order of the cell within the edition, from 1.", "NOT NULL"),
-            Column("measure_id", VARCHAR, "measures.measure_id of the edition's measure with this name; NULL when "
-                   "no measure or several measures of the edition have that name."),
+            Column(
+                "measure_id",
+                VARCHAR,
+                "measures.measure_id of the edition's measure with this name; NULL when "
+                "no measure or several measures of the edition have that name.",
+            ),
             Column("measure", VARCHAR, "The record (sheet) whose table prints the cell, normalised.", "NOT NULL"),
             Column("item", VARCHAR, "Row label, normalised (事業費, 一般財源, 国庫支出金 …).", "NOT NULL"),
             Column("item_raw", VARCHAR, "Row label exactly as printed.", "NOT NULL"),
             Column("fiscal_year", INTEGER, "Fiscal year the amount is for.", "NOT NULL"),
-            Column("basis", VARCHAR, "'settled' (決算), 'budget' (予算) or 'forecast' (見込).",
-                   f"NOT NULL CHECK (basis IN ({one_of(COST_BASES)}))"),
-            Column("basis_raw", VARCHAR, "The column or row label the basis is read from, as printed (R5決算, 6年度, 予算額).", "NOT NULL"),
-            Column("thousand_yen", DOUBLE, "The amount in thousands of yen (converted when printed in yen); NULL when "
-                   "the cell is not a number."),
+            Column(
+                "basis",
+                VARCHAR,
+                "'settled' (決算), 'budget' (予算) or 'forecast' (見込).",
+                f"NOT NULL CHECK (basis IN ({one_of(COST_BASES)}))",
+            ),
+            Column(
+                "basis_raw",
+                VARCHAR,
+                "The column or row label the basis is read from, as printed (R5決算, 6年度, 予算額).",
+                "NOT NULL",
+            ),
+            Column(
+                "thousand_yen",
+                DOUBLE,
+                "The amount in thousands of yen (converted when printed in yen); NULL when the cell is not a number.",
+            ),
             Column("value_text", VARCHAR, "The cell text exactly as printed.", "NOT NULL"),
             Column("unit_raw", VARCHAR, "The unit as printed (千円, 円), when the table prints one."),
             read_by("'layout': cells by position; 'text_order': cells by the text layer's order."),
@@ -696,8 +789,12 @@ CORE_TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("ordinal", INTEGER, "Order of the field within the edition, from 1.", "NOT NULL"),
-            Column("measure_id", VARCHAR, "measures.measure_id of the edition's measure with this name; NULL when "
-                   "no measure or several measures of the edition have that name."),
+            Column(
+                "measure_id",
+                VARCHAR,
+                "measures.measure_id of the edition's measure with this name; NULL when "
+                "no measure or several measures of the edition have that name.",
+            ),
             Column("measure", VARCHAR, "The record (sheet) the field belongs to, normalised.", "NOT NULL"),
             Column("field", VARCHAR, "The field's id in the family (achievement, direction …).", "NOT NULL"),
             Column("label_raw", VARCHAR, "The field's label as printed (達成状況, 今後の方向性).", "NOT NULL"),
@@ -726,7 +823,6 @@ CORE_TABLES: tuple[Table, ...] = (
         public=False,
     ),
 )
-
 
 
 def family_tables() -> tuple[Table, ...]:
@@ -783,8 +879,13 @@ def ddl() -> tuple[str, ...]:
 
 
 _EVERY = {
-    "TABLES": all_tables, "TABLES_BY_NAME": tables_by_name, "EDITION_TABLES": edition_tables,
-    "CONTRACT": contract, "DESCRIPTIONS": descriptions, "DDL": ddl, "VIEWS": all_views,
+    "TABLES": all_tables,
+    "TABLES_BY_NAME": tables_by_name,
+    "EDITION_TABLES": edition_tables,
+    "CONTRACT": contract,
+    "DESCRIPTIONS": descriptions,
+    "DDL": ddl,
+    "VIEWS": all_views,
 }
 
 
@@ -829,8 +930,10 @@ def _comments() -> list[tuple[tuple[str, str | None], str, str]]:
     out: list[tuple[tuple[str, str | None], str, str]] = []
     for t in all_tables():
         out.append(((t.name, None), t.description, f"COMMENT ON TABLE {t.name} IS {_quote(t.description)}"))
-        out += [((t.name, c.name), c.description, f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}')
-                for c in t.columns]
+        out += [
+            ((t.name, c.name), c.description, f'COMMENT ON COLUMN {t.name}."{c.name}" IS {_quote(c.description)}')
+            for c in t.columns
+        ]
     for v in all_views():
         out.append(((v.name, None), v.description, f"COMMENT ON VIEW {v.name} IS {_quote(v.description)}"))
         out += [((v.name, c), d, f'COMMENT ON COLUMN {v.name}."{c}" IS {_quote(d)}') for c, _, d in v.columns]
@@ -859,9 +962,8 @@ def _stale_comment_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [stmt for key, comment, stmt in _comments() if held.get(key) != comment]
 
 
-
-
 # --- arrow schemas for bulk inserts ----------------------------------------------------------
+
 
 @cache
 def _arrow_types() -> dict[str, pa.DataType]:
@@ -891,7 +993,6 @@ def arrow_schema(table: str) -> pa.Schema:
 # --- applying and checking -------------------------------------------------------------------
 
 
-
 def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         "SELECT table_name FROM duckdb_tables() "
@@ -916,7 +1017,10 @@ def _added_column_sql(con: duckdb.DuckDBPyConnection) -> list[str]:
         for c in t.columns:
             if t.name in held and c.name not in held[t.name]:
                 default = regex.search(r"DEFAULT\s+('(?:[^']|'')*'|[^\s,]+)", c.constraint)
-                out.append(f'ALTER TABLE {t.name} ADD COLUMN "{c.name}" {c.type}' + (f" DEFAULT {default.group(1)}" if default else ""))
+                out.append(
+                    f'ALTER TABLE {t.name} ADD COLUMN "{c.name}" {c.type}'
+                    + (f" DEFAULT {default.group(1)}" if default else "")
+                )
     return out
 
 
@@ -959,9 +1063,7 @@ def _fingerprint_matches(con: duckdb.DuckDBPyConnection) -> bool:
     if "schema_version" not in _existing_tables(con):
         return False
     try:
-        row = con.execute(
-            "SELECT version, fingerprint FROM schema_version ORDER BY version DESC LIMIT 1"
-        ).fetchone()
+        row = con.execute("SELECT version, fingerprint FROM schema_version ORDER BY version DESC LIMIT 1").fetchone()
     except _duckdb().BinderException:  # a file from before fingerprints were stored
         return False
     return row is not None and row[0] == SCHEMA_VERSION and row[1] == schema_fingerprint()
@@ -1020,5 +1122,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int
         stale = _stale_comment_sql(con)
         if stale:  # one call: a fresh file gets every comment at once
             con.execute(";\n".join(stale))
-        con.execute("UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION])
+        con.execute(
+            "UPDATE schema_version SET fingerprint = ? WHERE version = ?", [schema_fingerprint(), SCHEMA_VERSION]
+        )
     return SCHEMA_VERSION

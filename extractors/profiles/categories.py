@@ -51,14 +51,25 @@ def read_categories(state: ProfileReading, record: RecordSpan, missing: list) ->
             f = chosen
         if value is None:
             state.warn(
-                "unknown_category", f"page {f.page}: {cat.id} ({compact(f.label)}) is {printed!r}, not in the vocabulary "
-                f"({', '.join(cat.values)})", f.page, measure=record.name,
+                "unknown_category",
+                f"page {f.page}: {cat.id} ({compact(f.label)}) is {printed!r}, not in the vocabulary "
+                f"({', '.join(cat.values)})",
+                f.page,
+                measure=record.name,
             )
             continue
-        state.categories.append(CategoryValue(
-            measure=record.name, field=cat.id, label_raw=f.label_raw.replace("\n", " "), value=value, value_raw=printed,
-            page=f.page, bbox=f.bbox, text_source=state.text_source(f.page),
-        ))
+        state.categories.append(
+            CategoryValue(
+                measure=record.name,
+                field=cat.id,
+                label_raw=f.label_raw.replace("\n", " "),
+                value=value,
+                value_raw=printed,
+                page=f.page,
+                bbox=f.bbox,
+                text_source=state.text_source(f.page),
+            )
+        )
 
 
 def warn_missing_categories(state: ProfileReading, missing: list) -> None:
@@ -66,5 +77,8 @@ def warn_missing_categories(state: ProfileReading, missing: list) -> None:
     for record, cat in missing:
         related = {record.name, record.parent, *(s.name for s in record.subs)}
         if not any((name, cat.id) in found for name in related if name):
-            state.warn("category_missing", f"record {record.name!r}: no field labelled like {cat.label!r} ({cat.id})",
-                       measure=record.name)
+            state.warn(
+                "category_missing",
+                f"record {record.name!r}: no field labelled like {cat.label!r} ({cat.id})",
+                measure=record.name,
+            )

@@ -33,8 +33,10 @@ def page_facts(pages) -> str:
             flagged.setdefault(flag, []).append(p.page)
         for engine, n in p.chars.items():
             chars[engine] = chars.get(engine, 0) + n
-    flags = "; ".join(f"{flag} on p.{','.join(map(str, numbers[:5]))}{'…' if len(numbers) > 5 else ''}"
-                      for flag, numbers in sorted(flagged.items()))
+    flags = "; ".join(
+        f"{flag} on p.{','.join(map(str, numbers[:5]))}{'…' if len(numbers) > 5 else ''}"
+        for flag, numbers in sorted(flagged.items())
+    )
     engines = "/".join(sorted({p.engine for p in pages}))
     return f"{len(pages)} page(s), text from {engines}, characters {chars}" + (f", {flags}" if flags else "")
 
@@ -47,8 +49,9 @@ def settle_edition(state: ProfileReading, metadata: dict, claim, ocr_unavailable
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.page_records):
         why = f" ({ocr_unavailable})" if ocr_unavailable else ""
         raise NeedsOcrError(
-            state.path, f"no page has a text layer (scanned?): needs OCR before extraction{why} "
-            f"[{page_facts(state.page_records)}]", page=1 if len(state.page_records) == 1 else None,
+            state.path,
+            f"no page has a text layer (scanned?): needs OCR before extraction{why} [{page_facts(state.page_records)}]",
+            page=1 if len(state.page_records) == 1 else None,
         )
     series = state.profile.profile.series
     for pattern, spec in state.profile.years:
@@ -60,9 +63,15 @@ def settle_edition(state: ProfileReading, metadata: dict, claim, ocr_unavailable
                     m = pattern.search(line.text)
                     year = _year_of(m.group("year")) if m else None
                     if year is not None:
-                        state.evidence.append(EditionEvidence(
-                            kind="title", series=series, fiscal_year=spec.report_year(year), text=line.raw, page=page.number,
-                        ))
+                        state.evidence.append(
+                            EditionEvidence(
+                                kind="title",
+                                series=series,
+                                fiscal_year=spec.report_year(year),
+                                text=line.raw,
+                                page=page.number,
+                            )
+                        )
                         break
                 if state.evidence:
                     break
@@ -72,20 +81,31 @@ def settle_edition(state: ProfileReading, metadata: dict, claim, ocr_unavailable
                 m = pattern.search(normalise_text(value))
                 year = _year_of(m.group("year")) if m else None
                 if year is not None:
-                    state.evidence.append(EditionEvidence(
-                        kind="metadata", series=series, fiscal_year=spec.report_year(year), text=f"{key}: {value}",
-                    ))
+                    state.evidence.append(
+                        EditionEvidence(
+                            kind="metadata",
+                            series=series,
+                            fiscal_year=spec.report_year(year),
+                            text=f"{key}: {value}",
+                        )
+                    )
                     break
         if state.evidence:
             break
     if not state.evidence and claim is not None and claim.fiscal_year is not None:
-        state.evidence.append(EditionEvidence(kind=claim.by, series=claim.series or series, fiscal_year=claim.fiscal_year))
-        state.warn("edition_from_claim", f"the file names no edition; the {claim.by.replace('_', ' ')} says FY{claim.fiscal_year}")
+        state.evidence.append(
+            EditionEvidence(kind=claim.by, series=claim.series or series, fiscal_year=claim.fiscal_year)
+        )
+        state.warn(
+            "edition_from_claim",
+            f"the file names no edition; the {claim.by.replace('_', ' ')} says FY{claim.fiscal_year}",
+        )
     if not state.evidence:
         sought = "; ".join(repr(y.pattern) for y in state.profile.profile.edition.year) or "no year pattern declared"
         first = next((l.raw for l in reading_order(state.pages[0].lines)), "") if state.pages else ""
         raise UnrecognisedReportError(
-            state.path, f"not an edition of a known report series, and no edition year: the {state.profile.profile.id} "
+            state.path,
+            f"not an edition of a known report series, and no edition year: the {state.profile.profile.id} "
             f"profile looked for {sought} in the title lines and the metadata (first line {first[:60]!r}), and no "
             f"catalogue entry or --fiscal-year names the year [{page_facts(state.page_records)}]",
         )

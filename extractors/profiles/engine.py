@@ -41,10 +41,16 @@ __all__ = ["ProfileReading", "extract_by_profile"]
 
 def read_pages(state: ProfileReading, doc) -> None:
     for page in doc.pages():
-        state.page_records.append(PageRecord(
-            page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality,
-            flags=tuple(page.flags), conf=page.conf,
-        ))
+        state.page_records.append(
+            PageRecord(
+                page=page.number,
+                engine=page.engine,
+                chars=dict(page.chars),
+                quality=page.quality,
+                flags=tuple(page.flags),
+                conf=page.conf,
+            )
+        )
         state.pages.append(layout.read_page(doc, page))
     number = 0
     for page in state.pages:
@@ -63,16 +69,31 @@ def table_cells(state: ProfileReading) -> None:
             for cell in grid.cells:
                 if not cell.text:
                     continue
-                state.cells.append(TableCell(
-                    table_no=table_no, kind=None, page=page.number, row=cell.row, col=cell.col, row_span=cell.row_span,
-                    col_span=cell.col_span, text=cell.text, text_raw=cell.raw, read_by="layout", bbox=cell.bbox,
-                    text_source=state.text_source(page.number),
-                ))
+                state.cells.append(
+                    TableCell(
+                        table_no=table_no,
+                        kind=None,
+                        page=page.number,
+                        row=cell.row,
+                        col=cell.col,
+                        row_span=cell.row_span,
+                        col_span=cell.col_span,
+                        text=cell.text,
+                        text_raw=cell.raw,
+                        read_by="layout",
+                        bbox=cell.bbox,
+                        text_source=state.text_source(page.number),
+                    )
+                )
 
 
 def check_gates(state: ProfileReading) -> None:
     gates = state.profile.profile.gates
-    counts = {"records": sum(r.parent is None for r in state.records), "kpi_values": len(state.kpis), "costs": len(state.costs)}
+    counts = {
+        "records": sum(r.parent is None for r in state.records),
+        "kpi_values": len(state.kpis),
+        "costs": len(state.costs),
+    }
     for what in ("records", "kpi_values", "costs"):
         gate = getattr(gates, what)
         if gate is None:
@@ -100,8 +121,9 @@ def check_gates(state: ProfileReading) -> None:
 # --- the whole --------------------------------------------------------------------
 
 
-def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: str = "auto", verify: str = "auto",
-                       keep: list | None = None) -> ReportExtraction:
+def extract_by_profile(
+    path: str | Path, profile: Profile, *, claim=None, ocr: str = "auto", verify: str = "auto", keep: list | None = None
+) -> ReportExtraction:
     """Read one PDF by a profile (see the module docstring). Raises `pages.PdfError`
     subclasses naming the file: damaged, scanned without OCR, or no edition year.
     `keep`, when given, receives the `ProfileReading` (gate results for `profiles check`)."""
@@ -132,18 +154,39 @@ def extract_by_profile(path: str | Path, profile: Profile, *, claim=None, ocr: s
     if keep is not None:
         keep.append(state)
     measures = tuple(
-        Measure(name=r.name, name_raw=r.name_raw, parent=r.parent, page_start=r.pages[0].number if r.pages else 1,
-                page_end=r.pages[-1].number if r.pages else 1, bbox=r.bbox, read_by=r.read_by)
+        Measure(
+            name=r.name,
+            name_raw=r.name_raw,
+            parent=r.parent,
+            page_start=r.pages[0].number if r.pages else 1,
+            page_end=r.pages[-1].number if r.pages else 1,
+            bbox=r.bbox,
+            read_by=r.read_by,
+        )
         for r in state.records
     )
     top = [r for r in state.records if r.parent is None]
     part = top[0].name if profile.edition.part == "record" and len(top) == 1 else None
     return ReportExtraction(
-        family=profile.id, series=profile.series, part=part, report_fiscal_year=state.fiscal_year, title=state.title,
-        source_path=str(path), sha256=sha256, page_count=page_count,
-        extractor_version=profile.extractor_version, extracted_at=datetime.now(UTC),
-        seconds=round(time.perf_counter() - started, 4), pages=tuple(state.page_records), measures=measures,
-        kpi_values=tuple(state.kpis), pdca_items=tuple(state.pdca), warnings=tuple(state.warnings),
-        table_cells=tuple(state.cells), sections=tuple(state.sections), costs=tuple(state.costs),
-        categories=tuple(state.categories), edition_evidence=tuple(state.evidence),
+        family=profile.id,
+        series=profile.series,
+        part=part,
+        report_fiscal_year=state.fiscal_year,
+        title=state.title,
+        source_path=str(path),
+        sha256=sha256,
+        page_count=page_count,
+        extractor_version=profile.extractor_version,
+        extracted_at=datetime.now(UTC),
+        seconds=round(time.perf_counter() - started, 4),
+        pages=tuple(state.page_records),
+        measures=measures,
+        kpi_values=tuple(state.kpis),
+        pdca_items=tuple(state.pdca),
+        warnings=tuple(state.warnings),
+        table_cells=tuple(state.cells),
+        sections=tuple(state.sections),
+        costs=tuple(state.costs),
+        categories=tuple(state.categories),
+        edition_evidence=tuple(state.evidence),
     )

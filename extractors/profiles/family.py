@@ -62,7 +62,9 @@ def recognise_by_profile(profile: Profile, probe: DocumentProbe) -> Recognition 
         if not _has_text_layer(probe):
             return None
         why = "a PDF with text that no other family claims"
-    return Recognition(series=profile.series, fiscal_year=_probe_year(profile, probe), confidence=profile.edition.confidence, why=why)
+    return Recognition(
+        series=profile.series, fiscal_year=_probe_year(profile, probe), confidence=profile.edition.confidence, why=why
+    )
 
 
 def _has_text_layer(probe: DocumentProbe) -> bool:
@@ -105,9 +107,14 @@ def profile_family(profile: Profile, path: Path | None = None) -> ReportFamily:
         return extract_by_profile(pdf, profile, claim=claim, ocr=ocr, verify=verify)
 
     return ReportFamily(
-        id=profile.id, title=profile.title, extractor_version=profile.extractor_version,
-        recognise=recognise, extract=extract, rules=tuple(identity_rule(profile, i) for i in profile.identities),
-        priority=profile.priority, source=f"profile {path}" if path else "",
+        id=profile.id,
+        title=profile.title,
+        extractor_version=profile.extractor_version,
+        recognise=recognise,
+        extract=extract,
+        rules=tuple(identity_rule(profile, i) for i in profile.identities),
+        priority=profile.priority,
+        source=f"profile {path}" if path else "",
     )
 
 
@@ -128,7 +135,9 @@ def profile_families() -> list[ReportFamily]:
             log.warning("report family profile left out: %s", exc)
             continue
         if profile.id in seen:
-            raise ProfileError(path, [Problem(None, "id", f"profile id {profile.id!r} is also declared in {seen[profile.id]}")])
+            raise ProfileError(
+                path, [Problem(None, "id", f"profile id {profile.id!r} is also declared in {seen[profile.id]}")]
+            )
         seen[profile.id] = path
         out.append(profile_family(profile, path))
     return out
@@ -171,10 +180,17 @@ def identity_rule(profile: Profile, identity: Identity):
             expected, summed = totals[0]["thousand_yen"], sum(r["thousand_yen"] for r in found)
             if abs(expected - summed) > identity.tolerance:
                 yield Finding(
-                    check=name, severity=identity.severity, measure=measure, fiscal_year=year, page=totals[0]["page"],
+                    check=name,
+                    severity=identity.severity,
+                    measure=measure,
+                    fiscal_year=year,
+                    page=totals[0]["page"],
                     detail=f"{totals[0]['item']} {expected:,.0f} ≠ {' + '.join(r['item'] for r in found)} = {summed:,.0f} "
-                    f"(thousand yen, {basis})", report_fiscal_year=rows[0]["report_fiscal_year"], series=profile.series,
-                    report_id=report_id, evidence={"total": expected, "parts": {r["item"]: r["thousand_yen"] for r in found}},
+                    f"(thousand yen, {basis})",
+                    report_fiscal_year=rows[0]["report_fiscal_year"],
+                    series=profile.series,
+                    report_id=report_id,
+                    evidence={"total": expected, "parts": {r["item"]: r["thousand_yen"] for r in found}},
                 )
 
     def check_next(con):
@@ -182,23 +198,31 @@ def identity_rule(profile: Profile, identity: Identity):
         by_edition: dict[int, dict[tuple, dict]] = {}
         for row in _cost_rows(con, profile.series):
             if item.search(row["item"]):
-                by_edition.setdefault(row["report_fiscal_year"], {})[(row["measure"], row["item"], row["fiscal_year"], row["basis"])] = row
+                by_edition.setdefault(row["report_fiscal_year"], {})[
+                    (row["measure"], row["item"], row["fiscal_year"], row["basis"])
+                ] = row
         years = sorted(by_edition)
         for before, after in zip(years, years[1:]):
             for key, new in by_edition[after].items():
                 old = by_edition[before].get(key)
                 if old is not None and abs(old["thousand_yen"] - new["thousand_yen"]) > identity.tolerance:
                     yield Finding(
-                        check=name, severity=identity.severity, measure=key[0], fiscal_year=key[2], page=new["page"],
+                        check=name,
+                        severity=identity.severity,
+                        measure=key[0],
+                        fiscal_year=key[2],
+                        page=new["page"],
                         detail=f"{key[1]} for FY{key[2]} ({key[3]}): {old['thousand_yen']:,.0f} in the FY{before} edition, "
-                        f"{new['thousand_yen']:,.0f} in the FY{after} edition", report_fiscal_year=after,
-                        series=profile.series, report_id=new["report_id"],
+                        f"{new['thousand_yen']:,.0f} in the FY{after} edition",
+                        report_fiscal_year=after,
+                        series=profile.series,
+                        report_id=new["report_id"],
                         evidence={"before": old["thousand_yen"], "after": new["thousand_yen"]},
                     )
 
     description = (
         f"{profile.title}: {identity.total} = {' + '.join(identity.parts)} within a sheet, year and basis"
-        if identity.kind == "sum" else
-        f"{profile.title}: {identity.item} printed for one fiscal year by consecutive editions is the same amount"
+        if identity.kind == "sum"
+        else f"{profile.title}: {identity.item} printed for one fiscal year by consecutive editions is the same amount"
     )
     return Rule(name, identity.severity, description, check_sum if identity.kind == "sum" else check_next)

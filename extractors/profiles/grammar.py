@@ -77,12 +77,16 @@ class HeadingRule:
 
 
 HEADING_RULES: tuple[HeadingRule, ...] = (
-    HeadingRule("chapter", regex.compile(r"^第\s*[0-9一二三四五六七八九十]+\s*[章節部編款]?(?:\s|$)"), "第2章 事業の概要"),
+    HeadingRule(
+        "chapter", regex.compile(r"^第\s*[0-9一二三四五六七八九十]+\s*[章節部編款]?(?:\s|$)"), "第2章 事業の概要"
+    ),
     HeadingRule("number", regex.compile(r"^[0-9]{1,2}(?:[.．、]\s*|\s+)(?=\S)(?![0-9])"), "1 事業概要(令和6年度)"),
     HeadingRule("paren_number", regex.compile(r"^\([0-9]{1,2}\)\s*(?=\S)"), "(1)事務事業名・総合計画の体系等"),
     HeadingRule("circled", regex.compile(r"^[①-⑳]\s*(?=\S)"), "①事業の目的"),
     HeadingRule("katakana", regex.compile(r"^[ア-ン](?:[.．、]\s*|\s+)(?=\S)"), "ア 支援内容"),
-    HeadingRule("bracket", regex.compile(r"^(?:【[^】]{1,30}】|<[^>]{1,30}>|≪[^≫]{1,30}≫)\s*$"), "<実施成果(アウトプット)>"),
+    HeadingRule(
+        "bracket", regex.compile(r"^(?:【[^】]{1,30}】|<[^>]{1,30}>|≪[^≫]{1,30}≫)\s*$"), "<実施成果(アウトプット)>"
+    ),
     HeadingRule("mark", regex.compile(r"^[■□●◆◇]\s*\S"), "■事業の成果"),
 )
 """Lines that open a section, by how they are numbered or marked (a table of rules, tried in

@@ -109,8 +109,16 @@ def reading_order(lines: list) -> list:
 
 def read_page(doc, page) -> Page:
     """A `pages.PageText` as normalised lines and grids (lines cut at drawn column edges)."""
-    lines = [Line(normalise_text(l.text).strip(), l.text.strip(), tuple(l.bbox), l.size) for l in page.lines if l.text.strip()]
-    grids = find_grids(page.rulings, lines, char_splitter(lambda clip: doc.chars(page.number, clip))) if page.rulings else []
+    lines = [
+        Line(normalise_text(l.text).strip(), l.text.strip(), tuple(l.bbox), l.size)
+        for l in page.lines
+        if l.text.strip()
+    ]
+    grids = (
+        find_grids(page.rulings, lines, char_splitter(lambda clip: doc.chars(page.number, clip)))
+        if page.rulings
+        else []
+    )
     out = Page(page.number, page.width, page.height, lines, grids, page.engine)
     out.fields = grid_fields(out) + aligned_fields(out)
     out.flow = flow(out)
@@ -179,8 +187,13 @@ def _header_row(grid: Grid, row: int) -> bool:
     if len(cells) >= 3:
         return True
     over = grid.at(row - 1, cells[0].col) if row > 0 else None
-    return over is not None and bool(over.text) and not _full_width(grid, over) and over.col <= cells[0].col and \
-        over.col + over.col_span >= cells[-1].col + cells[-1].col_span
+    return (
+        over is not None
+        and bool(over.text)
+        and not _full_width(grid, over)
+        and over.col <= cells[0].col
+        and over.col + over.col_span >= cells[-1].col + cells[-1].col_span
+    )
 
 
 def grid_fields(page: Page) -> list[Field]:
@@ -204,10 +217,19 @@ def grid_fields(page: Page) -> list[Field]:
             for value in values:
                 if value is None:
                     continue
-                out.append(Field(
-                    label=text, label_raw=cell.raw, value=value.text, value_raw=value.raw, page=page.number,
-                    bbox=value.bbox, value_lines=value.line_texts, above=above, label_bbox=cell.bbox,
-                ))
+                out.append(
+                    Field(
+                        label=text,
+                        label_raw=cell.raw,
+                        value=value.text,
+                        value_raw=value.raw,
+                        page=page.number,
+                        bbox=value.bbox,
+                        value_lines=value.line_texts,
+                        above=above,
+                        label_bbox=cell.bbox,
+                    )
+                )
     return out
 
 
@@ -216,7 +238,12 @@ def aligned_fields(page: Page) -> list[Field]:
     free = [l for l in reading_order(page.lines) if not in_grid(l.bbox, page.grids)]
     out = []
     for a, b in zip(free, free[1:]):
-        if _same_baseline(a.bbox, b.bbox) and b.bbox[0] >= a.bbox[2] - 1 and len(compact(a.text)) <= MAX_LABEL and not is_value(a.text):
+        if (
+            _same_baseline(a.bbox, b.bbox)
+            and b.bbox[0] >= a.bbox[2] - 1
+            and len(compact(a.text)) <= MAX_LABEL
+            and not is_value(a.text)
+        ):
             out.append(Field(a.text, a.raw, b.text, b.raw, page.number, b.bbox, [b.text]))
     return out
 
@@ -230,22 +257,43 @@ def flow(page: Page) -> list[FlowItem]:
         if grid.n_cols < 2:
             candidates = [c for c in grid.cells if c.text]
         else:  # a banner across the table, or a numbered heading in its first column (７ 令和7年度の方向性)
-            candidates = [c for c in grid.cells if c.text and (
-                _full_width(grid, c) or (c.col == 0 and heading_kind(" ".join(c.line_texts)) is not None))]
+            candidates = [
+                c
+                for c in grid.cells
+                if c.text
+                and (_full_width(grid, c) or (c.col == 0 and heading_kind(" ".join(c.line_texts)) is not None))
+            ]
         for cell in candidates:
             if len(compact(cell.text)) > MAX_LABEL or cell.text.endswith("。") or len(cell.line_texts) > 2:
                 continue
             banner_lines.update(id(l) for l in cell.lines)
-            items.append(FlowItem(
-                " ".join(cell.line_texts), " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()), page.number,
-                cell.bbox, max((getattr(l, "size", 0.0) for l in cell.lines), default=0.0), True, True,
-            ))
+            items.append(
+                FlowItem(
+                    " ".join(cell.line_texts),
+                    " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()),
+                    page.number,
+                    cell.bbox,
+                    max((getattr(l, "size", 0.0) for l in cell.lines), default=0.0),
+                    True,
+                    True,
+                )
+            )
     grid_lines = {id(l) for g in page.grids for c in g.cells for l in c.lines}
     for line in page.lines:
-        if id(line) in banner_lines or (line.bbox[1] > page.height - FURNITURE_BAND and not in_grid(line.bbox, page.grids)):
+        if id(line) in banner_lines or (
+            line.bbox[1] > page.height - FURNITURE_BAND and not in_grid(line.bbox, page.grids)
+        ):
             continue  # the running foot: folio, chapter title
-        items.append(FlowItem(line.text, line.raw, page.number, line.bbox, line.size,
-                              id(line) in grid_lines or in_grid(line.bbox, page.grids)))
+        items.append(
+            FlowItem(
+                line.text,
+                line.raw,
+                page.number,
+                line.bbox,
+                line.size,
+                id(line) in grid_lines or in_grid(line.bbox, page.grids),
+            )
+        )
     middle = _gutter(items, page.width)
     if middle is None:
         return reading_order(items)
@@ -266,7 +314,11 @@ def _gutter(items: list, width: float) -> float | None:
         left = sum(i.bbox[2] <= middle for i in items)
         right = sum(i.bbox[0] >= middle for i in items)
         crossing = len(items) - left - right
-        if left >= COLUMN_SHARE * len(items) and right >= COLUMN_SHARE * len(items) and crossing <= CROSSING_SHARE * len(items):
+        if (
+            left >= COLUMN_SHARE * len(items)
+            and right >= COLUMN_SHARE * len(items)
+            and crossing <= CROSSING_SHARE * len(items)
+        ):
             return middle
     return None
 

@@ -84,6 +84,7 @@ TYPE_ERRORS = frozenset({"model_type", "dict_type", "string_type", "model_attrib
 def _relevant(errors: list[dict]) -> list[dict]:
     """A field that may be a string or a mapping (a phase alias) fails once per branch: keep
     the branch's own complaint (a broken regex), drop 'should be a dictionary'."""
+
     def clean(loc):
         return tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
 
@@ -158,7 +159,9 @@ def discover(dirs: Iterable[str | Path] = ()) -> list[LoadedProfile]:
             continue
         profile = load_profile(path)
         if profile.id in seen:
-            raise ProfileError(path, [Problem(None, "id", f"profile id {profile.id!r} is also declared in {seen[profile.id]}")])
+            raise ProfileError(
+                path, [Problem(None, "id", f"profile id {profile.id!r} is also declared in {seen[profile.id]}")]
+            )
         seen[profile.id] = path
         out.append(LoadedProfile(profile, path))
     return out

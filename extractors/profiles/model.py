@@ -66,6 +66,7 @@ __all__ = [
     "YearPattern",
 ]
 
+
 def _compiles(pattern: str) -> str:
     try:
         regex.compile(pattern)
@@ -88,13 +89,16 @@ class YearPattern(_Spec):
 
     pattern: Pattern = Field(description="regex with a group 'year' holding the year as printed (令和7年度, R7, 2025)")
     means: Literal["reported", "evaluated"] = Field(
-        default="reported", description="reported: the year whose business the edition reports; evaluated: the "
+        default="reported",
+        description="reported: the year whose business the edition reports; evaluated: the "
         "year the evaluation was made (the report year is then year + evaluated_offset)",
     )
     evaluated_offset: int = Field(default=-1, description="report year = evaluated year + this (usually -1)")
     where: Literal["title", "text", "metadata", "any"] = Field(
-        default="any", description="title: the first page's top quarter, then the metadata; text: every line; "
-        "metadata: the Title/Subject; any: text, then metadata")
+        default="any",
+        description="title: the first page's top quarter, then the metadata; text: every line; "
+        "metadata: the Title/Subject; any: text, then metadata",
+    )
 
     _check = field_validator("pattern")(lambda cls, v: _compiles(v))
 
@@ -114,17 +118,20 @@ class EditionSpec(_Spec):
 
     series: str | None = Field(default=None, description="series id (the profile id when absent)")
     recognise: tuple[Pattern, ...] = Field(
-        default=(), description="regexes of which one must match a page's text or the metadata title for "
+        default=(),
+        description="regexes of which one must match a page's text or the metadata title for "
         "the family to claim the file; none: the family claims any PDF with text (the generic reader)",
     )
     require: tuple[Pattern, ...] = Field(
-        default=(), description="regexes that must each match some line (or the metadata title) as well: "
+        default=(),
+        description="regexes that must each match some line (or the metadata title) as well: "
         "a title other families print too (令和7年度 事業評価書) with a label only this one prints (所管区局・課)",
     )
     confidence: float = Field(default=0.9, ge=0, le=1, description="confidence of a recognition")
     year: tuple[YearPattern, ...] = ()
     part: Literal["whole", "record"] = Field(
-        default="whole", description="whole: a file is the whole edition; record: a file holding one record is the "
+        default="whole",
+        description="whole: a file is the whole edition; record: a file holding one record is the "
         "part of the edition named by it (sheets published one file each), so the files of one year load side by side",
     )
 
@@ -137,9 +144,13 @@ class EditionSpec(_Spec):
 class NameField(_Spec):
     """Where a record's name is printed: the value beside a label, or a regex group."""
 
-    label: Pattern | None = Field(default=None, description="label whose value cell (right of it) or rest of line is the name")
+    label: Pattern | None = Field(
+        default=None, description="label whose value cell (right of it) or rest of line is the name"
+    )
     pattern: Pattern | None = Field(default=None, description="regex with a group 'name' on a line")
-    drop: Pattern | None = Field(default=None, description="regex removed from the name (text printed in the same cell)")
+    drop: Pattern | None = Field(
+        default=None, description="regex removed from the name (text printed in the same cell)"
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> NameField:
@@ -157,15 +168,19 @@ class RecordSpec(_Spec):
     """How a record (one sheet, one business) starts, and the sub-records inside it."""
 
     starts: Literal["file", "form", "heading"] = Field(
-        default="file", description="file: the whole file is one record; form: every page printing "
+        default="file",
+        description="file: the whole file is one record; form: every page printing "
         "form_header starts one (consecutive pages with the same name continue it); heading: a line "
         "matching heading starts one",
     )
     form_header: Pattern | None = None
-    heading: Pattern | None = Field(default=None, description="regex of a record's heading line (group 'name' optional)")
+    heading: Pattern | None = Field(
+        default=None, description="regex of a record's heading line (group 'name' optional)"
+    )
     name: NameField | None = None
     sub: NameField | None = Field(
-        default=None, description="a sub-record (細事業) starts at each field so labelled; what is printed from "
+        default=None,
+        description="a sub-record (細事業) starts at each field so labelled; what is printed from "
         "there to the next one (or the record's end) is the sub-record's, named by the field's value",
     )
 
@@ -207,8 +222,10 @@ class PdcaSpec(_Spec):
     do: tuple[Pattern | PdcaAlias, ...] = ()
     check: tuple[Pattern | PdcaAlias, ...] = ()
     action: tuple[Pattern | PdcaAlias, ...] = ()
-    from_fields: bool = Field(default=True, description="labelled form fields (a label cell and its value) open "
-                              "items too, not only section headings")
+    from_fields: bool = Field(
+        default=True,
+        description="labelled form fields (a label cell and its value) open items too, not only section headings",
+    )
 
     @model_validator(mode="after")
     def _compile_all(self) -> PdcaSpec:
@@ -221,7 +238,8 @@ class PdcaSpec(_Spec):
     def phases(self) -> list[tuple[Phase, PdcaAlias]]:
         return [
             (phase, p if isinstance(p, PdcaAlias) else PdcaAlias(label=p))
-            for phase in ("plan", "do", "check", "action") for p in getattr(self, phase)
+            for phase in ("plan", "do", "check", "action")
+            for p in getattr(self, phase)
         ]
 
 
@@ -239,10 +257,12 @@ class InlineKpi(_Spec):
 
     pattern: Pattern = Field(description="regex with groups 'indicator' and 'value' (and optional 'unit')")
     kind: Literal["target", "actual", "forecast"] = "target"
-    kind_raw: str | None = Field(default=None, description="label to record as printed (default: the matched text's label group 'label')")
+    kind_raw: str | None = Field(
+        default=None, description="label to record as printed (default: the matched text's label group 'label')"
+    )
     year: Literal["report", "next", "evaluated"] = Field(
-        default="report", description="the fiscal year the value is for: the report year, the year after it, "
-        "or the evaluation year",
+        default="report",
+        description="the fiscal year the value is for: the report year, the year after it, or the evaluation year",
     )
 
     @field_validator("pattern")
@@ -304,8 +324,12 @@ class CostSpec(_Spec):
     )
     bases: tuple[CostBasisLabel, ...] = DEFAULT_BASES
     unit: Literal["thousand_yen", "yen"] = Field(default="thousand_yen", description="when the table prints no unit")
-    paren_item: str | None = Field(default=None, description="item of a bracketed second amount: 26,200(16,100) → 一般財源")
-    skip_rows: tuple[Pattern, ...] = Field(default=(r"率", r"差\s*引", r"増\s*減"), description="row/column labels that are not amounts")
+    paren_item: str | None = Field(
+        default=None, description="item of a bracketed second amount: 26,200(16,100) → 一般財源"
+    )
+    skip_rows: tuple[Pattern, ...] = Field(
+        default=(r"率", r"差\s*引", r"増\s*減"), description="row/column labels that are not amounts"
+    )
 
     @model_validator(mode="after")
     def _compile_all(self) -> CostSpec:

@@ -19,7 +19,9 @@ def _clean_name(state: ProfileReading, text: str) -> str:
     return first.strip()
 
 
-def find_name(state: ProfileReading, page: Page, top: float = float("-inf"), bottom: float = float("inf")) -> tuple[str, str, tuple] | None:
+def find_name(
+    state: ProfileReading, page: Page, top: float = float("-inf"), bottom: float = float("inf")
+) -> tuple[str, str, tuple] | None:
     """The record name printed on `page` between `top` and `bottom`: the value of the name
     label (grid cell or aligned line), or the name group of the name pattern."""
     cp = state.profile
@@ -32,8 +34,8 @@ def find_name(state: ProfileReading, page: Page, top: float = float("-inf"), bot
                     return name, raw, f.bbox
         for line in reading_order(page.lines):
             m = cp.name_label.search(line.text)
-            if m and top <= line.bbox[1] < bottom and line.text[m.end():].strip():
-                return _clean_name(state, line.text[m.end():]), line.raw, line.bbox
+            if m and top <= line.bbox[1] < bottom and line.text[m.end() :].strip():
+                return _clean_name(state, line.text[m.end() :]), line.raw, line.bbox
     if cp.name_pattern is not None:
         for line in reading_order(page.lines):
             m = cp.name_pattern.search(line.text)
@@ -66,7 +68,9 @@ def split_records(state: ProfileReading) -> None:
     else:
         # a record's heading is printed as a line of its own, never inside a table
         found = [
-            (page, line, m) for page in state.pages for line in reading_order(page.lines)
+            (page, line, m)
+            for page in state.pages
+            for line in reading_order(page.lines)
             if not layout.in_grid(line.bbox, page.grids) and (m := state.profile.record_heading.search(line.text))
         ]
         heads = []
@@ -92,8 +96,12 @@ def split_records(state: ProfileReading) -> None:
 def split_subs(state: ProfileReading, record: RecordSpan) -> None:
     """Sub-records: each field labelled like `record.sub` starts one, up to the next."""
     starts = sorted(
-        ((f.page, f.label_bbox[1] if f.label_bbox else f.bbox[1], f) for p in record.pages for f in p.fields
-         if state.profile.sub_label.search(compact(f.label)) and record.holds(f.page, (f.label_bbox or f.bbox)[1])),
+        (
+            (f.page, f.label_bbox[1] if f.label_bbox else f.bbox[1], f)
+            for p in record.pages
+            for f in p.fields
+            if state.profile.sub_label.search(compact(f.label)) and record.holds(f.page, (f.label_bbox or f.bbox)[1])
+        ),
         key=lambda s: (s[0], s[1]),
     )
     seen: set[tuple[int, float]] = set()
@@ -102,9 +110,16 @@ def split_subs(state: ProfileReading, record: RecordSpan) -> None:
     for k, (page, top, f) in enumerate(starts):
         end = (starts[k + 1][0], starts[k + 1][1]) if k + 1 < len(starts) else record.end
         name = _clean_name(state, f.value)
-        subs.append(RecordSpan(
-            normalise_name(name), _clean_name(state, f.value_raw), [p for p in record.pages if page <= p.number <= end[0]],
-            f.bbox, start=(page, top - 0.5), end=end, parent=record.name,
-        ))
+        subs.append(
+            RecordSpan(
+                normalise_name(name),
+                _clean_name(state, f.value_raw),
+                [p for p in record.pages if page <= p.number <= end[0]],
+                f.bbox,
+                start=(page, top - 0.5),
+                end=end,
+                parent=record.name,
+            )
+        )
     record.subs = subs
     state.records += subs

@@ -41,9 +41,17 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
         kind = None
         if not item.in_grid or item.heading_cell:
             kind = heading_kind(item.text, state.profile.heading_rules)
-            if kind is None and state.profile.profile.sections.font and body and item.size >= FONT_HEADING * body \
-                    and 2 <= len(item.text) <= 40 and not layout.is_value(item.text) and not item.text.endswith("。") \
-                    and not item.in_grid and not LIST_ITEM.match(item.text):
+            if (
+                kind is None
+                and state.profile.profile.sections.font
+                and body
+                and item.size >= FONT_HEADING * body
+                and 2 <= len(item.text) <= 40
+                and not layout.is_value(item.text)
+                and not item.text.endswith("。")
+                and not item.in_grid
+                and not LIST_ITEM.match(item.text)
+            ):
                 kind = "font"
             if kind is None and item.heading_cell and i + 1 < len(flow) and flow[i + 1].in_grid:
                 kind = "banner"  # a table's short banner row over its text
@@ -57,7 +65,8 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
     head_at = {i for i, _ in heads}
     # a title page (a cover: headings and nothing else) heads no section after it
     title_pages = {
-        page for page in {item.page for item in flow}
+        page
+        for page in {item.page for item in flow}
         if all(k in head_at or k in dropped for k, item in enumerate(flow) if item.page == page)
     }
     out: list[tuple[Section, FlowItem]] = []
@@ -71,15 +80,28 @@ def read_sections(state: ProfileReading, record: RecordSpan, body: float) -> lis
             stack.pop()
         stack.append((level, item.text, item.page))
         end = heads[n + 1][0] if n + 1 < len(heads) else len(flow)
-        body_items = [b for k, b in enumerate(flow[i + 1:end], start=i + 1) if k not in dropped]
+        body_items = [b for k, b in enumerate(flow[i + 1 : end], start=i + 1) if k not in dropped]
         text = unwrap(b.text for b in body_items)
         raw = unwrap(b.raw for b in body_items)
         pages = [b.page for b in body_items] or [item.page]
-        out.append((Section(
-            measure=record.name, path=tuple(t for _, t, _ in stack), level=len(stack), heading=item.text, heading_raw=item.raw,
-            text=text, text_raw=raw, page=item.page, page_end=max(pages), bbox=item.bbox,
-            text_source=state.text_source(item.page),
-        ), item))
+        out.append(
+            (
+                Section(
+                    measure=record.name,
+                    path=tuple(t for _, t, _ in stack),
+                    level=len(stack),
+                    heading=item.text,
+                    heading_raw=item.raw,
+                    text=text,
+                    text_raw=raw,
+                    page=item.page,
+                    page_end=max(pages),
+                    bbox=item.bbox,
+                    text_source=state.text_source(item.page),
+                ),
+                item,
+            )
+        )
     return out
 
 
@@ -122,15 +144,34 @@ def read_pdca(state: ProfileReading, record: RecordSpan, sections: list[tuple[Se
                 phase = phase_of(state, compact(f.label), f.above)
                 if phase:
                     labels_used.add((f.page, f.label_bbox))
-                    found.append((phase, compact(f.label), unwrap(f.value.split("\n")), unwrap(f.value_raw.split("\n")),
-                                  f.label_raw, f.page, f.bbox))
+                    found.append(
+                        (
+                            phase,
+                            compact(f.label),
+                            unwrap(f.value.split("\n")),
+                            unwrap(f.value_raw.split("\n")),
+                            f.label_raw,
+                            f.page,
+                            f.bbox,
+                        )
+                    )
     field_labels = {compact(f.label) for page in record.pages for f in fields_of(record, page)}
     for section, _ in sections:
         phase = phase_of(state, compact(section.heading))
         if compact(section.heading) in field_labels and state.profile.profile.pdca.from_fields:
             continue  # a form label's value is the item; the flow after it may run into the next box
         if phase and section.text:
-            found.append((phase, section.heading, section.text, section.text_raw, section.heading_raw, section.page, section.bbox))
+            found.append(
+                (
+                    phase,
+                    section.heading,
+                    section.text,
+                    section.text_raw,
+                    section.heading_raw,
+                    section.page,
+                    section.bbox,
+                )
+            )
     # A text read twice (a field's box and the flow under a heading) is one item; two boxes
     # printing the same text (two 判断理由 saying the same) are two.
     boxes: set[tuple] = set()
@@ -146,7 +187,17 @@ def read_pdca(state: ProfileReading, record: RecordSpan, sections: list[tuple[Se
         boxes.add((phase, where))
         same_text.add(where)
         counts[phase] = counts.get(phase, 0) + 1
-        state.pdca.append(PdcaItem(
-            measure=record.name, phase=phase, item_no=counts[phase], label=label, text=text, text_raw=raw, page=page,
-            bbox=bbox, covers=(record.name,), text_source=state.text_source(page),
-        ))
+        state.pdca.append(
+            PdcaItem(
+                measure=record.name,
+                phase=phase,
+                item_no=counts[phase],
+                label=label,
+                text=text,
+                text_raw=raw,
+                page=page,
+                bbox=bbox,
+                covers=(record.name,),
+                text_source=state.text_source(page),
+            )
+        )

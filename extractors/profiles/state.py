@@ -44,7 +44,9 @@ class CompiledProfile:
         self.unit_label = c(profile.kpi.unit_field) if profile.kpi.unit_field else None
         self.indicator_field = c(profile.kpi.indicator_field) if profile.kpi.indicator_field else None
         self.phases = [(phase, c(a.label), c(a.after) if a.after else None) for phase, a in profile.pdca.phases()]
-        self.categories = [(cat, c(cat.label), [(vid, c(p)) for vid, p in cat.values.items()]) for cat in profile.categories]
+        self.categories = [
+            (cat, c(cat.label), [(vid, c(p)) for vid, p in cat.values.items()]) for cat in profile.categories
+        ]
         self.form_header = c(profile.record.form_header) if profile.record.form_header else None
         self.record_heading = c(profile.record.heading) if profile.record.heading else None
         name = profile.record.name
@@ -54,7 +56,8 @@ class CompiledProfile:
         sub = profile.record.sub
         self.sub_label = c(sub.label) if sub and sub.label else None
         self.heading_rules = tuple(
-            r for r in HEADING_RULES
+            r
+            for r in HEADING_RULES
             if (profile.sections.numbering or r.kind in ("bracket", "mark"))
             and (profile.sections.brackets or r.kind not in ("bracket", "mark"))
         ) + tuple(HeadingRule("profile", c(p), p) for p in profile.sections.headings)

@@ -72,7 +72,9 @@ def _header(cell: GridCell) -> Header:
     vertical = len(lines) >= 2 and all(len(t) <= 1 for t in lines)
     if vertical:  # 主 / な / 内 / 訳
         lines = ("".join(lines),)
-    return Header(compact(cell.text), " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()), lines, vertical=vertical)
+    return Header(
+        compact(cell.text), " ".join(t.strip() for t in cell.raw.split("\n") if t.strip()), lines, vertical=vertical
+    )
 
 
 def _split_own(cell: GridCell) -> tuple[list[Header], str, str] | None:
@@ -80,7 +82,11 @@ def _split_own(cell: GridCell) -> tuple[list[Header], str, str] | None:
     lines = cell.line_texts
     raws = [r for r in cell.raw.split("\n") if r.strip()]
     if len(lines) >= 2 and is_value(lines[-1]) and not any(is_value(l) for l in lines[:-1]):
-        return [Header(compact(l), r.strip(), (compact(l),)) for l, r in zip(lines[:-1], raws[:-1])], lines[-1], raws[-1].strip()
+        return (
+            [Header(compact(l), r.strip(), (compact(l),)) for l, r in zip(lines[:-1], raws[:-1])],
+            lines[-1],
+            raws[-1].strip(),
+        )
     return None
 
 
@@ -176,8 +182,9 @@ def _first(labels, headers: list[Header]) -> tuple[Header, str] | None:
     return None
 
 
-def read_grid(grid: Grid, *, kinds, bases, cost_tables, cost_skip, kpi_skip, unit_label, era: str,
-              money: bool = False) -> list[Reading]:
+def read_grid(
+    grid: Grid, *, kinds, bases, cost_tables, cost_skip, kpi_skip, unit_label, era: str, money: bool = False
+) -> list[Reading]:
     """The KPI and cost readings of a grid's value cells (see the module docstring).
 
     `kinds` / `bases`: (compiled label pattern, kind or basis) in the profile's order;
@@ -200,12 +207,27 @@ def read_grid(grid: Grid, *, kinds, bases, cost_tables, cost_skip, kpi_skip, uni
                 year = found[0]
                 break
         cost_like = names_cost or grid_names_cost
-        if basis is not None and cost_like and (names_cost or kind is None or (_nearer(basis[0], kind[0], paths) and basis[0] is not kind[0])):
+        if (
+            basis is not None
+            and cost_like
+            and (names_cost or kind is None or (_nearer(basis[0], kind[0], paths) and basis[0] is not kind[0]))
+        ):
             if any(p.search(h.text) for h in paths for p in cost_skip):
                 continue
             name = _name(vc.left, (bases, kinds), unit_label) or _name(vc.above, (bases, kinds), unit_label)
-            out.append(Reading("cost", basis[1], basis[0].raw, year[0] if year else None, year[1] if year else None,
-                               name[0] if name else None, name[1] if name else None, None, vc))
+            out.append(
+                Reading(
+                    "cost",
+                    basis[1],
+                    basis[0].raw,
+                    year[0] if year else None,
+                    year[1] if year else None,
+                    name[0] if name else None,
+                    name[1] if name else None,
+                    None,
+                    vc,
+                )
+            )
         elif kind is not None:
             if any(p.search(h.text) for h in vc.left for p in kpi_skip):
                 continue
@@ -213,8 +235,19 @@ def read_grid(grid: Grid, *, kinds, bases, cost_tables, cost_skip, kpi_skip, uni
                 vc.above, (kinds, bases), unit_label
             )
             unit = units.get(vc.cell.row) or _unit_above(units, vc.cell.row)
-            out.append(Reading("kpi", kind[1], kind[0].raw, year[0] if year else None, year[1] if year else None,
-                               name[0] if name else None, name[1] if name else None, unit, vc))
+            out.append(
+                Reading(
+                    "kpi",
+                    kind[1],
+                    kind[0].raw,
+                    year[0] if year else None,
+                    year[1] if year else None,
+                    name[0] if name else None,
+                    name[1] if name else None,
+                    unit,
+                    vc,
+                )
+            )
     return _row_names(out)
 
 

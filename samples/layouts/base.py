@@ -31,8 +31,13 @@ class LayoutSpec:
 class BuilderBase:
     """One edition in one layout: the stream of lines and tables, and the truth records on it."""
 
-    def __init__(self, year: int, spec: LayoutSpec, sheet_pages: dict[str, tuple[int, int]] | None,
-                 other_pages: dict[str, int] | None):
+    def __init__(
+        self,
+        year: int,
+        spec: LayoutSpec,
+        sheet_pages: dict[str, tuple[int, int]] | None,
+        other_pages: dict[str, int] | None,
+    ):
         self.year = year
         self.spec = spec
         self.s = Stream()
@@ -57,18 +62,36 @@ class BuilderBase:
         name = normalised_name(measure.name_in(self.year))
         for (label, text), ids in zip(items, ids_per_item, strict=True):
             self.pdca_order[(name, phase)] = order = self.pdca_order.get((name, phase), 0) + 1
-            self.s.record("pdca_items", {
-                "measure": name, "covers": covers or [name], "phase": phase, "order": order, "label": label,
-                "seq": label_numbers(label), "text_raw": text, "page": None, "bbox": None,
-            }, ids)
+            self.s.record(
+                "pdca_items",
+                {
+                    "measure": name,
+                    "covers": covers or [name],
+                    "phase": phase,
+                    "order": order,
+                    "label": label,
+                    "seq": label_numbers(label),
+                    "text_raw": text,
+                    "page": None,
+                    "bbox": None,
+                },
+                ids,
+            )
 
     def grid(self, kind: str, widths: list[float], rows) -> list[list]:
         """An (unruled in the mincho style) table whose cells also go to the truth's `tables`."""
         built = self.s.table(kind, widths, rows)
-        cells = [[r, c.col, 1, c.span, "\n".join(t for t, _ in c.lines)]
-                 for r, row in enumerate(built) for c in row if c.lines]
-        self.s.record("tables", {"kind": kind, "page": None, "pages": [], "bbox": None, "cells": cells},
-                      [i for row in built for i in cell_ids(row)])
+        cells = [
+            [r, c.col, 1, c.span, "\n".join(t for t, _ in c.lines)]
+            for r, row in enumerate(built)
+            for c in row
+            if c.lines
+        ]
+        self.s.record(
+            "tables",
+            {"kind": kind, "page": None, "pages": [], "bbox": None, "cells": cells},
+            [i for row in built for i in cell_ids(row)],
+        )
         return built
 
     def columns_for(self, width_pt: float) -> int:

@@ -19,6 +19,7 @@ with a MANIFEST.json of sha256 digests; the landscape layout (a) stays in
 `samples/editions/`. The truth holds the same records as layout (a)'s (from the same
 content), with the pages and bboxes of this layout.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,15 +48,39 @@ def _text_order_style() -> Style:
 
 
 def _mincho_style() -> Style:
-    return Style(font=MINCHO, font_file=find_mincho(), size=9.5, leading=1.5, margin_x=56.0, margin_top=60.0,
-                 margin_bottom=60.0, ruled=False, heading_size=9.5, page_numbers=True)
+    return Style(
+        font=MINCHO,
+        font_file=find_mincho(),
+        size=9.5,
+        leading=1.5,
+        margin_x=56.0,
+        margin_top=60.0,
+        margin_bottom=60.0,
+        ruled=False,
+        heading_size=9.5,
+        page_numbers=True,
+    )
 
 
 LAYOUTS = {
-    "text-order": LayoutSpec("text-order", "editions-text-order", _text_order_style, reading_order=False,
-                             cover_image=False, sheet_on_new_page=False, tables_as_grids=False),
-    "mincho": LayoutSpec("mincho", "editions-mincho", _mincho_style, reading_order=True,
-                         cover_image=True, sheet_on_new_page=True, tables_as_grids=True),
+    "text-order": LayoutSpec(
+        "text-order",
+        "editions-text-order",
+        _text_order_style,
+        reading_order=False,
+        cover_image=False,
+        sheet_on_new_page=False,
+        tables_as_grids=False,
+    ),
+    "mincho": LayoutSpec(
+        "mincho",
+        "editions-mincho",
+        _mincho_style,
+        reading_order=True,
+        cover_image=True,
+        sheet_on_new_page=True,
+        tables_as_grids=True,
+    ),
 }
 
 
@@ -103,19 +128,38 @@ def build_layout_edition(year: int, spec: LayoutSpec) -> tuple[Layout, dict]:
     else:
         raise RuntimeError(f"page numbers of FY{year} ({spec.name}) do not settle")
     truth: dict = {
-        "series": SERIES, "report_fiscal_year": year, "years_printed": [year - 1, year], "layout": spec.name,
-        "title": None, "cover": "image" if spec.cover_image else None,
-        "measures": [], "kpi_values": [], "pdca_items": [], "policy_list": [], "article_opinions": [],
-        "stat_values": [], "committee_members": [], "budget_items": [], "budget_results": [],
-        "other_measures": [], "tables": [],
+        "series": SERIES,
+        "report_fiscal_year": year,
+        "years_printed": [year - 1, year],
+        "layout": spec.name,
+        "title": None,
+        "cover": "image" if spec.cover_image else None,
+        "measures": [],
+        "kpi_values": [],
+        "pdca_items": [],
+        "policy_list": [],
+        "article_opinions": [],
+        "stat_values": [],
+        "committee_members": [],
+        "budget_items": [],
+        "budget_results": [],
+        "other_measures": [],
+        "tables": [],
     }
     for measure in content.measures_in(year):
         start, end = sheet_pages[measure.key]
-        truth["measures"].append({
-            "name": normalised_name(measure.name_in(year)), "name_raw": measure.name_in(year), "parent": measure.parent,
-            "position": measure.position, "article": measure.article, "article_title": ARTICLES[measure.article],
-            "page_start": start, "page_end": end,
-        })
+        truth["measures"].append(
+            {
+                "name": normalised_name(measure.name_in(year)),
+                "name_raw": measure.name_in(year),
+                "parent": measure.parent,
+                "position": measure.position,
+                "article": measure.article,
+                "article_title": ARTICLES[measure.article],
+                "page_start": start,
+                "page_end": end,
+            }
+        )
     resolve(stream, layout, truth, page_offset=offset)
     truth["budget_results"] = builder.extra["budget_results"]
     truth["policy_list_page"] = _page_of(layout, [builder.list_heading_id], offset)[0]

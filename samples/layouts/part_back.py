@@ -83,18 +83,26 @@ class BackMatter(BuilderBase):
                 columns = self.columns_for(240.0)
                 left = [piece for p in plan for forced in p.split("\n") for piece in wrap_columns(forced, columns)]
                 right = [piece for p in results for forced in p.split("\n") for piece in wrap_columns(forced, columns)]
-                built = self.grid("other_measure", [240.0, 240.0], [[(0, [heads[0]]), (1, [heads[1]])], [(0, left), (1, right)]])
+                built = self.grid(
+                    "other_measure", [240.0, 240.0], [[(0, [heads[0]]), (1, [heads[1]])], [(0, left), (1, right)]]
+                )
                 ids = [name_id] + cell_ids(built[0]) + cell_ids(built[1])
             else:
                 ids = [name_id, s.line(" ".join(heads))]
                 ids += [i for p in plan for forced in p.split("\n") for i in s.para(forced, 40)]
                 ids += [i for p in results for forced in p.split("\n") for i in s.para(forced, 40)]
             self.other_ids[m.name] = [name_id]
-            s.record("other_measures", {
-                "article": m.article, "name_raw": m.name,
-                "next_year_plan_raw": "\n".join(tp.unwrapped(p) for p in plan),
-                "results_raw": "\n".join(tp.unwrapped(p) for p in results), "page": None,
-            }, ids)
+            s.record(
+                "other_measures",
+                {
+                    "article": m.article,
+                    "name_raw": m.name,
+                    "next_year_plan_raw": "\n".join(tp.unwrapped(p) for p in plan),
+                    "results_raw": "\n".join(tp.unwrapped(p) for p in results),
+                    "page": None,
+                },
+                ids,
+            )
 
     def ordinance(self) -> None:
         s = self.s

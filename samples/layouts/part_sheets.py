@@ -46,9 +46,15 @@ class Sheets(BuilderBase):
                 cells.append((fy, value, cell_lines(value, key in QUIRKS["fullwidth_latest"] and col == 1)))
             rows.append((kind, unit, f"{word}（{unit}）", cells))
         if self.spec.tables_as_grids:
-            built = s.table("kpi", [120.0, 130.0, 130.0], [[(1, [headers[0]]), (2, [headers[1]])]] + [
-                [(0, [label])] + [(1 + c, lines) for c, (_, _, lines) in enumerate(cells)] for _, _, label, cells in rows
-            ])
+            built = s.table(
+                "kpi",
+                [120.0, 130.0, 130.0],
+                [[(1, [headers[0]]), (2, [headers[1]])]]
+                + [
+                    [(0, [label])] + [(1 + c, lines) for c, (_, _, lines) in enumerate(cells)]
+                    for _, _, label, cells in rows
+                ],
+            )
             value_ids = [[[src for _, src in built[1 + r][1 + c].lines] for c in range(2)] for r in range(len(rows))]
         else:
             s.line(" ".join(headers))
@@ -69,13 +75,24 @@ class Sheets(BuilderBase):
                 value_ids.append(ids)
         for (kind, unit, _, cells), ids in zip(rows, value_ids, strict=True):
             for (fy, value, lines), cell_ids_ in zip(cells, ids, strict=True):
-                s.record("kpi_values", {
-                    "measure": normalised_name(measure.name_in(self.year)), "measure_raw": measure.name_in(self.year),
-                    "indicator_raw": indicator.label, "unit_raw": unit, "fiscal_year": fy, "kind": kind,
-                    "value": value.value, "value_text": "\n".join(lines), "status": value.status,
-                    "annotation": value.annotation,
-                    "sub_value": None if value.sub_value is None else float(value.sub_value), "page": None,
-                }, cell_ids_[:1])
+                s.record(
+                    "kpi_values",
+                    {
+                        "measure": normalised_name(measure.name_in(self.year)),
+                        "measure_raw": measure.name_in(self.year),
+                        "indicator_raw": indicator.label,
+                        "unit_raw": unit,
+                        "fiscal_year": fy,
+                        "kind": kind,
+                        "value": value.value,
+                        "value_text": "\n".join(lines),
+                        "status": value.status,
+                        "annotation": value.annotation,
+                        "sub_value": None if value.sub_value is None else float(value.sub_value),
+                        "page": None,
+                    },
+                    cell_ids_[:1],
+                )
 
     def kpi_label(self, indicator: Indicator) -> None:
         label = indicator.label if indicator.actual_only else "○" + indicator.label
@@ -100,7 +117,9 @@ class Sheets(BuilderBase):
         if self.spec.sheet_on_new_page:
             s.directive(PAGE_BREAK)
         first = s.line(" " + sheet_title(measure, year))
-        footer = None if (year, measure.key) in FOOTERLESS_SHEETS else f"第{measure.article}条 {ARTICLES[measure.article]}"
+        footer = (
+            None if (year, measure.key) in FOOTERLESS_SHEETS else f"第{measure.article}条 {ARTICLES[measure.article]}"
+        )
         indicators = [(k, ind) for k, ind in enumerate(measure.indicators) if year in ind.editions]
         late = {k for k, _ in indicators if (measure.key, k) in QUIRKS["label_drawn_late"]} if not reading else set()
 
@@ -131,7 +150,9 @@ class Sheets(BuilderBase):
         self.pdca(measure, "do", as_items(measure.supplement), self.items(as_items(measure.supplement), NARROW))
         if reading:
             s.line("新型コロナウイルス感染症に関する対応")
-        self.pdca(measure, "covid_do", as_items(measure.covid_do), self.items(as_items(measure.covid_do), WIDE, bullet="・"))
+        self.pdca(
+            measure, "covid_do", as_items(measure.covid_do), self.items(as_items(measure.covid_do), WIDE, bullet="・")
+        )
         if not reading:
             s.line("新型コロナウイルス感染症に関する対応")
             s.line("主な成果・活動指標に関する補足事項")
@@ -164,14 +185,24 @@ class Sheets(BuilderBase):
             if reading:
                 s.line(covid_heading)
             if reading or not late_covid:
-                self.pdca(measure, "covid_check", measure.covid_check,
-                          self.items(measure.covid_check, WIDE, bullet="・"), covers)
+                self.pdca(
+                    measure,
+                    "covid_check",
+                    measure.covid_check,
+                    self.items(measure.covid_check, WIDE, bullet="・"),
+                    covers,
+                )
             if reading:
                 s.line(action_heading)
             self.pdca(measure, "action", measure.action, self.items(measure.action, WIDE), covers)
             if not reading and late_covid:
-                self.pdca(measure, "covid_check", measure.covid_check,
-                          self.items(measure.covid_check, WIDE, bullet="・"), covers)
+                self.pdca(
+                    measure,
+                    "covid_check",
+                    measure.covid_check,
+                    self.items(measure.covid_check, WIDE, bullet="・"),
+                    covers,
+                )
             if reading:
                 s.line(next_heading)
                 self.next_plan(measure)

@@ -30,8 +30,14 @@ def display_width(text: str) -> int:
 
 
 def _bad_break(before: str, after: str) -> bool:
-    return (after in MARKERS or after in CLOSING or after.isdigit() or before == " " or after == " "
-            or (before in GLUED and after in GLUED))
+    return (
+        after in MARKERS
+        or after in CLOSING
+        or after.isdigit()
+        or before == " "
+        or after == " "
+        or (before in GLUED and after in GLUED)
+    )
 
 
 def wrap_columns(text: str, columns: int) -> list[str]:
@@ -99,7 +105,9 @@ class Stream:
             self._next_cell_id += 1
         return out
 
-    def table(self, kind: str, widths: list[float], rows: list[list[tuple[int, list[str]] | tuple[int, list[str], int]]]) -> list[list[Cell]]:
+    def table(
+        self, kind: str, widths: list[float], rows: list[list[tuple[int, list[str]] | tuple[int, list[str], int]]]
+    ) -> list[list[Cell]]:
         """A table of rows of (column, lines[, span]); returns its cells (with their ids) row by row."""
         built = []
         for row in rows:
@@ -132,8 +140,12 @@ def resolve(stream: Stream, layout: Layout, truth: dict, page_offset: int = 0) -
         on_page = [p.bbox for p in found if p.page == page]
         record["page"] = page + page_offset
         if "bbox" in record:
-            record["bbox"] = [round(min(b[0] for b in on_page), 2), round(min(b[1] for b in on_page), 2),
-                              round(max(b[2] for b in on_page), 2), round(max(b[3] for b in on_page), 2)]
+            record["bbox"] = [
+                round(min(b[0] for b in on_page), 2),
+                round(min(b[1] for b in on_page), 2),
+                round(max(b[2] for b in on_page), 2),
+                round(max(b[3] for b in on_page), 2),
+            ]
         if "pages" in record:
             record["pages"] = sorted({p.page + page_offset for p in found})
         truth[key].append(record)

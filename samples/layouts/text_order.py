@@ -187,18 +187,21 @@ def parse_census_block(lines: list[str], i: int) -> tuple[Table, int] | None:
         if k >= len(lines) or not isinstance(lines[k], str):
             break
         tokens = lines[k].split()
-        if len(tokens) <= len(years) or not all(CENSUS_NUMBER.match(t) for t in tokens[-len(years):]):
+        if len(tokens) <= len(years) or not all(CENSUS_NUMBER.match(t) for t in tokens[-len(years) :]):
             break
-        label = " ".join(tokens[:-len(years)])
-        rows.append(Row([Cell(0, [(label, k)])] + [Cell(c + 1, [(t, k)]) for c, t in enumerate(tokens[-len(years):])]))
+        label = " ".join(tokens[: -len(years)])
+        rows.append(Row([Cell(0, [(label, k)])] + [Cell(c + 1, [(t, k)]) for c, t in enumerate(tokens[-len(years) :])]))
         j = k + 1
     if not rows:
         return None
     header = [
-        Row([Cell(0, [(stub, stub_at)])] + [
-            Cell(1 + g * per_group, [(name, groups_at)], span=per_group, drop=0.6)
-            for g, name in enumerate(groups.groups())
-        ]),
+        Row(
+            [Cell(0, [(stub, stub_at)])]
+            + [
+                Cell(1 + g * per_group, [(name, groups_at)], span=per_group, drop=0.6)
+                for g, name in enumerate(groups.groups())
+            ]
+        ),
         Row([Cell(0, [])] + [Cell(c + 1, [(y, years_at)]) for c, y in enumerate(years)], rule_from_col=1),
     ]
     return Table("census", [170.0] + [70.0] * len(years), header + rows), j
@@ -208,6 +211,7 @@ BLOCK_PARSERS = (parse_kpi_block, parse_census_block)
 
 
 # --- flowing lines onto pages ----------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Placed:
@@ -242,7 +246,9 @@ class Layout:
     def text(self, x: float, top: float, s: str, size: float, src: int) -> None:
         self.pages[-1].append(("text", x, top, s, size))
         width = pdfmetrics.stringWidth(s, self.style.font, size)
-        self.placed.append(Placed(src, len(self.pages), (round(x, 2), round(top, 2), round(x + width, 2), round(top + size, 2)), s))
+        self.placed.append(
+            Placed(src, len(self.pages), (round(x, 2), round(top, 2), round(x + width, 2), round(top + size, 2)), s)
+        )
 
     def rule(self, x0: float, top0: float, x1: float, top1: float) -> None:
         if self.style.ruled:
@@ -347,7 +353,9 @@ def lay_out(lines: list[str | Table], style: Style = Style()) -> Layout:
     return layout
 
 
-def write_layout(layout: Layout, out: Path, *, title: str | None = None, cover_image: Image.Image | None = None) -> Path:
+def write_layout(
+    layout: Layout, out: Path, *, title: str | None = None, cover_image: Image.Image | None = None
+) -> Path:
     """Write the pages to `out`, byte-for-byte reproducibly (reportlab's invariant mode).
 
     `cover_image` puts a first page that is only that image (no text layer)."""

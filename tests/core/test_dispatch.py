@@ -31,19 +31,39 @@ def _read_first_lines(path, *, claim=None, ocr="auto", verify="auto") -> ReportE
     probe = registry.probe(path)
     lines = [line for line in probe.page_texts[0].split("\n") if line.strip()]
     return ReportExtraction(
-        family="catch-all", series="any-report", report_fiscal_year=(claim.fiscal_year if claim and claim.fiscal_year else 2024),
-        title=lines[0], source_path=str(path), sha256=probe.sha256, page_count=len(probe.page_texts),
+        family="catch-all",
+        series="any-report",
+        report_fiscal_year=(claim.fiscal_year if claim and claim.fiscal_year else 2024),
+        title=lines[0],
+        source_path=str(path),
+        sha256=probe.sha256,
+        page_count=len(probe.page_texts),
         extracted_at=datetime.now(UTC),
-        pages=tuple(PageRecord(page=n, engine="pymupdf", chars={"pymupdf": len(t)}, quality=1.0)
-                    for n, t in enumerate(probe.page_texts, start=1)),
-        sections=(Section(path=(lines[0],), level=1, heading=lines[0], heading_raw=lines[0],
-                          text="\n".join(lines[1:]), text_raw="\n".join(lines[1:]), page=1),),
+        pages=tuple(
+            PageRecord(page=n, engine="pymupdf", chars={"pymupdf": len(t)}, quality=1.0)
+            for n, t in enumerate(probe.page_texts, start=1)
+        ),
+        sections=(
+            Section(
+                path=(lines[0],),
+                level=1,
+                heading=lines[0],
+                heading_raw=lines[0],
+                text="\n".join(lines[1:]),
+                text_raw="\n".join(lines[1:]),
+                page=1,
+            ),
+        ),
     )
 
 
 CATCH_ALL = ReportFamily(
-    id="catch-all", title="any report", extractor_version="0.0.1", recognise=_recognise_anything,
-    extract=_read_first_lines, priority=-100,
+    id="catch-all",
+    title="any report",
+    extractor_version="0.0.1",
+    recognise=_recognise_anything,
+    extract=_read_first_lines,
+    priority=-100,
 )
 
 
@@ -66,7 +86,11 @@ def test_the_catch_all_takes_only_what_no_other_family_recognises(with_catch_all
     assert [f.id for f in dispatch.candidates(other)] == ["catch-all"]
     assert [f.id for f in dispatch.candidates(KAWASAKI_2020)] == ["kawasaki-sme"]
     x = dispatch.extract_edition(other)
-    assert (x.family, x.title, x.sections[0].text) == ("catch-all", "令和6年度 保育施設一覧", "施設名 定員 所在地\nみどり保育園 60 北区")
+    assert (x.family, x.title, x.sections[0].text) == (
+        "catch-all",
+        "令和6年度 保育施設一覧",
+        "施設名 定員 所在地\nみどり保育園 60 北区",
+    )
 
 
 def test_an_ingest_loads_each_file_with_its_family(with_catch_all, tmp_path):
@@ -76,13 +100,21 @@ def test_an_ingest_loads_each_file_with_its_family(with_catch_all, tmp_path):
     assert summary.ok, summary.failed
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT family, series, report_fiscal_year FROM reports ORDER BY family").fetchall() == [
-            ("catch-all", "any-report", 2024), ("kawasaki-sme", "kawasaki-sme", 2020)]
+            ("catch-all", "any-report", 2024),
+            ("kawasaki-sme", "kawasaki-sme", 2020),
+        ]
         assert con.execute("SELECT heading FROM sections").fetchall() == [("令和6年度 保育施設一覧",)]
 
 
 def test_a_named_family_reads_the_file_even_when_another_recognises_it(with_catch_all, tmp_path):
-    summary = ingest([KAWASAKI_2020], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", limits=None,
-                     family="catch-all", fiscal_year=2020)
+    summary = ingest(
+        [KAWASAKI_2020],
+        tmp_path / "w.duckdb",
+        cache_dir=tmp_path / "cache",
+        limits=None,
+        family="catch-all",
+        fiscal_year=2020,
+    )
     assert summary.ok, summary.failed
     assert [(x.series, x.report_fiscal_year) for x, _ in summary.loaded] == [("any-report", 2020)]
 
@@ -118,8 +150,14 @@ def test_a_family_adds_its_own_commands(monkeypatch):
             """A family's own command."""
             typer.echo(f"totals of FY{year}")
 
-    with_cli = ReportFamily(id="with-cli", title="t", extractor_version="1", recognise=lambda p: None,
-                            extract=_read_first_lines, cli=commands)
+    with_cli = ReportFamily(
+        id="with-cli",
+        title="t",
+        extractor_version="1",
+        recognise=lambda p: None,
+        extract=_read_first_lines,
+        cli=commands,
+    )
     monkeypatch.setattr(registry, "_registered", lambda: {"with-cli": with_cli})
     app = typer.Typer()
 

@@ -33,11 +33,24 @@ def _found(lines: list[str], page: int = 1, metadata: dict | None = None) -> Edi
 def test_each_rule_reads_the_line_it_documents():
     rules = {rule.kind: rule for rule in SERIES[0].rules}
     for kind, rule in rules.items():
-        assert rule.pattern.search(normalise_text(rule.example.replace("…", "本報告書は、令和２（2020）年度の中小企業活性化施策の実施状況の検証結果を取りまとめた") if kind == "sentence" else rule.example.removeprefix("Title: "))), kind
+        assert rule.pattern.search(
+            normalise_text(
+                rule.example.replace(
+                    "…", "本報告書は、令和２（2020）年度の中小企業活性化施策の実施状況の検証結果を取りまとめた"
+                )
+                if kind == "sentence"
+                else rule.example.removeprefix("Title: ")
+            )
+        ), kind
     assert [(e.kind, e.fiscal_year, e.page) for e in _found([HEADING], page=6).evidence] == [("heading", 2020, 6)]
     assert [(e.kind, e.fiscal_year) for e in _found(SENTENCE).evidence] == [("sentence", 2020)]
-    assert [(e.kind, e.fiscal_year) for e in _found(["令和元年度 中小企業活性化施策実施状況報告書"]).evidence] == [("title", 2019)]
-    assert [(e.kind, e.fiscal_year) for e in _found([], metadata={"title": "令和３年度 中小企業活性化施策実施状況報告書"}).evidence] == [("metadata", 2021)]
+    assert [(e.kind, e.fiscal_year) for e in _found(["令和元年度 中小企業活性化施策実施状況報告書"]).evidence] == [
+        ("title", 2019)
+    ]
+    assert [
+        (e.kind, e.fiscal_year)
+        for e in _found([], metadata={"title": "令和３年度 中小企業活性化施策実施状況報告書"}).evidence
+    ] == [("metadata", 2021)]
 
 
 def test_body_lines_naming_other_years_are_not_evidence():
@@ -97,7 +110,9 @@ def test_command_line_edition_loads_a_file_without_one(tmp_path):
     db = tmp_path / "w.duckdb"
     refused = ingest([path], db, cache_dir=tmp_path / "cache")
     assert [f.stage for f in refused.failed] == ["extract"] and "looked on every page" in refused.failed[0].error
-    summary = ingest([path], db, cache_dir=tmp_path / "cache", reuse_extractions=True, series="kawasaki-sme", fiscal_year=2020)
+    summary = ingest(
+        [path], db, cache_dir=tmp_path / "cache", reuse_extractions=True, series="kawasaki-sme", fiscal_year=2020
+    )
     assert summary.ok and [(x.series, x.report_fiscal_year) for x, _ in summary.loaded] == [("kawasaki-sme", 2020)]
     assert not list((tmp_path / "cache").glob("extractions/**/*.json")), "an edition taken from a claim is not cached"
     with connect(db, read_only=True) as con:
@@ -110,9 +125,15 @@ def test_conflicting_evidence_fails_validation_naming_both(tmp_path):
     summary = ingest([fy2020], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", fiscal_year=2019)
     [failure] = summary.failed
     assert failure.stage == "validate"
-    assert ("the command line (--series/--fiscal-year) lists it as FY2019, the PDF's title says FY2020 "
-            "(page 1: '令和２年度 中小企業活性化施策実施状況報告書')") in failure.error
-    mixed = _untitled(tmp_path / "mixed.pdf", "令和２年度 中小企業活性化施策実施状況報告書", "４ 令和元（2019）年度中小企業活性化施策の実施状況")
+    assert (
+        "the command line (--series/--fiscal-year) lists it as FY2019, the PDF's title says FY2020 "
+        "(page 1: '令和２年度 中小企業活性化施策実施状況報告書')"
+    ) in failure.error
+    mixed = _untitled(
+        tmp_path / "mixed.pdf",
+        "令和２年度 中小企業活性化施策実施状況報告書",
+        "４ 令和元（2019）年度中小企業活性化施策の実施状況",
+    )
     summary = ingest([mixed], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache")
     [failure] = summary.failed
     assert failure.stage == "validate"

@@ -36,11 +36,14 @@ def test_a_small_edition_reads_cleanly(tmp_path):
     x = extract_report(_edition(tmp_path / "ok.pdf"))
     assert x.report_fiscal_year == 2020 and [m.name for m in x.measures] == ["テスト事業"]
     assert [(k.fiscal_year, k.kind, k.value, k.status) for k in x.kpi_values] == [
-        (2019, "target", 8.0, "reported"), (2020, "target", 8.0, "reported"),
-        (2019, "actual", 4.0, "reported"), (2020, "actual", None, "cancelled"),
+        (2019, "target", 8.0, "reported"),
+        (2020, "target", 8.0, "reported"),
+        (2019, "actual", 4.0, "reported"),
+        (2020, "actual", None, "cancelled"),
     ]
     assert [(i.phase, i.seq, i.text) for i in x.pdca_items] == [
-        ("check", (1,), "開催回数を増やすべきである。"), ("action", (1,), "開催回数を増やしていく。"),
+        ("check", (1,), "開催回数を増やすべきである。"),
+        ("action", (1,), "開催回数を増やしていく。"),
     ]
     assert x.warnings == ()
 

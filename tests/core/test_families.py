@@ -71,8 +71,9 @@ def _always(confidence: float, fid: str, priority: int) -> ReportFamily:
     def recognise(probe: DocumentProbe) -> Recognition:
         return Recognition(series=fid, fiscal_year=None, confidence=confidence, why="always")
 
-    return ReportFamily(id=fid, title=fid, extractor_version="0", recognise=recognise, extract=lambda *a, **k: None,
-                        priority=priority)
+    return ReportFamily(
+        id=fid, title=fid, extractor_version="0", recognise=recognise, extract=lambda *a, **k: None, priority=priority
+    )
 
 
 def test_highest_confidence_wins_then_priority(monkeypatch):
@@ -99,7 +100,9 @@ def declared_in_a_file() -> list[ReportFamily]:
 def test_an_entry_point_may_load_a_function_returning_families():
     from importlib.metadata import EntryPoint
 
-    found = registry._declared(EntryPoint("profiles", "tests.core.test_families:declared_in_a_file", registry.ENTRY_POINT_GROUP))
+    found = registry._declared(
+        EntryPoint("profiles", "tests.core.test_families:declared_in_a_file", registry.ENTRY_POINT_GROUP)
+    )
     assert [f.id for f in found] == ["profile-a", "profile-b"]
     assert all(f.source.startswith("tests.core.test_families:declared_in_a_file") for f in found)
 

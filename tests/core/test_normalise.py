@@ -51,26 +51,36 @@ KPI_JSON = TEST_DATA / "reference_kpi_fy2020.json"
         # Kangxi radicals (NFKC)
         ("主な検証意⾒ Check", "主な検証意見 Check"),
         ("令和３年５⽉18日（⽕）", "令和3年5月18日(火)"),
-        ("○ものづくり工房事業の中止 ものづくり体験教室や⼯場⾒学会を中止し、市ホームページに⼯場の紹介を掲載。",
-         "○ものづくり工房事業の中止 ものづくり体験教室や工場見学会を中止し、市ホームページに工場の紹介を掲載。"),
+        (
+            "○ものづくり工房事業の中止 ものづくり体験教室や⼯場⾒学会を中止し、市ホームページに⼯場の紹介を掲載。",
+            "○ものづくり工房事業の中止 ものづくり体験教室や工場見学会を中止し、市ホームページに工場の紹介を掲載。",
+        ),
         # CJK Radicals Supplement (explicit map; NFKC leaves them)
         ("⺠間創業支援事業者", "民間創業支援事業者"),
         ("独自の⻑距離ワイヤレス給電技術を活用し、FA用途や", "独自の長距離ワイヤレス給電技術を活用し、FA用途や"),
         ("川崎市⻘年⼯業経営研究会(1)、川崎ものづくりブラ", "川崎市青年工業経営研究会(1)、川崎ものづくりブラ"),
         ("新城⻄通り 商店街の組織⼒強化など", "新城西通り 商店街の組織力強化など"),
-        ("○「事業所⺟集団データベース（平成30年次フレーム）」を基に",
-         "○「事業所母集団データベース(平成30年次フレーム)」を基に"),
+        (
+            "○「事業所⺟集団データベース（平成30年次フレーム）」を基に",
+            "○「事業所母集団データベース(平成30年次フレーム)」を基に",
+        ),
         # full-width digits, point, percent, brackets
         ("期比 11.0 ポイント増の△22.1 となり", "期比 11.0 ポイント増の△22.1 となり"),
-        ("（diffusion index（業況判断指数））は、前期業況ＤＩ△32.2 と比較し 11．0 ポイン",
-         "(diffusion index(業況判断指数))は、前期業況DI△32.2 と比較し 11.0 ポイン"),
+        (
+            "（diffusion index（業況判断指数））は、前期業況ＤＩ△32.2 と比較し 11．0 ポイン",
+            "(diffusion index(業況判断指数))は、前期業況DI△32.2 と比較し 11.0 ポイン",
+        ),
         ("契約⾦額の割合は７０.４８％であった。", "契約金額の割合は70.48%であった。"),
         # half-width katakana
-        ("〇ナイトタイムエコノミーの推進（ｺﾛﾅｳｲﾙｽの影響により一部中止）",
-         "○ナイトタイムエコノミーの推進(コロナウイルスの影響により一部中止)"),
+        (
+            "〇ナイトタイムエコノミーの推進（ｺﾛﾅｳｲﾙｽの影響により一部中止）",
+            "○ナイトタイムエコノミーの推進(コロナウイルスの影響により一部中止)",
+        ),
         # spaces: trailing space stripped, runs collapsed, ideographic space folded
-        ("  川崎市の中小企業は、事業所数の 99.1％、従業者数の 76.8％（＊）など市内の大半を",
-         "川崎市の中小企業は、事業所数の 99.1%、従業者数の 76.8%(*)など市内の大半を"),
+        (
+            "  川崎市の中小企業は、事業所数の 99.1％、従業者数の 76.8％（＊）など市内の大半を",
+            "川崎市の中小企業は、事業所数の 99.1%、従業者数の 76.8%(*)など市内の大半を",
+        ),
         ("主要 取扱商品      変更", "主要 取扱商品 変更"),
         ("各区役所：第 3 火曜日 9:00～12:00  ", "各区役所:第 3 火曜日 9:00~12:00"),
         ("令和\u3000３\u00a0年度\u2009実績", "令和 3 年度 実績"),
@@ -79,7 +89,10 @@ KPI_JSON = TEST_DATA / "reference_kpi_fy2020.json"
         ("11/13〜1/11", "11/13~1/11"),
         ("年 1.0～2.0％の", "年 1.0~2.0%の"),
         # bullets
-        ("〇国費等を活用し、目標を上回るプロジェクトを形成した。", "○国費等を活用し、目標を上回るプロジェクトを形成した。"),
+        (
+            "〇国費等を活用し、目標を上回るプロジェクトを形成した。",
+            "○国費等を活用し、目標を上回るプロジェクトを形成した。",
+        ),
         (" 〇KOBSの海外支援コーディネーターによる相談対応", "○KOBSの海外支援コーディネーターによる相談対応"),
         ("●受付\n◯相談", "○受付\n○相談"),
         # circled numbers kept (NFKC would make them digits)
@@ -111,8 +124,16 @@ def test_every_radicals_supplement_code_point_is_mapped() -> None:
         target = RADICALS_SUPPLEMENT[chr(cp)]
         assert "CJK UNIFIED IDEOGRAPH" in unicodedata.name(target), hex(cp)
         assert normalise_text(chr(cp)) == target
-    for radical, ideograph in {"⺠": "民", "⻑": "長", "⻘": "青", "⺟": "母", "⻄": "西",
-                               "⻤": "鬼", "⻝": "食", "⻞": "食"}.items():
+    for radical, ideograph in {
+        "⺠": "民",
+        "⻑": "長",
+        "⻘": "青",
+        "⺟": "母",
+        "⻄": "西",
+        "⻤": "鬼",
+        "⻝": "食",
+        "⻞": "食",
+    }.items():
         assert normalise_text(radical) == ideograph
 
 
@@ -147,8 +168,10 @@ def test_normalise_text_accepts_non_strings() -> None:
         (" 商業振興関連事業 ②商業⼒強化事業", "商業振興関連事業②商業力強化事業"),
         ("○かわさき起業家オーディション等の開催回数 ", "かわさき起業家オーディション等の開催回数"),
         ("・交付件数 66 件 ", "交付件数66件"),
-        ("○研究開発型のベンチャー企業等への個別・集中支援の\n実施件数",
-         "研究開発型のベンチャー企業等への個別・集中支援の実施件数"),
+        (
+            "○研究開発型のベンチャー企業等への個別・集中支援の\n実施件数",
+            "研究開発型のベンチャー企業等への個別・集中支援の実施件数",
+        ),
         ("起業化総合支援事業。", "起業化総合支援事業"),
         ("", ""),
     ],
@@ -198,10 +221,14 @@ def test_item_numbers(label: str, numbers: tuple[int, ...]) -> None:
     ("line", "expected"),
     [
         ("①・②K-NICでは…", ((1, 2), "①・②", "K-NICでは…")),
-        ("①・②関係機関、団体等と連携を図りながら、フォーラムの開催等による情報発信",
-         ((1, 2), "①・②", "関係機関、団体等と連携を図りながら、フォーラムの開催等による情報発信")),
-        ("④~⑥新型コロナを踏まえた対応としては、セミナーや就職イベントごとに",
-         ((4, 5, 6), "④~⑥", "新型コロナを踏まえた対応としては、セミナーや就職イベントごとに")),
+        (
+            "①・②関係機関、団体等と連携を図りながら、フォーラムの開催等による情報発信",
+            ((1, 2), "①・②", "関係機関、団体等と連携を図りながら、フォーラムの開催等による情報発信"),
+        ),
+        (
+            "④~⑥新型コロナを踏まえた対応としては、セミナーや就職イベントごとに",
+            ((4, 5, 6), "④~⑥", "新型コロナを踏まえた対応としては、セミナーや就職イベントごとに"),
+        ),
         ("②かわさき起業家オーディションにおいて、", ((2,), "②", "かわさき起業家オーディションにおいて、")),
         ("① 事業所数 ", ((1,), "①", "事業所数 ")),
         ("○かわさき起業家オーディションの開催", ((), "", "○かわさき起業家オーディションの開催")),
@@ -460,8 +487,17 @@ def test_cell_not_reported(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("１", 1), ("０", 0), ("６", 6), ("△21.2", -21.2), ("76.8", 76.8), ("1,520,000", 1_520_000),
-     ("968,702", 968_702), ("1,500", 1500), ("11．0", 11.0)],
+    [
+        ("１", 1),
+        ("０", 0),
+        ("６", 6),
+        ("△21.2", -21.2),
+        ("76.8", 76.8),
+        ("1,520,000", 1_520_000),
+        ("968,702", 968_702),
+        ("1,500", 1500),
+        ("11．0", 11.0),
+    ],
 )
 def test_cell_reported(text: str, value: float) -> None:
     cell = parse_cell(text)
@@ -470,8 +506,13 @@ def test_cell_reported(text: str, value: float) -> None:
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("未実施", "no digits"), ("集計中", "no digits"), ("90 95", "multiple numbers"),
-     ("R2.4", "text"), ("(60,000)", "only a bracketed value")],
+    [
+        ("未実施", "no digits"),
+        ("集計中", "no digits"),
+        ("90 95", "multiple numbers"),
+        ("R2.4", "text"),
+        ("(60,000)", "only a bracketed value"),
+    ],
 )
 def test_cell_not_numeric(text: str, reason: str) -> None:
     cell = parse_cell(text)
@@ -530,12 +571,14 @@ def test_check_unit_scale_reference_mismatch() -> None:
     assert not check.consistent
     assert check.detail and "万人" in check.detail and "implausible" in check.detail
     # the magnitude rule alone reaches the same verdict
-    check = check_unit_scale(actual_unit, [15_600_000, 12_760_000], target_unit,
-                             reference_values=[17_480_000, 18_000_000])
+    check = check_unit_scale(
+        actual_unit, [15_600_000, 12_760_000], target_unit, reference_values=[17_480_000, 18_000_000]
+    )
     assert not check.consistent
     # the target row itself is fine; its check points at the other row
-    check = check_unit_scale(target_unit, [17_480_000, 18_000_000], actual_unit,
-                             reference_values=[15_600_000, 12_760_000])
+    check = check_unit_scale(
+        target_unit, [17_480_000, 18_000_000], actual_unit, reference_values=[15_600_000, 12_760_000]
+    )
     assert check.consistent and check.detail and "misprinted" in check.detail
 
 
@@ -546,7 +589,9 @@ def test_check_unit_scale_magnitude_rule_without_plausibility() -> None:
     check = check_unit_scale(man, [7_700, 7_900], nin, reference_values=[7_700, 7_900])
     assert not check.consistent
     # 1,560 万人 beside 17,480,000 人: the scale is right
-    assert check_unit_scale(man, [1_560, 1_276], nin, reference_values=[17_480_000, 18_000_000]) == UnitCheck(True, None)
+    assert check_unit_scale(man, [1_560, 1_276], nin, reference_values=[17_480_000, 18_000_000]) == UnitCheck(
+        True, None
+    )
 
 
 def test_check_unit_scale_simple_cases() -> None:
@@ -589,7 +634,14 @@ def test_parse_year(text, year, era, era_year, bracket, fiscal, month, day) -> N
     ref = parse_year(text)
     assert ref is not None
     assert (ref.year, ref.era, ref.era_year, ref.bracket_year, ref.fiscal, ref.month, ref.day) == (
-        year, era, era_year, bracket, fiscal, month, day)
+        year,
+        era,
+        era_year,
+        bracket,
+        fiscal,
+        month,
+        day,
+    )
     assert ref.conflict is None
 
 

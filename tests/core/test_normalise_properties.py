@@ -45,8 +45,7 @@ _LAYER_ALPHABET = (
 LAYER_TEXT = st.text(st.sampled_from(_LAYER_ALPHABET), max_size=40)
 SOME_TEXT = st.one_of(ANY_TEXT, LAYER_TEXT)
 
-PROPERTY_SETTINGS = settings(max_examples=400, deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY_SETTINGS
@@ -115,10 +114,11 @@ def test_no_public_function_raises(s: str, unit: Unit | None) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30)),
-                max_size=5),
-       st.sampled_from(["件", "万人", "千円", "%", "人"]),
-       st.sampled_from([None, "人", "万人"]))
+@given(
+    st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**30), 10**30)), max_size=5),
+    st.sampled_from(["件", "万人", "千円", "%", "人"]),
+    st.sampled_from([None, "人", "万人"]),
+)
 def test_check_unit_scale_never_raises(values, unit_text, ref_text) -> None:
     unit = parse_unit(unit_text)
     ref = parse_unit(ref_text) if ref_text else None
@@ -188,7 +188,7 @@ _FULL = str.maketrans("0123456789", "０１２３４５６７８９")
 
 def _group(digits: str, sep: str) -> str:
     head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)]
+    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return sep.join(parts)
 
 

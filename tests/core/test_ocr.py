@@ -111,8 +111,11 @@ def test_values_ocr_could_not_read_are_findings_in_every_layout(recognised_layou
     """A recognised KPI value that is blank or does not parse is never silent."""
     _, recognised = recognised_layout
     warned = {(w.page, w.indicator) for w in recognised.warnings if w.code.startswith("ocr_value_")}
-    silent = [k for k in recognised.kpi_values if k.status in ("not_numeric", "not_reported")
-              and (k.page, k.indicator) not in warned]
+    silent = [
+        k
+        for k in recognised.kpi_values
+        if k.status in ("not_numeric", "not_reported") and (k.page, k.indicator) not in warned
+    ]
     assert silent == []
 
 
@@ -177,12 +180,15 @@ def test_a_scan_without_tesseract_is_refused_naming_the_reason(tmp_path, without
 def test_ocr_never_keeps_scanned_pages_unread_and_ingest_records_why(scanned_kpi_pages, tmp_path):
     db = tmp_path / "nenpo.duckdb"
     summary = ingest([scanned_kpi_pages], db, ocr="never")
-    (loaded, _), = summary.loaded
+    ((loaded, _),) = summary.loaded
     assert loaded.kpi_values == 0
     with duckdb.connect(str(db), read_only=True) as con:
-        engines = {e for (e,) in con.execute(
-            f"SELECT DISTINCT engine FROM report_pages WHERE page IN ({', '.join(map(str, KPI_PAGES))})"
-        ).fetchall()}
+        engines = {
+            e
+            for (e,) in con.execute(
+                f"SELECT DISTINCT engine FROM report_pages WHERE page IN ({', '.join(map(str, KPI_PAGES))})"
+            ).fetchall()
+        }
         warnings = con.execute("SELECT code, message FROM extraction_warnings").fetchall()
     assert engines == {"none"}
     assert any(code == "ocr_unavailable" and "--ocr never" in message for code, message in warnings)
@@ -271,17 +277,23 @@ def _glyphs(pdf: Path, number: int) -> list[tuple[str, object]]:
     with pymupdf.open(pdf) as doc:
         page = doc[number - 1]
         ink = np.asarray(ocr.render(page)) < ocr.DARK
-        chars = [ch for block in page.get_text("rawdict")["blocks"] for line in block.get("lines", ())
-                 for span in line["spans"] for ch in span["chars"] if not ch["c"].isspace()]
+        chars = [
+            ch
+            for block in page.get_text("rawdict")["blocks"]
+            for line in block.get("lines", ())
+            for span in line["spans"]
+            for ch in span["chars"]
+            if not ch["c"].isspace()
+        ]
     scale = ocr.OCR_DPI / 72
     out = []
     for ch in chars:
         x0, top, x1, bottom = (int(v * scale) for v in ch["bbox"])
         reach = (bottom - top) // 5  # a glyph's ink may stand a little outside its em box
-        box = ink[max(0, top - reach):bottom + reach + 1, x0:x1 + 1]
+        box = ink[max(0, top - reach) : bottom + reach + 1, x0 : x1 + 1]
         rows, cols = np.nonzero(box.any(axis=1))[0], np.nonzero(box.any(axis=0))[0]
         if rows.size:
-            out.append((ch["c"], box[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]))
+            out.append((ch["c"], box[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]))
     return out
 
 
@@ -308,14 +320,20 @@ def test_two_values_read_from_one_recognised_cell_are_a_finding():
     page = x.kpi_values[0].page
     cell = (667.0, 171.0, 672.0, 193.0)
     merged = tuple(  # FY2018's two cells apart, FY2019's target and actual read from one
-        k.model_copy(update={"bbox": cell, "value": 8.0, "value_text": "8"}) if k.fiscal_year == 2019
+        k.model_copy(update={"bbox": cell, "value": 8.0, "value_text": "8"})
+        if k.fiscal_year == 2019
         else k.model_copy(update={"bbox": (517.0, 171.0 + 17 * i, 522.0, 178.0 + 17 * i)})
         for i, k in enumerate(x.kpi_values)
     )
-    printed = x.model_copy(update={
-        "kpi_values": merged, "pages": (PageRecord(page=page, engine="pymupdf", chars={}, quality=1.0),),
-    })
+    printed = x.model_copy(
+        update={
+            "kpi_values": merged,
+            "pages": (PageRecord(page=page, engine="pymupdf", chars={}, quality=1.0),),
+        }
+    )
     assert [w for w in mark_recognised(printed, None).warnings if w.code == "ocr_cell_shared"] == []
-    scanned = printed.model_copy(update={"pages": (PageRecord(page=page, engine="ocr", chars={"ocr": 200}, quality=1.0),)})
+    scanned = printed.model_copy(
+        update={"pages": (PageRecord(page=page, engine="ocr", chars={"ocr": 200}, quality=1.0),)}
+    )
     shared = [w for w in mark_recognised(scanned, None).warnings if w.code == "ocr_cell_shared"]
     assert len(shared) == 1 and "2019 target, 2019 actual" in shared[0].message and shared[0].page == page

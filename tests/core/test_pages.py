@@ -187,8 +187,7 @@ def test_verify_modes_decide_where_pdfplumber_runs(tmp_path: Path) -> None:
         doc.new_page().insert_text((72, 100), BODY, fontname="japan", fontsize=10)
     path = _save(doc, tmp_path / "three.pdf")
     with open_pdf(path, verify="auto") as pdf:
-        assert [sorted(p.chars) for p in pdf.pages()] == [
-            ["pymupdf"], ["pdfplumber", "pymupdf"], ["pymupdf"]]
+        assert [sorted(p.chars) for p in pdf.pages()] == [["pymupdf"], ["pdfplumber", "pymupdf"], ["pymupdf"]]
     with open_pdf(path, verify="always") as pdf:
         got = list(pdf.pages())
         assert [sorted(p.chars) for p in got] == [["pdfplumber", "pymupdf"]] * 3
@@ -245,8 +244,15 @@ def test_without_normalise_the_local_score_is_used(text_pdf: Path, monkeypatch) 
 
 def test_flag_rules_are_the_documented_set() -> None:
     assert [r.name for r in FLAG_RULES] == [
-        "needs_ocr", "empty", "garbled", "sparse_text", "engines_disagree", "vertical_text",
-        "fonts_not_embedded", "repaired"]
+        "needs_ocr",
+        "empty",
+        "garbled",
+        "sparse_text",
+        "engines_disagree",
+        "vertical_text",
+        "fonts_not_embedded",
+        "repaired",
+    ]
     for rule in FLAG_RULES:
         assert rule.name in pages_mod.__doc__
 
@@ -283,7 +289,7 @@ def test_letter_spaced_table_pages_are_sparse_not_garbled(tmp_path: Path) -> Non
 def test_mojibake_and_control_codes_are_garbled_and_checked(tmp_path: Path) -> None:
     doc = pymupdf.open()
     doc.new_page().insert_text((72, 100), TITLE, fontname="japan", fontsize=12)  # the clean probe
-    mojibake = "令和元年".encode("utf-8").decode("cp1252", errors="replace")  # ä»¤å’Œå…ƒå¹´
+    mojibake = "令和元年".encode().decode("cp1252", errors="replace")  # ä»¤å’Œå…ƒå¹´
     doc.new_page().insert_text((72, 100), mojibake * 4 + "事業の概要", fontname="helv", fontsize=10)
     doc.new_page().insert_text((72, 100), BODY, fontname="japan", fontsize=10)
     path = _save(doc, tmp_path / "mojibake.pdf")
@@ -293,20 +299,22 @@ def test_mojibake_and_control_codes_are_garbled_and_checked(tmp_path: Path) -> N
     assert "garbled" in got[1].flags and "garbled" not in got[2].flags
 
 
-@pytest.mark.parametrize(("line", "damaged"), [
-    ("ä»¤å’Œå…ƒå¹´åº¦ ä¸€èˆ¬ä¼šè¨ˆäºˆç®—æ›¸", True),  # 令和元年度 一般会計予算書, UTF-8 read as cp1252
-    ("\x06\x1e\t\xab\x06B\x06\x1e", True),  # like the real truncated download's page 2
-    ("調定見込額 408,000×98.9%", False),  # × is printed, not mojibake
-    ("比　　較　　　目　　計", False),  # letter-spaced header cells
-    ("主な検証意⾒（Check）として、事業の効果を毎⽉確認した", False),  # Kangxi radicals: a font quirk NFKC repairs
-    ("", False),
-])
+@pytest.mark.parametrize(
+    ("line", "damaged"),
+    [
+        ("ä»¤å’Œå…ƒå¹´åº¦ ä¸€èˆ¬ä¼šè¨ˆäºˆç®—æ›¸", True),  # 令和元年度 一般会計予算書, UTF-8 read as cp1252
+        ("\x06\x1e\t\xab\x06B\x06\x1e", True),  # like the real truncated download's page 2
+        ("調定見込額 408,000×98.9%", False),  # × is printed, not mojibake
+        ("比　　較　　　目　　計", False),  # letter-spaced header cells
+        ("主な検証意⾒（Check）として、事業の効果を毎⽉確認した", False),  # Kangxi radicals: a font quirk NFKC repairs
+        ("", False),
+    ],
+)
 def test_damaged_code_points(line: str, damaged: bool) -> None:
     assert pages_mod._damaged(line) is damaged
 
 
 # --- the real municipal files (../shared/realpdfs) ---------------------------
-
 
 
 @pytest.mark.realpdfs

@@ -52,9 +52,7 @@ KPI_ROW_RE = re.compile(r"^(目 ?標|実 ?績)（(?P<unit>[^）]+)）(?P<cells>.
 
 def test_every_number_token_is_parsed_or_explained(reference_lines: list[str], tmp_path: Path) -> None:
     tokens: list[tuple[int, str]] = [
-        (no, m.group())
-        for no, line in enumerate(reference_lines, start=1)
-        for m in NUMBER_TOKEN_RE.finditer(line)
+        (no, m.group()) for no, line in enumerate(reference_lines, start=1) for m in NUMBER_TOKEN_RE.finditer(line)
     ]
     assert len(tokens) > 2000
     errors: list[tuple[int, str, BaseException]] = []

@@ -102,11 +102,17 @@ SERIES_X = "series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editi
     [
         ("series: [1, 2", "not valid YAML"),
         ("- just a list", "must be a mapping"),
-        ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020}]}", "needs a url or a path"),
+        (
+            "series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020}]}",
+            "needs a url or a path",
+        ),
         ("series:\n  - {id: x, publisher: p, title: t, title_pattern: '(', editions: []}", "does not compile"),
         (SERIES_X + "[{fiscal_year: 2020, path: a.pdf, sha256: abc}]}", "sha256"),
         (SERIES_X + "[{fiscal_year: 2020, path: a.pdf, sha256: 1234}]}", "put it in quotes"),
-        ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020, url: 'ftp://h/a.pdf'}]}", "http:// or https://"),
+        (
+            "series:\n  - {id: x, publisher: p, title: t, title_pattern: t, editions: [{fiscal_year: 2020, url: 'ftp://h/a.pdf'}]}",
+            "http:// or https://",
+        ),
         (SERIES_X + "[{fiscal_year: 2020, path: a.pdf}, {fiscal_year: 2020, path: b.pdf}]}", "more than once"),
         ("series:\n  - {id: x, publisher: p, title: t, title_pattern: t, colour: red}", "colour"),
     ],
@@ -289,8 +295,14 @@ def test_obtain_prefers_the_local_file_and_checks_it(server, store, tmp_path):
 def _catalogue_with(*sources: EditionSource):
     from nenpo.sources.catalogue import Catalogue, CatalogueEdition, CatalogueSeries
 
-    editions = tuple(CatalogueEdition(fiscal_year=s.fiscal_year, url=s.url, path=s.path, sha256=s.sha256) for s in sources)
-    return Catalogue(series=(CatalogueSeries(id="kawasaki-sme", publisher="川崎市", title="t", title_pattern="t", editions=editions),))
+    editions = tuple(
+        CatalogueEdition(fiscal_year=s.fiscal_year, url=s.url, path=s.path, sha256=s.sha256) for s in sources
+    )
+    return Catalogue(
+        series=(
+            CatalogueSeries(id="kawasaki-sme", publisher="川崎市", title="t", title_pattern="t", editions=editions),
+        )
+    )
 
 
 def test_edition_states(server, store, tmp_path):
@@ -309,8 +321,13 @@ def test_edition_states(server, store, tmp_path):
     shutil.copy(SAMPLE_EDITIONS / "kawasaki-sme-fy2021.pdf", inbox / "scan-0002.pdf")
     states = [(s.source.fiscal_year, s.state) for s in edition_states(catalogue, store, ingested, [inbox])]
     assert states == [
-        (2018, "not fetched"), (2019, "fetched"), (2020, "ingested"), (2021, "changed upstream"), (2022, "ingested"),
-        (2020, "ingested"), (None, "fetched"),  # the folder: recognised by content, not by name
+        (2018, "not fetched"),
+        (2019, "fetched"),
+        (2020, "ingested"),
+        (2021, "changed upstream"),
+        (2022, "ingested"),
+        (2020, "ingested"),
+        (None, "fetched"),  # the folder: recognised by content, not by name
     ]
 
 
@@ -324,8 +341,14 @@ def test_read_ingested_falls_back_to_the_snapshot_while_the_warehouse_is_locked(
     held, where = read_ingested(db)
     assert held == {("kawasaki-sme", 2019): sha((SAMPLE_EDITIONS / FY2019).read_bytes())} and where == str(db)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"

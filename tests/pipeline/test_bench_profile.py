@@ -1,12 +1,10 @@
 """The benchmark's profile puts each function's time under the right stage."""
 
 import importlib.util
-from pathlib import Path
+
 from tests.conftest import REPO_ROOT
 
-spec = importlib.util.spec_from_file_location(
-    "bench_ingest", REPO_ROOT / "benchmarks" / "bench_ingest.py"
-)
+spec = importlib.util.spec_from_file_location("bench_ingest", REPO_ROOT / "benchmarks" / "bench_ingest.py")
 bench = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(bench)
 

@@ -161,11 +161,13 @@ def test_an_unreadable_extraction_entry_is_a_miss_never_a_failed_run(cached, tmp
         target.mkdir()
     else:
         header, _, body = original.partition(b"\n")
-        target.write_bytes({
-            "not utf-8": b"\xff\xfe\x00garbage",
-            "another input": header.replace(GOOD_SHA.encode(), b"0" * 64) + b"\n" + body,
-            "no header": body,
-        }[damage])
+        target.write_bytes(
+            {
+                "not utf-8": b"\xff\xfe\x00garbage",
+                "another input": header.replace(GOOD_SHA.encode(), b"0" * 64) + b"\n" + body,
+                "no header": body,
+            }[damage]
+        )
     with caplog.at_level(logging.WARNING, logger="nenpo.pipeline.cache"):
         assert copy.get(GOOD_SHA, "auto") is None
     assert "extracting the file again" in caplog.text
@@ -197,7 +199,9 @@ def test_sources_fetch_goes_on_after_a_hostile_url(server, tmp_path):
         f"      - {{fiscal_year: 2020, url: '{server.url(f'/pdf/{NAME}')}'}}\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["sources", "fetch", "--catalogue", str(catalogue), "--cache-dir", str(tmp_path / "c")])
+    result = CliRunner().invoke(
+        app, ["sources", "fetch", "--catalogue", str(catalogue), "--cache-dir", str(tmp_path / "c")]
+    )
     assert result.exit_code == 1, result.output
     assert FileStore(tmp_path / "c").object_path(GOOD_SHA).read_bytes() == GOOD, "the edition after them is fetched"
     text = " ".join(result.output.split())

@@ -71,7 +71,9 @@ def test_a_locked_warehouse_says_who_holds_it_and_where_to_read_meanwhile(tmp_pa
     snapshot = publish(db, tmp_path / "w.published").snapshot
     holder = hold_warehouse(db, 30)
     try:
-        line = _one_clear_line(_invoke(args, db, tmp_path), str(db), "is locked by another process", f"PID {holder.pid}")
+        line = _one_clear_line(
+            _invoke(args, db, tmp_path), str(db), "is locked by another process", f"PID {holder.pid}"
+        )
         assert f"--db {snapshot}" in line
     finally:
         holder.kill()
@@ -158,8 +160,21 @@ def test_a_run_that_fails_on_a_locked_warehouse_says_what_it_did_before_the_erro
         (folder / f"fy{year}.pdf").write_bytes((SAMPLE_EDITIONS / f"kawasaki-sme-fy{year}.pdf").read_bytes())
     holder = hold_warehouse(db, 60)
     try:
-        result = runner.invoke(app, ["ingest", str(folder), "--no-prefect", "--db", str(db), "--lock-timeout", "0.5",
-                                     "--cache-dir", str(tmp_path / "cache"), "--no-publish"])
+        result = runner.invoke(
+            app,
+            [
+                "ingest",
+                str(folder),
+                "--no-prefect",
+                "--db",
+                str(db),
+                "--lock-timeout",
+                "0.5",
+                "--cache-dir",
+                str(tmp_path / "cache"),
+                "--no-publish",
+            ],
+        )
     finally:
         holder.kill()
         holder.wait()
@@ -168,8 +183,10 @@ def test_a_run_that_fails_on_a_locked_warehouse_says_what_it_did_before_the_erro
     assert "Traceback" not in text
     # the first edition is loaded as soon as it is read: the lock stopped the run there
     assert "1 extracted, 0 from the extraction cache; 2 report(s) in the run, none loaded" in text
-    assert f"not loaded by this run (the warehouse holds what it held before): {folder / 'fy2020.pdf'}, " \
-           f"{folder / 'fy2021.pdf'}" in text
+    assert (
+        f"not loaded by this run (the warehouse holds what it held before): {folder / 'fy2020.pdf'}, "
+        f"{folder / 'fy2021.pdf'}" in text
+    )
     summary_at, error_at = text.index("none loaded"), text.index("ingest failed:")
     assert summary_at < error_at and "is locked by another process" in text[error_at:]
     with duckdb.connect(str(db), read_only=True) as con:

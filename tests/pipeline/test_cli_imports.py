@@ -32,8 +32,12 @@ print("\\n" + json.dumps({"code": code, "imported": heavy}))
 
 def run_command(*args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-c", _RUN, *args], input=json.dumps(HEAVY) + "\n", capture_output=True, text=True,
-        cwd=REPO_ROOT, timeout=300,
+        [sys.executable, "-c", _RUN, *args],
+        input=json.dumps(HEAVY) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -72,7 +76,15 @@ def test_commands_that_read_the_warehouse_import_no_prefect_and_no_pdf_library(d
 
 def test_the_check_sees_a_heavy_import_when_there_is_one(tmp_path):
     """The same check on `ingest`, which must import the PDF libraries to extract."""
-    result = run_command("ingest", str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"), "--db", str(tmp_path / "w.duckdb"),
-                         "--cache-dir", str(tmp_path / "cache"), "--no-publish", "--no-prefect")
+    result = run_command(
+        "ingest",
+        str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"),
+        "--db",
+        str(tmp_path / "w.duckdb"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--no-publish",
+        "--no-prefect",
+    )
     assert result["code"] == 0
     assert {"pymupdf", "pdfplumber"} <= set(result["imported"]) and "prefect" not in result["imported"]

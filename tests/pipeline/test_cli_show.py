@@ -56,7 +56,10 @@ def test_every_edition_prints_the_whole_cycle(db):
 def test_opinions_sit_beside_their_responses(db):
     output = show("商業力強化事業", "--year", "2020", "--db", str(db))
     rows = {line.split("│")[1].strip(): line for line in output.splitlines() if line.startswith("│")}
-    assert "商店街と個店の支援を一体的に進めるべきである。" in rows["1"] and "商店街と個店の支援を連携させて実施していく。" in rows["1"]
+    assert (
+        "商店街と個店の支援を一体的に進めるべきである。" in rows["1"]
+        and "商店街と個店の支援を連携させて実施していく。" in rows["1"]
+    )
     assert "若手商業者のネットワークづくり" in rows["2"] and "若手商業者の交流会を開催" in rows["2"]
     assert "COVID ④" in rows["4"]
     assert "FY2019 edition" not in output and "FY2021 edition" not in output

@@ -65,8 +65,11 @@ def test_kill_9_of_one_extraction_fails_that_report_and_the_others_load(tmp_path
     before = set(children(os.getpid()))
     db = tmp_path / "w.duckdb"
     with killing_first(lambda: set(children(os.getpid())) - before, poll=0.005) as killed:
-        summary = ingest([SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf", SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"],
-                         db, cache_dir=tmp_path / "cache")
+        summary = ingest(
+            [SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf", SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"],
+            db,
+            cache_dir=tmp_path / "cache",
+        )
     assert killed, "the watcher saw the extraction process"
     [failure] = summary.failed
     assert failure.stage == "extract" and failure.report.endswith("kawasaki-sme-fy2019.pdf")

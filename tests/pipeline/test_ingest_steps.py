@@ -192,7 +192,9 @@ def test_export_writes_every_table_and_view(warehouse, tmp_path):
         years = sorted(p.name for p in (out / "kpi_values").iterdir())
         assert years == ["report_fiscal_year=2019", "report_fiscal_year=2020", "report_fiscal_year=2021"]
         one = out / "kpi_values" / "report_fiscal_year=2020"
-        assert con.execute(f"SELECT DISTINCT report_fiscal_year FROM read_parquet('{one}/*.parquet')").fetchall() == [(2020,)]
+        assert con.execute(f"SELECT DISTINCT report_fiscal_year FROM read_parquet('{one}/*.parquet')").fetchall() == [
+            (2020,)
+        ]
     assert set(EDITION_TABLES) == {name for name, partitioned in exported_relations() if partitioned}
 
 
@@ -203,7 +205,9 @@ def test_export_of_an_empty_table_still_has_a_schema(tmp_path):
         from nenpo.warehouse.export import export_parquet
 
         export_parquet(con, tmp_path / "out")
-        assert con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path}/out/kpi_values/**/*.parquet')").fetchone() == (0,)
+        assert con.execute(
+            f"SELECT count(*) FROM read_parquet('{tmp_path}/out/kpi_values/**/*.parquet')"
+        ).fetchone() == (0,)
 
 
 def test_publish_swaps_in_a_snapshot_analysts_can_read_while_the_warehouse_is_locked(warehouse, tmp_path):
@@ -231,7 +235,9 @@ def test_publish_swaps_in_a_snapshot_analysts_can_read_while_the_warehouse_is_lo
         with connect(out / "w.duckdb", read_only=True) as con:
             assert con.execute("SELECT count(*) FROM kpi_values").fetchone()[0] == before - 78
         with duckdb.connect() as mem:
-            parquet = mem.execute(f"SELECT count(*) FROM read_parquet('{out}/parquet/kpi_values/**/*.parquet')").fetchone()[0]
+            parquet = mem.execute(
+                f"SELECT count(*) FROM read_parquet('{out}/parquet/kpi_values/**/*.parquet')"
+            ).fetchone()[0]
         assert parquet == before - 78
         refused = CliRunner().invoke(app, ["export", "--out", str(tmp_path / "x"), "--db", str(db)])
         assert refused.exit_code == 2 and "is locked by another process" in " ".join(refused.output.split())
@@ -253,7 +259,9 @@ def test_an_extraction_travels_between_processes_as_json_and_comes_back_equal():
     direct = extract_report(path)
     back = ReportExtraction.from_json(sent)  # as the family that wrote it: KawasakiExtraction
     assert type(back) is type(direct)
-    assert back.model_dump(exclude={"extracted_at", "seconds"}) == direct.model_dump(exclude={"extracted_at", "seconds"})
+    assert back.model_dump(exclude={"extracted_at", "seconds"}) == direct.model_dump(
+        exclude={"extracted_at", "seconds"}
+    )
     failed = extract_for_transfer(path.with_name("no-such-file.pdf"))
     assert not isinstance(failed, str) and failed.stage == "extract"
 

@@ -70,9 +70,18 @@ def test_the_temporary_server_dies_when_nenpo_is_killed(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), NENPO_CACHE_DIR=str(tmp_path / "cache"))
     nenpo = subprocess.Popen(
-        [str(NENPO), "ingest", "--prefect", str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"),
-         "--db", str(tmp_path / "w.duckdb")],
-        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(NENPO),
+            "ingest",
+            "--prefect",
+            str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     server = None
     try:

@@ -14,8 +14,8 @@ import pytest
 from nenpo.pipeline.ingest import ingest
 from nenpo.sources.fetch import FetchPolicy
 from tests.conftest import SAMPLE_EDITIONS
-from tests.pipeline.flows.runs import warehouse_contents
 from tests.pdf_server import PdfServer
+from tests.pipeline.flows.runs import warehouse_contents
 from tests.processes import children, cmdline, killing_first
 
 NAME = "kawasaki-sme-fy2019.pdf"
@@ -43,7 +43,11 @@ def test_a_server_down_for_longer_is_tried_again_later(server, tmp_path):
     """Three 500s use up the download's quick tries; the retry a delay later gets the file."""
     catalogue = catalogue_of(tmp_path, server.url(f"/flaky/plain-down/3/{NAME}"))
     summary = ingest(
-        [], tmp_path / "w.duckdb", catalogue=catalogue, cache_dir=tmp_path / "cache", fetch_policy=QUICK,
+        [],
+        tmp_path / "w.duckdb",
+        catalogue=catalogue,
+        cache_dir=tmp_path / "cache",
+        fetch_policy=QUICK,
         fetch_retry_delays=(0.0, 0.0),
     )
     assert summary.ok, summary.failed
@@ -54,7 +58,11 @@ def test_a_server_down_for_longer_is_tried_again_later(server, tmp_path):
 def test_without_retries_left_the_download_fails_and_is_recorded(server, tmp_path):
     catalogue = catalogue_of(tmp_path, server.url(f"/flaky/plain-gone/9/{NAME}"))
     summary = ingest(
-        [], tmp_path / "w.duckdb", catalogue=catalogue, cache_dir=tmp_path / "cache", fetch_policy=QUICK,
+        [],
+        tmp_path / "w.duckdb",
+        catalogue=catalogue,
+        cache_dir=tmp_path / "cache",
+        fetch_policy=QUICK,
         fetch_retry_delays=(0.0,),
     )
     [failure] = summary.failed
@@ -66,7 +74,11 @@ def test_a_404_is_not_tried_again(server, tmp_path):
     before = server.count("/status/404")
     catalogue = catalogue_of(tmp_path, server.url("/status/404"))
     summary = ingest(
-        [], tmp_path / "w.duckdb", catalogue=catalogue, cache_dir=tmp_path / "cache", fetch_policy=QUICK,
+        [],
+        tmp_path / "w.duckdb",
+        catalogue=catalogue,
+        cache_dir=tmp_path / "cache",
+        fetch_policy=QUICK,
         fetch_retry_delays=(3600.0,),  # would hang the test if it were tried again
     )
     assert [f.stage for f in summary.failed] == ["fetch"]

@@ -18,7 +18,11 @@ OUTCOMES = {
     # file: (substrings the recorded error must contain)
     "osaka_h29_syuurou_truncated.pdf": ("truncated", "no page yields readable text"),
     "osaka_h29_ryoukinhyou_scanned.pdf": ("page 1", "needs OCR", "switched off", "needs_ocr on p.1"),
-    "osaka_h29_hoikushi_unijis_hw_nonembedded.pdf": ("not an edition of a known report series", "engines_disagree on p.1", "fonts_not_embedded"),
+    "osaka_h29_hoikushi_unijis_hw_nonembedded.pdf": (
+        "not an edition of a known report series",
+        "engines_disagree on p.1",
+        "fonts_not_embedded",
+    ),
     "osaka_h29_hoiku_shinseisho_kangxi.pdf": ("not an edition of a known report series", "4 page(s)"),
     "kampo_vertical_gazette.pdf": ("not an edition of a known report series", "vertical_text on p.1"),
     "kobe_h30_hoiku_shisetsu_ichiran.pdf": ("not an edition of a known report series", "11 page(s)"),
@@ -50,7 +54,9 @@ def test_each_bad_file_has_its_documented_error(run, name):
     for expected in OUTCOMES[name]:
         assert expected in failure.error
     with duckdb.connect(str(db), read_only=True) as con:
-        rows = con.execute("SELECT stage, error, sha256 FROM ingest_errors WHERE report LIKE ?", [f"%{name}"]).fetchall()
+        rows = con.execute(
+            "SELECT stage, error, sha256 FROM ingest_errors WHERE report LIKE ?", [f"%{name}"]
+        ).fetchall()
     assert len(rows) == 1 and rows[0][0] == "extract" and name in rows[0][1]
     assert rows[0][2] and len(rows[0][2]) == 64
 

@@ -87,7 +87,9 @@ def _run(db, tmp_path, kill_after: float | None = None) -> tuple[int, float]:
     started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-c", _RUN, str(SAMPLE_EDITIONS), str(db), str(tmp_path / "cache"), str(tmp_path / "pub")],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     if kill_after is not None:
         try:

@@ -49,8 +49,9 @@ def test_two_workers_give_the_warehouse_of_one_process_row_for_row(in_one_proces
     real = load.table_rows
     monkeypatch.setattr(load, "table_rows", lambda *a: built_here.append(a[0].name) or real(*a))
     started = datetime.now(UTC)
-    summary = ingest([SAMPLE_EDITIONS], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", runner="processes",
-                     workers=2)
+    summary = ingest(
+        [SAMPLE_EDITIONS], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", runner="processes", workers=2
+    )
     assert summary.ok and summary.extracted == 3
     assert built_here == [], "the workers built every row; this process only inserted them"
     rows = every_row(tmp_path / "w.duckdb")

@@ -31,12 +31,27 @@ def findings(con, check):
 
 def test_restated_value_finds_a_changed_actual_but_not_a_cancelled_one():
     con = warehouse(
-        edition(2019, {"M": {"I": {"target": [90, 95], "actual": [150, 160]}, "J": {"target": [5, 5], "actual": [1, "中止"]}}}),
-        edition(2020, {"M": {"I": {"target": [95, 99], "actual": [162, 201]}, "J": {"target": [5, 5], "actual": ["中止", 3]}}}),
+        edition(
+            2019,
+            {"M": {"I": {"target": [90, 95], "actual": [150, 160]}, "J": {"target": [5, 5], "actual": [1, "中止"]}}},
+        ),
+        edition(
+            2020,
+            {"M": {"I": {"target": [95, 99], "actual": [162, 201]}, "J": {"target": [5, 5], "actual": ["中止", 3]}}},
+        ),
     )
     found = findings(con, "restated_value")
-    assert [(f.measure, f.indicator, f.fiscal_year, f.evidence["restated_kind"], f.evidence["earlier_value"],
-             f.evidence["later_value"]) for f in found] == [("M", "I", 2019, "actual", 160.0, 162.0)]
+    assert [
+        (
+            f.measure,
+            f.indicator,
+            f.fiscal_year,
+            f.evidence["restated_kind"],
+            f.evidence["earlier_value"],
+            f.evidence["later_value"],
+        )
+        for f in found
+    ] == [("M", "I", 2019, "actual", 160.0, 162.0)]
     assert "160 in the FY2019 edition, 162 in the FY2020 edition" in found[0].detail
     rows = con.execute("SELECT measure, indicator, fiscal_year, kind, delta FROM kpi_restatements").fetchall()
     assert rows == [("M", "I", 2019, "actual", 2.0)]
@@ -52,7 +67,9 @@ def test_restated_value_counts_a_value_that_became_blank():
 
 
 def test_unit_mismatch_within_one_table():
-    con = warehouse(edition(2020, {"M": {"I": {"target": [1, 2], "actual": [1, 2]}}}, units={("M", "I"): ("人", "万人")}))
+    con = warehouse(
+        edition(2020, {"M": {"I": {"target": [1, 2], "actual": [1, 2]}}}, units={("M", "I"): ("人", "万人")})
+    )
     [f] = findings(con, "unit_mismatch")
     assert (f.measure, f.indicator, f.evidence["target_unit"], f.evidence["actual_unit"]) == ("M", "I", "人", "万人")
 
@@ -60,22 +77,34 @@ def test_unit_mismatch_within_one_table():
 def test_unit_changed_between_editions_but_not_for_a_mismatched_table():
     con = warehouse(
         edition(2019, {"M": {"I": {"target": [1, 2], "actual": [1, 2]}, "J": {"target": [1, 2], "actual": [1, 2]}}}),
-        edition(2020, {"M": {"I": {"target": [2, 3], "actual": [2, 3]}, "J": {"target": [2, 3], "actual": [2, 3]}}},
-                units={("M", "I"): "回", ("M", "J"): ("件", "万件")}),
+        edition(
+            2020,
+            {"M": {"I": {"target": [2, 3], "actual": [2, 3]}, "J": {"target": [2, 3], "actual": [2, 3]}}},
+            units={("M", "I"): "回", ("M", "J"): ("件", "万件")},
+        ),
     )
     found = findings(con, "unit_changed")
-    assert {(f.indicator, f.fiscal_year, f.evidence["kind"]) for f in found} == {("I", 2019, "target"), ("I", 2019, "actual")}
+    assert {(f.indicator, f.fiscal_year, f.evidence["kind"]) for f in found} == {
+        ("I", 2019, "target"),
+        ("I", 2019, "actual"),
+    }
 
 
 def test_indicator_and_measure_dropped_and_new():
     con = warehouse(
         edition(2019, {"M": {"I": {"actual": [1, 2]}, "J": {"actual": [1, 2]}}, "Gone": {"K": {"actual": [1, 1]}}}),
-        edition(2020, {"M": {"I": {"actual": [2, 3]}, "New": {"actual": [0, 1]}}, "Fresh": {"X": {"actual": [1, 1]}}},
-                articles={"Fresh": 18}),
+        edition(
+            2020,
+            {"M": {"I": {"actual": [2, 3]}, "New": {"actual": [0, 1]}}, "Fresh": {"X": {"actual": [1, 1]}}},
+            articles={"Fresh": 18},
+        ),
     )
     assert [(f.measure, f.indicator) for f in findings(con, "indicator_dropped")] == [("M", "J")]
     assert [(f.measure, f.indicator) for f in findings(con, "measure_dropped")] == [("Gone", None)]
-    assert {(f.measure, f.indicator) for f in findings(con, "new_measure_or_indicator")} == {("Fresh", None), ("M", "New")}
+    assert {(f.measure, f.indicator) for f in findings(con, "new_measure_or_indicator")} == {
+        ("Fresh", None),
+        ("M", "New"),
+    }
 
 
 def test_unexpected_year_columns():
@@ -87,27 +116,50 @@ def test_unexpected_year_columns():
 # --- identities ---------------------------------------------------------------------------
 
 RENAME = (
-    edition(2020, {"ものづくり中小企業経営支援事業": {"経営革新計画の承認件数": {"actual": [1, 2]}, "展示会出展件数": {"actual": [1, 2]}}},
-            articles={"ものづくり中小企業経営支援事業": 14}),
-    edition(2021, {"ものづくり中小企業経営革新等支援事業": {"経営革新計画の承認件数": {"actual": [2, 3]}, "展示会出展件数": {"actual": [2, 3]}}},
-            articles={"ものづくり中小企業経営革新等支援事業": 14}),
+    edition(
+        2020,
+        {
+            "ものづくり中小企業経営支援事業": {
+                "経営革新計画の承認件数": {"actual": [1, 2]},
+                "展示会出展件数": {"actual": [1, 2]},
+            }
+        },
+        articles={"ものづくり中小企業経営支援事業": 14},
+    ),
+    edition(
+        2021,
+        {
+            "ものづくり中小企業経営革新等支援事業": {
+                "経営革新計画の承認件数": {"actual": [2, 3]},
+                "展示会出展件数": {"actual": [2, 3]},
+            }
+        },
+        articles={"ものづくり中小企業経営革新等支援事業": 14},
+    ),
 )
 
 
 def test_renamed_measure_is_linked_by_evidence_and_keeps_one_time_series():
     con = warehouse(*RENAME)
-    row = con.execute("SELECT canonical, reason, score, evidence FROM measure_aliases WHERE name = 'ものづくり中小企業経営支援事業'").fetchone()
+    row = con.execute(
+        "SELECT canonical, reason, score, evidence FROM measure_aliases WHERE name = 'ものづくり中小企業経営支援事業'"
+    ).fetchone()
     assert row[0] == "ものづくり中小企業経営革新等支援事業" and row[1] == "evidence" and row[2] > 0.9
     assert '"same_article": true' in row[3] and '"indicator_overlap": 1.0' in row[3]
-    years = con.execute("SELECT fiscal_year FROM kpi_timeseries WHERE indicator = '経営革新計画の承認件数' ORDER BY 1").fetchall()
+    years = con.execute(
+        "SELECT fiscal_year FROM kpi_timeseries WHERE indicator = '経営革新計画の承認件数' ORDER BY 1"
+    ).fetchall()
     assert [y for (y,) in years] == [2019, 2020, 2021]
     assert findings(con, "measure_dropped") == [] and len(findings(con, "renamed")) == 1
 
 
 def test_a_different_article_is_never_a_rename():
     a, b = RENAME
-    b = edition(2021, {"ものづくり中小企業経営革新等支援事業": {"経営革新計画の承認件数": {"actual": [2, 3]}}},
-                articles={"ものづくり中小企業経営革新等支援事業": 15})
+    b = edition(
+        2021,
+        {"ものづくり中小企業経営革新等支援事業": {"経営革新計画の承認件数": {"actual": [2, 3]}}},
+        articles={"ものづくり中小企業経営革新等支援事業": 15},
+    )
     con = warehouse(a, b)
     assert con.execute("SELECT count(*) FROM measure_aliases WHERE reason = 'evidence'").fetchone()[0] == 0
     assert len(findings(con, "measure_dropped")) == 1
@@ -115,10 +167,21 @@ def test_a_different_article_is_never_a_rename():
 
 def test_pins_force_and_forbid_links():
     series = "kawasaki-sme"
-    forbid = Aliases(measures=[Pin(series, "ものづくり中小企業経営革新等支援事業", distinct_from="ものづくり中小企業経営支援事業")])
+    forbid = Aliases(
+        measures=[Pin(series, "ものづくり中小企業経営革新等支援事業", distinct_from="ものづくり中小企業経営支援事業")]
+    )
     con = warehouse(*RENAME, aliases=forbid)
     assert con.execute("SELECT count(DISTINCT canonical) FROM measure_aliases").fetchone()[0] == 2
-    force = Aliases(indicators=[Pin(series, "展示会出展件数", same_as="経営革新計画の承認件数", measure="ものづくり中小企業経営革新等支援事業")])
+    force = Aliases(
+        indicators=[
+            Pin(
+                series,
+                "展示会出展件数",
+                same_as="経営革新計画の承認件数",
+                measure="ものづくり中小企業経営革新等支援事業",
+            )
+        ]
+    )
     con = warehouse(*RENAME, aliases=force)
     reasons = dict(con.execute("SELECT name, reason FROM indicator_aliases").fetchall())
     assert reasons["展示会出展件数"] == "pinned"
@@ -194,7 +257,9 @@ def test_samples_timeseries_keeps_the_renamed_measure_as_one_line(samples):
         "WHERE indicator = '経営革新計画の承認件数' ORDER BY fiscal_year"
     ).fetchall()
     assert rows == [(2018, 88.0, 2019), (2019, 91.0, 2020), (2020, 59.0, 2021), (2021, 64.0, 2021)]
-    measures = con.execute("SELECT DISTINCT measure FROM kpi_timeseries WHERE indicator = '経営革新計画の承認件数'").fetchall()
+    measures = con.execute(
+        "SELECT DISTINCT measure FROM kpi_timeseries WHERE indicator = '経営革新計画の承認件数'"
+    ).fetchall()
     assert measures == [("ものづくり中小企業経営革新等支援事業",)]
 
 
@@ -219,7 +284,9 @@ def test_shortfalls_explained_by_the_supplement_are_not_findings(samples):
     ).fetchall()
     flagged = {(f.report_fiscal_year, f.measure, f.indicator) for f in found if f.check == "actual_far_below_target"}
     assert len(shortfalls) >= 4, "the samples carry explained shortfalls (中止, 下回った, 減少 in 補足事項)"
-    assert flagged == {(2019, "ウェルフェアイノベーション推進事業", "ウェルフェアイノベーションフォーラム全体会の開催回数")}
+    assert flagged == {
+        (2019, "ウェルフェアイノベーション推進事業", "ウェルフェアイノベーションフォーラム全体会の開催回数")
+    }
     assert flagged < set(shortfalls)
 
 

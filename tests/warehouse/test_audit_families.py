@@ -97,8 +97,11 @@ def test_the_five_real_sheets_give_no_finding(realpdfs_dir: Path, tmp_path):
     try:
         # what the rules saw: years beyond (N−1, N) and two parts of one edition
         assert con.execute("SELECT count(*) FROM kpi_values WHERE fiscal_year > report_fiscal_year").fetchone()[0] > 0
-        assert con.execute(
-            "SELECT count(*) FROM reports WHERE series = 'ikeda-jimujigyo' AND part IS NOT NULL"
-        ).fetchone()[0] == 2
+        assert (
+            con.execute(
+                "SELECT count(*) FROM reports WHERE series = 'ikeda-jimujigyo' AND part IS NOT NULL"
+            ).fetchone()[0]
+            == 2
+        )
     finally:
         con.close()

@@ -40,19 +40,37 @@ def _sha(seed: str) -> str:
 
 def _kpi(fy: int, kind: str, value: float | None, label: str, *, text: str | None = None, page: int = 1) -> KpiValue:
     return KpiValue(
-        measure=MEASURE, indicator=INDICATOR, indicator_raw=INDICATOR, unit="人", unit_raw="人", fiscal_year=fy,
-        kind=kind, kind_raw=label, value=value, value_text=text or f"{value:,.0f}", status="reported",
-        table_no=1, page=page, bbox=(100.0, 200.0, 150.0, 212.0),
+        measure=MEASURE,
+        indicator=INDICATOR,
+        indicator_raw=INDICATOR,
+        unit="人",
+        unit_raw="人",
+        fiscal_year=fy,
+        kind=kind,
+        kind_raw=label,
+        value=value,
+        value_text=text or f"{value:,.0f}",
+        status="reported",
+        table_no=1,
+        page=page,
+        bbox=(100.0, 200.0, 150.0, 212.0),
     )
 
 
-def sheet(edition_year: int, kpis: list[KpiValue], *, seed: str | None = None, ocr_page: bool = False) -> ReportExtraction:
+def sheet(
+    edition_year: int, kpis: list[KpiValue], *, seed: str | None = None, ocr_page: bool = False
+) -> ReportExtraction:
     """One 事務事業評価シート of edition `edition_year` (令和N年度 evaluating the year before)."""
     source = "ocr" if ocr_page else "text_layer"
     return ReportExtraction(
-        family=FAMILY, series=SERIES, report_fiscal_year=edition_year,
-        title=f"令和{edition_year - 2018}年度 事務事業評価シート", source_path=f"/data/{SERIES}-{edition_year}.pdf",
-        sha256=_sha(seed or f"{SERIES}-{edition_year}"), page_count=2, extractor_version="9.9.9",
+        family=FAMILY,
+        series=SERIES,
+        report_fiscal_year=edition_year,
+        title=f"令和{edition_year - 2018}年度 事務事業評価シート",
+        source_path=f"/data/{SERIES}-{edition_year}.pdf",
+        sha256=_sha(seed or f"{SERIES}-{edition_year}"),
+        page_count=2,
+        extractor_version="9.9.9",
         extracted_at=datetime(2025, 6, 1, tzinfo=UTC),
         pages=(
             PageRecord(page=1, engine="pymupdf", chars={"pymupdf": 900}, quality=0.97),
@@ -61,37 +79,108 @@ def sheet(edition_year: int, kpis: list[KpiValue], *, seed: str | None = None, o
         measures=(Measure(name=MEASURE, name_raw=MEASURE, page_start=1, page_end=2, bbox=(40.0, 50.0, 500.0, 70.0)),),
         kpi_values=tuple(kpis),
         pdca_items=(
-            PdcaItem(measure=MEASURE, phase="plan", item_no=1, text="自主防災組織の訓練を支援する。",
-                     text_raw="自主防災組織の訓練を支援する。", page=1),
-            PdcaItem(measure=MEASURE, phase="check", item_no=1, text="参加者は増えたが若年層が少ない。",
-                     text_raw="参加者は増えたが若年層が少ない。", page=2, text_source=source),
-            PdcaItem(measure=MEASURE, phase="action", item_no=1, text="学校と連携した訓練を行う。",
-                     text_raw="学校と連携した訓練を行う。", page=2, text_source=source),
+            PdcaItem(
+                measure=MEASURE,
+                phase="plan",
+                item_no=1,
+                text="自主防災組織の訓練を支援する。",
+                text_raw="自主防災組織の訓練を支援する。",
+                page=1,
+            ),
+            PdcaItem(
+                measure=MEASURE,
+                phase="check",
+                item_no=1,
+                text="参加者は増えたが若年層が少ない。",
+                text_raw="参加者は増えたが若年層が少ない。",
+                page=2,
+                text_source=source,
+            ),
+            PdcaItem(
+                measure=MEASURE,
+                phase="action",
+                item_no=1,
+                text="学校と連携した訓練を行う。",
+                text_raw="学校と連携した訓練を行う。",
+                page=2,
+                text_source=source,
+            ),
         ),
         sections=(
-            Section(measure=MEASURE, path=("事業の概要",), level=1, heading="事業の概要", heading_raw="１ 事業の概要",
-                    text="市民の防災力を高める。", text_raw="市民の防災力を高める。", page=1, bbox=(40.0, 90.0, 200.0, 104.0)),
-            Section(measure=MEASURE, path=("事業の概要", "目的"), level=2, heading="目的", heading_raw="(1) 目的",
-                    text="災害に備える。", text_raw="災害に備える。", page=1, page_end=2),
+            Section(
+                measure=MEASURE,
+                path=("事業の概要",),
+                level=1,
+                heading="事業の概要",
+                heading_raw="１ 事業の概要",
+                text="市民の防災力を高める。",
+                text_raw="市民の防災力を高める。",
+                page=1,
+                bbox=(40.0, 90.0, 200.0, 104.0),
+            ),
+            Section(
+                measure=MEASURE,
+                path=("事業の概要", "目的"),
+                level=2,
+                heading="目的",
+                heading_raw="(1) 目的",
+                text="災害に備える。",
+                text_raw="災害に備える。",
+                page=1,
+                page_end=2,
+            ),
         ),
         costs=(
-            CostValue(measure=MEASURE, item="事業費", item_raw="事業費", fiscal_year=edition_year - 1, basis="settled",
-                      basis_raw=f"R{edition_year - 2019}決算", thousand_yen=12_345.0, value_text="12,345", unit_raw="千円",
-                      page=2, bbox=(300.0, 400.0, 360.0, 412.0)),
-            CostValue(measure=MEASURE, item="一般財源", item_raw="うち一般財源", fiscal_year=edition_year, basis="budget",
-                      basis_raw=f"R{edition_year - 2018}予算", thousand_yen=None, value_text="－", page=2),
+            CostValue(
+                measure=MEASURE,
+                item="事業費",
+                item_raw="事業費",
+                fiscal_year=edition_year - 1,
+                basis="settled",
+                basis_raw=f"R{edition_year - 2019}決算",
+                thousand_yen=12_345.0,
+                value_text="12,345",
+                unit_raw="千円",
+                page=2,
+                bbox=(300.0, 400.0, 360.0, 412.0),
+            ),
+            CostValue(
+                measure=MEASURE,
+                item="一般財源",
+                item_raw="うち一般財源",
+                fiscal_year=edition_year,
+                basis="budget",
+                basis_raw=f"R{edition_year - 2018}予算",
+                thousand_yen=None,
+                value_text="－",
+                page=2,
+            ),
         ),
         categories=(
-            CategoryValue(measure=MEASURE, field="direction", label_raw="今後の方向性", value="現状維持",
-                          value_raw="現状維持", page=2),
+            CategoryValue(
+                measure=MEASURE,
+                field="direction",
+                label_raw="今後の方向性",
+                value="現状維持",
+                value_raw="現状維持",
+                page=2,
+            ),
         ),
     )
 
 
-R5 = [_kpi(2022, "target", 500, "目標値"), _kpi(2022, "actual", 450, "実績値"), _kpi(2023, "target", 520, "目標値"),
-      _kpi(2023, "forecast", 480, "R5見込")]
-R6 = [_kpi(2022, "actual", 455, "実績値", page=2), _kpi(2023, "target", 520, "目標値"), _kpi(2023, "actual", 530, "実績値"),
-      _kpi(2024, "target", 540, "目標値")]
+R5 = [
+    _kpi(2022, "target", 500, "目標値"),
+    _kpi(2022, "actual", 450, "実績値"),
+    _kpi(2023, "target", 520, "目標値"),
+    _kpi(2023, "forecast", 480, "R5見込"),
+]
+R6 = [
+    _kpi(2022, "actual", 455, "実績値", page=2),
+    _kpi(2023, "target", 520, "目標値"),
+    _kpi(2023, "actual", 530, "実績値"),
+    _kpi(2024, "target", 540, "目標値"),
+]
 
 
 @pytest.fixture()
@@ -107,20 +196,27 @@ def db(tmp_path):
 def test_the_family_and_its_records_are_loaded_by_name(db):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT family, part, report_fiscal_year FROM reports ORDER BY 3").fetchall() == [
-            (FAMILY, None, 2023), (FAMILY, None, 2024)]
+            (FAMILY, None, 2023),
+            (FAMILY, None, 2024),
+        ]
         assert con.execute(
             "SELECT path, level, heading_raw, text, page, page_end, bbox_top FROM sections "
             "WHERE report_fiscal_year = 2024 ORDER BY ordinal"
-        ).fetchall() == [(["事業の概要"], 1, "１ 事業の概要", "市民の防災力を高める。", 1, None, 90.0),
-                         (["事業の概要", "目的"], 2, "(1) 目的", "災害に備える。", 1, 2, None)]
+        ).fetchall() == [
+            (["事業の概要"], 1, "１ 事業の概要", "市民の防災力を高める。", 1, None, 90.0),
+            (["事業の概要", "目的"], 2, "(1) 目的", "災害に備える。", 1, 2, None),
+        ]
         costs = con.execute(
             "SELECT c.measure_id = m.measure_id, item_raw, c.fiscal_year, basis, basis_raw, thousand_yen, value_text, unit_raw "
             "FROM costs c JOIN measures m USING (report_id) WHERE c.report_fiscal_year = 2024 ORDER BY c.ordinal"
         ).fetchall()
-        assert costs == [(True, "事業費", 2023, "settled", "R5決算", 12345.0, "12,345", "千円"),
-                         (True, "うち一般財源", 2024, "budget", "R6予算", None, "－", None)]
-        assert con.execute("SELECT field, label_raw, value FROM categories WHERE report_fiscal_year = 2023").fetchall() == [
-            ("direction", "今後の方向性", "現状維持")]
+        assert costs == [
+            (True, "事業費", 2023, "settled", "R5決算", 12345.0, "12,345", "千円"),
+            (True, "うち一般財源", 2024, "budget", "R6予算", None, "－", None),
+        ]
+        assert con.execute(
+            "SELECT field, label_raw, value FROM categories WHERE report_fiscal_year = 2023"
+        ).fetchall() == [("direction", "今後の方向性", "現状維持")]
         assert con.execute(
             "SELECT kind, kind_raw FROM kpi_values WHERE report_fiscal_year = 2023 ORDER BY ordinal"
         ).fetchall() == [("target", "目標値"), ("actual", "実績値"), ("target", "目標値"), ("forecast", "R5見込")]
@@ -142,14 +238,18 @@ def test_kpi_timeseries_and_restatements_across_its_editions(db):
             "FROM kpi_timeseries WHERE series = ? AND measure = ? AND indicator = ? ORDER BY fiscal_year",
             [SERIES, MEASURE, INDICATOR],
         ).fetchall()
-        assert rows == [(2022, 500.0, 455.0, 2023, 2024, 2), (2023, 520.0, 530.0, 2024, 2024, 2),
-                        (2024, 540.0, None, 2024, None, 1)]
+        assert rows == [
+            (2022, 500.0, 455.0, 2023, 2024, 2),
+            (2023, 520.0, 530.0, 2024, 2024, 2),
+            (2024, 540.0, None, 2024, None, 1),
+        ]
         assert con.execute(
             "SELECT fiscal_year, kind, earlier_value, later_value, later_page FROM kpi_restatements WHERE series = ?",
             [SERIES],
         ).fetchall() == [(2022, "actual", 450.0, 455.0, 2)]
         findings = con.execute(
-            "SELECT \"check\", fiscal_year FROM audit_findings WHERE series = ? AND \"check\" = 'restated_value'", [SERIES]
+            'SELECT "check", fiscal_year FROM audit_findings WHERE series = ? AND "check" = \'restated_value\'',
+            [SERIES],
         ).fetchall()
         assert findings == [("restated_value", 2022)]
 
@@ -186,8 +286,9 @@ def test_a_part_replaces_only_its_own_rows(tmp_path):
         load_extraction(con, _part("第2款", "p2", 200.0))
 
         def held():
-            return con.execute("SELECT part, item, thousand_yen FROM costs JOIN reports USING (report_id) "
-                               "ORDER BY part").fetchall()
+            return con.execute(
+                "SELECT part, item, thousand_yen FROM costs JOIN reports USING (report_id) ORDER BY part"
+            ).fetchall()
 
         assert held() == [("第1款", "第1款", 100.0), ("第2款", "第2款", 200.0)]
         again = load_extraction(con, _part("第1款", "p1", 100.0))
@@ -242,7 +343,9 @@ def test_a_version_3_file_is_migrated_to_version_4(tmp_path):
         con.execute(V3_REPORTS)
         con.execute("INSERT INTO reports SELECT * FROM old_reports")
         con.execute("DROP TABLE old_reports")
-        con.execute("CREATE TABLE old_kpis AS SELECT * EXCLUDE (kind_raw, text_source) FROM kpi_values WHERE kind <> 'forecast'")
+        con.execute(
+            "CREATE TABLE old_kpis AS SELECT * EXCLUDE (kind_raw, text_source) FROM kpi_values WHERE kind <> 'forecast'"
+        )
         con.execute("DROP TABLE kpi_values")
         con.execute("CREATE TABLE kpi_values AS SELECT * FROM old_kpis")
         con.execute("DROP TABLE old_kpis")
@@ -257,8 +360,16 @@ def test_a_version_3_file_is_migrated_to_version_4(tmp_path):
     with connect(path) as con:
         assert con.execute("SELECT max(version) FROM schema_version").fetchone()[0] == SCHEMA_VERSION == 4
         tables = tables_by_name()
-        for name in ("reports", "kpi_values", "measures", "report_pages", "sections", "costs", "stat_values",
-                     "article_opinions"):
+        for name in (
+            "reports",
+            "kpi_values",
+            "measures",
+            "report_pages",
+            "sections",
+            "costs",
+            "stat_values",
+            "article_opinions",
+        ):
             columns = con.execute(
                 "SELECT list(column_name ORDER BY column_index) FROM duckdb_columns() WHERE table_name = ?", [name]
             ).fetchone()[0]

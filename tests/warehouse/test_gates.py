@@ -17,8 +17,16 @@ FY2020 = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
 
 
 def figures(**kw) -> EditionFigures:
-    base = dict(sha256="a" * 64, source_path="/r/fy2020.pdf", sheets=10, kpi_values=100, pdca_items=50, page_count=4,
-                chars={1: 800, 2: 900, 3: 700, 4: 20}, garbled=frozenset())
+    base = dict(
+        sha256="a" * 64,
+        source_path="/r/fy2020.pdf",
+        sheets=10,
+        kpi_values=100,
+        pdca_items=50,
+        page_count=4,
+        chars={1: 800, 2: 900, 3: 700, 4: 20},
+        garbled=frozenset(),
+    )
     return EditionFigures(**{**base, **kw})
 
 
@@ -103,7 +111,9 @@ def test_a_page_without_its_content_does_not_replace_the_good_edition(held_db, g
     assert "--force" in failure.error
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT sha256, measure_count FROM reports").fetchall() == [(good.sha256, len(good.measures))]
+        assert con.execute("SELECT sha256, measure_count FROM reports").fetchall() == [
+            (good.sha256, len(good.measures))
+        ]
         assert con.execute("SELECT count(*) FROM kpi_values").fetchone()[0] == len(good.kpi_values)
         assert con.execute("SELECT report, stage FROM ingest_errors").fetchall() == [(str(damaged), "validate")]
     finally:

@@ -69,9 +69,16 @@ def test_the_consoles_do_not_read_markup():
 
 
 def test_csv_cells_that_start_a_formula_are_neutralised():
-    assert csv_cell('=HYPERLINK("https://evil.example","162")') == "'=HYPERLINK(\"https://evil.example\",\"162\")"
+    assert csv_cell('=HYPERLINK("https://evil.example","162")') == '\'=HYPERLINK("https://evil.example","162")'
     assert [csv_cell(v) for v in ("+1", "-1+2", "@SUM(A1)", "\t=1", "商業", 5, None)] == [
-        "'+1", "'-1+2", "'@SUM(A1)", "'\t=1", "商業", 5, None]
+        "'+1",
+        "'-1+2",
+        "'@SUM(A1)",
+        "'\t=1",
+        "商業",
+        5,
+        None,
+    ]
 
 
 def test_audit_csv_writes_a_formula_named_measure_as_text(tmp_path):
@@ -99,8 +106,16 @@ def test_csv_safe_keeps_numbers_numbers():
 
 def test_markdown_cells_show_html_as_text():
     assert md_cell("<img src=x onerror=alert(1)> | ①\n次") == "&lt;img src=x onerror=alert(1)&gt; \\| ① 次"
-    finding = Finding(check="c", severity="warning", report_fiscal_year=2020, measure="<script>x</script>",
-                      indicator=None, fiscal_year=None, page=3, detail="a & b")
+    finding = Finding(
+        check="c",
+        severity="warning",
+        report_fiscal_year=2020,
+        measure="<script>x</script>",
+        indicator=None,
+        fiscal_year=None,
+        page=3,
+        detail="a & b",
+    )
     markdown = audit_markdown([finding], "<b>db</b>")
     assert "<script>" not in markdown and "<b>" not in markdown
     assert "&lt;script&gt;x&lt;/script&gt;" in markdown and "a &amp; b" in markdown

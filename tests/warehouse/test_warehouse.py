@@ -42,29 +42,77 @@ M_SHINSANGYO = "新産業創造支援事業"
 # dropping a column from CONTRACT cannot make the contract test pass silently.
 REQUIRED: dict[str, list[str]] = {
     "reports": [
-        "report_id", "series", "report_fiscal_year", "title", "source_path", "sha256",
-        "page_count", "extractor_version", "ingested_at",
+        "report_id",
+        "series",
+        "report_fiscal_year",
+        "title",
+        "source_path",
+        "sha256",
+        "page_count",
+        "extractor_version",
+        "ingested_at",
     ],
     "measures": [
-        "measure_id", "report_id", "report_fiscal_year", "article", "parent", "name",
-        "page_start", "page_end",
+        "measure_id",
+        "report_id",
+        "report_fiscal_year",
+        "article",
+        "parent",
+        "name",
+        "page_start",
+        "page_end",
     ],
     "kpi_values": [
-        "report_id", "report_fiscal_year", "measure", "indicator", "unit", "fiscal_year", "kind",
-        "value", "value_text", "status", "annotation", "sub_value", "page",
-        "indicator_raw", "unit_raw", "table_no", "bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom",
-        "sha256", "extractor_version",
+        "report_id",
+        "report_fiscal_year",
+        "measure",
+        "indicator",
+        "unit",
+        "fiscal_year",
+        "kind",
+        "value",
+        "value_text",
+        "status",
+        "annotation",
+        "sub_value",
+        "page",
+        "indicator_raw",
+        "unit_raw",
+        "table_no",
+        "bbox_x0",
+        "bbox_top",
+        "bbox_x1",
+        "bbox_bottom",
+        "sha256",
+        "extractor_version",
     ],
     "report_pages": ["report_id", "page", "engine", "chars_pymupdf", "chars_pdfplumber", "quality", "flags"],
     "extraction_warnings": [
-        "report_id", "report_fiscal_year", "code", "message", "page", "measure", "indicator",
+        "report_id",
+        "report_fiscal_year",
+        "code",
+        "message",
+        "page",
+        "measure",
+        "indicator",
     ],
     "ingest_errors": ["report", "stage", "error", "at", "sha256", "page"],
     "audit_runs": ["audited_at", "inputs_fingerprint", "editions", "findings", "seconds"],
     "kpi_timeseries": [
-        "measure", "indicator", "fiscal_year", "target", "actual", "achievement_ratio", "unit",
-        "target_status", "actual_status", "source_report_fiscal_year", "source_report_id",
-        "target_report_fiscal_year", "actual_report_fiscal_year", "editions",
+        "measure",
+        "indicator",
+        "fiscal_year",
+        "target",
+        "actual",
+        "achievement_ratio",
+        "unit",
+        "target_status",
+        "actual_status",
+        "source_report_fiscal_year",
+        "source_report_id",
+        "target_report_fiscal_year",
+        "actual_report_fiscal_year",
+        "editions",
     ],
 }
 
@@ -148,15 +196,25 @@ def edition(
         ),
         measures=(
             Measure(
-                name=M_SOGYO, name_raw=f" {M_SOGYO}", parent="創業支援", position=1, article=5,
-                article_title="創業の促進", page_start=2, page_end=2, bbox=(50.0, 60.0, 500.0, 80.0),
+                name=M_SOGYO,
+                name_raw=f" {M_SOGYO}",
+                parent="創業支援",
+                position=1,
+                article=5,
+                article_title="創業の促進",
+                page_start=2,
+                page_end=2,
+                bbox=(50.0, 60.0, 500.0, 80.0),
             ),
             Measure(name=M_SHINSANGYO, name_raw=M_SHINSANGYO, article=6, page_start=3, page_end=4),
         ),
         kpi_values=tuple(kpis),
         warnings=(
             ExtractionWarning(
-                code="unit_mismatch", message="単位が一致しない", page=3, measure=M_SHINSANGYO,
+                code="unit_mismatch",
+                message="単位が一致しない",
+                page=3,
+                measure=M_SHINSANGYO,
                 indicator="支援企業数",
             ),
         ),
@@ -191,8 +249,7 @@ def count(con, table: str, where: str = "true", params: list | None = None) -> i
 
 def live_columns(con) -> dict[str, dict[str, str]]:
     rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
-        "WHERE database_name = current_database()"
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = current_database()"
     ).fetchall()
     out: dict[str, dict[str, str]] = {}
     for table, column, data_type in rows:
@@ -203,7 +260,9 @@ def live_columns(con) -> dict[str, dict[str, str]]:
 def timeseries(con) -> dict[tuple[str, str, int], dict]:
     cur = con.execute("SELECT * FROM kpi_timeseries")
     names = [d[0] for d in cur.description]
-    return {(r["measure"], r["indicator"], r["fiscal_year"]): r for r in (dict(zip(names, row)) for row in cur.fetchall())}
+    return {
+        (r["measure"], r["indicator"], r["fiscal_year"]): r for r in (dict(zip(names, row)) for row in cur.fetchall())
+    }
 
 
 # --- schema ----------------------------------------------------------------------------------
@@ -289,7 +348,8 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(db_path):
         connect(db_path, read_only=True)
     with connect(db_path) as con:
         assert con.execute("SELECT list(version ORDER BY version) FROM schema_version").fetchone()[0] == list(
-            range(1, SCHEMA_VERSION + 1))
+            range(1, SCHEMA_VERSION + 1)
+        )
         assert con.execute("SELECT count(*) FROM audit_runs").fetchone()[0] == 0
         assert count(con, "kpi_values") == 5
         columns = con.execute(
@@ -300,8 +360,16 @@ def test_a_version_1_file_is_migrated_and_keeps_its_data(db_path):
         assert count(con, "reports") == 1
 
 
-READ_BY_TABLES = ("article_opinions", "stat_values", "committee_members", "policy_list", "budget_items",
-                  "budget_results", "other_measures", "table_cells")
+READ_BY_TABLES = (
+    "article_opinions",
+    "stat_values",
+    "committee_members",
+    "policy_list",
+    "budget_items",
+    "budget_results",
+    "other_measures",
+    "table_cells",
+)
 
 
 def test_a_version_2_file_gets_read_by_on_its_table_rows(db_path):
@@ -345,7 +413,9 @@ def test_load_writes_every_table_with_provenance(con):
     result = load_extraction(con, x)
     assert result.report_id == x.report_id == x.sha256[:16]
     assert result.replaced_report_id is None and not result.unchanged
-    assert result.rows == no_other_tables({"reports": 1, "measures": 2, "kpi_values": 5, "report_pages": 4, "extraction_warnings": 1})
+    assert result.rows == no_other_tables(
+        {"reports": 1, "measures": 2, "kpi_values": 5, "report_pages": 4, "extraction_warnings": 1}
+    )
     for table, n in result.rows.items():
         assert count(con, table, "report_id = ?", [x.report_id]) == n
 
@@ -362,7 +432,18 @@ def test_load_writes_every_table_with_provenance(con):
         "page_start, page_end, bbox_x0, bbox_bottom FROM measures ORDER BY ordinal"
     ).fetchall()
     assert measures[0] == (
-        f"{x.report_id}:m1", 1, M_SOGYO, f" {M_SOGYO}", "創業支援", 1, 5, "創業の促進", 2, 2, 50.0, 80.0
+        f"{x.report_id}:m1",
+        1,
+        M_SOGYO,
+        f" {M_SOGYO}",
+        "創業支援",
+        1,
+        5,
+        "創業の促進",
+        2,
+        2,
+        50.0,
+        80.0,
     )
     assert measures[1][0] == f"{x.report_id}:m2" and measures[1][4:6] == (None, None)
 
@@ -372,8 +453,26 @@ def test_load_writes_every_table_with_provenance(con):
         "extractor_version, measure_id FROM kpi_values ORDER BY ordinal"
     ).fetchall()
     assert rows[0] == (
-        M_SOGYO, "創業実績件数", "○創業実績件数", 2018, "target", 100.0, "100", "新規38件・変更21件", None,
-        "件", "件", 1, 2, 72.0, 101.0, 300.0, 113.5, x.sha256, EXTRACTOR_VERSION, f"{x.report_id}:m1",
+        M_SOGYO,
+        "創業実績件数",
+        "○創業実績件数",
+        2018,
+        "target",
+        100.0,
+        "100",
+        "新規38件・変更21件",
+        None,
+        "件",
+        "件",
+        1,
+        2,
+        72.0,
+        101.0,
+        300.0,
+        113.5,
+        x.sha256,
+        EXTRACTOR_VERSION,
+        f"{x.report_id}:m1",
     )
     assert rows[1][8] == 12.0
     assert rows[4][-1] == f"{x.report_id}:m2"
@@ -424,19 +523,30 @@ def test_new_file_for_an_edition_leaves_nothing_of_the_old_one(con):
     edition_tables = [t for t in TABLE_NAMES if "report_id" in live[t]]
 
     def rows_of(report_id):
-        return {t: con.execute(f"SELECT * FROM {t} WHERE report_id = ? ORDER BY ALL", [report_id]).fetchall()
-                for t in edition_tables}
+        return {
+            t: con.execute(f"SELECT * FROM {t} WHERE report_id = ? ORDER BY ALL", [report_id]).fetchall()
+            for t in edition_tables
+        }
 
     other_before = rows_of(other.report_id)
     new = edition(2019, [kpi("創業実績件数", 2019, "actual", 96)], seed="second scan")
     result = load_extraction(con, new)
     assert result.replaced_report_id == old.report_id != new.report_id
-    assert result.rows == no_other_tables({"reports": 1, "measures": 2, "kpi_values": 1, "report_pages": 4, "extraction_warnings": 1})
+    assert result.rows == no_other_tables(
+        {"reports": 1, "measures": 2, "kpi_values": 1, "report_pages": 4, "extraction_warnings": 1}
+    )
     assert set(edition_tables) >= set(result.rows)
     for table in edition_tables:
         assert count(con, table, "report_id = ?", [old.report_id]) == 0, table
-    assert count(con, "kpi_timeseries", "list_contains([source_report_id, target_report_id, actual_report_id], ?)",
-                 [old.report_id]) == 0
+    assert (
+        count(
+            con,
+            "kpi_timeseries",
+            "list_contains([source_report_id, target_report_id, actual_report_id], ?)",
+            [old.report_id],
+        )
+        == 0
+    )
     assert rows_of(other.report_id) == other_before  # the other edition is untouched
     assert count(con, "kpi_values", "report_fiscal_year = 2019") == 1
     assert count(con, "reports") == 2
@@ -607,7 +717,10 @@ def test_kpi_timeseries_takes_the_latest_edition(con, order):
     assert (r2019["source_report_fiscal_year"], r2019["source_report_id"]) == (2020, fy2020.report_id)
     assert (r2019["target_report_fiscal_year"], r2019["actual_report_fiscal_year"]) == (2020, 2020)
     assert (r2019["target_status"], r2019["actual_status"], r2019["unit"], r2019["editions"]) == (
-        "reported", "reported", "件", 2,
+        "reported",
+        "reported",
+        "件",
+        2,
     )
     assert r2019["series"] == SERIES
 
@@ -625,7 +738,9 @@ def test_kpi_timeseries_takes_the_latest_edition(con, order):
     # a blank (－) target in the latest edition does not hide the earlier printed target
     consult = ts[(M_SOGYO, "相談件数", 2019)]
     assert (consult["target"], consult["target_status"], consult["target_report_fiscal_year"]) == (
-        200.0, "reported", 2019,
+        200.0,
+        "reported",
+        2019,
     )
     assert consult["achievement_ratio"] == pytest.approx(0.9)
 
@@ -692,7 +807,12 @@ def test_record_error_writes_a_row(con):
     assert len(rows) == 2
     report, stage, error, at, sha256, page, error_type, trace = rows[0]
     assert (report, stage, error, sha256, page, error_type) == (
-        "/data/kawasaki-fy2020.pdf", "extract", "ValueError: 表が読めない", sha("x"), 12, "ValueError",
+        "/data/kawasaki-fy2020.pdf",
+        "extract",
+        "ValueError: 表が読めない",
+        sha("x"),
+        12,
+        "ValueError",
     )
     assert at is not None and "raise ValueError" in trace
     assert rows[1][:3] == ("abcdef0123456789", "load", "lock timeout")

@@ -12,8 +12,12 @@ from nenpo.warehouse.schema import tables_by_name
 from tests.conftest import SAMPLE_EDITIONS
 
 EXTRACTION_FIELDS = {
-    "stat_values": "stat_values", "committee_members": "committee_members", "policy_list": "policy_list",
-    "budget_items": "budget_items", "budget_results": "budget_results", "other_measures": "other_measures",
+    "stat_values": "stat_values",
+    "committee_members": "committee_members",
+    "policy_list": "policy_list",
+    "budget_items": "budget_items",
+    "budget_results": "budget_results",
+    "other_measures": "other_measures",
     "table_cells": "table_cells",
 }
 
@@ -38,7 +42,9 @@ def test_every_table_row_is_loaded_with_provenance(tmp_path, extraction):
             ).fetchone()[0]
             assert bad == 0, table
         # text beside raw text, and boxes on cells
-        assert con.execute("SELECT count(*) FROM table_cells WHERE bbox_x0 IS NULL OR text_raw IS NULL").fetchone()[0] == 0
+        assert (
+            con.execute("SELECT count(*) FROM table_cells WHERE bbox_x0 IS NULL OR text_raw IS NULL").fetchone()[0] == 0
+        )
         row = con.execute("SELECT name, name_raw FROM committee_members WHERE name_raw LIKE '%  %'").fetchone()
         assert row[0] == " ".join(row[1].split())
 
@@ -58,8 +64,10 @@ def test_committee_membership_view_shows_members_joining_and_leaving(tmp_path):
     with connect(tmp_path / "w.duckdb") as con:
         for year in (2019, 2020, 2021):
             load_extraction(con, extract_report(SAMPLE_EDITIONS / f"kawasaki-sme-fy{year}.pdf"))
-        rows = {(r[0], r[1]): r[2] for r in con.execute(
-            "SELECT committee, name, editions FROM committee_membership").fetchall()}
+        rows = {
+            (r[0], r[1]): r[2]
+            for r in con.execute("SELECT committee, name, editions FROM committee_membership").fetchall()
+        }
     assert rows[("川崎市産業振興協議会", "北村 俊介")] == [2019]
     assert rows[("川崎市産業振興協議会", "西田 隆")] == [2020, 2021]
     assert rows[("川崎市産業振興協議会", "小池 善一")] == [2021]
@@ -90,9 +98,14 @@ def test_comments_are_written_only_where_the_file_lacks_them(tmp_path):
         assert _stale_comment_sql(con) == []
         con.execute("COMMENT ON COLUMN table_cells.kind IS 'old text'")
         stale = _stale_comment_sql(con)
-        assert len(stale) == 1 and stale[0].startswith('COMMENT ON COLUMN table_cells."kind"') and stale[0] in comment_sql()
+        assert (
+            len(stale) == 1
+            and stale[0].startswith('COMMENT ON COLUMN table_cells."kind"')
+            and stale[0] in comment_sql()
+        )
     with connect(path) as con:  # connecting again documents it again
         assert _stale_comment_sql(con) == []
-        comment = con.execute("SELECT comment FROM duckdb_columns() WHERE table_name = 'table_cells' "
-                              "AND column_name = 'kind'").fetchone()[0]
+        comment = con.execute(
+            "SELECT comment FROM duckdb_columns() WHERE table_name = 'table_cells' AND column_name = 'kind'"
+        ).fetchone()[0]
         assert comment.startswith("Typed table that claimed it")

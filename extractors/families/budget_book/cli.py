@@ -10,8 +10,13 @@ import typer
 LEVELS = ("total", "kan", "kou", "moku", "setsu")
 
 
-def trend_rows(con, text: str | None = None, level: str | tuple[str, ...] = "kan", side: str | None = None,
-               series: str | None = None) -> list[dict]:
+def trend_rows(
+    con,
+    text: str | None = None,
+    level: str | tuple[str, ...] = "kan",
+    side: str | None = None,
+    series: str | None = None,
+) -> list[dict]:
     """Rows of the timeseries at one level or several (names matching `text`, of one series or
     all), ordered by account and year."""
     levels = (level,) if isinstance(level, str) else tuple(level)
@@ -51,8 +56,10 @@ def compare_table(con, series: str, text: str | None = None):
     if not rows:
         return None
     years = sorted({r["fiscal_year"] for r in rows})
-    table = Table(title=f"{series}: budget by fiscal year, 千円 (as budgeted; next edition's 前年度 where it differs)",
-                  title_justify="left")
+    table = Table(
+        title=f"{series}: budget by fiscal year, 千円 (as budgeted; next edition's 前年度 where it differs)",
+        title_justify="left",
+    )
     for column in ("side", "level"):
         table.add_column(column)
     table.add_column("account", overflow="fold", max_width=40)
@@ -65,8 +72,12 @@ def compare_table(con, series: str, text: str | None = None):
         group = groups[key]
         by_year = {r["fiscal_year"]: r for r in group}
         last = group[-1]
-        table.add_row(SIDES.get(last["side"], last["side"]), {"kan": "款", "kou": "項", "moku": "目"}[last["level"]],
-                      _account(last), *[_cell(by_year[y]) if y in by_year else "" for y in years])
+        table.add_row(
+            SIDES.get(last["side"], last["side"]),
+            {"kan": "款", "kou": "項", "moku": "目"}[last["level"]],
+            _account(last),
+            *[_cell(by_year[y]) if y in by_year else "" for y in years],
+        )
     return table
 
 
@@ -84,7 +95,9 @@ def register(app: typer.Typer) -> None:
         text: Annotated[str | None, typer.Argument(help="Part of a 款 / 項 / 目 / 節 name.")] = None,
         level: Annotated[str, typer.Option(help="total, kan, kou, moku or setsu.")] = "kan",
         side: Annotated[str | None, typer.Option(help="revenue or expenditure (both by default).")] = None,
-        db: Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")] = Path("nenpo.duckdb"),
+        db: Annotated[Path, typer.Option("--db", help="DuckDB warehouse file.", envvar="NENPO_DB")] = Path(
+            "nenpo.duckdb"
+        ),
     ) -> None:
         """Budget books: an account's 本年度 per fiscal year (千円), with the next edition's 前年度
         where it differs."""
@@ -111,12 +124,15 @@ def register(app: typer.Typer) -> None:
             table.add_column(f"FY{year}", justify="right")
         groups: dict[tuple, list[dict]] = {}
         for r in rows:
-            groups.setdefault((r["series"], r["side"], r["kan_no"], r["kou_no"], r["moku_no"], r["setsu_no"]), []).append(r)
+            groups.setdefault(
+                (r["series"], r["side"], r["kan_no"], r["kou_no"], r["moku_no"], r["setsu_no"]), []
+            ).append(r)
         for key, group in groups.items():
             by_year = {r["fiscal_year"]: r for r in group}
             last = group[-1]
             nos = ".".join(str(n) for n in key[2:] if n is not None)
             name = last.get(level) if level != "total" else "合計"
-            table.add_row(last["side"], f"{nos} {name or ''}".strip(),
-                          *[_cell(by_year[y]) if y in by_year else "" for y in years])
+            table.add_row(
+                last["side"], f"{nos} {name or ''}".strip(), *[_cell(by_year[y]) if y in by_year else "" for y in years]
+            )
         Console().print(table)

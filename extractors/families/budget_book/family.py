@@ -57,7 +57,9 @@ def recognise(probe: DocumentProbe) -> Recognition | None:
     return Recognition(series=SERIES_ID, fiscal_year=year, confidence=confidence, why=why)
 
 
-def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progress: Progress | None = None) -> BudgetBookExtraction:
+def extract(
+    path, *, claim=None, ocr: str = "auto", verify: str = "auto", progress: Progress | None = None
+) -> BudgetBookExtraction:
     """Read a budget book (or a part) into a `BudgetBookExtraction`. The edition's year is the
     one printed (令和N年度…予算), else the claim's; a part that prints neither needs a claim."""
     from nenpo.extractors.errors import UnrecognisedReportError
@@ -71,30 +73,59 @@ def extract(path, *, claim=None, ocr: str = "auto", verify: str = "auto", progre
         page_count = doc.page_count
     if not reading.appropriations:
         # not a budget book: the file is left to the next family that may read it
-        raise UnrecognisedReportError(path, f"no budget-book page found in {page_count} pages (no 予算 article, 第1表, "
-                                            "総括 or 事項別明細書 table): not a budget book, or one whose headers the vocabulary lacks")
+        raise UnrecognisedReportError(
+            path,
+            f"no budget-book page found in {page_count} pages (no 予算 article, 第1表, "
+            "総括 or 事項別明細書 table): not a budget book, or one whose headers the vocabulary lacks",
+        )
     evidence: list[EditionEvidence] = []
     warnings = list(reading.warnings)
     if reading.fiscal_year is not None:
-        evidence.append(EditionEvidence(kind="title", series=SERIES_ID, fiscal_year=reading.fiscal_year,
-                                        text=f"令和{reading.fiscal_year - 2018}年度 予算"))
+        evidence.append(
+            EditionEvidence(
+                kind="title",
+                series=SERIES_ID,
+                fiscal_year=reading.fiscal_year,
+                text=f"令和{reading.fiscal_year - 2018}年度 予算",
+            )
+        )
     if claim is not None:
         evidence.append(claim.evidence())
         if claim.fiscal_year and reading.fiscal_year and claim.fiscal_year != reading.fiscal_year:
-            warnings.append(ExtractionWarning(code="edition_claim_disagrees", message=(
-                f"{path}: the file prints fiscal year {reading.fiscal_year}, the {claim.by} says {claim.fiscal_year}")))
+            warnings.append(
+                ExtractionWarning(
+                    code="edition_claim_disagrees",
+                    message=(
+                        f"{path}: the file prints fiscal year {reading.fiscal_year}, the {claim.by} says {claim.fiscal_year}"
+                    ),
+                )
+            )
     year = reading.fiscal_year or (claim.fiscal_year if claim is not None else None)
     if year is None:
-        raise PdfError(path, "no fiscal year printed (令和N年度…予算) and none given: name the edition "
-                             "(the catalogue entry or --fiscal-year)")
+        raise PdfError(
+            path,
+            "no fiscal year printed (令和N年度…予算) and none given: name the edition "
+            "(the catalogue entry or --fiscal-year)",
+        )
     series = (claim.series if claim is not None and claim.series else None) or SERIES_ID
     part = reading.part()
     city = reading.city or ""
     title = f"{city}一般会計予算書 令和{year - 2018}年度" + (f" ({part})" if part else "")
     return BudgetBookExtraction(
-        family=FAMILY_ID, series=series, report_fiscal_year=year, title=title, source_path=str(path),
-        sha256=sha256_file(path), page_count=page_count, extractor_version=EXTRACTOR_VERSION,
-        extracted_at=datetime.now(UTC), seconds=time.perf_counter() - started,
-        pages=tuple(reading.pages), warnings=tuple(warnings), edition_evidence=tuple(evidence), part=part,
-        appropriations=tuple(reading.appropriations), appropriation_notes=tuple(reading.notes),
+        family=FAMILY_ID,
+        series=series,
+        report_fiscal_year=year,
+        title=title,
+        source_path=str(path),
+        sha256=sha256_file(path),
+        page_count=page_count,
+        extractor_version=EXTRACTOR_VERSION,
+        extracted_at=datetime.now(UTC),
+        seconds=time.perf_counter() - started,
+        pages=tuple(reading.pages),
+        warnings=tuple(warnings),
+        edition_evidence=tuple(evidence),
+        part=part,
+        appropriations=tuple(reading.appropriations),
+        appropriation_notes=tuple(reading.notes),
     )

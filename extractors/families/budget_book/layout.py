@@ -52,7 +52,12 @@ class Row:
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:
-        return (min(c.x0 for c in self.cells), self.top, max(c.x1 for c in self.cells), max(c.bottom for c in self.cells))
+        return (
+            min(c.x0 for c in self.cells),
+            self.top,
+            max(c.x1 for c in self.cells),
+            max(c.bottom for c in self.cells),
+        )
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,9 @@ ARTICLE_TOTAL_RE = re.compile(r"歳入歳出予算の総額は、?歳入歳出�
     第1条 歳入歳出予算の総額は、歳入歳出それぞれ104,500,000千円と定
 """
 
-EDITION_RE = re.compile(r"(?P<era>令和|平成)\s*(?P<year>\d{1,2}|元)\s*年度\s*(?P<city>\S*?[都道府県市町村区])?\s*(?:一般会計)?予算")
+EDITION_RE = re.compile(
+    r"(?P<era>令和|平成)\s*(?P<year>\d{1,2}|元)\s*年度\s*(?P<city>\S*?[都道府県市町村区])?\s*(?:一般会計)?予算"
+)
 """The edition's year on the cover or the articles::
 
     令和7年度富士市一般会計予算      令和8年度 富士市一般会計予算書
@@ -116,7 +118,7 @@ class Vocabulary:
         t = text.strip()
         for label in self.formula_labels:
             if t.startswith(label):
-                return label, t[len(label):].strip()
+                return label, t[len(label) :].strip()
         return None
 
 

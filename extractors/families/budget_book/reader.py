@@ -149,7 +149,12 @@ class BookReader:
             cells = page_cells(page)
             header = self._header(doc, number, cells)
             used = 1
-            if header is not None and self.vocab.part(header.kinds) == "明細書" and "notes" not in header.kinds and number < total:
+            if (
+                header is not None
+                and self.vocab.part(header.kinds) == "明細書"
+                and "notes" not in header.kinds
+                and number < total
+            ):
                 right = self._page(doc, number + 1)
                 right_cells = page_cells(right, x_offset=page.width)
                 right_header = find_header(right_cells, [], self.vocab)
@@ -176,8 +181,16 @@ class BookReader:
         page = doc.page(number, rulings=False)
         if any(r.page == number for r in self.out.pages[-2:]):
             return page  # the right page of a spread looked at once already
-        self.out.pages.append(PageRecord(page=page.number, engine=page.engine, chars=dict(page.chars),
-                                         quality=page.quality, flags=tuple(page.flags), conf=page.conf))
+        self.out.pages.append(
+            PageRecord(
+                page=page.number,
+                engine=page.engine,
+                chars=dict(page.chars),
+                quality=page.quality,
+                flags=tuple(page.flags),
+                conf=page.conf,
+            )
+        )
         return page
 
     def _read_page(self, number: int, page: PageText, cells: list[Cell], header: Header | None) -> None:
@@ -189,8 +202,13 @@ class BookReader:
             return
         self.out.sources.add(source)
         if not header.ruled:
-            self.out.warnings.append(ExtractionWarning(code="budget_unruled_table", page=number,
-                message=f"page {number}: {source} without vertical rulings; columns placed by their header cells"))
+            self.out.warnings.append(
+                ExtractionWarning(
+                    code="budget_unruled_table",
+                    page=number,
+                    message=f"page {number}: {source} without vertical rulings; columns placed by their header cells",
+                )
+            )
         side = self._page_side(page, header)
         if side is not None:
             self.side = side
@@ -217,8 +235,13 @@ class BookReader:
             return "expenditure"
         if self.side is not None:
             return self.side
-        self.out.warnings.append(ExtractionWarning(code="budget_side_assumed", page=number,
-            message=f"page {number}: no 歳入/歳出 heading and no 財源内訳 columns; read as 歳入"))
+        self.out.warnings.append(
+            ExtractionWarning(
+                code="budget_side_assumed",
+                page=number,
+                message=f"page {number}: no 歳入/歳出 heading and no 財源内訳 columns; read as 歳入",
+            )
+        )
         return "revenue"
 
     def _edition(self, number: int, text: str, cells: list[Cell]) -> None:
@@ -236,9 +259,17 @@ class BookReader:
         self.out.sources.add("articles")
         value = g.amount(m["amount"])
         for side in ("revenue", "expenditure"):
-            self.out.appropriations.append(Appropriation(
-                side=side, level="total", current_thousand_yen=value, current_text=m["amount"],
-                source="articles", page=number, read_by="text_order"))
+            self.out.appropriations.append(
+                Appropriation(
+                    side=side,
+                    level="total",
+                    current_thousand_yen=value,
+                    current_text=m["amount"],
+                    source="articles",
+                    page=number,
+                    read_by="text_order",
+                )
+            )
 
     # -- 事項別明細書 -------------------------------------------------------------------------
     def _detail(self, tp: _Page) -> None:
@@ -273,26 +304,68 @@ class BookReader:
             self._flush()
             self.kan = {"side": self.side, "kan_no": no, "kan": name, "_value": value}
             self.kou = None
-            self.pending.append(_Account(dict(side=self.side, level="kan", kan_no=no, kan=name,
-                current_thousand_yen=value, current_text=text, source="明細書"), "kan", page, box, box[3], box[3] - box[1]))
+            self.pending.append(
+                _Account(
+                    dict(
+                        side=self.side,
+                        level="kan",
+                        kan_no=no,
+                        kan=name,
+                        current_thousand_yen=value,
+                        current_text=text,
+                        source="明細書",
+                    ),
+                    "kan",
+                    page,
+                    box,
+                    box[3],
+                    box[3] - box[1],
+                )
+            )
             return
         if self.kan is None:
-            self.out.warnings.append(ExtractionWarning(code="budget_orphan_heading", page=page,
-                message=f"page {page}: {no}項 {name} before any 款 heading; skipped"))
+            self.out.warnings.append(
+                ExtractionWarning(
+                    code="budget_orphan_heading",
+                    page=page,
+                    message=f"page {page}: {no}項 {name} before any 款 heading; skipped",
+                )
+            )
             return
         if self.kou is not None and self.kou["kou_no"] == no:
             self._agree(page, "項", name, self.kou["_value"], value)
             return
         self.moku = self.setsu = None
         self.kou = {"kou_no": no, "kou": name, "_value": value}
-        self.kou_account = _Account(dict(side=self.side, level="kou", kan_no=self.kan["kan_no"], kan=self.kan["kan"],
-            kou_no=no, kou=name, current_thousand_yen=value, current_text=text, source="明細書"), "kou", page, box, box[3], box[3] - box[1])
+        self.kou_account = _Account(
+            dict(
+                side=self.side,
+                level="kou",
+                kan_no=self.kan["kan_no"],
+                kan=self.kan["kan"],
+                kou_no=no,
+                kou=name,
+                current_thousand_yen=value,
+                current_text=text,
+                source="明細書",
+            ),
+            "kou",
+            page,
+            box,
+            box[3],
+            box[3] - box[1],
+        )
         self.pending.append(self.kou_account)
 
     def _agree(self, page: int, level: str, name: str, first: float | None, again: float | None) -> None:
         if first != again:
-            self.out.warnings.append(ExtractionWarning(code="budget_heading_disagrees", page=page,
-                message=f"page {page}: {level} {name} is printed as {again} here and {first} before"))
+            self.out.warnings.append(
+                ExtractionWarning(
+                    code="budget_heading_disagrees",
+                    page=page,
+                    message=f"page {page}: {level} {name} is printed as {again} here and {first} before",
+                )
+            )
 
     def _subtotal(self, page: int, placed, span: Row) -> None:
         if self.kou_account is None:
@@ -300,8 +373,13 @@ class BookReader:
         values = _amount_fields(placed)
         f = self.kou_account.fields
         if "current_thousand_yen" in values and values["current_thousand_yen"] != f["current_thousand_yen"]:
-            self.out.warnings.append(ExtractionWarning(code="budget_subtotal_disagrees", page=page,
-                message=f"page {page}: 計 of {f['kou']} is {values['current_text']}, its heading {f['current_text']}"))
+            self.out.warnings.append(
+                ExtractionWarning(
+                    code="budget_subtotal_disagrees",
+                    page=page,
+                    message=f"page {page}: 計 of {f['kou']} is {values['current_text']}, its heading {f['current_text']}",
+                )
+            )
         f.update(values)
         self.kou_account.page, self.kou_account.bbox = page, span.bbox
         self.moku = self.setsu = None
@@ -314,9 +392,25 @@ class BookReader:
             cells = label_cells + [c for k in ("current", "previous", "change") for c in placed.get(k, [])]
             box = _box(cells)
             self.setsu = None
-            self.moku = _Account(dict(side=self.side, level="moku", kan_no=self.kan["kan_no"], kan=self.kan["kan"],
-                kou_no=self.kou["kou_no"], kou=self.kou["kou"], moku_no=int(m["no"]), moku=m["name"], source="明細書", **values),
-                "moku", page, box, box[3], box[3] - box[1])
+            self.moku = _Account(
+                dict(
+                    side=self.side,
+                    level="moku",
+                    kan_no=self.kan["kan_no"],
+                    kan=self.kan["kan"],
+                    kou_no=self.kou["kou_no"],
+                    kou=self.kou["kou"],
+                    moku_no=int(m["no"]),
+                    moku=m["name"],
+                    source="明細書",
+                    **values,
+                ),
+                "moku",
+                page,
+                box,
+                box[3],
+                box[3] - box[1],
+            )
             self.pending.append(self.moku)
         elif not values and self.moku is not None and not m:
             self.moku.continue_name(label, top, page)
@@ -332,10 +426,28 @@ class BookReader:
         if m and amounts and self.moku is not None:
             box = _box(words + amounts)
             mf = self.moku.fields
-            self.setsu = _Account(dict(side=self.side, level="setsu", kan_no=mf["kan_no"], kan=mf["kan"], kou_no=mf["kou_no"],
-                kou=mf["kou"], moku_no=mf["moku_no"], moku=mf["moku"], setsu_no=int(m["no"]), setsu=m["name"],
-                current_thousand_yen=g.amount(amounts[0].text), current_text=amounts[0].text, source="明細書"),
-                "setsu", page, box, box[3], box[3] - box[1])
+            self.setsu = _Account(
+                dict(
+                    side=self.side,
+                    level="setsu",
+                    kan_no=mf["kan_no"],
+                    kan=mf["kan"],
+                    kou_no=mf["kou_no"],
+                    kou=mf["kou"],
+                    moku_no=mf["moku_no"],
+                    moku=mf["moku"],
+                    setsu_no=int(m["no"]),
+                    setsu=m["name"],
+                    current_thousand_yen=g.amount(amounts[0].text),
+                    current_text=amounts[0].text,
+                    source="明細書",
+                ),
+                "setsu",
+                page,
+                box,
+                box[3],
+                box[3] - box[1],
+            )
             self.note_seq = 0
             self.pending.append(self.setsu)
         elif not amounts and self.setsu is not None and not m:
@@ -349,8 +461,13 @@ class BookReader:
         amounts = [c for c in cells if c.is_amount]
         owner = self.setsu or self.moku
         if owner is None:
-            self.out.warnings.append(ExtractionWarning(code="budget_orphan_note", page=page,
-                message=f"page {page}: 説明 line {_join(words)!r} before any 目 or 節"))
+            self.out.warnings.append(
+                ExtractionWarning(
+                    code="budget_orphan_note",
+                    page=page,
+                    message=f"page {page}: 説明 line {_join(words)!r} before any 目 or 節",
+                )
+            )
             return
         text = _join(words)
         formula = self.vocab.formula(text)
@@ -359,12 +476,25 @@ class BookReader:
         raw_indent = len(words[0].raw) - len(words[0].raw.lstrip("\u3000 "))
         self.note_seq += 1
         f = owner.fields
-        self.out.notes.append(AppropriationNote(
-            side=f["side"], kan_no=f["kan_no"], kou_no=f["kou_no"], moku_no=f.get("moku_no"), setsu_no=f.get("setsu_no"),
-            seq=self.note_seq, indent=max(indent, raw_indent), name="" if formula else normalise_name(text), text=text,
-            thousand_yen=g.amount(amounts[0].text) if amounts else None, amount_text=amounts[0].text if amounts else None,
-            formula=formula[1] if formula else None, formula_label=formula[0] if formula else None,
-            page=page, bbox=_box(words + amounts)))
+        self.out.notes.append(
+            AppropriationNote(
+                side=f["side"],
+                kan_no=f["kan_no"],
+                kou_no=f["kou_no"],
+                moku_no=f.get("moku_no"),
+                setsu_no=f.get("setsu_no"),
+                seq=self.note_seq,
+                indent=max(indent, raw_indent),
+                name="" if formula else normalise_name(text),
+                text=text,
+                thousand_yen=g.amount(amounts[0].text) if amounts else None,
+                amount_text=amounts[0].text if amounts else None,
+                formula=formula[1] if formula else None,
+                formula_label=formula[0] if formula else None,
+                page=page,
+                bbox=_box(words + amounts),
+            )
+        )
 
     # -- 総括 and 第1表 -------------------------------------------------------------------------
     def _summary(self, tp: _Page) -> None:
@@ -380,10 +510,22 @@ class BookReader:
             m = g.NUMBERED_RE.match(label)
             box = _box(words + [c for k in ("current", "previous", "change") for c in placed.get(k, [])])
             if total is not None:
-                self.out.appropriations.append(Appropriation(side=total, level="total", source="総括", page=tp.number, bbox=box, **values))
+                self.out.appropriations.append(
+                    Appropriation(side=total, level="total", source="総括", page=tp.number, bbox=box, **values)
+                )
             elif m:
-                self.out.appropriations.append(Appropriation(side=self.side, level="kan", kan_no=int(m["no"]), kan=normalise_name(m["name"]),
-                    source="総括", page=tp.number, bbox=box, **values))
+                self.out.appropriations.append(
+                    Appropriation(
+                        side=self.side,
+                        level="kan",
+                        kan_no=int(m["no"]),
+                        kan=normalise_name(m["name"]),
+                        source="総括",
+                        page=tp.number,
+                        bbox=box,
+                        **values,
+                    )
+                )
 
     def _first_table(self, tp: _Page) -> None:
         if self._last_table_page != tp.number - 1:
@@ -391,7 +533,9 @@ class BookReader:
         self._last_table_page = tp.number
         for placed, span in zip(tp.rows, tp.spans):
             amounts = [c for c in placed.get("amount", []) if c.is_amount]
-            values = {"current_thousand_yen": g.amount(amounts[0].text), "current_text": amounts[0].text} if amounts else {}
+            values = (
+                {"current_thousand_yen": g.amount(amounts[0].text), "current_text": amounts[0].text} if amounts else {}
+            )
             kan_words = placed.get("kan", [])
             kou_words = placed.get("kou", [])
             if kan_words:
@@ -400,11 +544,19 @@ class BookReader:
                 m = g.NUMBERED_RE.match(label)
                 box = _box(kan_words + amounts)
                 if total is not None and values:
-                    self.out.appropriations.append(Appropriation(side=total, level="total", source="第1表", page=tp.number, bbox=box, **values))
+                    self.out.appropriations.append(
+                        Appropriation(side=total, level="total", source="第1表", page=tp.number, bbox=box, **values)
+                    )
                 elif m and values:
                     self._flush()
-                    self.kan_account = _Account(dict(side=self.side, level="kan", kan_no=int(m["no"]), kan=m["name"], source="第1表", **values),
-                        "kan", tp.number, box, box[3], box[3] - box[1])
+                    self.kan_account = _Account(
+                        dict(side=self.side, level="kan", kan_no=int(m["no"]), kan=m["name"], source="第1表", **values),
+                        "kan",
+                        tp.number,
+                        box,
+                        box[3],
+                        box[3] - box[1],
+                    )
                     self.kou_account = None
                     self.pending.append(self.kan_account)
                 elif not values and self.kan_account is not None and not m:
@@ -415,11 +567,28 @@ class BookReader:
                 m = g.NUMBERED_RE.match(label)
                 box = _box(kou_words + amounts)
                 if total is not None and values:
-                    self.out.appropriations.append(Appropriation(side=total, level="total", source="第1表", page=tp.number, bbox=box, **values))
+                    self.out.appropriations.append(
+                        Appropriation(side=total, level="total", source="第1表", page=tp.number, bbox=box, **values)
+                    )
                 elif m and values and self.kan_account is not None:
                     kf = self.kan_account.fields
-                    self.kou_account = _Account(dict(side=self.side, level="kou", kan_no=kf["kan_no"], kan=kf["kan"], kou_no=int(m["no"]),
-                        kou=m["name"], source="第1表", **values), "kou", tp.number, box, box[3], box[3] - box[1])
+                    self.kou_account = _Account(
+                        dict(
+                            side=self.side,
+                            level="kou",
+                            kan_no=kf["kan_no"],
+                            kan=kf["kan"],
+                            kou_no=int(m["no"]),
+                            kou=m["name"],
+                            source="第1表",
+                            **values,
+                        ),
+                        "kou",
+                        tp.number,
+                        box,
+                        box[3],
+                        box[3] - box[1],
+                    )
                     self.pending.append(self.kou_account)
                 elif not values and self.kou_account is not None and not m:
                     self.kou_account.continue_name(label, span.top, tp.number)

@@ -35,9 +35,13 @@ class Appropriation(Record):
     setsu: str | None = None
     current_thousand_yen: float | None = Field(description="本年度予算額 in 千円")
     current_text: str = Field(description="本年度 as printed")
-    previous_thousand_yen: float | None = Field(default=None, description="前年度予算額 in 千円; None where not printed")
+    previous_thousand_yen: float | None = Field(
+        default=None, description="前年度予算額 in 千円; None where not printed"
+    )
     previous_text: str | None = None
-    change_thousand_yen: float | None = Field(default=None, description="比較 in 千円 (△ negative); None where not printed")
+    change_thousand_yen: float | None = Field(
+        default=None, description="比較 in 千円 (△ negative); None where not printed"
+    )
     change_text: str | None = None
     source: Source
     page: int = Field(ge=1)
@@ -75,5 +79,6 @@ class AppropriationNote(Record):
 class BudgetBookExtraction(ReportExtraction):
     """A budget book's edition, or one part of it (``part``: 'front', 'revenue-01' …; None for a
     whole book): split files of one edition load as one edition."""
+
     appropriations: tuple[Appropriation, ...] = ()
     appropriation_notes: tuple[AppropriationNote, ...] = ()

@@ -52,15 +52,32 @@ def _source(row: Row, text_column: str | None = None) -> dict:
     """Where a row is printed, as the audit report's evidence (`pipeline.audit_report.Source`):
     the amount of `text_column` as printed, or without one the account's name and 本年度."""
     bbox = [row[k] for k in BBOX] if all(row.get(k) is not None for k in BBOX) else row.get("bbox")
-    shown = row.get(text_column) if text_column else f"{row.get(row['level']) or ''} {row.get('current_text') or ''}".strip()
-    return {"label": f"FY{row.get('report_fiscal_year')} edition, {row['source']}", "report_id": row.get("report_id"),
-            "page": row["page"], "bbox": list(bbox) if bbox else None, "value_text": shown}
+    shown = (
+        row.get(text_column)
+        if text_column
+        else f"{row.get(row['level']) or ''} {row.get('current_text') or ''}".strip()
+    )
+    return {
+        "label": f"FY{row.get('report_fiscal_year')} edition, {row['source']}",
+        "report_id": row.get("report_id"),
+        "page": row["page"],
+        "bbox": list(bbox) if bbox else None,
+        "value_text": shown,
+    }
 
 
 def _finding(check: str, severity: str, detail: str, row: Row, **evidence) -> Finding:
-    return Finding(check=check, severity=severity, detail=detail, report_fiscal_year=row.get("report_fiscal_year"),
-                   page=row.get("page"), series=row.get("series"), report_id=row.get("report_id"),
-                   indicator=_label(row), evidence=evidence)
+    return Finding(
+        check=check,
+        severity=severity,
+        detail=detail,
+        report_fiscal_year=row.get("report_fiscal_year"),
+        page=row.get("page"),
+        series=row.get("series"),
+        report_id=row.get("report_id"),
+        indicator=_label(row),
+        evidence=evidence,
+    )
 
 
 def change_mismatches(rows: Iterable[Row]) -> Iterator[Finding]:
@@ -70,10 +87,17 @@ def change_mismatches(rows: Iterable[Row]) -> Iterator[Finding]:
         if None in (cur, prev, chg):
             continue
         if abs((cur - prev) - chg) > TOLERANCE:
-            yield _finding("budget_change_mismatch", "error",
-                           f"{_label(r)}: 比較 {r['change_text']} ≠ 本年度 {r['current_text']} − 前年度 {r['previous_text']} "
-                           f"({cur - prev:,.0f}) on {_where(r)}", r, current=cur, previous=prev, change=chg,
-                           sources=[_source(r, "change_text")])
+            yield _finding(
+                "budget_change_mismatch",
+                "error",
+                f"{_label(r)}: 比較 {r['change_text']} ≠ 本年度 {r['current_text']} − 前年度 {r['previous_text']} "
+                f"({cur - prev:,.0f}) on {_where(r)}",
+                r,
+                current=cur,
+                previous=prev,
+                change=chg,
+                sources=[_source(r, "change_text")],
+            )
 
 
 def _by_edition_source(rows: Iterable[Row]) -> dict[tuple, list[Row]]:
@@ -109,12 +133,19 @@ def sum_mismatches(rows: Iterable[Row]) -> Iterator[Finding]:
                 total = sum(values)
                 if abs(total - parent[column]) > TOLERANCE:
                     pages = sorted({k["page"] for k in kids})
-                    yield _finding("budget_children_sum", "error",
-                                   f"{_label(parent)}: {text} {parent[column]:,.0f} on {_where(parent)}, its "
-                                   f"{len(kids)} {kids[0]['level']} rows sum to {total:,.0f} (pages {pages})",
-                                   parent, parent=parent[column], children_sum=total, parent_page=parent["page"],
-                                   children_pages=pages, column=column,
-                                   sources=[_source(parent, column.replace("thousand_yen", "text"))])
+                    yield _finding(
+                        "budget_children_sum",
+                        "error",
+                        f"{_label(parent)}: {text} {parent[column]:,.0f} on {_where(parent)}, its "
+                        f"{len(kids)} {kids[0]['level']} rows sum to {total:,.0f} (pages {pages})",
+                        parent,
+                        parent=parent[column],
+                        children_sum=total,
+                        parent_page=parent["page"],
+                        children_pages=pages,
+                        column=column,
+                        sources=[_source(parent, column.replace("thousand_yen", "text"))],
+                    )
 
 
 def part_disagreements(rows: Iterable[Row]) -> Iterator[Finding]:
@@ -133,12 +164,22 @@ def part_disagreements(rows: Iterable[Row]) -> Iterator[Finding]:
             for column, text in (("current_thousand_yen", "本年度"), ("previous_thousand_yen", "前年度")):
                 a, b = first.get(column), other.get(column)
                 if a is not None and b is not None and abs(a - b) > TOLERANCE:
-                    yield _finding("budget_parts_disagree", "error",
-                                   f"{_label(first)}: {text} {a:,.0f} in {_where(first)} but {b:,.0f} in {_where(other)}",
-                                   first, first=a, other=b, first_page=first["page"], other_page=other["page"],
-                                   other_source=other["source"], other_report_id=other.get("report_id"),
-                                   sources=[_source(first, column.replace("thousand_yen", "text")),
-                                            _source(other, column.replace("thousand_yen", "text"))])
+                    yield _finding(
+                        "budget_parts_disagree",
+                        "error",
+                        f"{_label(first)}: {text} {a:,.0f} in {_where(first)} but {b:,.0f} in {_where(other)}",
+                        first,
+                        first=a,
+                        other=b,
+                        first_page=first["page"],
+                        other_page=other["page"],
+                        other_source=other["source"],
+                        other_report_id=other.get("report_id"),
+                        sources=[
+                            _source(first, column.replace("thousand_yen", "text")),
+                            _source(other, column.replace("thousand_yen", "text")),
+                        ],
+                    )
 
 
 def _one_per_path(rows: Iterable[Row], column: str) -> dict[tuple, Row]:
@@ -148,7 +189,10 @@ def _one_per_path(rows: Iterable[Row], column: str) -> dict[tuple, Row]:
         if r.get(column) is None or r["source"] == "articles":
             continue
         key = (r.get("series"), r.get("report_fiscal_year"), r["level"], _path(r))
-        if key not in best or (PREFERENCE[r["source"]], r["page"]) < (PREFERENCE[best[key]["source"]], best[key]["page"]):
+        if key not in best or (PREFERENCE[r["source"]], r["page"]) < (
+            PREFERENCE[best[key]["source"]],
+            best[key]["page"],
+        ):
             best[key] = r
     return best
 
@@ -165,12 +209,20 @@ def restatements(rows: Iterable[Row]) -> Iterator[Finding]:
             continue
         a, b = this["current_thousand_yen"], nxt["previous_thousand_yen"]
         if abs(a - b) > TOLERANCE:
-            yield _finding("budget_restated", "warning",
-                           f"{_label(this)}: 本年度 {a:,.0f} in the {year - 1} edition ({_where(this)}), "
-                           f"前年度 {b:,.0f} in the {year} edition ({_where(nxt)})",
-                           this, budget=a, next_previous=b, page=this["page"], next_page=nxt["page"],
-                           next_report_id=nxt.get("report_id"), next_fiscal_year=year,
-                           sources=[_source(this, "current_text"), _source(nxt, "previous_text")])
+            yield _finding(
+                "budget_restated",
+                "warning",
+                f"{_label(this)}: 本年度 {a:,.0f} in the {year - 1} edition ({_where(this)}), "
+                f"前年度 {b:,.0f} in the {year} edition ({_where(nxt)})",
+                this,
+                budget=a,
+                next_previous=b,
+                page=this["page"],
+                next_page=nxt["page"],
+                next_report_id=nxt.get("report_id"),
+                next_fiscal_year=year,
+                sources=[_source(this, "current_text"), _source(nxt, "previous_text")],
+            )
 
 
 def account_changes(rows: Iterable[Row]) -> Iterator[Finding]:
@@ -191,29 +243,53 @@ def account_changes(rows: Iterable[Row]) -> Iterator[Finding]:
                 continue
             depth = LEVELS.index(level)
             parent = _path(r, LEVELS[depth - 1])
-            siblings = {a[level] for (lv, p), a in accounts.items() if lv == level and _path(a, LEVELS[depth - 1]) == parent}
+            siblings = {
+                a[level] for (lv, p), a in accounts.items() if lv == level and _path(a, LEVELS[depth - 1]) == parent
+            }
             name = r[level]
             same = nxt.get((level, path))
             if same is not None and same[level] == name:
                 continue
-            moved = [a for (lv, p), a in nxt.items() if lv == level and p != path and a[level] == name
-                     and _path(a, LEVELS[depth - 1]) == parent]
+            moved = [
+                a
+                for (lv, p), a in nxt.items()
+                if lv == level and p != path and a[level] == name and _path(a, LEVELS[depth - 1]) == parent
+            ]
             if moved:
                 target = moved[0]
-                yield _finding("budget_account_moved", "info",
-                               f"{_label(r)}: {name!r} is number {r[KEYS[depth - 1]]} in {year} ({_where(r)}), "
-                               f"{target[KEYS[depth - 1]]} in {year + 1} ({_where(target)})",
-                               r, name=name, page=r["page"], next_page=target["page"],
-                               sources=[_source(r), _source(target)])
+                yield _finding(
+                    "budget_account_moved",
+                    "info",
+                    f"{_label(r)}: {name!r} is number {r[KEYS[depth - 1]]} in {year} ({_where(r)}), "
+                    f"{target[KEYS[depth - 1]]} in {year + 1} ({_where(target)})",
+                    r,
+                    name=name,
+                    page=r["page"],
+                    next_page=target["page"],
+                    sources=[_source(r), _source(target)],
+                )
             elif same is not None and same[level] not in siblings:
-                yield _finding("budget_account_renamed", "info",
-                               f"{_label(r)}: named {name!r} in {year} ({_where(r)}), {same[level]!r} in {year + 1} ({_where(same)})",
-                               r, name=name, next_name=same[level], page=r["page"], next_page=same["page"],
-                               sources=[_source(r), _source(same)])
+                yield _finding(
+                    "budget_account_renamed",
+                    "info",
+                    f"{_label(r)}: named {name!r} in {year} ({_where(r)}), {same[level]!r} in {year + 1} ({_where(same)})",
+                    r,
+                    name=name,
+                    next_name=same[level],
+                    page=r["page"],
+                    next_page=same["page"],
+                    sources=[_source(r), _source(same)],
+                )
             elif (LEVELS[depth - 1], parent) in nxt:
-                yield _finding("budget_account_dropped", "warning",
-                               f"{_label(r)} {name!r} ({_where(r)}) is not in the {year + 1} edition",
-                               r, name=name, page=r["page"], sources=[_source(r)])
+                yield _finding(
+                    "budget_account_dropped",
+                    "warning",
+                    f"{_label(r)} {name!r} ({_where(r)}) is not in the {year + 1} edition",
+                    r,
+                    name=name,
+                    page=r["page"],
+                    sources=[_source(r)],
+                )
 
 
 def _warehouse_rows(con) -> list[Row]:

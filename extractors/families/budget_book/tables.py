@@ -10,12 +10,19 @@ from nenpo.warehouse.schema import DOUBLE, INTEGER, VARCHAR, Column, Table
 from nenpo.warehouse.views import View
 
 _EDITION = (
-    Column("report_id", VARCHAR, "Id of the PDF file (part) the row comes from: first 16 hex digits of its sha256.", "NOT NULL"),
+    Column(
+        "report_id",
+        VARCHAR,
+        "Id of the PDF file (part) the row comes from: first 16 hex digits of its sha256.",
+        "NOT NULL",
+    ),
     Column("series", VARCHAR, "The budget-book series (whose books: one city's general account).", "NOT NULL"),
     Column("report_fiscal_year", INTEGER, "Fiscal year of the edition (the budget's year).", "NOT NULL"),
 )
 _PROVENANCE = (
-    Column("read_by", VARCHAR, "'layout' (columns by position) or 'text_order' (the 予算 article's sentence).", "NOT NULL"),
+    Column(
+        "read_by", VARCHAR, "'layout' (columns by position) or 'text_order' (the 予算 article's sentence).", "NOT NULL"
+    ),
     Column("page", INTEGER, "Page of the file the row is printed on (1-based).", "NOT NULL"),
     Column("bbox_x0", DOUBLE, "Left edge of the row's cells, PDF points from the left."),
     Column("bbox_top", DOUBLE, "Top edge, PDF points from the top of the page."),
@@ -25,7 +32,12 @@ _PROVENANCE = (
     Column("extractor_version", VARCHAR, "Version of the budget-book reader (provenance).", "NOT NULL"),
 )
 _PATH = (
-    Column("side", VARCHAR, "'revenue' (歳入) or 'expenditure' (歳出).", "NOT NULL CHECK (side IN ('revenue', 'expenditure'))"),
+    Column(
+        "side",
+        VARCHAR,
+        "'revenue' (歳入) or 'expenditure' (歳出).",
+        "NOT NULL CHECK (side IN ('revenue', 'expenditure'))",
+    ),
     Column("kan_no", INTEGER, "款 number."),
     Column("kou_no", INTEGER, "項 number within the 款."),
     Column("moku_no", INTEGER, "目 number within the 項."),
@@ -44,17 +56,34 @@ APPROPRIATIONS = _table(
     "once per part that prints it (`source`); the audit compares them.",
     (
         *_EDITION,
-        Column("source", VARCHAR, "The part of the book that printed the row: 'articles', '第1表', '総括' or '明細書'.", "NOT NULL"),
+        Column(
+            "source",
+            VARCHAR,
+            "The part of the book that printed the row: 'articles', '第1表', '総括' or '明細書'.",
+            "NOT NULL",
+        ),
         *_PATH[:1],
-        Column("level", VARCHAR, "'total', 'kan' (款), 'kou' (項), 'moku' (目) or 'setsu' (節).",
-               "NOT NULL CHECK (level IN ('total', 'kan', 'kou', 'moku', 'setsu'))"),
-        _PATH[1], Column("kan", VARCHAR, "款 name as printed (justifying spaces removed)."),
-        _PATH[2], Column("kou", VARCHAR, "項 name."),
-        _PATH[3], Column("moku", VARCHAR, "目 name."),
-        _PATH[4], Column("setsu", VARCHAR, "節 name (区分)."),
+        Column(
+            "level",
+            VARCHAR,
+            "'total', 'kan' (款), 'kou' (項), 'moku' (目) or 'setsu' (節).",
+            "NOT NULL CHECK (level IN ('total', 'kan', 'kou', 'moku', 'setsu'))",
+        ),
+        _PATH[1],
+        Column("kan", VARCHAR, "款 name as printed (justifying spaces removed)."),
+        _PATH[2],
+        Column("kou", VARCHAR, "項 name."),
+        _PATH[3],
+        Column("moku", VARCHAR, "目 name."),
+        _PATH[4],
+        Column("setsu", VARCHAR, "節 name (区分)."),
         Column("current_thousand_yen", DOUBLE, "本年度予算額 in 千円."),
         Column("current_text", VARCHAR, "本年度 as printed.", "NOT NULL"),
-        Column("previous_thousand_yen", DOUBLE, "前年度予算額 in 千円; NULL where the part prints none (第1表, 節, 明細書 款)."),
+        Column(
+            "previous_thousand_yen",
+            DOUBLE,
+            "前年度予算額 in 千円; NULL where the part prints none (第1表, 節, 明細書 款).",
+        ),
         Column("previous_text", VARCHAR, "前年度 as printed."),
         Column("change_thousand_yen", DOUBLE, "比較 in 千円 (△ printed for a decrease)."),
         Column("change_text", VARCHAR, "比較 as printed."),
@@ -139,7 +168,11 @@ APPROPRIATIONS_TIMESERIES = View(
         ("moku", VARCHAR, "目 name."),
         ("setsu", VARCHAR, "節 name."),
         ("budget_thousand_yen", DOUBLE, "本年度 of that year's edition, 千円."),
-        ("next_edition_previous_thousand_yen", DOUBLE, "前年度 printed by the next year's edition, 千円 (NULL until loaded)."),
+        (
+            "next_edition_previous_thousand_yen",
+            DOUBLE,
+            "前年度 printed by the next year's edition, 千円 (NULL until loaded).",
+        ),
         ("restated_by_thousand_yen", DOUBLE, "next edition's 前年度 minus this edition's 本年度 (0 when they agree)."),
         ("source", VARCHAR, "Which part of this year's edition gave the amount."),
         ("report_id", VARCHAR, "The file of this year's amount."),

@@ -112,8 +112,11 @@ def read_page(lines: Sequence[Line], height: float) -> list[TableOpinion]:
     body = [l for l in lines if header.bbox[1] + SAME_TOP < l.bbox[1] <= height - FOOTER_BAND]
     # only a whole label line anchors a row: the opinion ``コロナ禍では、…`` starts like one
     kinds = [
-        (l.bbox[1], (l, kind)) for l in body if KIND_FRAGMENT.match(l.text)
-        for kind, pattern in KIND_START if pattern.match(l.text)
+        (l.bbox[1], (l, kind))
+        for l in body
+        if KIND_FRAGMENT.match(l.text)
+        for kind, pattern in KIND_START
+        if pattern.match(l.text)
     ]
     if not kinds:
         return []
@@ -159,21 +162,31 @@ def read_page(lines: Sequence[Line], height: float) -> list[TableOpinion]:
             continue
         article_line, number = article
         policy = same_line_policy.get(id(article_line), "") + _join(policy_lines.get(id(article_line), []))
-        opinions.append(TableOpinion(
-            article=number,
-            policy_raw=policy.replace("\n", ""),
-            kind=kind,
-            kind_raw="".join(l.raw.strip() for l in sorted(label_lines[id(kind_line)], key=lambda l: l.bbox[1])),
-            text_raw=_join(cell),
-            bbox=_union([l.bbox for l in cell]),
-        ))
+        opinions.append(
+            TableOpinion(
+                article=number,
+                policy_raw=policy.replace("\n", ""),
+                kind=kind,
+                kind_raw="".join(l.raw.strip() for l in sorted(label_lines[id(kind_line)], key=lambda l: l.bbox[1])),
+                text_raw=_join(cell),
+                bbox=_union([l.bbox for l in cell]),
+            )
+        )
     return opinions
 
 
 def record(page: int, o: TableOpinion, read_by: str = "layout") -> ArticleOpinion:
     return ArticleOpinion(
-        article=o.article, policy=o.policy, policy_raw=o.policy_raw, kind=o.kind, kind_raw=o.kind_raw,
-        text=o.text, text_raw=o.text_raw, read_by=read_by, page=page, bbox=o.bbox,
+        article=o.article,
+        policy=o.policy,
+        policy_raw=o.policy_raw,
+        kind=o.kind,
+        kind_raw=o.kind_raw,
+        text=o.text,
+        text_raw=o.text_raw,
+        read_by=read_by,
+        page=page,
+        bbox=o.bbox,
     )
 
 
@@ -225,8 +238,11 @@ def parse_text(lines: Sequence[str]) -> list[TextOpinion]:
         kind = next((k for k, pattern in KIND_START if pattern.match(text)), None)
         if kind is not None and KIND_FRAGMENT.match(text) and article is not None:
             label = [text]
-            while j < len(texts) and (KIND_FRAGMENT.match(texts[j]) or not texts[j]) and not any(
-                    p.match(texts[j]) for _, p in KIND_START):
+            while (
+                j < len(texts)
+                and (KIND_FRAGMENT.match(texts[j]) or not texts[j])
+                and not any(p.match(texts[j]) for _, p in KIND_START)
+            ):
                 if texts[j]:
                     label.append(texts[j])
                 j += 1
@@ -263,8 +279,18 @@ def read_text(stream, policies: Sequence = ()) -> list[ArticleOpinion]:
         page, bbox = stream.span(o.lines[0], o.lines[-1])
         raw = "\n".join(o.paragraphs)
         policy = titles.get(o.article) or o.policy
-        out.append(ArticleOpinion(
-            article=o.article, policy=normalise_name(policy), policy_raw=policy, kind=o.kind, kind_raw=o.kind_raw,
-            text=normalise_text(raw), text_raw=raw, read_by="text_order", page=page, bbox=bbox,
-        ))
+        out.append(
+            ArticleOpinion(
+                article=o.article,
+                policy=normalise_name(policy),
+                policy_raw=policy,
+                kind=o.kind,
+                kind_raw=o.kind_raw,
+                text=normalise_text(raw),
+                text_raw=raw,
+                read_by="text_order",
+                page=page,
+                bbox=bbox,
+            )
+        )
     return out

@@ -92,12 +92,14 @@ def result_metrics(results: str) -> list[Metric]:
         end = 0
         found = False
         for m in RESULT_NUMBER.finditer(paragraph):
-            text = LABEL_EDGES.sub("", paragraph[end:m.start()])
+            text = LABEL_EDGES.sub("", paragraph[end : m.start()])
             if not found and pending and (not text or text.startswith("(")):
                 text = pending + text
             label = text or label
             if label:
-                out.append(Metric(label, float(m.group("number").replace(",", "")), m.group("unit"), m.group(0).strip()))
+                out.append(
+                    Metric(label, float(m.group("number").replace(",", "")), m.group("unit"), m.group(0).strip())
+                )
             end = m.end()
             found = True
         pending = "" if found else LABEL_EDGES.sub("", paragraph)
@@ -126,7 +128,9 @@ def _split_by_phase(lines: list[str]) -> list[tuple[str | None, list[str]]]:
     for line in lines:
         m = PHASE_MARK.match(line)
         if m:
-            parts.append((normalise_text(m.group("phase")).replace(" ", ""), [m.group("rest")] if m.group("rest") else []))
+            parts.append(
+                (normalise_text(m.group("phase")).replace(" ", ""), [m.group("rest")] if m.group("rest") else [])
+            )
         else:
             parts[-1][1].append(line)
     return [p for p in parts if p[0] is not None or p[1]]
@@ -164,14 +168,26 @@ def build_items(rows: Sequence[RawRow]) -> tuple[list[BudgetItem], list[BudgetRe
     def add(no, phase, row: RawRow, summary, budget_lines, result_lines):
         amount, printed, note = _budget_cell(budget_lines)
         results_text = unwrap(result_lines)
-        items.append(BudgetItem(
-            no=no, phase=phase, name=normalise_name("".join(row.name)), name_raw="".join(row.name_raw),
-            summary=summary, budget_thousand_yen=amount, budget_text=printed, budget_note=note,
-            shared_with=_shared(note), results_text=results_text, page=row.page, bbox=row.bbox,
-        ))
+        items.append(
+            BudgetItem(
+                no=no,
+                phase=phase,
+                name=normalise_name("".join(row.name)),
+                name_raw="".join(row.name_raw),
+                summary=summary,
+                budget_thousand_yen=amount,
+                budget_text=printed,
+                budget_note=note,
+                shared_with=_shared(note),
+                results_text=results_text,
+                page=row.page,
+                bbox=row.bbox,
+            )
+        )
         results.extend(
-            BudgetResult(no=no, phase=phase, metric=m.metric, value=m.value, unit=m.unit, value_text=m.value_text,
-                         page=row.page)
+            BudgetResult(
+                no=no, phase=phase, metric=m.metric, value=m.value, unit=m.unit, value_text=m.value_text, page=row.page
+            )
             for m in result_metrics(results_text)
         )
 
@@ -320,7 +336,10 @@ def parse_budget_text(lines: Sequence[str], lefts: Sequence[float] | None = None
     if start is None:
         return []
     end = next((i for i in range(start, len(texts)) if TABLE_END.search(texts[i]) and i > start), len(texts))
-    body = [(i, "" if HEADER.match(t) or NOT_IN_TABLE.match(t) else t) for i, t in enumerate(texts[start + 1:end], start + 1)]
+    body = [
+        (i, "" if HEADER.match(t) or NOT_IN_TABLE.match(t) else t)
+        for i, t in enumerate(texts[start + 1 : end], start + 1)
+    ]
     # cut into rows at № lines
     rows_lines: list[tuple[int, int, list[tuple[int, str]]]] = []
     expected = 1
@@ -355,13 +374,20 @@ def text_cells(rows: Sequence[RawRow], stream) -> list[tuple]:
     tables = []
     for header in dict.fromkeys(r.header for r in rows):
         line = stream.lines[header]
-        names = [m.group(0) for m in regex.finditer(r"(?:№|No\.?)|事業名|概要|予算規模\s*\(\s*千円\s*\)|実績等", line.text)]
+        names = [
+            m.group(0) for m in regex.finditer(r"(?:№|No\.?)|事業名|概要|予算規模\s*\(\s*千円\s*\)|実績等", line.text)
+        ]
         boxes = line.part_boxes(len(names))
         cells = [(0, c, 1, 1, n, n, b, line.page) for c, (n, b) in enumerate(zip(names, boxes))]
         for r, row in enumerate((row for row in rows if row.header == header), start=1):
             at = stream.lines[row.line] if row.line is not None else line
-            values = [str(row.no) if row.no is not None else "", "\n".join(row.name), "\n".join(row.summary),
-                      "\n".join(row.budget), "\n".join(row.results)]
+            values = [
+                str(row.no) if row.no is not None else "",
+                "\n".join(row.name),
+                "\n".join(row.summary),
+                "\n".join(row.budget),
+                "\n".join(row.results),
+            ]
             cells += [(r, c, 1, 1, v, v, at.bbox, at.page) for c, v in enumerate(values) if v]
         tables.append((line.page, line.bbox, "budget", cells))
     return tables
@@ -418,7 +444,9 @@ def _phase_name_at(block: list[tuple[int, str]], e: int, width: int) -> int:
 
 
 def _cut_blocks(
-    blocks: list[list[tuple[int, str]]], width: int = 0, lefts: Sequence[float] | None = None,
+    blocks: list[list[tuple[int, str]]],
+    width: int = 0,
+    lefts: Sequence[float] | None = None,
 ) -> list[list[tuple[int, str]]]:
     """Blocks cut where a blank line between cells was lost (a page break falling on it,
     or a text layer without blank lines):
@@ -430,8 +458,11 @@ def _cut_blocks(
     out: list[list[tuple[int, str]]] = []
     for k, block in enumerate(blocks):
         pieces = [block]
-        ends = [e for e in range(len(block))
-                if PHASE_NAME_END.search(block[e][1]) or (e and PHASE_NAME_END.search(block[e - 1][1] + block[e][1]))]
+        ends = [
+            e
+            for e in range(len(block))
+            if PHASE_NAME_END.search(block[e][1]) or (e and PHASE_NAME_END.search(block[e - 1][1] + block[e][1]))
+        ]
         cuts = sorted({c for e in ends for c in (_phase_name_at(block, e, width), e + 1) if 0 < c < len(block)})
         if cuts:
             pieces = [block[a:b] for a, b in zip([0, *cuts], [*cuts, len(block)])]
@@ -442,14 +473,23 @@ def _cut_blocks(
 
 
 def _text_row(
-    no: int, line_no: int, cell_lines: list[tuple[int, str]], width: int = 0, lefts: Sequence[float] | None = None,
+    no: int,
+    line_no: int,
+    cell_lines: list[tuple[int, str]],
+    width: int = 0,
+    lefts: Sequence[float] | None = None,
 ) -> list[RawRow]:
     blocks = _cut_blocks(_blocks(cell_lines), width, lefts)
     out: list[RawRow] = []
     k = 0
     while k < len(blocks):
         name_block = blocks[k]
-        row = RawRow(no if not out else None, [t for _, t in name_block], [t for _, t in name_block], line=name_block[0][0] if out else line_no)
+        row = RawRow(
+            no if not out else None,
+            [t for _, t in name_block],
+            [t for _, t in name_block],
+            line=name_block[0][0] if out else line_no,
+        )
         k += 1
         stage = "summary"
         while k < len(blocks):
@@ -461,7 +501,7 @@ def _text_row(
                 m = BUDGET_LINE.match(text)
                 if stage == "summary" and not m and (inline := BUDGET_IN_LINE.match(text)):
                     row.summary.append(inline.group("before"))  # the summary's last line, then the budget
-                    m = BUDGET_LINE.match(text[inline.start("amount"):])
+                    m = BUDGET_LINE.match(text[inline.start("amount") :])
                 if stage == "summary" and (m or PHASE_MARK.match(text)):
                     stage = "budget"
                 if stage == "budget":
@@ -486,8 +526,14 @@ def _text_row(
             k += 1
         if not row.budget and not row.results and row.summary:
             # no budget printed: trailing result lines end the summary
-            cut = next((j for j in range(len(row.summary) - 1, 0, -1) if RESULTS_START.match(row.summary[j])
-                        and not RESULTS_START.match(row.summary[j - 1])), None)
+            cut = next(
+                (
+                    j
+                    for j in range(len(row.summary) - 1, 0, -1)
+                    if RESULTS_START.match(row.summary[j]) and not RESULTS_START.match(row.summary[j - 1])
+                ),
+                None,
+            )
             if cut is not None and regex.search(RESULT_NUMBER, "".join(row.summary[cut:])):
                 row.summary, row.results = row.summary[:cut], row.summary[cut:]
         out.append(row)

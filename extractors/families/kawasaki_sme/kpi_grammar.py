@@ -168,8 +168,13 @@ ADJACENT = 2  # lines between a label and its table: a wrapped line or a subtitl
 
 
 def indicator_in_text_order(
-    norm: Sequence[str], header: int, floor: int, ceiling: int, is_heading: Callable[[str], str | None],
-    fills_measure: Callable[[int], bool] | None = None, claimed: frozenset[int] | set[int] = frozenset(),
+    norm: Sequence[str],
+    header: int,
+    floor: int,
+    ceiling: int,
+    is_heading: Callable[[str], str | None],
+    fills_measure: Callable[[int], bool] | None = None,
+    claimed: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[list[int], str | None] | None:
     """The indicator label of the KPI table whose year header is line `header`, read from
     text order alone: (the label's line indexes, the name when a caption gives it).
@@ -200,8 +205,13 @@ def indicator_in_text_order(
 
     def label_at(i: int) -> list[int]:
         block = [i]
-        if i + 1 < header and not INDICATOR_LABEL.match(norm[i + 1]) and not is_heading(norm[i + 1]) \
-                and len(norm[i + 1].strip()) <= len(norm[i].strip()) and fills(i):
+        if (
+            i + 1 < header
+            and not INDICATOR_LABEL.match(norm[i + 1])
+            and not is_heading(norm[i + 1])
+            and len(norm[i + 1].strip()) <= len(norm[i].strip())
+            and fills(i)
+        ):
             block.append(i + 1)
         return block
 
@@ -223,6 +233,7 @@ def indicator_in_text_order(
                 return label_at(i), None
             first_item = i
             break
+
     def above_do_heading(i: int) -> int | None:
         for j in range(i - 1, max(floor, i - 4) - 1, -1):
             if is_heading(norm[j]) or SENTENCE_END.search(norm[j]):
@@ -259,9 +270,13 @@ def fills_by_length(norm: Sequence[str], index: int, around: int = 8) -> bool:
     the longest: a line of half-width Latin counts more characters than it is wide."""
     length = len(norm[index].strip())
     edges = [
-        len(norm[i].strip()) for i in range(max(0, index - around), min(len(norm) - 1, index + around + 1))
-        if i != index and INDICATOR_LABEL.match(norm[i]) and norm[i + 1].strip()
-        and not INDICATOR_LABEL.match(norm[i + 1]) and not LIST_LINE.match(norm[i + 1])
+        len(norm[i].strip())
+        for i in range(max(0, index - around), min(len(norm) - 1, index + around + 1))
+        if i != index
+        and INDICATOR_LABEL.match(norm[i])
+        and norm[i + 1].strip()
+        and not INDICATOR_LABEL.match(norm[i + 1])
+        and not LIST_LINE.match(norm[i + 1])
         and len(norm[i].strip()) <= 1.5 * length
     ]
     return not edges or length >= median_low(edges) - 1

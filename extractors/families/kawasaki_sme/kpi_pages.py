@@ -107,7 +107,9 @@ def _header_rows(lines: Sequence[Line]) -> list[list[Column]]:
     return [sorted(r, key=lambda c: c.bbox[0]) for r in rows]
 
 
-def read_page(lines: Sequence[Line], carried: PageTable | None = None) -> tuple[list[PageTable], list[Row], PageTable | None]:
+def read_page(
+    lines: Sequence[Line], carried: PageTable | None = None
+) -> tuple[list[PageTable], list[Row], PageTable | None]:
     """The KPI tables of a page, and what crosses a page break.
 
     Returns (tables, rows, open): `rows` are the rows printed at the top of the page before
@@ -122,7 +124,9 @@ def read_page(lines: Sequence[Line], carried: PageTable | None = None) -> tuple[
     rows: list[Row] = []
     if carried is not None and labels:
         first_top = min((h[0].bbox[1] for h in headers), default=float("inf"))
-        lifted = [Column(c.fiscal_year, c.text, (c.bbox[0], -2.0 - _height(c.bbox), c.bbox[2], -2.0)) for c in carried.columns]
+        lifted = [
+            Column(c.fiscal_year, c.text, (c.bbox[0], -2.0 - _height(c.bbox), c.bbox[2], -2.0)) for c in carried.columns
+        ]
         rows = [r for r in _rows(lines, labels, lifted, headers) if r.bbox[1] < first_top]
     tables: list[PageTable] = []
     open_table = None
@@ -157,8 +161,7 @@ def _rows(lines: Sequence[Line], labels: list, columns: list[Column], headers: l
     head_bottom = max(c.bbox[3] for c in columns)
     # row labels: left of the first year column, below the header, before the next header
     below = [
-        (line, m) for line, m in labels
-        if left_limit <= line.bbox[0] < first_x and line.bbox[1] >= head_bottom - 1
+        (line, m) for line, m in labels if left_limit <= line.bbox[0] < first_x and line.bbox[1] >= head_bottom - 1
     ]
     below.sort(key=lambda lm: lm[0].bbox[1])
     next_header_top = min(
@@ -168,7 +171,11 @@ def _rows(lines: Sequence[Line], labels: list, columns: list[Column], headers: l
     row_labels = []
     last_bottom = head_bottom
     for line, m in below:
-        if line.bbox[1] >= next_header_top or (row_labels or head_bottom > 0) and line.bbox[1] - last_bottom > 6 * _height(line.bbox):
+        if (
+            line.bbox[1] >= next_header_top
+            or (row_labels or head_bottom > 0)
+            and line.bbox[1] - last_bottom > 6 * _height(line.bbox)
+        ):
             break
         row_labels.append((line, m))
         last_bottom = line.bbox[3]
@@ -177,14 +184,15 @@ def _rows(lines: Sequence[Line], labels: list, columns: list[Column], headers: l
         band_top = line.bbox[1] - _height(line.bbox) * 0.4
         band_bottom = (
             row_labels[k + 1][0].bbox[1] - _height(line.bbox) * 0.4
-            if k + 1 < len(row_labels) else min(next_header_top, line.bbox[3] + 4 * _height(line.bbox))
+            if k + 1 < len(row_labels)
+            else min(next_header_top, line.bbox[3] + 4 * _height(line.bbox))
         )
         cells = _cells_in_band(lines, columns, band_top, band_bottom, right_limit, is_last=k + 1 == len(row_labels))
         printed = ROW_LABEL.match(_printed(line)) or m
         if m.group("rest").strip():
             # cells printed on the label's own line (one text run for the whole row)
             inline = split_cells(printed.group("rest"))
-            cells = [Cell(t, line.bbox) for t in inline] + cells[len(inline):]
+            cells = [Cell(t, line.bbox) for t in inline] + cells[len(inline) :]
         rows.append(Row(row_kind(m.group("kind")), printed.group("unit"), _printed(line), line.bbox, cells))
     return rows
 
@@ -224,7 +232,9 @@ def _cells_in_band(
     return cells
 
 
-def _indicator_above(lines: Sequence[Line], table: PageTable, earlier: list[PageTable]) -> tuple[str | None, BBox | None]:
+def _indicator_above(
+    lines: Sequence[Line], table: PageTable, earlier: list[PageTable]
+) -> tuple[str | None, BBox | None]:
     """The label printed directly above the table in the same column.
 
     Walks up from the header through contiguous lines that start at the table's left
@@ -235,8 +245,11 @@ def _indicator_above(lines: Sequence[Line], table: PageTable, earlier: list[Page
     left = min(r.bbox[0] for r in table.rows) if table.rows else (min(above) if above else head[0])
     right = head[2]
     candidates = [
-        line for line in lines
-        if line.bbox[3] <= head[1] + 1 and abs(line.bbox[0] - left) < 12 and line.bbox[0] < right
+        line
+        for line in lines
+        if line.bbox[3] <= head[1] + 1
+        and abs(line.bbox[0] - left) < 12
+        and line.bbox[0] < right
         and not any(_inside(line.bbox, t.bbox) for t in earlier)
     ]
     candidates.sort(key=lambda l: -l.bbox[3])
@@ -255,4 +268,6 @@ def _indicator_above(lines: Sequence[Line], table: PageTable, earlier: list[Page
 
 
 def _inside(inner: BBox, outer: BBox) -> bool:
-    return inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1
+    return (
+        inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1
+    )

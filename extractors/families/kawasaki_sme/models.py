@@ -23,7 +23,9 @@ class ArticleOpinion(Record):
     kind_raw: str
     text: str
     text_raw: str
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -42,7 +44,9 @@ class StatValue(Record):
     unit: str | None = None
     period: str | None = Field(default=None, description="survey period when finer than a year (2021年4-6月期)")
     source: Literal["table", "text"] = "table"
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -58,7 +62,9 @@ class CommitteeMember(Record):
     name: str
     name_raw: str
     grp: str | None = Field(default=None, description="学識者 / 関係団体役職員")
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -75,7 +81,9 @@ class PolicyListEntry(Record):
     name_raw: str
     page_start: int | None = None
     page_end: int | None = None
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -93,7 +101,9 @@ class BudgetItem(Record):
     budget_note: str | None = None
     shared_with: tuple[int, ...] = ()
     results_text: str = ""
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
     bbox: BBox | None = None
 
@@ -107,7 +117,9 @@ class BudgetResult(Record):
     value: float
     unit: str
     value_text: str
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
 
 
@@ -120,7 +132,9 @@ class OtherMeasure(Record):
     name_raw: str
     next_year_plan: str
     results: str
-    read_by: ReadBy = Field(default="layout", description="layout: from positions on the page; text_order: from the text layer's order")
+    read_by: ReadBy = Field(
+        default="layout", description="layout: from positions on the page; text_order: from the text layer's order"
+    )
     page: int = Field(ge=1)
     bbox: BBox | None = None
 

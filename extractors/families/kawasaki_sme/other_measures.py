@@ -78,22 +78,29 @@ def read_other_measures(
     headers = []
     for plan in plans:
         result = min(
-            (l for l in body if RESULTS_HEADER.match(l.text) and abs(_mid_y(l.bbox) - _mid_y(plan.bbox)) < 4
-             and l.bbox[0] > plan.bbox[2]),
-            key=lambda l: l.bbox[0], default=None,
+            (
+                l
+                for l in body
+                if RESULTS_HEADER.match(l.text)
+                and abs(_mid_y(l.bbox) - _mid_y(plan.bbox)) < 4
+                and l.bbox[0] > plan.bbox[2]
+            ),
+            key=lambda l: l.bbox[0],
+            default=None,
         )
         if result is not None:
             headers.append((plan, result))
     headers.sort(key=lambda h: h[0].bbox[1])
-    articles = sorted(
-        ((l, m) for l in body if (m := ARTICLE_HEADING.match(l.text))), key=lambda lm: lm[0].bbox[1]
-    )
+    articles = sorted(((l, m) for l in body if (m := ARTICLE_HEADING.match(l.text))), key=lambda lm: lm[0].bbox[1])
     names = []
     for plan, result in headers:
         above = [
-            l for l in body
-            if plan.bbox[1] - NAME_GAP <= l.bbox[3] <= plan.bbox[1] + 1 and l.bbox[0] < result.bbox[0]
-            and not ARTICLE_HEADING.match(l.text) and l is not plan
+            l
+            for l in body
+            if plan.bbox[1] - NAME_GAP <= l.bbox[3] <= plan.bbox[1] + 1
+            and l.bbox[0] < result.bbox[0]
+            and not ARTICLE_HEADING.match(l.text)
+            and l is not plan
         ]
         names.append(max(above, key=lambda l: l.bbox[3]) if above else None)
     blocks = []
@@ -106,8 +113,10 @@ def read_other_measures(
         stops += [l.bbox[1] for l, _ in articles if l.bbox[1] > top]
         bottom = min(stops)
         split = result.bbox[0] - 4
-        inside = sorted((l for l in body if top - 1 <= _mid_y(l.bbox) < bottom and l is not name),
-                        key=lambda l: (l.bbox[1], l.bbox[0]))
+        inside = sorted(
+            (l for l in body if top - 1 <= _mid_y(l.bbox) < bottom and l is not name),
+            key=lambda l: (l.bbox[1], l.bbox[0]),
+        )
         left = [l for l in inside if (l.bbox[0] + l.bbox[2]) / 2 < split]
         right = [l for l in inside if (l.bbox[0] + l.bbox[2]) / 2 >= split]
         anchor = name or plan
@@ -116,13 +125,28 @@ def read_other_measures(
         cells = [(0, 0, plan.text, plan.raw.strip(), plan.bbox), (0, 1, result.text, result.raw.strip(), result.bbox)]
         for col, col_lines in ((0, left), (1, right)):
             if col_lines:
-                cells.append((1, col, "\n".join(l.text for l in col_lines), "\n".join(l.raw.strip() for l in col_lines),
-                              _union([l.bbox for l in col_lines])))
+                cells.append(
+                    (
+                        1,
+                        col,
+                        "\n".join(l.text for l in col_lines),
+                        "\n".join(l.raw.strip() for l in col_lines),
+                        _union([l.bbox for l in col_lines]),
+                    )
+                )
         name_raw = name.raw.strip() if name else ""
-        blocks.append(OtherBlock(
-            article, normalise_name(name_raw), name_raw, unwrap(l.text for l in left), unwrap(l.text for l in right),
-            page, _union([plan.bbox, result.bbox] + [l.bbox for l in inside]), cells,
-        ))
+        blocks.append(
+            OtherBlock(
+                article,
+                normalise_name(name_raw),
+                name_raw,
+                unwrap(l.text for l in left),
+                unwrap(l.text for l in right),
+                page,
+                _union([plan.bbox, result.bbox] + [l.bbox for l in inside]),
+                cells,
+            )
+        )
     if articles:
         last = articles[-1][1]
         carried = (int(last.group("article")), last.group("title"))
@@ -156,8 +180,7 @@ class TextBlock:
 
 def _results_start(body: list[str]) -> int:
     """Index of the body line where the results column starts (len(body) when none)."""
-    starts = [k for k, text in enumerate(body)
-              if k == 0 or PARAGRAPH_START.match(text) or body[k - 1].endswith("。")]
+    starts = [k for k, text in enumerate(body) if k == 0 or PARAGRAPH_START.match(text) or body[k - 1].endswith("。")]
     for n, k in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(body)
         joined = "".join(body[k:end])
@@ -191,7 +214,12 @@ def parse_other_measures_text(lines: Sequence[str]) -> list[TextBlock]:
                 body_lines.append(j)
         body = [texts[j] for j in body_lines]
         cut = _results_start(body)
-        if blocks and name is not None and blocks[-1].name == normalise_name(texts[name]) and blocks[-1].article == article:
+        if (
+            blocks
+            and name is not None
+            and blocks[-1].name == normalise_name(texts[name])
+            and blocks[-1].article == article
+        ):
             # the same measure goes on under its name and header printed again on the next page
             previous = blocks[-1]
             previous.plan += body[:cut]
@@ -199,10 +227,17 @@ def parse_other_measures_text(lines: Sequence[str]) -> list[TextBlock]:
             previous.last = body_lines[-1] if body_lines else previous.last
             scanned = stop
             continue
-        blocks.append(TextBlock(
-            article, normalise_name(texts[name]) if name is not None else "", body[:cut], body[cut:],
-            name if name is not None else i, i, body_lines[-1] if body_lines else i,
-        ))
+        blocks.append(
+            TextBlock(
+                article,
+                normalise_name(texts[name]) if name is not None else "",
+                body[:cut],
+                body[cut:],
+                name if name is not None else i,
+                i,
+                body_lines[-1] if body_lines else i,
+            )
+        )
         scanned = stop
     return blocks
 
@@ -213,7 +248,17 @@ def read_text(stream) -> list[OtherBlock]:
     for b in parse_other_measures_text(stream.texts):
         page, bbox = stream.span(b.name_line, b.last)
         name_raw = stream.lines[b.name_line].raw
-        out.append(OtherBlock(
-            b.article, b.name, name_raw, unwrap(b.plan), unwrap(b.results), page, bbox, [], read_by="text_order",
-        ))
+        out.append(
+            OtherBlock(
+                b.article,
+                b.name,
+                name_raw,
+                unwrap(b.plan),
+                unwrap(b.results),
+                page,
+                bbox,
+                [],
+                read_by="text_order",
+            )
+        )
     return out

@@ -49,10 +49,13 @@ HEADINGS: tuple[Heading, ...] = (
     Heading("do", regex.compile(rf"^{_ERA_YEAR}の(?:実績|取組)$"), "令和２年度の実績"),
     Heading("do", regex.compile(r"^主な成果・活動指標に関する補足事項$"), "主な成果・活動指標に関する補足事項"),
     Heading(None, regex.compile(r"^主な成果・活動指標$"), "主な成果・活動指標"),
-    Heading("covid_do", regex.compile(r"^新型コロナウイルス感染症に関する対応$"), "新型コロナウイルス感染症に関する対応"),
+    Heading(
+        "covid_do", regex.compile(r"^新型コロナウイルス感染症に関する対応$"), "新型コロナウイルス感染症に関する対応"
+    ),
     Heading("check", regex.compile(r"^主な検証意見\s*Check$"), "主な検証意⾒ Check"),
     Heading(
-        "covid_check", regex.compile(r"^新型コロナウイルス感染症への対応に関する意見$"),
+        "covid_check",
+        regex.compile(r"^新型コロナウイルス感染症への対応に関する意見$"),
         "新型コロナウイルス感染症への対応に関する意⾒",
     ),
     Heading("action", regex.compile(rf"^{_ERA_YEAR}以降の対応\s*Action$"), "令和３年度以降の対応 Action"),
@@ -116,8 +119,13 @@ def review_groups(sheets: Sequence[tuple[str | None, int | None, bool]]) -> list
         while parent is not None and first > 0:
             before_parent, before_position, before_review = sheets[first - 1]
             first_position = sheets[first][1]
-            if (before_parent != parent or before_review or before_position is None or first_position is None
-                    or before_position != first_position - 1):
+            if (
+                before_parent != parent
+                or before_review
+                or before_position is None
+                or first_position is None
+                or before_position != first_position - 1
+            ):
                 break
             first -= 1
         groups.append(tuple(range(first, i + 1)))
@@ -163,7 +171,9 @@ def last_phases(lines: Sequence[Line], width: float) -> dict[int, Phase | None]:
 
 
 def _within(inner: BBox, outer: BBox) -> bool:
-    return inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1
+    return (
+        inner[0] >= outer[0] - 1 and inner[1] >= outer[1] - 1 and inner[2] <= outer[2] + 1 and inner[3] <= outer[3] + 1
+    )
 
 
 def _union(a: BBox, b: BBox) -> BBox:
@@ -203,7 +213,10 @@ ARTICLE_LINE = regex.compile(r"^\s*第\s*[0-9]{1,2}\s*条\s+\S")
 
 
 def read_page(
-    lines: Sequence[Line], width: float, height: float, skip: Sequence[BBox] = (),
+    lines: Sequence[Line],
+    width: float,
+    height: float,
+    skip: Sequence[BBox] = (),
     carried: dict[int, Phase | None] | None = None,
 ) -> list[PageItem]:
     """The PDCA items printed on one sheet page, in reading order (left column first,
@@ -214,8 +227,10 @@ def read_page(
     on with that box (a box that runs over a page break); without it they are dropped."""
     middle = width / 2
     body = [
-        l for l in lines
-        if TITLE_BAND <= l.bbox[1] <= height - FOOTER_BAND and not ARTICLE_LINE.match(l.text)
+        l
+        for l in lines
+        if TITLE_BAND <= l.bbox[1] <= height - FOOTER_BAND
+        and not ARTICLE_LINE.match(l.text)
         and not any(_within(l.bbox, box) for box in skip)
     ]
     headings: list[tuple[Line, Phase | None]] = []
@@ -254,13 +269,12 @@ def read_page(
         box_lines = sorted(box_lines, key=lambda l: (l.bbox[1], l.bbox[0]))
         if isinstance(heading, _Carried):  # only what starts an item: the rest is a title or a tail
             starts = [k for k, l in enumerate(box_lines) if ITEM_START.match(l.text)]
-            box_lines = box_lines[starts[0]:] if starts else []
+            box_lines = box_lines[starts[0] :] if starts else []
         for line in box_lines:
             for text, raw, bbox in _split_inline(line):
                 gap = bbox[1] - last_bottom
                 continues = (
-                    current is not None and not ITEM_START.match(text)
-                    and gap < CONTINUATION_GAP * max(line.size, 1.0)
+                    current is not None and not ITEM_START.match(text) and gap < CONTINUATION_GAP * max(line.size, 1.0)
                 )
                 if continues:
                     # a wrapped line joins without a space, unless the printed line ended with

@@ -87,8 +87,11 @@ def quotes(text: str, summaries: Sequence[str]) -> bool:
 
 
 def covid_opinions(
-    opinions: Sequence[TextItem], first_late: int, has_covid_box: bool,
-    covid_summaries: Sequence[str] = (), overall_summaries: Sequence[str] = (),
+    opinions: Sequence[TextItem],
+    first_late: int,
+    has_covid_box: bool,
+    covid_summaries: Sequence[str] = (),
+    overall_summaries: Sequence[str] = (),
 ) -> int:
     """Where the COVID opinions begin among a block's opinions, by what text order shows.
 
@@ -101,8 +104,11 @@ def covid_opinions(
     (`overall_summaries`: a Check opinion). The first opinion stays the Check box's."""
     first = min((k for k in range(1, first_late) if quotes(opinions[k].text, covid_summaries)), default=first_late)
     if has_covid_box or first < first_late:
-        while (first > 1 and PANDEMIC.search(opinions[first - 1].text)
-               and not quotes(opinions[first - 1].text, overall_summaries)):
+        while (
+            first > 1
+            and PANDEMIC.search(opinions[first - 1].text)
+            and not quotes(opinions[first - 1].text, overall_summaries)
+        ):
             first -= 1
     return first
 
@@ -123,7 +129,12 @@ def _items(lines: Sequence[str], norm: Sequence[str], start: int, end: int) -> l
         parts = [rest]
         raw_parts = [split_item(lines[i].strip())[2]]
         j = i + 1
-        while j < end and norm[j].strip() and not split_item(norm[j].strip())[1] and not pdca.heading_phase(norm[j].strip())[0]:
+        while (
+            j < end
+            and norm[j].strip()
+            and not split_item(norm[j].strip())[1]
+            and not pdca.heading_phase(norm[j].strip())[0]
+        ):
             parts.append(norm[j].strip())
             raw_parts.append(lines[j].strip())
             j += 1
@@ -157,9 +168,7 @@ def _split_runs(items: list[TextItem]) -> tuple[list[TextItem], list[TextItem], 
                 break
         current.append(item)
         previous = item
-    before = len(opinions) if switches < 2 else next(
-        k for k, o in enumerate(opinions) if o.line > responses[0].line
-    )
+    before = len(opinions) if switches < 2 else next(k for k, o in enumerate(opinions) if o.line > responses[0].line)
     return opinions, responses, before
 
 
@@ -180,9 +189,7 @@ def read_text_sheets(lines: Sequence[str], norm: Sequence[str] | None = None) ->
         bounds.append(title)
     for k, sheet in enumerate(found):
         end = bounds[k + 1] if k + 1 < len(found) else len(lines)
-        check = next(
-            (i for i in range(sheet.title_line, end) if pdca.heading_phase(norm[i]) == (True, "check")), None
-        )
+        check = next((i for i in range(sheet.title_line, end) if pdca.heading_phase(norm[i]) == (True, "check")), None)
         if check is None:
             continue
         footer = next((i for i in range(check, end) if sheets.ARTICLE_FOOTER.match(norm[i])), end)

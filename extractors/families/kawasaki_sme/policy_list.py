@@ -64,8 +64,11 @@ def is_policy_list(grid: Grid) -> bool:
 def part_above(grid: Grid, lines: Sequence) -> str:
     """The part label closest above the grid; 検証対象事業 when none is printed."""
     top = grid.ys[0]
-    labels = [(top - l.bbox[3], m.group("part")) for l in lines
-              if top - LABEL_GAP <= l.bbox[3] <= top + 1 and (m := PART_LABEL.match(_compact(l.text)))]
+    labels = [
+        (top - l.bbox[3], m.group("part"))
+        for l in lines
+        if top - LABEL_GAP <= l.bbox[3] <= top + 1 and (m := PART_LABEL.match(_compact(l.text)))
+    ]
     return min(labels)[1] if labels else PARTS[0]
 
 
@@ -92,15 +95,23 @@ def read_policy_list(grid: Grid, lines: Sequence, page: int, seq_start: int = 0)
         if len(parts) > 1 and PARENT.match(parts[0]):
             parent, names = normalise_name(parts[0]), parts[1:]
         for name in names:
-            entries.append(PolicyListEntry(
-                part=part, seq=seq_start + len(entries) + 1,
-                article=int(article.group("article")) if article else None,
-                article_title=normalise_text(policy_cell.text.replace("\n", "")) if policy_cell and policy_cell.text else None,
-                parent=parent, name=normalise_name(name), name_raw=cell.raw.replace("\n", ""),
-                page_start=int(pages.group("start")) if pages else None,
-                page_end=int(pages.group("end") or pages.group("start")) if pages else None,
-                page=grid.row_page(r, page), bbox=cell.bbox,
-            ))
+            entries.append(
+                PolicyListEntry(
+                    part=part,
+                    seq=seq_start + len(entries) + 1,
+                    article=int(article.group("article")) if article else None,
+                    article_title=normalise_text(policy_cell.text.replace("\n", ""))
+                    if policy_cell and policy_cell.text
+                    else None,
+                    parent=parent,
+                    name=normalise_name(name),
+                    name_raw=cell.raw.replace("\n", ""),
+                    page_start=int(pages.group("start")) if pages else None,
+                    page_end=int(pages.group("end") or pages.group("start")) if pages else None,
+                    page=grid.row_page(r, page),
+                    bbox=cell.bbox,
+                )
+            )
     return entries
 
 
@@ -114,7 +125,9 @@ def article_for(
     if by_name:
         return by_name[0]
     if folio is not None:
-        by_page = [e for e in pool if e.page_start is not None and e.page_start <= folio <= (e.page_end or e.page_start)]
+        by_page = [
+            e for e in pool if e.page_start is not None and e.page_start <= folio <= (e.page_end or e.page_start)
+        ]
         if len({e.article for e in by_page}) == 1:
             return by_page[0]
     return None
@@ -221,7 +234,9 @@ class TextEntry:
 class _Part:
     part: str
     entries: list[TextEntry] = field(default_factory=list)
-    tokens: list[tuple[float, int, tuple[int, int], str]] = field(default_factory=list)  # (centre in rows, rows before, pages, as printed)
+    tokens: list[tuple[float, int, tuple[int, int], str]] = field(
+        default_factory=list
+    )  # (centre in rows, rows before, pages, as printed)
 
 
 def _centred_spans(part: _Part) -> list[int] | None:
@@ -248,7 +263,7 @@ def _page_spans(part: _Part) -> None:
         ends = [max(count - 1, 0) for _, count, *_ in part.tokens]
     start = 0
     for end, (_, _, pages, printed) in zip(ends, part.tokens):
-        for entry in part.entries[start:end + 1]:
+        for entry in part.entries[start : end + 1]:
             entry.pages = pages
         if start <= end < len(part.entries):
             part.entries[start].pages_cell = (printed, end - start + 1)
@@ -266,8 +281,10 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
     for i, text in enumerate(texts):
         if "事務事業名" not in text or not HEADER_LINE.match(text):
             continue
-        label = next((m.group("part") for j in range(i - 1, max(-1, i - 5), -1)
-                      if (m := PART_LABEL.match(_compact(texts[j])))), PARTS[0])
+        label = next(
+            (m.group("part") for j in range(i - 1, max(-1, i - 5), -1) if (m := PART_LABEL.match(_compact(texts[j])))),
+            PARTS[0],
+        )
         part = _Part(label)
         parts.append(part)
         article, policy, parent = None, "", None
@@ -286,7 +303,7 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
             if words and (m := ARTICLE_TOKEN.match(words[0])) and len(words) > 1:
                 title = titles.get(int(m.group("article")))
                 if title and words[1].startswith(title) and len(words[1]) > len(title):
-                    words[1:2] = [title, words[1][len(title):]]
+                    words[1:2] = [title, words[1][len(title) :]]
             if policy_open and len(words) == 1 and not NAME_END.search(words[0]) and not PAGES_CELL.match(words[0]):
                 policy += words[0]  # the policy cell wrapped
                 continue
@@ -298,11 +315,19 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
                     article, policy, parent, policy_open = int(m.group("article")), "", None, True
                     article_cell = (word, None)
                     named_articles.append(0)
-                elif (pages := PAGES_CELL.match(word)) and (w > 0 or len(words) == 1 or not ARTICLE_TOKEN.match(words[0])):
+                elif (pages := PAGES_CELL.match(word)) and (
+                    w > 0 or len(words) == 1 or not ARTICLE_TOKEN.match(words[0])
+                ):
                     # after a name on its line: centred on that row; else on the boundary above the next
                     centre = len(part.entries) - (1 if named else 0.5)
-                    part.tokens.append((centre, len(part.entries),
-                                        (int(pages.group("start")), int(pages.group("end") or pages.group("start"))), word))
+                    part.tokens.append(
+                        (
+                            centre,
+                            len(part.entries),
+                            (int(pages.group("start")), int(pages.group("end") or pages.group("start"))),
+                            word,
+                        )
+                    )
                     if named or len(words) == 1:
                         parent = None  # a parent's group ends with its 頁
                 elif policy_open and not policy:
@@ -316,8 +341,17 @@ def parse_policy_list_text(lines: Sequence[str], titles: dict[int, str] | None =
                 elif PARENT.match(word):
                     parent, parent_here = normalise_name(word), word
                 else:
-                    entry = TextEntry(label, article, policy, parent, normalise_name(word), j, raw=word, header=i,
-                                      cell=f"{parent_here} {word}" if parent_here else word)
+                    entry = TextEntry(
+                        label,
+                        article,
+                        policy,
+                        parent,
+                        normalise_name(word),
+                        j,
+                        raw=word,
+                        header=i,
+                        cell=f"{parent_here} {word}" if parent_here else word,
+                    )
                     if article_cell is not None:
                         entry.article_cell, entry.policy_line = article_cell
                         article_cell = None
@@ -346,9 +380,9 @@ def _own_parents(part: _Part) -> None:
     k = 0
     while k < len(part.entries):
         entry = part.entries[k]
-        same = [e for e in part.entries[k + 1:] if e.article == entry.article]
+        same = [e for e in part.entries[k + 1 :] if e.article == entry.article]
         if any(e.name == entry.name for e in same):
-            for e in same[:[e.name for e in same].index(entry.name) + 1]:
+            for e in same[: [e.name for e in same].index(entry.name) + 1]:
                 e.parent = e.parent or entry.name
             del part.entries[k]
             part.tokens = [(c - 1 if c > k else c, n - 1 if n > k else n, p, t) for c, n, p, t in part.tokens]
@@ -360,18 +394,31 @@ def read_text(stream) -> tuple[list[PolicyListEntry], list[tuple]]:
     """The policy list of an edition's text stream (`text_stream.TextStream`): the entries
     as records, and each part as table cells (page, bbox, "policy_list", cells) printed in
     its grid (条文 and policy on an article's first row, 事務事業名, 頁 over the rows it spans)."""
-    titles = {int(m.group("article")): m.group("title") for text in stream.texts
-              if "条" in text[:4] and (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")}
+    titles = {
+        int(m.group("article")): m.group("title")
+        for text in stream.texts
+        if "条" in text[:4] and (m := ARTICLE_HEADING.match(text)) and " " not in m.group("title")
+    }
     entries = parse_policy_list_text(stream.texts, titles)
     out = []
     for seq, e in enumerate(entries, start=1):
         page, bbox = stream.span(e.line, e.line)
-        out.append(PolicyListEntry(
-            part=e.part, seq=seq, article=e.article, article_title=normalise_text(e.policy) or None,
-            parent=e.parent, name=e.name, name_raw=e.raw,
-            page_start=e.pages[0] if e.pages else None, page_end=e.pages[1] if e.pages else None,
-            read_by="text_order", page=page, bbox=bbox,
-        ))
+        out.append(
+            PolicyListEntry(
+                part=e.part,
+                seq=seq,
+                article=e.article,
+                article_title=normalise_text(e.policy) or None,
+                parent=e.parent,
+                name=e.name,
+                name_raw=e.raw,
+                page_start=e.pages[0] if e.pages else None,
+                page_end=e.pages[1] if e.pages else None,
+                read_by="text_order",
+                page=page,
+                bbox=bbox,
+            )
+        )
     tables = []
     for header in dict.fromkeys(e.header for e in entries):
         rows = [e for e in entries if e.header == header]
@@ -387,6 +434,8 @@ def read_text(stream) -> tuple[list[PolicyListEntry], list[tuple]]:
                 cells.append((r, 1, 1, 1, e.policy, e.policy, policy_at.bbox, policy_at.page))
             cells.append((r, 2, 1, 1, e.cell, e.cell, name_line.bbox, name_line.page))
             if e.pages_cell is not None:
-                cells.append((r, 3, e.pages_cell[1], 1, e.pages_cell[0], e.pages_cell[0], name_line.bbox, name_line.page))
+                cells.append(
+                    (r, 3, e.pages_cell[1], 1, e.pages_cell[0], e.pages_cell[0], name_line.bbox, name_line.page)
+                )
         tables.append((line.page, line.bbox, "policy_list", cells))
     return out, tables

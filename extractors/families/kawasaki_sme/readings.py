@@ -76,7 +76,9 @@ class Rows:
     values: list
 
 
-def settle_readings(kind: str, layout: Rows, text: Rows, where: str, page: int | None) -> tuple[str, list[ExtractionWarning]]:
+def settle_readings(
+    kind: str, layout: Rows, text: Rows, where: str, page: int | None
+) -> tuple[str, list[ExtractionWarning]]:
     """Which reading to keep, and the cross-check's warnings.
 
     - the layout found nothing → the text order;
@@ -96,25 +98,30 @@ def settle_readings(kind: str, layout: Rows, text: Rows, where: str, page: int |
     text_values = dict(zip(text.ids, text.values))
     partial = [_partial(i) for i in layout.ids]
     if (len(text.ids) > len(layout.ids) or (any(partial) and len(text.ids) == len(layout.ids))) and all(
-            p or (i in text_values and _same(v, text_values[i])) for i, v, p in zip(layout.ids, layout.values, partial)):
-        return "text_order", [ExtractionWarning(
-            code="layout_reading_incomplete",
-            message=f"{where}: {kind}: {len(layout.ids)} rows read by layout ({sum(partial)} in part), "
-                    f"{len(text.ids)} by text order, which holds them all; the text order is kept",
-            page=page,
-        )]
+        p or (i in text_values and _same(v, text_values[i])) for i, v, p in zip(layout.ids, layout.values, partial)
+    ):
+        return "text_order", [
+            ExtractionWarning(
+                code="layout_reading_incomplete",
+                message=f"{where}: {kind}: {len(layout.ids)} rows read by layout ({sum(partial)} in part), "
+                f"{len(text.ids)} by text order, which holds them all; the text order is kept",
+                page=page,
+            )
+        ]
     if layout.ids != text.ids:
         return "layout", []
     rows = [(k, a, b) for k, (a, b) in enumerate(zip(layout.values, text.values)) if not _same(a, b)]
     if not rows:
         return "layout", []
     detail = "; ".join(f"row {k + 1}: layout {a!r} / text order {b!r}" for k, a, b in rows[:MAX_DIFFERENCES])
-    return "layout", [ExtractionWarning(
-        code="readings_differ",
-        message=f"{where}: {kind}: the layout and text-order readings differ in {len(rows)} of {len(layout.ids)} rows "
-                f"({detail})",
-        page=page,
-    )]
+    return "layout", [
+        ExtractionWarning(
+            code="readings_differ",
+            message=f"{where}: {kind}: the layout and text-order readings differ in {len(rows)} of {len(layout.ids)} rows "
+            f"({detail})",
+            page=page,
+        )
+    ]
 
 
 # --- census ------------------------------------------------------------------------------------
@@ -143,7 +150,9 @@ def _census(state: TablesState, out: Settled, path: str) -> None:
         used.add(key)
         layout_rows = Rows([r.category for r in table.rows], _census_rows(table))
         text_rows = Rows([r.category for r in text.rows], _census_rows(text)) if text else Rows([], [])
-        chosen, warnings = settle_readings(f"census table {table.table}", layout_rows, text_rows, f"{path}, page {page}", page)
+        chosen, warnings = settle_readings(
+            f"census table {table.table}", layout_rows, text_rows, f"{path}, page {page}", page
+        )
         out.warnings.extend(warnings)
         if chosen == "layout":
             out.stat_values.extend(stat_tables.census_values(table, page))
@@ -158,8 +167,10 @@ def _census(state: TablesState, out: Settled, path: str) -> None:
 
 def _text_census(table: stat_tables.CensusTable, title: str | None) -> list[StatValue]:
     table.title = table.title or title
-    return [v.model_copy(update={"read_by": "text_order"})
-            for v in stat_tables.census_values(table, table.rows[0].page if table.rows else 1)]
+    return [
+        v.model_copy(update={"read_by": "text_order"})
+        for v in stat_tables.census_values(table, table.rows[0].page if table.rows else 1)
+    ]
 
 
 # --- budget --------------------------------------------------------------------------------------
@@ -180,7 +191,8 @@ def _budget(state: TablesState, out: Settled, path: str) -> None:
             "budget table",
             Rows([(i.no, i.phase) for i in items], [(i.no, i.phase, i.budget_thousand_yen) for i in items]),
             Rows([(i.no, i.phase) for i in text_items], [(i.no, i.phase, i.budget_thousand_yen) for i in text_items]),
-            f"{path}, page {page}", page,
+            f"{path}, page {page}",
+            page,
         )
         out.warnings.extend(warnings)
         if read_by == "text_order":
@@ -195,13 +207,22 @@ def _budget(state: TablesState, out: Settled, path: str) -> None:
 
 
 def _settle_rows(
-    kind: str, layout: list, text: list, ident: Callable, key: Callable, path: str, out_warnings: list[ExtractionWarning],
+    kind: str,
+    layout: list,
+    text: list,
+    ident: Callable,
+    key: Callable,
+    path: str,
+    out_warnings: list[ExtractionWarning],
 ) -> list:
     """Layout and text-order rows of one kind of table: cross-check, choose, mark."""
     page = getattr(layout[0] if layout else text[0] if text else None, "page", None)
     read_by, warnings = settle_readings(
-        kind, Rows([ident(r) for r in layout], [key(r) for r in layout]),
-        Rows([ident(r) for r in text], [key(r) for r in text]), f"{path}, page {page}", page,
+        kind,
+        Rows([ident(r) for r in layout], [key(r) for r in layout]),
+        Rows([ident(r) for r in text], [key(r) for r in text]),
+        f"{path}, page {page}",
+        page,
     )
     out_warnings.extend(warnings)
     return [_mark(r, read_by) for r in (layout if read_by == "layout" else text)]
@@ -224,27 +245,50 @@ def settle(state: TablesState, path: str = "") -> Settled:
     routed = state.routed
     text_members, roster_tables = rosters.read_text(stream) if "roster" in routed else ([], [])
     out.committee_members = _settle_rows(
-        "roster", state.committee_members, text_members,
-        lambda m: (m.committee, m.seq), lambda m: (m.committee, m.seq, m.role, m.name, m.grp), path, out.warnings,
+        "roster",
+        state.committee_members,
+        text_members,
+        lambda m: (m.committee, m.seq),
+        lambda m: (m.committee, m.seq, m.role, m.name, m.grp),
+        path,
+        out.warnings,
     )
-    if text_members and out.committee_members and out.committee_members[0].read_by == "text_order" \
-            and not state.committee_members:  # rosters no grid holds: their cells as the text order read them
+    if (
+        text_members
+        and out.committee_members
+        and out.committee_members[0].read_by == "text_order"
+        and not state.committee_members
+    ):  # rosters no grid holds: their cells as the text order read them
         out.text_tables += roster_tables
     text_entries, list_tables = policy_list.read_text(stream) if "policy_list" in routed else ([], [])
     out.policy_list = _settle_rows(
-        "policy list", state.policy_list, text_entries,
-        lambda e: (e.part, e.name), lambda e: (e.part, e.article, e.name, e.page_start, e.page_end), path, out.warnings,
+        "policy list",
+        state.policy_list,
+        text_entries,
+        lambda e: (e.part, e.name),
+        lambda e: (e.part, e.article, e.name, e.page_start, e.page_end),
+        path,
+        out.warnings,
     )
     if text_entries and not state.policy_list:  # a list no grid holds: its cells as the text order read them
         out.text_tables += list_tables
     out.other_blocks = _settle_rows(
-        "その他の事業", state.other_blocks, other_measures.read_text(stream) if "other_measure" in routed else [],
-        lambda b: b.name, lambda b: (b.name, b.article and b.article[0]), path, out.warnings,
+        "その他の事業",
+        state.other_blocks,
+        other_measures.read_text(stream) if "other_measure" in routed else [],
+        lambda b: b.name,
+        lambda b: (b.name, b.article and b.article[0]),
+        path,
+        out.warnings,
     )
     layout_opinions = [article_opinions.record(page, o) for page, o in state.opinions]
     out.article_opinions = _settle_rows(
-        "article opinions", layout_opinions,
+        "article opinions",
+        layout_opinions,
         article_opinions.read_text(stream, out.policy_list) if "article_opinions" in routed else [],
-        lambda o: (o.article, o.kind), lambda o: (o.article, o.kind, o.text), path, out.warnings,
+        lambda o: (o.article, o.kind),
+        lambda o: (o.article, o.kind, o.text),
+        path,
+        out.warnings,
     )
     return out

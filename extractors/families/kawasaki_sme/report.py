@@ -64,7 +64,9 @@ def _record_on(path: str | Path, page: int | None, what: str):
     try:
         yield
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors()
+        )
         raise InvalidRecordError(path, f"invalid {what}: {problems}", page=page) from exc
 
 
@@ -162,7 +164,8 @@ def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | Non
     if all("needs_ocr" in p.flags or "empty" in p.flags for p in state.pages):
         why = f" ({state.ocr_unavailable})" if state.ocr_unavailable else ""
         raise NeedsOcrError(
-            path, f"no page has a text layer (scanned?): needs OCR before extraction{why} [{_page_facts(state)}]",
+            path,
+            f"no page has a text layer (scanned?): needs OCR before extraction{why} [{_page_facts(state)}]",
             page=state.pages[0].page if len(state.pages) == 1 else None,
         )
     strongest = state.edition.strongest()
@@ -174,17 +177,24 @@ def _settle_edition(state: _State, path: Path, claim: edition.EditionClaim | Non
             state.warn("edition_from_claim", f"{path}: the file names no edition; {edition.describe(strongest)}")
     if strongest is None:
         raise UnrecognisedReportError(
-            path, "not an edition of a known report series: looked on every page and in the metadata for "
+            path,
+            "not an edition of a known report series: looked on every page and in the metadata for "
             f"{state.edition.looked_for()}; found {state.edition.found(metadata)} [{_page_facts(state)}]",
         )
     state.fiscal_year = strongest.fiscal_year
 
 
 def _read_page(state: _State, page, doc=None) -> None:
-    state.pages.append(PageRecord(
-        page=page.number, engine=page.engine, chars=dict(page.chars), quality=page.quality, flags=tuple(page.flags),
-        conf=page.conf,
-    ))
+    state.pages.append(
+        PageRecord(
+            page=page.number,
+            engine=page.engine,
+            chars=dict(page.chars),
+            quality=page.quality,
+            flags=tuple(page.flags),
+            conf=page.conf,
+        )
+    )
     for flag in ("needs_ocr", "garbled", "repaired", "ocr_low_confidence"):
         if flag in page.flags:
             state.warn(flag, f"{state.path}, page {page.number}: {flag.replace('_', ' ')}", page.number)
@@ -204,8 +214,12 @@ def _read_page(state: _State, page, doc=None) -> None:
             state.tables.append((carried_page, carried))
         carried.rows.extend(replace(row, page=page.number) for row in continued)
     state.tables.extend((page.number, table) for table in kpi_tables)
-    state.kpi_carry = (page.number, open_table) if open_table is not None else (
-        (page.number, kpi_tables[-1]) if kpi_tables and kpi_pages.at_foot(lines, kpi_tables[-1].bbox[3]) else None
+    state.kpi_carry = (
+        (page.number, open_table)
+        if open_table is not None
+        else (
+            (page.number, kpi_tables[-1]) if kpi_tables and kpi_pages.at_foot(lines, kpi_tables[-1].bbox[3]) else None
+        )
     )
     if sheet is not None:
         kpi_boxes = [t.bbox for t in kpi_tables] + [
@@ -219,9 +233,13 @@ def _read_page(state: _State, page, doc=None) -> None:
     state.pdca_carry = pdca.last_phases(lines, page.width) if sheet is not None else None
     with _record_on(state.path, page.number, "table"):
         table_pages.read_page(
-            state.tables_state, page.number, page.height, lines,
+            state.tables_state,
+            page.number,
+            page.height,
+            lines,
             rulings=page.rulings if doc is None else (lambda: doc.rulings(page.number)),
-            kpi_tables=kpi_tables, chars=None if doc is None else (lambda clip: doc.chars(page.number, clip)),
+            kpi_tables=kpi_tables,
+            chars=None if doc is None else (lambda clip: doc.chars(page.number, clip)),
             sheet_page=sheet is not None,
         )
 
@@ -289,7 +307,10 @@ def _settle_sheets(state: _State, listed: list[str]) -> None:
 
 
 def _settle_title(
-    state: _State, sheet: _OpenSheet, text_sheet: pdca_text.TextSheet | None, listed: list[str],
+    state: _State,
+    sheet: _OpenSheet,
+    text_sheet: pdca_text.TextSheet | None,
+    listed: list[str],
 ) -> _OpenSheet | None:
     """The sheet's title by layout or by text order (None: it has none, which is a warning).
     Two titles that differ are a warning; the one the policy list prints wins, else the layout's."""
@@ -314,7 +335,9 @@ def _settle_title(
         sheet.title, sheet.read_by = by_text, "text_order"
         sheet.start = doc.where(text_sheet.title_line - 1)
     else:
-        state.warn("sheet_without_title", f"{state.path}, page {sheet.page_start}: sheet has no title", sheet.page_start)
+        state.warn(
+            "sheet_without_title", f"{state.path}, page {sheet.page_start}: sheet has no title", sheet.page_start
+        )
         return None
     return sheet
 
@@ -345,7 +368,8 @@ def _settle_article(state: _State, sheet: _OpenSheet, listed: list) -> None:
                 "readings_disagree",
                 f"{state.path}, page {sheet.page_start}: the sheet {sheet.title.printed!r} is under 第{footer[0]}条 by "
                 f"its footer, 第{article[0]}条 by the policy list ({entry.name_raw!r}); kept the policy list's",
-                sheet.page_start, measure=sheet.title.name,
+                sheet.page_start,
+                measure=sheet.title.name,
             )
         if footer is None or footer[0] != article[0]:
             sheet.article = article
@@ -365,20 +389,35 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     _settle_sheets(state, [e.name for e in tables.policy_list if e.part == policy_list.PARTS[0]])
     listed, changes = sheets.list_parents(tables.policy_list, [s.title for s in state.sheets], policy_list.PARTS[0])
     for change, page in changes:  # the sheet titles settle what the list's text order left open
-        state.warn("readings_disagree", f"{path}, page {page}: policy list entry {change}; kept the sheet titles' reading", page)
+        state.warn(
+            "readings_disagree",
+            f"{path}, page {page}: policy list entry {change}; kept the sheet titles' reading",
+            page,
+        )
     for s in state.sheets:
         _settle_article(state, s, listed)
     measures = []
     for s in state.sheets:
         with _record_on(path, s.page_start, f"measure sheet {s.title.printed!r}"):
-            measures.append(Measure(
-                name=s.title.name, name_raw=s.title.name_raw, parent=s.title.parent, position=s.title.position,
-                article=s.article[0] if s.article else None, article_title=s.article[1] if s.article else None,
-                page_start=s.page_start, page_end=s.page_end, bbox=s.title.bbox, read_by=s.read_by,
-            ))
+            measures.append(
+                Measure(
+                    name=s.title.name,
+                    name_raw=s.title.name_raw,
+                    parent=s.title.parent,
+                    position=s.title.position,
+                    article=s.article[0] if s.article else None,
+                    article_title=s.article[1] if s.article else None,
+                    page_start=s.page_start,
+                    page_end=s.page_end,
+                    bbox=s.title.bbox,
+                    read_by=s.read_by,
+                )
+            )
     for m in measures:
         if m.article is None:
-            state.warn("article_not_found", f"{path}, page {m.page_start}: no 第N条 footer", m.page_start, measure=m.name)
+            state.warn(
+                "article_not_found", f"{path}, page {m.page_start}: no 第N条 footer", m.page_start, measure=m.name
+            )
     values: list[KpiValue] = []
     for table_no, (page_no, table) in enumerate(state.tables, start=1):
         sheet = next((s for s in state.sheets if s.holds((page_no, table.columns[0].bbox[1]))), None)
@@ -394,14 +433,29 @@ def _finish(state: _State, path: Path, sha256: str, page_count: int, seconds: fl
     evidence = sorted(state.edition.evidence, key=lambda e: edition.KIND_ORDER.index(e.kind))
     titles = [e.text for e in evidence if e.kind == "title"]
     return KawasakiExtraction(
-        family=FAMILY_ID, series=evidence[0].series, report_fiscal_year=state.fiscal_year, title=titles[0] if titles else evidence[0].text,
+        family=FAMILY_ID,
+        series=evidence[0].series,
+        report_fiscal_year=state.fiscal_year,
+        title=titles[0] if titles else evidence[0].text,
         edition_evidence=tuple(evidence),
-        source_path=str(path), sha256=sha256, page_count=page_count, extractor_version=EXTRACTOR_VERSION,
-        extracted_at=datetime.now(UTC), seconds=seconds, pages=tuple(state.pages),
-        measures=tuple(measures), kpi_values=tuple(values), pdca_items=tuple(items),
-        article_opinions=tables.article_opinions, warnings=tuple(state.warnings),
-        stat_values=tables.stat_values, committee_members=tables.committee_members, policy_list=tuple(listed),
-        budget_items=tables.budget_items, budget_results=tables.budget_results, other_measures=tables.other_measures,
+        source_path=str(path),
+        sha256=sha256,
+        page_count=page_count,
+        extractor_version=EXTRACTOR_VERSION,
+        extracted_at=datetime.now(UTC),
+        seconds=seconds,
+        pages=tuple(state.pages),
+        measures=tuple(measures),
+        kpi_values=tuple(values),
+        pdca_items=tuple(items),
+        article_opinions=tables.article_opinions,
+        warnings=tuple(state.warnings),
+        stat_values=tables.stat_values,
+        committee_members=tables.committee_members,
+        policy_list=tuple(listed),
+        budget_items=tables.budget_items,
+        budget_results=tables.budget_results,
+        other_measures=tables.other_measures,
         table_cells=tables.table_cells,
     )
 
@@ -421,7 +475,8 @@ def _review_covers(state: _State) -> list[tuple[str, ...]]:
                 "review_not_found",
                 f"{state.path}, page {sheet.page_start}: no Check/Action block on the sheet of "
                 f"{sheet.title.printed!r}, nor on a later sheet of its parent",
-                sheet.page_start, measure=sheet.title.name,
+                sheet.page_start,
+                measure=sheet.title.name,
             )
     return covers
 
@@ -435,12 +490,22 @@ def _pdca_items(state: _State) -> list[PdcaItem]:
                 continue  # the block was read in text order
             counts[item.phase] = counts.get(item.phase, 0) + 1
             with _record_on(state.path, page_no, f"PDCA item of {sheet.title.printed!r}"):
-                items.append(PdcaItem(
-                    measure=sheet.title.name, parent=sheet.title.parent, phase=item.phase,
-                    item_no=counts[item.phase], seq=item.seq, label=item.label, text=item.text,
-                    text_raw=item.text_raw, page=page_no, bbox=item.bbox, read_by=item.read_by,
-                    covers=covers if item.phase in pdca.REVIEW_PHASES else (sheet.title.name,),
-                ))
+                items.append(
+                    PdcaItem(
+                        measure=sheet.title.name,
+                        parent=sheet.title.parent,
+                        phase=item.phase,
+                        item_no=counts[item.phase],
+                        seq=item.seq,
+                        label=item.label,
+                        text=item.text,
+                        text_raw=item.text_raw,
+                        page=page_no,
+                        bbox=item.bbox,
+                        read_by=item.read_by,
+                        covers=covers if item.phase in pdca.REVIEW_PHASES else (sheet.title.name,),
+                    )
+                )
         for item in sheet.review:
             counts[item.phase] = counts.get(item.phase, 0) + 1
             items.append(item.model_copy(update={"item_no": counts[item.phase], "covers": covers}))
@@ -482,7 +547,8 @@ def _settle_trailing(state: _State, sheet: _OpenSheet) -> None:
             "readings_disagree",
             f"{state.path}, page {sheet.page_start}: {len(moved)} PDCA items of {sheet.title.printed!r} sit under "
             f"the heading above them but belong to a heading printed after them ({phases}); kept the text order reading",
-            sheet.page_start, measure=sheet.title.name,
+            sheet.page_start,
+            measure=sheet.title.name,
         )
 
 
@@ -506,10 +572,9 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
     layout_opinions = [i for _, i in by_layout if i.phase in ("check", "covid_check") and i.label]
     layout_responses = [i for _, i in by_layout if i.phase == "action" and i.label]
     one_column = _one_column(state)
-    agree = (
-        [i.seq for _, i in by_layout if i.phase != "action"] == [o.seq for o in opinions]
-        and [i.seq for _, i in by_layout if i.phase == "action"] == [r.seq for r in responses]
-    )  # the same items, number for number
+    agree = [i.seq for _, i in by_layout if i.phase != "action"] == [o.seq for o in opinions] and [
+        i.seq for _, i in by_layout if i.phase == "action"
+    ] == [r.seq for r in responses]  # the same items, number for number
     sheet.review_by_text = (bool(opinions) and (not layout_opinions or (one_column and not agree))) or (
         one_column and not opinions and not layout_opinions
     )
@@ -520,7 +585,8 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
             f"{len(layout_opinions)} opinions and {len(layout_responses)} responses by layout, "
             f"{len(opinions)} and {len(responses)} in text order; kept the "
             f"{'text order' if sheet.review_by_text else 'layout'} reading",
-            sheet.page_start, measure=sheet.title.name,
+            sheet.page_start,
+            measure=sheet.title.name,
         )
     if not sheet.review_by_text:
         return
@@ -529,23 +595,40 @@ def _settle_review(state: _State, sheet: _OpenSheet) -> None:
     if text is not None and text.first_late and sheet.article is not None:  # the article's opinions quote the sheets'
         said = [o for o in state.article_opinions if o.article == sheet.article[0]]
         late = pdca_text.covid_opinions(
-            opinions, text.first_late, text.has_covid_box,
-            [o.text for o in said if o.kind == "covid"], [o.text for o in said if o.kind == "overall"],
+            opinions,
+            text.first_late,
+            text.has_covid_box,
+            [o.text for o in said if o.kind == "covid"],
+            [o.text for o in said if o.kind == "overall"],
         )
     for phase, run in (("check", opinions[:late]), ("covid_check", opinions[late:]), ("action", responses)):
         for item in run:
             first, last = item.line - 1, max(item.line, item.end_line) - 1
             boxes = [doc.lines[i].bbox for i in range(first, last + 1) if doc.pages[i] == doc.pages[first]]
             with _record_on(state.path, doc.pages[first], f"PDCA item of {sheet.title.printed!r}"):
-                sheet.review.append(PdcaItem(
-                    measure=sheet.title.name, parent=sheet.title.parent, phase=phase, item_no=1, seq=item.seq,
-                    label=item.label, text=item.text, text_raw=item.text_raw, page=doc.pages[first],
-                    bbox=kpi_pages._union(boxes), read_by="text_order",
-                ))
+                sheet.review.append(
+                    PdcaItem(
+                        measure=sheet.title.name,
+                        parent=sheet.title.parent,
+                        phase=phase,
+                        item_no=1,
+                        seq=item.seq,
+                        label=item.label,
+                        text=item.text,
+                        text_raw=item.text_raw,
+                        page=doc.pages[first],
+                        bbox=kpi_pages._union(boxes),
+                        read_by="text_order",
+                    )
+                )
 
 
 def _indicator(
-    state: _State, table_no: int, page: int, sheet: _OpenSheet | None, table: kpi_pages.PageTable,
+    state: _State,
+    table_no: int,
+    page: int,
+    sheet: _OpenSheet | None,
+    table: kpi_pages.PageTable,
 ) -> tuple[str | None, str]:
     """A KPI table's indicator label and how it was read: by position (the label right above
     the table in its column) or by text order (`kpi_grammar.indicator_in_text_order`). On a
@@ -562,7 +645,13 @@ def _indicator(
                 floor += 1
         ceiling = min(len(doc.lines), header + 40)
         found = kpi_grammar.indicator_in_text_order(
-            doc.texts_view(), header, floor, ceiling, _heading_kind, doc.fills_measure, state.claimed,
+            doc.texts_view(),
+            header,
+            floor,
+            ceiling,
+            _heading_kind,
+            doc.fills_measure,
+            state.claimed,
         )
         if found is not None:
             lines, name = found
@@ -581,7 +670,8 @@ def _indicator(
         "readings_disagree",
         f"{state.path}, page {page}: KPI table {table_no} is labelled {by_layout!r} by position, "
         f"{by_text!r} in text order; kept the {chosen[1].replace('_', ' ')} reading",
-        page, measure=sheet.title.name if sheet else None,
+        page,
+        measure=sheet.title.name if sheet else None,
     )
     return chosen
 
@@ -607,18 +697,27 @@ def _page_facts(state: _State) -> str:
     for p in state.pages:
         for flag in p.flags:
             flagged.setdefault(flag, []).append(p.page)
-    flags = "; ".join(f"{flag} on p.{','.join(map(str, pages[:5]))}{'…' if len(pages) > 5 else ''}"
-                      for flag, pages in sorted(flagged.items()))
+    flags = "; ".join(
+        f"{flag} on p.{','.join(map(str, pages[:5]))}{'…' if len(pages) > 5 else ''}"
+        for flag, pages in sorted(flagged.items())
+    )
     chars = {}
     for p in state.pages:
         for engine, n in p.chars.items():
             chars[engine] = chars.get(engine, 0) + n
-    return f"{len(state.pages)} page(s), text from {'/'.join(engines)}, characters {chars}" + (f", {flags}" if flags else "")
+    return f"{len(state.pages)} page(s), text from {'/'.join(engines)}, characters {chars}" + (
+        f", {flags}" if flags else ""
+    )
 
 
 def _kpi_values(
-    state: _State, table_no: int, page: int, measure: str | None, table: kpi_pages.PageTable,
-    label: str | None, read_by: str,
+    state: _State,
+    table_no: int,
+    page: int,
+    measure: str | None,
+    table: kpi_pages.PageTable,
+    label: str | None,
+    read_by: str,
 ) -> list[KpiValue]:
     where = f"{state.path}, page {page}"
     if measure is None:
@@ -626,14 +725,19 @@ def _kpi_values(
         measure = ""
     indicator_raw = label or f"(table {table_no})"
     if label is None:
-        state.warn("indicator_not_found", f"{where}: no indicator label above KPI table {table_no}", page, measure=measure)
+        state.warn(
+            "indicator_not_found", f"{where}: no indicator label above KPI table {table_no}", page, measure=measure
+        )
     indicator = normalise_name(indicator_raw)
     years = [c.fiscal_year for c in table.columns]
     expected = [state.fiscal_year - 1, state.fiscal_year]
     if years != expected:
         state.warn(
-            "unexpected_year_columns", f"{where}: KPI table {table_no} prints years {years}, expected {expected}",
-            page, measure=measure, indicator=indicator,
+            "unexpected_year_columns",
+            f"{where}: KPI table {table_no} prints years {years}, expected {expected}",
+            page,
+            measure=measure,
+            indicator=indicator,
         )
     units = {row.kind: parse_unit(row.unit_text) for row in table.rows}
     _check_units(state, where, page, measure, indicator, table, units)
@@ -643,14 +747,26 @@ def _kpi_values(
         for column, cell in zip(table.columns, row.cells):
             parsed = parse_cell(cell.text, unit)
             with _record_on(state.path, page, f"KPI value in table {table_no} ({indicator_raw}, {column.text})"):
-                values.append(KpiValue(
-                    measure=measure, indicator=indicator, indicator_raw=indicator_raw,
-                    unit=normalise_text(row.unit_text) or None,
-                    unit_raw=row.unit_text or None,
-                    fiscal_year=column.fiscal_year, kind=row.kind, value=parsed.value, value_text=cell.text,
-                    status=parsed.status, annotation=parsed.annotation, sub_value=parsed.sub_value,
-                    table_no=table_no, page=row.page or page, bbox=cell.bbox or row.bbox, read_by=read_by,
-                ))
+                values.append(
+                    KpiValue(
+                        measure=measure,
+                        indicator=indicator,
+                        indicator_raw=indicator_raw,
+                        unit=normalise_text(row.unit_text) or None,
+                        unit_raw=row.unit_text or None,
+                        fiscal_year=column.fiscal_year,
+                        kind=row.kind,
+                        value=parsed.value,
+                        value_text=cell.text,
+                        status=parsed.status,
+                        annotation=parsed.annotation,
+                        sub_value=parsed.sub_value,
+                        table_no=table_no,
+                        page=row.page or page,
+                        bbox=cell.bbox or row.bbox,
+                        read_by=read_by,
+                    )
+                )
     return values
 
 
@@ -667,5 +783,7 @@ def _check_units(state, where, page, measure, indicator, table, units) -> None:
         "unit_mismatch",
         f"{where}: target unit {target.printed!r} and actual unit {actual.printed!r} differ"
         + (f" ({check.detail})" if check.detail else ""),
-        page, measure=measure, indicator=indicator,
+        page,
+        measure=measure,
+        indicator=indicator,
     )

@@ -57,8 +57,12 @@ def is_roster(grid: Grid) -> bool:
 def caption_above(grid: Grid, lines: Sequence) -> regex.Match | None:
     x0, top, x1, _ = grid.bbox
     candidates = [
-        l for l in lines
-        if top - CAPTION_GAP <= l.bbox[3] <= top + 1 and l.bbox[0] < x1 and l.bbox[2] > x0 and ROSTER_CAPTION.search(l.text)
+        l
+        for l in lines
+        if top - CAPTION_GAP <= l.bbox[3] <= top + 1
+        and l.bbox[0] < x1
+        and l.bbox[2] > x0
+        and ROSTER_CAPTION.search(l.text)
     ]
     if not candidates:
         return None
@@ -88,19 +92,29 @@ def read_roster(grid: Grid, lines: Sequence, page: int) -> list[CommitteeMember]
                 seq = int(_compact(cell.text))
             else:
                 grp = normalise_name(cell.text.replace("\n", ""))
-        members.append(CommitteeMember(
-            committee=committee, as_of=as_of, seq=seq if seq is not None else len(members) + 1,
-            role=normalise_text(role_cell.text.replace("\n", "")), role_raw=role_cell.raw.replace("\n", ""),
-            name=normalise_text(name_cell.text), name_raw=name_cell.raw, grp=grp, page=grid.row_page(r, page),
-            bbox=grid.row_bbox(r),
-        ))
+        members.append(
+            CommitteeMember(
+                committee=committee,
+                as_of=as_of,
+                seq=seq if seq is not None else len(members) + 1,
+                role=normalise_text(role_cell.text.replace("\n", "")),
+                role_raw=role_cell.raw.replace("\n", ""),
+                name=normalise_text(name_cell.text),
+                name_raw=name_cell.raw,
+                grp=grp,
+                page=grid.row_page(r, page),
+                bbox=grid.row_bbox(r),
+            )
+        )
     return members
 
 
 HEADER_LINE = regex.compile(r"^役\s*職\s*名\s*氏\s*名$")
 """The header row as one text line: `` 役 職 名 氏 名 ``."""
 
-MEMBER_LINE = regex.compile(r"^(?:(?P<group>[^\s0-9]+?)\s*)?(?P<seq>[0-9]{1,2})\s+(?P<role>\S.*?)\s+(?P<name>\S+\s+\S+)$")
+MEMBER_LINE = regex.compile(
+    r"^(?:(?P<group>[^\s0-9]+?)\s*)?(?P<seq>[0-9]{1,2})\s+(?P<role>\S.*?)\s+(?P<name>\S+\s+\S+)$"
+)
 """A member as one text line: ``1 専修大学商学部教授（会長） 鹿住 倫世``,
 ``学識者 1 専修大学経済学部教授（部会長） 遠山  浩`` (a group label in front, printed across),
 ``関係団体役職員4 (株)横浜銀行執行役員・川崎地域本部長 西田 隆`` (a label run into the №)."""
@@ -151,10 +165,19 @@ def parse_roster_text(lines: Sequence[str]) -> list[TextMember]:
                     grp = normalise_name("".join(group_pieces))
                 group_pieces = []
                 found += 1
-                members.append(TextMember(
-                    caption.group("committee"), caption.group("as_of"), int(m.group("seq")),
-                    normalise_text(m.group("role")), normalise_text(m.group("name")), grp, j, header, labelled,
-                ))
+                members.append(
+                    TextMember(
+                        caption.group("committee"),
+                        caption.group("as_of"),
+                        int(m.group("seq")),
+                        normalise_text(m.group("role")),
+                        normalise_text(m.group("name")),
+                        grp,
+                        j,
+                        header,
+                        labelled,
+                    )
+                )
             elif GROUP_PIECE.match(line):
                 group_pieces.append(line)
             else:
@@ -173,10 +196,21 @@ def read_text(stream) -> tuple[list[CommitteeMember], list[tuple]]:
         words = stream.lines[m.line].raw.split()
         lead = len(words) - len(m.role.split()) - 2  # the group label and № before the role
         role_raw = " ".join(words[lead:-2]) if lead >= 1 else m.role
-        out.append(CommitteeMember(
-            committee=m.committee, as_of=m.as_of, seq=m.seq, role=m.role, role_raw=role_raw,
-            name=m.name, name_raw=" ".join(words[-2:]), grp=m.grp, read_by="text_order", page=page, bbox=bbox,
-        ))
+        out.append(
+            CommitteeMember(
+                committee=m.committee,
+                as_of=m.as_of,
+                seq=m.seq,
+                role=m.role,
+                role_raw=role_raw,
+                name=m.name,
+                name_raw=" ".join(words[-2:]),
+                grp=m.grp,
+                read_by="text_order",
+                page=page,
+                bbox=bbox,
+            )
+        )
     for committee in dict.fromkeys(m.committee for m in members):
         rows = [m for m in members if m.committee == committee]
         cells: list[tuple] = []
@@ -184,13 +218,15 @@ def read_text(stream) -> tuple[list[CommitteeMember], list[tuple]]:
         if rows[0].header is not None:
             m = HEADER_SPLIT.match(first.text)
             boxes = first.part_boxes(2)
-            cells += [(0, 0, 1, 3, m.group("role"), m.group("role"), boxes[0], first.page),
-                      (0, 3, 1, 1, m.group("name"), m.group("name"), boxes[1], first.page)]
+            cells += [
+                (0, 0, 1, 3, m.group("role"), m.group("role"), boxes[0], first.page),
+                (0, 3, 1, 1, m.group("name"), m.group("name"), boxes[1], first.page),
+            ]
         for r, m in enumerate(rows, start=1):
             line = stream.lines[m.line]
             values = ([m.grp] if m.label and m.grp else []) + [str(m.seq), m.role, m.name]
             boxes = line.part_boxes(len(values)) if len(line.parts) == len(values) else [line.bbox] * len(values)
-            cols = [0, 1, 2, 3][-len(values):]
+            cols = [0, 1, 2, 3][-len(values) :]
             cells += [(r, c, 1, 1, v, v, b, line.page) for c, v, b in zip(cols, values, boxes)]
         tables.append((first.page, first.bbox, "roster", cells))
     return out, tables

@@ -36,8 +36,16 @@ def unexpected_year_columns(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
     ).fetchall()
     for series, edition, report_id, measure, indicator, table_no, page, years in rows:
         yield Finding(
-            "unexpected_year_columns", "warning",
+            "unexpected_year_columns",
+            "warning",
             f"KPI table {table_no} of the FY{edition} edition prints years {years}, "
             f"expected [{edition - 1}, {edition}]",
-            edition, measure, indicator, None, page, series, report_id, {"years": years},
+            edition,
+            measure,
+            indicator,
+            None,
+            page,
+            series,
+            report_id,
+            {"years": years},
         )

@@ -26,7 +26,11 @@ def _pairs(con: duckdb.DuckDBPyConnection, missing: str) -> list[dict]:
 
 
 def _shared_note(row: dict) -> str:
-    return f" (block shared with {row['printed_on']}'s sheet)" if row["shared"] and row["printed_on"] != row["measure"] else ""
+    return (
+        f" (block shared with {row['printed_on']}'s sheet)"
+        if row["shared"] and row["printed_on"] != row["measure"]
+        else ""
+    )
 
 
 @declare("opinion_without_response", "warning")
@@ -39,12 +43,23 @@ def opinion_without_response(con: duckdb.DuckDBPyConnection) -> Iterator[Finding
     """
     for row in _pairs(con, "response"):
         yield Finding(
-            "opinion_without_response", "warning",
+            "opinion_without_response",
+            "warning",
             f"opinion {row['opinion_label']} on {row['measure']} in the FY{row['report_fiscal_year']} edition "
             f"(page {row['opinion_page']}) has no Action response{_shared_note(row)}",
-            row["report_fiscal_year"], row["measure"], None, None, row["opinion_page"], row["series"],
+            row["report_fiscal_year"],
+            row["measure"],
+            None,
+            None,
+            row["opinion_page"],
+            row["series"],
             row["report_id"],
-            {"seq": row["seq"], "label": row["opinion_label"], "phase": row["opinion_phase"], "opinion": row["opinion"]},
+            {
+                "seq": row["seq"],
+                "label": row["opinion_label"],
+                "phase": row["opinion_phase"],
+                "opinion": row["opinion"],
+            },
         )
 
 
@@ -56,10 +71,16 @@ def response_without_opinion(con: duckdb.DuckDBPyConnection) -> Iterator[Finding
     """
     for row in _pairs(con, "opinion"):
         yield Finding(
-            "response_without_opinion", "warning",
+            "response_without_opinion",
+            "warning",
             f"response {row['response_label']} on {row['measure']} in the FY{row['report_fiscal_year']} edition "
             f"(page {row['response_page']}) answers no opinion numbered {row['seq']}{_shared_note(row)}",
-            row["report_fiscal_year"], row["measure"], None, None, row["response_page"], row["series"],
+            row["report_fiscal_year"],
+            row["measure"],
+            None,
+            None,
+            row["response_page"],
+            row["series"],
             row["report_id"],
             {"seq": row["seq"], "label": row["response_label"], "response": row["response"]},
         )

@@ -45,12 +45,25 @@ def census_total_mismatch(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
     ).fetchall()
     for series, edition, report_id, table, year, measure, categories, n, total, page in rows:
         yield Finding(
-            "census_total_mismatch", "warning",
+            "census_total_mismatch",
+            "warning",
             f"{table} {year}: the {n} categories sum to {categories:,.0f}, the {TOTAL_CATEGORY} row prints "
             f"{total:,.0f} (difference {total - categories:+,.0f})",
-            edition, None, f"{table}/{measure}", year, page, series, report_id,
-            {"table": table, "measure": measure, "survey_year": year, "sum_of_categories": categories,
-             "printed_total": total, "categories": n},
+            edition,
+            None,
+            f"{table}/{measure}",
+            year,
+            page,
+            series,
+            report_id,
+            {
+                "table": table,
+                "measure": measure,
+                "survey_year": year,
+                "sum_of_categories": categories,
+                "printed_total": total,
+                "categories": n,
+            },
         )
 
 
@@ -80,10 +93,17 @@ def census_shares_not_100(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
         off_total = total is not None and abs(total - 100.0) > 1e-9
         if off_sum or off_total:
             yield Finding(
-                "census_shares_not_100", "warning",
+                "census_shares_not_100",
+                "warning",
                 f"{table} {year}: the {n} shares sum to {shares:.1f}% (allowed 100 ± {n * ROUNDING:.2f})"
                 + (f"; the {TOTAL_CATEGORY} share prints {total:.1f}%" if off_total else ""),
-                edition, None, f"{table}/{SHARE_MEASURE}", year, page, series, report_id,
+                edition,
+                None,
+                f"{table}/{SHARE_MEASURE}",
+                year,
+                page,
+                series,
+                report_id,
                 {"table": table, "survey_year": year, "sum_of_shares": shares, "categories": n, "total_share": total},
             )
 
@@ -115,10 +135,17 @@ def budget_shared_amounts_differ(con: duckdb.DuckDBPyConnection) -> Iterator[Fin
             if len(members) > 1 and len(amounts) > 1:
                 nos = sorted({r[1] for r in members})
                 yield Finding(
-                    "budget_shared_amounts_differ", "warning",
+                    "budget_shared_amounts_differ",
+                    "warning",
                     f"budget rows №{', '.join(map(str, nos))} share a budget "
                     f"but print {', '.join(f'{a:,.0f}' for a in amounts)} 千円",
-                    edition, None, None, None, members[0][6], series, report_id,
+                    edition,
+                    None,
+                    None,
+                    None,
+                    members[0][6],
+                    series,
+                    report_id,
                     {"nos": nos, "amounts": amounts},
                 )
 
@@ -136,9 +163,17 @@ def budget_note_unknown_row(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
             missing = sorted(set(shared) - nos)
             if missing:
                 yield Finding(
-                    "budget_note_unknown_row", "warning",
+                    "budget_note_unknown_row",
+                    "warning",
                     f"budget row №{no} shares its budget with №{', '.join(map(str, missing))}, which the table does not list",
-                    edition, None, None, None, page, series, report_id, {"no": no, "phase": phase, "missing": missing},
+                    edition,
+                    None,
+                    None,
+                    None,
+                    page,
+                    series,
+                    report_id,
+                    {"no": no, "phase": phase, "missing": missing},
                 )
 
 
@@ -156,9 +191,16 @@ def budget_double_counted(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]:
         have = sum(r[5] for r in rows if r[5] is not None)
         if abs(want - have) > 1e-6:
             yield Finding(
-                "budget_double_counted", "error",
+                "budget_double_counted",
+                "error",
                 f"the FY{edition} budget total counts {have:,.0f} 千円; with each shared budget counted once it is "
                 f"{want:,.0f} 千円 (difference {have - want:+,.0f})",
-                edition, None, None, None, rows[0][6], series, report_id,
+                edition,
+                None,
+                None,
+                None,
+                rows[0][6],
+                series,
+                report_id,
                 {"counted_total": have, "expected_total": want},
             )

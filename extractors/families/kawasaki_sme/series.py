@@ -33,11 +33,12 @@ SERIES: tuple[Series, ...] = (
             EvidenceRule("title", "line", _TITLE, "令和２年度 中小企業活性化施策実施状況報告書"),
             EvidenceRule("heading", "line", _HEADING, "４ 令和２（2020）年度中小企業活性化施策の実施状況"),
             EvidenceRule(
-                "sentence", "page", _SENTENCE,
+                "sentence",
+                "page",
+                _SENTENCE,
                 "本報告書は、…令和２（2020）年度の中小企業活性化施策の実施状況の検証結果…を取りまとめたもの",
             ),
             EvidenceRule("metadata", "metadata", _TITLE, "Title: 令和２年度 中小企業活性化施策実施状況報告書"),
         ),
     ),
 )
-

@@ -47,7 +47,10 @@ TITLE_REJECTS: tuple[tuple[str, regex.Pattern], ...] = (
     ("an item label", regex.compile(r"^\s*[①-⑳]")),
     ("a sentence", regex.compile(r"[。．]\s*$")),
     ("a KPI row or year header", regex.compile(r"^\s*(?:目\s*標|実\s*績)\s*[（(]|年度\s*$")),
-    ("a heading of the sheet", regex.compile(r"\b(?:Plan|Do|Check|Action)\b|主な成果・活動指標|主な取組|^第\s*[0-9]+\s*条")),
+    (
+        "a heading of the sheet",
+        regex.compile(r"\b(?:Plan|Do|Check|Action)\b|主な成果・活動指標|主な取組|^第\s*[0-9]+\s*条"),
+    ),
     ("a page number", regex.compile(r"^\s*[-‐―－]?\s*[0-9]+\s*[-‐―－]?\s*$")),
 )
 """What a sheet title never is (normalised text): ``○子どもたちのものづくりへの…`` (an
@@ -101,8 +104,12 @@ def parse_title(printed: str, bbox) -> SheetTitle:
         raw_match = SUB_MEASURE.match(printed.strip())
         name_raw = raw_match.group("name") if raw_match else match.group("name")
         return SheetTitle(
-            printed, normalise_name(match.group("name")), name_raw.strip(),
-            normalise_name(match.group("parent")), CIRCLED[match.group("circled")], bbox,
+            printed,
+            normalise_name(match.group("name")),
+            name_raw.strip(),
+            normalise_name(match.group("parent")),
+            CIRCLED[match.group("circled")],
+            bbox,
         )
     return SheetTitle(printed, normalise_name(text), printed.strip(), None, None, bbox)
 
@@ -141,7 +148,9 @@ JOINED_TITLE = regex.compile(r"^(?P<parent>[^・\s]+)・(?P<name>[^・\s]+)$")
 """A sheet titled with a parent and its one sub-measure: ``観光振興事業・産業観光推進事業``."""
 
 
-def list_parents(entries: Sequence, titles: Sequence[SheetTitle], part: str) -> tuple[list, list[tuple[str, int | None]]]:
+def list_parents(
+    entries: Sequence, titles: Sequence[SheetTitle], part: str
+) -> tuple[list, list[tuple[str, int | None]]]:
     """The policy list's parents, settled by the sheet titles where the list's text order
     left them open (`PolicyListEntry` records; only those of `part`, the measures with sheets).
 
@@ -161,11 +170,19 @@ def list_parents(entries: Sequence, titles: Sequence[SheetTitle], part: str) -> 
             if title.parent is not None and entry.name == title.name and entry.parent != title.parent:
                 changes.append((f"{entry.name!r} under {title.parent!r} (the list read {entry.parent!r})", entry.page))
                 out[k] = entry.model_copy(update={"parent": title.parent})
-            elif (joined and k + 1 < len(out) and entry.name == joined.group("parent")
-                    and out[k + 1].name == joined.group("name") and entry.part == out[k + 1].part
-                    and entry.parent is None and out[k + 1].parent is None
-                    and (entry.page_start, entry.page_end) == (out[k + 1].page_start, out[k + 1].page_end)):
-                changes.append((f"{out[k + 1].name!r} under {entry.name!r} (the list read both as measures)", entry.page))
+            elif (
+                joined
+                and k + 1 < len(out)
+                and entry.name == joined.group("parent")
+                and out[k + 1].name == joined.group("name")
+                and entry.part == out[k + 1].part
+                and entry.parent is None
+                and out[k + 1].parent is None
+                and (entry.page_start, entry.page_end) == (out[k + 1].page_start, out[k + 1].page_end)
+            ):
+                changes.append(
+                    (f"{out[k + 1].name!r} under {entry.name!r} (the list read both as measures)", entry.page)
+                )
                 out[k + 1] = out[k + 1].model_copy(update={"parent": entry.name})
                 del out[k]
                 out[k:] = [e.model_copy(update={"seq": e.seq - 1}) if e.part == part else e for e in out[k:]]

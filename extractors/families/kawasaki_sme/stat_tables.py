@@ -89,12 +89,21 @@ def census_values(table: CensusTable, page: int, source: str = "table") -> list[
     for row in table.rows:
         for column, text, box in zip(table.columns, row.cells, row.boxes):
             number = parse_number(text)
-            out.append(StatValue(
-                table=table.table, title=table.title, category=row.category, survey_year=column.year,
-                measure=column.measure, value=number.value, value_text=text,
-                unit=MEASURE_UNITS.get(column.measure, "%" if number.percent else None),
-                source=source, page=row.page or page, bbox=box,
-            ))
+            out.append(
+                StatValue(
+                    table=table.table,
+                    title=table.title,
+                    category=row.category,
+                    survey_year=column.year,
+                    measure=column.measure,
+                    value=number.value,
+                    value_text=text,
+                    unit=MEASURE_UNITS.get(column.measure, "%" if number.percent else None),
+                    source=source,
+                    page=row.page or page,
+                    bbox=box,
+                )
+            )
     return out
 
 
@@ -130,12 +139,14 @@ def read_census_grid(grid: Grid, title: str | None) -> CensusTable | None:
         if label is None or label.row != r or not label.text:
             continue
         cells = [grid.at(r, c) for c in value_cols]
-        rows.append(CensusRow(
-            normalise_text(label.text.replace("\n", "")),
-            [cell.text if cell else "" for cell in cells],
-            [cell.bbox if cell else None for cell in cells],
-            page=grid.row_pages[r] if grid.row_pages else None,
-        ))
+        rows.append(
+            CensusRow(
+                normalise_text(label.text.replace("\n", "")),
+                [cell.text if cell else "" for cell in cells],
+                [cell.bbox if cell else None for cell in cells],
+                page=grid.row_pages[r] if grid.row_pages else None,
+            )
+        )
     return CensusTable(title, columns, rows)
 
 
@@ -156,7 +167,9 @@ def parse_census_text(lines: Sequence[str]) -> list[CensusTable]:
         if not above:
             continue
         measures = texts[above[0]].split()
-        if measures and CENSUS_HEADER.match(measures[0]):  # the stub's header on the same line: ``業種大分類 事業所数 構成比``
+        if measures and CENSUS_HEADER.match(
+            measures[0]
+        ):  # the stub's header on the same line: ``業種大分類 事業所数 構成比``
             measures = measures[1:]
         if not measures or len(years) % len(measures):
             continue
@@ -209,8 +222,10 @@ FIGURE_RULES: tuple[FigureRule, ...] = (
             r"中小企業動向調査\((?P<period>(?P<year>[0-9]{4})\s*年\s*[0-9]{1,2}\s*[-~]\s*[0-9]{1,2}\s*月期)\)"
             rf".{{0,160}}?前期業況DI\s*(?P<previous>{_SIGNED})\s*と比較し.{{0,30}}?ポイント\s*[増減]の\s*(?P<value>{_SIGNED})"
         ),
-        (Figure("value", "市内中小企業の景況感", "市内中小企業", "業況DI", "DI"),
-         Figure("previous", "市内中小企業の景況感", "市内中小企業", "前期業況DI", "DI", period="前期")),
+        (
+            Figure("value", "市内中小企業の景況感", "市内中小企業", "業況DI", "DI"),
+            Figure("previous", "市内中小企業の景況感", "市内中小企業", "前期業況DI", "DI", period="前期"),
+        ),
     ),
     FigureRule(
         "bankruptcies",
@@ -232,9 +247,11 @@ FIGURE_RULES: tuple[FigureRule, ...] = (
             rf"(?P<year>{_ERA_YEAR})の川崎\(南部\)の有効求人倍率は\s*(?P<south>[0-9]+\.[0-9]+)\s*で\s*"
             rf"神奈川県の水準\(\s*(?P<prefecture>[0-9]+\.[0-9]+)\s*\).{{0,80}}?川崎北\(北部\)は\s*(?P<north>[0-9]+\.[0-9]+)"
         ),
-        (Figure("south", "川崎市の求人・求職状況", "川崎(南部)", "有効求人倍率", "倍"),
-         Figure("prefecture", "川崎市の求人・求職状況", "神奈川県", "有効求人倍率", "倍"),
-         Figure("north", "川崎市の求人・求職状況", "川崎北(北部)", "有効求人倍率", "倍")),
+        (
+            Figure("south", "川崎市の求人・求職状況", "川崎(南部)", "有効求人倍率", "倍"),
+            Figure("prefecture", "川崎市の求人・求職状況", "神奈川県", "有効求人倍率", "倍"),
+            Figure("north", "川崎市の求人・求職状況", "川崎北(北部)", "有効求人倍率", "倍"),
+        ),
     ),
 )
 """Figures in section 2's prose, matched on the page's normalised text joined without
@@ -274,10 +291,20 @@ def find_figures(text: str) -> list[FigureMatch]:
             for figure in rule.figures:
                 printed = m.group(figure.group)
                 period = figure.period or (_compact(m.group("period")) if "period" in m.groupdict() else None)
-                out.append(FigureMatch(
-                    rule.name, figure.table, figure.category, figure.measure, figure.unit, survey_year, period,
-                    parse_number(printed).value, _compact(printed), m.start(figure.group),
-                ))
+                out.append(
+                    FigureMatch(
+                        rule.name,
+                        figure.table,
+                        figure.category,
+                        figure.measure,
+                        figure.unit,
+                        survey_year,
+                        period,
+                        parse_number(printed).value,
+                        _compact(printed),
+                        m.start(figure.group),
+                    )
+                )
     return out
 
 
@@ -292,11 +319,21 @@ def figure_values(lines: Sequence, page: int, pages: Sequence[int] | None = None
     out = []
     for f in find_figures(text):
         index = max(k for k, s in enumerate(starts) if s <= f.start)
-        out.append(StatValue(
-            table=f.table, category=f.category, survey_year=f.survey_year, measure=f.measure, value=f.value,
-            value_text=f.value_text, unit=f.unit, period=f.period, source="text",
-            page=pages[index] if pages is not None else page, bbox=lines[index].bbox,
-        ))
+        out.append(
+            StatValue(
+                table=f.table,
+                category=f.category,
+                survey_year=f.survey_year,
+                measure=f.measure,
+                value=f.value,
+                value_text=f.value_text,
+                unit=f.unit,
+                period=f.period,
+                source="text",
+                page=pages[index] if pages is not None else page,
+                bbox=lines[index].bbox,
+            )
+        )
     return out
 
 

@@ -67,8 +67,14 @@ CAPTION_GAP = 30.0
 def caption_above(lines: Sequence, grid: Grid) -> str | None:
     """The ``図表 …`` caption printed just above a grid, as printed."""
     x0, top, x1, _ = grid.bbox
-    above = [l for l in lines if top - CAPTION_GAP <= l.bbox[3] <= top + 1 and l.bbox[0] < x1
-             and l.bbox[2] > x0 and stat_tables.CAPTION.match(l.text)]
+    above = [
+        l
+        for l in lines
+        if top - CAPTION_GAP <= l.bbox[3] <= top + 1
+        and l.bbox[0] < x1
+        and l.bbox[2] > x0
+        and stat_tables.CAPTION.match(l.text)
+    ]
     return normalise_text(max(above, key=lambda l: l.bbox[3]).text) if above else None
 
 
@@ -111,8 +117,19 @@ class TablesState:
         them where it is not `page` (a table continued on the next page)."""
         self.tables += 1
         self.table_cells.extend(
-            TableCell(table_no=self.tables, kind=kind, page=cell_page[0] if cell_page else page, row=r, col=c,
-                      row_span=rs, col_span=cs, text=text, text_raw=raw, read_by=read_by, bbox=bbox)
+            TableCell(
+                table_no=self.tables,
+                kind=kind,
+                page=cell_page[0] if cell_page else page,
+                row=r,
+                col=c,
+                row_span=rs,
+                col_span=cs,
+                text=text,
+                text_raw=raw,
+                read_by=read_by,
+                bbox=bbox,
+            )
             for r, c, rs, cs, text, raw, bbox, *cell_page in cells
         )
 
@@ -141,9 +158,7 @@ def _read_rosters(state: TablesState, table: JoinedTable) -> bool:
 def _read_policy_list(state: TablesState, table: JoinedTable) -> bool:
     if not policy_list.is_policy_list(table.grid):
         return False
-    state.policy_list.extend(
-        policy_list.read_policy_list(table.grid, table.lines, table.page, len(state.policy_list))
-    )
+    state.policy_list.extend(policy_list.read_policy_list(table.grid, table.lines, table.page, len(state.policy_list)))
     return True
 
 
@@ -162,6 +177,7 @@ def _read_figures_across(state: TablesState, before: TablePage, page: TablePage)
     """Figures whose sentence runs from a figures page onto the next (``…川崎（南部）の有効求人倍率は
     1.17 で`` / ``神奈川県の水準（0.80）を超え…``): read over both pages' lines, those not read
     on the first page alone."""
+
     def key(v: StatValue) -> tuple:
         return (v.table, v.category, v.measure, v.survey_year, v.period)
 
@@ -177,7 +193,9 @@ def _read_other_measures(state: TablesState, page: TablePage) -> None:
     )
     state.other_blocks.extend(blocks)
     for block in blocks:
-        page.aligned.append(("other_measure", block.bbox, [(r, c, 1, 1, text, raw, bbox) for r, c, text, raw, bbox in block.cells]))
+        page.aligned.append(
+            ("other_measure", block.bbox, [(r, c, 1, 1, text, raw, bbox) for r, c, text, raw, bbox in block.cells])
+        )
 
 
 def _read_opinions(state: TablesState, page: TablePage) -> None:
@@ -199,8 +217,11 @@ PAGE_READERS: tuple[PageReader, ...] = (
     PageReader("roster", regex.compile(r"委員名簿"), read_table=_read_rosters),
     PageReader("policy_list", regex.compile(r"事務事業名"), read_table=_read_policy_list),
     PageReader("budget", regex.compile(r"予算規模"), read_table=_read_budget),
-    PageReader("other_measure", regex.compile(r"年度の概要[\s\S]*年度の実績|年度の実績[\s\S]*年度の概要"),
-               read_lines=_read_other_measures),
+    PageReader(
+        "other_measure",
+        regex.compile(r"年度の概要[\s\S]*年度の実績|年度の実績[\s\S]*年度の概要"),
+        read_lines=_read_other_measures,
+    ),
     PageReader("article_opinions", article_opinions.TABLE_HEADER_ANYWHERE, read_lines=_read_opinions),
 )
 """Which readers a page goes to: the first pattern each reader needs on the page's
@@ -229,8 +250,14 @@ def _kpi_cells(table: kpi_pages.PageTable) -> list[tuple]:
 
 
 def read_page(
-    state: TablesState, number: int, height: float, lines: list, rulings: Sequence | Callable[[], Sequence] = (),
-    kpi_tables: Sequence[kpi_pages.PageTable] = (), chars: Callable[[BBox], list] | None = None, sheet_page: bool = False,
+    state: TablesState,
+    number: int,
+    height: float,
+    lines: list,
+    rulings: Sequence | Callable[[], Sequence] = (),
+    kpi_tables: Sequence[kpi_pages.PageTable] = (),
+    chars: Callable[[BBox], list] | None = None,
+    sheet_page: bool = False,
 ) -> None:
     """Take one page in: its lines into the text stream, its grids (as pieces to join),
     what its line readers find. Typed rows from grids and `table_cells` come in `finish`.
@@ -283,7 +310,9 @@ def _grid_cells(group: list[Piece]) -> list[tuple]:
     """A printed table's cells: a headerless continuation's rows go on below, on their page."""
     cells, offset = [], 0
     for piece in group:
-        cells += [(c.row + offset, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox, piece.page) for c in piece.grid.cells]
+        cells += [
+            (c.row + offset, c.col, c.row_span, c.col_span, c.text, c.raw, c.bbox, piece.page) for c in piece.grid.cells
+        ]
         offset += piece.grid.n_rows
     return cells
 
@@ -297,9 +326,11 @@ def _table_cells(state: TablesState, text_tables: Sequence[tuple] = ()) -> None:
     for page in state.pages:
         kpi_boxes = [bbox for bbox, _, _ in page.kpi_found]
         found = [(*t, "layout") for t in page.kpi_found]
-        found += [(p.grid.bbox, p.kind, _grid_cells(groups[id(p)]), "layout")
-                  for p in page.pieces
-                  if id(p) in groups and (p.kind is not None or not any(_overlaps(p.grid.bbox, b) for b in kpi_boxes))]
+        found += [
+            (p.grid.bbox, p.kind, _grid_cells(groups[id(p)]), "layout")
+            for p in page.pieces
+            if id(p) in groups and (p.kind is not None or not any(_overlaps(p.grid.bbox, b) for b in kpi_boxes))
+        ]
         found += [(bbox, kind, cells, "layout") for kind, bbox, cells in page.aligned]
         found_on[page.number] = found
     for page, bbox, kind, cells in text_tables:
@@ -333,15 +364,31 @@ def finish(state: TablesState, path: str = "") -> Tables:
     for block in settled.other_blocks:
         article = block.article
         if article is None:
-            entry = policy_list.article_for(settled.policy_list, block.name, state.folios.get(block.page, block.page), "その他の事業")
+            entry = policy_list.article_for(
+                settled.policy_list, block.name, state.folios.get(block.page, block.page), "その他の事業"
+            )
             article = (entry.article, entry.article_title) if entry else None
-        others.append(OtherMeasure(
-            article=article[0] if article else None, article_title=normalise_text(article[1]) if article else None,
-            name=block.name, name_raw=block.name_raw, next_year_plan=block.plan, results=block.results,
-            read_by=block.read_by, page=block.page, bbox=block.bbox,
-        ))
+        others.append(
+            OtherMeasure(
+                article=article[0] if article else None,
+                article_title=normalise_text(article[1]) if article else None,
+                name=block.name,
+                name_raw=block.name_raw,
+                next_year_plan=block.plan,
+                results=block.results,
+                read_by=block.read_by,
+                page=block.page,
+                bbox=block.bbox,
+            )
+        )
     return Tables(
-        tuple(settled.stat_values), tuple(settled.committee_members), tuple(settled.policy_list),
-        tuple(settled.budget_items), tuple(settled.budget_results), tuple(others), tuple(settled.article_opinions),
-        tuple(state.table_cells), tuple(settled.warnings),
+        tuple(settled.stat_values),
+        tuple(settled.committee_members),
+        tuple(settled.policy_list),
+        tuple(settled.budget_items),
+        tuple(settled.budget_results),
+        tuple(others),
+        tuple(settled.article_opinions),
+        tuple(state.table_cells),
+        tuple(settled.warnings),
     )

@@ -95,9 +95,11 @@ class DocLines:
         edges = [
             self.lines[i].bbox[2]
             for i in range(max(0, index - around), min(len(self.lines) - 1, index + around + 1))
-            if i != index and self.pages[i] == page == self.pages[i + 1]
+            if i != index
+            and self.pages[i] == page == self.pages[i + 1]
             and abs(self.lines[i].bbox[0] - line.bbox[0]) < size
-            and INDICATOR_LABEL.match(self.lines[i].text) and not ITEM_START.match(self.lines[i + 1].text)
+            and INDICATOR_LABEL.match(self.lines[i].text)
+            and not ITEM_START.match(self.lines[i + 1].text)
             and abs(self.lines[i + 1].bbox[0] - line.bbox[0]) < size
             and self.lines[i].bbox[2] - line.bbox[0] <= 1.5 * (line.bbox[2] - line.bbox[0])
         ]

@@ -61,7 +61,9 @@ TABLES: tuple[Table, ...] = (
             ),
             Column("kind_raw", VARCHAR, "The kind label exactly as printed (wrapped lines joined).", "NOT NULL"),
             Column("text", VARCHAR, "The opinion, normalised; paragraphs separated by line breaks.", "NOT NULL"),
-            Column("text_raw", VARCHAR, "The opinion exactly as printed; paragraphs separated by line breaks.", "NOT NULL"),
+            Column(
+                "text_raw", VARCHAR, "The opinion exactly as printed; paragraphs separated by line breaks.", "NOT NULL"
+            ),
             READ_BY,
             Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
             *bbox("opinion text"),
@@ -82,20 +84,44 @@ TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("ordinal", INTEGER, "Order of the value within the edition, from 1.", "NOT NULL"),
-            Column("table", VARCHAR, "Which statistic: the census table's measure (事業所数, 従業者数) or the "
-                   "section the prose figure is printed in (市内中小企業の景況感 …).", "NOT NULL"),
+            Column(
+                "table",
+                VARCHAR,
+                "Which statistic: the census table's measure (事業所数, 従業者数) or the "
+                "section the prose figure is printed in (市内中小企業の景況感 …).",
+                "NOT NULL",
+            ),
             Column("title", VARCHAR, "Caption printed over the table (図表 …), normalised; NULL for prose figures."),
-            Column("category", VARCHAR, "Row of the table (業種大分類 such as 建設業, or 全産業 for the total), "
-                   "or what a prose figure is about (川崎全市, 神奈川県 …).", "NOT NULL"),
-            Column("survey_year", INTEGER, "Year of the survey the value is from (H26(2014) → 2014; a fiscal "
-                   "year for 倒産件数 and 有効求人倍率)."),
-            Column("measure", VARCHAR, "What the value measures: 事業所数, 従業者数, 構成比, 業況DI, 倒産件数, 有効求人倍率 ….", "NOT NULL"),
+            Column(
+                "category",
+                VARCHAR,
+                "Row of the table (業種大分類 such as 建設業, or 全産業 for the total), "
+                "or what a prose figure is about (川崎全市, 神奈川県 …).",
+                "NOT NULL",
+            ),
+            Column(
+                "survey_year",
+                INTEGER,
+                "Year of the survey the value is from (H26(2014) → 2014; a fiscal year for 倒産件数 and 有効求人倍率).",
+            ),
+            Column(
+                "measure",
+                VARCHAR,
+                "What the value measures: 事業所数, 従業者数, 構成比, 業況DI, 倒産件数, 有効求人倍率 ….",
+                "NOT NULL",
+            ),
             Column("value", DOUBLE, "The number (△21.2 → -21.2; 21.6% → 21.6); NULL when the cell is not a number."),
             Column("value_text", VARCHAR, "The value as printed (normalised).", "NOT NULL"),
             Column("unit", VARCHAR, "Unit: 事業所, 人, %, 件, 倍, DI."),
-            Column("period", VARCHAR, "Survey period when finer than a year (2021年4-6月期; 前期 for the quarter before)."),
-            Column("source", VARCHAR, "'table' (a table cell) or 'text' (a figure in prose).",
-                   "NOT NULL CHECK (source IN ('table', 'text'))"),
+            Column(
+                "period", VARCHAR, "Survey period when finer than a year (2021年4-6月期; 前期 for the quarter before)."
+            ),
+            Column(
+                "source",
+                VARCHAR,
+                "'table' (a table cell) or 'text' (a figure in prose).",
+                "NOT NULL CHECK (source IN ('table', 'text'))",
+            ),
             READ_BY,
             Column("page", INTEGER, "Page the value is printed on (1-based).", "NOT NULL"),
             *bbox("cell (or the line of a prose figure)"),
@@ -115,7 +141,9 @@ TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("ordinal", INTEGER, "Order of the row within the edition, from 1.", "NOT NULL"),
-            Column("committee", VARCHAR, "Committee named in the roster's caption (川崎市産業振興協議会 …).", "NOT NULL"),
+            Column(
+                "committee", VARCHAR, "Committee named in the roster's caption (川崎市産業振興協議会 …).", "NOT NULL"
+            ),
             Column("as_of", VARCHAR, "Date the roster is as of, from the caption (令和3年8月), normalised."),
             Column("seq", INTEGER, "Number printed before the member.", "NOT NULL"),
             Column("role", VARCHAR, "役職名, normalised.", "NOT NULL"),
@@ -142,11 +170,18 @@ TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("seq", INTEGER, "Order of the entry in the list, from 1 (both parts).", "NOT NULL"),
-            Column("part", VARCHAR, "'検証対象事業' or 'その他の事業'.", "NOT NULL CHECK (part IN ('検証対象事業', 'その他の事業'))"),
+            Column(
+                "part",
+                VARCHAR,
+                "'検証対象事業' or 'その他の事業'.",
+                "NOT NULL CHECK (part IN ('検証対象事業', 'その他の事業'))",
+            ),
             Column("article", INTEGER, "第N条 of the ordinance (the 条文 column)."),
             Column("article_title", VARCHAR, "The 中小企業活性化施策 column: the article's policy, normalised."),
             Column("parent", VARCHAR, "Parent measure printed before the measure (商業振興関連事業), normalised."),
-            Column("name", VARCHAR, "Measure name, normalised (joins measures.name and other_measures.name).", "NOT NULL"),
+            Column(
+                "name", VARCHAR, "Measure name, normalised (joins measures.name and other_measures.name).", "NOT NULL"
+            ),
             Column("name_raw", VARCHAR, "The 事務事業名 cell exactly as printed.", "NOT NULL"),
             Column("page_start", INTEGER, "First page the list gives for the measure (頁, as printed)."),
             Column("page_end", INTEGER, "Last page the list gives for the measure."),
@@ -177,14 +212,23 @@ TABLES: tuple[Table, ...] = (
             Column("name", VARCHAR, "事業名, normalised (lines joined, spaces removed).", "NOT NULL"),
             Column("name_raw", VARCHAR, "事業名 as printed, lines joined.", "NOT NULL"),
             Column("summary", VARCHAR, "概要, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
-            Column("budget_thousand_yen", DOUBLE, "予算規模 in thousand yen as printed for the row; NULL when none is printed."),
+            Column(
+                "budget_thousand_yen",
+                DOUBLE,
+                "予算規模 in thousand yen as printed for the row; NULL when none is printed.",
+            ),
             Column("budget_text", VARCHAR, "The budget amount as printed.", "NOT NULL"),
             Column("budget_note", VARCHAR, "Note printed under the budget, e.g. (No13の一部の予算を含む), normalised."),
             Column("shared_with", INTEGER_LIST, "The №s the budget note says the amount is shared with.", "NOT NULL"),
-            Column("counted_budget_thousand_yen", DOUBLE,
-                   "The amount this row adds to a total: its budget, except that an amount shared by several "
-                   "rows is counted once (on the first of them) and 0 on the others; NULL when no budget is printed."),
-            Column("results_text", VARCHAR, "実績等, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"),
+            Column(
+                "counted_budget_thousand_yen",
+                DOUBLE,
+                "The amount this row adds to a total: its budget, except that an amount shared by several "
+                "rows is counted once (on the first of them) and 0 on the others; NULL when no budget is printed.",
+            ),
+            Column(
+                "results_text", VARCHAR, "実績等, normalised; wrapped lines joined, one paragraph per line.", "NOT NULL"
+            ),
             READ_BY,
             Column("page", INTEGER, "Page the row is printed on (1-based).", "NOT NULL"),
             *bbox("table row"),
@@ -207,7 +251,12 @@ TABLES: tuple[Table, ...] = (
             Column("ordinal", INTEGER, "Order of the number within the edition, from 1.", "NOT NULL"),
             Column("no", INTEGER, "№ of the budget row (budget_items.no).", "NOT NULL"),
             Column("phase", VARCHAR, "Phase of the budget row (budget_items.phase)."),
-            Column("metric", VARCHAR, "What the number counts: the label printed before it (交付件数, 交付額 …).", "NOT NULL"),
+            Column(
+                "metric",
+                VARCHAR,
+                "What the number counts: the label printed before it (交付件数, 交付額 …).",
+                "NOT NULL",
+            ),
             Column("value", DOUBLE, "The number.", "NOT NULL"),
             Column("unit", VARCHAR, "Unit printed after the number (件, 千円, 冊 …).", "NOT NULL"),
             Column("value_text", VARCHAR, "Number and unit as printed (normalised).", "NOT NULL"),
@@ -229,7 +278,11 @@ TABLES: tuple[Table, ...] = (
             SERIES,
             REPORT_FY,
             Column("ordinal", INTEGER, "Order of the measure within the edition, from 1.", "NOT NULL"),
-            Column("article", INTEGER, "第N条 of the ordinance: the article heading above the measure, else the policy list."),
+            Column(
+                "article",
+                INTEGER,
+                "第N条 of the ordinance: the article heading above the measure, else the policy list.",
+            ),
             Column("article_title", VARCHAR, "Title of that article, normalised."),
             Column("name", VARCHAR, "Measure name, normalised.", "NOT NULL"),
             Column("name_raw", VARCHAR, "Measure name as printed.", "NOT NULL"),
@@ -359,7 +412,11 @@ GROUP BY series, report_fiscal_year, report_id
         ("measures", "BIGINT", "Distinct №s in the table."),
         ("rows", "BIGINT", "Rows of budget_items (one per phase)."),
         ("budget_thousand_yen", "DOUBLE", "Total budget in thousand yen, each shared amount counted once."),
-        ("printed_sum_thousand_yen", "DOUBLE", "Plain sum of the printed amounts (shared budgets counted on every row that prints them)."),
+        (
+            "printed_sum_thousand_yen",
+            "DOUBLE",
+            "Plain sum of the printed amounts (shared budgets counted on every row that prints them).",
+        ),
         ("shared_rows", "BIGINT", "Rows whose budget note shares the amount with other rows."),
     ),
 )

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import TEST_DATA, REPO_ROOT
+from tests.conftest import REPO_ROOT, TEST_DATA
 
 pytestmark = pytest.mark.realpdfs
 
@@ -45,7 +45,9 @@ def typed() -> list[dict]:
             row.setdefault("source", data.get("source"))
             row.setdefault("side", data.get("side"))
             row["year"] = data["fiscal_year"]
-            row["path"] = tuple(n for n in (row["kan_no"], row["kou_no"], row["moku_no"], row["setsu_no"]) if n is not None)
+            row["path"] = tuple(
+                n for n in (row["kan_no"], row["kou_no"], row["moku_no"], row["setsu_no"]) if n is not None
+            )
             out.append(row)
     return out
 
@@ -60,8 +62,24 @@ def warehouse(realpdfs_dir: Path, tmp_path_factory) -> Path:
     for prefix, year in (("fuji_r07_", 2025), ("fuji_r08_", 2026)):
         files = sorted(str(p) for p in folder.glob(f"{prefix}*.pdf"))
         assert len(files) == 3
-        done = nenpo("ingest", *files, "--family", "budget-book", "--series", SERIES, "--fiscal-year", str(year),
-                     "--db", str(db), "--cache-dir", str(tmp / "cache"), "--no-publish", "--no-prefect", "--ocr", "never")
+        done = nenpo(
+            "ingest",
+            *files,
+            "--family",
+            "budget-book",
+            "--series",
+            SERIES,
+            "--fiscal-year",
+            str(year),
+            "--db",
+            str(db),
+            "--cache-dir",
+            str(tmp / "cache"),
+            "--no-publish",
+            "--no-prefect",
+            "--ocr",
+            "never",
+        )
         assert done.returncode == 0, done.stdout + done.stderr
     return db
 
@@ -122,7 +140,9 @@ def _findings(page: str) -> list[str]:
 def _sources(finding: str) -> list[tuple[str, int, str]]:
     """(label, page, value as printed) of each evidence picture of a finding."""
     out = []
-    for m in re.finditer(r"<div class='source'><div>(.*?), page (\d+)(?:: <code>(.*?)</code>)?</div>(<img[^>]*>)?", finding):
+    for m in re.finditer(
+        r"<div class='source'><div>(.*?), page (\d+)(?:: <code>(.*?)</code>)?</div>(<img[^>]*>)?", finding
+    ):
         assert m.group(4) and "data:image/png;base64," in m.group(4), finding[:300]
         out.append((html.unescape(m.group(1)), int(m.group(2)), html.unescape(m.group(3) or "")))
     return out
@@ -139,8 +159,10 @@ def test_audit_html_shows_both_pages_of_each_budget_finding(warehouse, tmp_path)
         assert [label.split(",")[0] for label, _, _ in sources] == ["FY2025 edition", "FY2026 edition"]
     tokei = next(f for f in budget if "項5 都市計画税</b>" in f)
     # 都市計画税 (R7) and 邴市計画税 (R8, the text layer's 都): 3,775,200 / 3,808,300 千円 on page 3 of each 市税 file
-    assert _sources(tokei) == [("FY2025 edition, 明細書", 3, "都市計画税 3,775,200"),
-                               ("FY2026 edition, 明細書", 3, "邴市計画税 3,808,300")]
+    assert _sources(tokei) == [
+        ("FY2025 edition, 明細書", 3, "都市計画税 3,775,200"),
+        ("FY2026 edition, 明細書", 3, "邴市計画税 3,808,300"),
+    ]
 
 
 def _restated_copy(warehouse: Path, tmp_path: Path) -> Path:
@@ -152,7 +174,8 @@ def _restated_copy(warehouse: Path, tmp_path: Path) -> Path:
     changed = con.execute(
         "UPDATE appropriations SET previous_thousand_yen = 2000, previous_text = '2,000', change_thousand_yen = -500, "
         "change_text = '△500' WHERE report_fiscal_year = 2026 AND source = '明細書' AND level = 'moku' "
-        "AND kan_no = 18 AND kou_no = 1 AND moku_no = 5 RETURNING page").fetchall()
+        "AND kan_no = 18 AND kou_no = 1 AND moku_no = 5 RETURNING page"
+    ).fetchall()
     con.close()
     assert len(changed) == 1
     return db
@@ -165,7 +188,12 @@ def test_audit_html_shows_a_restatement_with_both_amounts_and_pages(warehouse, t
     [finding] = [f for f in _findings(out.read_text(encoding="utf-8")) if "data-check='budget_restated'" in f]
     assert "教育費寄附金" in finding
     (r7_label, r7_page, r7_text), (r8_label, r8_page, r8_text) = _sources(finding)
-    assert (r7_label, r7_text, r8_label, r8_text) == ("FY2025 edition, 明細書", "502", "FY2026 edition, 明細書", "2,000")
+    assert (r7_label, r7_text, r8_label, r8_text) == (
+        "FY2025 edition, 明細書",
+        "502",
+        "FY2026 edition, 明細書",
+        "2,000",
+    )
     assert r7_page >= 1 and r8_page >= 1
     done = nenpo("compare", "寄附金", "--series", SERIES, "--db", str(db))
     assert _table(done.stdout)[("歳入", "18.1.5")] == ["502 (next: 2,000)", "1,500"]
@@ -193,12 +221,18 @@ def _query(db: Path, sql: str) -> list[dict]:
 def test_the_docs_hold_three_example_queries():
     blocks = sql_blocks()
     assert len(blocks) == 3
-    assert "kan_no = 1" in blocks[0] and "abs(change_thousand_yen)" in blocks[1] and "restated_by_thousand_yen <> 0" in blocks[2]
+    assert (
+        "kan_no = 1" in blocks[0]
+        and "abs(change_thousand_yen)" in blocks[1]
+        and "restated_by_thousand_yen <> 0" in blocks[2]
+    )
 
 
 def test_docs_query_a_kan_trend(warehouse):
     rows = _query(warehouse, sql_blocks()[0])
-    assert [(r["fiscal_year"], r["kan"], r["budget_thousand_yen"], r["next_edition_previous_thousand_yen"]) for r in rows] == [
+    assert [
+        (r["fiscal_year"], r["kan"], r["budget_thousand_yen"], r["next_edition_previous_thousand_yen"]) for r in rows
+    ] == [
         (2025, "市税", 48352400, 48352400),  # R7's 本年度, and R8's 前年度 (typed from both books)
         (2026, "市税", 49286300, None),
     ]
@@ -209,8 +243,12 @@ def test_docs_query_the_largest_changes(warehouse):
     moku = [r for r in typed() if r["year"] == 2026 and r["level"] == "moku" and r["source"] == "明細書"]
     assert len(rows) == min(20, len(moku))
     top = max(moku, key=lambda r: abs(r["change"]))
-    assert (rows[0]["moku"], rows[0]["current_thousand_yen"], rows[0]["previous_thousand_yen"], rows[0]["change_thousand_yen"]) == (
-        top["name"], top["current"], top["previous"], top["change"])
+    assert (
+        rows[0]["moku"],
+        rows[0]["current_thousand_yen"],
+        rows[0]["previous_thousand_yen"],
+        rows[0]["change_thousand_yen"],
+    ) == (top["name"], top["current"], top["previous"], top["change"])
     assert [abs(r["change_thousand_yen"]) for r in rows] == sorted((abs(r["change"]) for r in moku), reverse=True)[:20]
 
 
@@ -221,6 +259,14 @@ def test_docs_query_the_restatements(warehouse, tmp_path):
     assert _query(warehouse, sql_blocks()[2]) == []
     # … so the query is shown finding the one folded into a copy
     rows = _query(_restated_copy(warehouse, tmp_path), sql_blocks()[2])
-    assert [(r["fiscal_year"], r["moku"], r["budget_thousand_yen"], r["next_edition_previous_thousand_yen"],
-             r["restated_by_thousand_yen"]) for r in rows] == [(2025, "教育費寄附金", 502, 2000, 1498)]
+    assert [
+        (
+            r["fiscal_year"],
+            r["moku"],
+            r["budget_thousand_yen"],
+            r["next_edition_previous_thousand_yen"],
+            r["restated_by_thousand_yen"],
+        )
+        for r in rows
+    ] == [(2025, "教育費寄附金", 502, 2000, 1498)]
     assert rows[0]["page"] >= 1 and rows[0]["next_page"] >= 1 and rows[0]["report_id"] != rows[0]["next_report_id"]

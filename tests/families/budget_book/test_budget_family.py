@@ -16,8 +16,10 @@ from nenpo.extractors.families.budget_book.records import BudgetBookExtraction
 def test_the_registry_finds_the_family():
     family = registry.family("budget-book")
     assert family.extraction is BudgetBookExtraction
-    assert {t.name: t.records for t in family.tables} == {"appropriations": "appropriations",
-                                                          "appropriation_notes": "appropriation_notes"}
+    assert {t.name: t.records for t in family.tables} == {
+        "appropriations": "appropriations",
+        "appropriation_notes": "appropriation_notes",
+    }
     assert [v.name for v in family.views] == ["appropriations_timeseries"]
     assert len(family.rules) == 5
 
@@ -30,7 +32,9 @@ def test_budget_books_and_only_they_are_recognised(realpdfs_dir: Path):
     for path in budget:
         family, recognition = registry.recognise(registry.probe(path))
         assert family.id == "budget-book", path.name
-        assert recognition.fiscal_year == ({"r07": 2025, "r08": 2026}[path.name[5:8]] if "gaiyou" in path.name else None)
+        assert recognition.fiscal_year == (
+            {"r07": 2025, "r08": 2026}[path.name[5:8]] if "gaiyou" in path.name else None
+        )
     for path in sorted((realpdfs_dir / "sheets").glob("*.pdf")) + sorted(realpdfs_dir.glob("*.pdf")):
         found = [r.family for r in registry.recognitions(registry.probe(path))] if path.stat().st_size else []
         assert "budget-book" not in found, path.name

@@ -35,7 +35,14 @@ def spread_as_two_pages(path: Path, *, with_year: bool) -> Path:
     put(left, 50, 50, "３ 歳 出")
     put(left, 50, 70, "２款 総務費"), put(left, 380, 70, "９，６１６，１５４千円", right=True)
     put(left, 60, 82, "１項 総務管理費"), put(left, 380, 82, "３，０４８，４５６千円", right=True)
-    for x, label in ((120, "目"), (220, "本年度予算額"), (280, "前年度予算額"), (345, "比　較"), (400, "国県支出金"), (480, "一般財源")):
+    for x, label in (
+        (120, "目"),
+        (220, "本年度予算額"),
+        (280, "前年度予算額"),
+        (345, "比　較"),
+        (400, "国県支出金"),
+        (480, "一般財源"),
+    ):
         put(left, x, 110, label)
     for x in (270, 330, 385, 443, 523):
         put(left, x, 124, "千円", right=True)
@@ -81,24 +88,42 @@ def spread_as_two_pages(path: Path, *, with_year: bool) -> Path:
 def test_expenditure_spread_on_two_pages_without_rulings(tmp_path):
     x = extract(spread_as_two_pages(tmp_path / "book.pdf", with_year=True), ocr="never")
     assert x.report_fiscal_year == 2027 and x.part == "expenditure-02"
-    got = sorted((a.level, a.kan_no, a.kou_no, a.moku_no, a.setsu_no, a.current_thousand_yen, a.previous_thousand_yen,
-                  a.change_thousand_yen) for a in x.appropriations)
-    assert got == sorted([
-        ("kan", 2, None, None, None, 9616154, None, None),
-        ("kou", 2, 1, None, None, 3048456, 2950000, 98456),
-        ("moku", 2, 1, 1, None, 3000000, 2900000, 100000),
-        ("setsu", 2, 1, 1, 1, 1000000, None, None),
-        ("setsu", 2, 1, 1, 2, 2000000, None, None),
-        ("moku", 2, 1, 2, None, 48456, 50000, -1544),
-        ("setsu", 2, 1, 2, 10, 48456, None, None),
-        ("kou", 2, 2, None, None, 929257, 901591, 27666),
-        ("moku", 2, 2, 1, None, 929257, 901591, 27666),
-        ("setsu", 2, 2, 1, 2, 929257, None, None),
-    ])
+    got = sorted(
+        (
+            a.level,
+            a.kan_no,
+            a.kou_no,
+            a.moku_no,
+            a.setsu_no,
+            a.current_thousand_yen,
+            a.previous_thousand_yen,
+            a.change_thousand_yen,
+        )
+        for a in x.appropriations
+    )
+    assert got == sorted(
+        [
+            ("kan", 2, None, None, None, 9616154, None, None),
+            ("kou", 2, 1, None, None, 3048456, 2950000, 98456),
+            ("moku", 2, 1, 1, None, 3000000, 2900000, 100000),
+            ("setsu", 2, 1, 1, 1, 1000000, None, None),
+            ("setsu", 2, 1, 1, 2, 2000000, None, None),
+            ("moku", 2, 1, 2, None, 48456, 50000, -1544),
+            ("setsu", 2, 1, 2, 10, 48456, None, None),
+            ("kou", 2, 2, None, None, 929257, 901591, 27666),
+            ("moku", 2, 2, 1, None, 929257, 901591, 27666),
+            ("setsu", 2, 2, 1, 2, 929257, None, None),
+        ]
+    )
     assert {a.side for a in x.appropriations} == {"expenditure"}
     notes = [(n.moku_no, n.setsu_no, n.name, n.thousand_yen) for n in x.appropriation_notes]
-    assert notes == [(1, 1, "会計年度任用職員報酬", 1000000), (1, 2, "職員給", 2000000), (1, 2, "職員数25人", None),
-                     (2, 10, "広報紙印刷", 48456), (1, 2, "職員給", 929257)]
+    assert notes == [
+        (1, 1, "会計年度任用職員報酬", 1000000),
+        (1, 2, "職員給", 2000000),
+        (1, 2, "職員数25人", None),
+        (2, 10, "広報紙印刷", 48456),
+        (1, 2, "職員給", 929257),
+    ]
     assert [w.code for w in x.warnings] == ["budget_unruled_table"]
     assert len(x.pages) == 2
 

@@ -54,7 +54,9 @@ def truth_rows(t: dict) -> dict[tuple, dict]:
 
 @cache
 def _extract(path: str, fiscal_year: int):
-    return extract(path, claim=EditionClaim("fuji-general-account", fiscal_year, "command_line"), verify="auto", ocr="never")
+    return extract(
+        path, claim=EditionClaim("fuji-general-account", fiscal_year, "command_line"), verify="auto", ocr="never"
+    )
 
 
 def read(budget_dir: Path, stem: str):
@@ -77,7 +79,10 @@ def test_every_amount_equals_the_truth_and_nothing_extra(budget_dir, stem):
     for key, row in expected.items():
         a = got[key]
         assert (a.current_thousand_yen, a.previous_thousand_yen, a.change_thousand_yen) == (
-            row["current"], row["previous"], row["change"]), key
+            row["current"],
+            row["previous"],
+            row["change"],
+        ), key
         assert _name(a) == text_layer.get(row["name"], row["name"]), key
     assert x.part == t["part"]
     assert x.report_fiscal_year == t["fiscal_year"]
@@ -88,8 +93,10 @@ def test_every_amount_equals_the_truth_and_nothing_extra(budget_dir, stem):
 def test_every_note_equals_the_truth(budget_dir, stem):
     t = truth(stem)
     x = read(budget_dir, stem)
-    got = [(n.kan_no, n.kou_no, n.moku_no, n.setsu_no, n.formula_label or n.name, n.thousand_yen, n.formula)
-           for n in x.appropriation_notes]
+    got = [
+        (n.kan_no, n.kou_no, n.moku_no, n.setsu_no, n.formula_label or n.name, n.thousand_yen, n.formula)
+        for n in x.appropriation_notes
+    ]
     assert got == [tuple(n) for n in t["notes"]]
 
 
@@ -106,7 +113,9 @@ def _all_rows(budget_dir):
     rows = []
     for stem in STEMS:
         x = read(budget_dir, stem)
-        rows += as_rows(x.appropriations, report_id=x.report_id, series=x.series, report_fiscal_year=x.report_fiscal_year)
+        rows += as_rows(
+            x.appropriations, report_id=x.report_id, series=x.series, report_fiscal_year=x.report_fiscal_year
+        )
     return rows
 
 
@@ -124,11 +133,21 @@ def test_r8_previous_is_r7_current(budget_dir):
     48,352,400 千円."""
     rows = _all_rows(budget_dir)
     assert [f.detail for f in restatements(rows)] == []
-    r8_front = [r for r in rows if r["report_fiscal_year"] == 2026 and r["source"] == "総括" and r["kan_no"] == 1
-                and r["side"] == "revenue" and r["level"] == "kan"]
+    r8_front = [
+        r
+        for r in rows
+        if r["report_fiscal_year"] == 2026
+        and r["source"] == "総括"
+        and r["kan_no"] == 1
+        and r["side"] == "revenue"
+        and r["level"] == "kan"
+    ]
     assert [r["previous_thousand_yen"] for r in r8_front] == [48352400]
-    compared = {(r["level"], r["kan_no"], r.get("kou_no"), r.get("moku_no")) for r in rows
-                if r["report_fiscal_year"] == 2026 and r["previous_thousand_yen"] is not None}
+    compared = {
+        (r["level"], r["kan_no"], r.get("kou_no"), r.get("moku_no"))
+        for r in rows
+        if r["report_fiscal_year"] == 2026 and r["previous_thousand_yen"] is not None
+    }
     assert len(compared) > 40  # 款 of the 総括 and 項 / 目 of 市税 and 寄附金
 
 
@@ -151,7 +170,9 @@ def test_a_whole_book_reads_as_its_parts(budget_dir, tmp_path, year):
     expected = {}
     for stem in stems:
         expected.update({k: (r["current"], r["previous"], r["change"]) for k, r in truth_rows(truth(stem)).items()})
-    got = {tuple(getattr(a, k) for k in KEY): (a.current_thousand_yen, a.previous_thousand_yen, a.change_thousand_yen)
-           for a in x.appropriations}
+    got = {
+        tuple(getattr(a, k) for k in KEY): (a.current_thousand_yen, a.previous_thousand_yen, a.change_thousand_yen)
+        for a in x.appropriations
+    }
     assert got == expected
     assert len(x.appropriation_notes) == sum(len(truth(s)["notes"]) for s in stems)

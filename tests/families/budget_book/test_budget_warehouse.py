@@ -46,8 +46,12 @@ def warehouse(extractions, tmp_path_factory):
 def test_split_files_form_one_edition_per_year(warehouse, extractions):
     reports = warehouse.execute(
         "SELECT report_fiscal_year, count(*), list(part ORDER BY part) FROM reports WHERE series = ? GROUP BY 1 ORDER BY 1",
-        [SERIES]).fetchall()
-    assert reports == [(2025, 3, ["front", "revenue-01", "revenue-18"]), (2026, 3, ["front", "revenue-01", "revenue-18"])]
+        [SERIES],
+    ).fetchall()
+    assert reports == [
+        (2025, 3, ["front", "revenue-01", "revenue-18"]),
+        (2026, 3, ["front", "revenue-01", "revenue-18"]),
+    ]
     loaded = warehouse.execute("SELECT count(*) FROM appropriations").fetchone()[0]
     assert loaded == sum(len(x.appropriations) for x in extractions)
     notes = warehouse.execute("SELECT count(*) FROM appropriation_notes").fetchone()[0]
@@ -65,25 +69,37 @@ def test_timeseries_row_for_shizei(warehouse):
     rows = warehouse.execute(
         "SELECT fiscal_year, kan, budget_thousand_yen, next_edition_previous_thousand_yen, restated_by_thousand_yen, source "
         "FROM appropriations_timeseries WHERE series = ? AND side = 'revenue' AND level = 'kan' AND kan_no = 1 "
-        "ORDER BY fiscal_year", [SERIES]).fetchall()
-    assert rows == [(2025, "市税", 48352400.0, 48352400.0, 0.0, "明細書"), (2026, "市税", 49286300.0, None, None, "明細書")]
+        "ORDER BY fiscal_year",
+        [SERIES],
+    ).fetchall()
+    assert rows == [
+        (2025, "市税", 48352400.0, 48352400.0, 0.0, "明細書"),
+        (2026, "市税", 49286300.0, None, None, "明細書"),
+    ]
 
 
 def test_timeseries_has_one_row_per_path_and_year(warehouse):
     dupes = warehouse.execute(
         "SELECT count(*) FROM (SELECT series, fiscal_year, side, level, kan_no, kou_no, moku_no, setsu_no, count(*) n "
-        "FROM appropriations_timeseries GROUP BY ALL HAVING n > 1)").fetchone()[0]
+        "FROM appropriations_timeseries GROUP BY ALL HAVING n > 1)"
+    ).fetchone()[0]
     assert dupes == 0
     moku = warehouse.execute(
         "SELECT budget_thousand_yen, next_edition_previous_thousand_yen FROM appropriations_timeseries "
-        "WHERE fiscal_year = 2025 AND level = 'moku' AND kan_no = 18 AND kou_no = 1 AND moku_no = 5").fetchone()
+        "WHERE fiscal_year = 2025 AND level = 'moku' AND kan_no = 18 AND kou_no = 1 AND moku_no = 5"
+    ).fetchone()
     assert moku == (502.0, 502.0)  # 教育費寄附金: R7 本年度, R8 前年度
 
 
 def test_audit_runs_the_budget_rules(warehouse):
     names = set(load_rules())
-    assert {"budget_change_mismatch", "budget_children_sum", "budget_parts_disagree", "budget_restated",
-            "budget_account_changes"} <= names
+    assert {
+        "budget_change_mismatch",
+        "budget_children_sum",
+        "budget_parts_disagree",
+        "budget_restated",
+        "budget_account_changes",
+    } <= names
     run = audit(warehouse, reuse=False)
     budget = sorted((f.check, f.indicator) for f in run.findings if f.check.startswith("budget_"))
     # The books keep every identity; what the audit shows is the text layer's two misprinted

@@ -16,7 +16,8 @@ from tests.conftest import REPO_ROOT
 
 SAMPLES = REPO_ROOT / "samples"
 EDITIONS = sorted(
-    p for folder in ("editions", "editions-text-order", "editions-mincho")
+    p
+    for folder in ("editions", "editions-text-order", "editions-mincho")
     for p in (SAMPLES / folder).glob("*.truth.json")
 )
 
@@ -42,8 +43,15 @@ def test_measures_and_their_pages(edition):
 def test_kpi_values_recall_and_precision(edition):
     truth, x = edition
     want = Counter(
-        (normalise_name(k["measure_raw"]), normalise_name(k["indicator_raw"]), k["fiscal_year"], k["kind"],
-         k["value"], k["status"], k["page"])
+        (
+            normalise_name(k["measure_raw"]),
+            normalise_name(k["indicator_raw"]),
+            k["fiscal_year"],
+            k["kind"],
+            k["value"],
+            k["status"],
+            k["page"],
+        )
         for k in truth["kpi_values"]
     )
     got = Counter((k.measure, k.indicator, k.fiscal_year, k.kind, k.value, k.status, k.page) for k in x.kpi_values)
@@ -54,11 +62,13 @@ def test_kpi_values_recall_and_precision(edition):
 
 def test_check_action_counts(edition):
     truth, x = edition
+
     def counts(items):
         c = Counter()
         for measure, phase in items:
             c[(measure, "action" if phase == "action" else "opinion")] += 1
         return c
+
     review = ("check", "covid_check", "action")
     assert counts((i.measure, i.phase) for i in x.pdca_items if i.phase in review) == counts(
         (normalise_name(t["measure"]), t["phase"]) for t in truth["pdca_items"] if t["phase"] in review

@@ -38,8 +38,16 @@ def test_measures_match_ground_truth(edition):
         for m in x.measures
     ]
     expected = [
-        (normalise_name(m["name_raw"]), m["name_raw"], m["parent"], m["position"], m["article"],
-         m["article_title"], m["page_start"], m["page_end"])
+        (
+            normalise_name(m["name_raw"]),
+            m["name_raw"],
+            m["parent"],
+            m["position"],
+            m["article"],
+            m["article_title"],
+            m["page_start"],
+            m["page_end"],
+        )
         for m in truth["measures"]
     ]
     assert got == expected
@@ -50,9 +58,14 @@ def _truth_kpis(truth) -> dict[tuple, dict]:
     for k in truth["kpi_values"]:
         key = (normalise_name(k["measure_raw"]), normalise_name(k["indicator_raw"]), k["fiscal_year"], k["kind"])
         out[key] = {
-            "unit": normalise_text(k["unit_raw"]), "unit_raw": k["unit_raw"], "value": k["value"],
-            "value_text": k["value_text"], "status": k["status"], "annotation": k["annotation"],
-            "sub_value": k["sub_value"], "page": k["page"],
+            "unit": normalise_text(k["unit_raw"]),
+            "unit_raw": k["unit_raw"],
+            "value": k["value"],
+            "value_text": k["value_text"],
+            "status": k["status"],
+            "annotation": k["annotation"],
+            "sub_value": k["sub_value"],
+            "page": k["page"],
         }
     return out
 
@@ -95,7 +108,8 @@ def test_unit_mismatch_is_flagged_only_where_planted(edition):
     truth, x = edition
     mismatches = [(w.measure, w.indicator) for w in x.warnings if w.code == "unit_mismatch"]
     planted = [
-        (d["measure"], d["indicator"]) for d in truth["differences"]
+        (d["measure"], d["indicator"])
+        for d in truth["differences"]
         if d["kind"] == "unit_mismatch" and d["edition"] == x.report_fiscal_year
     ]
     assert mismatches == planted
@@ -105,7 +119,10 @@ def test_unit_mismatch_is_flagged_only_where_planted(edition):
 def test_tourism_values_stay_unscaled_in_the_mismatched_table():
     x = extract_report(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf")
     actual = [k for k in x.kpi_values if k.indicator == "観光客入込数" and k.kind == "actual"]
-    assert [(k.fiscal_year, k.unit, k.value) for k in actual] == [(2019, "万人", 15600000.0), (2020, "万人", 12760000.0)]
+    assert [(k.fiscal_year, k.unit, k.value) for k in actual] == [
+        (2019, "万人", 15600000.0),
+        (2020, "万人", 12760000.0),
+    ]
 
 
 def test_pages_record_engine_and_quality(edition):

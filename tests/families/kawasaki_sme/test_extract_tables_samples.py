@@ -51,7 +51,9 @@ def test_every_grid_goes_to_table_cells(edition):
     assert [page for page, _ in tables.values()] == sorted(page for page, _ in tables.values())
     kpi_tables = max(v.table_no for v in x.kpi_values)
     assert sum(1 for _, kind in tables.values() if kind == "kpi") == kpi_tables
-    drawn = {kind: sum(1 for t in truth["tables"] if t["kind"] == kind) for kind in {t["kind"] for t in truth["tables"]}}
+    drawn = {
+        kind: sum(1 for t in truth["tables"] if t["kind"] == kind) for kind in {t["kind"] for t in truth["tables"]}
+    }
     assert {kind: sum(1 for _, k in tables.values() if k == kind) for kind in drawn} == drawn
 
 
@@ -85,8 +87,12 @@ def test_budget_table_spans_two_pages(edition):
 
 
 def test_roster_membership_changes_between_editions():
-    members = {y: {(m.committee, m.name) for m in extract_report(SAMPLE_EDITIONS / f"kawasaki-sme-fy{y}.pdf").committee_members}
-               for y in (2019, 2020)}
+    members = {
+        y: {
+            (m.committee, m.name) for m in extract_report(SAMPLE_EDITIONS / f"kawasaki-sme-fy{y}.pdf").committee_members
+        }
+        for y in (2019, 2020)
+    }
     assert members[2019] - members[2020] == {("川崎市産業振興協議会", "北村 俊介")}
     assert members[2020] - members[2019] == {("川崎市産業振興協議会", "西田 隆")}
 
@@ -118,8 +124,14 @@ def test_planted_census_mismatch_is_in_the_truth():
     table = next(t for t in tc.CENSUS_TABLES if t.measure == d["table"])
     assert table.total(d["survey_year"]) == d["sum_of_categories"] != d["printed_total"]
     truth = load_truth(d["edition"])
-    total = next(s for s in truth["stat_values"] if s["table"] == d["table"] and s["category"] == "全産業"
-                 and s["survey_year"] == d["survey_year"] and s["measure"] == d["table"])
+    total = next(
+        s
+        for s in truth["stat_values"]
+        if s["table"] == d["table"]
+        and s["category"] == "全産業"
+        and s["survey_year"] == d["survey_year"]
+        and s["measure"] == d["table"]
+    )
     assert total["value"] == d["printed_total"]
 
 

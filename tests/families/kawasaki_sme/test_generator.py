@@ -29,7 +29,8 @@ def _layout(path):
         for page in doc:
             lines = [
                 ("".join(s["text"] for s in line["spans"]), tuple(round(v, 2) for v in line["bbox"]))
-                for block in page.get_text("dict")["blocks"] for line in block.get("lines", [])
+                for block in page.get_text("dict")["blocks"]
+                for line in block.get("lines", [])
             ]
             fonts = sorted({(f[1], f[3].split("+")[-1]) for f in page.get_fonts()})
             pages.append((lines, fonts))
@@ -47,7 +48,9 @@ def test_regeneration_reproduces_every_page(regenerated, year):
     name = f"kawasaki-sme-fy{year}.pdf"
     new, committed = _layout(regenerated / name), _layout(SAMPLE_EDITIONS / name)
     assert new == committed
-    assert all(fonts == [("ttf", "IPAexGothic")] for _, fonts in committed if fonts), "IPAexGothic embedded, nothing else"
+    assert all(fonts == [("ttf", "IPAexGothic")] for _, fonts in committed if fonts), (
+        "IPAexGothic embedded, nothing else"
+    )
     if reportlab.Version == MANIFEST["reportlab"]:
         assert (regenerated / name).read_bytes() == (SAMPLE_EDITIONS / name).read_bytes()
 
@@ -59,25 +62,43 @@ def test_kangxi_radicals_survive_into_the_text_layer():
 
 
 def test_consecutive_editions_share_a_year_with_only_planted_differences():
-    truths = {y: json.loads((SAMPLE_EDITIONS / f"kawasaki-sme-fy{y}.truth.json").read_text(encoding="utf-8"))
-              for y in content.EDITIONS}
+    truths = {
+        y: json.loads((SAMPLE_EDITIONS / f"kawasaki-sme-fy{y}.truth.json").read_text(encoding="utf-8"))
+        for y in content.EDITIONS
+    }
     for earlier, later in ((2019, 2020), (2020, 2021)):
+
         def shared(year, edition):
-            return {(k["indicator_raw"], k["kind"]): k["value"] for k in truths[edition]["kpi_values"]
-                    if k["fiscal_year"] == year}
+            return {
+                (k["indicator_raw"], k["kind"]): k["value"]
+                for k in truths[edition]["kpi_values"]
+                if k["fiscal_year"] == year
+            }
+
         a, b = shared(earlier, earlier), shared(earlier, later)
         changed = {key for key in a.keys() & b.keys() if a[key] != b[key]}
-        planted = {(d["indicator"], "actual" if d["kind"] == "restated_actual" else "target")
-                   for d in content.PLANTED_DIFFERENCES
-                   if d["kind"] in ("restated_actual", "changed_target") and d["later_edition"] == later}
+        planted = {
+            (d["indicator"], "actual" if d["kind"] == "restated_actual" else "target")
+            for d in content.PLANTED_DIFFERENCES
+            if d["kind"] in ("restated_actual", "changed_target") and d["later_edition"] == later
+        }
         assert changed == planted
         dropped = {i for i, _ in a.keys() - b.keys()}
-        assert dropped == {d["indicator"] for d in content.PLANTED_DIFFERENCES
-                           if d["kind"] == "dropped_indicator" and d["later_edition"] == later}
+        assert dropped == {
+            d["indicator"]
+            for d in content.PLANTED_DIFFERENCES
+            if d["kind"] == "dropped_indicator" and d["later_edition"] == later
+        }
 
 
-@pytest.mark.parametrize(("number", "fullwidth", "printed"), [
-    ("1930000", False, "1,930,000"), ("-21.2", False, "△21.2"), ("1", True, "１"), ("63.5", False, "63.5"),
-])
+@pytest.mark.parametrize(
+    ("number", "fullwidth", "printed"),
+    [
+        ("1930000", False, "1,930,000"),
+        ("-21.2", False, "△21.2"),
+        ("1", True, "１"),
+        ("63.5", False, "63.5"),
+    ],
+)
 def test_number_formatting(number, fullwidth, printed):
     assert format_number(number, fullwidth) == printed

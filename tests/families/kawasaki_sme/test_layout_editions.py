@@ -74,7 +74,9 @@ def test_regeneration_is_identical(regenerated, name, year):
     manifest = json.loads((SAMPLES / folder / "MANIFEST.json").read_text(encoding="utf-8"))
     stem = f"kawasaki-sme-fy{year}.{name}"
     new, committed = regenerated / folder, SAMPLES / folder
-    assert (new / f"{stem}.truth.json").read_text(encoding="utf-8") == (committed / f"{stem}.truth.json").read_text(encoding="utf-8")
+    assert (new / f"{stem}.truth.json").read_text(encoding="utf-8") == (committed / f"{stem}.truth.json").read_text(
+        encoding="utf-8"
+    )
     with pymupdf.open(new / f"{stem}.pdf") as a, pymupdf.open(committed / f"{stem}.pdf") as b:
         assert [p.get_text("words") for p in a] == [p.get_text("words") for p in b]
     if (reportlab.Version, PIL.__version__) == (manifest["reportlab"], manifest["pillow"]):
@@ -88,11 +90,23 @@ def test_truth_holds_the_same_records_as_the_landscape_layout(name, year):
     truth = _truth(name, year)
 
     def content_of(records):
-        return sorted(json.dumps({k: v for k, v in r.items() if k not in PAGE_FIELDS}, ensure_ascii=False, sort_keys=True)
-                      for r in records)
+        return sorted(
+            json.dumps({k: v for k, v in r.items() if k not in PAGE_FIELDS}, ensure_ascii=False, sort_keys=True)
+            for r in records
+        )
 
-    for kind in ("measures", "kpi_values", "pdca_items", "policy_list", "article_opinions", "stat_values",
-                 "committee_members", "budget_items", "budget_results", "other_measures"):
+    for kind in (
+        "measures",
+        "kpi_values",
+        "pdca_items",
+        "policy_list",
+        "article_opinions",
+        "stat_values",
+        "committee_members",
+        "budget_items",
+        "budget_results",
+        "other_measures",
+    ):
         assert content_of(truth[kind]) == content_of(landscape[kind]), kind
     assert truth["differences"] == landscape["differences"]
     assert (truth["series"], truth["report_fiscal_year"]) == (landscape["series"], landscape["report_fiscal_year"])
@@ -117,9 +131,9 @@ def test_every_truth_record_is_printed_on_its_page(page_texts, name, year):
     assert not missing, missing[:5]
     # a budget row is on the page where its № is printed; in text order its cells may run onto the next
     for b in truth["budget_items"]:
-        assert _flat(b["name_raw"][:6]) in "".join(pages[b["page"] - 1:b["page"] + 1])
+        assert _flat(b["name_raw"][:6]) in "".join(pages[b["page"] - 1 : b["page"] + 1])
     for m in truth["measures"]:
-        sheet = "".join(pages[m["page_start"] - 1:m["page_end"]])
+        sheet = "".join(pages[m["page_start"] - 1 : m["page_end"]])
         assert _flat(m["name_raw"]) in sheet
     for e in truth["policy_list"]:
         assert _flat(f"{e['page_start']}") in pages[e["page"] - 1]
@@ -134,8 +148,13 @@ def test_planted_differences_are_printed(page_texts, name):
         if kind in ("restated_actual", "changed_target"):
             which = "actual" if kind == "restated_actual" else "target"
             for edition, value in ((d["earlier_edition"], d["earlier_value"]), (d["later_edition"], d["later_value"])):
-                [record] = [k for k in truths[edition]["kpi_values"] if k["indicator_raw"] == d["indicator"]
-                            and k["fiscal_year"] == d["fiscal_year"] and k["kind"] == which]
+                [record] = [
+                    k
+                    for k in truths[edition]["kpi_values"]
+                    if k["indicator_raw"] == d["indicator"]
+                    and k["fiscal_year"] == d["fiscal_year"]
+                    and k["kind"] == which
+                ]
                 assert record["value"] == value
                 page = _flat(page_texts(name, edition)[record["page"] - 1])
                 assert _flat(f"{value:,}") in page
@@ -171,7 +190,7 @@ def test_text_order_puts_labels_and_check_items_where_a_text_layer_does():
     achievements = lines.index("令和２年度の実績", label)
     header = lines.index("R1（2019）年度 R2（2020）年度", label)
     assert label < achievements < header
-    assert any(line.startswith("○") for line in lines[label + 1:header])
+    assert any(line.startswith("○") for line in lines[label + 1 : header])
     check_heading = lines.index("主な検証意⾒ Check")
     action_heading = lines.index("令和３年度以降の対応 Action", check_heading)
     first_check = next(i for i, line in enumerate(lines) if line.startswith("①研究開発型の起業家"))
@@ -206,8 +225,14 @@ def test_mincho_tables_have_no_rulings_and_the_cover_no_text():
 
 def test_mincho_headings_are_the_size_of_body_text():
     with pymupdf.open(_pdf("mincho", 2020)) as doc:
-        sizes = {round(span["size"], 1) for page in doc for block in page.get_text("dict")["blocks"]
-                 for line in block.get("lines", []) for span in line["spans"] if span["text"].strip()}
+        sizes = {
+            round(span["size"], 1)
+            for page in doc
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", [])
+            for span in line["spans"]
+            if span["text"].strip()
+        }
         text = "".join(page.get_text() for page in doc)
     assert max(sizes) == 9.5
     assert "事業計画 Plan" in text and "２ 市内産業の現状" in text
@@ -252,11 +277,17 @@ def test_a_refused_edition_finds_nothing_of_any_kind():
     assert all(s.recall == 0.0 for s in nothing.values() if s.expected)
 
 
-@pytest.mark.parametrize(("text", "columns"), [
-    ("○研究開発型の分野で事業化を⾏う起業家やベンチャー企業10者に対して、支援ノウハウを有する専門家が伴⾛型で支援", 20),
-    ("・交付件数 1,234 件、交付額 11,073 千円（○印は新規）①②③の事業を実施", 14),
-    ("前期業況ＤＩ△32.2 と比較し 11.0 ポイント増の△21.2 となりました。", 16),
-])
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        (
+            "○研究開発型の分野で事業化を⾏う起業家やベンチャー企業10者に対して、支援ノウハウを有する専門家が伴⾛型で支援",
+            20,
+        ),
+        ("・交付件数 1,234 件、交付額 11,073 千円（○印は新規）①②③の事業を実施", 14),
+        ("前期業況ＤＩ△32.2 と比較し 11.0 ポイント増の△21.2 となりました。", 16),
+    ],
+)
 def test_wrapped_lines_never_start_an_item_or_split_a_number(text, columns):
     lines = wrap_columns(text, columns)
     assert "".join(lines) == text
@@ -270,8 +301,11 @@ def test_the_landscape_layout_scores_full_marks_on_every_kind():
     readers were written with, every kind is found exactly."""
     scores, refused = score_layout(SAMPLE_EDITIONS)
     assert not refused
-    imperfect = {kind: (s.found, s.extracted, s.expected) for kind, s in scores.items()
-                 if (s.found, s.extracted) != (s.expected, s.expected)}
+    imperfect = {
+        kind: (s.found, s.extracted, s.expected)
+        for kind, s in scores.items()
+        if (s.found, s.extracted) != (s.expected, s.expected)
+    }
     assert not imperfect
     assert all(s.expected for s in scores.values())
 

@@ -22,35 +22,41 @@ def line(raw: str, x: float, top: float, size: float = 9.0, width: float | None 
     return NormLine(normalise_text(raw), raw, (x, top, x + (width or size * len(raw)), top + size), size)
 
 
-@pytest.mark.parametrize(("printed", "phase"), [
-    ("事業計画 Plan", "plan"),
-    ("主な取組", "plan"),
-    ("事業の実施状況 Do", "do"),
-    ("令和２年度の実績", "do"),
-    ("令和元年度の実績", "do"),
-    ("令和２年度の取組", "do"),
-    ("主な成果・活動指標に関する補足事項", "do"),
-    ("主な成果・活動指標", None),
-    ("新型コロナウイルス感染症に関する対応", "covid_do"),
-    ("主な検証意⾒ Check", "check"),
-    (" 主な検証意⾒ Check", "check"),
-    ("主な検証意⾒\u3000Check", "check"),
-    ("新型コロナウイルス感染症への対応に関する意⾒", "covid_check"),
-    ("令和３年度以降の対応 Action", "action"),
-    ("令和２年度以降の対応 Action", "action"),
-    (" 令和３年度の実施計画", "next_plan"),
-])
+@pytest.mark.parametrize(
+    ("printed", "phase"),
+    [
+        ("事業計画 Plan", "plan"),
+        ("主な取組", "plan"),
+        ("事業の実施状況 Do", "do"),
+        ("令和２年度の実績", "do"),
+        ("令和元年度の実績", "do"),
+        ("令和２年度の取組", "do"),
+        ("主な成果・活動指標に関する補足事項", "do"),
+        ("主な成果・活動指標", None),
+        ("新型コロナウイルス感染症に関する対応", "covid_do"),
+        ("主な検証意⾒ Check", "check"),
+        (" 主な検証意⾒ Check", "check"),
+        ("主な検証意⾒\u3000Check", "check"),
+        ("新型コロナウイルス感染症への対応に関する意⾒", "covid_check"),
+        ("令和３年度以降の対応 Action", "action"),
+        ("令和２年度以降の対応 Action", "action"),
+        (" 令和３年度の実施計画", "next_plan"),
+    ],
+)
 def test_headings_are_found_on_normalised_text(printed, phase):
     assert pdca.heading_phase(normalise_text(printed)) == (True, phase)
 
 
-@pytest.mark.parametrize("printed", [
-    "また、事務事業ごとの施策の実施状況、検証意見等は、以下のとおりです。",
-    "○新型コロナウイルス感染症の影響により、展⽰会が中止",
-    "新型コロナウイルス感染症を踏まえた対応として、密にならない環境づくりや手指消毒の徹底など、感染予防を",
-    "令和３年度の実施計画に基づき",
-    "中小企業活性化施策の実施状況に対する主な検証意見",
-])
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "また、事務事業ごとの施策の実施状況、検証意見等は、以下のとおりです。",
+        "○新型コロナウイルス感染症の影響により、展⽰会が中止",
+        "新型コロナウイルス感染症を踏まえた対応として、密にならない環境づくりや手指消毒の徹底など、感染予防を",
+        "令和３年度の実施計画に基づき",
+        "中小企業活性化施策の実施状況に対する主な検証意見",
+    ],
+)
 def test_body_text_is_not_a_heading(printed):
     assert pdca.heading_phase(normalise_text(printed))[0] is False
 
@@ -60,16 +66,28 @@ def test_every_heading_example_matches_its_own_pattern():
         assert heading.pattern.match(normalise_text(heading.example)), heading.example
 
 
-@pytest.mark.parametrize(("printed", "starts"), [
-    ("①・②関係機関、団体等と連携を図りながら、フォーラムの開催等による情報発信やワーキンググループでの実証活", True),
-    ("④~⑥新型コロナを踏まえた対応としては、セミナーや就職イベントごとに効果的な開催方法を検討するとともに、", True),
-    ("〇街路灯LED化実施数（累計）", True),
-    ("◆セミナー開催", True),
-    ("※KIS: Kawasaki Innovation Standard", True),
-    ("・新型コロナウイルス感染症の流⾏により、令和２年度当初については、対⾯での事業実施からインターネット回", True),
-    ("に対する支援を進めることも良いのではないか。ソーシャルビジネスのアントレプレナーの期待としてはクラウド", False),
-    ("Center（K-NIC)の運営", False),
-])
+@pytest.mark.parametrize(
+    ("printed", "starts"),
+    [
+        (
+            "①・②関係機関、団体等と連携を図りながら、フォーラムの開催等による情報発信やワーキンググループでの実証活",
+            True,
+        ),
+        ("④~⑥新型コロナを踏まえた対応としては、セミナーや就職イベントごとに効果的な開催方法を検討するとともに、", True),
+        ("〇街路灯LED化実施数（累計）", True),
+        ("◆セミナー開催", True),
+        ("※KIS: Kawasaki Innovation Standard", True),
+        (
+            "・新型コロナウイルス感染症の流⾏により、令和２年度当初については、対⾯での事業実施からインターネット回",
+            True,
+        ),
+        (
+            "に対する支援を進めることも良いのではないか。ソーシャルビジネスのアントレプレナーの期待としてはクラウド",
+            False,
+        ),
+        ("Center（K-NIC)の運営", False),
+    ],
+)
 def test_item_starts(printed, starts):
     assert bool(pdca.ITEM_START.match(normalise_text(printed))) is starts
 
@@ -79,17 +97,37 @@ def _sheet_page_b() -> list[NormLine]:
     return [
         line("起業化総合支援事業", LEFT, 22, 14),
         line("主な検証意⾒ Check", LEFT, 50, 11),
-        line("①K-NICはNEDOと実施していることから研究開発型の起業家に対する支援は強いが、ソーシャルビジネスの起業家", LEFT, 68),
+        line(
+            "①K-NICはNEDOと実施していることから研究開発型の起業家に対する支援は強いが、ソーシャルビジネスの起業家",
+            LEFT,
+            68,
+        ),
         line("に対する支援を進めることも良いのではないか。", LEFT, 80.2),
-        line("②かわさき起業家オーディションにおいて、協賛企業からの特典は事業展開の促進に直結することから、協賛企業", LEFT, 95.3),
+        line(
+            "②かわさき起業家オーディションにおいて、協賛企業からの特典は事業展開の促進に直結することから、協賛企業",
+            LEFT,
+            95.3,
+        ),
         line("を増やすと共に、融資やビジネスサポートなどのメリットがより充実できると良いのではないか。", LEFT, 107.5),
         line("新型コロナウイルス感染症への対応に関する意⾒", LEFT, 130, 10),
-        line("④人の集まるイベントが開催できない中、オンラインの活用やハイブリッドによるイベント開催等、引続き⼯夫し", LEFT, 146),
+        line(
+            "④人の集まるイベントが開催できない中、オンラインの活用やハイブリッドによるイベント開催等、引続き⼯夫し",
+            LEFT,
+            146,
+        ),
         line("ながら事業を実施することが必要である。", LEFT, 158.2),
         line("令和３年度以降の対応 Action", RIGHT, 50, 11),
-        line("①・②K-NICでは、研究開発型の起業家への支援に加え、ソーシャルビジネス分野での起業を目指す方のための連続セ", RIGHT, 68),
+        line(
+            "①・②K-NICでは、研究開発型の起業家への支援に加え、ソーシャルビジネス分野での起業を目指す方のための連続セ",
+            RIGHT,
+            68,
+        ),
         line("ミナーや相談会等も実施している。", RIGHT, 80.2),
-        line("④新型コロナへの対応については、オンラインで実施可能なイベント、相談会等については原則オンライン化し、", RIGHT, 95.3),
+        line(
+            "④新型コロナへの対応については、オンラインで実施可能なイベント、相談会等については原則オンライン化し、",
+            RIGHT,
+            95.3,
+        ),
         line("令和３年度の実施計画", RIGHT, 130, 10),
         line("○K-NICにおける起業家支援 ○かわさき起業家塾等の開催", RIGHT, 148, width=300),
         line("○⾼成⻑が⾒込まれるベンチャー企業等への集中的支援（10者程度）", RIGHT, 163),
@@ -135,7 +173,9 @@ def test_wrapped_lines_are_one_item_and_raw_text_is_kept():
 def test_two_bullets_on_one_line_are_two_items():
     items = [i for i in pdca.read_page(_sheet_page_b(), WIDTH, HEIGHT) if i.phase == "next_plan"]
     assert [i.text for i in items] == [
-        "K-NICにおける起業家支援", "かわさき起業家塾等の開催", "高成長が見込まれるベンチャー企業等への集中的支援(10者程度)",
+        "K-NICにおける起業家支援",
+        "かわさき起業家塾等の開催",
+        "高成長が見込まれるベンチャー企業等への集中的支援(10者程度)",
     ]
     assert items[0].bbox[2] <= items[1].bbox[0]
 

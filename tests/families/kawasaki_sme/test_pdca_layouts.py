@@ -14,8 +14,11 @@ import pytest
 from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.samples.score import LAYOUT_FOLDERS, PHASES, SAMPLES_DIR, score_pdca
 
-EDITIONS = [(layout, path) for layout, folder in LAYOUT_FOLDERS.items()
-            for path in sorted((SAMPLES_DIR / folder).glob("*.truth.json"))]
+EDITIONS = [
+    (layout, path)
+    for layout, folder in LAYOUT_FOLDERS.items()
+    for path in sorted((SAMPLES_DIR / folder).glob("*.truth.json"))
+]
 FLOOR = 0.98  # precision and recall per phase
 
 KNOWN_SHORT: dict[tuple[str, str], tuple[int, int, int]] = {
@@ -51,8 +54,11 @@ def test_items_moved_to_a_trailing_heading_are_read_in_text_order(scores):
     """Where a box's heading is printed after its items (the text-order layout), the items
     it takes say so and the move is a warning; the other layouts read every item by layout."""
     layout, _, extraction = scores
-    moved = [i for i in extraction.pdca_items if i.phase not in ("check", "covid_check", "action")
-             and i.read_by == "text_order"]
+    moved = [
+        i
+        for i in extraction.pdca_items
+        if i.phase not in ("check", "covid_check", "action") and i.read_by == "text_order"
+    ]
     warnings = [w for w in extraction.warnings if w.code == "readings_disagree" and "printed after them" in w.message]
     if layout == "text-order":
         assert {i.phase for i in moved} == {"covid_do", "next_plan"}

@@ -35,14 +35,20 @@ def test_item_counts_per_measure_and_phase_are_exact(edition):
 def test_every_item_matches_ground_truth(edition):
     truth, x = edition
     expected = [
-        (normalise_name(t["measure"]), t["phase"], t["order"], t["label"], tuple(t["seq"]),
-         normalise_text(t["text_raw"]), t["text_raw"], t["page"], tuple(map(normalise_name, t["covers"])))
+        (
+            normalise_name(t["measure"]),
+            t["phase"],
+            t["order"],
+            t["label"],
+            tuple(t["seq"]),
+            normalise_text(t["text_raw"]),
+            t["text_raw"],
+            t["page"],
+            tuple(map(normalise_name, t["covers"])),
+        )
         for t in truth["pdca_items"]
     ]
-    got = [
-        (i.measure, i.phase, i.item_no, i.label, i.seq, i.text, i.text_raw, i.page, i.covers)
-        for i in x.pdca_items
-    ]
+    got = [(i.measure, i.phase, i.item_no, i.label, i.seq, i.text, i.text_raw, i.page, i.covers) for i in x.pdca_items]
     assert sorted(got) == sorted(expected)
 
 
@@ -68,7 +74,9 @@ def test_shared_block_is_recorded_once_and_covers_both_sub_measures(edition):
     _, x = edition
     on_first = [i for i in x.pdca_items if i.measure == "商店街課題対応事業"]
     assert {i.phase for i in on_first} == {"plan", "do", "covid_do", "next_plan"}
-    review = [i for i in x.pdca_items if i.measure == "商業力強化事業" and i.phase in ("check", "covid_check", "action")]
+    review = [
+        i for i in x.pdca_items if i.measure == "商業力強化事業" and i.phase in ("check", "covid_check", "action")
+    ]
     assert len(review) == 8
     assert all(i.covers == ("商店街課題対応事業", "商業力強化事業") for i in review)
     actions = [(i.label, i.seq) for i in review if i.phase == "action"]
@@ -80,7 +88,10 @@ def test_labels_naming_several_opinions(edition):
     labels = {(i.measure, i.label): i.seq for i in x.pdca_items if i.phase == "action" and len(i.seq) > 1}
     assert labels == {
         ("ウェルフェアイノベーション推進事業", "①・②"): (1, 2),
-        ("ものづくり中小企業経営支援事業" if x.report_fiscal_year < 2021 else "ものづくり中小企業経営革新等支援事業", "②・③"): (2, 3),
+        (
+            "ものづくり中小企業経営支援事業" if x.report_fiscal_year < 2021 else "ものづくり中小企業経営革新等支援事業",
+            "②・③",
+        ): (2, 3),
         ("雇用労働対策・就業支援事業", "⑤～⑥"): (5, 6),
     }
 
@@ -88,11 +99,21 @@ def test_labels_naming_several_opinions(edition):
 def test_article_opinions_match_ground_truth(edition):
     truth, x = edition
     expected = [
-        (t["article"], normalise_name(t["policy_raw"]), t["policy_raw"], t["kind"], t["kind_raw"],
-         normalise_text(t["text_raw"]), t["text_raw"], t["page"])
+        (
+            t["article"],
+            normalise_name(t["policy_raw"]),
+            t["policy_raw"],
+            t["kind"],
+            t["kind_raw"],
+            normalise_text(t["text_raw"]),
+            t["text_raw"],
+            t["page"],
+        )
         for t in truth["article_opinions"]
     ]
-    got = [(o.article, o.policy, o.policy_raw, o.kind, o.kind_raw, o.text, o.text_raw, o.page) for o in x.article_opinions]
+    got = [
+        (o.article, o.policy, o.policy_raw, o.kind, o.kind_raw, o.text, o.text_raw, o.page) for o in x.article_opinions
+    ]
     assert got == expected
     for o, t in zip(x.article_opinions, truth["article_opinions"]):
         assert all(abs(a - b) <= BBOX_TOLERANCE for a, b in zip(o.bbox, t["bbox"])), (o.article, o.kind)

@@ -43,7 +43,10 @@ def test_table_matches_hand_read_values(parsed, expected):
         for text, cell in zip(row.cells, want["cells"]):
             got = parse_cell(text, unit)
             assert (got.value, got.status, got.annotation, got.sub_value) == (
-                cell["value"], cell["status"], cell["annotation"], cell["sub_value"]
+                cell["value"],
+                cell["status"],
+                cell["annotation"],
+                cell["sub_value"],
             ), text
 
 

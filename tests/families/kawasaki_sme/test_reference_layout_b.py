@@ -56,17 +56,35 @@ def test_19_sheets_with_their_titles(warehouse):
 # the rows of １４条 but noted ``（15 条）``; 受注機会の増大等 is the policy of １９条, whose
 # row names ※本市の調達等の取組として推進するもの.
 ARTICLES = [
-    ("起業化総合支援事業", 12), ("ウェルフェアイノベーション推進事業", 12), ("知的財産戦略の推進", 13),
-    ("新産業創造支援事業", 14), ("新川崎・創造のもり推進事業", 14), ("ものづくり中小企業経営支援事業", 14),
-    ("内陸部操業環境保全対策事業", 15), ("生産性向上推進事業", 15),
-    ("商店街課題対応事業", 16), ("商業力強化事業", 16), ("地域連携事業", 16), ("まちづくり連動事業", 16),
-    ("農業振興関連事業多様な連携推進事業", 16), ("観光振興事業・産業観光推進事業", 16),
-    ("雇用労働対策・就業支援事業", 17), ("勤労者福祉対策事業", 17),
-    ("海外販路開拓事業", 18), ("国際環境産業推進事業", 18), ("受注機会の増大等", 19),
+    ("起業化総合支援事業", 12),
+    ("ウェルフェアイノベーション推進事業", 12),
+    ("知的財産戦略の推進", 13),
+    ("新産業創造支援事業", 14),
+    ("新川崎・創造のもり推進事業", 14),
+    ("ものづくり中小企業経営支援事業", 14),
+    ("内陸部操業環境保全対策事業", 15),
+    ("生産性向上推進事業", 15),
+    ("商店街課題対応事業", 16),
+    ("商業力強化事業", 16),
+    ("地域連携事業", 16),
+    ("まちづくり連動事業", 16),
+    ("農業振興関連事業多様な連携推進事業", 16),
+    ("観光振興事業・産業観光推進事業", 16),
+    ("雇用労働対策・就業支援事業", 17),
+    ("勤労者福祉対策事業", 17),
+    ("海外販路開拓事業", 18),
+    ("国際環境産業推進事業", 18),
+    ("受注機会の増大等", 19),
 ]
 POLICIES = {
-    12: "創業", 13: "連携の促進", 14: "研究及び開発の支援", 15: "経営基盤の強化及び小規模企業者の事情の考慮",
-    16: "地域の活性化の促進", 17: "人材の確保及び育成", 18: "海外市場の開拓等の促進", 19: "受注機会の増大等",
+    12: "創業",
+    13: "連携の促進",
+    14: "研究及び開発の支援",
+    15: "経営基盤の強化及び小規模企業者の事情の考慮",
+    16: "地域の活性化の促進",
+    17: "人材の確保及び育成",
+    18: "海外市場の開拓等の促進",
+    19: "受注機会の増大等",
 }
 
 
@@ -88,8 +106,20 @@ def test_178_kpi_values_match_the_hand_read_tables(warehouse):
     for t in TABLES:
         for row in t["rows"]:
             for year, cell in zip(t["years"], row["cells"]):
-                want[(_sheet_name(t["measure"]), normalise_name(t["indicator"]), year, row["kind"], cell["value"],
-                      cell["status"], cell["annotation"], cell["sub_value"], row["unit_text"], cell["text"])] += 1
+                want[
+                    (
+                        _sheet_name(t["measure"]),
+                        normalise_name(t["indicator"]),
+                        year,
+                        row["kind"],
+                        cell["value"],
+                        cell["status"],
+                        cell["annotation"],
+                        cell["sub_value"],
+                        row["unit_text"],
+                        cell["text"],
+                    )
+                ] += 1
     got = Counter(rows)
     assert sum(want.values()) == len(rows) == 178
     assert got == want, (list((want - got).elements())[:5], list((got - want).elements())[:5])
@@ -98,10 +128,13 @@ def test_178_kpi_values_match_the_hand_read_tables(warehouse):
 def test_labels_far_from_their_table_are_read_in_text_order(warehouse):
     """Table 1's label is 26 lines above it in text order, with other ○ lines between; table
     9 has only a 【参考 …】 caption under it."""
-    rows = dict(warehouse.execute(
-        "SELECT DISTINCT indicator, read_by FROM kpi_values WHERE table_no IN (1, 9)"
-    ).fetchall())
-    assert rows == {"川崎市創業支援事業計画全体での創業実績件数": "text_order", "知的財産マッチング成立件数": "text_order"}
+    rows = dict(
+        warehouse.execute("SELECT DISTINCT indicator, read_by FROM kpi_values WHERE table_no IN (1, 9)").fetchall()
+    )
+    assert rows == {
+        "川崎市創業支援事業計画全体での創業実績件数": "text_order",
+        "知的財産マッチング成立件数": "text_order",
+    }
 
 
 def test_all_13_check_action_blocks_with_exact_counts(warehouse):
@@ -115,7 +148,8 @@ def test_all_13_check_action_blocks_with_exact_counts(warehouse):
         (responses if phase == "action" else opinions).append(label)
     want = {
         normalise_name(name): ([label for _, label in BLOCKS[check][0]], [label for _, label in BLOCKS[check][1]])
-        for _, _, _, name, check, _ in SHEETS if check is not None
+        for _, _, _, name, check, _ in SHEETS
+        if check is not None
     }
     assert got == want
     assert sum(len(o) for o, _ in got.values()) == 65 and sum(len(r) for _, r in got.values()) == 60
@@ -124,8 +158,11 @@ def test_all_13_check_action_blocks_with_exact_counts(warehouse):
 
 def test_shared_blocks_cover_every_sub_measure(extraction):
     covers = {i.measure: i.covers for i in extraction.pdca_items if i.phase == "check"}
-    assert covers == {normalise_name(name): tuple(normalise_name(c) for c in cov)
-                      for _, _, _, name, check, cov in SHEETS if check is not None}
+    assert covers == {
+        normalise_name(name): tuple(normalise_name(c) for c in cov)
+        for _, _, _, name, check, cov in SHEETS
+        if check is not None
+    }
 
 
 def test_disagreeing_readings_are_warnings(extraction):
@@ -149,15 +186,31 @@ def test_covid_opinions_by_text_order(warehouse):
     rows = warehouse.execute(
         "SELECT measure, label FROM pdca_items WHERE phase = 'covid_check' ORDER BY ordinal"
     ).fetchall()
-    late = [("ウェルフェアイノベーション推進事業", "⑥"), ("新川崎・創造のもり推進事業", "④"),
-            ("勤労者福祉対策事業", "④"), ("勤労者福祉対策事業", "⑤"), ("勤労者福祉対策事業", "⑥")]
+    late = [
+        ("ウェルフェアイノベーション推進事業", "⑥"),
+        ("新川崎・創造のもり推進事業", "④"),
+        ("勤労者福祉対策事業", "④"),
+        ("勤労者福祉対策事業", "⑤"),
+        ("勤労者福祉対策事業", "⑥"),
+    ]
     assert set(late) <= set(rows)
     assert rows == [
-        ("起業化総合支援事業", "④"), ("ウェルフェアイノベーション推進事業", "⑥"), ("知的財産戦略の推進", "④"),
-        ("新川崎・創造のもり推進事業", "⑤"), ("新川崎・創造のもり推進事業", "④"), ("内陸部操業環境保全対策事業", "⑤"),
-        ("生産性向上推進事業", "⑥"), ("地域連携事業", "③"), ("地域連携事業", "④"),
-        ("農業振興関連事業多様な連携推進事業", "④"), ("観光振興事業・産業観光推進事業", "④"),
-        ("観光振興事業・産業観光推進事業", "⑤"), ("観光振興事業・産業観光推進事業", "⑥"),
-        ("勤労者福祉対策事業", "④"), ("勤労者福祉対策事業", "⑤"), ("勤労者福祉対策事業", "⑥"),
-        ("国際環境産業推進事業", "⑥"), ("受注機会の増大等", "④"),
+        ("起業化総合支援事業", "④"),
+        ("ウェルフェアイノベーション推進事業", "⑥"),
+        ("知的財産戦略の推進", "④"),
+        ("新川崎・創造のもり推進事業", "⑤"),
+        ("新川崎・創造のもり推進事業", "④"),
+        ("内陸部操業環境保全対策事業", "⑤"),
+        ("生産性向上推進事業", "⑥"),
+        ("地域連携事業", "③"),
+        ("地域連携事業", "④"),
+        ("農業振興関連事業多様な連携推進事業", "④"),
+        ("観光振興事業・産業観光推進事業", "④"),
+        ("観光振興事業・産業観光推進事業", "⑤"),
+        ("観光振興事業・産業観光推進事業", "⑥"),
+        ("勤労者福祉対策事業", "④"),
+        ("勤労者福祉対策事業", "⑤"),
+        ("勤労者福祉対策事業", "⑥"),
+        ("国際環境産業推進事業", "⑥"),
+        ("受注機会の増大等", "④"),
     ]

@@ -132,8 +132,16 @@ def test_rosters_match_hand_read_members(reference_lines):
 
     got = [(m.committee, m.as_of, m.seq, m.role, m.name, m.grp) for m in parse_roster_text(reference_lines)]
     assert got == [
-        (r["committee"], normalise_text(r["as_of"]), m["seq"], normalise_text(m["role"]), normalise_text(m["name"]), m["grp"])
-        for r in TEXT_TABLES["rosters"] for m in r["members"]
+        (
+            r["committee"],
+            normalise_text(r["as_of"]),
+            m["seq"],
+            normalise_text(m["role"]),
+            normalise_text(m["name"]),
+            m["grp"],
+        )
+        for r in TEXT_TABLES["rosters"]
+        for m in r["members"]
     ]
 
 
@@ -143,8 +151,17 @@ def test_policy_list_matches_hand_read_entries_but_two_parents(reference_lines):
     from nenpo.extractors.families.kawasaki_sme.policy_list import parse_policy_list_text
 
     got = [(e.part, e.article, e.policy, e.parent, e.name, e.pages) for e in parse_policy_list_text(reference_lines)]
-    want = [(e["part"], e["article"], normalise_text(e["policy"]), e["parent"] and normalise_name(e["parent"]),
-             normalise_name(e["name"]), tuple(e["pages"])) for e in TEXT_TABLES["policy_list"]]
+    want = [
+        (
+            e["part"],
+            e["article"],
+            normalise_text(e["policy"]),
+            e["parent"] and normalise_name(e["parent"]),
+            normalise_name(e["name"]),
+            tuple(e["pages"]),
+        )
+        for e in TEXT_TABLES["policy_list"]
+    ]
     differ = {w[4] for w in want if w not in got} | {g[4] for g in got if g not in want}
     assert differ == {"まちづくり連動事業", "観光振興事業", "産業観光推進事業"}
     assert len(got) == len(want) + 1
@@ -154,14 +171,18 @@ def test_article_opinions_match_hand_read_cells(reference_lines):
     from nenpo.extractors.families.kawasaki_sme.article_opinions import parse_text
 
     got = [(o.article, o.kind, o.lines[0] + 1, o.lines[-1] + 1, len(o.paragraphs)) for o in parse_text(reference_lines)]
-    assert got == [(o["article"], o["kind"], *o["lines"], len(o["paragraph_starts"])) for o in TEXT_TABLES["article_opinions"]]
+    assert got == [
+        (o["article"], o["kind"], *o["lines"], len(o["paragraph_starts"])) for o in TEXT_TABLES["article_opinions"]
+    ]
 
 
 def test_other_measures_match_hand_read_blocks(reference_lines):
     from nenpo.extractors.families.kawasaki_sme.other_measures import parse_other_measures_text
 
     blocks = parse_other_measures_text(reference_lines)
-    assert [(b.article[0], b.name) for b in blocks] == [(o["article"], normalise_name(o["name"])) for o in TEXT_TABLES["other_measures"]]
+    assert [(b.article[0], b.name) for b in blocks] == [
+        (o["article"], normalise_name(o["name"])) for o in TEXT_TABLES["other_measures"]
+    ]
     for block, o in zip(blocks, TEXT_TABLES["other_measures"]):
         if "results_line" in o:
             assert block.results[0] == normalise_text(reference_lines[o["results_line"] - 1]).strip(), o["name"]

@@ -14,8 +14,13 @@ from nenpo.warehouse.load import load_extraction
 from nenpo.warehouse.schema import apply_schema
 from tests.conftest import SAMPLE_EDITIONS
 
-TABLE_RULES = ("census_total_mismatch", "census_shares_not_100", "budget_shared_amounts_differ",
-               "budget_note_unknown_row", "budget_double_counted")
+TABLE_RULES = (
+    "census_total_mismatch",
+    "census_shares_not_100",
+    "budget_shared_amounts_differ",
+    "budget_note_unknown_row",
+    "budget_double_counted",
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,25 +56,37 @@ def test_samples_give_exactly_the_planted_finding(con):
     ]
     evidence = found[0].evidence
     assert (evidence["table"], evidence["sum_of_categories"], evidence["printed_total"]) == (
-        planted["table"], planted["sum_of_categories"], planted["printed_total"])
+        planted["table"],
+        planted["sum_of_categories"],
+        planted["printed_total"],
+    )
     assert found[0].page is not None and "40,934" in found[0].detail and "40,943" in found[0].detail
 
 
 def test_census_total_mismatch_fires_on_a_changed_category(con):
-    con.execute("UPDATE stat_values SET value = value + 5 WHERE report_fiscal_year = 2021 AND \"table\" = '従業者数' "
-                "AND category = '建設業' AND measure = '従業者数' AND survey_year = 2021")
+    con.execute(
+        "UPDATE stat_values SET value = value + 5 WHERE report_fiscal_year = 2021 AND \"table\" = '従業者数' "
+        "AND category = '建設業' AND measure = '従業者数' AND survey_year = 2021"
+    )
     found = findings(con, "census_total_mismatch")
-    assert {(f.report_fiscal_year, f.fiscal_year, f.evidence["printed_total"] - f.evidence["sum_of_categories"])
-            for f in found} == {(2019, 2016, 9), (2021, 2021, -5)}
+    assert {
+        (f.report_fiscal_year, f.fiscal_year, f.evidence["printed_total"] - f.evidence["sum_of_categories"])
+        for f in found
+    } == {(2019, 2016, 9), (2021, 2021, -5)}
 
 
 def test_census_shares_allow_rounding_but_not_more(con):
-    sums = {round(sum(t.share(y, i) for i in range(len(tc.CENSUS_CATEGORIES))), 1)
-            for t in tc.CENSUS_TABLES for y in (2014, 2016, 2021)}
+    sums = {
+        round(sum(t.share(y, i) for i in range(len(tc.CENSUS_CATEGORIES))), 1)
+        for t in tc.CENSUS_TABLES
+        for y in (2014, 2016, 2021)
+    }
     assert sums - {100.0}, "the samples' shares miss 100 by rounding somewhere"
     assert findings(con, "census_shares_not_100") == []
-    con.execute("UPDATE stat_values SET value = value + 0.9 WHERE report_fiscal_year = 2020 AND \"table\" = '事業所数' "
-                "AND category = '製造業' AND measure = '構成比' AND survey_year = 2014")
+    con.execute(
+        "UPDATE stat_values SET value = value + 0.9 WHERE report_fiscal_year = 2020 AND \"table\" = '事業所数' "
+        "AND category = '製造業' AND measure = '構成比' AND survey_year = 2014"
+    )
     (finding,) = findings(con, "census_shares_not_100")
     assert (finding.report_fiscal_year, finding.fiscal_year, finding.severity) == (2020, 2014, "warning")
 
@@ -79,12 +96,19 @@ SHARED_POOLS = {2019: (45655,), 2020: (45655, 28190), 2021: (28190,)}
 
 
 def test_budget_totals_count_shared_budgets_once(con):
-    rows = {r[0]: r[1:] for r in con.execute(
-        "SELECT report_fiscal_year, budget_thousand_yen, printed_sum_thousand_yen FROM budget_totals").fetchall()}
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "SELECT report_fiscal_year, budget_thousand_yen, printed_sum_thousand_yen FROM budget_totals"
+        ).fetchall()
+    }
     for edition in content.EDITIONS:
         printed = sum(
-            phase.budget for section in tc.BUDGET_TABLES[edition] for item in section.items
-            for phase in (item.phases or (item,)) if phase.budget is not None
+            phase.budget
+            for section in tc.BUDGET_TABLES[edition]
+            for item in section.items
+            for phase in (item.phases or (item,))
+            if phase.budget is not None
         )
         assert rows[edition] == (printed - sum(SHARED_POOLS[edition]), printed)
 
@@ -105,7 +129,11 @@ def test_budget_note_unknown_row(con):
 
 def test_budget_double_counted(con):
     assert findings(con, "budget_double_counted") == []
-    con.execute("UPDATE budget_items SET counted_budget_thousand_yen = budget_thousand_yen "
-                "WHERE report_fiscal_year = 2020 AND no = 9")
+    con.execute(
+        "UPDATE budget_items SET counted_budget_thousand_yen = budget_thousand_yen "
+        "WHERE report_fiscal_year = 2020 AND no = 9"
+    )
     (finding,) = findings(con, "budget_double_counted")
-    assert finding.severity == "error" and finding.evidence["counted_total"] - finding.evidence["expected_total"] == 45655
+    assert (
+        finding.severity == "error" and finding.evidence["counted_total"] - finding.evidence["expected_total"] == 45655
+    )

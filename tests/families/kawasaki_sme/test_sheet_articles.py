@@ -62,9 +62,15 @@ def test_a_footer_that_disagrees_with_the_list_is_a_warning(tmp_path):
 
     cover, listing, sheet = Page(1), Page(2), Page(3)
     cover.text(100, 100, "令和２年度 中小企業活性化施策実施状況報告書", 20)
-    for k, line in enumerate(["検証対象事業", "条文 中小企業活性化施策 事務事業名 頁",
-                              "１２条 創業、経営の革新等の促進", "テスト事業 3-3",
-                              "各事業の実施状況は次のとおりです。"]):
+    for k, line in enumerate(
+        [
+            "検証対象事業",
+            "条文 中小企業活性化施策 事務事業名 頁",
+            "１２条 創業、経営の革新等の促進",
+            "テスト事業 3-3",
+            "各事業の実施状況は次のとおりです。",
+        ]
+    ):
         listing.text(LEFT_X, 80 + 14 * k, line, 9)
     sheet.text(LEFT_X, 22, "テスト事業", 14)
     sheet.text(LEFT_X, 80, "事業計画 Plan", 9)
@@ -74,6 +80,11 @@ def test_a_footer_that_disagrees_with_the_list_is_a_warning(tmp_path):
     write_pdf(tmp_path / "footer.pdf", [cover, listing, sheet], "footer and list")
     x = extract_report(tmp_path / "footer.pdf")
     assert [(e.name, e.article) for e in x.policy_list] == [("テスト事業", 12)]
-    assert [(m.name, m.article, m.article_title) for m in x.measures] == [("テスト事業", 12, "創業、経営の革新等の促進")]
+    assert [(m.name, m.article, m.article_title) for m in x.measures] == [
+        ("テスト事業", 12, "創業、経営の革新等の促進")
+    ]
     [warning] = [w for w in x.warnings if w.code == "readings_disagree" and "footer" in w.message]
-    assert "under 第13条 by its footer, 第12条 by the policy list ('テスト事業'); kept the policy list's" in warning.message
+    assert (
+        "under 第13条 by its footer, 第12条 by the policy list ('テスト事業'); kept the policy list's"
+        in warning.message
+    )

@@ -80,11 +80,21 @@ def test_two_titles_that_differ_are_a_warning(tmp_path):
 
 # --- the policy list's parents, settled by the sheet titles -------------------------------------
 
+
 def _entry(seq: int, name: str, parent: str | None, pages: tuple[int, int], part: str = "検証対象事業"):
     from nenpo.extractors.families.kawasaki_sme.models import PolicyListEntry
 
-    return PolicyListEntry(part=part, seq=seq, article=16, parent=parent, name=name, name_raw=name,
-                           page_start=pages[0], page_end=pages[1], page=24)
+    return PolicyListEntry(
+        part=part,
+        seq=seq,
+        article=16,
+        parent=parent,
+        name=name,
+        name_raw=name,
+        page_start=pages[0],
+        page_end=pages[1],
+        page=24,
+    )
 
 
 def test_joined_title_matches_a_parent_and_its_sub_measure():
@@ -99,17 +109,27 @@ def test_sheet_titles_settle_the_list_parents():
     from nenpo.extractors.families.kawasaki_sme.sheets import list_parents, parse_title
 
     entries = [
-        _entry(1, "地域連携事業", "商業振興関連事業", (33, 38)), _entry(2, "まちづくり連動事業", None, (39, 40)),
-        _entry(3, "観光振興事業", None, (43, 44)), _entry(4, "産業観光推進事業", None, (43, 44)),
+        _entry(1, "地域連携事業", "商業振興関連事業", (33, 38)),
+        _entry(2, "まちづくり連動事業", None, (39, 40)),
+        _entry(3, "観光振興事業", None, (43, 44)),
+        _entry(4, "産業観光推進事業", None, (43, 44)),
         _entry(5, "雇用労働対策・就業支援事業", None, (45, 46)),
         _entry(1, "まちづくり連動事業", None, (60, 60), part="その他の事業"),
     ]
-    titles = [parse_title(t, None) for t in (
-        "商業振興関連事業 ④まちづくり連動事業", "観光振興事業・産業観光推進事業", "雇用労働対策・就業支援事業")]
+    titles = [
+        parse_title(t, None)
+        for t in (
+            "商業振興関連事業 ④まちづくり連動事業",
+            "観光振興事業・産業観光推進事業",
+            "雇用労働対策・就業支援事業",
+        )
+    ]
     settled, changes = list_parents(entries, titles, "検証対象事業")
     assert [(e.part, e.seq, e.parent, e.name) for e in settled] == [
-        ("検証対象事業", 1, "商業振興関連事業", "地域連携事業"), ("検証対象事業", 2, "商業振興関連事業", "まちづくり連動事業"),
-        ("検証対象事業", 3, "観光振興事業", "産業観光推進事業"), ("検証対象事業", 4, None, "雇用労働対策・就業支援事業"),
+        ("検証対象事業", 1, "商業振興関連事業", "地域連携事業"),
+        ("検証対象事業", 2, "商業振興関連事業", "まちづくり連動事業"),
+        ("検証対象事業", 3, "観光振興事業", "産業観光推進事業"),
+        ("検証対象事業", 4, None, "雇用労働対策・就業支援事業"),
         ("その他の事業", 1, None, "まちづくり連動事業"),
     ]
     assert [page for _, page in changes] == [24, 24]

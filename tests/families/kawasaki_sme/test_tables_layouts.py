@@ -17,10 +17,20 @@ from nenpo.extractors.families.kawasaki_sme.report import extract_report
 from nenpo.samples.score import LAYOUT_FOLDERS, RECORD_KINDS, SAMPLES_DIR, score_records
 from tests.table_truth import score_cells
 
-TABLE_KINDS = ("stat_values", "committee_members", "policy_list", "budget_items", "budget_results", "other_measures",
-               "article_opinions")
-EDITIONS = [(layout, path) for layout, folder in LAYOUT_FOLDERS.items()
-            for path in sorted((SAMPLES_DIR / folder).glob("*.truth.json"))]
+TABLE_KINDS = (
+    "stat_values",
+    "committee_members",
+    "policy_list",
+    "budget_items",
+    "budget_results",
+    "other_measures",
+    "article_opinions",
+)
+EDITIONS = [
+    (layout, path)
+    for layout, folder in LAYOUT_FOLDERS.items()
+    for path in sorted((SAMPLES_DIR / folder).glob("*.truth.json"))
+]
 
 KNOWN_MISSES: dict[tuple[str, str, str], int] = {}
 """Rows a layout's text does not settle, per (layout, truth file, kind): none left."""
@@ -33,7 +43,12 @@ def _edition_id(e: tuple[str, Path]) -> str:
 @cache
 def _read(layout: str, truth_path: Path):
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    return layout, truth_path.name, truth, extract_report(truth_path.with_name(truth_path.name.replace(".truth.json", ".pdf")))
+    return (
+        layout,
+        truth_path.name,
+        truth,
+        extract_report(truth_path.with_name(truth_path.name.replace(".truth.json", ".pdf"))),
+    )
 
 
 def _editions_of(layout: str) -> list[tuple[str, Path]]:
@@ -59,8 +74,11 @@ def test_every_table_row_is_read_on_every_layout(edition, kind):
 
 def test_every_record_says_how_it_was_read(edition):
     layout, _, _, x = edition
-    by = Counter(r.read_by for kind in ("committee_members", "policy_list", "budget_items", "other_measures",
-                                         "article_opinions") for r in getattr(x, kind))
+    by = Counter(
+        r.read_by
+        for kind in ("committee_members", "policy_list", "budget_items", "other_measures", "article_opinions")
+        for r in getattr(x, kind)
+    )
     assert set(by) <= {"layout", "text_order"}
     if layout == "landscape":  # every table is drawn with its positions: read by layout, cross-checked
         assert set(by) == {"layout"}
@@ -76,9 +94,14 @@ def test_ruled_census_cells_across_page_breaks(printed):
     (Spans of the header cells are not compared: the rules drawn separate those cells.)
     The landscape layout's ruled census is tested with it; mincho's is unruled (below)."""
     _, _, truth, x = _read(*printed)
-    unspanned = {**truth, "tables": [
-        {**t, "cells": [[r, c, 1, 1, text] for r, c, _, _, text in t["cells"]]} for t in truth["tables"] if t["kind"] == "census"
-    ]}
+    unspanned = {
+        **truth,
+        "tables": [
+            {**t, "cells": [[r, c, 1, 1, text] for r, c, _, _, text in t["cells"]]}
+            for t in truth["tables"]
+            if t["kind"] == "census"
+        ],
+    }
     found = {(c.table_no, c.row, c.col): c for c in x.table_cells}
     for c in list(found.values()):
         found[(c.table_no, c.row, c.col)] = c.model_copy(update={"row_span": 1, "col_span": 1})
@@ -100,5 +123,7 @@ def test_unruled_tables_go_to_table_cells_as_printed(printed):
     for kind in ("census", "roster", "policy_list", "budget"):
         assert scores[kind].tables_found == scores[kind].tables, kind
         assert scores[kind].right == scores[kind].cells, (kind, scores[kind].wrong[:5])
-    assert {c.read_by for c in x.table_cells if c.kind in ("census", "roster", "policy_list", "budget")} == {"text_order"}
+    assert {c.read_by for c in x.table_cells if c.kind in ("census", "roster", "policy_list", "budget")} == {
+        "text_order"
+    }
     assert {c.read_by for c in x.table_cells if c.kind == "other_measure"} == {"layout"}

@@ -44,13 +44,16 @@ def _lines(text: str) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize(("pattern", "line"), [
-    (KPI_YEAR_HEADER, "R1（2019）年度 R2（2020）年度"),
-    (KPI_YEAR_HEADER, "R１（2019）年度 R２（2020）年度"),
-    (KPI_ROW, "目 標（件） 90 95"),
-    (KPI_ROW, "実績（万人） 15,600,000 12,760,000"),
-    (CENSUS_YEARS, "H26(2014) H28(2016) H26(2014) H28(2016)"),
-])
+@pytest.mark.parametrize(
+    ("pattern", "line"),
+    [
+        (KPI_YEAR_HEADER, "R1（2019）年度 R2（2020）年度"),
+        (KPI_YEAR_HEADER, "R１（2019）年度 R２（2020）年度"),
+        (KPI_ROW, "目 標（件） 90 95"),
+        (KPI_ROW, "実績（万人） 15,600,000 12,760,000"),
+        (CENSUS_YEARS, "H26(2014) H28(2016) H26(2014) H28(2016)"),
+    ],
+)
 def test_block_patterns_match_printed_lines(pattern, line):
     assert pattern.match(line)
 
@@ -64,14 +67,21 @@ def test_kpi_block_is_a_grid_of_header_target_and_actual():
     table, after = parse_kpi_block(KPI_LINES, 1)
     assert after == 5
     cells = [[" ".join(s for s, _ in c.lines) for c in row.cells] for row in table.rows]
-    assert cells == [["", "R1（2019）年度", "R2（2020）年度"], ["目 標（件）", "90", "95"], ["実 績（件）", "160", "201"]]
+    assert cells == [
+        ["", "R1（2019）年度", "R2（2020）年度"],
+        ["目 標（件）", "90", "95"],
+        ["実 績（件）", "160", "201"],
+    ]
 
 
 def test_sub_values_stay_in_their_cell():
     lines = ["R1（2019）年度 R2（2020）年度", "目標（人） 1,930,000", "(220,000)", "", "1,950,000", "(220,000)", "本文"]
     table, after = parse_kpi_block(lines, 0)
     assert after == 6
-    assert [[s for s, _ in c.lines] for c in table.rows[1].cells[1:]] == [["1,930,000", "(220,000)"], ["1,950,000", "(220,000)"]]
+    assert [[s for s, _ in c.lines] for c in table.rows[1].cells[1:]] == [
+        ["1,930,000", "(220,000)"],
+        ["1,950,000", "(220,000)"],
+    ]
 
 
 def test_census_block_has_two_header_rows_and_every_category():
@@ -91,8 +101,11 @@ def test_rendered_lines_read_back_in_order_with_rules(tmp_path):
         assert _lines(page.extract_text()) == _lines("\n".join(lines))
         tables = page.find_tables()
         assert len(tables) == 2
-        assert tables[0].extract() == [["", "R1（2019）年度", "R2（2020）年度"], ["目 標（件）", "90", "95"],
-                                       ["実 績（件）", "160", "201"]]
+        assert tables[0].extract() == [
+            ["", "R1（2019）年度", "R2（2020）年度"],
+            ["目 標（件）", "90", "95"],
+            ["実 績（件）", "160", "201"],
+        ]
         assert tables[1].extract()[3] == ["建設業", "4,078", "3,829", "9.6%", "9.4%"]
 
 
@@ -126,13 +139,16 @@ def _write(folder, lines):
     return path
 
 
-@pytest.mark.parametrize(("line", "heading"), [
-    ("４ 令和２（2020）年度中小企業活性化施策の実施状況", True),
-    ("③ 業種別事業所数", True),
-    ("図表 本市の事業所数（民営）の推移（実数、産業別構成比）", True),
-    ("②若手商業者の交流会を開催していく。", False),
-    ("1 専修大学商学部教授（会長） 鹿住 倫世", False),
-    ("12 条", False),
-])
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("４ 令和２（2020）年度中小企業活性化施策の実施状況", True),
+        ("③ 業種別事業所数", True),
+        ("図表 本市の事業所数（民営）の推移（実数、産業別構成比）", True),
+        ("②若手商業者の交流会を開催していく。", False),
+        ("1 専修大学商学部教授（会長） 鹿住 倫世", False),
+        ("12 条", False),
+    ],
+)
 def test_only_section_headings_are_set_larger(line, heading):
     assert bool(HEADING.match(line)) is heading

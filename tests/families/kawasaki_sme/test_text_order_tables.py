@@ -35,7 +35,7 @@ def warehouse(reference_layout_b_warehouse):
 
 
 def _joined(reference_lines: list[str], first: int, last: int) -> str:
-    return "".join(line.strip() for line in reference_lines[first - 1:last])
+    return "".join(line.strip() for line in reference_lines[first - 1 : last])
 
 
 # --- census ------------------------------------------------------------------------------------
@@ -48,7 +48,8 @@ def test_every_census_cell_is_in_the_warehouse(warehouse):
     got = {(t, c, m, y): (v, text) for t, c, m, y, v, text in rows}
     want = {
         (table["table"], normalise_text(row["category"]), measure, year): (parse_number(cell).value, cell)
-        for table in TABLES["census"] for row in table["rows"]
+        for table in TABLES["census"]
+        for row in table["rows"]
         for measure, year, cell in zip(table["measures"], table["years"], row["cells"])
     }
     assert len(want) == 144 and got == want
@@ -68,9 +69,12 @@ def test_a_census_table_across_a_page_break_is_one_table(layout_b):
 
 
 def test_the_figures_in_prose_are_read(layout_b):
-    got = sorted((v.measure, v.category, v.survey_year, v.period, v.value) for v in layout_b.stat_values if v.source == "text")
-    assert got == sorted((f["measure"], f["category"], f["survey_year"], f["period"], f["value"])
-                         for f in TABLES["figures"]["values"])
+    got = sorted(
+        (v.measure, v.category, v.survey_year, v.period, v.value) for v in layout_b.stat_values if v.source == "text"
+    )
+    assert got == sorted(
+        (f["measure"], f["category"], f["survey_year"], f["period"], f["value"]) for f in TABLES["figures"]["values"]
+    )
 
 
 # --- budget --------------------------------------------------------------------------------------
@@ -80,9 +84,16 @@ def test_the_whole_budget_table_is_read(layout_b):
     items = layout_b.budget_items
     got = [(i.no, i.phase, i.name, i.budget_thousand_yen, i.budget_note, list(i.shared_with)) for i in items]
     want = [
-        (b["no"], None if p["phase"] is None else normalise_text(p["phase"]).replace(" ", ""), normalise_name(p["name"]),
-         p["budget_thousand_yen"], p["note"] and normalise_text(p["note"]), p["shared_with"])
-        for b in TABLES["budget"] for p in b["phases"]
+        (
+            b["no"],
+            None if p["phase"] is None else normalise_text(p["phase"]).replace(" ", ""),
+            normalise_name(p["name"]),
+            p["budget_thousand_yen"],
+            p["note"] and normalise_text(p["note"]),
+            p["shared_with"],
+        )
+        for b in TABLES["budget"]
+        for p in b["phases"]
     ]
     assert got == want
     for b in TABLES["budget"]:
@@ -90,7 +101,9 @@ def test_the_whole_budget_table_is_read(layout_b):
             continue
         for p in b["phases"]:
             phase = None if p["phase"] is None else normalise_text(p["phase"]).replace(" ", "")
-            metrics = [(r.metric, r.value, r.unit) for r in layout_b.budget_results if (r.no, r.phase) == (b["no"], phase)]
+            metrics = [
+                (r.metric, r.value, r.unit) for r in layout_b.budget_results if (r.no, r.phase) == (b["no"], phase)
+            ]
             assert metrics == [(normalise_text(m), float(v), u) for m, v, u in p["metrics"]], (b["no"], phase)
 
 
@@ -100,17 +113,33 @@ def test_the_whole_budget_table_is_read(layout_b):
 def test_both_rosters_are_read(layout_b):
     got = [(m.committee, m.as_of, m.seq, m.role, m.name, m.grp) for m in layout_b.committee_members]
     want = [
-        (r["committee"], normalise_text(r["as_of"]), m["seq"], normalise_text(m["role"]), normalise_text(m["name"]), m["grp"])
-        for r in TEXT_TABLES["rosters"] for m in r["members"]
+        (
+            r["committee"],
+            normalise_text(r["as_of"]),
+            m["seq"],
+            normalise_text(m["role"]),
+            normalise_text(m["name"]),
+            m["grp"],
+        )
+        for r in TEXT_TABLES["rosters"]
+        for m in r["members"]
     ]
     assert got == want
 
 
 def test_the_policy_list_is_read(layout_b):
-    got = [(e.part, e.article, e.article_title, e.parent, e.name, e.page_start, e.page_end) for e in layout_b.policy_list]
+    got = [
+        (e.part, e.article, e.article_title, e.parent, e.name, e.page_start, e.page_end) for e in layout_b.policy_list
+    ]
     want = [
-        (e["part"], e["article"], normalise_text(e["policy"]), e["parent"] and normalise_name(e["parent"]),
-         normalise_name(e["name"]), *e["pages"])
+        (
+            e["part"],
+            e["article"],
+            normalise_text(e["policy"]),
+            e["parent"] and normalise_name(e["parent"]),
+            normalise_name(e["name"]),
+            *e["pages"],
+        )
         for e in TEXT_TABLES["policy_list"]
     ]
     assert got == want
@@ -153,10 +182,22 @@ def test_every_record_says_how_it_was_read(layout_b, warehouse):
     """Only the census is ruled on this layout: read by position (and cross-checked against
     the text order without a difference); the other tables by the text order."""
     assert {v.read_by for v in layout_b.stat_values if v.source == "table"} == {"layout"}
-    for records in (layout_b.budget_items, layout_b.committee_members, layout_b.policy_list,
-                    layout_b.other_measures, layout_b.article_opinions):
+    for records in (
+        layout_b.budget_items,
+        layout_b.committee_members,
+        layout_b.policy_list,
+        layout_b.other_measures,
+        layout_b.article_opinions,
+    ):
         assert {r.read_by for r in records} == {"text_order"}
     assert not [w for w in layout_b.warnings if w.code == "readings_differ"]
-    for table in ("stat_values", "budget_items", "committee_members", "policy_list", "other_measures", "article_opinions"):
+    for table in (
+        "stat_values",
+        "budget_items",
+        "committee_members",
+        "policy_list",
+        "other_measures",
+        "article_opinions",
+    ):
         counts = dict(warehouse.execute(f"SELECT read_by, count(*) FROM {table} GROUP BY read_by").fetchall())
         assert set(counts) <= {"layout", "text_order"} and sum(counts.values()) > 0, table

@@ -72,8 +72,10 @@ def test_check_shows_what_a_profile_reads_and_fails_on_a_gate(tmp_path, realpdfs
     # the broad KPI grammar and cost tables still read: 収集件数 R5年度実績 486, 事業費 R4決算 1,130
     assert "収集件数" in out and "486" in out and "1,130" in out
     # an unknown category value is a warning naming the page and the value
-    assert f"warning unknown_category: {pdf}: page 1: direction (R7年度以降の事業の方向性) is '現状維持', not in the " \
+    assert (
+        f"warning unknown_category: {pdf}: page 1: direction (R7年度以降の事業の方向性) is '現状維持', not in the "
         "vocabulary (expand, abolish)" in result.output
+    )
     assert "gate records: FAIL: records: read 1, expected 2 (declared)" in result.output
 
 
@@ -114,8 +116,9 @@ def _nenpo(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
     environment = {k: v for k, v in os.environ.items() if k != "NENPO_PROFILES"} | (env or {})
     code = "import sys; from nenpo.pipeline.cli import app; sys.argv = ['nenpo', *sys.argv[1:]]; app()"
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO_ROOT,
-                          timeout=300, env=environment)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, env=environment
+    )
 
 
 def test_ingest_reads_with_the_profiles_of_a_directory(tmp_path, realpdfs_dir):

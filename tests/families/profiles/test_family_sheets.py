@@ -167,15 +167,26 @@ def test_the_sheets_load_side_by_side_and_their_identities_hold(readings, tmp_pa
             load_extraction(con, extraction)
         parts = sorted(con.execute("SELECT series, part, report_fiscal_year FROM reports").fetchall())
         assert parts == sorted(
-            (t["family"], next(m.name for m in readings[stem].measures if m.parent is None), t["edition"]["fiscal_year_reported"])
+            (
+                t["family"],
+                next(m.name for m in readings[stem].measures if m.parent is None),
+                t["edition"]["fiscal_year_reported"],
+            )
             for stem, t in TRUTHS.items()
         )
-        for table, kind in (("kpi_values", "kpi"), ("costs", "costs"), ("pdca_items", "sections"), ("categories", "categories")):
+        for table, kind in (
+            ("kpi_values", "kpi"),
+            ("costs", "costs"),
+            ("pdca_items", "sections"),
+            ("categories", "categories"),
+        ):
             [(rows,)] = con.execute(f"SELECT count(*) FROM {table}").fetchall()
             assert rows == sum(len(t[kind]) for t in TRUTHS.values()), table
         loaded = sorted(con.execute("SELECT item, fiscal_year, basis, thousand_yen FROM costs").fetchall())
         typed = sorted(
-            (c["item"], c["fiscal_year"], c["basis"], float(c["value"].replace(",", ""))) for t in TRUTHS.values() for c in t["costs"]
+            (c["item"], c["fiscal_year"], c["basis"], float(c["value"].replace(",", "")))
+            for t in TRUTHS.values()
+            for c in t["costs"]
         )
         assert loaded == typed
         for family_id in FAMILY_DIRS:
@@ -255,7 +266,9 @@ INVENTED = {
     ),
     "yokohama": (
         "yokohama-jigyo-hyoka",
-        lambda path: family_forms.write(path, family_forms.yokohama_sheets(family_forms.INVENTED_YOKOHAMA), "事業評価書"),
+        lambda path: family_forms.write(
+            path, family_forms.yokohama_sheets(family_forms.INVENTED_YOKOHAMA), "事業評価書"
+        ),
         lambda name: family_forms.yokohama_truth(family_forms.INVENTED_YOKOHAMA, name),
     ),
     # the second 細事業 breaks across the page before its 客観的指標に基づく分析 rows
@@ -348,10 +361,19 @@ def test_the_walkthrough_shows_what_a_broken_profile_prints(tmp_path, monkeypatc
 
 
 VARIED = {
-    "ikeda": ("ikeda-jimujigyo", family_forms.varied_ikeda, lambda c: [family_forms.ikeda_sheet(c)], family_forms.ikeda_truth),
+    "ikeda": (
+        "ikeda-jimujigyo",
+        family_forms.varied_ikeda,
+        lambda c: [family_forms.ikeda_sheet(c)],
+        family_forms.ikeda_truth,
+    ),
     "kyoto": ("kyoto-shinki-juujitsu", family_forms.varied_kyoto, family_forms.kyoto_sheets, family_forms.kyoto_truth),
-    "yokohama": ("yokohama-jigyo-hyoka", family_forms.varied_yokohama, family_forms.yokohama_sheets,
-                 family_forms.yokohama_truth),
+    "yokohama": (
+        "yokohama-jigyo-hyoka",
+        family_forms.varied_yokohama,
+        family_forms.yokohama_sheets,
+        family_forms.yokohama_truth,
+    ),
 }
 
 
@@ -408,5 +430,7 @@ if __name__ == "__main__":
 
     for family_id, kinds in sorted(figures(_shared_dir() / "realpdfs" / "sheets").items()):
         for kind, s in kinds.items():
-            print(f"{family_id:24} {kind:10} precision {s.precision:.3f} recall {s.recall:.3f} "
-                  f"({s.matched} of {s.expected} typed, {s.found} read)")
+            print(
+                f"{family_id:24} {kind:10} precision {s.precision:.3f} recall {s.recall:.3f} "
+                f"({s.matched} of {s.expected} typed, {s.found} read)"
+            )

@@ -41,14 +41,20 @@ def own_profile(tmp_path, monkeypatch):
 
 
 def _run(sheet: Path, tmp_path: Path):
-    return ingest([sheet], tmp_path / "w.duckdb", cache_dir=tmp_path / "cache", reuse_extractions=True,
-                  family="ikeda-copy", limits=None)
+    return ingest(
+        [sheet],
+        tmp_path / "w.duckdb",
+        cache_dir=tmp_path / "cache",
+        reuse_extractions=True,
+        family="ikeda-copy",
+        limits=None,
+    )
 
 
 def test_a_profile_family_extraction_is_reused_until_its_profile_changes(sheet, own_profile, tmp_path):
     first = _run(sheet, tmp_path)
     assert not first.failed and first.extracted == 1 and not first.from_cache
-    (extraction, _), = first.loaded
+    ((extraction, _),) = first.loaded
     assert extraction.extractor_version == registry.family("ikeda-copy").extractor_version
     assert extraction.extractor_version.startswith("profile-ikeda-copy-")
 
@@ -57,7 +63,9 @@ def test_a_profile_family_extraction_is_reused_until_its_profile_changes(sheet, 
 
     # an edit that changes what the profile declares (not its `version`) is a new reader
     text = own_profile.read_text(encoding="utf-8")
-    own_profile.write_text(text.replace("title: 池田市 事務事業評価", "title: 池田市 事務事業評価 (edited)", 1), encoding="utf-8")
+    own_profile.write_text(
+        text.replace("title: 池田市 事務事業評価", "title: 池田市 事務事業評価 (edited)", 1), encoding="utf-8"
+    )
     registry.refresh()
     assert registry.family("ikeda-copy").extractor_version != extraction.extractor_version
     third = _run(sheet, tmp_path)

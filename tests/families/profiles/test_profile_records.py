@@ -14,7 +14,9 @@ EDITION = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
 BY_HEADING = {
     "id": "sheets-by-heading",
     "title": "a report whose sheets start at a heading",
-    "edition": {"year": [{"pattern": r"(?P<year>令和[0-9]+年度)\s*中小企業活性化施策実施状況報告書", "where": "title"}]},
+    "edition": {
+        "year": [{"pattern": r"(?P<year>令和[0-9]+年度)\s*中小企業活性化施策実施状況報告書", "where": "title"}]
+    },
     # too loose on purpose: any line of its own ending in 事業 (section titles such as
     # 検証対象事業 too); the gate below counts the sheets by their 事業計画 Plan headings
     "record": {"starts": "heading", "heading": r"^(?P<name>\S{2,30}事業)$"},
@@ -35,5 +37,9 @@ def test_records_by_heading_and_a_gate_that_catches_a_loose_heading():
     # table cells are never record headings (the census table prints 複合サービス事業)
     assert "複合サービス事業" not in spans
     [gate] = kept[0].gates
-    assert gate == ("records", False, f"records: read {len(x.measures)}, expected {len(truth['measures'])} (table of contents)")
+    assert gate == (
+        "records",
+        False,
+        f"records: read {len(x.measures)}, expected {len(truth['measures'])} (table of contents)",
+    )
     assert [w.code for w in x.warnings if w.code == "gate_failed"] == ["gate_failed"]

@@ -53,7 +53,8 @@ def test_a_valid_profile_loads_with_its_meaning(tmp_path):
     assert profile.id == "test-sheets" and profile.series == "test-sheets"
     assert profile.edition.year[0].report_year(2025) == 2024  # evaluated in R7: reports R6
     assert [(phase, alias.label, alias.after) for phase, alias in profile.pdca.phases()] == [
-        ("plan", "計画", None), ("action", "判断理由", "方向性"),
+        ("plan", "計画", None),
+        ("action", "判断理由", "方向性"),
     ]
 
 

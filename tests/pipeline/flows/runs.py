@@ -48,7 +48,8 @@ def artifact(state, key: str):
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
             artifact_filter=ArtifactFilter(
-                key=ArtifactFilterKey(any_=[key]), flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+                key=ArtifactFilterKey(any_=[key]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id]),
             )
         )
     assert len(found) == 1, f"expected one {key} artifact, found {len(found)}"
@@ -60,7 +61,9 @@ def warehouse_contents(db) -> dict[str, list[tuple]]:
     contents = {}
     with duckdb.connect(str(db), read_only=True) as con:
         for table in (*EDITION_TABLES, "audit_findings", "kpi_timeseries"):
-            columns = [c for c in con.execute(f'SELECT * FROM "{table}" LIMIT 0').fetchdf().columns if c not in VOLATILE]
+            columns = [
+                c for c in con.execute(f'SELECT * FROM "{table}" LIMIT 0').fetchdf().columns if c not in VOLATILE
+            ]
             quoted = ", ".join(f'"{c}"' for c in columns)
             contents[table] = sorted(con.execute(f'SELECT {quoted} FROM "{table}"').fetchall(), key=repr)
     return contents

@@ -26,8 +26,12 @@ def folder(tmp_path):
 
 def run(folder, tmp_path, **options):
     state = ingest_reports(
-        paths=[str(folder)], db=str(tmp_path / "nenpo.duckdb"), cache_dir=str(tmp_path / "cache"),
-        publish=False, return_state=True, **options,
+        paths=[str(folder)],
+        db=str(tmp_path / "nenpo.duckdb"),
+        cache_dir=str(tmp_path / "cache"),
+        publish=False,
+        return_state=True,
+        **options,
     )
     assert state.is_completed(), state.message
     return state, state.result()
@@ -61,8 +65,10 @@ def test_a_changed_file_is_extracted_again(folder, tmp_path):
     state, summary = run(folder, tmp_path)
     assert summary.extracted == 1 and len(summary.from_cache) == 2
     assert count_prefix(task_run_names(state, last="audit-warehouse"), "extract ") == 1
-    outcomes = {x.report_fiscal_year: (x.sha256 in summary.from_cache, load.unchanged, bool(load.replaced_report_id))
-                for x, load in summary.loaded}
+    outcomes = {
+        x.report_fiscal_year: (x.sha256 in summary.from_cache, load.unchanged, bool(load.replaced_report_id))
+        for x, load in summary.loaded
+    }
     assert outcomes == {2019: (True, True, False), 2020: (False, False, True), 2021: (True, True, False)}
     assert count(tmp_path / "nenpo.duckdb", "SELECT count(*) FROM reports") == 3
 

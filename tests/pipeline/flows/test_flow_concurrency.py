@@ -63,8 +63,20 @@ def test_two_concurrent_ingests_take_turns(tmp_path, api_url):
     holder = hold_warehouse(db, 4.0)
     env = {**os.environ, "PREFECT_API_URL": api_url, "NENPO_CACHE_DIR": str(tmp_path / "cache-other")}
     other = subprocess.Popen(
-        [str(Path(sys.executable).with_name("nenpo")), "ingest", str(SAMPLE_EDITIONS), "--db", str(db), "--lock-timeout", "120"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            str(Path(sys.executable).with_name("nenpo")),
+            "ingest",
+            str(SAMPLE_EDITIONS),
+            "--db",
+            str(db),
+            "--lock-timeout",
+            "120",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         started = time.monotonic()

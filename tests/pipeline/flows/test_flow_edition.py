@@ -36,9 +36,18 @@ def test_command_line_edition_for_a_file_that_names_none(tmp_path):
 def test_a_file_naming_another_edition_fails_validation(tmp_path):
     fy2020 = tmp_path / "fy2020.pdf"
     shutil.copy(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf", fy2020)
-    result = runner.invoke(app, [
-        "ingest", str(fy2020), "--db", str(tmp_path / "w.duckdb"), "--no-publish", "--fiscal-year", "2019",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(fy2020),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--no-publish",
+            "--fiscal-year",
+            "2019",
+        ],
+    )
     assert result.exit_code == 1
     output = " ".join(result.output.split())
     assert "validate" in output and "FY2019" in output and "FY2020" in output

@@ -12,8 +12,8 @@ import nenpo.pipeline.flows as flows
 from nenpo.pipeline.cli import app
 from nenpo.pipeline.flows import ReportsFailed, ingest_reports
 from tests.conftest import SAMPLE_EDITIONS
-from tests.pipeline.flows.runs import count, count_prefix, task_run_names
 from tests.pdf_server import PdfServer
+from tests.pipeline.flows.runs import count, count_prefix, task_run_names
 
 NAMES = {year: f"kawasaki-sme-fy{year}.pdf" for year in (2019, 2020, 2021)}
 
@@ -48,8 +48,11 @@ def sha(name: str) -> str:
 def test_catalogue_editions_are_downloaded_then_revalidated(server, tmp_path):
     catalogue = write_catalogue(
         tmp_path / "catalogue.yaml",
-        {2019: server.url(f"/flaky/flow-2019/1/{NAMES[2019]}"),  # a 500 first, then the file
-         2020: server.url(f"/pdf/{NAMES[2020]}"), 2021: server.url(f"/pdf/{NAMES[2021]}")},
+        {
+            2019: server.url(f"/flaky/flow-2019/1/{NAMES[2019]}"),  # a 500 first, then the file
+            2020: server.url(f"/pdf/{NAMES[2020]}"),
+            2021: server.url(f"/pdf/{NAMES[2021]}"),
+        },
         {year: sha(name) for year, name in NAMES.items()},
     )
     db, cache = tmp_path / "nenpo.duckdb", tmp_path / "cache"
@@ -69,7 +72,9 @@ def test_catalogue_editions_are_downloaded_then_revalidated(server, tmp_path):
     revalidations = server.requests[before:]
     assert len(revalidations) == 3 and all("If-None-Match" in r.headers for r in revalidations)
 
-    listing = CliRunner().invoke(app, ["sources", "list", "--catalogue", catalogue, "--db", str(db), "--cache-dir", str(cache)])
+    listing = CliRunner().invoke(
+        app, ["sources", "list", "--catalogue", catalogue, "--db", str(db), "--cache-dir", str(cache)]
+    )
     assert listing.exit_code == 0, listing.output
     assert listing.output.count("ingested") == 3
 
@@ -79,8 +84,13 @@ def test_a_server_down_for_longer_is_retried_by_the_task(server, tmp_path, monke
     # here from minutes) tries again and gets the file.
     monkeypatch.setattr(flows, "fetch_report_task", flows.fetch_report_task.with_options(retry_delay_seconds=0))
     catalogue = write_catalogue(tmp_path / "catalogue.yaml", {2019: server.url(f"/flaky/flow-down/3/{NAMES[2019]}")})
-    state = ingest_reports(catalogue=catalogue, db=str(tmp_path / "w.duckdb"), cache_dir=str(tmp_path / "cache"),
-                           publish=False, return_state=True)
+    state = ingest_reports(
+        catalogue=catalogue,
+        db=str(tmp_path / "w.duckdb"),
+        cache_dir=str(tmp_path / "cache"),
+        publish=False,
+        return_state=True,
+    )
     assert state.is_completed(), state.message
     assert server.flaky_counts["flow-down"] == 4
     assert [x.report_fiscal_year for x, _ in state.result().loaded] == [2019]
@@ -90,8 +100,12 @@ def test_failed_downloads_are_recorded_and_the_rest_still_load(server, tmp_path,
     monkeypatch.setattr(flows, "fetch_report_task", flows.fetch_report_task.with_options(retry_delay_seconds=0))
     catalogue = write_catalogue(
         tmp_path / "catalogue.yaml",
-        {2019: server.url(f"/pdf/{NAMES[2019]}"), 2020: server.url("/status/404"),
-         2021: server.url("/html.pdf"), 2022: server.url(f"/pdf/{NAMES[2020]}")},
+        {
+            2019: server.url(f"/pdf/{NAMES[2019]}"),
+            2020: server.url("/status/404"),
+            2021: server.url("/html.pdf"),
+            2022: server.url(f"/pdf/{NAMES[2020]}"),
+        },
         {2022: "0" * 64},
     )
     db = tmp_path / "w.duckdb"

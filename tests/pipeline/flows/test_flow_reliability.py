@@ -62,8 +62,15 @@ def test_kill_9_of_a_pool_worker_does_not_take_down_the_run(tmp_path):
     process, and the run loads every edition."""
     db = tmp_path / "w.duckdb"
     with killing_first(_busy_spawned_workers) as killed:
-        state = ingest_reports(paths=[str(SAMPLE_EDITIONS)], db=str(db), cache_dir=str(tmp_path / "cache"),
-                               runner="processes", workers=1, publish=False, return_state=True)
+        state = ingest_reports(
+            paths=[str(SAMPLE_EDITIONS)],
+            db=str(db),
+            cache_dir=str(tmp_path / "cache"),
+            runner="processes",
+            workers=1,
+            publish=False,
+            return_state=True,
+        )
     assert killed, "the watcher killed a pool worker"
     summary = state.result(raise_on_failure=False)
     assert state.is_completed(), summary

@@ -14,8 +14,13 @@ from tests.pipeline.flows.runs import count_prefix, task_run_names, warehouse_co
 def ingest_with(runner: str, tmp_path, **options):
     db = tmp_path / f"{runner}.duckdb"
     state = ingest_reports(
-        paths=[str(SAMPLE_EDITIONS)], db=str(db), cache_dir=str(tmp_path / f"cache-{runner}"),
-        publish=False, runner=runner, return_state=True, **options,
+        paths=[str(SAMPLE_EDITIONS)],
+        db=str(db),
+        cache_dir=str(tmp_path / f"cache-{runner}"),
+        publish=False,
+        runner=runner,
+        return_state=True,
+        **options,
     )
     assert state.is_completed(), state.message
     summary = state.result()
@@ -42,8 +47,10 @@ def test_a_dask_cluster_of_two_worker_processes_gives_the_same_warehouse(sequent
     from distributed import Client, LocalCluster, get_task_stream
 
     # an existing cluster, reached by its scheduler's address as with --dask-address
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         with get_task_stream(client) as stream:
             assert ingest_with("dask", tmp_path, dask_address=cluster.scheduler_address) == sequential
         workers = set(client.scheduler_info()["workers"])

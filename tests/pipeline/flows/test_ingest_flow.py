@@ -50,7 +50,10 @@ def test_flow_with_a_corrupt_pdf_fails_honestly_and_loads_the_rest(tmp_path):
     assert _count(db, "SELECT count(*) FROM reports") == 1
     assert _count(db, "SELECT count(*) FROM ingest_errors WHERE report LIKE '%broken.pdf' AND stage = 'extract'") == 1
     rows = json.loads(artifact(state, INGEST_ARTIFACT_KEY).data)
-    assert [(r["edition"], r["outcome"]) for r in rows] == [("kawasaki-sme FY2019", "loaded"), (None, "failed (extract)")]
+    assert [(r["edition"], r["outcome"]) for r in rows] == [
+        ("kawasaki-sme FY2019", "loaded"),
+        (None, "failed (extract)"),
+    ]
     assert "broken.pdf" in rows[1]["error"]
     published = error.summary.published.snapshot
     assert _count(published, "SELECT count(*) FROM reports") == 1, "the good report is published"
@@ -78,7 +81,8 @@ def test_cli_ingest_and_compare(tmp_path):
 def test_cli_exit_code_says_a_report_failed(tmp_path):
     bad = tmp_path / "not-a-report.pdf"
     bad.write_bytes(b"this is not a PDF at all")
-    result = runner.invoke(app, ["ingest", str(bad), str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"),
-                                 "--db", str(tmp_path / "x.duckdb")])
+    result = runner.invoke(
+        app, ["ingest", str(bad), str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"), "--db", str(tmp_path / "x.duckdb")]
+    )
     assert result.exit_code == 1
     assert "1 loaded, 1 failed" in result.output

@@ -108,9 +108,12 @@ def test_both_paths_record_the_same_outcomes(runs):
     assert comparable(second["prefect"]) == comparable(second["plain"])
     outcomes = [(row["report"], row["outcome"]) for row in summary_rows(first["plain"])]
     assert outcomes == [
-        ("kawasaki-sme-fy2019.pdf", "loaded"), ("kawasaki-sme-fy2020.pdf", "loaded"),
-        ("kawasaki-sme-fy2021.pdf", "loaded"), ("broken.pdf", "failed (extract)"),
-        ("z-fy2020-again.pdf", "failed (validate)"), ("not-here.pdf", "failed (fetch)"),
+        ("kawasaki-sme-fy2019.pdf", "loaded"),
+        ("kawasaki-sme-fy2020.pdf", "loaded"),
+        ("kawasaki-sme-fy2021.pdf", "loaded"),
+        ("broken.pdf", "failed (extract)"),
+        ("z-fy2020-again.pdf", "failed (validate)"),
+        ("not-here.pdf", "failed (fetch)"),
     ]
     assert {row["outcome"] for row in summary_rows(second["plain"]) if row["error"] is None} == {"unchanged"}
     assert second["plain"].audit_reused and second["plain"].extracted == 1, "only the broken file is read again"
@@ -123,7 +126,9 @@ def test_both_paths_leave_the_same_warehouse_errors_audit_and_snapshot(runs):
     errors = ingest_errors(plain_db)
     assert errors == ingest_errors(prefect_db)
     assert sorted(stage for _, stage, *_ in errors) == ["extract", "extract", "fetch", "fetch", "validate", "validate"]
-    assert warehouse_contents(first["prefect"].published.snapshot) == warehouse_contents(first["plain"].published.snapshot)
+    assert warehouse_contents(first["prefect"].published.snapshot) == warehouse_contents(
+        first["plain"].published.snapshot
+    )
     assert parquet_files(first["prefect"].published) == parquet_files(first["plain"].published)
 
 
@@ -144,9 +149,19 @@ def test_a_configured_server_gets_a_flow_run(tmp_path, api_url):
     """A real `nenpo` process with PREFECT_API_URL set reports its run to that server."""
     env = {**os.environ, "PREFECT_API_URL": api_url, "NENPO_CACHE_DIR": str(tmp_path / "cache")}
     done = subprocess.run(
-        [str(Path(sys.executable).with_name("nenpo")), "ingest", str(SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf"),
-         "--db", str(tmp_path / "w.duckdb"), "--no-publish"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            str(Path(sys.executable).with_name("nenpo")),
+            "ingest",
+            str(SAMPLE_EDITIONS / "kawasaki-sme-fy2019.pdf"),
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--no-publish",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     output = " ".join(done.stdout.split())
@@ -199,8 +214,21 @@ def test_a_flow_run_that_fails_on_a_locked_warehouse_says_what_it_did_before_the
     pdf = SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"
     holder = hold_warehouse(db, 60)
     try:
-        result = runner.invoke(app, ["ingest", str(pdf), "--prefect", "--db", str(db), "--lock-timeout", "0.5",
-                                     "--cache-dir", str(tmp_path / "cache"), "--no-publish"])
+        result = runner.invoke(
+            app,
+            [
+                "ingest",
+                str(pdf),
+                "--prefect",
+                "--db",
+                str(db),
+                "--lock-timeout",
+                "0.5",
+                "--cache-dir",
+                str(tmp_path / "cache"),
+                "--no-publish",
+            ],
+        )
     finally:
         holder.kill()
         holder.wait()

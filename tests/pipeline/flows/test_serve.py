@@ -39,7 +39,11 @@ def test_the_served_deployment_runs_monthly_in_tokyo_and_one_at_a_time(tmp_path)
     assert deployment.name == DEPLOYMENT_NAME == "nenpo-monthly"
     assert deployment.entrypoint == "nenpo.pipeline.flows.ingest_reports"
     [schedule] = deployment.schedules
-    assert (schedule.schedule.cron, schedule.schedule.timezone) == (DEFAULT_CRON, DEFAULT_TIMEZONE) == ("0 6 1 * *", "Asia/Tokyo")
+    assert (
+        (schedule.schedule.cron, schedule.schedule.timezone)
+        == (DEFAULT_CRON, DEFAULT_TIMEZONE)
+        == ("0 6 1 * *", "Asia/Tokyo")
+    )
     assert deployment.concurrency_limit == 1
 
     deployment_id = deployment.apply()  # what `nenpo serve` does first, against the test server
@@ -58,7 +62,10 @@ def test_the_served_deployment_runs_monthly_in_tokyo_and_one_at_a_time(tmp_path)
 def test_serve_schedule_is_configurable_and_checked():
     custom = build_deployment({}, name="nightly", cron="30 2 * * *", timezone="Europe/Berlin")
     assert (custom.name, custom.schedules[0].schedule.cron, custom.schedules[0].schedule.timezone) == (
-        "nightly", "30 2 * * *", "Europe/Berlin")
+        "nightly",
+        "30 2 * * *",
+        "Europe/Berlin",
+    )
     with pytest.raises(ValueError, match="Invalid timezone"):
         build_deployment({}, timezone="Mars/Olympus_Mons")
     with pytest.raises(ValueError, match="Invalid cron"):
@@ -78,7 +85,11 @@ def test_prefect_yaml_deploys_to_a_process_work_pool(api_url):
         client.create_work_pool(WorkPoolCreate(name=spec["work_pool"]["name"], type="process"))
     deploy = subprocess.run(
         [sys.executable, "-m", "prefect", "--no-prompt", "deploy", "--all"],
-        cwd=REPO_ROOT, env={**os.environ, "PREFECT_API_URL": api_url}, capture_output=True, text=True, timeout=180,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PREFECT_API_URL": api_url},
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
     with get_client(sync_client=True) as client:
@@ -99,19 +110,36 @@ def test_serve_passes_force_and_the_extraction_limits_to_the_deployment(tmp_path
 
     applied: list = []
     monkeypatch.setattr(prefect, "serve", lambda *deployments: applied.extend(d.apply() for d in deployments))
-    result = CliRunner().invoke(app, [
-        "serve", "--name", "limits", "--db", str(tmp_path / "w.duckdb"),
-        "--force", "--max-memory", "512", "--timeout", "60",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "serve",
+            "--name",
+            "limits",
+            "--db",
+            str(tmp_path / "w.duckdb"),
+            "--force",
+            "--max-memory",
+            "512",
+            "--timeout",
+            "60",
+        ],
+    )
     assert result.exit_code == 0, result.output
     with get_client(sync_client=True) as client:
         stored = client.read_deployment(applied[0])
     assert (stored.parameters["force"], stored.parameters["max_memory_mb"], stored.parameters["timeout"]) == (
-        True, 512, 60.0)
+        True,
+        512,
+        60.0,
+    )
 
     CliRunner().invoke(app, ["serve", "--name", "defaults", "--max-memory", "0", "--timeout", "0"])
     with get_client(sync_client=True) as client:
         stored = client.read_deployment(applied[1])
     # 0 is no limit; without --force a worse edition is refused
     assert (stored.parameters["force"], stored.parameters["max_memory_mb"], stored.parameters["timeout"]) == (
-        False, None, None)
+        False,
+        None,
+        None,
+    )
