@@ -30,7 +30,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from types import ModuleType
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 if TYPE_CHECKING:  # declaring a rule needs no DuckDB, pyarrow or name linking
     import duckdb
@@ -61,7 +62,7 @@ class Finding:
     page: int | None = None
     series: str | None = None
     report_id: str | None = None
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, object] = field(default_factory=dict)
     """Values behind the finding (both editions' values, units, names …), for reports."""
 
 
@@ -70,16 +71,21 @@ class Rule:
     name: str
     severity: Severity
     description: str
-    check: Callable[[duckdb.DuckDBPyConnection], Iterable[Finding]]
+    check: RuleCheck
 
+
+RuleCheck = Callable[["duckdb.DuckDBPyConnection"], Iterable[Finding]]
+"""A rule's query: the warehouse in, its findings out."""
+
+Check = TypeVar("Check", bound=RuleCheck)
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(name: str, severity: Severity) -> Callable:
+def rule(name: str, severity: Severity) -> Callable[[Check], Check]:
     """Register a rule. Its docstring is its description; it yields Findings."""
 
-    def register(fn: Callable[[duckdb.DuckDBPyConnection], Iterable[Finding]]):
+    def register(fn: Check) -> Check:
         if name in RULES and RULES[name].check is not fn:
             raise ValueError(f"audit rule {name!r} is registered twice")
         RULES[name] = Rule(name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)
@@ -88,18 +94,18 @@ def rule(name: str, severity: Severity) -> Callable:
     return register
 
 
-def declare(name: str, severity: Severity) -> Callable:
+def declare(name: str, severity: Severity) -> Callable[[Check], Check]:
     """Declare a family's rule without registering it with the core's: the function gets a
     `Rule` (``fn.rule``) that `rules_in` gathers for `ReportFamily.rules`."""
 
-    def declared(fn: Callable[[duckdb.DuckDBPyConnection], Iterable[Finding]]):
+    def declared(fn: Check) -> Check:
         fn.rule = Rule(name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)  # type: ignore[attr-defined]  # read by rules_in
         return fn
 
     return declared
 
 
-def rules_in(*modules) -> tuple[Rule, ...]:
+def rules_in(*modules: ModuleType) -> tuple[Rule, ...]:
     """Every rule declared (`declare`) in the modules, in the order they are defined."""
     return tuple(
         fn.rule
@@ -146,7 +152,7 @@ def write_findings(
     schema = pa.schema([fld for fld in schema if fld.name not in ("finding_no", "audited_at")])
     data = pa.Table.from_pylist(rows, schema=schema)
     with transaction(con):
-        audited_at = con.execute("SELECT current_timestamp").fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
+        audited_at: datetime = con.execute("SELECT current_timestamp").fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
         con.execute("DELETE FROM audit_findings")
         con.register("_nenpo_findings", data)
         try:

@@ -8,13 +8,16 @@ and gets one value per row.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
 from nenpo.extractors.models import ReportExtraction
+
+Cells = list[object]
+"""One value per row of a table, as the loader hands them to pyarrow."""
 
 
 def element_id(report_id: str, prefix: str, ordinal: int) -> str:
@@ -48,14 +51,14 @@ def utc(moment: datetime) -> datetime:
 # --- reports ---------------------------------------------------------------------------------
 
 
-def ingested_at(rows: Rows) -> list:
+def ingested_at(rows: Rows) -> Cells:
     return [utc(rows.ingested_at)] * len(rows.records)
 
 
-def count_of(field: str):
+def count_of(field: str) -> Callable[[Rows], Cells]:
     """The number of the edition's records in `field` (reports.measure_count …)."""
 
-    def count(rows: Rows) -> list:
+    def count(rows: Rows) -> Cells:
         return [len(getattr(r, field)) for r in rows.records]
 
     count.__name__ = f"count_of_{field}"
@@ -65,7 +68,7 @@ def count_of(field: str):
 # --- records that name their measure ---------------------------------------------------------
 
 
-def measure_id(rows: Rows) -> list:
+def measure_id(rows: Rows) -> Cells:
     """measures.measure_id of the edition's measure with the record's name (NULL when none or several)."""
     return [rows.measure_ids.get(r.measure) for r in rows.records]
 
@@ -73,7 +76,7 @@ def measure_id(rows: Rows) -> list:
 # --- PDCA items ------------------------------------------------------------------------------
 
 
-def shared(rows: Rows) -> list:
+def shared(rows: Rows) -> Cells:
     """A Check/Action item shared by several sub-measures."""
     return [len(r.covers) > 1 for r in rows.records]
 
@@ -98,10 +101,10 @@ def item_measures(x: ReportExtraction) -> list[ItemMeasure]:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def chars_of(engine: str):
+def chars_of(engine: str) -> Callable[[Rows], Cells]:
     """Characters one engine read on the page (NULL when it did not run)."""
 
-    def chars(rows: Rows) -> list:
+    def chars(rows: Rows) -> Cells:
         return [r.chars.get(engine) for r in rows.records]
 
     chars.__name__ = f"chars_{engine}"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +82,12 @@ def similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def _jaccard(a: set, b: set) -> float:
+def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
+
+
+Evidence = dict[str, object]
+"""Why two printed names were linked (same article, indicator overlap, name similarity …), stored as JSON."""
 
 
 @dataclass
@@ -97,7 +102,7 @@ class _Printed:
     children: frozenset[str] = frozenset()
 
 
-def _measure_score(old: _Printed, new: _Printed) -> tuple[float, dict]:
+def _measure_score(old: _Printed, new: _Printed) -> tuple[float, Evidence]:
     same_article = old.article is not None and old.article == new.article
     overlap = _jaccard(set(old.children), set(new.children))
     name = similarity(old.name, new.name)
@@ -112,16 +117,20 @@ def _measure_score(old: _Printed, new: _Printed) -> tuple[float, dict]:
     }
 
 
-def _indicator_score(old: _Printed, new: _Printed) -> tuple[float, dict]:
+def _indicator_score(old: _Printed, new: _Printed) -> tuple[float, Evidence]:
     same_unit = (old.unit or "") == (new.unit or "")
     name = similarity(old.name, new.name)
     score = 0.0 if not same_unit else 0.8 * name + 0.2
     return score, {"same_unit": same_unit, "name_similarity": round(name, 3)}
 
 
+ScoreFunction = Callable[[_Printed, _Printed], tuple[float, Evidence]]
+"""How alike an earlier printed name and a new one are (0..1), and the evidence for it."""
+
+
 def _link(
-    printed: list[_Printed], pins: list[Pin], threshold: float, score_fn
-) -> dict[str, tuple[str, str, float | None, dict]]:
+    printed: list[_Printed], pins: list[Pin], threshold: float, score_fn: ScoreFunction
+) -> dict[str, tuple[str, str, float | None, Evidence]]:
     """Link every printed name of one series (and one measure, for indicators) to a canonical one.
 
     Returns name → (canonical, reason, score, evidence). Editions are walked oldest first;
@@ -131,7 +140,7 @@ def _link(
     for p in printed:
         by_edition[p.edition][p.name] = p
     identity: dict[str, str] = {}  # name → identity key (the first name it was printed under)
-    link: dict[str, tuple[str, float | None, dict]] = {}  # identity key → why its names were linked
+    link: dict[str, tuple[str, float | None, Evidence]] = {}  # identity key → why its names were linked
     forced = {p.name: p.same_as for p in pins if p.same_as}
     forbidden = {(p.name, p.distinct_from) for p in pins if p.distinct_from}
     forbidden |= {(b, a) for a, b in forbidden}
@@ -184,7 +193,7 @@ def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> t
         GROUP BY ALL
         """
     ).fetchall()
-    measure_rows: list[dict] = []
+    measure_rows: list[dict[str, object]] = []
     measure_canonical: dict[tuple[str, str], str] = {}
     for series in sorted({r[0] for r in rows}):
         printed = [
@@ -217,7 +226,7 @@ def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> t
     for series, fy, measure, indicator, unit in kpis:
         canonical_measure = measure_canonical.get((series, measure), measure)
         groups[(series, canonical_measure)].append(_Printed(series, fy, indicator, None, unit))
-    indicator_rows: list[dict] = []
+    indicator_rows: list[dict[str, object]] = []
     for (series, measure), printed in sorted(groups.items()):
         pins = [p for p in aliases.indicators if p.series == series and p.measure in (None, measure)]
         for name, (canonical, why, score, evidence) in sorted(
@@ -240,13 +249,13 @@ def resolve(con: duckdb.DuckDBPyConnection, aliases: Aliases | None = None) -> t
     return _arrow(measure_rows, "measure_aliases"), _arrow(indicator_rows, "indicator_aliases")
 
 
-def _json(evidence: dict) -> str:
+def _json(evidence: Evidence) -> str:
     import json
 
     return json.dumps(evidence, ensure_ascii=False, sort_keys=True)
 
 
-def _arrow(rows: list[dict], table: str) -> pa.Table:
+def _arrow(rows: list[dict[str, object]], table: str) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=arrow_schema(table))
 
 

@@ -19,13 +19,14 @@ import traceback as tb
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from nenpo.core.errors import WarehouseError
 from nenpo.extractors.models import ReportExtraction
-from nenpo.warehouse.columns import Rows, element_id, utc
+from nenpo.warehouse.columns import Cells, Rows, element_id, utc
 from nenpo.warehouse.schema import Table, arrow_schema, edition_tables, tables_by_name
 from nenpo.warehouse.tx import transaction
 
@@ -60,14 +61,14 @@ class EditionConflictError(WarehouseError, ValueError):
 _BBOX_COLUMNS = ("bbox_x0", "bbox_top", "bbox_x1", "bbox_bottom")
 
 
-def _sources(table: Table, x: ReportExtraction) -> Sequence:
+def _sources(table: Table, x: ReportExtraction) -> Sequence[Any]:
     """The objects a table's rows are built from: the records of its field, or `Table.rows`."""
     if table.rows is not None:
         return table.rows(x)
     return getattr(x, table.records, ()) if table.records is not None else ()
 
 
-def _cell(value):
+def _cell(value: object) -> object:
     """A record attribute as DuckDB takes it: tuples as lists, a dict as a map, times in UTC."""
     if isinstance(value, tuple):
         return list(value)
@@ -78,7 +79,7 @@ def _cell(value):
     return value
 
 
-def _row_values(table: Table, x: ReportExtraction, ingested_at: datetime) -> dict[str, list]:
+def _row_values(table: Table, x: ReportExtraction, ingested_at: datetime) -> dict[str, Cells]:
     """Column → values of one edition's rows for `table` (`schema.Table` says how each is filled)."""
     records = _sources(table, x)
     n = len(records)
@@ -91,7 +92,7 @@ def _row_values(table: Table, x: ReportExtraction, ingested_at: datetime) -> dic
         "sha256": x.sha256,
         "extractor_version": x.extractor_version,
     }
-    values: dict[str, list] = {}
+    values: dict[str, Cells] = {}
     for column in table.column_names:
         if column in edition:
             values[column] = [edition[column]] * n
@@ -161,10 +162,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> int:
     # Not in a `finally`: after a failed statement the transaction is aborted and unregister()
     # would raise, hiding the real error; the registration is undone by the ROLLBACK anyway.
     con.unregister(name)
-    return data.num_rows
+    inserted: int = data.num_rows  # pyarrow has no annotations
+    return inserted
 
 
-def _where(report_ids: Iterable[str], edition: tuple[str, int] | None) -> tuple[str, list]:
+def _where(report_ids: Iterable[str], edition: tuple[str, int] | None) -> tuple[str, list[object]]:
     """Rows of the given files, and with `edition` (series, fiscal year) every row of that edition."""
     ids = sorted(set(report_ids))
     if edition is None:

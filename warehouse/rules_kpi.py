@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import duckdb
 
 from nenpo.warehouse.audit import Finding, rule
 
+Row = dict[str, Any]
+"""A result row by column name (DuckDB's values are typed by the query, at run time)."""
 
-def _evidence(row: dict, *keys: str) -> dict:
+
+def _evidence(row: Row, *keys: str) -> dict[str, object]:
     return {k: row[k] for k in keys if k in row}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None) -> list[Row]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, r)) for r in cursor.fetchall()]
 
 
-def _fmt(value, text) -> str:
+def _fmt(value: float | None, text: str) -> str:
     return text if value is None else f"{value:,.10g}"
 
 
@@ -147,7 +151,7 @@ print says nothing: its other parts may print it. Such an edition's absent measu
 neither dropped nor new; an indicator is compared only within a measure both print."""
 
 
-def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[dict]:
+def _consecutive_presence(con: duckdb.DuckDBPyConnection, level: str) -> list[Row]:
     """(series, identity, edition, previous edition, printed in each) for consecutive loaded
     editions: what the previous edition printed and this one does not, where that is known
     (see `EDITIONS`)."""
@@ -250,7 +254,7 @@ def new_measure_or_indicator(con: duckdb.DuckDBPyConnection) -> Iterator[Finding
         WHERE e.previous IS NOT NULL AND (e.previous_whole OR p.series IS NOT NULL)
         ORDER BY f.series, f.first_edition, f.measure, f.indicator
     """
-    reported_measures: set[tuple] = set()
+    reported_measures: set[tuple[str, int, str]] = set()
     for r in _rows(con, sql):
         if r["new_measure"]:
             key = (r["series"], r["first_edition"], r["measure"])
@@ -342,7 +346,7 @@ def actual_far_below_target(con: duckdb.DuckDBPyConnection) -> Iterator[Finding]
           AND t.value > 0 AND k.value IS NOT NULL AND k.value < ? * t.value
         ORDER BY k.series, k.report_fiscal_year, k.table_no
     """
-    notes: dict[tuple, list[str]] = {}
+    notes: dict[tuple[str, str], list[str]] = {}
     for report_id, measure, text in con.execute(
         "SELECT p.report_id, l.measure, p.text FROM pdca_items p JOIN pdca_item_measures l USING (pdca_item_id) "
         "WHERE p.phase = 'do'"

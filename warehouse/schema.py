@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, get_args
 
 import regex
@@ -38,7 +39,7 @@ if TYPE_CHECKING:  # DuckDB and pyarrow are imported where used: declaring table
     import duckdb
     import pyarrow as pa
 
-    from nenpo.warehouse.columns import Rows
+    from nenpo.warehouse.columns import Cells, Rows
 
 SCHEMA_VERSION = 4
 """Version of the table layout below; stored in the `schema_version` table."""
@@ -158,7 +159,7 @@ class Column:
     """Column constraint appended to the DDL (NOT NULL, CHECK …, DEFAULT …)."""
 
 
-ColumnFunction = Callable[["Rows"], list]
+ColumnFunction = Callable[["Rows"], "Cells"]
 """Fills one derived column for all rows of a table at once (`warehouse.columns`)."""
 
 
@@ -889,7 +890,7 @@ _EVERY = {
 }
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """``TABLES``, ``CONTRACT`` …: everything of the core and of the families registered now."""
     if name in _EVERY:
         return _EVERY[name]()
@@ -1028,7 +1029,9 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The warehouse's schema version; None for a file nenpo has not initialised."""
     if "schema_version" not in _existing_tables(con):
         return None
-    return con.execute("SELECT max(version) FROM schema_version").fetchone()[0]  # type: ignore[index]  # an aggregate returns one row
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    version: int | None = row[0] if row is not None else None  # an aggregate returns one row
+    return version
 
 
 def check_schema(con: duckdb.DuckDBPyConnection, path: str = "warehouse") -> int:
@@ -1052,7 +1055,7 @@ def schema_fingerprint() -> str:
     return hashlib.sha256("\n;\n".join(statements).encode("utf-8")).hexdigest()
 
 
-def _duckdb():
+def _duckdb() -> ModuleType:
     import duckdb
 
     return duckdb
