@@ -24,7 +24,7 @@ names none.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -138,7 +138,7 @@ class EditionFinder:
             if not found and len(self.near_misses) < 3:
                 self.near_misses.append(f"page {page}: {raws[marked[0]].strip()[:60]!r}")
 
-    def read_metadata(self, metadata: dict) -> None:
+    def read_metadata(self, metadata: Mapping[str, object]) -> None:
         for series in self.series:
             for rule in series.rules:
                 if rule.scope != "metadata":
@@ -159,7 +159,7 @@ class EditionFinder:
             f"{DESCRIBED[rule.kind]} like {rule.example!r}" for series in self.series for rule in series.rules
         )
 
-    def found(self, metadata: dict) -> str:
+    def found(self, metadata: Mapping[str, object]) -> str:
         seen = list(self.near_misses) or ["no line naming the series"]
         title = str(metadata.get("title") or "").strip()
         seen.append(f"metadata title {title!r}" if title else "no metadata title")

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.lines import BBox
@@ -80,7 +80,7 @@ class Measure(Record):
 
     @field_validator("page_end")
     @classmethod
-    def _span_is_ordered(cls, page_end: int, info) -> int:
+    def _span_is_ordered(cls, page_end: int, info: ValidationInfo) -> int:
         start = info.data.get("page_start")
         if start is not None and page_end < start:
             raise ValueError(f"page_end {page_end} before page_start {start}")

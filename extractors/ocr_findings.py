@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from nenpo.extractors.models import ExtractionWarning, ReportExtraction
+from nenpo.extractors.lines import BBox
+from nenpo.extractors.models import ExtractionWarning, KpiValue, ReportExtraction
 
 __all__ = ["UNSURE", "UnsureLine", "mark_recognised", "unsure_lines"]
 
@@ -52,7 +53,7 @@ def unsure_lines(page: Any) -> list[UnsureLine]:
     ]
 
 
-def _overlaps(a: tuple, b: tuple) -> bool:
+def _overlaps(a: BBox, b: BBox) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
@@ -93,7 +94,7 @@ def _value_warnings(x: ReportExtraction, recognised: set[int], unsure: list[Unsu
 def _shared_cells(x: ReportExtraction, recognised: set[int]) -> list[ExtractionWarning]:
     """Two KPI values of a recognised page read from one cell (the same box): the rule
     between their rows was not found on the image, so one of them holds the other's figure."""
-    by_cell: dict[tuple, list] = {}
+    by_cell: dict[tuple[int, tuple[float, ...]], list[KpiValue]] = {}
     for k in x.kpi_values:
         if k.page in recognised and k.bbox is not None and k.value_text.strip():
             by_cell.setdefault((k.page, tuple(round(v, 1) for v in k.bbox)), []).append(k)
@@ -137,7 +138,7 @@ def mark_recognised(
     """`x` with its records on recognised pages marked ``text_source='ocr'`` and the OCR
     warnings added."""
     recognised = {p.page for p in x.pages if p.engine == "ocr"}
-    update: dict[str, tuple] = {}
+    update: dict[str, tuple[object, ...]] = {}
     if recognised:
         for name, value in x:
             if isinstance(value, tuple) and value and hasattr(value[0], "text_source"):

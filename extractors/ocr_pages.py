@@ -31,9 +31,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nenpo.extractors import ocr
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["LOW_CONFIDENCE", "OcrPages", "ocr_chars", "ocr_text_page"]
 
@@ -59,7 +62,7 @@ class OcrPages:
         area = abs(page.rect) or 1.0
         return any(abs(page.rect & info["bbox"]) / area >= OCR_IMAGE_COVER for info in page.get_image_info())
 
-    def _render(self, number: int):
+    def _render(self, number: int) -> Image.Image:
         return ocr.render(self.doc[number - 1])
 
     def _recognise(self, numbers: list[int]) -> None:
@@ -142,7 +145,9 @@ def _better(real: int, score: float, text_page: Any) -> bool:
     return real >= 0.8 * max(text_page.chars.values(), default=0) and (1.0 - score) > text_page.quality
 
 
-def ocr_chars(recognised: ocr.OcrPage, clip: tuple[float, float, float, float] | None) -> list[tuple]:
+def ocr_chars(
+    recognised: ocr.OcrPage, clip: tuple[float, float, float, float] | None
+) -> list[tuple[float, float, float, float, str]]:
     """Characters of a recognised page as (x0, top, x1, bottom, char): each word's box is
     shared evenly among its characters (Tesseract gives boxes per word)."""
     out = []

@@ -214,7 +214,7 @@ class _Facts(NamedTuple):
     """What the rules look at for one page."""
 
     verify: str
-    fonts: list[tuple]
+    fonts: list[tuple[Any, ...]]  # PyMuPDF's get_fonts(): (xref, ext, type, basefont, name, encoding …)
     real: int  # PyMuPDF real characters
     text: str  # PyMuPDF text
     garbled: bool  # damaged code points (_damaged), not normalise's layout signals
@@ -246,7 +246,7 @@ class _PageFacts(NamedTuple):
     images: int
     disagree: bool
     vertical_share: float
-    fonts: list[tuple]
+    fonts: list[tuple[Any, ...]]  # PyMuPDF's get_fonts(): (xref, ext, type, basefont, name, encoding …)
     repaired: bool
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -44,7 +45,7 @@ class Piece:
     page: int
     index: int  # the grid's index among its page's grids
     grid: Grid
-    lines: Sequence  # the page's lines (for captions above the first piece)
+    lines: Sequence[Any]  # the page's lines (for captions above the first piece)
     at_top: bool
     at_bottom: bool
     kind: str | None = None  # the typed reader that claimed the table, once read
@@ -52,7 +53,7 @@ class Piece:
     follows: Piece | None = None  # the piece this one continues, on the page before
 
 
-def place(page: int, height: float, grids: Sequence[Grid], lines: Sequence) -> list[Piece]:
+def place(page: int, height: float, grids: Sequence[Grid], lines: Sequence[Any]) -> list[Piece]:
     """The page's grids as pieces: is each the first / last thing in the page's body?"""
     pieces = []
     top_band, bottom_band = FURNITURE_BAND, height - FURNITURE_BAND
@@ -149,7 +150,7 @@ class JoinedTable:
         return self.pieces[0].page
 
     @property
-    def lines(self) -> Sequence:
+    def lines(self) -> Sequence[Any]:
         return self.pieces[0].lines
 
 

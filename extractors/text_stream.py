@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import regex
 
@@ -34,7 +35,7 @@ FOLIO_BAND = 45.0  # points from the bottom of the page where the folio is print
 BLANK_GAP = 0.75  # space between lines, in line heights, that reads as a blank line
 
 
-class NormalisedLines(list):
+class NormalisedLines(list[str]):
     """Lines already normalised (`normalise.normalise_text`) and stripped: the grammars
     take them as they are instead of normalising every line again."""
 
@@ -85,7 +86,7 @@ class TextStream:
         if self.body_bottom - last.bbox[3] > (1 + BLANK_GAP) * height:
             self.lines.append(StreamLine("", "", number, (first[0], first[1], first[0], first[1])))
 
-    def add_page(self, number: int, height: float, lines: Sequence) -> None:
+    def add_page(self, number: int, height: float, lines: Sequence[Any]) -> None:
         """Append a page's lines (objects with text, raw and bbox), in the order given."""
         previous: StreamLine | None = None
         for line in lines:
