@@ -59,7 +59,7 @@ class GridCell:
     row_span: int
     col_span: int
     bbox: BBox
-    lines: list = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
 
     @cached_property
     def text(self) -> str:
@@ -76,10 +76,10 @@ class GridCell:
         return [t for t in self.text.split("\n") if t]
 
 
-def _join(lines: list, attr: str) -> str:
+def _join(lines: list[Line], attr: str) -> str:
     if len(lines) < 2:
         return getattr(lines[0], attr).strip() if lines else ""
-    rows: list[list] = []
+    rows: list[list[Line]] = []
     for line in sorted(lines, key=lambda l: (l.bbox[1], l.bbox[0])):
         if rows and abs(_mid_y(line.bbox) - _mid_y(rows[-1][0].bbox)) < 0.5 * (line.bbox[3] - line.bbox[1]):
             rows[-1].append(line)
@@ -205,7 +205,7 @@ def _merged(rulings: list[Ruling], horizontal: bool) -> list[Ruling]:
     return [_ruling(run, horizontal) for run in runs]
 
 
-def _ruling(run: list, horizontal: bool) -> Ruling:
+def _ruling(run: list[float], horizontal: bool) -> Ruling:
     p, a, b = run
     return Ruling(a, p, b, p) if horizontal else Ruling(p, a, p, b)
 
@@ -300,7 +300,7 @@ def _grid(
         index[root] = cell
     if len(cells) < 2:
         return None  # a framed box, not a table
-    placed: list = []
+    placed: list[Line] = []
     for line in lines:
         if not (
             xs[0] - TOLERANCE <= line.bbox[0]
@@ -362,28 +362,34 @@ class SplitLine:
     size: float
 
 
-def char_splitter(chars: Callable[[BBox], list]) -> Callable:
+Char = tuple[float, float, float, float, str]
+"""A character with its box: (x0, top, x1, bottom, char), as `PdfDocument.chars` gives them."""
+
+
+def char_splitter(chars: Callable[[BBox], list[Char]]) -> Splitter:
     """A `Splitter` that cuts a line at the given x edges along its characters' boxes
     (`chars(bbox)` gives the characters inside a rectangle: `PdfDocument.chars` clipped to
     the line). A character belongs to the line when most of its height lies within it."""
 
-    def split(line, edges: list[float]) -> list:
+    def split(line: Line, edges: list[float]) -> list[Line]:
         x0, top, x1, bottom = line.bbox
         inside = [
             c
             for c in chars((x0 - 1, top - 1, x1 + 1, bottom + 1))
             if x0 - 1 <= (c[0] + c[2]) / 2 <= x1 + 1 and min(bottom, c[3]) - max(top, c[1]) >= 0.6 * (c[3] - c[1])
         ]
-        parts: dict[int, list] = {}
+        parts: dict[int, list[Char]] = {}
         for c in sorted(inside, key=lambda c: c[0]):
             parts.setdefault(sum(1 for e in edges if (c[0] + c[2]) / 2 > e), []).append(c)
         if len(parts) < 2:
             return [line]
-        out = []
+        # The Splitter type promises only printed lines; the page lines readers split carry their size.
+        size: float = line.size  # type: ignore[attr-defined]
+        out: list[Line] = []
         for _, cs in sorted(parts.items()):
             raw = "".join(c[4] for c in cs).strip()
             if raw:
-                out.append(SplitLine(normalise_text(raw), raw, (cs[0][0], top, cs[-1][2], bottom), line.size))
+                out.append(SplitLine(normalise_text(raw), raw, (cs[0][0], top, cs[-1][2], bottom), size))
         return out
 
     return split

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from statistics import median
 from typing import Any
 
@@ -66,14 +66,14 @@ def _cuts(spans: list[tuple[float, float]], gap: float) -> list[float]:
     return cuts
 
 
-def _split(lines: list, cuts: list[float], key) -> list[list]:
-    parts: list[list] = [[] for _ in range(len(cuts) + 1)]
+def _split(lines: list[Any], cuts: list[float], key: Callable[[Any], float]) -> list[list[Any]]:
+    parts: list[list[Any]] = [[] for _ in range(len(cuts) + 1)]
     for line in lines:
         parts[sum(1 for c in cuts if key(line) > c)].append(line)
     return [p for p in parts if p]
 
 
-def _column(lines: list) -> Any:
+def _column(lines: list[Any]) -> Any:
     """One column read top to bottom, as one line."""
     lines = sorted(lines, key=lambda l: (l.bbox[1], -l.bbox[0]))
     text = "".join(l.text.strip() for l in lines)
@@ -93,13 +93,13 @@ def _column(lines: list) -> Any:
     )
 
 
-def _mean_conf(lines: list) -> float | None:
+def _mean_conf(lines: list[Any]) -> float | None:
     confs = [(l.conf, len(l.text)) for l in lines if getattr(l, "conf", None) is not None]
     total = sum(n for _, n in confs)
     return round(sum(c * n for c, n in confs) / total, 4) if total else None
 
 
-def _rule_cuts(lines: list, rules: Sequence[tuple[float, float, float]]) -> list[float]:
+def _rule_cuts(lines: list[Any], rules: Sequence[tuple[float, float, float]]) -> list[float]:
     """y of drawn horizontal rules that cross most of the region and no line: the rule
     between two tiers sits in a gap narrower than ``TIER_GAP``, and punctuation set in a
     vertical font can reach over it by a little (``STRADDLE`` of its height)."""
@@ -114,7 +114,7 @@ def _rule_cuts(lines: list, rules: Sequence[tuple[float, float, float]]) -> list
     ]
 
 
-def _column_cuts(lines: list, glyph: float) -> list[float]:
+def _column_cuts(lines: list[Any], glyph: float) -> list[float]:
     """x positions between columns: a jump of ``COLUMN_STEP`` glyphs between the centres
     of neighbouring lines, sorted by centre (columns in a table cell touch; their centres
     still step by a column's pitch)."""
@@ -122,7 +122,7 @@ def _column_cuts(lines: list, glyph: float) -> list[float]:
     return [(a + b) / 2 for a, b in zip(centres, centres[1:]) if b - a >= COLUMN_STEP * glyph]
 
 
-def _order(lines: list, glyph: float, rules: Sequence[tuple[float, float, float]]) -> list:
+def _order(lines: list[Any], glyph: float, rules: Sequence[tuple[float, float, float]]) -> list[Any]:
     if len(lines) == 1 and not lines[0].vertical:
         return lines
     across = sorted(set(_cuts([(l.bbox[1], l.bbox[3]) for l in lines], TIER_GAP * glyph) + _rule_cuts(lines, rules)))
@@ -138,9 +138,9 @@ def _order(lines: list, glyph: float, rules: Sequence[tuple[float, float, float]
     return [_column(lines)]
 
 
-def _rejoin(lines: list) -> list:
+def _rejoin(lines: list[Any]) -> list[Any]:
     """Pieces of one column that a gap cut apart (a comma set low, a blank) joined again."""
-    out: list = []
+    out: list[Any] = []
     for line in lines:
         prev = out[-1] if out else None
         if (
