@@ -63,7 +63,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from PIL import Image
 
 __all__ = [
     "OCR_DPI",
@@ -247,10 +252,17 @@ def extraction_mode(verify: str, ocr: str) -> str:
     return verify if ocr == "auto" else f"{verify}.ocr-{ocr}"
 
 
+Word = dict[str, Any]
+"""One word of Tesseract's image_to_data (text, conf, box, key of its line …)."""
+
+Ruling = tuple[float, float, float, float]
+"""A drawn rule in points: (x0, top, x1, bottom)."""
+
+
 # --- image preparation ----------------------------------------------------------------------
 
 
-def render(page: Any, dpi: int = OCR_DPI):
+def render(page: Any, dpi: int = OCR_DPI) -> Image.Image:
     """A PyMuPDF page as a grey PIL image."""
     from PIL import Image
 
@@ -260,7 +272,7 @@ def render(page: Any, dpi: int = OCR_DPI):
     return Image.frombytes("L", (pix.width, pix.height), pix.samples)
 
 
-def _skew(image) -> float:
+def _skew(image: Image.Image) -> float:
     """The angle (degrees, PIL's sense) that levels the page's text lines and rules."""
     import numpy as np
 
@@ -278,7 +290,7 @@ def _skew(image) -> float:
     return best_angle
 
 
-def _runs(mask, length: int) -> list[tuple[int, int, int]]:
+def _runs(mask: npt.NDArray[np.bool_], length: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of horizontal runs of True at least `length` long."""
     import numpy as np
 
@@ -310,7 +322,7 @@ def _bands(runs: list[tuple[int, int, int]]) -> list[tuple[int, int, int, int]]:
     return [(b[0], b[1], b[2], b[3]) for b in boxes]
 
 
-def _bridged(ink):
+def _bridged(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """`ink` with one-pixel holes along each row filled: copier speckle breaks a rule into
     pieces shorter than a rule."""
     out = ink.copy()
@@ -318,7 +330,9 @@ def _bridged(ink):
     return out
 
 
-def _rules(image, dpi: int):
+def _rules(
+    image: Image.Image, dpi: int
+) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]], Image.Image]:
     """Rule boxes in pixels (horizontal, vertical) and the image with them painted white."""
     import numpy as np
     from PIL import Image
@@ -340,13 +354,13 @@ def _rules(image, dpi: int):
     return horizontal, vertical, Image.fromarray(cleaned)
 
 
-def prepare(image, dpi: int = OCR_DPI):
+def prepare(image: Image.Image, dpi: int = OCR_DPI) -> tuple[Image.Image, tuple[Ruling, ...], float]:
     """Straighten, find rules, clean: (image for Tesseract, rules in points, skew)."""
-    from PIL import ImageFilter
+    from PIL import Image, ImageFilter
 
     skew = _skew(image)
     if skew:
-        image = image.rotate(skew, resample=3, fillcolor=255)  # 3 = bicubic
+        image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
     horizontal, vertical, cleaned = _rules(image, dpi)
     scale = 72.0 / dpi
     rulings = tuple(
@@ -358,7 +372,7 @@ def prepare(image, dpi: int = OCR_DPI):
 # --- recognition ------------------------------------------------------------------------------
 
 
-def _words(image, language: str, psm: int = 3, whitelist: str = "") -> list[dict]:
+def _words(image: Image.Image, language: str, psm: int = 3, whitelist: str = "") -> list[Word]:
     import pytesseract
 
     config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={whitelist}" if whitelist else "")
@@ -385,7 +399,7 @@ def _words(image, language: str, psm: int = 3, whitelist: str = "") -> list[dict
     return words
 
 
-def _line(words: list[dict], scale: float, vertical: bool) -> OcrLine:
+def _line(words: list[Word], scale: float, vertical: bool) -> OcrLine:
     text = ""
     for prev, word in zip([None, *words], words):
         if prev is not None:
@@ -411,13 +425,13 @@ def _line(words: list[dict], scale: float, vertical: bool) -> OcrLine:
     )
 
 
-def _thickness(words: list[dict], vertical: bool) -> float:
+def _thickness(words: list[Word], vertical: bool) -> float:
     """Median word height (horizontal lines) or width (vertical ones), in pixels."""
     sizes = sorted((w["box"][2] - w["box"][0]) if vertical else (w["box"][3] - w["box"][1]) for w in words)
     return float(sizes[len(sizes) // 2]) or 1.0
 
 
-def _is_vertical(words: list[dict]) -> bool:
+def _is_vertical(words: list[Word]) -> bool:
     x0 = min(w["box"][0] for w in words)
     x1 = max(w["box"][2] for w in words)
     y0 = min(w["box"][1] for w in words)
@@ -425,9 +439,9 @@ def _is_vertical(words: list[dict]) -> bool:
     return sum(len(w["text"]) for w in words) >= 2 and (y1 - y0) > 1.5 * (x1 - x0)
 
 
-def _lines(words: list[dict], dpi: float) -> list[OcrLine]:
+def _lines(words: list[Word], dpi: float) -> list[OcrLine]:
     """Tesseract's lines, cut where a gap between words is wider than ``CUT_GAP`` heights."""
-    groups: dict[tuple, list[dict]] = {}
+    groups: dict[tuple[int, ...], list[Word]] = {}
     for word in words:
         groups.setdefault(word["key"], []).append(word)
     scale = 72.0 / dpi
@@ -515,7 +529,7 @@ def _merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
-def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Lines Tesseract was unsure of, read again on their own: a figure in a cell beside a
     rule (``棚20`` for ``120``), a title in large bold type. Each is cut out with a margin,
     scaled so that its glyphs are about ``TARGET_TEXT_PX`` high, and all of them are
@@ -552,7 +566,7 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
             )
         )
     gap = 2 * TARGET_TEXT_PX
-    found: dict[int, list[dict]] = {}
+    found: dict[int, list[Word]] = {}
     spans: list[tuple[int, int]] = []
     start = 0
     while start < len(crops):  # sheets stay under Tesseract's image size limit
@@ -594,7 +608,7 @@ def _reread(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     return _reread_figures(image, out, dpi, [i for i, _, _, _ in crops])
 
 
-def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -> list[OcrLine]:
+def _reread_figures(image: Image.Image, lines: list[OcrLine], dpi: float, tried: list[int]) -> list[OcrLine]:
     """Short lines (a figure in a cell) still unsure after ``_reread``, read one at a time
     as a single line (``--psm 7``), at most ``FIGURES_PER_PAGE`` of them."""
     from PIL import Image
@@ -634,7 +648,7 @@ def _reread_figures(image, lines: list[OcrLine], dpi: float, tried: list[int]) -
     return out
 
 
-def _missed(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+def _missed(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Ink that no recognised line covers (Tesseract's layout analysis drops a lone ``1``
     in a table cell), as empty placeholder lines of confidence 0 for ``_reread``. The ink
     is looked at in blocks of ``MISSED_BLOCK`` pixels; a block counts when at least
@@ -686,11 +700,12 @@ VOTE_START = re.compile(r"^[△(（]?\d[\d,.]*\d")
 of its box may have brought in ink beside it (``1,400,000<ユーニー ニーーょ``)."""
 
 
-def _middle(words: list[dict]) -> float:
-    return sum(w["box"][1] + w["box"][3] for w in words) / (2 * len(words))
+def _middle(words: list[Word]) -> float:
+    middle: float = sum(w["box"][1] + w["box"][3] for w in words) / (2 * len(words))
+    return middle
 
 
-def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> dict[int, list[dict]]:
+def _sheet_read(crops: list[Image.Image], language: str, psm: int, whitelist: str = "") -> dict[int, list[Word]]:
     """Crops stacked on sheets (under ``SHEET_MAX_PX``) and read in one run per sheet:
     {index of the crop: the words, left to right, of the text line at its middle} (a
     figure's box may take in the top of the line under it: ``1,930,000`` over
@@ -698,7 +713,7 @@ def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> di
     from PIL import Image
 
     gap = 2 * TARGET_TEXT_PX
-    found: dict[int, list[dict]] = {}
+    found: dict[int, list[Word]] = {}
     start = 0
     while start < len(crops):
         end, height = start, gap
@@ -711,7 +726,7 @@ def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> di
             sheet.paste(crop, (gap, y))
             spans.append((y, y + crop.height))
             y += crop.height + gap
-        lines: dict[tuple[int, tuple], list[dict]] = {}
+        lines: dict[tuple[int, tuple[int, ...]], list[Word]] = {}
         for word in _words(sheet, language, psm=psm, whitelist=whitelist):
             middle = (word["box"][1] + word["box"][3]) / 2
             k = next((k for k, (a, b) in enumerate(spans) if a <= middle <= b), None)
@@ -725,7 +740,7 @@ def _sheet_read(crops: list, language: str, psm: int, whitelist: str = "") -> di
     return {k: sorted(words, key=lambda w: w["box"][0]) for k, words in found.items()}
 
 
-def _vote_figures(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Short lines that hold a digit, or that Tesseract was unsure of (and unsure lines that
     start with a figure, ``VOTE_START``), read twice more from
     a black-and-white copy of their box (grey copier grain is what makes a lone ``1`` or a
@@ -797,7 +812,7 @@ TRIANGLE_OFF_CENTRE = 0.15  # the apex is this close to the middle of the width
 TRIANGLE_REACH = 1.2  # line heights left of a figure where its sign may stand
 
 
-def _glyph_boxes(ink) -> list[tuple[int, int, int, int]]:
+def _glyph_boxes(ink: npt.NDArray[np.bool_]) -> list[tuple[int, int, int, int]]:
     """(x0, top, x1, bottom) of the runs of inked columns of a strip, left to right."""
     import numpy as np
 
@@ -812,7 +827,7 @@ def _glyph_boxes(ink) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def is_triangle(ink) -> bool:
+def is_triangle(ink: npt.NDArray[np.bool_]) -> bool:
     """Is this glyph (a boolean array cut to its ink) the triangle that marks a negative
     figure (△, ▲)? Its rows widen steadily from an apex at the middle of the top to a
     solid base: a Latin A stands on two legs, a 4 on a stem, a 2 or 7 is wide at the top,
@@ -847,7 +862,7 @@ def is_triangle(ink) -> bool:
     )
 
 
-def _negative_marks(image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+def _negative_marks(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Figures whose sign Tesseract cannot read: the ``jpn`` model has no △ in its
     character set, so a negative figure comes back as ``へ1.5``, ``A21.2`` or plain
     ``1.5``. For every line that reads as one figure (``FIGURE_LINE``) the first glyph on
@@ -954,7 +969,7 @@ def _rows_left_to_right(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
-def recognise(image, rulings: tuple, skew: float, dpi: float = OCR_DPI) -> OcrPage:
+def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi: float = OCR_DPI) -> OcrPage:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
     started = time.perf_counter()
@@ -986,7 +1001,7 @@ def _text_height(page: OcrPage, dpi: float) -> float:
     return heights[len(heights) // 2] if heights else 0.0
 
 
-def ocr_page(image, dpi: int = OCR_DPI) -> OcrPage:
+def ocr_page(image: Image.Image, dpi: int = OCR_DPI) -> OcrPage:
     """Prepare and recognise one rendered page; ``seconds`` covers both.
 
     Print smaller than ``SMALL_TEXT_PX`` pixels at ``dpi`` (a fee table in 6-point type)
@@ -1026,7 +1041,7 @@ def ocr_images(
         return {n: ocr_page(render_page(n), dpi) for n in numbers}
     results: dict[int, OcrPage] = {}
     with ThreadPoolExecutor(workers) as pool:  # threads only wait on tesseract processes
-        running: dict[Future, int] = {}
+        running: dict[Future[OcrPage], int] = {}
         for number in numbers:
             running[pool.submit(ocr_page, render_page(number), dpi)] = number
             if len(running) >= workers:
