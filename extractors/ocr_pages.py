@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from nenpo.extractors import ocr
 
@@ -40,27 +40,105 @@ if TYPE_CHECKING:
 
 __all__ = ["LOW_CONFIDENCE", "OcrPages", "ocr_chars", "ocr_text_page"]
 
-OCR_IMAGE_COVER = 0.50  # as pages.OCR_IMAGE_COVER: an image this large is a scanned page
+OCR_IMAGE_COVER = 0.50  # an image covering this share of a page makes it a candidate scan
+THIN_TEXT_COVER = 0.01  # text lines' boxes under this share of that image: the layer is thin
+SCAN_INK = 0.0015  # ... and the image this dark outside them: it holds what the layer lacks
+INK_DPI = 72  # resolution the ink is measured at (a 10-point glyph is 10 px high)
 LOW_CONFIDENCE = 0.70  # mean confidence below which a recognised page is flagged
 GARBLED_BELOW = 0.50  # quality under which a garbled text layer is beyond repair
 GARBLED_CHARS = 20  # ... when it has at least this many characters (a page, not a stray label)
 
+Box = tuple[float, float, float, float]
+
+
+class ScanEvidence(NamedTuple):
+    """What tells a scanned page from a born-digital one (``scan_evidence``)."""
+
+    image_cover: float  # largest share of the page one image covers
+    text_cover: float  # the text lines' boxes (visible or not) over that image's area
+    ink: float  # share of the image dark outside those boxes; 0.0 when not measured
+
+
+def scan_evidence(page: Any, boxes: list[Box]) -> ScanEvidence | None:
+    """The evidence for `page` (a PyMuPDF page) whose text lines have `boxes`; None when it
+    cannot be a scan: no image, or more text than a thin layer over a half-page image.
+
+    get_image_info interprets the page and rendering decodes the image, so both are done
+    only for pages that may be scans; the ink only for a thin layer, where it decides."""
+    if not page.get_images():  # the resources only: no interpretation
+        return None
+    area = abs(page.rect) or 1.0
+    text = sum(abs(fitz_rect(page, box)) for box in boxes)
+    if text >= THIN_TEXT_COVER * OCR_IMAGE_COVER * area:
+        return None
+    best = max(
+        (fitz_rect(page, info["bbox"]) for info in page.get_image_info()),
+        key=lambda r: abs(r),
+        default=None,
+    )
+    if best is None or abs(best) == 0:
+        return ScanEvidence(0.0, 0.0, 0.0)
+    cover = abs(best) / area
+    text_cover = text / abs(best)
+    ink = _ink(page, best, boxes) if 0 < text_cover < THIN_TEXT_COVER and cover >= OCR_IMAGE_COVER else 0.0
+    return ScanEvidence(round(cover, 4), round(text_cover, 5), round(ink, 5))
+
+
+def is_scan(evidence: ScanEvidence | None, real: int) -> bool:
+    """A page to recognise: an image covers most of it and its text layer is empty (`real`
+    characters) or thin while the image holds ink the layer does not account for."""
+    if evidence is None or evidence.image_cover < OCR_IMAGE_COVER:
+        return False
+    if real == 0:
+        return True
+    return evidence.text_cover < THIN_TEXT_COVER and evidence.ink >= SCAN_INK
+
+
+def fitz_rect(page: Any, box: Any) -> Any:
+    """`box` as a PyMuPDF rectangle clipped to the page."""
+    from nenpo.extractors.mupdf import pymupdf
+
+    return pymupdf.Rect(box) & page.rect
+
+
+def _ink(page: Any, image: Any, boxes: list[Box]) -> float:
+    """Share of the image's area, outside the text boxes, that renders dark (ocr.DARK)."""
+    import numpy as np
+
+    from nenpo.extractors.mupdf import pymupdf
+
+    pix = page.get_pixmap(dpi=INK_DPI, clip=image, colorspace=pymupdf.csGRAY, alpha=False)
+    pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
+    outside = np.ones(pixels.shape, dtype=bool)
+    scale = INK_DPI / 72.0
+    for x0, top, x1, bottom in boxes:
+        c0, r0 = int((x0 - image.x0) * scale) - 1, int((top - image.y0) * scale) - 1
+        c1, r1 = int((x1 - image.x0) * scale) + 2, int((bottom - image.y0) * scale) + 2
+        outside[max(r0, 0) : max(r1, 0), max(c0, 0) : max(c1, 0)] = False
+    return float(np.count_nonzero((pixels < ocr.DARK) & outside)) / pixels.size
+
+
+
 
 class OcrPages:
-    def __init__(self, doc: Any, mode: str = "auto", workers: int | None = None):
+    """The recognised pages of one document. `needs_ocr(number)` says whether a page is a
+    scan (the page layer's ``needs_ocr`` flag: ``is_scan`` on its evidence)."""
+
+    def __init__(self, doc: Any, mode: str, needs_ocr: Callable[[int], bool], workers: int | None = None):
         self.doc = doc
         self.mode = mode
+        self.needs_ocr = needs_ocr
         self.workers = workers
         self.results: dict[int, ocr.OcrPage] = {}
         self.unavailable: str | None = None
         self._started = False
 
-    def _needs_ocr(self, number: int) -> bool:
-        page = self.doc[number - 1]
-        if not page.get_images() or page.get_text().strip():  # images first: no interpretation
-            return False
-        area = abs(page.rect) or 1.0
-        return any(abs(page.rect & info["bbox"]) / area >= OCR_IMAGE_COVER for info in page.get_image_info())
+    def wanted(self) -> list[int]:
+        """The pages recognised together when the first page is read."""
+        if self.mode == "never":
+            return []
+        pages = range(1, self.doc.page_count + 1)
+        return [n for n in pages if self.mode == "always" or self.needs_ocr(n)]
 
     def _render(self, number: int) -> Image.Image:
         return ocr.render(self.doc[number - 1])
@@ -81,8 +159,7 @@ class OcrPages:
             return None
         if not self._started:
             self._started = True
-            pages = range(1, self.doc.page_count + 1)
-            self._recognise([n for n in pages if self.mode == "always" or self._needs_ocr(n)])
+            self._recognise(self.wanted())
         beyond_repair = "garbled" in flags and quality < GARBLED_BELOW and real >= GARBLED_CHARS
         if number not in self.results and beyond_repair and self.unavailable is None:
             self._recognise([number])
@@ -97,9 +174,16 @@ def _real(text: str) -> int:
     return sum(1 for ch in text if not ch.isspace())
 
 
-def ocr_text_page(text_page: Any, recognised: ocr.OcrPage, quality: Callable[[str], tuple[float, bool]]) -> Any:
+def ocr_text_page(
+    text_page: Any, recognised: ocr.OcrPage, judge: Callable[[str], tuple[float, tuple[str, ...]]]
+) -> Any:
     """`text_page` (a `pages.PageText`) as read by OCR, or unchanged when it had a text
-    layer that rates better than the recognised text."""
+    layer that rates better than the recognised text. `judge` is the page layer's
+    ``judge_text``: the recognised text gets the same text flags as a text layer would.
+
+    A scan with a thin text layer keeps that layer's lines that no recognised line covers
+    (a stamp too small for Tesseract), placed by their tops; the others were recognised
+    from the rendered page, which shows them."""
     from nenpo.extractors.pages import Ruling, TextLine
 
     lines = [
@@ -107,25 +191,30 @@ def ocr_text_page(text_page: Any, recognised: ocr.OcrPage, quality: Callable[[st
         for l in recognised.lines
     ]
     text = "\n".join(l.text for l in lines)
-    score, garbled = quality(text)
+    quality, text_flags = judge(text)
     real = _real(text)
     if real == 0:  # nothing recognised: the page stays as it was, 'needs_ocr' and all
         return dataclasses.replace(text_page, chars={**text_page.chars, "ocr": 0})
-    if "garbled" in text_page.flags and not _better(real, score, text_page):
+    if "garbled" in text_page.flags and not _better(real, quality, text_page):
         return text_page
+    if "needs_ocr" in text_page.flags and text_page.lines:
+        lines = _with_uncovered(lines, text_page.lines)
     total = sum(len(l.text) for l in lines)
-    conf = round(sum((l.conf or 0.0) * len(l.text) for l in lines) / total, 4) if total else None
+    conf = _mean_conf(lines)
     vertical = recognised.language == "jpn_vert" or sum(len(l.text) for l in lines if l.vertical) * 5 >= total > 0
-    dropped = {"needs_ocr", "empty", "garbled", "vertical_text"}
-    flags = tuple(f for f in text_page.flags if f not in dropped) + tuple(
-        name
-        for name, applies in (
-            ("ocr", True),
-            ("garbled", real > 0 and garbled),
-            ("vertical_text", vertical),
-            ("ocr_low_confidence", conf is not None and conf < LOW_CONFIDENCE),
+    dropped = {"needs_ocr", "empty", "garbled", "sparse_text", "vertical_text", "invisible_text"}
+    flags = (
+        tuple(f for f in text_page.flags if f not in dropped)
+        + ("ocr",)
+        + text_flags
+        + tuple(
+            name
+            for name, applies in (
+                ("vertical_text", vertical),
+                ("ocr_low_confidence", conf is not None and conf < LOW_CONFIDENCE),
+            )
+            if applies
         )
-        if applies
     )
     return dataclasses.replace(
         text_page,
@@ -133,16 +222,45 @@ def ocr_text_page(text_page: Any, recognised: ocr.OcrPage, quality: Callable[[st
         rulings=[Ruling(*box) for box in recognised.rulings],
         engine="ocr",
         chars={**text_page.chars, "ocr": real},
-        quality=round(1.0 - score, 4),
+        quality=quality,
         flags=flags,
         conf=conf,
     )
 
 
-def _better(real: int, score: float, text_page: Any) -> bool:
+COVERED = 0.5  # share of a text-layer line's box a recognised line must overlap to stand for it
+
+
+def _with_uncovered(recognised: list[Any], layer: list[Any]) -> list[Any]:
+    """`recognised` lines with each `layer` line that none of them covers inserted before
+    the first recognised line that starts below it."""
+    out = list(recognised)
+    for line in layer:
+        x0, top, x1, bottom = line.bbox
+        area = max((x1 - x0) * (bottom - top), 1e-6)
+        if any(_overlap_area(line.bbox, r.bbox) >= COVERED * area for r in recognised):
+            continue
+        at = next((i for i, r in enumerate(out) if r.bbox[1] > top), len(out))
+        out.insert(at, line)
+    return out
+
+
+def _overlap_area(a: Box, b: Box) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _mean_conf(lines: list[Any]) -> float | None:
+    """Mean confidence of the recognised lines weighted by characters (layer lines, with
+    no confidence, left out)."""
+    sure = [l for l in lines if l.conf is not None]
+    total = sum(len(l.text) for l in sure)
+    return round(sum(l.conf * len(l.text) for l in sure) / total, 4) if total else None
+
+
+def _better(real: int, quality: float, text_page: Any) -> bool:
     """Recognised text replaces a garbled layer when it has at least as many characters
     and a better quality."""
-    return real >= 0.8 * max(text_page.chars.values(), default=0) and (1.0 - score) > text_page.quality
+    return real >= 0.8 * max(text_page.chars.values(), default=0) and quality > text_page.quality
 
 
 def ocr_chars(

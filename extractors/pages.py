@@ -60,7 +60,10 @@ is flagged ``sparse_text`` instead of ``garbled``.
 Page flags (``FLAG_RULES``; a page can carry several)
 
 ================== ==========================================================
-needs_ocr          no text, and images cover >= ``OCR_IMAGE_COVER`` of the page
+needs_ocr          a scan (``ocr_pages.is_scan``): one image covers >=
+                   ``OCR_IMAGE_COVER`` of the page and the text layer is empty,
+                   or thin (its lines' boxes cover < ``THIN_TEXT_COVER`` of the
+                   image) while the image is dark (>= ``SCAN_INK``) outside them
 empty              no text and no images
 garbled            the chosen text has damaged code points (``_damaged``)
 sparse_text        normalise scores the chosen text as garbled only through lone
@@ -73,10 +76,16 @@ vertical_text      >= ``VERTICAL_SHARE`` of the characters are in vertical lines
                    lines, which is how MuPDF reports most vertical writing
 fonts_not_embedded a font on the page has no embedded font file (``ext`` 'n/a')
 repaired           the file itself was damaged and repaired on open
+invisible_text     on a page with images, >= ``INVISIBLE_SHARE`` of the characters
+                   are drawn invisibly (render mode 3): a scanner's or another
+                   program's OCR laid over the image
 ocr                the page was recognised by Tesseract (it then loses
-                   ``needs_ocr``/``empty``; see below)
+                   ``needs_ocr``/``empty``/``invisible_text``; see below)
 ocr_low_confidence recognised with a mean line confidence under 0.70
 ================== ==========================================================
+
+``garbled`` and ``sparse_text`` are ``TEXT_RULES``: ``judge_text`` applies them to a text
+layer and to recognised text alike, so a recognised page is judged as a printed one.
 
 Scanned pages and vertical writing
 ----------------------------------
@@ -119,7 +128,7 @@ from typing import Any, NamedTuple
 from nenpo.core.errors import PdfError
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import OCR_MODES
-from nenpo.extractors.ocr_pages import OcrPages, ocr_chars, ocr_text_page
+from nenpo.extractors.ocr_pages import OcrPages, is_scan, ocr_chars, ocr_text_page, scan_evidence
 from nenpo.extractors.vertical import vertical_reading_order
 
 __all__ = [
@@ -140,7 +149,7 @@ GOOD_TEXT = 20  # real characters a damaged file must recover on some page to be
 SWITCH_MARGIN = 1.10  # pdfplumber must rate this much better than PyMuPDF to win
 AGREE_OVERLAP = 0.90  # multiset overlap below which the engines "disagree"
 VERTICAL_SHARE = 0.20
-OCR_IMAGE_COVER = 0.50
+INVISIBLE_SHARE = 0.50  # characters drawn invisibly (render mode 3) that make a layer invisible
 THIN = 2.0  # points: a filled rectangle thinner than this is a ruling
 WRONG_SHARE_GARBLED = 0.20  # fallback garble threshold when normalise is absent; damage test
 WRONG_SHARE_SUSPECT = 0.05  # damaged code points above this share make a page garbled
@@ -238,11 +247,20 @@ SECOND_OPINION_RULES: tuple[Rule, ...] = (
 )
 
 
+class _TextFacts(NamedTuple):
+    """What the text rules look at: the same for a text layer and for recognised text."""
+
+    real: int
+    garbled: bool  # damaged code points
+    sparse: bool  # normalise's verdict from lone glyphs and gaps alone
+
+
 class _PageFacts(NamedTuple):
     real: int
     garbled: bool  # damaged code points
     sparse: bool  # normalise's verdict from lone glyphs and gaps alone
-    image_cover: float
+    scan: bool  # ocr_pages.is_scan: an image covers the page, its text layer is empty or thin
+    invisible: bool  # most of the text layer is drawn invisibly (render mode 3)
     images: int
     disagree: bool
     vertical_share: float
@@ -250,19 +268,25 @@ class _PageFacts(NamedTuple):
     repaired: bool
 
 
-FLAG_RULES: tuple[Rule, ...] = (
-    Rule("needs_ocr", "no text, images cover the page", lambda p: p.real == 0 and p.image_cover >= OCR_IMAGE_COVER),
-    Rule("empty", "no text, no images", lambda p: p.real == 0 and p.images == 0),
+TEXT_RULES: tuple[Rule, ...] = (
     Rule("garbled", "chosen text has damaged code points", lambda p: p.real > 0 and p.garbled),
     Rule(
         "sparse_text",
         "lone glyphs and wide gaps, sound code points",
         lambda p: p.real > 0 and p.sparse and not p.garbled,
     ),
+)
+"""The flags that judge a page's text, a text layer's or a recognised one's (``judge_text``)."""
+
+FLAG_RULES: tuple[Rule, ...] = (
+    Rule("needs_ocr", "an image covers the page, its text layer is empty or thin", lambda p: p.scan),
+    Rule("empty", "no text, no images", lambda p: p.real == 0 and p.images == 0),
+    *TEXT_RULES,
     Rule("engines_disagree", "engines' characters differ", lambda p: p.disagree),
     Rule("vertical_text", "vertical writing", lambda p: p.vertical_share >= VERTICAL_SHARE),
     Rule("fonts_not_embedded", "a font is not embedded", lambda p: any(f[1] in ("n/a", "") for f in p.fonts)),
     Rule("repaired", "file was damaged and repaired", lambda p: p.repaired),
+    Rule("invisible_text", "the text layer is not drawn (render mode 3): another program's OCR", lambda p: p.invisible),
 )
 
 
@@ -333,6 +357,14 @@ def _quality(text: str) -> tuple[float, bool]:
         return share, share > WRONG_SHARE_GARBLED
     q = tq(_CID.sub("\ufffd", text))
     return float(q.score), bool(q.garbled)
+
+
+def judge_text(text: str) -> tuple[float, tuple[str, ...]]:
+    """(quality 1 = clean .. 0 = garbled, the ``TEXT_RULES`` flags) of a page's text: how the
+    page layer judges its text layer and ``ocr_pages`` the recognised text."""
+    score, sparse = _quality(text)
+    facts = _TextFacts(_real_chars(text), _damaged(text), sparse)
+    return round(1.0 - score, 4), tuple(r.name for r in TEXT_RULES if r.applies(facts))
 
 
 def _overlap(a: str, b: str) -> float:
@@ -458,15 +490,16 @@ def _vertical_share(units: list[tuple[str, bool]]) -> float:
     return sum(len(text) for text, vertical in units if vertical) / total if total else 0.0
 
 
-def _image_cover(page: pymupdf.Page) -> float:
-    """Largest share of the page covered by one image (only asked for textless pages:
-    get_image_info interprets the page, 1-10 ms on table pages)."""
-    area = abs(page.rect) or 1.0
-    best = 0.0
-    for info in page.get_image_info():
-        r = pymupdf.Rect(info["bbox"]) & page.rect
-        best = max(best, abs(r) / area)
-    return best
+def _invisible(page: pymupdf.Page) -> bool:
+    """Are most of the page's characters drawn invisibly (text render mode 3), as the
+    text layer a scanner's or another program's OCR lays over its image? Only asked for
+    pages with images: get_texttrace interprets the page."""
+    drawn = hidden = 0
+    for span in page.get_texttrace():
+        n = len(span["chars"])
+        drawn += n
+        hidden += n if span["type"] == 3 or span["opacity"] == 0 else 0
+    return drawn > 0 and hidden >= INVISIBLE_SHARE * drawn
 
 
 # --- document --------------------------------------------------------------------
@@ -489,6 +522,7 @@ class PdfDocument:
     _probe: int | None = field(default=None, repr=False)  # 0 = no page has text
     _escalated: bool | None = field(default=None, repr=False)  # None = probe not read
     _ocr: OcrPages | None = field(default=None, repr=False)
+    _scans: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @property
     def ocr_unavailable(self) -> str | None:
@@ -578,6 +612,21 @@ class PdfDocument:
                 self._plumber_failed = True
         return self._plumber
 
+    def _needs_ocr(self, number: int, lines: list[TextLine] | None = None) -> bool:
+        """Is page `number` a scan to recognise (``ocr_pages.is_scan``)? Decided once from
+        PyMuPDF's text lines (`lines` when the caller has them), for the page flag and for
+        the choice of pages to recognise alike."""
+        if number not in self._scans:
+            page = self._doc[number - 1]
+            if not page.get_images():  # the resources only: most pages stop here
+                self._scans[number] = False
+            else:
+                lines = _mupdf_lines(page) if lines is None else lines
+                real = _real_chars("\n".join(line.text for line in lines))
+                evidence = scan_evidence(page, [line.bbox for line in lines] if real else [])
+                self._scans[number] = is_scan(evidence, real)
+        return self._scans[number]
+
     def _probe_number(self) -> int:
         """First page with PyMuPDF text (0 if none): the once-per-file cross-check."""
         if self._probe is None:
@@ -587,6 +636,7 @@ class PdfDocument:
     def _read(self, number: int, with_rulings: bool) -> PageText:
         page = self._doc[number - 1]
         lines = _mupdf_lines(page)
+        scan = self._needs_ocr(number, lines)
         text = "\n".join(line.text for line in lines)
         fonts = page.get_fonts()
         real = _real_chars(text)
@@ -632,7 +682,8 @@ class PdfDocument:
             real=real,
             garbled=garbled,
             sparse=sparse,
-            image_cover=_image_cover(page) if real == 0 and images else 0.0,
+            scan=scan,
+            invisible=bool(images and real and _invisible(page)),
             images=images,
             disagree=disagree,
             vertical_share=_vertical_share(units),
@@ -653,7 +704,7 @@ class PdfDocument:
             images=images,
         )
         if self._ocr is not None and (recognised := self._ocr.read(number, flags, 1.0 - score, real)) is not None:
-            text_page = ocr_text_page(text_page, recognised, _quality)
+            text_page = ocr_text_page(text_page, recognised, judge_text)
         if "vertical_text" in text_page.flags:
             separators = text_page.rulings or (_rulings(page) if _may_draw_rules(page) else [])
             text_page.lines = vertical_reading_order(text_page.lines, separators)
@@ -716,8 +767,8 @@ def open_pdf(path: str | Path, *, verify: str = "auto", ocr: str = "auto") -> Pd
         _doc=doc,
         _data=data,
         _verify=verify,
-        _ocr=OcrPages(doc, ocr),
     )
+    pdf._ocr = OcrPages(doc, ocr, pdf._needs_ocr)
     signs = []
     if _truncated(data):
         signs.append("no startxref/%%EOF at the end (truncated)")

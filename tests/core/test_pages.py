@@ -252,6 +252,7 @@ def test_flag_rules_are_the_documented_set() -> None:
         "vertical_text",
         "fonts_not_embedded",
         "repaired",
+        "invisible_text",
     ]
     for rule in FLAG_RULES:
         assert rule.name in pages_mod.__doc__
