@@ -45,7 +45,7 @@ THIN_TEXT_COVER = 0.01  # text lines' boxes under this share of that image: the 
 SCAN_INK = 0.0015  # ... and the image this dark outside them: it holds what the layer lacks
 INK_DPI = 72  # resolution the ink is measured at (a 10-point glyph is 10 px high)
 LOW_CONFIDENCE = 0.70  # mean confidence below which a recognised page is flagged
-GARBLED_BELOW = 0.50  # quality under which a garbled text layer is beyond repair
+BEYOND_REPAIR = 0.20  # share of damaged code points that makes a garbled layer beyond repair
 GARBLED_CHARS = 20  # ... when it has at least this many characters (a page, not a stray label)
 
 Box = tuple[float, float, float, float]
@@ -69,7 +69,7 @@ def scan_evidence(page: Any, boxes: list[Box]) -> ScanEvidence | None:
         return None
     area = abs(page.rect) or 1.0
     text = sum(abs(fitz_rect(page, box)) for box in boxes)
-    if text >= THIN_TEXT_COVER * OCR_IMAGE_COVER * area:
+    if text >= THIN_TEXT_COVER * area:  # thick over any image the page can hold
         return None
     best = max(
         (fitz_rect(page, info["bbox"]) for info in page.get_image_info()),
@@ -152,15 +152,16 @@ class OcrPages:
             return
         self.results.update(ocr.ocr_images(numbers, self._render, self.workers))
 
-    def read(self, number: int, flags: tuple[str, ...] = (), quality: float = 1.0, real: int = 0) -> ocr.OcrPage | None:
+    def read(self, number: int, flags: tuple[str, ...] = (), damage: float = 0.0, real: int = 0) -> ocr.OcrPage | None:
         """The recognised page `number`, or None when it is read from its text layer.
-        `flags`, `quality` and `real` (characters) describe the page's text layer."""
+        `flags`, `damage` (share of damaged code points, ``pages.damage_share``) and `real`
+        (characters) describe the page's text layer."""
         if self.mode == "never":
             return None
         if not self._started:
             self._started = True
             self._recognise(self.wanted())
-        beyond_repair = "garbled" in flags and quality < GARBLED_BELOW and real >= GARBLED_CHARS
+        beyond_repair = "garbled" in flags and damage >= BEYOND_REPAIR and real >= GARBLED_CHARS
         if number not in self.results and beyond_repair and self.unavailable is None:
             self._recognise([number])
         return self.results.get(number)
@@ -195,12 +196,13 @@ def ocr_text_page(
     real = _real(text)
     if real == 0:  # nothing recognised: the page stays as it was, 'needs_ocr' and all
         return dataclasses.replace(text_page, chars={**text_page.chars, "ocr": 0})
-    if "garbled" in text_page.flags and not _better(real, quality, text_page):
+    conf = _mean_conf(lines)
+    if "garbled" in text_page.flags and not _better(real, text_flags, conf):
         return text_page
     if "needs_ocr" in text_page.flags and text_page.lines:
         lines = _with_uncovered(lines, text_page.lines)
+        conf = _mean_conf(lines)  # of the recognised lines kept
     total = sum(len(l.text) for l in lines)
-    conf = _mean_conf(lines)
     vertical = recognised.language == "jpn_vert" or sum(len(l.text) for l in lines if l.vertical) * 5 >= total > 0
     dropped = {"needs_ocr", "empty", "garbled", "sparse_text", "vertical_text", "invisible_text"}
     flags = (
@@ -228,21 +230,34 @@ def ocr_text_page(
     )
 
 
-COVERED = 0.5  # share of a text-layer line's box a recognised line must overlap to stand for it
+COVERED = 0.5  # share of a box inside another that makes it a reading of the other
 
 
 def _with_uncovered(recognised: list[Any], layer: list[Any]) -> list[Any]:
-    """`recognised` lines with each `layer` line that none of them covers inserted before
-    the first recognised line that starts below it."""
-    out = list(recognised)
+    """`recognised` lines merged with a thin text `layer`'s: a recognised line lying mostly
+    within a layer line's box (padded by half its height: the image was levelled) is a
+    reading of printed text and gives way to it; a layer line mostly covered by a larger
+    recognised line is already read as part of it. Each layer line kept goes before the
+    first line that starts below it."""
+    padded = [_pad(line.bbox) for line in layer]
+    out = [r for r in recognised if not any(_inside(r.bbox, box) for box in padded)]
     for line in layer:
-        x0, top, x1, bottom = line.bbox
-        area = max((x1 - x0) * (bottom - top), 1e-6)
-        if any(_overlap_area(line.bbox, r.bbox) >= COVERED * area for r in recognised):
+        if any(_inside(line.bbox, r.bbox) for r in out):
             continue
-        at = next((i for i, r in enumerate(out) if r.bbox[1] > top), len(out))
+        at = next((i for i, r in enumerate(out) if r.bbox[1] > line.bbox[1]), len(out))
         out.insert(at, line)
     return out
+
+
+def _pad(box: Box) -> Box:
+    half = (box[3] - box[1]) / 2
+    return (box[0] - half, box[1] - half, box[2] + half, box[3] + half)
+
+
+def _inside(a: Box, b: Box) -> bool:
+    """Does at least ``COVERED`` of box `a` lie within box `b`?"""
+    area = max((a[2] - a[0]) * (a[3] - a[1]), 1e-6)
+    return _overlap_area(a, b) >= COVERED * area
 
 
 def _overlap_area(a: Box, b: Box) -> float:
@@ -257,10 +272,11 @@ def _mean_conf(lines: list[Any]) -> float | None:
     return round(sum(l.conf * len(l.text) for l in sure) / total, 4) if total else None
 
 
-def _better(real: int, quality: float, text_page: Any) -> bool:
-    """Recognised text replaces a garbled layer when it has at least as many characters
-    and a better quality."""
-    return real >= 0.8 * max(text_page.chars.values(), default=0) and quality > text_page.quality
+def _better(real: int, flags: tuple[str, ...], conf: float | None) -> bool:
+    """Recognised text replaces a garbled layer when the same rules find it sound, Tesseract
+    is sure of it and it is a page's worth (``GARBLED_CHARS``). Characters are not compared
+    with the layer's: mojibake spends two or three code points on one kanji."""
+    return "garbled" not in flags and conf is not None and conf >= LOW_CONFIDENCE and real >= GARBLED_CHARS
 
 
 def ocr_chars(

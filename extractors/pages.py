@@ -334,15 +334,19 @@ def _wrong_share(text: str) -> float:
     return (_count(_WRONG, text) + 0.5 * _count(_RADICAL, text)) / visible
 
 
-def _damaged(text: str) -> bool:
-    """Code points a second engine might decode better: controls, U+FFFD, private use,
-    ``(cid:N)``, radicals (half) and mojibake above ``WRONG_SHARE_SUSPECT`` of the text.
-    Lone glyphs and gaps are not damage here (see the module docstring)."""
+def damage_share(text: str) -> float:
+    """Share of damaged code points: controls, U+FFFD, private use, ``(cid:N)``, radicals
+    (half) and mojibake. Lone glyphs and gaps are not damage (see the module docstring)."""
     text = _CID.sub("\ufffd", text)
     visible = len(text) - _count(_SPACE, text)
     if not visible:
-        return False
-    return _wrong_share(text) + _count(_MOJIBAKE, text) / visible > WRONG_SHARE_SUSPECT
+        return 0.0
+    return _wrong_share(text) + _count(_MOJIBAKE, text) / visible
+
+
+def _damaged(text: str) -> bool:
+    """Code points a second engine might decode better: damage above ``WRONG_SHARE_SUSPECT``."""
+    return damage_share(text) > WRONG_SHARE_SUSPECT
 
 
 def _rating(text: str) -> float:
@@ -703,7 +707,8 @@ class PdfDocument:
             flags=flags,
             images=images,
         )
-        if self._ocr is not None and (recognised := self._ocr.read(number, flags, 1.0 - score, real)) is not None:
+        damage = damage_share("\n".join(line.text for line in lines)) if "garbled" in flags else 0.0
+        if self._ocr is not None and (recognised := self._ocr.read(number, flags, damage, real)) is not None:
             text_page = ocr_text_page(text_page, recognised, judge_text)
         if "vertical_text" in text_page.flags:
             separators = text_page.rulings or (_rulings(page) if _may_draw_rules(page) else [])

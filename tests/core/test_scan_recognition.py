@@ -11,7 +11,7 @@ import pytest
 
 from nenpo.extractors import ocr, registry
 from nenpo.extractors.dispatch import candidates, extract_edition
-from nenpo.extractors.errors import UnrecognisedReportError
+from nenpo.extractors.errors import NeedsOcrError
 from nenpo.samples.scanned import scan_pdf
 from tests.conftest import SAMPLE_EDITIONS
 
@@ -54,11 +54,14 @@ def test_a_scan_with_a_stamp_is_offered_to_the_families_full_readers(stamped):
 
 
 def test_no_reader_takes_the_stamped_scan_for_a_generic_report(stamped):
-    """Every reader declines (its text is a stamp, and the page layer OCRs only pages with
-    no text at all); the error is the first reader's, Kawasaki's, saying what it looked for."""
-    with pytest.raises(UnrecognisedReportError) as caught:
+    """Every reader declines: the page layer sees scans under a stamp (``needs_ocr``: an
+    image covers each page, the stamp's text is a thin layer over it), so with OCR off the
+    error is the first reader's, Kawasaki's, saying the file needs OCR and naming the pages."""
+    with pytest.raises(NeedsOcrError) as caught:
         extract_edition(stamped, ocr="never")
-    assert "stamped-scan.pdf" in str(caught.value) and "中小企業活性化施策実施状況報告書" in str(caught.value)
+    message = str(caught.value)
+    assert "stamped-scan.pdf" in message and "needs OCR" in message and "switched off" in message
+    assert "needs_ocr on p.1,2" in message
 
 
 def test_with_ocr_kawasakis_reader_reads_a_scan(tmp_path):
