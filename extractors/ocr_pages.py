@@ -7,24 +7,33 @@ the pages that need OCR and recognises them all at once, in parallel (``ocr.ocr_
 mode      pages recognised
 ========= =====================================================================
 never     none
-auto      pages without a text layer whose images cover >= ``OCR_IMAGE_COVER``
-          of the page (what the page layer flags ``needs_ocr``), and, one at a
-          time as they are read, pages whose text layer is garbled beyond
-          repair (flag ``garbled``, quality < ``GARBLED_BELOW``, at least
-          ``GARBLED_CHARS`` characters: tables of figures that merely score as
-          garbled, quality 0.6-0.9 in the real budget books, are left alone)
+auto      scans (``is_scan``, what the page layer flags ``needs_ocr``): one
+          image covers >= ``OCR_IMAGE_COVER`` of the page and the text layer
+          is empty, or thin (its lines' boxes cover < ``THIN_TEXT_COVER`` of
+          the image: a stamp, a folio, a header typed after scanning) while
+          the image is dark on >= ``SCAN_INK`` of its area outside them; and,
+          one at a time as they are read, pages whose text layer is garbled
+          beyond repair (flag ``garbled`` after the second engine, at least
+          ``BEYOND_REPAIR`` of its code points damaged, at least
+          ``GARBLED_CHARS`` characters). A letter-spaced table is
+          ``sparse_text``, never ``garbled``: it is left alone.
 always    every page
 ========= =====================================================================
 
-When Tesseract is missing, nothing is recognised and ``unavailable`` says why; the
-pages keep their ``needs_ocr`` flag, as without OCR.
+A layer drawn invisibly (render mode 3: a scanner's or another program's OCR) is a text
+layer like any other: trusted when sound (flag ``invisible_text``), re-read when thin or
+garbled beyond repair. When Tesseract is missing, nothing is recognised and
+``unavailable`` says why; the pages keep their ``needs_ocr`` flag, as without OCR.
 
 A recognised page (``ocr_text_page``) replaces its lines with Tesseract's (each with its
 confidence), its engine with ``ocr`` and its rulings with the rules found on the image;
-its flags lose ``needs_ocr``/``empty`` and gain ``ocr``, and ``ocr_low_confidence`` when
-the page's mean confidence is below ``LOW_CONFIDENCE``. A page on which Tesseract finds
-nothing keeps its flags (``chars['ocr']`` is 0). A garbled text layer is replaced
-only when the recognised text rates better (``_better``).
+its flags lose ``needs_ocr``/``empty``/``invisible_text`` and the layer's text flags, and
+gain ``ocr``, the page layer's text flags (``pages.judge_text``) for the recognised text,
+and ``ocr_low_confidence`` when the page's mean confidence is below ``LOW_CONFIDENCE``.
+A thin layer's lines stay, exact and without a confidence, where no recognised line
+reads them better than they print (``_with_uncovered``). A page on which Tesseract finds
+nothing keeps its flags (``chars['ocr']`` is 0). A garbled text layer is replaced only
+when the recognised text is sound and sure (``_better``).
 """
 
 from __future__ import annotations
@@ -73,7 +82,7 @@ def scan_evidence(page: Any, boxes: list[Box]) -> ScanEvidence | None:
         return None
     best = max(
         (fitz_rect(page, info["bbox"]) for info in page.get_image_info()),
-        key=lambda r: abs(r),
+        key=abs,
         default=None,
     )
     if best is None or abs(best) == 0:
@@ -116,8 +125,6 @@ def _ink(page: Any, image: Any, boxes: list[Box]) -> float:
         c1, r1 = int((x1 - image.x0) * scale) + 2, int((bottom - image.y0) * scale) + 2
         outside[max(r0, 0) : max(r1, 0), max(c0, 0) : max(c1, 0)] = False
     return float(np.count_nonzero((pixels < ocr.DARK) & outside)) / pixels.size
-
-
 
 
 class OcrPages:

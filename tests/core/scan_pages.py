@@ -127,7 +127,9 @@ def build(path: Path, kinds: tuple[str, ...] = KINDS, seed: int = 5) -> Path:
             elif kind == "garbled_invisible":
                 page = _image_page(out, _scan_of(_table, rng))
                 for r in range(len(ROWS)):
-                    page.insert_text((X[0] + 8, Y0 + r * ROW + 26), MOJIBAKE * 3, fontname="helv", fontsize=14, render_mode=3)
+                    page.insert_text(
+                        (X[0] + 8, Y0 + r * ROW + 26), MOJIBAKE * 3, fontname="helv", fontsize=14, render_mode=3
+                    )
             elif kind == "good_invisible":
                 page = _image_page(out, _scan_of(_table, rng))
                 _table(page, render_mode=3, ruled=False)

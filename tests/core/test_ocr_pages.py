@@ -15,7 +15,7 @@ from nenpo.extractors import ocr
 from nenpo.extractors.mupdf import pymupdf
 from nenpo.extractors.ocr import OcrLine, OcrPage
 from nenpo.extractors.ocr_pages import SCAN_INK, THIN_TEXT_COVER, ocr_text_page, scan_evidence
-from nenpo.extractors.pages import TextLine, judge_text, open_pdf
+from nenpo.extractors.pages import judge_text, open_pdf
 from tests.core.scan_pages import BATES, FOLIO, KINDS, MOJIBAKE, ROWS, STAMP, TITLE, build
 
 STAMPS = (STAMP, FOLIO, BATES)
@@ -140,7 +140,9 @@ def test_a_stamp_misread_gives_way_to_the_layer_and_is_not_doubled(layer_pages):
     scan = layer_pages["stamped_scan"]
     stamp, folio, bates = scan.lines
     misread = OcrLine("受付 20.24.4.:1", stamp.bbox, 9.0, 0.68, False, ())
-    row = OcrLine("合計 - 12 - 件", (folio.bbox[0] - 80, folio.bbox[1], folio.bbox[2] + 40, folio.bbox[3]), 9.0, 0.9, False, ())
+    row = OcrLine(
+        "合計 - 12 - 件", (folio.bbox[0] - 80, folio.bbox[1], folio.bbox[2] + 40, folio.bbox[3]), 9.0, 0.9, False, ()
+    )
     figures = OcrLine("12,480", (238.0, 196.0, 290.0, 212.0), 14.0, 0.9, False, ())
     page = ocr_text_page(scan, OcrPage((figures, misread, row), (), 0.0, "jpn", 0.0), judge_text)
     assert [(line.text, line.conf) for line in page.lines] == [
