@@ -76,9 +76,9 @@ vertical_text      >= ``VERTICAL_SHARE`` of the characters are in vertical lines
                    lines, which is how MuPDF reports most vertical writing
 fonts_not_embedded a font on the page has no embedded font file (``ext`` 'n/a')
 repaired           the file itself was damaged and repaired on open
-invisible_text     on a page with images, >= ``INVISIBLE_SHARE`` of the characters
-                   are drawn invisibly (render mode 3): a scanner's or another
-                   program's OCR laid over the image
+invisible_text     >= ``INVISIBLE_SHARE`` of PyMuPDF's characters are drawn
+                   invisibly (render mode 3, span alpha 0): a scanner's or another
+                   program's OCR laid over its image
 ocr                the page was recognised by Tesseract (it then loses
                    ``needs_ocr``/``empty``/``invisible_text``; see below)
 ocr_low_confidence recognised with a mean line confidence under 0.70
@@ -183,6 +183,7 @@ class TextLine:
     block: int  # PyMuPDF block number; -1 for pdfplumber lines (no blocks)
     vertical: bool  # written top-to-bottom (fitz wmode 1 / dir (0, +-1))
     conf: float | None = None  # OCR lines: Tesseract's confidence 0..1; None for a text layer
+    invisible: bool = False  # drawn invisibly (render mode 3, or transparent): another program's OCR
 
 
 @dataclass(frozen=True)
@@ -397,6 +398,7 @@ def _mupdf_lines(page: pymupdf.Page) -> list[TextLine]:
                     size=max(span["size"] for span in line["spans"]),
                     block=bno,
                     vertical=line.get("wmode", 0) == 1 or abs(dy) > abs(dx),
+                    invisible=all(span.get("alpha", 255) == 0 for span in line["spans"]),
                 )
             )
     return out
@@ -494,16 +496,10 @@ def _vertical_share(units: list[tuple[str, bool]]) -> float:
     return sum(len(text) for text, vertical in units if vertical) / total if total else 0.0
 
 
-def _invisible(page: pymupdf.Page) -> bool:
-    """Are most of the page's characters drawn invisibly (text render mode 3), as the
-    text layer a scanner's or another program's OCR lays over its image? Only asked for
-    pages with images: get_texttrace interprets the page."""
-    drawn = hidden = 0
-    for span in page.get_texttrace():
-        n = len(span["chars"])
-        drawn += n
-        hidden += n if span["type"] == 3 or span["opacity"] == 0 else 0
-    return drawn > 0 and hidden >= INVISIBLE_SHARE * drawn
+def _invisible_share(lines: list[TextLine]) -> float:
+    """Share of the characters on invisible lines (a scanner's OCR layer over its image)."""
+    total = sum(len(line.text) for line in lines)
+    return sum(len(line.text) for line in lines if line.invisible) / total if total else 0.0
 
 
 # --- document --------------------------------------------------------------------
@@ -641,6 +637,7 @@ class PdfDocument:
         page = self._doc[number - 1]
         lines = _mupdf_lines(page)
         scan = self._needs_ocr(number, lines)
+        invisible = _invisible_share(lines) >= INVISIBLE_SHARE
         text = "\n".join(line.text for line in lines)
         fonts = page.get_fonts()
         real = _real_chars(text)
@@ -687,7 +684,7 @@ class PdfDocument:
             garbled=garbled,
             sparse=sparse,
             scan=scan,
-            invisible=bool(images and real and _invisible(page)),
+            invisible=invisible,
             images=images,
             disagree=disagree,
             vertical_share=_vertical_share(units),
