@@ -180,3 +180,19 @@ def test_auto_reads_a_stamped_scan_and_re_reads_a_garbled_invisible_layer(tmp_pa
     assert [line.text for line in stamped.lines if line.conf is None] == [STAMP, FOLIO, BATES]
     assert stamped.chars["pymupdf"] == 26 and stamped.chars["ocr"] > 26
     assert MOJIBAKE not in garbled.text and garbled.chars["pymupdf"] == 3 * 4 * len(MOJIBAKE)
+
+
+def test_the_real_scan_under_a_stamp_is_still_a_scan(realpdfs_dir, tmp_path):
+    """The Osaka fee table, a real scan, with a receipt stamp and a folio written on it."""
+    source = realpdfs_dir / "osaka_h29_ryoukinhyou_scanned.pdf"
+    if not source.is_file():
+        pytest.skip(f"{source} not present")
+    stamped = tmp_path / "osaka-stamped.pdf"
+    with pymupdf.open(source) as doc:
+        page = doc[0]
+        page.insert_text((page.rect.width - 120, 20), STAMP, fontname="japan", fontsize=9)
+        page.insert_text((page.rect.width / 2, page.rect.height - 12), FOLIO, fontname="helv", fontsize=9)
+        doc.save(stamped)
+    with open_pdf(stamped, ocr="never") as doc:
+        page = doc.page(1)
+    assert "needs_ocr" in page.flags and page.chars["pymupdf"] == _visible(STAMP) + _visible(FOLIO)
