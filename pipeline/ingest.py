@@ -35,6 +35,7 @@ from nenpo.extractors.registry import UnknownFamilyError
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
+from nenpo.pipeline.warm import WARM_ON_IMPORT
 from nenpo.sources.catalogue import EditionSource, load_catalogue
 from nenpo.sources.fetch import FetchError, FetchPolicy, is_transient
 from nenpo.sources.local import pdfs_under
@@ -312,7 +313,7 @@ def extract_for_transfer(
     """
     args = (path, verify, claim, ocr, with_rows)
     if limits is not None:
-        return guarded(_extract_json, args, limits, path, preload=("pdfplumber",))
+        return guarded(_extract_json, args, limits, path, preload=(WARM_ON_IMPORT,))
     return _extract_json(*args)
 
 
@@ -531,6 +532,34 @@ def audit_warehouse(
 # --- the whole run -------------------------------------------------------------------------
 
 
+def _planned(
+    paths: Iterable[str | os.PathLike[str]],
+    catalogue: str | os.PathLike[str] | None,
+    series: str | None,
+    fiscal_year: int | None,
+    family: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    reuse_extractions: bool,
+    fetch_policy: FetchPolicy,
+    fetch_retry_delays: Sequence[float],
+    verify: str,
+    ocr: str,
+) -> tuple[list[Obtained], list[IngestFailure], ExtractionCache | None, str]:
+    """A run's distinct reports on local disk, the sources that failed to fetch, the
+    extraction cache (when `reuse_extractions`) and the cache's key for (verify, ocr)."""
+    store = FileStore(cache_dir)
+    cache = ExtractionCache(store.root) if reuse_extractions else None
+    fetch_failures: list[IngestFailure] = []
+    obtained: list[Obtained] = []
+    for source in plan_sources(paths, catalogue, series, fiscal_year, family):
+        try:
+            obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
+        except Exception as exc:  # noqa: BLE001 - one source's failure is recorded; the others go on
+            fetch_failures.append(fetch_failure(source, exc))
+    mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
+    return unique_reports(obtained), fetch_failures, cache, mode
+
+
 def ingest(
     paths: Iterable[str | os.PathLike[str]] = (),
     db: str | Path = "nenpo.duckdb",
@@ -566,34 +595,40 @@ def ingest(
     markedly worse than the one held fails at validate unless `force`. `ocr` (auto, always,
     never) says which pages Tesseract reads; the cache keeps one extraction per mode.
     """
-    from nenpo.pipeline.runners import extract_all
+    from nenpo.pipeline.runners import closed_if_failing, extract_all, start_pool
 
     clock = _StageClock()
-    store = FileStore(cache_dir)
-    cache = ExtractionCache(store.root) if reuse_extractions else None
-    fetch_failures: list[IngestFailure] = []
-    obtained: list[Obtained] = []
-    for source in plan_sources(paths, catalogue, series, fiscal_year, family):
-        try:
-            obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
-        except Exception as exc:  # noqa: BLE001 - one source's failure is recorded; the others go on
-            fetch_failures.append(fetch_failure(source, exc))
-    reports = unique_reports(obtained)
-    clock.lap("fetch")
-    mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
-    cached = {r.sha256 for r in reports if cache is not None and cache.holds(r.sha256, mode)}
-    misses = [r for r in reports if r.sha256 not in cached]
-    extracted = extract_all(
-        [r.path for r in misses],
-        verify,
-        runner,
-        workers,
-        dask_address,
-        [claim_of(r.source) for r in misses],
-        limits,
-        ocr,
-        with_rows=True,
-    )
+    # the workers start now, while this process plans, fetches and looks in the cache
+    pool = start_pool(runner, workers, dask_address)
+    with closed_if_failing(pool):
+        reports, fetch_failures, cache, mode = _planned(
+            paths,
+            catalogue,
+            series,
+            fiscal_year,
+            family,
+            cache_dir,
+            reuse_extractions,
+            fetch_policy,
+            fetch_retry_delays,
+            verify,
+            ocr,
+        )
+        clock.lap("fetch")
+        cached = {r.sha256 for r in reports if cache is not None and cache.holds(r.sha256, mode)}
+        misses = [r for r in reports if r.sha256 not in cached]
+        extracted = extract_all(
+            [r.path for r in misses],
+            verify,
+            runner,
+            workers,
+            dask_address,
+            [claim_of(r.source) for r in misses],
+            limits,
+            ocr,
+            with_rows=True,
+            pool=pool,
+        )
     from_cache: dict[str, float] = {}
     extracted_so_far: list[str] = []
     built_rows: dict[str, dict] = {}  # sha256 → the rows a worker built for the edition, until it is loaded
@@ -622,8 +657,8 @@ def ingest(
             yield report, finished
 
     # Each edition is loaded as soon as it is extracted, while the workers extract the next
-    # ones: the warehouse is held from the first load, and no more than one extraction is in
-    # memory at a time. One connection for the loads and the audit.
+    # ones: the warehouse is held from the start of the extractions, and no more than one
+    # extraction is in memory at a time. One connection for the loads and the audit.
     labels = {r.sha256: r.source.label for r in reports}
     summary = IngestSummary(db=str(db), labels=labels, from_cache=from_cache)
     con: duckdb.DuckDBPyConnection | None = None
@@ -636,6 +671,8 @@ def ingest(
         return con
 
     try:
+        if misses:  # opened (its schema created) while the first extractions run
+            con = warehouse()
         for outcome in validated(in_order()):
             con = warehouse()
             rows = built_rows.pop(outcome.sha256, None) if outcome.sha256 is not None else None
