@@ -35,7 +35,7 @@ from nenpo.extractors.registry import UnknownFamilyError
 from nenpo.pipeline.cache import ExtractionCache
 from nenpo.pipeline.guard import Limits, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
-from nenpo.pipeline.warm import WARM_ON_IMPORT
+from nenpo.pipeline.warm import warm
 from nenpo.sources.catalogue import EditionSource, load_catalogue
 from nenpo.sources.fetch import FetchError, FetchPolicy, is_transient
 from nenpo.sources.local import pdfs_under
@@ -313,7 +313,8 @@ def extract_for_transfer(
     """
     args = (path, verify, claim, ocr, with_rows)
     if limits is not None:
-        return guarded(_extract_json, args, limits, path, preload=(WARM_ON_IMPORT,))
+        warm()  # once per process: the forked child imports nothing the next one needs again
+        return guarded(_extract_json, args, limits, path)
     return _extract_json(*args)
 
 
@@ -441,35 +442,41 @@ def validated(
 
 def load_batch(
     db: str | Path,
-    outcomes: list[ReportExtraction | IngestFailure],
+    outcomes: Iterable[ReportExtraction | IngestFailure],
     wait_seconds: float = 0.0,
     force: bool = False,
     labels: dict[str, str] | None = None,
+    built_rows: dict[str, dict | None] | None = None,
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
     The warehouse is opened once for the batch: DuckDB allows one writer per file. While
     another process holds it, this waits up to `wait_seconds`, then raises
-    WarehouseLockedError (nothing written).
+    WarehouseLockedError (nothing written). `outcomes` may be given as they arrive: each
+    edition is loaded as it comes.
     """
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        return load_into(con, outcomes, str(db), force, labels)
+        return load_into(con, outcomes, str(db), force, labels, built_rows)
     finally:
         con.close()
 
 
 def load_into(
     con: duckdb.DuckDBPyConnection,
-    outcomes: list[ReportExtraction | IngestFailure],
+    outcomes: Iterable[ReportExtraction | IngestFailure],
     db: str = "",
     force: bool = False,
     labels: dict[str, str] | None = None,
+    built_rows: dict[str, dict | None] | None = None,
 ) -> IngestSummary:
-    """`load_batch` on an open warehouse connection (each outcome as `load_one`)."""
+    """`load_batch` on an open warehouse connection (each outcome as `load_one`).
+    `built_rows`: sha256 → the edition's rows built where it was extracted (taken from it
+    as each edition is loaded)."""
     summary = IngestSummary(db=db)
     for outcome in outcomes:
-        load_one(con, summary, outcome, force, labels)
+        rows = built_rows.pop(outcome.sha256, None) if built_rows and outcome.sha256 else None
+        load_one(con, summary, outcome, force, labels, rows)
     record_failures(con, summary)
     return summary
 

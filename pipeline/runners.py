@@ -97,7 +97,7 @@ def extract_all(
     file at once (before the first result is asked for). A worker process that died takes
     the extractions it held with it (`lost_with_its_worker`): those are extracted again in
     this process, under the limits, so that only the report that killed it fails, as in the
-    flow's `_extract_all`. Closing the iterator early drops the files not yet started.
+    flow's `_arrivals`. Closing the iterator early drops the files not yet started.
 
     `pool`: workers started beforehand (`start_pool`), so that their start-up overlapped the
     caller's own; closing the iterator closes it. Workers are handed one file at a time,
