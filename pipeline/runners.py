@@ -146,6 +146,16 @@ def start_pool(kind: str, workers: int | None = None, dask_address: str | None =
     return pool
 
 
+def _start_workers(pool: ProcessPoolExecutor, count: int) -> None:
+    for _ in range(count):
+        pool.submit(warm)
+    # while the workers start, this process has a core to spare: pyarrow's bridge to pandas,
+    # which its first load and the audit need, is imported now rather than on the way
+    import pyarrow as pa
+
+    pa.array([0])
+
+
 @contextmanager
 def closed_if_failing(pool: Pool | None) -> Iterator[None]:
     """Close `pool` when the block fails (before `extract_all` has taken it over)."""
@@ -166,7 +176,7 @@ def _process_pool(count: int) -> Pool:
     pool = ProcessPoolExecutor(count, mp_context=context)
     # a submit starts a worker when none is idle, and waits for the forkserver to have
     # warmed itself (seconds): the workers are started on a thread, the caller goes on
-    starting = threading.Thread(target=lambda: [pool.submit(warm) for _ in range(count)], daemon=True)
+    starting = threading.Thread(target=_start_workers, args=(pool, count), daemon=True)
     starting.start()
 
     def submit(function: Callable[..., Any], *args: Any) -> Any:
