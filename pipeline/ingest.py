@@ -14,6 +14,7 @@ layer), so one bad file cannot stop the others from loading.
 from __future__ import annotations
 
 import os
+import pickle
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +34,7 @@ from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.registry import UnknownFamilyError
 from nenpo.pipeline.cache import ExtractionCache
-from nenpo.pipeline.guard import Limits, guarded
+from nenpo.pipeline.guard import Limits, Pickled, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
 from nenpo.pipeline.warm import warm
 from nenpo.sources.catalogue import EditionSource, load_catalogue
@@ -301,9 +302,12 @@ def extract_for_transfer(
     limits: Limits | None = Limits(),
     ocr: str = "auto",
     with_rows: bool = False,
-) -> str | Transferred | IngestFailure:
+    keep_pickled: bool = False,
+) -> str | Transferred | IngestFailure | Pickled:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON
-    (with `with_rows`, as a `Transferred` carrying its warehouse rows too).
+    (with `with_rows`, as a `Transferred` carrying its warehouse rows too). With
+    `keep_pickled`, the outcome comes back as the guarded child pickled it (`Pickled`): a
+    pool worker hands it on without unpickling and pickling it again.
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
@@ -314,8 +318,9 @@ def extract_for_transfer(
     args = (path, verify, claim, ocr, with_rows)
     if limits is not None:
         warm()  # once per process: the forked child imports nothing the next one needs again
-        return guarded(_extract_json, args, limits, path)
-    return _extract_json(*args)
+        return guarded(_extract_json, args, limits, path, keep_pickled=keep_pickled)
+    outcome = _extract_json(*args)
+    return Pickled(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)) if keep_pickled else outcome
 
 
 def _extract_json(

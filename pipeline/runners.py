@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nenpo.pipeline.guard import Limits, lost_with_its_worker
+from nenpo.pipeline.guard import Limits, lost_with_its_worker, unpickled
 from nenpo.pipeline.settings import RUNNERS
 from nenpo.pipeline.warm import WARM_ON_IMPORT, warm
 
@@ -114,7 +114,9 @@ def extract_all(
         pool = start_pool(kind, min(_worker_count(kind, workers, dask_address), len(jobs)), dask_address)
     assert pool is not None, "a pool of processes or Dask workers"
     return _Results(
-        Handout(jobs, pool, lambda path, claim: (extract_for_transfer, path, verify, claim, limits, ocr, with_rows)),
+        Handout(
+            jobs, pool, lambda path, claim: (extract_for_transfer, path, verify, claim, limits, ocr, with_rows, True)
+        ),
         pool.close,
         lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr, with_rows),
     )
@@ -296,6 +298,6 @@ class _Results:
 
 def _outcome(future):
     try:
-        return future.result()
+        return unpickled(future.result())  # the worker passed on its guarded child's pickle
     except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker process died
         return exc
