@@ -23,9 +23,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -225,6 +224,7 @@ class Handout:
     while the caller, which reads the outcomes in order, holds a few at most."""
 
     AHEAD = 8
+    PER_WORKER = 2
 
     def __init__(self, jobs: list, pool: Pool, task: Callable[[str, Any], tuple]):
         self._jobs, self._pool, self._task = list(jobs), pool, task
@@ -247,7 +247,7 @@ class Handout:
         return self._jobs[n], self._futures.pop(n)
 
     def _top_up(self) -> None:
-        while len(self._futures) < 2 * self._pool.workers:
+        while len(self._futures) < self.PER_WORKER * self._pool.workers:
             waiting = [
                 n for n in range(self._next, min(self._next + self.AHEAD, len(self._jobs))) if n not in self._futures
             ]
@@ -257,7 +257,11 @@ class Handout:
 
     def _hand_out(self, n: int) -> None:
         function, *args = self._task(*self._jobs[n])
-        self._futures[n] = self._pool.submit(function, *args)
+        try:
+            self._futures[n] = self._pool.submit(function, *args)
+        except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker died; the job's outcome says so
+            self._futures[n] = Future()
+            self._futures[n].set_exception(exc)
         self.order.append(n)
 
 
@@ -272,20 +276,22 @@ class _Results:
     """The futures' outcomes in order; `close()` (or the last one) shuts the workers down.
     An extraction lost with its worker is done again by `again(path, claim)`."""
 
-    def __init__(self, jobs_and_futures, close, again):
-        # a deque let go of as it is read: a future keeps its result (an edition's JSON and
+    def __init__(self, jobs_and_futures: Iterator, close, again):
+        # read one at a time and let go of: a future keeps its result (an edition's JSON and
         # rows) for as long as it is referenced
-        self._futures, self._close, self._again = deque(jobs_and_futures), close, again
+        self._futures, self._close, self._again = jobs_and_futures, close, again
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        if not self._futures:
+        try:
+            (path, claim), future = next(self._futures)
+        except StopIteration:
             self.close()
-            raise StopIteration
-        (path, claim), future = self._futures.popleft()
+            raise
         outcome = _outcome(future)
+        del future
         if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
             outcome = self._again(path, claim)
         return outcome
