@@ -103,3 +103,25 @@ def test_no_more_than_two_editions_per_worker_are_out_at_a_time(tmp_path):
         out_when_read.append(len(handed) - len(out_when_read))
     assert max(out_when_read) == 4 and len(handed) == 12
     assert handed[1:4] == ["08.pdf", "07.pdf", "06.pdf"], "the largest of the next eight"
+
+
+def test_a_job_the_broken_pool_refused_comes_back_as_that_jobs_outcome(tmp_path):
+    """A pool broken by a dead worker refuses new jobs: the refusal is the job's outcome, so
+    the run extracts that edition again in its own process (`lost_with_its_worker`)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from nenpo.pipeline.guard import lost_with_its_worker
+
+    for name in ("a.pdf", "b.pdf"):
+        (tmp_path / name).write_bytes(b"x")
+
+    def refusing(function, path, *args):
+        raise BrokenProcessPool("a child process terminated abruptly")
+
+    handout = Handout(
+        [(str(tmp_path / "a.pdf"), None), (str(tmp_path / "b.pdf"), None)],
+        Pool(refusing, lambda: None, 1),
+        lambda path, claim: (print, path),
+    )
+    outcomes = [future.exception() for _, future in handout]
+    assert len(outcomes) == 2 and all(lost_with_its_worker(o) for o in outcomes)
