@@ -92,15 +92,15 @@ def extract_all(
     memory and a time limit, `pipeline.guard`) and comes back as JSON (with `with_rows`, a
     `Transferred` carrying the edition's warehouse rows built in the worker) or an IngestFailure;
     `finish_extraction` turns either into an outcome. `sequential` extracts each file when
-    the caller asks for it; `processes` and `dask` start their workers and hand them every
-    file at once (before the first result is asked for). A worker process that died takes
+    the caller asks for it; `processes` and `dask` hand their workers the files a few at a
+    time, from the first result asked for on (`Handout`). A worker process that died takes
     the extractions it held with it (`lost_with_its_worker`): those are extracted again in
     this process, under the limits, so that only the report that killed it fails, as in the
     flow's `_arrivals`. Closing the iterator early drops the files not yet started.
 
     `pool`: workers started beforehand (`start_pool`), so that their start-up overlapped the
-    caller's own; closing the iterator closes it. Workers are handed one file at a time,
-    the largest of the next files first (`Handout`), so that they finish together.
+    caller's own; closing the iterator closes it. Workers are handed one file per task,
+    the largest of the next files first, so that they finish together.
     """
     from nenpo.pipeline.ingest import extract_for_transfer
 
@@ -231,8 +231,6 @@ class Handout:
         self._sizes = [_size(path) for path, _ in self._jobs]
         self._futures: dict[int, Any] = {}
         self._next = 0  # the next job whose future is asked for
-        self.order: list[int] = []
-        """The jobs in the order they were handed out."""
 
     def __iter__(self):
         return self
@@ -262,7 +260,6 @@ class Handout:
         except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker died; the job's outcome says so
             self._futures[n] = Future()
             self._futures[n].set_exception(exc)
-        self.order.append(n)
 
 
 def _size(path: str) -> int:
