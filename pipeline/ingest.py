@@ -669,8 +669,9 @@ def ingest(
             yield report, finished
 
     # Each edition is loaded as soon as it is extracted, while the workers extract the next
-    # ones: the warehouse is held from the start of the extractions, and no more than one
-    # extraction is in memory at a time. One connection for the loads and the audit.
+    # ones: the warehouse is held from the first load (a few editions are handed out
+    # already, so its opening keeps no worker waiting), and no more than one extraction is in
+    # memory at a time. One connection for the loads and the audit.
     labels = {r.sha256: r.source.label for r in reports}
     summary = IngestSummary(db=str(db), labels=labels, from_cache=from_cache)
     con: duckdb.DuckDBPyConnection | None = None
@@ -683,8 +684,6 @@ def ingest(
         return con
 
     try:
-        if misses:  # opened (its schema created) while the first extractions run
-            con = warehouse()
         for outcome in validated(in_order()):
             con = warehouse()
             rows = built_rows.pop(outcome.sha256, None) if outcome.sha256 is not None else None
