@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -62,19 +63,60 @@ def clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str, float]:
-    """Wall seconds, peak RSS (MB) of the command's own process, its output, and the CPU
-    seconds of the command and the children it waited for: a sequential run's guarded
-    extractions are counted; a process pool's workers are the forkserver's children, and are not."""
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str, float, float]:
+    """Wall seconds, peak RSS (MB) of the command's own process, its output, the CPU seconds
+    of the command and the children it waited for (a sequential run's guarded extractions;
+    not a process pool's workers, which are the forkserver's children), and the CPU seconds
+    of every process under the command (the pool's workers and their guarded children
+    too), read from /proc while it runs (0 where there is no /proc)."""
     started = time.perf_counter()
     proc = subprocess.Popen([str(NENPO), *args], env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    tree = TreeCpu(proc.pid)
     out = proc.stdout.read().decode()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
+    tree.stop()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"nenpo {' '.join(args)} failed ({proc.returncode}):\n{out}")
-    return seconds, usage.ru_maxrss / 1024, out, usage.ru_utime + usage.ru_stime
+    own = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, out, own, max(tree.seconds(), own)
+
+
+class TreeCpu:
+    """CPU seconds of a process and all its descendants, sampled from /proc every 50 ms (a
+    process's last sample stands for it: the last < 50 ms of a short-lived one are missed)."""
+
+    def __init__(self, root: int):
+        self._root, self._seen = root, {}
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self._done.is_set():
+            table = {}
+            for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+                if entry.isdigit():
+                    try:
+                        fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    table[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+            for pid, (parent, cpu) in table.items():
+                while parent and parent != self._root and parent in table:
+                    parent = table[parent][0]
+                if pid == self._root or parent == self._root:
+                    self._seen[pid] = max(self._seen.get(pid, 0.0), cpu)
+            self._done.wait(0.05)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def seconds(self) -> float:
+        return sum(self._seen.values())
 
 
 def _stages_child(folder: str, db: str, cache: str, runner: str, workers: int, queue) -> None:
@@ -161,10 +203,21 @@ def main(argv: list[str] | None = None) -> int:
             if runner != "sequential":
                 cli += ["--workers", str(workers)]
             load = os.getloadavg()[0]
-            seconds, rss, out, cpu = run_cli(cli, clean_env(home), tmp)
+            seconds, rss, out, cpu, tree_cpu = run_cli(cli, clean_env(home), tmp)
             assert f"{args.editions} loaded, 0 failed" in " ".join(out.split()), out
             inside = stages(folder, tmp, runner, workers)
-            results[runner] = (seconds, rss, workers, inside[0], home / ".cache" / "nenpo", load, cpu, inside[3])
+            results[runner] = (
+                seconds,
+                rss,
+                workers,
+                inside[0],
+                home / ".cache" / "nenpo",
+                load,
+                cpu,
+                inside[3],
+                tree_cpu,
+                os.getloadavg()[0],
+            )
 
         rss_by_size = {args.editions: results["sequential"][1]}
         for n in sizes:
@@ -174,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 os.link(path, sub / path.name)
             home = tmp / f"home-{n}"
             home.mkdir()
-            _, rss, out, _ = run_cli(
+            _, rss, out, *_ = run_cli(
                 ["ingest", str(sub), "--db", str(tmp / f"size-{n}.duckdb"), "--no-prefect"], clean_env(home), tmp
             )
             rss_by_size[n] = rss
@@ -194,17 +247,23 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"{'nenpo ingest (no Prefect)':<28}{'wall s':>8}{'× pdfplumber':>14}{'editions/min/core':>19}{'peak RSS MB':>13}"
-        f"{'CPU s (see run_cli)':>23}"
+        f"{'CPU s, all processes':>22}{'load avg before, after':>24}"
     )
     for name, (seconds, rss, workers, *rest) in results.items():
         label = f"{name} ({workers} worker{'s' if workers > 1 else ''})" if name != "sequential" else name
         print(
             f"{label:<28}{seconds:>8.1f}{seconds / baseline:>14.3f}{args.editions / (seconds / 60) / workers:>19.1f}"
-            f"{rss:>13.0f}{rest[3]:>23.1f}"
+            f"{rss:>13.0f}{rest[5]:>22.1f}{f'{rest[2]:.1f}, {rest[6]:.1f}':>24}"
         )
+    print()
     print(
-        f"processes / sequential: {seq[0] / proc[0]:.2f}× the throughput  (target ≥ 1.7); load average "
-        f"{seq[5]:.1f} before the sequential run, {proc[5]:.1f} before the processes run (other work on the cores)"
+        f"TWO CORES: processes ({args.workers} workers) / sequential = {seq[0] / proc[0]:.2f}× the throughput"
+        f"  (target ≥ 1.7); load average {seq[5]:.1f} before the sequential run, {proc[5]:.1f} before the"
+        " processes run (other work on the cores lowers it)"
+    )
+    print(
+        f"           CPU the run needed: sequential {seq[8]:.1f} s, processes {proc[8]:.1f} s (every process of the"
+        f" command); the processes run's floor on {args.workers} cores is {proc[8] / args.workers:.1f} s of wall time"
     )
     print()
     # What the machine's other work cannot change: the CPU the run needs. With the parent's
@@ -243,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                 "sequential": seq[:3],
                 "processes": proc[:3],
                 "cpu": {k: v[6] for k, v in results.items()},
+                "cpu_all_processes": {k: v[8] for k, v in results.items()},
+                "load_average": {k: (v[5], v[9]) for k, v in results.items()},
                 "stage_cpu": {k: v[7] for k, v in results.items()},
                 "stages": {k: v[3] for k, v in results.items()},
                 "rss_by_size": rss_by_size,

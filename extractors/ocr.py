@@ -58,6 +58,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -228,14 +229,16 @@ class OcrPage:
 @cache
 def available() -> str | None:
     """None when OCR can run; otherwise why not (for the 'OCR unavailable' warning)."""
-    if shutil.which("tesseract") is None:
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
         return "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert)"
-    try:
-        import pytesseract
-
-        languages = set(pytesseract.get_languages(config=""))
-    except Exception as exc:  # noqa: BLE001 - a broken installation: say so rather than fail every page
+    try:  # asked directly: importing pytesseract (and the pandas it imports) costs a second
+        listed = subprocess.run([tesseract, "--list-langs"], capture_output=True, text=True, check=False)
+    except OSError as exc:  # a broken installation: say so rather than fail every page
         return f"tesseract does not run: {exc}"
+    if listed.returncode not in (0, 1):
+        return f"tesseract does not run: exit status {listed.returncode}: {listed.stderr.strip()}"
+    languages = {line.strip() for line in listed.stdout.splitlines()}  # after a heading: one model a line
     missing = [lang for lang in LANGUAGES if lang not in languages]
     if "jpn" in missing:
         return "tesseract has no Japanese model (apt-get install tesseract-ocr-jpn tesseract-ocr-jpn-vert)"

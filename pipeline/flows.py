@@ -14,12 +14,17 @@ the bug.
 
 from __future__ import annotations
 
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.task_runners import TaskRunner
 
 from nenpo.core.errors import NenpoError
 from nenpo.extractors.models import ReportExtraction
@@ -29,6 +34,7 @@ from nenpo.pipeline.guard import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT, Limits,
 from nenpo.pipeline.ingest import (
     IngestFailure,
     IngestSummary,
+    Transferred,
     audit_warehouse,
     cached_extractions,
     claim_of,
@@ -39,7 +45,7 @@ from nenpo.pipeline.ingest import (
     load_batch,
     plan_sources,
     unique_reports,
-    validate_batch,
+    validated,
     with_progress,
 )
 from nenpo.pipeline.runners import build_task_runner
@@ -94,26 +100,33 @@ def extract_report_task(
     max_memory_mb: int | None = DEFAULT_MAX_MEMORY_MB,
     timeout: float | None = DEFAULT_TIMEOUT,
     ocr: str = "auto",
-) -> str | IngestFailure:
+    with_rows: bool = True,
+) -> str | Transferred | IngestFailure:
     """Extract the file at `path` (`label` names its source in the UI: a URL or the path;
     `claim` the edition its catalogue entry or the command line says it is).
 
-    The extraction comes back as JSON (see `extract_for_transfer`); `_extract_all` turns
-    it back into a `ReportExtraction`. It runs in a child process under the memory and
-    time limits (`pipeline.guard`): a bomb or a hang fails this report only.
+    The extraction comes back as JSON with the edition's warehouse rows built where it was
+    read (a `Transferred`, see `extract_for_transfer`); `_arrivals` turns it back into a
+    `ReportExtraction`, and the load only inserts the rows. It runs in a child process
+    under the memory and time limits (`pipeline.guard`): a bomb or a hang fails this
+    report only.
     """
-    return extract_for_transfer(path, verify, claim, Limits(max_memory_mb, timeout), ocr)
+    return extract_for_transfer(path, verify, claim, Limits(max_memory_mb, timeout), ocr, with_rows)
 
 
-@task(name="load-editions", retries=0)
+@task(name="load-editions", retries=0, cache_policy=NO_CACHE)
 def load_editions_task(
     db: str,
-    outcomes: list[ReportExtraction | IngestFailure],
+    outcomes: Iterable[ReportExtraction | IngestFailure],
     lock_timeout: float = 0.0,
     force: bool = False,
     labels: dict[str, str] | None = None,
+    built_rows: dict[str, dict | None] | None = None,
 ) -> IngestSummary:
-    return load_batch(db, outcomes, lock_timeout, force, labels)
+    """Load each edition as `outcomes` gives it (while the extract tasks go on), with the
+    rows its worker built (`built_rows`: sha256 → rows, filled as the outcomes arrive).
+    No cache policy: the outcomes arrive as the task runs, and are not inputs to hash."""
+    return load_batch(db, outcomes, lock_timeout, force, labels, built_rows)
 
 
 @task(name="audit-warehouse", retries=0)
@@ -149,48 +162,56 @@ def _fetch_all(sources: list[EditionSource], cache_dir: str) -> tuple[list[Obtai
     return ok, failed
 
 
-def _extract_all(
+def _submit_extractions(
+    task_runner: TaskRunner, reports: list[Obtained], verify: str, limits: Limits, ocr: str
+) -> deque[PrefectFuture]:
+    """An extract task on the runner for each report, all at once (from the flow, so each
+    is a task run of the flow's own)."""
+    return deque(
+        task_runner.submit(
+            extract_report_task,
+            {
+                "path": r.path,
+                "verify": verify,
+                "label": r.source.label,
+                "claim": claim_of(r.source),
+                "max_memory_mb": limits.max_memory_mb,
+                "timeout": limits.timeout,
+                "ocr": ocr,
+            },
+        )
+        for r in reports
+    )
+
+
+def _arrivals(
     reports: list[Obtained],
+    hits: dict[str, ReportExtraction],
+    futures: deque[PrefectFuture],
     cache: ExtractionCache,
     verify: str,
-    runner: str,
-    workers: int | None,
-    dask_address: str | None,
-    limits: Limits = Limits(),
-    ocr: str = "auto",
-) -> tuple[list[tuple[Obtained, ReportExtraction | IngestFailure]], dict[str, float]]:
-    """Cached extractions for unchanged content; an extract task on the runner for the rest."""
-    outcomes: dict[str, ReportExtraction | IngestFailure] = {}
+    limits: Limits,
+    ocr: str,
+    built_rows: dict[str, dict | None],
+) -> Iterator[tuple[Obtained, ReportExtraction | IngestFailure]]:
+    """Each report's extraction in the order of `reports`, as soon as it is ready: from the
+    cache (`hits`) or from the next of `futures` (one per report not in `hits`, in order),
+    each future let go of once read. The rows a worker built go into `built_rows` by sha256."""
     mode = extraction_mode(verify, ocr)
-    hits, from_cache = cached_extractions(cache, reports, mode)
-    outcomes.update(hits)
-    misses = [r for r in reports if r.sha256 not in hits]
-    if misses:
-        with build_task_runner(runner, workers, dask_address) as task_runner:
-            futures = [
-                task_runner.submit(
-                    extract_report_task,
-                    {
-                        "path": r.path,
-                        "verify": verify,
-                        "label": r.source.label,
-                        "claim": claim_of(r.source),
-                        "max_memory_mb": limits.max_memory_mb,
-                        "timeout": limits.timeout,
-                        "ocr": ocr,
-                    },
-                )
-                for r in misses
-            ]
-            for report, future in zip(misses, futures):
-                try:
-                    outcome = future.result(raise_on_failure=False)
-                except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker process died
-                    outcome = exc
-                if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
-                    outcome = extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr)
-                outcomes[report.sha256] = finish_extraction(report, outcome, cache, mode)
-    return [(r, outcomes[r.sha256]) for r in reports], from_cache
+    for report in reports:
+        if report.sha256 in hits:
+            yield report, hits[report.sha256]
+            continue
+        future = futures.popleft()
+        try:
+            outcome = future.result(raise_on_failure=False)
+        except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker process died
+            outcome = exc
+        del future
+        if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
+            outcome = extract_for_transfer(report.path, verify, claim_of(report.source), limits, ocr, True)
+        built_rows[report.sha256] = outcome.rows if isinstance(outcome, Transferred) else None
+        yield report, finish_extraction(report, outcome, cache, mode)
 
 
 @flow(name="ingest_reports")
@@ -232,13 +253,20 @@ def ingest_reports(
     sources = plan_sources(paths or [], catalogue, series, fiscal_year, family)
     obtained, fetch_failures = _fetch_all(sources, str(store.root))
     reports = unique_reports(obtained)
-    pairs, from_cache = _extract_all(
-        reports, ExtractionCache(store.root), verify, runner, workers, dask_address, Limits(max_memory_mb, timeout), ocr
-    )
+    cache, limits = ExtractionCache(store.root), Limits(max_memory_mb, timeout)
+    hits, from_cache = cached_extractions(cache, reports, extraction_mode(verify, ocr))
+    misses = [r for r in reports if r.sha256 not in hits]
     labels = {r.sha256: r.source.label for r in reports}
-    summary = IngestSummary(db=db, from_cache=from_cache, extracted=len(reports) - len(from_cache), labels=labels)
+    summary = IngestSummary(db=db, from_cache=from_cache, extracted=len(misses), labels=labels)
+    built_rows: dict[str, dict | None] = {}
     try:
-        loaded = load_editions_task(db, validate_batch(pairs) + fetch_failures, lock_timeout, force, labels)
+        # each edition is loaded as its extraction arrives, while the workers go on: the
+        # batch is never in memory at once
+        with build_task_runner(runner if misses else "sequential", workers, dask_address) as task_runner:
+            futures = _submit_extractions(task_runner, misses, verify, limits, ocr)
+            arrivals = _arrivals(reports, hits, futures, cache, verify, limits, ocr, built_rows)
+            outcomes = itertools.chain(validated(arrivals), fetch_failures)
+            loaded = load_editions_task(db, outcomes, lock_timeout, force, labels, built_rows)
         summary.loaded, summary.failed = loaded.loaded, loaded.failed
         summary.record_audit(audit_task(db, lock_timeout))
         summary.flow_run = flow_run.get_name()

@@ -28,7 +28,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DEFAULT_MAX_MEMORY_MB", "DEFAULT_TIMEOUT", "Limits", "guarded", "lost_with_its_worker"]
+__all__ = [
+    "DEFAULT_MAX_MEMORY_MB",
+    "DEFAULT_TIMEOUT",
+    "Limits",
+    "Pickled",
+    "guarded",
+    "lost_with_its_worker",
+    "unpickled",
+]
 
 DEFAULT_MAX_MEMORY_MB = 4096
 """Memory one extraction may add: ten times the peak of a 300-page edition."""
@@ -44,17 +52,37 @@ class Limits:
     """Seconds before the child is killed; None: no limit."""
 
 
+@dataclass(frozen=True)
+class Pickled:
+    """A guarded child's result as it came through the pipe, not unpickled: a pool worker
+    passes it on as it is, and only the process that uses it unpickles it (`unpickled`)."""
+
+    data: bytes
+
+
+def unpickled(outcome: object) -> object:
+    """`outcome`, or what it holds when it is `Pickled`."""
+    return pickle.loads(outcome.data) if isinstance(outcome, Pickled) else outcome
+
+
 def guarded(
-    function: Callable, args: tuple, limits: Limits, path: str | os.PathLike[str], preload: tuple[str, ...] = ()
+    function: Callable,
+    args: tuple,
+    limits: Limits,
+    path: str | os.PathLike[str],
+    preload: tuple[str, ...] = (),
+    keep_pickled: bool = False,
 ):
     """`function(*args)` in a forked child under `limits`; its result (which must pickle), or
     an IngestFailure at stage extract naming `path` when the child failed to return one.
 
     `preload` names modules the function imports lazily: they are imported once here, in
-    the parent, rather than again in every child.
+    the parent, rather than again in every child. With `keep_pickled`, a result the child
+    wrote whole (it exited 0) comes back `Pickled`, for another process to unpickle.
     """
     if not hasattr(os, "fork") or (limits.max_memory_mb is None and limits.timeout is None):
-        return function(*args)
+        result = function(*args)
+        return Pickled(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)) if keep_pickled else result
     for module in preload:
         importlib.import_module(module)
     read_end, write_end = os.pipe()
@@ -77,6 +105,8 @@ def guarded(
         name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
         hint = f" (out of memory under --max-memory {limits.max_memory_mb} MB?)" if limits.max_memory_mb else ""
         return _failure(path, f"extraction process died of signal {name}{hint}")
+    if keep_pickled and data and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0:
+        return Pickled(data)
     try:
         return pickle.loads(data)
     except Exception:  # noqa: BLE001 - a child's result that does not unpickle: its exit status is the failure

@@ -14,6 +14,7 @@ layer), so one bad file cannot stop the others from loading.
 from __future__ import annotations
 
 import os
+import pickle
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,8 +34,9 @@ from nenpo.extractors.ocr import extraction_mode
 from nenpo.extractors.pages import PdfError, sha256_file
 from nenpo.extractors.registry import UnknownFamilyError
 from nenpo.pipeline.cache import ExtractionCache
-from nenpo.pipeline.guard import Limits, guarded
+from nenpo.pipeline.guard import Limits, Pickled, guarded
 from nenpo.pipeline.settings import FETCH_RETRY_SECONDS
+from nenpo.pipeline.warm import warm
 from nenpo.sources.catalogue import EditionSource, load_catalogue
 from nenpo.sources.fetch import FetchError, FetchPolicy, is_transient
 from nenpo.sources.local import pdfs_under
@@ -300,9 +302,12 @@ def extract_for_transfer(
     limits: Limits | None = Limits(),
     ocr: str = "auto",
     with_rows: bool = False,
-) -> str | Transferred | IngestFailure:
+    keep_pickled: bool = False,
+) -> str | Transferred | IngestFailure | Pickled:
     """`extract_one` for a worker process: a successful extraction comes back as its JSON
-    (with `with_rows`, as a `Transferred` carrying its warehouse rows too).
+    (with `with_rows`, as a `Transferred` carrying its warehouse rows too). With
+    `keep_pickled`, the outcome comes back as the guarded child pickled it (`Pickled`): a
+    pool worker hands it on without unpickling and pickling it again.
 
     A result crosses back to the flow's process as one string, which pydantic validates
     (in Rust) several times faster than pickle rebuilds thousands of records; the parent's
@@ -312,8 +317,10 @@ def extract_for_transfer(
     """
     args = (path, verify, claim, ocr, with_rows)
     if limits is not None:
-        return guarded(_extract_json, args, limits, path, preload=("pdfplumber",))
-    return _extract_json(*args)
+        warm()  # once per process: the forked child imports nothing the next one needs again
+        return guarded(_extract_json, args, limits, path, keep_pickled=keep_pickled)
+    outcome = _extract_json(*args)
+    return Pickled(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)) if keep_pickled else outcome
 
 
 def _extract_json(
@@ -440,35 +447,41 @@ def validated(
 
 def load_batch(
     db: str | Path,
-    outcomes: list[ReportExtraction | IngestFailure],
+    outcomes: Iterable[ReportExtraction | IngestFailure],
     wait_seconds: float = 0.0,
     force: bool = False,
     labels: dict[str, str] | None = None,
+    built_rows: dict[str, dict | None] | None = None,
 ) -> IngestSummary:
     """Load every extracted edition (one transaction each) and record every failure.
 
     The warehouse is opened once for the batch: DuckDB allows one writer per file. While
     another process holds it, this waits up to `wait_seconds`, then raises
-    WarehouseLockedError (nothing written).
+    WarehouseLockedError (nothing written). `outcomes` may be given as they arrive: each
+    edition is loaded as it comes.
     """
     con = connect(db, wait_seconds=wait_seconds)
     try:
-        return load_into(con, outcomes, str(db), force, labels)
+        return load_into(con, outcomes, str(db), force, labels, built_rows)
     finally:
         con.close()
 
 
 def load_into(
     con: duckdb.DuckDBPyConnection,
-    outcomes: list[ReportExtraction | IngestFailure],
+    outcomes: Iterable[ReportExtraction | IngestFailure],
     db: str = "",
     force: bool = False,
     labels: dict[str, str] | None = None,
+    built_rows: dict[str, dict | None] | None = None,
 ) -> IngestSummary:
-    """`load_batch` on an open warehouse connection (each outcome as `load_one`)."""
+    """`load_batch` on an open warehouse connection (each outcome as `load_one`).
+    `built_rows`: sha256 → the edition's rows built where it was extracted (taken from it
+    as each edition is loaded)."""
     summary = IngestSummary(db=db)
     for outcome in outcomes:
-        load_one(con, summary, outcome, force, labels)
+        rows = built_rows.pop(outcome.sha256, None) if built_rows and outcome.sha256 else None
+        load_one(con, summary, outcome, force, labels, rows)
     record_failures(con, summary)
     return summary
 
@@ -531,6 +544,34 @@ def audit_warehouse(
 # --- the whole run -------------------------------------------------------------------------
 
 
+def _planned(
+    paths: Iterable[str | os.PathLike[str]],
+    catalogue: str | os.PathLike[str] | None,
+    series: str | None,
+    fiscal_year: int | None,
+    family: str | None,
+    cache_dir: str | os.PathLike[str] | None,
+    reuse_extractions: bool,
+    fetch_policy: FetchPolicy,
+    fetch_retry_delays: Sequence[float],
+    verify: str,
+    ocr: str,
+) -> tuple[list[Obtained], list[IngestFailure], ExtractionCache | None, str]:
+    """A run's distinct reports on local disk, the sources that failed to fetch, the
+    extraction cache (when `reuse_extractions`) and the cache's key for (verify, ocr)."""
+    store = FileStore(cache_dir)
+    cache = ExtractionCache(store.root) if reuse_extractions else None
+    fetch_failures: list[IngestFailure] = []
+    obtained: list[Obtained] = []
+    for source in plan_sources(paths, catalogue, series, fiscal_year, family):
+        try:
+            obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
+        except Exception as exc:  # noqa: BLE001 - one source's failure is recorded; the others go on
+            fetch_failures.append(fetch_failure(source, exc))
+    mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
+    return unique_reports(obtained), fetch_failures, cache, mode
+
+
 def ingest(
     paths: Iterable[str | os.PathLike[str]] = (),
     db: str | Path = "nenpo.duckdb",
@@ -566,34 +607,40 @@ def ingest(
     markedly worse than the one held fails at validate unless `force`. `ocr` (auto, always,
     never) says which pages Tesseract reads; the cache keeps one extraction per mode.
     """
-    from nenpo.pipeline.runners import extract_all
+    from nenpo.pipeline.runners import closed_if_failing, extract_all, start_pool
 
     clock = _StageClock()
-    store = FileStore(cache_dir)
-    cache = ExtractionCache(store.root) if reuse_extractions else None
-    fetch_failures: list[IngestFailure] = []
-    obtained: list[Obtained] = []
-    for source in plan_sources(paths, catalogue, series, fiscal_year, family):
-        try:
-            obtained.append(fetch_with_retries(source, store, fetch_policy, fetch_retry_delays if source.url else ()))
-        except Exception as exc:  # noqa: BLE001 - one source's failure is recorded; the others go on
-            fetch_failures.append(fetch_failure(source, exc))
-    reports = unique_reports(obtained)
-    clock.lap("fetch")
-    mode = extraction_mode(verify, ocr)  # the cache keeps one extraction per (verify, OCR) mode
-    cached = {r.sha256 for r in reports if cache is not None and cache.holds(r.sha256, mode)}
-    misses = [r for r in reports if r.sha256 not in cached]
-    extracted = extract_all(
-        [r.path for r in misses],
-        verify,
-        runner,
-        workers,
-        dask_address,
-        [claim_of(r.source) for r in misses],
-        limits,
-        ocr,
-        with_rows=True,
-    )
+    # the workers start now, while this process plans, fetches and looks in the cache
+    pool = start_pool(runner, workers, dask_address)
+    with closed_if_failing(pool):
+        reports, fetch_failures, cache, mode = _planned(
+            paths,
+            catalogue,
+            series,
+            fiscal_year,
+            family,
+            cache_dir,
+            reuse_extractions,
+            fetch_policy,
+            fetch_retry_delays,
+            verify,
+            ocr,
+        )
+        clock.lap("fetch")
+        cached = {r.sha256 for r in reports if cache is not None and cache.holds(r.sha256, mode)}
+        misses = [r for r in reports if r.sha256 not in cached]
+        extracted = extract_all(
+            [r.path for r in misses],
+            verify,
+            runner,
+            workers,
+            dask_address,
+            [claim_of(r.source) for r in misses],
+            limits,
+            ocr,
+            with_rows=True,
+            pool=pool,
+        )
     from_cache: dict[str, float] = {}
     extracted_so_far: list[str] = []
     built_rows: dict[str, dict] = {}  # sha256 → the rows a worker built for the edition, until it is loaded
@@ -622,7 +669,8 @@ def ingest(
             yield report, finished
 
     # Each edition is loaded as soon as it is extracted, while the workers extract the next
-    # ones: the warehouse is held from the first load, and no more than one extraction is in
+    # ones: the warehouse is held from the first load (a few editions are handed out
+    # already, so its opening keeps no worker waiting), and no more than one extraction is in
     # memory at a time. One connection for the loads and the audit.
     labels = {r.sha256: r.source.label for r in reports}
     summary = IngestSummary(db=str(db), labels=labels, from_cache=from_cache)

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from nenpo.pipeline.guard import Limits, lost_with_its_worker
+from nenpo.pipeline.guard import Limits, lost_with_its_worker, unpickled
 from nenpo.pipeline.settings import RUNNERS
+from nenpo.pipeline.warm import WARM_ON_IMPORT, warm
 
 if TYPE_CHECKING:
     from prefect.task_runners import TaskRunner
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from nenpo.extractors.edition import EditionClaim
     from nenpo.pipeline.ingest import IngestFailure, Transferred
 
-__all__ = ["RUNNERS", "build_task_runner", "extract_all"]
+__all__ = ["RUNNERS", "Pool", "build_task_runner", "closed_if_failing", "extract_all", "start_pool"]
 
 
 def _worker_count(kind: str, workers: int | None, dask_address: str | None) -> int:
@@ -80,6 +83,7 @@ def extract_all(
     limits: Limits | None = Limits(),
     ocr: str = "auto",
     with_rows: bool = False,
+    pool: Pool | None = None,
 ) -> Iterator[IngestFailure | str | Transferred | BaseException]:
     """Each path's extraction, in the order given, without Prefect (`claims`: what the
     catalogue or command line says each file's edition is, as for `extract_one`).
@@ -88,70 +92,119 @@ def extract_all(
     memory and a time limit, `pipeline.guard`) and comes back as JSON (with `with_rows`, a
     `Transferred` carrying the edition's warehouse rows built in the worker) or an IngestFailure;
     `finish_extraction` turns either into an outcome. `sequential` extracts each file when
-    the caller asks for it; `processes` and `dask` start their workers and hand them every
-    file at once (before the first result is asked for). A worker process that died takes
+    the caller asks for it; `processes` and `dask` hand their workers the files a few at a
+    time, from the first result asked for on (`Handout`). A worker process that died takes
     the extractions it held with it (`lost_with_its_worker`): those are extracted again in
     this process, under the limits, so that only the report that killed it fails, as in the
-    flow's `_extract_all`. Closing the iterator early drops the files not yet started.
+    flow's `_arrivals`. Closing the iterator early drops the files not yet started.
+
+    `pool`: workers started beforehand (`start_pool`), so that their start-up overlapped the
+    caller's own; closing the iterator closes it. Workers are handed one file per task,
+    the largest of the next files first, so that they finish together.
     """
     from nenpo.pipeline.ingest import extract_for_transfer
 
     jobs = list(zip(paths, claims)) if claims is not None else [(path, None) for path in paths]
-    count = min(_worker_count(kind, workers, dask_address), max(len(jobs), 1))
     if kind == "sequential" or not jobs:
+        if pool is not None:
+            pool.close()
         return (extract_for_transfer(path, verify, claim, limits, ocr, with_rows) for path, claim in jobs)
-    start = _process_pool if kind == "processes" else _dask_cluster
-    futures, close = start(jobs, verify, limits, count, dask_address, ocr, with_rows)
+    if pool is None:
+        pool = start_pool(kind, min(_worker_count(kind, workers, dask_address), len(jobs)), dask_address)
+    assert pool is not None, "a pool of processes or Dask workers"
     return _Results(
-        zip(jobs, futures),
-        close,
+        Handout(
+            jobs, pool, lambda path, claim: (extract_for_transfer, path, verify, claim, limits, ocr, with_rows, True)
+        ),
+        pool.close,
         lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr, with_rows),
     )
 
 
-def _process_pool(
-    jobs: list,
-    verify: str,
-    limits: Limits | None,
-    count: int,
-    dask_address: str | None = None,
-    ocr: str = "auto",
-    with_rows: bool = False,
-):
-    from nenpo.pipeline.ingest import extract_for_transfer
+@dataclass
+class Pool:
+    """Started worker processes: `submit(function, *args)` gives a future; `close()` stops them."""
 
-    # forkserver: workers fork from one clean process that has imported the extractors
-    # once, and do not inherit this process's threads (the progress display, DuckDB's) or
-    # its open warehouse
+    submit: Callable[..., Any]
+    close: Callable[[], None]
+    workers: int
+
+
+def start_pool(kind: str, workers: int | None = None, dask_address: str | None = None) -> Pool | None:
+    """Worker processes for `extract_all`, started now (None for `sequential`).
+
+    Each worker is asked to warm itself at once (`pipeline.warm`), so the processes start
+    while the caller does its own set-up (planning, the warehouse, the extraction cache).
+    """
+    count = _worker_count(kind, workers, dask_address)
+    if kind == "sequential":
+        return None
+    if kind == "processes":
+        return _process_pool(count)
+    pool = _dask_cluster(count, dask_address)
+    for _ in range(pool.workers):
+        pool.submit(warm)
+    return pool
+
+
+def _start_workers(pool: ProcessPoolExecutor, count: int) -> None:
+    for _ in range(count):
+        pool.submit(warm)
+    # while the workers start, this process has a core to spare: pyarrow's bridge to pandas,
+    # which its first load and the audit need, is imported now rather than on the way
+    import pyarrow as pa
+
+    pa.array([0])
+
+
+@contextmanager
+def closed_if_failing(pool: Pool | None) -> Iterator[None]:
+    """Close `pool` when the block fails (before `extract_all` has taken it over)."""
+    try:
+        yield
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
+
+
+def _process_pool(count: int) -> Pool:
+    # forkserver: workers fork from one clean process, and do not inherit this process's
+    # threads (the progress display, DuckDB's) or its open warehouse; the forkserver has
+    # imported what an extraction needs (`pipeline.warm`), so each worker starts warm
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["nenpo.pipeline.ingest", "pdfplumber"])
+    context.set_forkserver_preload([WARM_ON_IMPORT])
     pool = ProcessPoolExecutor(count, mp_context=context)
-    futures = [pool.submit(extract_for_transfer, path, verify, claim, limits, ocr, with_rows) for path, claim in jobs]
-    return futures, lambda: pool.shutdown(wait=True, cancel_futures=True)
+    # a submit starts a worker when none is idle, and waits for the forkserver to have
+    # warmed itself (seconds): the workers are started on a thread, the caller goes on
+    starting = threading.Thread(target=_start_workers, args=(pool, count), daemon=True)
+    starting.start()
+
+    def submit(function: Callable[..., Any], *args: Any) -> Any:
+        starting.join()
+        return pool.submit(function, *args)
+
+    def close() -> None:
+        starting.join()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+    return Pool(submit, close, count)
 
 
-def _dask_cluster(
-    jobs: list,
-    verify: str,
-    limits: Limits | None,
-    count: int,
-    dask_address: str | None,
-    ocr: str = "auto",
-    with_rows: bool = False,
-):
+def _dask_cluster(count: int, dask_address: str | None) -> Pool:
     from distributed import Client, LocalCluster
-
-    from nenpo.pipeline.ingest import extract_for_transfer
 
     if dask_address:
         client, cluster = Client(dask_address), None
     else:
         cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-    futures = [
-        client.submit(extract_for_transfer, path, verify, claim, limits, ocr, with_rows, pure=False)
-        for path, claim in jobs
-    ]
+    futures: list = []
+
+    def submit(function: Callable[..., Any], *args: Any) -> Any:
+        future = client.submit(function, *args, pure=False)
+        futures.append(future)
+        return future
 
     def close() -> None:
         client.cancel(futures)
@@ -159,27 +212,83 @@ def _dask_cluster(
         if cluster is not None:
             cluster.close()
 
-    return futures, close
+    workers = len(client.scheduler_info().get("workers", {})) or count
+    return Pool(submit, close, workers)
+
+
+class Handout:
+    """The jobs' futures in the order of `jobs`, each job handed to the pool as late as it
+    can be: no more than two per worker are out at a time (one running, one queued, so a
+    worker that finishes never waits for the caller), and the next one out is the largest
+    file (bytes) among the next `AHEAD` — the largest first, so the workers finish together,
+    while the caller, which reads the outcomes in order, holds a few at most."""
+
+    AHEAD = 8
+    PER_WORKER = 2
+
+    def __init__(self, jobs: list, pool: Pool, task: Callable[[str, Any], tuple]):
+        self._jobs, self._pool, self._task = list(jobs), pool, task
+        self._sizes = [_size(path) for path, _ in self._jobs]
+        self._futures: dict[int, Any] = {}
+        self._next = 0  # the next job whose future is asked for
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> tuple[tuple[str, Any], Any]:
+        if self._next >= len(self._jobs):
+            raise StopIteration
+        n, self._next = self._next, self._next + 1
+        if n not in self._futures:
+            self._hand_out(n)
+        self._top_up()
+        return self._jobs[n], self._futures.pop(n)
+
+    def _top_up(self) -> None:
+        while len(self._futures) < self.PER_WORKER * self._pool.workers:
+            waiting = [
+                n for n in range(self._next, min(self._next + self.AHEAD, len(self._jobs))) if n not in self._futures
+            ]
+            if not waiting:
+                return
+            self._hand_out(max(waiting, key=lambda n: (self._sizes[n], -n)))
+
+    def _hand_out(self, n: int) -> None:
+        function, *args = self._task(*self._jobs[n])
+        try:
+            self._futures[n] = self._pool.submit(function, *args)
+        except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker died; the job's outcome says so
+            self._futures[n] = Future()
+            self._futures[n].set_exception(exc)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 class _Results:
     """The futures' outcomes in order; `close()` (or the last one) shuts the workers down.
     An extraction lost with its worker is done again by `again(path, claim)`."""
 
-    def __init__(self, jobs_and_futures, close, again):
-        # a deque let go of as it is read: a future keeps its result (an edition's JSON and
+    def __init__(self, jobs_and_futures: Iterator, close, again):
+        # read one at a time and let go of: a future keeps its result (an edition's JSON and
         # rows) for as long as it is referenced
-        self._futures, self._close, self._again = deque(jobs_and_futures), close, again
+        self._futures, self._close, self._again = jobs_and_futures, close, again
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        if not self._futures:
+        try:
+            (path, claim), future = next(self._futures)
+        except StopIteration:
             self.close()
-            raise StopIteration
-        (path, claim), future = self._futures.popleft()
+            raise
         outcome = _outcome(future)
+        del future
         if lost_with_its_worker(outcome):  # not a verdict on the file: extract it again here
             outcome = self._again(path, claim)
         return outcome
@@ -192,6 +301,6 @@ class _Results:
 
 def _outcome(future):
     try:
-        return future.result()
+        return unpickled(future.result())  # the worker passed on its guarded child's pickle
     except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker process died
         return exc
