@@ -142,6 +142,12 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)",
     ),
     (
+        re.compile(r"(?<=\S)\s+[「『（(［\[【〔]$"),
+        "",
+        "a speck read as an opening bracket after a line's last word: 中止 「 → 中止 (no line ends with "
+        "an opening bracket: Japanese line breaking forbids it)",
+    ),
+    (
         re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"),
         "△",
         "the minus triangle read as a Latin A before a decimal figure: A21.2 → △21.2",
@@ -695,6 +701,8 @@ VOTE_DIGITS = re.compile(r"^[△(（]?\d[\d,]*(?:\.\d+)?[)）%％]?$")
 """What two voters must agree on to replace a reading: one figure, ``1,251``, ``(220,000)``,
 ``21.2``, ``5.0%``; its sign is the image's (``_negative_marks``)."""
 
+ALONE_PER_PAGE = 16  # figures the voters disagreed on, read once more on their own
+
 VOTE_START = re.compile(r"^[△(（]?\d[\d,.]*\d")
 """An unsure line of any length that starts with a figure is voted on too: a second reading
 of its box may have brought in ink beside it (``1,400,000<ユーニー ニーーょ``)."""
@@ -784,17 +792,48 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     by_jpn = _sheet_read(crops, "jpn", psm=4)
     by_eng = _sheet_read(crops, "eng", psm=4, whitelist=FIGURE_CHARSET)
     out = list(lines)
+    undecided = []
     for k, i in enumerate(candidates):
-        jpn = fix_reading("".join(w["text"] for w in by_jpn.get(k, ())))
-        eng = fix_reading("".join(w["text"] for w in by_eng.get(k, ())))
-        if jpn == eng and lines[i].text.startswith("△") and not jpn.startswith("△"):
-            jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
-        if jpn == eng and VOTE_DIGITS.match(jpn) and jpn != lines[i].text:
-            conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (by_jpn[k], by_eng[k])), 4)
-            out[i] = OcrLine(
-                jpn, lines[i].bbox, lines[i].size, max(conf, lines[i].conf), False, ((jpn, lines[i].bbox),)
-            )
+        agreed = _agreed(lines[i], by_jpn.get(k, []), by_eng.get(k, []))
+        if agreed is not None:
+            out[i] = agreed
+        elif _unsettled(lines[i]):
+            undecided.append(k)
+    # a figure the voters disagreed on is read once more alone: on a sheet of many crops
+    # Tesseract's layout analysis may join a crop's line with its neighbours' (a comma
+    # read as a full stop by one voter, ``1.400.000`` against ``1,400,000``)
+    for k in undecided[:ALONE_PER_PAGE]:
+        i = candidates[k]
+        agreed = _agreed(
+            lines[i],
+            _sheet_read([crops[k]], "jpn", psm=4).get(0, []),
+            _sheet_read([crops[k]], "eng", psm=4, whitelist=FIGURE_CHARSET).get(0, []),
+        )
+        if agreed is not None:
+            out[i] = agreed
     return out
+
+
+def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
+    """The line as the two voters read it, when they agree on one figure that differs from
+    the first reading; else None."""
+    jpn = fix_reading("".join(w["text"] for w in jpn_words))
+    eng = fix_reading("".join(w["text"] for w in eng_words))
+    if jpn == eng and line.text.startswith("△") and not jpn.startswith("△"):
+        jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
+    if jpn != eng or not VOTE_DIGITS.match(jpn) or jpn == line.text:
+        return None
+    conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (jpn_words, eng_words)), 4)
+    return OcrLine(jpn, line.bbox, line.size, max(conf, line.conf), False, ((jpn, line.bbox),))
+
+
+def _unsettled(line: OcrLine) -> bool:
+    """A line the vote should settle and did not: it starts with a figure but is not one
+    (``71,400,000ババnn``), or it is short, holds a digit and Tesseract was unsure of it."""
+    text = line.text.strip()
+    if VOTE_DIGITS.match(text):
+        return line.conf < REREAD_BELOW
+    return bool(VOTE_START.match(text)) or any(c.isdigit() for c in text) and line.conf < REREAD_BELOW
 
 
 FIGURE_LINE = re.compile(r"^(?P<prefix>[^\d()（）+\-−]{0,3}?)\s*(?P<figure>\d[\d,]*(?:\.\d+)?)(?P<rest>\s*[%％]?)$")
@@ -969,6 +1008,108 @@ def _rows_left_to_right(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
+def _reattach(lines: list[OcrLine]) -> list[OcrLine]:
+    """Pieces of one printed line that Tesseract put in different blocks, joined again.
+
+    Its layout analysis may cut a long line in two at an ordinary word gap and put the
+    right-hand piece at the end of the page (``③市内の魅力ある観光資源を市民に`` …
+    ``認識していただけるよう、…``), which breaks the reading order the text-order readers
+    rely on. A line that starts closer than ``CUT_GAP`` line heights right of another on
+    the same row, and does not follow it in Tesseract's order, is joined to it: had the two
+    been one line of Tesseract's, ``_lines`` would not have cut them either."""
+    out = list(lines)
+    moved = True
+    while moved:
+        moved = False
+        for i, piece in enumerate(out):
+            if piece.vertical:
+                continue
+            for j, left in enumerate(out):
+                if j in (i, i - 1) or left.vertical or not _same_row(left, piece, 0.6):
+                    continue
+                height = max(left.bbox[3] - left.bbox[1], piece.bbox[3] - piece.bbox[1])
+                if -0.2 * height <= piece.bbox[0] - left.bbox[2] <= CUT_GAP * height:
+                    out[j] = _joined(left, piece)
+                    del out[i]
+                    moved = True
+                    break
+            if moved:
+                break
+    return out
+
+
+ALIGN_PT = 3.0  # left edges this close start one column
+COLUMN_REACH = 10  # line heights above and below a row where its column's other cells are looked for
+COLUMN_GAP = 0.3  # line heights: two cells of a row are at least this far apart
+COLUMN_LINES = 2  # other lines that must start at a column's left edge
+CELL_END = re.compile(r"[\d)）%％]$")
+"""How a cell of figures ends: ``59 (新規38件・変更21件)``, ``1,500``, ``5.0%``."""
+CELL_START = re.compile(r"^(?:[△▲(（]?\d|中止)")
+"""How a cell of figures starts: ``64 (新規40件…``, ``△1.5``, ``(60,000)``, ``中止``."""
+
+
+def _column_cuts(lines: list[OcrLine]) -> list[OcrLine]:
+    """Cells of an unruled table row that Tesseract read as one line, cut apart where the
+    lines around them show a column starts: ``59 (新規38件・変更21件) 64 (新規40件・変更24件)``
+    → two cells, because the figures above and below ``64`` (and the year header over
+    them) start at its left edge. A line is cut before a word only when that word starts a
+    figure (``CELL_START``), the words before it are a cell of figures (``CELL_START``,
+    ``CELL_END``), the gap before it is at least ``COLUMN_GAP`` line heights, and at least
+    ``COLUMN_LINES`` other lines within ``COLUMN_REACH`` line heights start where it does
+    (within ``ALIGN_PT``); prose, whose words align with nothing, is never cut."""
+    starts = [(l.bbox[0], (l.bbox[1] + l.bbox[3]) / 2) for l in lines if not l.vertical]
+    out: list[OcrLine] = []
+    for line in lines:
+        out.extend(_cut_at_columns(line, starts) if not line.vertical and len(line.words) > 1 else [line])
+    return out
+
+
+def _cut_at_columns(line: OcrLine, starts: list[tuple[float, float]]) -> list[OcrLine]:
+    height = line.bbox[3] - line.bbox[1]
+    middle = (line.bbox[1] + line.bbox[3]) / 2
+    pieces: list[list[tuple[str, tuple[float, float, float, float]]]] = [[line.words[0]]]
+    for word in line.words[1:]:
+        x = word[1][0]
+        aligned = sum(
+            1
+            for x0, y in starts
+            if abs(x0 - x) <= ALIGN_PT and 0 < abs(y - middle) <= COLUMN_REACH * height
+        )
+        before = _words_text(pieces[-1])
+        apart = x - pieces[-1][-1][1][2] >= COLUMN_GAP * height
+        if (
+            apart
+            and aligned >= COLUMN_LINES
+            and CELL_START.match(before)
+            and CELL_END.search(before)
+            and CELL_START.match(word[0])
+        ):
+            pieces.append([])
+        pieces[-1].append(word)
+    if len(pieces) == 1:
+        return [line]
+    out = []
+    for words in pieces:
+        box = (
+            min(b[0] for _, b in words),
+            min(b[1] for _, b in words),
+            max(b[2] for _, b in words),
+            max(b[3] for _, b in words),
+        )
+        out.append(OcrLine(fix_reading(_words_text(words)), box, line.size, line.conf, False, tuple(words)))
+    return out
+
+
+def _words_text(words: list[tuple[str, tuple[float, float, float, float]]]) -> str:
+    """Words of a horizontal line (boxes in points) joined as ``_line`` joins them."""
+    height = max(b[3] - b[1] for _, b in words)
+    text = words[0][0]
+    for (a, abox), (b, bbox) in zip(words, words[1:]):
+        latin = a[-1].isascii() and b[0].isascii() and not (a[-1].isdigit() and b[0].isdigit())
+        text += (" " if bbox[0] - abox[2] > (SPACE_GAP if latin else CJK_SPACE_GAP) * height else "") + b
+    return text
+
+
 def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi: float = OCR_DPI) -> OcrPage:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
@@ -979,6 +1120,7 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
         # a lone bracket or stroke is the tail of a glyph already read, not a lost one
         found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
         lines = _rejoin(lines, found) if found else lines
+    lines = _column_cuts(_reattach(lines))
     lines = _rows_left_to_right(_negative_marks(image, _vote_figures(image, lines, dpi), dpi))
     language = "jpn"
     if _vertical_share(lines) >= VERTICAL_LINES and "jpn_vert" in _languages():
