@@ -756,7 +756,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     (``FIGURE_CHARSET``). When the two agree on one figure (``VOTE_DIGITS``) that figure
     replaces the first reading (``あとら]`` → ``1,251``); when they disagree the first
     reading stands, with its confidence, and the findings report it if it is unsure."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     if "eng" not in _languages():
         return lines
@@ -767,7 +767,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         and l.text.strip()
         and (
             len(l.text.replace(" ", "")) <= VOTE_CHARS
-            and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
+            and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW or _no_letters(l.text))
             or VOTE_START.match(l.text)
             and l.conf < REREAD_BELOW
         )
@@ -799,19 +799,26 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
             out[i] = agreed
         elif _unsettled(lines[i]):
             undecided.append(k)
-    # a figure the voters disagreed on is read once more alone: on a sheet of many crops
-    # Tesseract's layout analysis may join a crop's line with its neighbours' (a comma
-    # read as a full stop by one voter, ``1.400.000`` against ``1,400,000``)
+    # a figure the voters disagreed on is read once more alone, as one line (--psm 7): on
+    # a sheet of many crops Tesseract's layout analysis may join a crop's line with its
+    # neighbours' (``1.400.000`` against ``1,400,000``) or drop a lone ``1`` altogether
     for k in undecided[:ALONE_PER_PAGE]:
         i = candidates[k]
+        alone = ImageOps.expand(crops[k], border=TARGET_TEXT_PX, fill=255)
         agreed = _agreed(
             lines[i],
-            _sheet_read([crops[k]], "jpn", psm=4).get(0, []),
-            _sheet_read([crops[k]], "eng", psm=4, whitelist=FIGURE_CHARSET).get(0, []),
+            _words(alone, "jpn", psm=7),
+            _words(alone, "eng", psm=7, whitelist=FIGURE_CHARSET),
         )
         if agreed is not None:
             out[i] = agreed
     return out
+
+
+def _no_letters(text: str) -> bool:
+    """A line of marks only (``]``, ``|``, ``.``): on a table page, often a lone digit
+    misread (``１`` read as ``]``)."""
+    return not any(c.isalpha() for c in text)
 
 
 def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
@@ -829,11 +836,14 @@ def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrL
 
 def _unsettled(line: OcrLine) -> bool:
     """A line the vote should settle and did not: it starts with a figure but is not one
-    (``71,400,000ババnn``), or it is short, holds a digit and Tesseract was unsure of it."""
+    (``71,400,000ババnn``), it is marks only (``]``), or it is short, holds a digit and
+    Tesseract was unsure of it."""
     text = line.text.strip()
     if VOTE_DIGITS.match(text):
         return line.conf < REREAD_BELOW
-    return bool(VOTE_START.match(text)) or any(c.isdigit() for c in text) and line.conf < REREAD_BELOW
+    return (
+        bool(VOTE_START.match(text)) or _no_letters(text) or any(c.isdigit() for c in text) and line.conf < REREAD_BELOW
+    )
 
 
 FIGURE_LINE = re.compile(r"^(?P<prefix>[^\d()（）+\-−]{0,3}?)\s*(?P<figure>\d[\d,]*(?:\.\d+)?)(?P<rest>\s*[%％]?)$")
@@ -1070,11 +1080,7 @@ def _cut_at_columns(line: OcrLine, starts: list[tuple[float, float]]) -> list[Oc
     pieces: list[list[tuple[str, tuple[float, float, float, float]]]] = [[line.words[0]]]
     for word in line.words[1:]:
         x = word[1][0]
-        aligned = sum(
-            1
-            for x0, y in starts
-            if abs(x0 - x) <= ALIGN_PT and 0 < abs(y - middle) <= COLUMN_REACH * height
-        )
+        aligned = sum(1 for x0, y in starts if abs(x0 - x) <= ALIGN_PT and 0 < abs(y - middle) <= COLUMN_REACH * height)
         before = _words_text(pieces[-1])
         apart = x - pieces[-1][-1][1][2] >= COLUMN_GAP * height
         if (

@@ -223,6 +223,8 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("-R]1 (2019)年度", "R1 (2019)年度"),
         ("H3O (2018)年度", "H30 (2018)年度"),
         ("O〇ウェルフェアイノベーションフォーラム全体会の開催", "〇ウェルフェアイノベーションフォーラム全体会の開催"),
+        ("中止 「", "中止"),  # a speck beside the word (layout (c), FY2021, seed 2020, page 19)
+        ("1,500 (", "1,500"),
         # left alone
         ("△21.2", "△21.2"),
         ("5.0", "5.0"),
@@ -237,6 +239,8 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("59 (新規38件・変更21件)", "59 (新規38件・変更21件)"),
         ("〇OBuyかわさきフェスティバルの来場者数", "〇OBuyかわさきフェスティバルの来場者数"),
         ("Office 〇", "Office 〇"),
+        ("中止「", "中止「"),  # glued to the word: not a speck beside it
+        ("〇観光 【参考", "〇観光 【参考"),
     ],
 )
 def test_fix_reading(read, fixed):
@@ -337,3 +341,103 @@ def test_two_values_read_from_one_recognised_cell_are_a_finding():
     )
     shared = [w for w in mark_recognised(scanned, None).warnings if w.code == "ocr_cell_shared"]
     assert len(shared) == 1 and "2019 target, 2019 actual" in shared[0].message and shared[0].page == page
+
+
+# --- corrections of a recognised page's lines, fed lines Tesseract returned for the scans ---
+
+
+def _ocr_line(text, bbox, words=(), size=8.2, conf=0.93):
+    return ocr.OcrLine(text, bbox, size, conf, False, tuple(words) or ((text, bbox),))
+
+
+def test_unruled_cells_read_as_one_line_are_cut_where_their_columns_start():
+    """Layout (c), FY2021 (seed 2020), page 14: an unruled row of two cells, one line to
+    Tesseract; the header and the row above start where the second cell does."""
+    header = [
+        _ocr_line("R2 (2020)年度", (179, 219, 253, 232)),
+        _ocr_line("R3 (2021)年度", (309, 219, 383, 232)),
+    ]
+    above = [_ocr_line("100", (180, 239, 196, 246)), _ocr_line("100", (310, 239, 326, 246))]
+    words = [
+        ("59", (180, 257, 190, 264)), ("(新規", (197, 256, 246, 268)), ("38", (224, 255, 235, 269)),
+        ("件", (234, 255, 243, 269)), ("・", (243, 255, 253, 269)), ("変", (251, 256, 293, 265)),
+        ("更", (265, 255, 274, 269)), ("21", (274, 256, 286, 265)), ("件", (286, 255, 294, 269)),
+        (")", (294, 255, 300, 269)), ("64", (310, 257, 320, 264)), ("(新規", (327, 256, 354, 264)),
+        ("40", (354, 255, 364, 269)), ("件", (366, 256, 370, 264)), ("・", (374, 259, 376, 261)),
+        ("変", (380, 256, 424, 264)), ("更", (396, 255, 402, 269)), ("24", (402, 256, 413, 264)),
+        ("件", (413, 255, 420, 269)), (")", (420, 255, 424, 269)),
+    ]  # fmt: skip
+    row = _ocr_line("59 (新規38件・変更21件) 64 (新規40件・変更24件)", (180, 255, 424, 269), words)
+    cut = ocr._column_cuts([*header, *above, row])
+    assert [l.text for l in cut[4:]] == ["59 (新規38件・変更21件)", "64 (新規40件・変更24件)"]
+    assert cut[4].bbox == (180, 255, 300, 269) and cut[5].bbox == (310, 255, 424, 269)
+    # alone, with no column around it, the row stays one line
+    assert ocr._column_cuts([row]) == [row]
+
+
+def test_prose_is_not_cut_where_a_table_column_starts():
+    """Layout (b), FY2020 (seed 1), page 9: ``45件`` ends a sentence over the KPI table
+    whose year column starts at x 162, where the ``5`` stands; a sentence is no cell."""
+    words = [
+        ("①", (48, 351, 57, 359)), ("専", (60, 351, 66, 359)), ("門", (70, 351, 74, 359)),
+        ("家", (78, 351, 89, 359)), ("派遣", (93, 351, 110, 359)), ("に", (112, 351, 117, 359)),
+        ("よる", (117, 349, 128, 361)), ("支援", (130, 349, 153, 361)), ("4", (156, 351, 156, 358)),
+        ("5", (162, 351, 165, 358)), ("件", (168, 351, 176, 359)),
+    ]  # fmt: skip
+    line = _ocr_line("①専門家派遣による支援45件", (48, 349, 176, 361), words)
+    column = [
+        _ocr_line("R1 (2019)年度", (162, 391, 231, 403)),
+        _ocr_line("45", (161, 411, 172, 418)),
+        _ocr_line("44", (161, 428, 172, 435)),
+    ]
+    assert ocr._column_cuts([line, *column]) == [line, *column]
+
+
+def test_a_line_tesseract_put_in_two_blocks_is_joined_again():
+    """Layout (b), FY2020 (seed 1), page 11: the right-hand piece of a line came last on
+    the page, after the heading below it; it rejoins its line, in its place."""
+    lines = [
+        _ocr_line("②多言語での情報発信を強化していく。", (48.2, 660.0, 204.2, 672.2)),
+        _ocr_line("③市内の魅力ある観光資源を市民に", (48.2, 672.7, 191.3, 685.0)),
+        _ocr_line("新型コロナウイルス感染症への対応に関する意見", (48.7, 686.6, 245.5, 698.4)),
+        _ocr_line("〇就職支援セミナー参加者の就職率", (49.0, 777.0, 192.0, 789.0)),
+        _ocr_line("認識していただけるよう、マイクロツーリズムを推進していく。", (201.6, 673.2, 456.2, 684.5), size=7.4),
+    ]
+    joined = ocr._reattach(lines)
+    assert [l.text for l in joined] == [
+        "②多言語での情報発信を強化していく。",
+        "③市内の魅力ある観光資源を市民に認識していただけるよう、マイクロツーリズムを推進していく。",
+        "新型コロナウイルス感染症への対応に関する意見",
+        "〇就職支援セミナー参加者の就職率",
+    ]
+    assert joined[1].bbox == (48.2, 672.7, 456.2, 685.0)
+    # cells of a table row further apart than a cut are left to the row order
+    cells = [_ocr_line("1,100", (162, 123, 186, 132)), _ocr_line("1,100", (292, 124, 316, 132))]
+    assert ocr._reattach(cells[::-1]) == cells[::-1]
+
+
+@pytest.mark.parametrize(
+    "edition, page, misread, box, printed",
+    [
+        # layout (c), FY2021 (seed 2020), page 21: a figure over its sub-value, read with junk
+        ("editions-mincho/kawasaki-sme-fy2021.mincho.pdf", 21, "71,400,000ババnn", (180, 341, 224, 353), "1,400,000"),
+        # layout (a), FY2020 (seed 2), page 12: a lone full-width １ read as a bracket, sure of it
+        ("editions/kawasaki-sme-fy2020.pdf", 12, "]", (670, 183, 672, 189), "1"),
+    ],
+)
+def test_a_misread_figure_is_voted_right(tmp_path, edition, page, misread, box, printed):
+    """Lines Tesseract returned for scanned sample pages, read again from their box: both
+    voters (``jpn``, and ``eng`` limited to digits) read the printed figure."""
+    require_tesseract()
+    one = scan_pdf(_first_page(SAMPLE_EDITIONS.parent / edition, tmp_path / "p.pdf", page), tmp_path / "scan.pdf")
+    with pymupdf.open(one) as doc:
+        rendered = ocr.render(doc[0])
+    # the part of the page around the line (levelled and cleaned as the page would be)
+    scale, x, y = ocr.OCR_DPI / 72, max(0, box[0] - 120), max(0, box[1] - 60)
+    image, _, _ = ocr.prepare(
+        rendered.crop((int(x * scale), int(y * scale), int((x + 300) * scale), int((y + 120) * scale)))
+    )
+    moved = (box[0] - x, box[1] - y, box[2] - x, box[3] - y)
+    line = _ocr_line(misread, moved, size=box[3] - box[1], conf=0.85 if len(misread) == 1 else 0.5327)
+    (voted,) = ocr._vote_figures(image, [line], ocr.OCR_DPI)
+    assert voted.text == printed and voted.bbox == line.bbox
