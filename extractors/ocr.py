@@ -94,8 +94,10 @@ RULE_THIN_PT = 0.8  # ... when it is this thin (a hairline of a table), or
 RULE_LONG_PT = 28.0  # ... when it is this long and at most
 RULE_MAX_THICK_PT = 4.0  # this thick (a stroke of 一 in a 24-point bold title is
 # over 20 points long and 2-3 points thick: it is neither)
+RULE_GAP_PT = 1.5  # a break this long in a rule's ink is bridged when lengthening it
 DARK = 160  # grey level below which a pixel is ink
 CUT_GAP = 1.2  # line heights: a wider gap between words separates two cells
+BLANK_GAP = 0.6  # line heights of blank paper that such a gap must hold
 SPACE_GAP = 0.35  # line heights: a narrower gap joins two Latin words without a space
 CJK_SPACE_GAP = 0.8  # line heights: Japanese words closer than this are one run of text
 VERTICAL_LINES = 0.5  # share of characters in tall narrow lines that makes a page vertical
@@ -336,6 +338,36 @@ def _bridged(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return out
 
 
+def _extended(
+    mask: npt.NDArray[np.bool_], box: tuple[int, int, int, int], limit: int, gap: int
+) -> tuple[int, int, int, int]:
+    """A rule's box (x0, y0, x1, y1; along x in `mask`) lengthened over the thin ink that
+    continues it, across holes up to `gap` pixels and at most `limit` pixels each way.
+
+    A hairline scanned grey breaks where the grain lightens it, and the piece left past the
+    break is too short to be a rule: unpainted, it is read as a ``1`` beside a cell's
+    figure (``159`` for ``59``). Ink that reaches beyond the rule's thickness (a glyph
+    touching its end) stops the lengthening."""
+    x0, y0, x1, y1 = box
+    width = mask.shape[1]
+    inside = mask[max(y0 - 1, 0) : y1 + 2].any(axis=0)
+    outside = mask[max(y0 - 4, 0) : max(y0 - 1, 0)].any(axis=0) | mask[y1 + 2 : y1 + 5].any(axis=0)
+
+    def reach(start: int, step: int) -> int:
+        last, x = start, start
+        while 0 <= x < width and abs(x - start) <= limit:
+            if outside[x]:
+                break
+            if inside[x]:
+                last = x
+            elif abs(x - last) > gap:
+                break
+            x += step
+        return last
+
+    return reach(x0, -1), y0, reach(x1 - 1, 1) + 1, y1
+
+
 def _rules(
     image: Image.Image, dpi: int
 ) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]], Image.Image]:
@@ -352,8 +384,14 @@ def _rules(
         return thickness <= RULE_THIN_PT * px or (length >= RULE_LONG_PT * px and thickness <= RULE_MAX_THICK_PT * px)
 
     shortest = int(RULE_MIN_PT * px)
-    horizontal = [b for b in _bands(_runs(_bridged(ink), shortest)) if rule(*b)]
-    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), shortest)) if rule(x0, y0, x1, y1)]
+    limit, gap = shortest, int(RULE_GAP_PT * px)
+    horizontal = [_extended(ink, b, limit, gap) for b in _bands(_runs(_bridged(ink), shortest)) if rule(*b)]
+    vertical = [
+        (y0, x0, y1, x1)
+        for x0, y0, x1, y1 in (
+            _extended(ink.T, b, limit, gap) for b in _bands(_runs(_bridged(ink.T), shortest)) if rule(*b)
+        )
+    ]
     cleaned = pixels.copy()
     for x0, y0, x1, y1 in horizontal + vertical:
         cleaned[max(y0 - 1, 0) : y1 + 2, max(x0 - 1, 0) : x1 + 1] = 255
@@ -445,8 +483,26 @@ def _is_vertical(words: list[Word]) -> bool:
     return sum(len(w["text"]) for w in words) >= 2 and (y1 - y0) > 1.5 * (x1 - x0)
 
 
-def _lines(words: list[Word], dpi: float) -> list[OcrLine]:
-    """Tesseract's lines, cut where a gap between words is wider than ``CUT_GAP`` heights."""
+def _blank_gap(ink: npt.NDArray[np.bool_] | None, left: Word, right: Word, height: float) -> bool:
+    """Is the gap between two words of a horizontal line blank paper on the image? Its
+    widest run of columns without ink must reach ``BLANK_GAP`` line heights: Tesseract
+    may box a word short (``支援`` boxed over ``援`` alone), leaving glyphs in a "gap" that
+    is none. Without an image every gap counts as blank."""
+    if ink is None:
+        return True
+    top = min(left["box"][1], right["box"][1])
+    bottom = max(left["box"][3], right["box"][3])
+    columns = ink[top:bottom, left["box"][2] : right["box"][0]].any(axis=0)
+    widest = run = 0
+    for inked in columns.tolist():
+        run = 0 if inked else run + 1
+        widest = max(widest, run)
+    return widest >= BLANK_GAP * height
+
+
+def _lines(words: list[Word], dpi: float, ink: npt.NDArray[np.bool_] | None = None) -> list[OcrLine]:
+    """Tesseract's lines, cut where a gap between words is wider than ``CUT_GAP`` heights
+    and blank on the image (`ink`, when given)."""
     groups: dict[tuple[int, ...], list[Word]] = {}
     for word in words:
         groups.setdefault(word["key"], []).append(word)
@@ -461,7 +517,9 @@ def _lines(words: list[Word], dpi: float) -> list[OcrLine]:
         height = max((w["box"][2] - w["box"][0]) if vertical else (w["box"][3] - w["box"][1]) for w in group)
         run = [group[0]]
         for word in group[1:]:
-            if word["box"][axis] - run[-1]["box"][axis + 2] > CUT_GAP * height:
+            if word["box"][axis] - run[-1]["box"][axis + 2] > CUT_GAP * height and (
+                vertical or _blank_gap(ink, run[-1], word, height)
+            ):
                 out.append(_line(run, scale, vertical))
                 run = []
             run.append(word)
@@ -1120,7 +1178,9 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
     started = time.perf_counter()
-    lines = _reread(image, _lines(_words(image, "jpn"), dpi), dpi)
+    import numpy as np
+
+    lines = _reread(image, _lines(_words(image, "jpn"), dpi, np.asarray(image) < DARK), dpi)
     spots = _missed(image, lines, dpi)
     if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
         # a lone bracket or stroke is the tail of a glyph already read, not a lost one
