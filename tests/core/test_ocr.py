@@ -441,3 +441,58 @@ def test_a_misread_figure_is_voted_right(tmp_path, edition, page, misread, box, 
     line = _ocr_line(misread, moved, size=box[3] - box[1], conf=0.85 if len(misread) == 1 else 0.5327)
     (voted,) = ocr._vote_figures(image, [line], ocr.OCR_DPI)
     assert voted.text == printed and voted.bbox == line.bbox
+
+
+TEXT_ORDER_FY2020 = LAYOUTS["b"]
+
+
+def _rendered(pdf: Path, number: int):
+    with pymupdf.open(pdf) as doc:
+        return ocr.render(doc[number - 1])
+
+
+def test_a_rule_broken_by_the_scan_is_found_whole_and_painted_out():
+    """Layout (b), FY2020, page 8: the scan broke the vertical rule between the year columns
+    9 points above the table's foot, and the piece left was read as the ``1`` of ``159``
+    (for ``59``). The page, with that break made in its rule, still gives the whole rule."""
+    import numpy as np
+    from PIL import Image
+
+    scale = ocr.OCR_DPI / 72
+    pixels = np.asarray(_rendered(TEXT_ORDER_FY2020, 8)).copy()
+    x, top, bottom = (round(v * scale) for v in (288.0, 577.0, 629.0))
+    rule_columns = [c for c in range(x - 6, x + 7) if (pixels[top + 10 : bottom - 10, c] < ocr.DARK).all()]
+    assert rule_columns, "the rule between the year columns is on the page"
+    broken = round(620.0 * scale)
+    pixels[broken : broken + 4, min(rule_columns) : max(rule_columns) + 1] = 255
+    horizontal, vertical, cleaned = ocr._rules(Image.fromarray(pixels), ocr.OCR_DPI)
+    at_x = [v for v in vertical if v[0] <= max(rule_columns) and v[2] >= min(rule_columns)]
+    assert at_x and max(v[3] for v in at_x) >= bottom - 2  # reaches the foot past the break
+    assert not (np.asarray(cleaned)[broken + 5 : bottom - 2, x - 6 : x + 7] < ocr.DARK).any()
+
+
+def test_a_line_is_cut_only_where_the_gap_between_words_is_blank():
+    """Layout (b), FY2020 (seed 2), page 8: Tesseract boxed ``支援`` over ``援`` alone, so the
+    sentence seemed to have a gap wider than a cell's after ``を``; the image shows glyphs
+    there, and the sentence stays one line."""
+    import numpy as np
+
+    scale = ocr.OCR_DPI / 72
+    ink = np.asarray(_rendered(TEXT_ORDER_FY2020, 8)) < ocr.DARK
+    words = [
+        ("〇", (49, 565, 57, 572)), ("経営", (58, 563, 78, 575)), ("革新", (78, 564, 97, 573)),
+        ("計画", (97, 565, 116, 573)), ("の", (116, 563, 123, 575)), ("策定", (123, 563, 142, 575)),
+        ("を", (142, 565, 146, 572)), ("支援", (168, 565, 177, 572)), ("し", (174, 563, 177, 575)),
+        ("、", (177, 563, 186, 575)), ("承", (186, 565, 199, 573)), ("認", (202, 565, 209, 572)),
+        ("に", (211, 566, 217, 572)), ("つなげ", (217, 564, 249, 573)), ("た", (236, 563, 243, 575)),
+        ("。", (243, 563, 249, 575)),
+    ]  # fmt: skip
+    tesseract = [
+        {"text": t, "conf": 0.93, "key": (1, 1, 1), "box": tuple(round(v * scale) for v in box)} for t, box in words
+    ]
+    (line,) = ocr._lines(tesseract, ocr.OCR_DPI, ink)
+    assert line.text.replace(" ", "") == "〇経営革新計画の策定を支援し、承認につなげた。"
+    # a row's cells, with blank paper between them, are still cut apart
+    cells = [("目標(件)", (53, 597, 91, 609)), ("100", (162, 599, 178, 606)), ("100", (292, 599, 308, 606))]
+    row = [{"text": t, "conf": 0.93, "key": (2, 1, 1), "box": tuple(round(v * scale) for v in b)} for t, b in cells]
+    assert [l.text for l in ocr._lines(row, ocr.OCR_DPI, ink)] == ["目標(件)", "100", "100"]
