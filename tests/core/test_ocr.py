@@ -496,3 +496,22 @@ def test_a_line_is_cut_only_where_the_gap_between_words_is_blank():
     cells = [("目標(件)", (53, 597, 91, 609)), ("100", (162, 599, 178, 606)), ("100", (292, 599, 308, 606))]
     row = [{"text": t, "conf": 0.93, "key": (2, 1, 1), "box": tuple(round(v * scale) for v in b)} for t, b in cells]
     assert [l.text for l in ocr._lines(row, ocr.OCR_DPI, ink)] == ["目標(件)", "100", "100"]
+
+
+def test_a_figure_box_stretched_over_a_speck_is_cut_to_its_glyphs():
+    """Layout (c), FY2020 (seed 2), page 25: Tesseract boxed ``110`` from x 165 over a speck,
+    left of its column (which starts at 180), so the target fell out of the table. The
+    page with a speck where the scan had one gives the figure its glyphs' box again."""
+    import numpy as np
+    from PIL import Image
+
+    scale = ocr.OCR_DPI / 72
+    mincho = LAYOUTS["c"]
+    pixels = np.asarray(_rendered(mincho, 25)).copy()
+    x, y = round(165.5 * scale), round(236.0 * scale)
+    pixels[y : y + 5, x : x + 5] = 0
+    read = _ocr_line("110", (165, 235, 196, 246))
+    (trimmed,) = ocr._trimmed_to_glyphs(Image.fromarray(pixels), [read], ocr.OCR_DPI)
+    assert trimmed.text == "110" and trimmed.bbox == pytest.approx((180, 235, 196, 246), abs=1.0)
+    prose = _ocr_line("〇海外展示会・商談会での商談件数", (57, 202, 208, 215))
+    assert ocr._trimmed_to_glyphs(Image.fromarray(pixels), [prose], ocr.OCR_DPI) == [prose]
