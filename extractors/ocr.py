@@ -134,6 +134,11 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?<=\d,\d{3})\.(?=\d{3}(?!\d))"), ",", "the same after a comma group: 1,400.000 → 1,400,000"),
     (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
     (
+        re.compile(r"(?:^|(?<=\s))_+(?=[△\d])"),
+        "",
+        "an underscore glued to a figure (no figure starts on the baseline: the foot of a rule): _58.4 → 58.4",
+    ),
+    (
         re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"),
         "",
         "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…",
