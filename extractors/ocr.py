@@ -1214,6 +1214,25 @@ def _words_text(words: list[tuple[str, tuple[float, float, float, float]]]) -> s
     return text
 
 
+SPECK_CONF = 0.5  # a digit read from ink smaller than a glyph, with less confidence than this, is a speck
+
+
+def _not_specks(lines: list[OcrLine]) -> list[OcrLine]:
+    """Lines without the digits Tesseract made of a speck: a line holding a digit, read
+    with confidence under ``SPECK_CONF`` from a box less than ``MISSED_MIN_PT`` high (no
+    printed digit is that small), is dropped (``1`` boxed 1 point high beside ``50``,
+    confidence 0.16, joined the cell as ``50\n1``). Small marks that are no digits
+    (``－`` for a figure not reported, ``・``) are kept."""
+    return [
+        l
+        for l in lines
+        if l.vertical
+        or l.conf >= SPECK_CONF
+        or l.bbox[3] - l.bbox[1] >= MISSED_MIN_PT
+        or not any(c.isdigit() for c in l.text)
+    ]
+
+
 def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi: float = OCR_DPI) -> OcrPage:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
@@ -1227,7 +1246,7 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
         found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
         lines = _rejoin(lines, found) if found else lines
     lines = _column_cuts(_reattach(lines))
-    lines = _trimmed_to_glyphs(image, _vote_figures(image, lines, dpi), dpi)
+    lines = _trimmed_to_glyphs(image, _vote_figures(image, _not_specks(lines), dpi), dpi)
     lines = _rows_left_to_right(_negative_marks(image, lines, dpi))
     language = "jpn"
     if _vertical_share(lines) >= VERTICAL_LINES and "jpn_vert" in _languages():

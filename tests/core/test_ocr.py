@@ -543,3 +543,14 @@ def test_a_figure_box_stretched_over_a_speck_is_cut_to_its_glyphs():
     assert trimmed.text == "110" and trimmed.bbox == pytest.approx((180, 235, 196, 246), abs=1.0)
     prose = _ocr_line("〇海外展示会・商談会での商談件数", (57, 202, 208, 215))
     assert ocr._trimmed_to_glyphs(Image.fromarray(pixels), [prose], ocr.OCR_DPI) == [prose]
+
+
+def test_a_digit_tesseract_made_of_a_speck_is_dropped():
+    """Layout (b), FY2020 (seed 3), page 10: a ``1`` boxed one point high beside the cell
+    ``50`` (confidence 0.16) joined the cell as ``50\\n1``; a printed digit is never that
+    small. A small mark that is no digit (``－``, a figure not reported) stays."""
+    cell = _ocr_line("50", (293, 135, 307, 145), conf=0.88)
+    speck = _ocr_line("1", (365, 137, 365, 138), conf=0.16)
+    dash = _ocr_line("－", (300, 140, 306, 141), conf=0.3)
+    sure = _ocr_line("1", (180, 341, 183, 348), conf=0.92)
+    assert ocr._not_specks([cell, speck, dash, sure]) == [cell, dash, sure]
