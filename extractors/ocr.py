@@ -149,6 +149,11 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)",
     ),
     (
+        re.compile(r"^((?:目\s*標|実\s*績))\s*(?=[^（()）0-9\s]{1,6}[）)]\s*$)"),
+        r"\1(",
+        "a row label's opening bracket lost: 目標%) → 目標(%)",
+    ),
+    (
         re.compile(r"(?<=\S)\s+[「『（(［\[【〔]$"),
         "",
         "a speck read as an opening bracket after a line's last word: 中止 「 → 中止 (no line ends with "

@@ -250,6 +250,7 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("-R]1 (2019)年度", "R1 (2019)年度"),
         ("H3O (2018)年度", "H30 (2018)年度"),
         ("O〇ウェルフェアイノベーションフォーラム全体会の開催", "〇ウェルフェアイノベーションフォーラム全体会の開催"),
+        ("目標%)", "目標(%)"),  # layout (c), FY2020 (seed 3), page 16
         ("_58.4", "58.4"),  # layout (a), FY2020 (seed 3), page 25
         ("中止 「", "中止"),  # a speck beside the word (layout (c), FY2021, seed 2020, page 19)
         ("1,500 (", "1,500"),
