@@ -360,8 +360,12 @@ def _extended(
     touching its end) stops the lengthening."""
     x0, y0, x1, y1 = box
     width = mask.shape[1]
-    inside = mask[max(y0 - 1, 0) : y1 + 2].any(axis=0)
-    outside = mask[max(y0 - 4, 0) : max(y0 - 1, 0)].any(axis=0) | mask[y1 + 2 : y1 + 5].any(axis=0)
+    import numpy as np
+
+    inside: list[bool] = np.asarray(mask[max(y0 - 1, 0) : y1 + 2].any(axis=0)).tolist()
+    above: list[bool] = np.asarray(mask[max(y0 - 4, 0) : max(y0 - 1, 0)].any(axis=0)).tolist()
+    below: list[bool] = np.asarray(mask[y1 + 2 : y1 + 5].any(axis=0)).tolist()
+    outside = [a or b for a, b in zip(above or [False] * width, below or [False] * width)]
 
     def reach(start: int, step: int) -> int:
         last, x = start, start
@@ -502,9 +506,11 @@ def _blank_gap(ink: npt.NDArray[np.bool_] | None, left: Word, right: Word, heigh
         return True
     top = min(left["box"][1], right["box"][1])
     bottom = max(left["box"][3], right["box"][3])
-    columns = ink[top:bottom, left["box"][2] : right["box"][0]].any(axis=0)
+    import numpy as np
+
+    columns: list[bool] = np.asarray(ink[top:bottom, left["box"][2] : right["box"][0]].any(axis=0)).tolist()
     widest = run = 0
-    for inked in columns.tolist():
+    for inked in columns:
         run = 0 if inked else run + 1
         widest = max(widest, run)
     return widest >= BLANK_GAP * height
