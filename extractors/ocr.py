@@ -154,6 +154,11 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "a row label's opening bracket lost: 目標%) → 目標(%)",
     ),
     (
+        re.compile(r"(?<=[一-鿿ぁ-んァ-ヶ])\s*[.,'`]+$"),
+        "",
+        "a speck read as a Latin stop after Japanese at a line's end (Japanese ends with 。): 中止. → 中止",
+    ),
+    (
         re.compile(r"(?<=\S)\s+[「『（(［\[【〔]$"),
         "",
         "a speck read as an opening bracket after a line's last word: 中止 「 → 中止 (no line ends with "

@@ -251,6 +251,7 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("H3O (2018)年度", "H30 (2018)年度"),
         ("O〇ウェルフェアイノベーションフォーラム全体会の開催", "〇ウェルフェアイノベーションフォーラム全体会の開催"),
         ("目標%)", "目標(%)"),  # layout (c), FY2020 (seed 3), page 16
+        ("中止.", "中止"),  # layout (c), FY2020 (every second KPI page, seed 3), page 19
         ("_58.4", "58.4"),  # layout (a), FY2020 (seed 3), page 25
         ("中止 「", "中止"),  # a speck beside the word (layout (c), FY2021, seed 2020, page 19)
         ("1,500 (", "1,500"),
@@ -268,7 +269,9 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("59 (新規38件・変更21件)", "59 (新規38件・変更21件)"),
         ("〇OBuyかわさきフェスティバルの来場者数", "〇OBuyかわさきフェスティバルの来場者数"),
         ("Office 〇", "Office 〇"),
-        ("中止「", "中止「"),  # glued to the word: not a speck beside it
+        ("中止「", "中止「"),
+        ("5.0", "5.0"),
+        ("Co., Ltd.", "Co., Ltd."),  # glued to the word: not a speck beside it
         ("〇観光 【参考", "〇観光 【参考"),
     ],
 )
