@@ -45,14 +45,14 @@ def _extract(path: str, mode: str, queue) -> None:
 
 
 def timed(path: Path, mode: str):
-    from nenpo.extractors.models import ReportExtraction
+    from nenpo.extractors.families.kawasaki_sme.models import KawasakiExtraction
 
     queue = mp.get_context("spawn").Queue()
     proc = mp.get_context("spawn").Process(target=_extract, args=(str(path), mode, queue))
     proc.start()
     seconds, text = queue.get()
     proc.join()
-    return seconds, ReportExtraction.model_validate_json(text) if text else None
+    return seconds, KawasakiExtraction.model_validate_json(text) if text else None
 
 
 def main(argv: list[str] | None = None) -> int:
