@@ -443,6 +443,14 @@ def test_a_line_tesseract_put_in_two_blocks_is_joined_again():
         "〇就職支援セミナー参加者の就職率",
     ]
     assert joined[1].bbox == (48.2, 672.7, 456.2, 685.0)
+    # layout (a), FY2021 (seed 2020), page 14: the next column's label beside a taller line
+    # (its box inflated by a bracket) is a line of its own
+    beside = [
+        _ocr_line("〇大企業等が…「川崎モデル」 を", (30.7, 61.4, 406.8, 81.4), size=7.92),
+        _ocr_line("推進します。", (30.5, 79.9, 78.5, 91.4)),
+        _ocr_line("〇知的財産交流会の参加者数", (429.6, 68.9, 545.5, 81.4)),
+    ]
+    assert ocr._reattach(beside) == beside
     # cells of a table row further apart than a cut are left to the row order
     cells = [_ocr_line("1,100", (162, 123, 186, 132)), _ocr_line("1,100", (292, 124, 316, 132))]
     assert ocr._reattach(cells[::-1]) == cells[::-1]
