@@ -1133,15 +1133,8 @@ def _rows_left_to_right(lines: list[OcrLine]) -> list[OcrLine]:
 
 
 BULLET_START = re.compile(r"^[〇○◯●・※◆■□]")
-"""A line that starts an item or a label (``〇知的財産交流会の参加者数``): never the rest of
-another line."""
-
-
-def _same_band(a: OcrLine, b: OcrLine) -> bool:
-    """Do two lines share their top and bottom (overlap by 0.8 of the taller one)? Pieces
-    of one printed line do; a line of the next column beside a taller one does not."""
-    overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
-    return overlap >= 0.8 * max(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+"""A line that starts an item or a label (``〇知的財産交流会の参加者数``, the next column's
+label beside a line): never the rest of another line."""
 
 
 def _reattach(lines: list[OcrLine]) -> list[OcrLine]:
@@ -1150,10 +1143,10 @@ def _reattach(lines: list[OcrLine]) -> list[OcrLine]:
     Its layout analysis may cut a long line in two at an ordinary word gap and put the
     right-hand piece at the end of the page (``③市内の魅力ある観光資源を市民に`` …
     ``認識していただけるよう、…``), which breaks the reading order the text-order readers
-    rely on. A line that starts closer than ``CUT_GAP`` line heights right of another with
-    the same top and bottom (``_same_band``), does not follow it in Tesseract's order and
-    does not start an item (``BULLET_START``), is joined to it: had the two been one line
-    of Tesseract's, ``_lines`` would not have cut them either."""
+    rely on. A line that starts closer than ``CUT_GAP`` line heights right of another on
+    the same row, does not follow it in Tesseract's order and does not start an item
+    (``BULLET_START``), is joined to it: had the two been one line of Tesseract's,
+    ``_lines`` would not have cut them either."""
     out = list(lines)
     moved = True
     while moved:
@@ -1164,7 +1157,7 @@ def _reattach(lines: list[OcrLine]) -> list[OcrLine]:
             if BULLET_START.match(piece.text):
                 continue  # an item or a label starts there: a line of its own
             for j, left in enumerate(out):
-                if j in (i, i - 1) or left.vertical or not _same_band(left, piece):
+                if j in (i, i - 1) or left.vertical or not _same_row(left, piece, 0.6):
                     continue
                 height = max(left.bbox[3] - left.bbox[1], piece.bbox[3] - piece.bbox[1])
                 if -0.2 * height <= piece.bbox[0] - left.bbox[2] <= CUT_GAP * height:
