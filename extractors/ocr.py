@@ -95,8 +95,10 @@ RULE_THIN_PT = 0.8  # ... when it is this thin (a hairline of a table), or
 RULE_LONG_PT = 28.0  # ... when it is this long and at most
 RULE_MAX_THICK_PT = 4.0  # this thick (a stroke of 一 in a 24-point bold title is
 # over 20 points long and 2-3 points thick: it is neither)
+RULE_GAP_PT = 1.5  # a break this long in a rule's ink is bridged when lengthening it
 DARK = 160  # grey level below which a pixel is ink
 CUT_GAP = 1.2  # line heights: a wider gap between words separates two cells
+BLANK_GAP = 0.6  # line heights of blank paper that such a gap must hold
 SPACE_GAP = 0.35  # line heights: a narrower gap joins two Latin words without a space
 CJK_SPACE_GAP = 0.8  # line heights: Japanese words closer than this are one run of text
 VERTICAL_LINES = 0.5  # share of characters in tall narrow lines that makes a page vertical
@@ -133,6 +135,11 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"(?<=\d,\d{3})\.(?=\d{3}(?!\d))"), ",", "the same after a comma group: 1,400.000 → 1,400,000"),
     (re.compile(r"(?:^|(?<=\s))[|_]+(?:\s+|$)"), "", "a bar or underscore left of a rule: _ 120 → 120"),
     (
+        re.compile(r"(?:^|(?<=\s))_+(?=[△\d])"),
+        "",
+        "an underscore glued to a figure (no figure starts on the baseline: the foot of a rule): _58.4 → 58.4",
+    ),
+    (
         re.compile(r"^[-_|~'.,:;Oo]+\s*(?=[〇○◯●])"),
         "",
         "a speck or the bullet read twice before a bullet: -〇観光客入込数, O〇ウェルフェア… → 〇…",
@@ -141,6 +148,22 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}?)[0O]?\s*$"),
         r"\1)",
         "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)",
+    ),
+    (
+        re.compile(r"^((?:目\s*標|実\s*績))\s*(?=[^（()）0-9\s]{1,6}[）)]\s*$)"),
+        r"\1(",
+        "a row label's opening bracket lost: 目標%) → 目標(%)",
+    ),
+    (
+        re.compile(r"(?<=[一-鿿ぁ-んァ-ヶ])\s*[.,'`]+$"),
+        "",
+        "a speck read as a Latin stop after Japanese at a line's end (Japanese ends with 。): 中止. → 中止",
+    ),
+    (
+        re.compile(r"(?<=\S)\s+[「『（(［\[【〔]$"),
+        "",
+        "a speck read as an opening bracket after a line's last word: 中止 「 → 中止 (no line ends with "
+        "an opening bracket: Japanese line breaking forbids it)",
     ),
     (
         re.compile(r"(?<![\w.])A(?=\d[\d,]*\.\d+(?!\w))"),
@@ -333,6 +356,40 @@ def _bridged(ink: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     return out
 
 
+def _extended(
+    mask: npt.NDArray[np.bool_], box: tuple[int, int, int, int], limit: int, gap: int
+) -> tuple[int, int, int, int]:
+    """A rule's box (x0, y0, x1, y1; along x in `mask`) lengthened over the thin ink that
+    continues it, across holes up to `gap` pixels and at most `limit` pixels each way.
+
+    A hairline scanned grey breaks where the grain lightens it, and the piece left past the
+    break is too short to be a rule: unpainted, it is read as a ``1`` beside a cell's
+    figure (``159`` for ``59``). Ink that reaches beyond the rule's thickness (a glyph
+    touching its end) stops the lengthening."""
+    x0, y0, x1, y1 = box
+    width = mask.shape[1]
+    import numpy as np
+
+    inside: list[bool] = np.asarray(mask[max(y0 - 1, 0) : y1 + 2].any(axis=0)).tolist()
+    above: list[bool] = np.asarray(mask[max(y0 - 4, 0) : max(y0 - 1, 0)].any(axis=0)).tolist()
+    below: list[bool] = np.asarray(mask[y1 + 2 : y1 + 5].any(axis=0)).tolist()
+    outside = [a or b for a, b in zip(above or [False] * width, below or [False] * width)]
+
+    def reach(start: int, step: int) -> int:
+        last, x = start, start
+        while 0 <= x < width and abs(x - start) <= limit:
+            if outside[x]:
+                break
+            if inside[x]:
+                last = x
+            elif abs(x - last) > gap:
+                break
+            x += step
+        return last
+
+    return reach(x0, -1), y0, reach(x1 - 1, 1) + 1, y1
+
+
 def _rules(
     image: Image.Image, dpi: int
 ) -> tuple[list[tuple[int, int, int, int]], list[tuple[int, int, int, int]], Image.Image]:
@@ -349,8 +406,14 @@ def _rules(
         return thickness <= RULE_THIN_PT * px or (length >= RULE_LONG_PT * px and thickness <= RULE_MAX_THICK_PT * px)
 
     shortest = int(RULE_MIN_PT * px)
-    horizontal = [b for b in _bands(_runs(_bridged(ink), shortest)) if rule(*b)]
-    vertical = [(y0, x0, y1, x1) for x0, y0, x1, y1 in _bands(_runs(_bridged(ink.T), shortest)) if rule(x0, y0, x1, y1)]
+    limit, gap = shortest, int(RULE_GAP_PT * px)
+    horizontal = [_extended(ink, b, limit, gap) for b in _bands(_runs(_bridged(ink), shortest)) if rule(*b)]
+    vertical = [
+        (y0, x0, y1, x1)
+        for x0, y0, x1, y1 in (
+            _extended(ink.T, b, limit, gap) for b in _bands(_runs(_bridged(ink.T), shortest)) if rule(*b)
+        )
+    ]
     cleaned = pixels.copy()
     for x0, y0, x1, y1 in horizontal + vertical:
         cleaned[max(y0 - 1, 0) : y1 + 2, max(x0 - 1, 0) : x1 + 1] = 255
@@ -442,8 +505,28 @@ def _is_vertical(words: list[Word]) -> bool:
     return sum(len(w["text"]) for w in words) >= 2 and (y1 - y0) > 1.5 * (x1 - x0)
 
 
-def _lines(words: list[Word], dpi: float) -> list[OcrLine]:
-    """Tesseract's lines, cut where a gap between words is wider than ``CUT_GAP`` heights."""
+def _blank_gap(ink: npt.NDArray[np.bool_] | None, left: Word, right: Word, height: float) -> bool:
+    """Is the gap between two words of a horizontal line blank paper on the image? Its
+    widest run of columns without ink must reach ``BLANK_GAP`` line heights: Tesseract
+    may box a word short (``支援`` boxed over ``援`` alone), leaving glyphs in a "gap" that
+    is none. Without an image every gap counts as blank."""
+    if ink is None:
+        return True
+    top = min(left["box"][1], right["box"][1])
+    bottom = max(left["box"][3], right["box"][3])
+    import numpy as np
+
+    columns: list[bool] = np.asarray(ink[top:bottom, left["box"][2] : right["box"][0]].any(axis=0)).tolist()
+    widest = run = 0
+    for inked in columns:
+        run = 0 if inked else run + 1
+        widest = max(widest, run)
+    return widest >= BLANK_GAP * height
+
+
+def _lines(words: list[Word], dpi: float, ink: npt.NDArray[np.bool_] | None = None) -> list[OcrLine]:
+    """Tesseract's lines, cut where a gap between words is wider than ``CUT_GAP`` heights
+    and blank on the image (`ink`, when given)."""
     groups: dict[tuple[int, ...], list[Word]] = {}
     for word in words:
         groups.setdefault(word["key"], []).append(word)
@@ -458,7 +541,9 @@ def _lines(words: list[Word], dpi: float) -> list[OcrLine]:
         height = max((w["box"][2] - w["box"][0]) if vertical else (w["box"][3] - w["box"][1]) for w in group)
         run = [group[0]]
         for word in group[1:]:
-            if word["box"][axis] - run[-1]["box"][axis + 2] > CUT_GAP * height:
+            if word["box"][axis] - run[-1]["box"][axis + 2] > CUT_GAP * height and (
+                vertical or _blank_gap(ink, run[-1], word, height)
+            ):
                 out.append(_line(run, scale, vertical))
                 run = []
             run.append(word)
@@ -698,6 +783,8 @@ VOTE_DIGITS = re.compile(r"^[△(（]?\d[\d,]*(?:\.\d+)?[)）%％]?$")
 """What two voters must agree on to replace a reading: one figure, ``1,251``, ``(220,000)``,
 ``21.2``, ``5.0%``; its sign is the image's (``_negative_marks``)."""
 
+ALONE_PER_PAGE = 16  # figures the voters disagreed on, read once more on their own
+
 VOTE_START = re.compile(r"^[△(（]?\d[\d,.]*\d")
 """An unsure line of any length that starts with a figure is voted on too: a second reading
 of its box may have brought in ink beside it (``1,400,000<ユーニー ニーーょ``)."""
@@ -751,7 +838,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     (``FIGURE_CHARSET``). When the two agree on one figure (``VOTE_DIGITS``) that figure
     replaces the first reading (``あとら]`` → ``1,251``); when they disagree the first
     reading stands, with its confidence, and the findings report it if it is unsure."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     if "eng" not in _languages():
         return lines
@@ -762,7 +849,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         and l.text.strip()
         and (
             len(l.text.replace(" ", "")) <= VOTE_CHARS
-            and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW)
+            and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW or _no_letters(l.text))
             or VOTE_START.match(l.text)
             and l.conf < REREAD_BELOW
         )
@@ -787,17 +874,58 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     by_jpn = _sheet_read(crops, "jpn", psm=4)
     by_eng = _sheet_read(crops, "eng", psm=4, whitelist=FIGURE_CHARSET)
     out = list(lines)
+    undecided = []
     for k, i in enumerate(candidates):
-        jpn = fix_reading("".join(w["text"] for w in by_jpn.get(k, ())))
-        eng = fix_reading("".join(w["text"] for w in by_eng.get(k, ())))
-        if jpn == eng and lines[i].text.startswith("△") and not jpn.startswith("△"):
-            jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
-        if jpn == eng and VOTE_DIGITS.match(jpn) and jpn != lines[i].text:
-            conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (by_jpn[k], by_eng[k])), 4)
-            out[i] = OcrLine(
-                jpn, lines[i].bbox, lines[i].size, max(conf, lines[i].conf), False, ((jpn, lines[i].bbox),)
-            )
+        agreed = _agreed(lines[i], by_jpn.get(k, []), by_eng.get(k, []))
+        if agreed is not None:
+            out[i] = agreed
+        elif _unsettled(lines[i]):
+            undecided.append(k)
+    # a figure the voters disagreed on is read once more alone, as one line (--psm 7): on
+    # a sheet of many crops Tesseract's layout analysis may join a crop's line with its
+    # neighbours' (``1.400.000`` against ``1,400,000``) or drop a lone ``1`` altogether
+    for k in undecided[:ALONE_PER_PAGE]:
+        i = candidates[k]
+        alone = ImageOps.expand(crops[k], border=TARGET_TEXT_PX, fill=255)
+        agreed = _agreed(
+            lines[i],
+            _words(alone, "jpn", psm=7),
+            _words(alone, "eng", psm=7, whitelist=FIGURE_CHARSET),
+        )
+        if agreed is not None:
+            out[i] = agreed
     return out
+
+
+def _no_letters(text: str) -> bool:
+    """A line of marks only (``]``, ``|``, ``.``): on a table page, often a lone digit
+    misread (``１`` read as ``]``)."""
+    return not any(c.isalpha() for c in text)
+
+
+def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
+    """The line as the two voters read it, when they agree on one figure that differs from
+    the first reading; else None."""
+    jpn = fix_reading("".join(w["text"] for w in jpn_words))
+    eng = fix_reading("".join(w["text"] for w in eng_words))
+    if jpn == eng and line.text.startswith("△") and not jpn.startswith("△"):
+        jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
+    if jpn != eng or not VOTE_DIGITS.match(jpn) or jpn == line.text:
+        return None
+    conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (jpn_words, eng_words)), 4)
+    return OcrLine(jpn, line.bbox, line.size, max(conf, line.conf), False, ((jpn, line.bbox),))
+
+
+def _unsettled(line: OcrLine) -> bool:
+    """A line the vote should settle and did not: it starts with a figure but is not one
+    (``71,400,000ババnn``), it is marks only (``]``), or it is short, holds a digit and
+    Tesseract was unsure of it."""
+    text = line.text.strip()
+    if VOTE_DIGITS.match(text):
+        return line.conf < REREAD_BELOW
+    return (
+        bool(VOTE_START.match(text)) or _no_letters(text) or any(c.isdigit() for c in text) and line.conf < REREAD_BELOW
+    )
 
 
 FIGURE_LINE = re.compile(r"^(?P<prefix>[^\d()（）+\-−]{0,3}?)\s*(?P<figure>\d[\d,]*(?:\.\d+)?)(?P<rest>\s*[%％]?)$")
@@ -895,6 +1023,41 @@ def _negative_marks(image: Image.Image, lines: list[OcrLine], dpi: float) -> lis
     return out
 
 
+SPECK_HEIGHT = 0.4  # line heights: ink shorter than this at a figure's ends is a speck (or a comma)
+SPECK_MIN_PT = 2.0  # a box is trimmed only when this much of it goes
+
+
+def _trimmed_to_glyphs(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+    """Boxes of figures cut to their glyphs: Tesseract stretches a figure's box over copier
+    speckle beside it (``110`` boxed from 15 points left of its ``1``), which can put the
+    figure outside its column. For a line that reads as one figure (``FIGURE_LINE``),
+    specks (ink less than ``SPECK_HEIGHT`` line heights tall) at either end of its box are
+    left out of the box; the text is unchanged."""
+    import numpy as np
+
+    pixels = np.asarray(image)
+    scale = dpi / 72
+    out = []
+    for line in lines:
+        if line.vertical or not FIGURE_LINE.match(line.text):
+            out.append(line)
+            continue
+        x0, top, x1, bottom = (int(round(v * scale)) for v in line.bbox)
+        height = max(bottom - top, 1)
+        glyphs = [g for g in _glyph_boxes(pixels[top:bottom, x0:x1] < DARK) if g[3] - g[1] >= SPECK_HEIGHT * height]
+        if not glyphs:
+            out.append(line)
+            continue
+        left, right = x0 + glyphs[0][0], x0 + glyphs[-1][2]
+        if (left - x0) + (x1 - right) < SPECK_MIN_PT * scale:
+            out.append(line)
+            continue
+        box = (left / scale, line.bbox[1], right / scale, line.bbox[3])
+        words = tuple((t, (max(b[0], box[0]), b[1], min(b[2], box[2]), b[3])) for t, b in line.words)
+        out.append(OcrLine(line.text, box, line.size, line.conf, False, words))
+    return out
+
+
 def _same_row(a: OcrLine, b: OcrLine, share: float) -> bool:
     """Do two horizontal lines overlap vertically by `share` of the lower one's height?"""
     overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
@@ -972,17 +1135,146 @@ def _rows_left_to_right(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
+BULLET_START = re.compile(r"^[〇○◯●・※◆■□]")
+"""A line that starts an item or a label (``〇知的財産交流会の参加者数``, the next column's
+label beside a line): never the rest of another line."""
+
+
+def _reattach(lines: list[OcrLine]) -> list[OcrLine]:
+    """Pieces of one printed line that Tesseract put in different blocks, joined again.
+
+    Its layout analysis may cut a long line in two at an ordinary word gap and put the
+    right-hand piece at the end of the page (``③市内の魅力ある観光資源を市民に`` …
+    ``認識していただけるよう、…``), which breaks the reading order the text-order readers
+    rely on. A line that starts closer than ``CUT_GAP`` line heights right of another on
+    the same row, does not follow it in Tesseract's order and does not start an item
+    (``BULLET_START``), is joined to it: had the two been one line of Tesseract's,
+    ``_lines`` would not have cut them either."""
+    out = list(lines)
+    moved = True
+    while moved:
+        moved = False
+        for i, piece in enumerate(out):
+            if piece.vertical:
+                continue
+            if BULLET_START.match(piece.text):
+                continue  # an item or a label starts there: a line of its own
+            for j, left in enumerate(out):
+                if j in (i, i - 1) or left.vertical or not _same_row(left, piece, 0.6):
+                    continue
+                height = max(left.bbox[3] - left.bbox[1], piece.bbox[3] - piece.bbox[1])
+                if -0.2 * height <= piece.bbox[0] - left.bbox[2] <= CUT_GAP * height:
+                    out[j] = _joined(left, piece)
+                    del out[i]
+                    moved = True
+                    break
+            if moved:
+                break
+    return out
+
+
+ALIGN_PT = 3.0  # left edges this close start one column
+COLUMN_REACH = 10  # line heights above and below a row where its column's other cells are looked for
+COLUMN_GAP = 0.3  # line heights: two cells of a row are at least this far apart
+COLUMN_LINES = 2  # other lines that must start at a column's left edge
+CELL_END = re.compile(r"[\d)）%％]$")
+"""How a cell of figures ends: ``59 (新規38件・変更21件)``, ``1,500``, ``5.0%``."""
+CELL_START = re.compile(r"^(?:[△▲(（]?\d|中止)")
+"""How a cell of figures starts: ``64 (新規40件…``, ``△1.5``, ``(60,000)``, ``中止``."""
+
+
+def _column_cuts(lines: list[OcrLine]) -> list[OcrLine]:
+    """Cells of an unruled table row that Tesseract read as one line, cut apart where the
+    lines around them show a column starts: ``59 (新規38件・変更21件) 64 (新規40件・変更24件)``
+    → two cells, because the figures above and below ``64`` (and the year header over
+    them) start at its left edge. A line is cut before a word only when that word starts a
+    figure (``CELL_START``), the words before it are a cell of figures (``CELL_START``,
+    ``CELL_END``), the gap before it is at least ``COLUMN_GAP`` line heights, and at least
+    ``COLUMN_LINES`` other lines within ``COLUMN_REACH`` line heights start where it does
+    (within ``ALIGN_PT``); prose, whose words align with nothing, is never cut."""
+    starts = [(l.bbox[0], (l.bbox[1] + l.bbox[3]) / 2) for l in lines if not l.vertical]
+    out: list[OcrLine] = []
+    for line in lines:
+        out.extend(_cut_at_columns(line, starts) if not line.vertical and len(line.words) > 1 else [line])
+    return out
+
+
+def _cut_at_columns(line: OcrLine, starts: list[tuple[float, float]]) -> list[OcrLine]:
+    height = line.bbox[3] - line.bbox[1]
+    middle = (line.bbox[1] + line.bbox[3]) / 2
+    pieces: list[list[tuple[str, tuple[float, float, float, float]]]] = [[line.words[0]]]
+    for word in line.words[1:]:
+        x = word[1][0]
+        aligned = sum(1 for x0, y in starts if abs(x0 - x) <= ALIGN_PT and 0 < abs(y - middle) <= COLUMN_REACH * height)
+        before = _words_text(pieces[-1])
+        apart = x - pieces[-1][-1][1][2] >= COLUMN_GAP * height
+        if (
+            apart
+            and aligned >= COLUMN_LINES
+            and CELL_START.match(before)
+            and CELL_END.search(before)
+            and CELL_START.match(word[0])
+        ):
+            pieces.append([])
+        pieces[-1].append(word)
+    if len(pieces) == 1:
+        return [line]
+    out = []
+    for words in pieces:
+        box = (
+            min(b[0] for _, b in words),
+            min(b[1] for _, b in words),
+            max(b[2] for _, b in words),
+            max(b[3] for _, b in words),
+        )
+        out.append(OcrLine(fix_reading(_words_text(words)), box, line.size, line.conf, False, tuple(words)))
+    return out
+
+
+def _words_text(words: list[tuple[str, tuple[float, float, float, float]]]) -> str:
+    """Words of a horizontal line (boxes in points) joined as ``_line`` joins them."""
+    height = max(b[3] - b[1] for _, b in words)
+    text = words[0][0]
+    for (a, abox), (b, bbox) in zip(words, words[1:]):
+        latin = a[-1].isascii() and b[0].isascii() and not (a[-1].isdigit() and b[0].isdigit())
+        text += (" " if bbox[0] - abox[2] > (SPACE_GAP if latin else CJK_SPACE_GAP) * height else "") + b
+    return text
+
+
+SPECK_CONF = 0.5  # a digit read from ink smaller than a glyph, with less confidence than this, is a speck
+
+
+def _not_specks(lines: list[OcrLine]) -> list[OcrLine]:
+    """Lines without the digits Tesseract made of a speck: a line holding a digit, read
+    with confidence under ``SPECK_CONF`` from a box less than ``MISSED_MIN_PT`` high (no
+    printed digit is that small), is dropped (``1`` boxed 1 point high beside ``50``,
+    confidence 0.16, joined the cell as ``50\n1``). Small marks that are no digits
+    (``－`` for a figure not reported, ``・``) are kept."""
+    return [
+        l
+        for l in lines
+        if l.vertical
+        or l.conf >= SPECK_CONF
+        or l.bbox[3] - l.bbox[1] >= MISSED_MIN_PT
+        or not any(c.isdigit() for c in l.text)
+    ]
+
+
 def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi: float = OCR_DPI) -> OcrPage:
     """Tesseract on a prepared image (see ``prepare``); runs in the calling thread, the
     recognition itself in a ``tesseract`` process."""
     started = time.perf_counter()
-    lines = _reread(image, _lines(_words(image, "jpn"), dpi), dpi)
+    import numpy as np
+
+    lines = _reread(image, _lines(_words(image, "jpn"), dpi, np.asarray(image) < DARK), dpi)
     spots = _missed(image, lines, dpi)
     if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
         # a lone bracket or stroke is the tail of a glyph already read, not a lost one
         found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
         lines = _rejoin(lines, found) if found else lines
-    lines = _rows_left_to_right(_negative_marks(image, _vote_figures(image, lines, dpi), dpi))
+    lines = _column_cuts(_reattach(lines))
+    lines = _trimmed_to_glyphs(image, _vote_figures(image, _not_specks(lines), dpi), dpi)
+    lines = _rows_left_to_right(_negative_marks(image, lines, dpi))
     language = "jpn"
     if _vertical_share(lines) >= VERTICAL_LINES and "jpn_vert" in _languages():
         vertical = _lines(_words(image, "jpn_vert"), dpi)
