@@ -776,6 +776,62 @@ def _missed(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLin
     return out
 
 
+CELL_FIGURES_PER_PAGE = 16  # unsure missed ink in ruled cells read by the two voters
+
+
+def in_ruled_cell(box: tuple[float, float, float, float], rulings: tuple[Ruling, ...]) -> bool:
+    """Whether ``box`` (points) lies inside a cell of a ruled grid: a horizontal rule above
+    and below it and a vertical rule left and right of it, each running past its middle."""
+    x0, top, x1, bottom = box
+    mx, my = (x0 + x1) / 2, (top + bottom) / 2
+    flat = [r for r in rulings if r[2] - r[0] >= r[3] - r[1]]
+    upright = [r for r in rulings if r[2] - r[0] < r[3] - r[1]]
+    return (
+        any(r[0] <= mx <= r[2] and r[1] <= top for r in flat)
+        and any(r[0] <= mx <= r[2] and r[1] >= bottom for r in flat)
+        and any(r[1] <= my <= r[3] and r[0] <= x0 for r in upright)
+        and any(r[1] <= my <= r[3] and r[0] >= x1 for r in upright)
+    )
+
+
+def _cell_figures(
+    image: Image.Image, spots: list[OcrLine], rulings: tuple[Ruling, ...], dpi: float
+) -> list[OcrLine]:
+    """Missed ink the reading of ``_reread`` was unsure of (a lone ``5`` or ``１`` in a cell,
+    which Tesseract's layout analysis dropped), kept when it lies in a cell of a ruled grid
+    and both voters, reading its crop alone in black and white (``jpn``, and ``eng``
+    restricted to ``FIGURE_CHARSET``; one line, ``--psm 7``, then one glyph, ``--psm 10``),
+    agree on one figure (``VOTE_DIGITS``). Ink they do not agree on stays unread."""
+    from PIL import Image, ImageOps
+
+    if "eng" not in _languages():
+        return []
+    out = []
+    for spot in [s for s in spots if in_ruled_cell(s.bbox, rulings)][:CELL_FIGURES_PER_PAGE]:
+        x0, top, x1, bottom = (v * dpi / 72 for v in spot.bbox)
+        margin = 0.3 * (bottom - top)
+        box = (
+            max(0, int(x0 - margin)),
+            max(0, int(top - margin)),
+            min(image.width, int(x1 + margin) + 1),
+            min(image.height, int(bottom + margin) + 1),
+        )
+        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
+        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(bottom - top, 1.0)))
+        if factor > 1.0:
+            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
+        alone = ImageOps.expand(crop, border=TARGET_TEXT_PX, fill=255)
+        blank = OcrLine("", spot.bbox, spot.size, 0.0, False, ())
+        for psm in (7, 10):
+            agreed = _agreed(  # against a blank line: an unsure first reading gets no say
+                blank, _words(alone, "jpn", psm=psm), _words(alone, "eng", psm=psm, whitelist=FIGURE_CHARSET)
+            )
+            if agreed is not None:
+                out.append(agreed)
+                break
+    return out
+
+
 FIGURE_CHARSET = "0123456789,.()%"  # what the second reading of a figure may contain
 VOTE_CHARS = 12  # lines this short are voted on when they hold a digit or Tesseract was unsure
 VOTE_TEXT_PX = 34  # glyph height the voters read at (smaller print is enlarged)
@@ -1270,7 +1326,9 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
     spots = _missed(image, lines, dpi)
     if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
         # a lone bracket or stroke is the tail of a glyph already read, not a lost one
-        found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
+        read = _reread(image, spots, dpi)
+        found = [l for l in read if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
+        found += _cell_figures(image, [l for l in read if l not in found], rulings, dpi)
         lines = _rejoin(lines, found) if found else lines
     lines = _column_cuts(_reattach(lines))
     lines = _trimmed_to_glyphs(image, _vote_figures(image, _not_specks(lines), dpi), dpi)
