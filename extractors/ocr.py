@@ -794,9 +794,7 @@ def in_ruled_cell(box: tuple[float, float, float, float], rulings: tuple[Ruling,
     )
 
 
-def _cell_figures(
-    image: Image.Image, spots: list[OcrLine], rulings: tuple[Ruling, ...], dpi: float
-) -> list[OcrLine]:
+def _cell_figures(image: Image.Image, spots: list[OcrLine], rulings: tuple[Ruling, ...], dpi: float) -> list[OcrLine]:
     """Missed ink the reading of ``_reread`` was unsure of (a lone ``5`` or ``１`` in a cell,
     which Tesseract's layout analysis dropped), kept when it lies in a cell of a ruled grid
     and both voters, reading its crop alone in black and white (``jpn``, and ``eng``
@@ -906,10 +904,12 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         and (
             len(l.text.replace(" ", "")) <= VOTE_CHARS
             and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW or _no_letters(l.text))
+            or lone_among_figures(l, lines)
             or VOTE_START.match(l.text)
             and l.conf < REREAD_BELOW
         )
     ]
+    lone = {i for i in candidates if lone_among_figures(lines[i], lines)}
     if not candidates:
         return lines
     crops = []
@@ -935,7 +935,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         agreed = _agreed(lines[i], by_jpn.get(k, []), by_eng.get(k, []))
         if agreed is not None:
             out[i] = agreed
-        elif _unsettled(lines[i]):
+        elif _unsettled(lines[i]) or i in lone:
             undecided.append(k)
     # a figure the voters disagreed on is read once more alone, as one line (--psm 7): on
     # a sheet of many crops Tesseract's layout analysis may join a crop's line with its
@@ -953,6 +953,24 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     return out
 
 
+LONE_CHARS = 2  # a cell's reading this short, with no digit, may be a lone figure misread
+
+
+def lone_among_figures(line: OcrLine, lines: list[OcrLine]) -> bool:
+    """A glyph or two with no digit (``り`` for a lone ``5``) in a table of figures: a
+    figure is printed on its row and one starts where it starts in the column above or
+    below it (within a glyph's height)."""
+    text = line.text.replace(" ", "")
+    if line.vertical or not 0 < len(text) <= LONE_CHARS or any(c.isdigit() for c in text):
+        return False
+    x0, top, _, bottom = line.bbox
+    middle, height = (top + bottom) / 2, bottom - top
+    figures = [l for l in lines if l is not line and VOTE_DIGITS.match(l.text.replace(" ", ""))]
+    on_row = any(l.bbox[1] <= middle <= l.bbox[3] for l in figures)
+    in_column = any(abs(l.bbox[0] - x0) <= height and not l.bbox[1] <= middle <= l.bbox[3] for l in figures)
+    return on_row and in_column
+
+
 def _no_letters(text: str) -> bool:
     """A line of marks only (``]``, ``|``, ``.``): on a table page, often a lone digit
     misread (``１`` read as ``]``)."""
@@ -962,14 +980,22 @@ def _no_letters(text: str) -> bool:
 def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
     """The line as the two voters read it, when they agree on one figure that differs from
     the first reading; else None."""
-    jpn = fix_reading("".join(w["text"] for w in jpn_words))
-    eng = fix_reading("".join(w["text"] for w in eng_words))
+    jpn, eng = (_unmatched_close("".join(w["text"] for w in words).strip()) for words in (jpn_words, eng_words))
     if jpn == eng and line.text.startswith("△") and not jpn.startswith("△"):
         jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
     if jpn != eng or not VOTE_DIGITS.match(jpn) or jpn == line.text:
         return None
     conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (jpn_words, eng_words)), 4)
     return OcrLine(jpn, line.bbox, line.size, max(conf, line.conf), False, ((jpn, line.bbox),))
+
+
+def _unmatched_close(text: str) -> str:
+    """A reading with its trailing closing bracket dropped when it opened none: a speck
+    beside a lone figure read as a bracket by the digits-only voter (``0)`` for ``0``)."""
+    text = fix_reading(text)
+    if text[-1:] in ")）" and not any(c in "(（" for c in text):
+        return text[:-1]
+    return text
 
 
 def _unsettled(line: OcrLine) -> bool:
