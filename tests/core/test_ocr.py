@@ -569,10 +569,23 @@ def test_a_digit_tesseract_made_of_a_speck_is_dropped():
 
 
 def _fully_scanned_page(source: Path, number: int, tmp_path: Path):
-    """Page `number` of `source` as the fully scanned copy of seed 2020 turns and noises it
-    (the seed draws page after page, so the pages before it are scanned too), prepared."""
-    scanned = scan_pdf(source, tmp_path / "scan.pdf", list(range(1, number + 1)), seed=2020)
-    image, rulings, _ = ocr.prepare(_rendered(scanned, number))
+    """Page `number` of `source` as the fully scanned copy of seed 2020 turns and noises it,
+    prepared. The seed draws page after page (an angle and a noise seed each, as
+    ``scan_page`` does), so the draws of the pages before it are made first."""
+    import random
+
+    from nenpo.samples.scanned import MAX_ANGLE, scan_page
+
+    rng = random.Random(2020)
+    for _ in range(number - 1):
+        rng.uniform(-MAX_ANGLE, MAX_ANGLE)
+        rng.getrandbits(32)
+    with pymupdf.open(source) as src, pymupdf.open() as out:
+        page = src[number - 1]
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=scan_page(page, rng))
+        out.save(tmp_path / "scan.pdf")
+    image, rulings, _ = ocr.prepare(_rendered(tmp_path / "scan.pdf", 1))
     return image, rulings
 
 
