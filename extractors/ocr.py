@@ -776,6 +776,60 @@ def _missed(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLin
     return out
 
 
+CELL_FIGURES_PER_PAGE = 16  # unsure missed ink in ruled cells read by the two voters
+
+
+def in_ruled_cell(box: tuple[float, float, float, float], rulings: tuple[Ruling, ...]) -> bool:
+    """Whether ``box`` (points) lies inside a cell of a ruled grid: a horizontal rule above
+    and below it and a vertical rule left and right of it, each running past its middle."""
+    x0, top, x1, bottom = box
+    mx, my = (x0 + x1) / 2, (top + bottom) / 2
+    flat = [r for r in rulings if r[2] - r[0] >= r[3] - r[1]]
+    upright = [r for r in rulings if r[2] - r[0] < r[3] - r[1]]
+    return (
+        any(r[0] <= mx <= r[2] and r[1] <= top for r in flat)
+        and any(r[0] <= mx <= r[2] and r[1] >= bottom for r in flat)
+        and any(r[1] <= my <= r[3] and r[0] <= x0 for r in upright)
+        and any(r[1] <= my <= r[3] and r[0] >= x1 for r in upright)
+    )
+
+
+def _cell_figures(image: Image.Image, spots: list[OcrLine], rulings: tuple[Ruling, ...], dpi: float) -> list[OcrLine]:
+    """Missed ink the reading of ``_reread`` was unsure of (a lone ``5`` or ``１`` in a cell,
+    which Tesseract's layout analysis dropped), kept when it lies in a cell of a ruled grid
+    and both voters, reading its crop alone in black and white (``jpn``, and ``eng``
+    restricted to ``FIGURE_CHARSET``; one line, ``--psm 7``, then one glyph, ``--psm 10``),
+    agree on one figure (``VOTE_DIGITS``). Ink they do not agree on stays unread."""
+    from PIL import Image, ImageOps
+
+    if "eng" not in _languages():
+        return []
+    out = []
+    for spot in [s for s in spots if in_ruled_cell(s.bbox, rulings)][:CELL_FIGURES_PER_PAGE]:
+        x0, top, x1, bottom = (v * dpi / 72 for v in spot.bbox)
+        margin = 0.3 * (bottom - top)
+        box = (
+            max(0, int(x0 - margin)),
+            max(0, int(top - margin)),
+            min(image.width, int(x1 + margin) + 1),
+            min(image.height, int(bottom + margin) + 1),
+        )
+        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
+        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(bottom - top, 1.0)))
+        if factor > 1.0:
+            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
+        alone = ImageOps.expand(crop, border=TARGET_TEXT_PX, fill=255)
+        blank = OcrLine("", spot.bbox, spot.size, 0.0, False, ())
+        for psm in (7, 10):
+            agreed = _agreed(  # against a blank line: an unsure first reading gets no say
+                blank, _words(alone, "jpn", psm=psm), _words(alone, "eng", psm=psm, whitelist=FIGURE_CHARSET)
+            )
+            if agreed is not None:
+                out.append(agreed)
+                break
+    return out
+
+
 FIGURE_CHARSET = "0123456789,.()%"  # what the second reading of a figure may contain
 VOTE_CHARS = 12  # lines this short are voted on when they hold a digit or Tesseract was unsure
 VOTE_TEXT_PX = 34  # glyph height the voters read at (smaller print is enlarged)
@@ -850,10 +904,12 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         and (
             len(l.text.replace(" ", "")) <= VOTE_CHARS
             and (any(c.isdigit() for c in l.text) or l.conf < REREAD_BELOW or _no_letters(l.text))
+            or lone_among_figures(l, lines)
             or VOTE_START.match(l.text)
             and l.conf < REREAD_BELOW
         )
     ]
+    lone = {i for i in candidates if lone_among_figures(lines[i], lines)}
     if not candidates:
         return lines
     crops = []
@@ -879,7 +935,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         agreed = _agreed(lines[i], by_jpn.get(k, []), by_eng.get(k, []))
         if agreed is not None:
             out[i] = agreed
-        elif _unsettled(lines[i]):
+        elif _unsettled(lines[i]) or i in lone:
             undecided.append(k)
     # a figure the voters disagreed on is read once more alone, as one line (--psm 7): on
     # a sheet of many crops Tesseract's layout analysis may join a crop's line with its
@@ -897,6 +953,24 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     return out
 
 
+LONE_CHARS = 2  # a cell's reading this short, with no digit, may be a lone figure misread
+
+
+def lone_among_figures(line: OcrLine, lines: list[OcrLine]) -> bool:
+    """A glyph or two with no digit (``り`` for a lone ``5``) in a table of figures: a
+    figure is printed on its row and one starts where it starts in the column above or
+    below it (within a glyph's height)."""
+    text = line.text.replace(" ", "")
+    if line.vertical or not 0 < len(text) <= LONE_CHARS or any(c.isdigit() for c in text):
+        return False
+    x0, top, _, bottom = line.bbox
+    middle, height = (top + bottom) / 2, bottom - top
+    figures = [l for l in lines if l is not line and VOTE_DIGITS.match(l.text.replace(" ", ""))]
+    on_row = any(l.bbox[1] <= middle <= l.bbox[3] for l in figures)
+    in_column = any(abs(l.bbox[0] - x0) <= height and not l.bbox[1] <= middle <= l.bbox[3] for l in figures)
+    return on_row and in_column
+
+
 def _no_letters(text: str) -> bool:
     """A line of marks only (``]``, ``|``, ``.``): on a table page, often a lone digit
     misread (``１`` read as ``]``)."""
@@ -906,14 +980,22 @@ def _no_letters(text: str) -> bool:
 def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
     """The line as the two voters read it, when they agree on one figure that differs from
     the first reading; else None."""
-    jpn = fix_reading("".join(w["text"] for w in jpn_words))
-    eng = fix_reading("".join(w["text"] for w in eng_words))
+    jpn, eng = (_unmatched_close("".join(w["text"] for w in words).strip()) for words in (jpn_words, eng_words))
     if jpn == eng and line.text.startswith("△") and not jpn.startswith("△"):
         jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
     if jpn != eng or not VOTE_DIGITS.match(jpn) or jpn == line.text:
         return None
     conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (jpn_words, eng_words)), 4)
     return OcrLine(jpn, line.bbox, line.size, max(conf, line.conf), False, ((jpn, line.bbox),))
+
+
+def _unmatched_close(text: str) -> str:
+    """A reading with its trailing closing bracket dropped when it opened none: a speck
+    beside a lone figure read as a bracket by the digits-only voter (``0)`` for ``0``)."""
+    text = fix_reading(text)
+    if text[-1:] in ")）" and not any(c in "(（" for c in text):
+        return text[:-1]
+    return text
 
 
 def _unsettled(line: OcrLine) -> bool:
@@ -1270,7 +1352,9 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
     spots = _missed(image, lines, dpi)
     if len(spots) <= MISSED_MAX_SPOTS:  # more is noise or a picture, not a few lost figures
         # a lone bracket or stroke is the tail of a glyph already read, not a lost one
-        found = [l for l in _reread(image, spots, dpi) if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
+        read = _reread(image, spots, dpi)
+        found = [l for l in read if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
+        found += _cell_figures(image, [l for l in read if l not in found], rulings, dpi)
         lines = _rejoin(lines, found) if found else lines
     lines = _column_cuts(_reattach(lines))
     lines = _trimmed_to_glyphs(image, _vote_figures(image, _not_specks(lines), dpi), dpi)

@@ -566,3 +566,90 @@ def test_a_digit_tesseract_made_of_a_speck_is_dropped():
     dash = _ocr_line("－", (300, 140, 306, 141), conf=0.3)
     sure = _ocr_line("1", (180, 341, 183, 348), conf=0.92)
     assert ocr._not_specks([cell, speck, dash, sure]) == [cell, dash, sure]
+
+
+def _fully_scanned_page(source: Path, number: int, tmp_path: Path):
+    """Page `number` of `source` as the fully scanned copy of seed 2020 turns and noises it,
+    prepared. The seed draws page after page (an angle and a noise seed each, as
+    ``scan_page`` does), so the draws of the pages before it are made first."""
+    import random
+
+    from nenpo.samples.scanned import MAX_ANGLE, scan_page
+
+    rng = random.Random(2020)
+    for _ in range(number - 1):
+        rng.uniform(-MAX_ANGLE, MAX_ANGLE)
+        rng.getrandbits(32)
+    with pymupdf.open(source) as src, pymupdf.open() as out:
+        page = src[number - 1]
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=scan_page(page, rng))
+        out.save(tmp_path / "scan.pdf")
+    image, rulings, _ = ocr.prepare(_rendered(tmp_path / "scan.pdf", 1))
+    return image, rulings
+
+
+def test_a_lone_glyph_in_a_table_of_figures_is_voted_on(tmp_path):
+    """Layout (c), FY2020 fully scanned (seed 2020), page 8: the 2020 target ``5`` read as
+    ``り`` (sure of it, 0.90); a figure stands on its row and in its column, so both voters
+    read it alone, and agree on ``5``."""
+    require_tesseract()
+    image, _ = _fully_scanned_page(LAYOUTS["c"], 8, tmp_path)
+    lines = [
+        _ocr_line("7", (310, 444, 314, 451), conf=0.96),
+        _ocr_line("5", (180, 514, 184, 521), conf=0.96),
+        _ocr_line("り", (309.6, 514.3, 314.2, 521.5), size=7.2, conf=0.9),
+        _ocr_line("10", (310, 532, 320, 540)),
+    ]
+    assert ocr.lone_among_figures(lines[2], lines)
+    assert not ocr.lone_among_figures(lines[2], lines[1:3])  # no figure in its column
+    assert not ocr.lone_among_figures(lines[2], [lines[0], lines[2]])  # none on its row
+    voted = ocr._vote_figures(image, lines, ocr.OCR_DPI)
+    assert [l.text for l in voted] == ["7", "5", "5", "10"] and voted[2].bbox == lines[2].bbox
+
+
+def test_a_closing_bracket_no_figure_opened_is_a_speck(tmp_path):
+    """Layout (a), FY2020 fully scanned (seed 2020), page 20: the 2020 actual ``０`` read
+    as ``0)`` (0.68); the digits-only voter reads the speck beside it as a bracket too,
+    ``jpn`` reads ``0``: without the unmatched bracket they agree."""
+    require_tesseract()
+    assert ocr._unmatched_close("0)") == "0" and ocr._unmatched_close("(220,000)") == "(220,000)"
+    image, _ = _fully_scanned_page(LAYOUTS["a"], 20, tmp_path)
+    line = _ocr_line("0)", (668.4, 117.1, 673.2, 123.6), size=6.5, conf=0.68)
+    (voted,) = ocr._vote_figures(image, [line], ocr.OCR_DPI)
+    assert voted.text == "0" and voted.bbox == line.bbox
+
+
+def _ink_box(image, near: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """The box (points) of the ink within 4 points of `near` on a prepared page."""
+    import numpy as np
+
+    scale = ocr.OCR_DPI / 72
+    x0, top = int((near[0] - 4) * scale), int((near[1] - 4) * scale)
+    ink = np.asarray(image)[top : int((near[3] + 4) * scale), x0 : int((near[2] + 4) * scale)] < ocr.DARK
+    rows, cols = np.nonzero(ink.any(axis=1))[0], np.nonzero(ink.any(axis=0))[0]
+    return (
+        (x0 + cols[0]) / scale,
+        (top + rows[0]) / scale,
+        (x0 + cols[-1] + 1) / scale,
+        (top + rows[-1] + 1) / scale,
+    )
+
+
+def test_a_lone_figure_in_a_ruled_cell_is_read_when_both_voters_agree(tmp_path):
+    """Layout (a), FY2020 fully scanned (seed 2020), page 10: a lone ``5`` in each year's
+    cell of the last KPI table (printed at x 517 and 667, y 251 to 259), the ink Tesseract's
+    layout analysis dropped. In a cell of the ruled grid, read alone by both voters, it is
+    ``5``; the same ink outside a grid is left alone."""
+    require_tesseract()
+    image, rulings = _fully_scanned_page(LAYOUTS["a"], 10, tmp_path)
+    spots = [
+        ocr.OcrLine("", box, box[3] - box[1], 0.0, False, ())
+        for box in (_ink_box(image, (516.9, 250.8, 522.3, 259.3)), _ink_box(image, (666.9, 250.8, 672.3, 259.3)))
+    ]
+    assert all(ocr.in_ruled_cell(s.bbox, rulings) for s in spots)
+    read = ocr._cell_figures(image, spots, rulings, ocr.OCR_DPI)
+    assert [(l.text, l.bbox) for l in read] == [("5", s.bbox) for s in spots]
+    assert ocr._cell_figures(image, spots, (), ocr.OCR_DPI) == []  # no grid: no cell
+    heading = _ink_box(image, (30.0, 224.2, 110.0, 234.2))  # 令和２年度の実績, beside the tables
+    assert not ocr.in_ruled_cell(heading, rulings)
