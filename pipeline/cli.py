@@ -299,13 +299,14 @@ def ingest(
 
 
 def _early_pool(prefect: bool, runner: str, workers: int | None, dask_address: str | None):
-    """A run without Prefect on worker processes starts them first: they import what an
-    extraction needs (seconds) while this command sets itself up (`runners.start_pool`)."""
+    """A run without Prefect on worker processes starts them first, before this command
+    starts a thread (its progress display) or opens the warehouse: local workers then fork
+    from it, warmed once (`runners.start_pool`), instead of from a fresh interpreter."""
     if prefect or runner == Runner.sequential:
         return None
     from nenpo.pipeline.runners import start_pool
 
-    return start_pool(str(runner), workers, dask_address)
+    return start_pool(str(runner), workers, dask_address, fork_here=True)
 
 
 def _checked_parameters(

@@ -134,17 +134,25 @@ class Pool:
     workers: int
 
 
-def start_pool(kind: str, workers: int | None = None, dask_address: str | None = None) -> Pool | None:
+def start_pool(
+    kind: str, workers: int | None = None, dask_address: str | None = None, *, fork_here: bool = False
+) -> Pool | None:
     """Worker processes for `extract_all`, started now (None for `sequential`).
 
     Each worker is asked to warm itself at once (`pipeline.warm`), so the processes start
     while the caller does its own set-up (planning, the warehouse, the extraction cache).
+
+    `fork_here`: local workers fork from this process, warmed first, instead of from a
+    forkserver that starts a fresh interpreter and imports it all again (2.4 s of CPU,
+    and the first edition waits for it). Only a process with no other thread may fork
+    (a lock another thread holds would stay locked in the child forever): with other
+    threads, or DuckDB open, the forkserver is used whatever `fork_here` says.
     """
     count = _worker_count(kind, workers, dask_address)
     if kind == "sequential":
         return None
     if kind == "processes":
-        return _process_pool(count)
+        return _forked_pool(count) if fork_here and _single_threaded() else _process_pool(count)
     pool = _dask_cluster(count, dask_address)
     for _ in range(pool.workers):
         pool.submit(warm)
@@ -170,6 +178,21 @@ def closed_if_failing(pool: Pool | None) -> Iterator[None]:
         if pool is not None:
             pool.close()
         raise
+
+
+def _single_threaded() -> bool:
+    """No other Python thread runs, and DuckDB (whose threads Python does not see) is not loaded."""
+    import sys
+
+    return threading.active_count() == 1 and "duckdb" not in sys.modules
+
+
+def _forked_pool(count: int) -> Pool:
+    warm()
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    for _ in range(count):  # the first submit forks every worker, now, from this thread
+        pool.submit(warm)
+    return Pool(pool.submit, lambda: pool.shutdown(wait=True, cancel_futures=True), count)
 
 
 def _process_pool(count: int) -> Pool:

@@ -233,3 +233,31 @@ def test_a_usage_error_after_the_workers_started_closes_them(tmp_path, monkeypat
     assert result.exit_code == 2
     assert "no-such-family" in result.output
     assert started == [["closed"]]
+
+
+FORK_CHECK = """
+import os, sys, threading
+from nenpo.pipeline.runners import start_pool
+if sys.argv[1] == "with-a-thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+pool = start_pool("processes", 2, fork_here=True)
+try:
+    parent = pool.submit(os.getppid).result(timeout=300)
+finally:
+    pool.close()
+print("here" if parent == os.getpid() else "forkserver")
+"""
+"""Run in a fresh interpreter (the test runner's own threads must not decide it): where
+the workers forked from."""
+
+
+def test_the_workers_fork_from_the_command_process_when_it_has_no_other_thread():
+    import subprocess
+
+    def forked_from(case: str) -> str:
+        done = subprocess.run([sys.executable, "-c", FORK_CHECK, case], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert forked_from("alone") == "here", "warmed once, then forked: no second interpreter imports it all"
+    assert forked_from("with-a-thread") == "forkserver", "a process with another thread never forks workers"
