@@ -249,12 +249,87 @@ def ingest(
     report loaded, 1 when some failed (the others are loaded), 2 when the run itself failed.
     """
     from nenpo.pipeline.orchestration import choose
+    from nenpo.pipeline.runners import closed_if_failing
 
     _check_choices(runner, dask_address)
     if (series or fiscal_year or family) and not paths:
         raise typer.BadParameter("--series/--fiscal-year/--family describe the PDFs given as PATH: name at least one")
     if profiles:
-        _use_profiles(profiles)
+        _use_profiles(profiles)  # before any worker starts: they read the profiles from the environment
+    path = choose(prefect)
+    pool = _early_pool(path.prefect, runner, workers, dask_address)
+    with closed_if_failing(pool):
+        parameters = _checked_parameters(
+            paths,
+            catalogue,
+            db,
+            verify,
+            cache_dir,
+            publish,
+            publish_dir,
+            runner,
+            workers,
+            dask_address,
+            lock_timeout,
+            series,
+            fiscal_year,
+            family,
+            ocr,
+            force,
+            max_memory,
+            timeout,
+        )
+    _quiet_prefect(verbose)
+    what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
+    with console.status(Text(f"Ingesting {what} into {db} …")):
+        if path.temporary_server:
+            result = _run_flow_on_temporary_server(parameters, verbose)
+        else:
+            result = _run_flow(parameters, verbose) if path.prefect else _run_plain(parameters, pool)
+    if isinstance(result, BaseException):
+        from nenpo.pipeline.errors import explain
+
+        _print_progress(result, what)
+        err_console.print(Text.assemble(("ingest failed:", "red"), f" {explain(result) or result}"))
+        raise typer.Exit(2)
+    _print_summary(result)
+    how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
+    console.print(f"ran {how}: {path.reason}")
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _early_pool(prefect: bool, runner: str, workers: int | None, dask_address: str | None):
+    """A run without Prefect on worker processes starts them first, before this command
+    starts a thread (its progress display) or opens the warehouse: local workers then fork
+    from it, warmed once (`runners.start_pool`), instead of from a fresh interpreter."""
+    if prefect or runner == Runner.sequential:
+        return None
+    from nenpo.pipeline.runners import start_pool
+
+    return start_pool(str(runner), workers, dask_address, fork_here=True)
+
+
+def _checked_parameters(
+    paths,
+    catalogue,
+    db,
+    verify,
+    cache_dir,
+    publish,
+    publish_dir,
+    runner,
+    workers,
+    dask_address,
+    lock_timeout,
+    series,
+    fiscal_year,
+    family,
+    ocr,
+    force,
+    max_memory,
+    timeout,
+) -> dict:
+    """The run's parameters, --family checked (a usage error names an unknown one)."""
     if family is not None:
         from nenpo.extractors.registry import UnknownFamilyError
         from nenpo.extractors.registry import family as known_family
@@ -281,24 +356,7 @@ def ingest(
     )
     parameters["ocr"] = str(ocr)
     parameters.update(_limit_parameters(force, max_memory, timeout))
-    _quiet_prefect(verbose)
-    path = choose(prefect)
-    what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
-    with console.status(Text(f"Ingesting {what} into {db} …")):
-        if path.temporary_server:
-            result = _run_flow_on_temporary_server(parameters, verbose)
-        else:
-            result = _run_flow(parameters, verbose) if path.prefect else _run_plain(parameters)
-    if isinstance(result, BaseException):
-        from nenpo.pipeline.errors import explain
-
-        _print_progress(result, what)
-        err_console.print(Text.assemble(("ingest failed:", "red"), f" {explain(result) or result}"))
-        raise typer.Exit(2)
-    _print_summary(result)
-    how = f"as Prefect flow run {result.flow_run!r}" if result.flow_run else "without Prefect"
-    console.print(f"ran {how}: {path.reason}")
-    raise typer.Exit(0 if result.ok else 1)
+    return parameters
 
 
 def _limit_parameters(force: bool, max_memory: int, timeout: float) -> dict:
@@ -352,13 +410,13 @@ def _send_pending_logs_and_events() -> None:
             worker.drain_all()
 
 
-def _run_plain(parameters: dict):
-    """The same steps without Prefect (`pipeline.ingest.ingest`): its summary, or the
-    exception that failed the run."""
+def _run_plain(parameters: dict, pool=None):
+    """The same steps without Prefect (`pipeline.ingest.ingest`, on `pool` when started
+    already): its summary, or the exception that failed the run."""
     from nenpo.pipeline.ingest import ingest as ingest_plain
 
     try:
-        return ingest_plain(**_plain_parameters(parameters), reuse_extractions=True)
+        return ingest_plain(**_plain_parameters(parameters), reuse_extractions=True, pool=pool)
     except Exception as exc:  # noqa: BLE001 - as a flow run ends Failed: the run itself failed (exit code 2)
         return exc
 

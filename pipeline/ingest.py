@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import regex
@@ -49,6 +50,9 @@ from nenpo.warehouse.identity import Aliases
 from nenpo.warehouse.load import LoadResult, load_extraction, record_error
 from nenpo.warehouse.publish import Published
 from nenpo.warehouse.publish import publish as publish_warehouse
+
+if TYPE_CHECKING:
+    from nenpo.pipeline.runners import Pool
 
 
 @dataclass(frozen=True)
@@ -594,6 +598,7 @@ def ingest(
     force: bool = False,
     limits: Limits | None = Limits(),
     ocr: str = "auto",
+    pool: Pool | None = None,
 ) -> IngestSummary:
     """The whole run without Prefect: fetch, extract each, validate and load each edition as
     it is extracted, audit, and publish when `publish` is set or `publish_dir` is given.
@@ -606,12 +611,15 @@ def ingest(
     (`pipeline.guard`; None: in the calling process, unguarded). An edition that reads
     markedly worse than the one held fails at validate unless `force`. `ocr` (auto, always,
     never) says which pages Tesseract reads; the cache keeps one extraction per mode.
+    `pool`: the workers of `runner`, started by the caller (`runners.start_pool`); the run
+    closes it.
     """
     from nenpo.pipeline.runners import closed_if_failing, extract_all, start_pool
 
     clock = _StageClock()
     # the workers start now, while this process plans, fetches and looks in the cache
-    pool = start_pool(runner, workers, dask_address)
+    if pool is None:
+        pool = start_pool(runner, workers, dask_address)
     with closed_if_failing(pool):
         reports, fetch_failures, cache, mode = _planned(
             paths,

@@ -93,7 +93,7 @@ def extract_all(
     `Transferred` carrying the edition's warehouse rows built in the worker) or an IngestFailure;
     `finish_extraction` turns either into an outcome. `sequential` extracts each file when
     the caller asks for it; `processes` and `dask` hand their workers the files a few at a
-    time, from the first result asked for on (`Handout`). A worker process that died takes
+    time, as the workers finish them (`Handout`). A worker process that died takes
     the extractions it held with it (`lost_with_its_worker`): those are extracted again in
     this process, under the limits, so that only the report that killed it fails, as in the
     flow's `_arrivals`. Closing the iterator early drops the files not yet started.
@@ -112,12 +112,16 @@ def extract_all(
     if pool is None:
         pool = start_pool(kind, min(_worker_count(kind, workers, dask_address), len(jobs)), dask_address)
     assert pool is not None, "a pool of processes or Dask workers"
+    handout = Handout(
+        jobs, pool, lambda path, claim: (extract_for_transfer, path, verify, claim, limits, ocr, with_rows, True)
+    )
+
+    def close() -> None:
+        handout.close()
+        pool.close()
+
     return _Results(
-        Handout(
-            jobs, pool, lambda path, claim: (extract_for_transfer, path, verify, claim, limits, ocr, with_rows, True)
-        ),
-        pool.close,
-        lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr, with_rows),
+        handout, close, lambda path, claim: extract_for_transfer(path, verify, claim, limits, ocr, with_rows)
     )
 
 
@@ -130,17 +134,25 @@ class Pool:
     workers: int
 
 
-def start_pool(kind: str, workers: int | None = None, dask_address: str | None = None) -> Pool | None:
+def start_pool(
+    kind: str, workers: int | None = None, dask_address: str | None = None, *, fork_here: bool = False
+) -> Pool | None:
     """Worker processes for `extract_all`, started now (None for `sequential`).
 
     Each worker is asked to warm itself at once (`pipeline.warm`), so the processes start
     while the caller does its own set-up (planning, the warehouse, the extraction cache).
+
+    `fork_here`: local workers fork from this process, warmed first, instead of from a
+    forkserver that starts a fresh interpreter and imports it all again (2.4 s of CPU,
+    and the first edition waits for it). Only a process with no other thread may fork
+    (a lock another thread holds would stay locked in the child forever): with other
+    threads, or DuckDB open, the forkserver is used whatever `fork_here` says.
     """
     count = _worker_count(kind, workers, dask_address)
     if kind == "sequential":
         return None
     if kind == "processes":
-        return _process_pool(count)
+        return _forked_pool(count) if fork_here and _single_threaded() else _process_pool(count)
     pool = _dask_cluster(count, dask_address)
     for _ in range(pool.workers):
         pool.submit(warm)
@@ -166,6 +178,21 @@ def closed_if_failing(pool: Pool | None) -> Iterator[None]:
         if pool is not None:
             pool.close()
         raise
+
+
+def _single_threaded() -> bool:
+    """No other Python thread runs, and DuckDB (whose threads Python does not see) is not loaded."""
+    import sys
+
+    return threading.active_count() == 1 and "duckdb" not in sys.modules
+
+
+def _forked_pool(count: int) -> Pool:
+    warm()
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"))
+    for _ in range(count):  # the first submit forks every worker, now, from this thread
+        pool.submit(warm)
+    return Pool(pool.submit, lambda: pool.shutdown(wait=True, cancel_futures=True), count)
 
 
 def _process_pool(count: int) -> Pool:
@@ -217,49 +244,90 @@ def _dask_cluster(count: int, dask_address: str | None) -> Pool:
 
 
 class Handout:
-    """The jobs' futures in the order of `jobs`, each job handed to the pool as late as it
-    can be: no more than two per worker are out at a time (one running, one queued, so a
-    worker that finishes never waits for the caller), and the next one out is the largest
-    file (bytes) among the next `AHEAD` — the largest first, so the workers finish together,
-    while the caller, which reads the outcomes in order, holds a few at most."""
+    """The jobs' futures in the order of `jobs`, each job handed to the pool by a thread of
+    its own as soon as a worker can take it, whatever the caller is doing (loading the
+    edition before, say): no more than two per worker are out and unfinished at a time (one
+    running, one queued, so a worker that finishes never waits), and the next one out is
+    the job the caller waits for, else the largest file (bytes) among the next `AHEAD`
+    not yet taken — the largest first, so the workers finish together. The caller reads
+    the outcomes in order and so holds at most `AHEAD` finished ones."""
 
-    AHEAD = 8
+    AHEAD = 12
     PER_WORKER = 2
 
     def __init__(self, jobs: list, pool: Pool, task: Callable[[str, Any], tuple]):
         self._jobs, self._pool, self._task = list(jobs), pool, task
         self._sizes = [_size(path) for path, _ in self._jobs]
-        self._futures: dict[int, Any] = {}
-        self._next = 0  # the next job whose future is asked for
+        self._futures: dict[int, Any] = {}  # handed out, not yet taken by the caller
+        self._handed: set[int] = set()
+        self._unfinished = 0  # handed out and not done
+        self._head = 0  # the job the caller takes next
+        self._waiting = False  # the caller waits for the head
+        self._closed = False
+        self._changed = threading.Condition()
+        self._feeder = threading.Thread(target=self._feed, name="nenpo-handout", daemon=True)
+        self._feeder.start()
 
     def __iter__(self):
         return self
 
     def __next__(self) -> tuple[tuple[str, Any], Any]:
-        if self._next >= len(self._jobs):
-            raise StopIteration
-        n, self._next = self._next, self._next + 1
-        if n not in self._futures:
-            self._hand_out(n)
-        self._top_up()
-        return self._jobs[n], self._futures.pop(n)
+        with self._changed:
+            n = self._head
+            if n >= len(self._jobs) or self._closed:
+                raise StopIteration
+            self._waiting = True
+            self._changed.notify_all()
+            while n not in self._futures:
+                self._changed.wait()
+            self._waiting, self._head = False, n + 1
+            self._changed.notify_all()  # the window moved on
+            return self._jobs[n], self._futures.pop(n)
 
-    def _top_up(self) -> None:
-        while len(self._futures) < self.PER_WORKER * self._pool.workers:
-            waiting = [
-                n for n in range(self._next, min(self._next + self.AHEAD, len(self._jobs))) if n not in self._futures
-            ]
-            if not waiting:
-                return
-            self._hand_out(max(waiting, key=lambda n: (self._sizes[n], -n)))
+    def close(self) -> None:
+        """Hand out nothing more (the jobs already out run on)."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
-    def _hand_out(self, n: int) -> None:
-        function, *args = self._task(*self._jobs[n])
+    def _feed(self) -> None:
+        while True:
+            with self._changed:
+                while (n := self._pick()) is None:
+                    if self._closed or len(self._handed) == len(self._jobs):
+                        return
+                    self._changed.wait()
+                self._handed.add(n)
+                self._unfinished += 1
+            future = self._hand_out(n)  # unlocked: the first submit waits for the workers to start
+            with self._changed:
+                self._futures[n] = future
+                self._changed.notify_all()
+            future.add_done_callback(self._finished)
+
+    def _finished(self, _future: Any) -> None:
+        with self._changed:
+            self._unfinished -= 1
+            self._changed.notify_all()
+
+    def _pick(self) -> int | None:
+        if self._closed or self._unfinished >= self.PER_WORKER * self._pool.workers:
+            return None
+        window = [n for n in range(self._head, min(self._head + self.AHEAD, len(self._jobs))) if n not in self._handed]
+        if not window:
+            return None
+        if self._waiting and window[0] == self._head:
+            return self._head
+        return max(window, key=lambda n: (self._sizes[n], -n))
+
+    def _hand_out(self, n: int) -> Any:
         try:
-            self._futures[n] = self._pool.submit(function, *args)
+            function, *args = self._task(*self._jobs[n])
+            return self._pool.submit(function, *args)
         except Exception as exc:  # noqa: BLE001 - e.g. BrokenProcessPool: a worker died; the job's outcome says so
-            self._futures[n] = Future()
-            self._futures[n].set_exception(exc)
+            refused: Future = Future()
+            refused.set_exception(exc)
+            return refused
 
 
 def _size(path: str) -> int:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
 from concurrent.futures import Future
 
 import nenpo.pipeline.runners as runners
@@ -67,42 +69,101 @@ def test_the_pool_is_started_before_the_run_plans_its_sources(tmp_path, monkeypa
     assert calls == ["start_pool", "plan_sources"]
 
 
-def _recording_pool(workers: int, handed: list[str]) -> Pool:
-    def submit(function, path, *args):
-        handed.append(os.path.basename(path))
+class _HeldPool:
+    """A pool whose jobs finish when the test says so (`finish`), or at once (`at_once`)."""
+
+    def __init__(self, workers: int, at_once: bool = False):
+        self.handed: list[str] = []
+        self.futures: dict[str, Future] = {}
+        self.at_once = at_once
+        self.pool = Pool(self.submit, lambda: None, workers)
+
+    def submit(self, function, path, *args):
+        name = os.path.basename(path)
         future: Future = Future()
-        future.set_result(path)
+        self.futures[name] = future
+        self.handed.append(name)
+        if self.at_once:
+            future.set_result(path)
         return future
 
-    return Pool(submit, lambda: None, workers)
+    def finish(self, name: str) -> None:
+        self.futures[name].set_result(name)
 
 
-def test_editions_are_handed_out_largest_first_and_come_back_in_their_order(tmp_path):
-    sizes = {"a.pdf": 10, "b.pdf": 50, "c.pdf": 30, "d.pdf": 40, "e.pdf": 20, "f.pdf": 60}
+def _until(condition, what: str) -> None:
+    """Wait for the handout's thread to have done something (it runs on its own)."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.005)
+
+
+def _files(tmp_path, sizes: dict[str, int]) -> list[tuple[str, None]]:
     for name, size in sizes.items():
         (tmp_path / name).write_bytes(b"x" * size)
-    jobs = [(str(tmp_path / name), None) for name in sizes]
-    handed: list[str] = []
-    handout = Handout(jobs, _recording_pool(2, handed), lambda path, claim: (print, path))
-    results = [(job, future.result()) for job, future in handout]
-    assert [job for job, _ in results] == jobs, "outcomes in the order of the jobs"
-    assert [path for _, path in results] == [path for path, _ in jobs]
-    # a is asked for first and goes out at once; the rest go largest first, while no more
-    # than two per worker are out
-    assert handed == ["a.pdf", "f.pdf", "b.pdf", "d.pdf", "c.pdf", "e.pdf"]
+    return [(str(tmp_path / name), None) for name in sizes]
 
 
-def test_no_more_than_two_editions_per_worker_are_out_at_a_time(tmp_path):
-    for n in range(12):
-        (tmp_path / f"{n:02}.pdf").write_bytes(b"x" * (n + 1))
-    jobs = [(str(tmp_path / f"{n:02}.pdf"), None) for n in range(12)]
-    handed: list[str] = []
-    handout = Handout(jobs, _recording_pool(2, handed), lambda path, claim: (print, path))
-    out_when_read = []
-    for _ in handout:
-        out_when_read.append(len(handed) - len(out_when_read))
-    assert max(out_when_read) == 4 and len(handed) == 12
-    assert handed[1:4] == ["08.pdf", "07.pdf", "06.pdf"], "the largest of the next eight"
+def test_editions_go_out_largest_first_as_workers_free_and_the_awaited_one_first(tmp_path):
+    jobs = _files(tmp_path, {"a.pdf": 10, "b.pdf": 50, "c.pdf": 30, "d.pdf": 40, "e.pdf": 20, "f.pdf": 60})
+    held = _HeldPool(2)
+    handout = Handout(jobs, held.pool, lambda path, claim: (print, path))
+    try:
+        # before anything is asked for: the largest first, two per worker (one running, one queued)
+        _until(lambda: len(held.handed) == 4, "four editions out")
+        time.sleep(0.05)
+        assert held.handed == ["f.pdf", "b.pdf", "d.pdf", "c.pdf"]
+        taken: list = []
+        reader = threading.Thread(target=lambda: taken.append(next(handout)))
+        reader.start()  # the caller now waits for a.pdf, the first in order
+        time.sleep(0.05)
+        assert not taken and len(held.handed) == 4, "no worker is free yet"
+        held.finish("b.pdf")  # a worker is free: not waiting for the caller to ask again
+        reader.join(timeout=30)
+        assert held.handed[4] == "a.pdf", "the edition the caller waits for goes out first"
+        assert taken[0][0] == jobs[0]
+        held.finish("d.pdf")
+        _until(lambda: len(held.handed) == 6, "the last edition out")
+        assert held.handed[5] == "e.pdf"
+        for name in ("a.pdf", "c.pdf", "e.pdf", "f.pdf"):
+            held.finish(name)
+        rest = list(handout)
+        assert [job for job, _ in rest] == jobs[1:], "outcomes in the order of the jobs"
+        assert [future.result() for _, future in rest] == ["b.pdf", "c.pdf", "d.pdf", "e.pdf", "f.pdf"]
+    finally:
+        handout.close()
+
+
+def test_finished_editions_the_caller_has_not_read_are_bounded(tmp_path):
+    """The workers run ahead of the caller by at most `AHEAD` editions: each finished one
+    is held (its rows, a few MB) until the caller reads it."""
+    jobs = _files(tmp_path, {f"{n:02}.pdf": n + 1 for n in range(30)})
+    held = _HeldPool(2, at_once=True)
+    handout = Handout(jobs, held.pool, lambda path, claim: (print, path))
+    try:
+        _until(lambda: len(held.handed) == Handout.AHEAD, "the window handed out")
+        time.sleep(0.1)
+        assert len(held.handed) == Handout.AHEAD, "no more until the caller reads"
+        first = next(handout)
+        assert first[0] == jobs[0]
+        _until(lambda: len(held.handed) == Handout.AHEAD + 1, "one more once one is read")
+        assert [job for job, _ in handout] == jobs[1:]
+        assert sorted(held.handed) == [f"{n:02}.pdf" for n in range(30)]
+    finally:
+        handout.close()
+
+
+def test_a_closed_handout_hands_out_nothing_more(tmp_path):
+    jobs = _files(tmp_path, {f"{n}.pdf": 1 for n in range(6)})
+    held = _HeldPool(1)
+    handout = Handout(jobs, held.pool, lambda path, claim: (print, path))
+    _until(lambda: len(held.handed) == 2, "two out for one worker")
+    handout.close()
+    held.finish(held.handed[0])
+    handout._feeder.join(timeout=30)
+    assert not handout._feeder.is_alive(), "its thread ended"
+    assert len(held.handed) == 2
 
 
 def test_a_job_the_broken_pool_refused_comes_back_as_that_jobs_outcome(tmp_path):
@@ -125,3 +186,78 @@ def test_a_job_the_broken_pool_refused_comes_back_as_that_jobs_outcome(tmp_path)
     )
     outcomes = [future.exception() for _, future in handout]
     assert len(outcomes) == 2 and all(lost_with_its_worker(o) for o in outcomes)
+
+
+def _watched_pools(monkeypatch) -> list[list[str]]:
+    """Every pool `start_pool` starts, as the list of times it was closed."""
+    started: list[list[str]] = []
+    real = runners.start_pool
+
+    def start(*args, **kwargs):
+        pool = real(*args, **kwargs)
+        closed: list[str] = []
+        started.append(closed)
+
+        def close() -> None:
+            closed.append("closed")
+            pool.close()
+
+        return Pool(pool.submit, close, pool.workers)
+
+    monkeypatch.setattr(runners, "start_pool", start)
+    return started
+
+
+def test_the_command_starts_its_workers_before_it_sets_up_and_the_run_uses_them(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    started = _watched_pools(monkeypatch)
+    db = tmp_path / "w.duckdb"
+    args = ["ingest", str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"), "--db", str(db), "--no-prefect"]
+    result = CliRunner().invoke(app, [*args, "--runner", "processes", "--workers", "2", "--cache-dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "1 loaded, 0 failed" in " ".join(result.output.split())
+    assert started == [["closed"]], "one pool, started by the command, used by the run and closed by it"
+
+
+def test_a_usage_error_after_the_workers_started_closes_them(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from nenpo.pipeline.cli import app
+
+    started = _watched_pools(monkeypatch)
+    args = ["ingest", str(SAMPLE_EDITIONS / "kawasaki-sme-fy2020.pdf"), "--db", str(tmp_path / "w.duckdb")]
+    result = CliRunner().invoke(app, [*args, "--no-prefect", "--runner", "processes", "--family", "no-such-family"])
+    assert result.exit_code == 2
+    assert "no-such-family" in result.output
+    assert started == [["closed"]]
+
+
+FORK_CHECK = """
+import os, sys, threading
+from nenpo.pipeline.runners import start_pool
+if sys.argv[1] == "with-a-thread":
+    threading.Thread(target=threading.Event().wait, daemon=True).start()
+pool = start_pool("processes", 2, fork_here=True)
+try:
+    parent = pool.submit(os.getppid).result(timeout=300)
+finally:
+    pool.close()
+print("here" if parent == os.getpid() else "forkserver")
+"""
+"""Run in a fresh interpreter (the test runner's own threads must not decide it): where
+the workers forked from."""
+
+
+def test_the_workers_fork_from_the_command_process_when_it_has_no_other_thread():
+    import subprocess
+
+    def forked_from(case: str) -> str:
+        done = subprocess.run([sys.executable, "-c", FORK_CHECK, case], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert forked_from("alone") == "here", "warmed once, then forked: no second interpreter imports it all"
+    assert forked_from("with-a-thread") == "forkserver", "a process with another thread never forks workers"
