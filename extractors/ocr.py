@@ -82,6 +82,7 @@ __all__ = [
     "ocr_page",
     "fix_reading",
     "fix_vertical_reading",
+    "is_ring",
     "is_triangle",
     "render",
 ]
@@ -1105,6 +1106,139 @@ def _negative_marks(image: Image.Image, lines: list[OcrLine], dpi: float) -> lis
     return out
 
 
+RING_ASPECT = (0.8, 1.25)  # width / height of a printed 〇 (a Latin O or a 0 is narrower)
+RING_CORNER = 0.15  # share of the side of each corner square of its box, which a ring leaves blank
+RING_CORNER_INK = 0.1  # share of a corner square's pixels that may be ink (speckle)
+RING_HOLE = 0.25  # share of the box the enclosed blank inside a ring covers at least
+RING_CENTRE = 0.5  # share of the side of the square at its centre, which a ring leaves blank
+RING_CENTRE_INK = 0.02  # (speckle aside): a circled figure (①, ②) has its figure there
+RING_OFF_CENTRE = 0.15  # the enclosed blank's centre is this close to the box's centre
+RING_MIN_HEIGHT = 0.6  # line heights: ink shorter than this at a line's start is a speck, not a glyph
+RING_REACH = 1.5  # line heights left of a line's box where its bullet may stand
+RING_AGREE = 0.7  # the line read again without its bullet is at least this alike to the first reading
+RING_PER_PAGE = 8  # lines read again after a bullet, at most
+
+
+def is_ring(ink: npt.NDArray[np.bool_]) -> bool:
+    """Is this glyph (a boolean array cut to its ink) the circle that starts an item or a
+    KPI label (〇)? It is about as wide as high, its corners are blank, and its ink closes
+    around a blank centre: a Latin O or a 0 is narrower, 口 and 回 fill their corners, a
+    circled figure (①) has ink at its centre, and の or つ leave their inside open to the
+    paper around them."""
+    import numpy as np
+
+    height, width = ink.shape
+    if height < 8 or not RING_ASPECT[0] <= width / height <= RING_ASPECT[1]:
+        return False
+    side = max(1, round(RING_CORNER * min(height, width)))
+    corners = (ink[:side, :side], ink[:side, -side:], ink[-side:, :side], ink[-side:, -side:])
+    if any(c.mean() > RING_CORNER_INK for c in corners):
+        return False
+    a, b = round((1 - RING_CENTRE) / 2 * height), round((1 - RING_CENTRE) / 2 * width)
+    if ink[a : height - a, b : width - b].mean() > RING_CENTRE_INK:
+        return False
+    outside = np.zeros((height + 2, width + 2), dtype=bool)  # paper reached from the border
+    blank = np.pad(~ink, 1, constant_values=True)
+    outside[0, :] = outside[-1, :] = outside[:, 0] = outside[:, -1] = True
+    while True:  # grow the outside through blank pixels (4-neighbours) until it stops
+        grown = outside.copy()
+        grown[1:, :] |= outside[:-1, :]
+        grown[:-1, :] |= outside[1:, :]
+        grown[:, 1:] |= outside[:, :-1]
+        grown[:, :-1] |= outside[:, 1:]
+        grown &= blank
+        if (grown == outside).all():
+            break
+        outside = grown
+    hole = blank[1:-1, 1:-1] & ~outside[1:-1, 1:-1]
+    if hole.mean() < RING_HOLE:
+        return False
+    rows, cols = np.nonzero(hole)
+    return bool(
+        abs(rows.mean() / height - 0.5) <= RING_OFF_CENTRE and abs(cols.mean() / width - 0.5) <= RING_OFF_CENTRE
+    )
+
+
+CJK_START = re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff々]")
+"""A reading that starts with kana or a kanji: what follows a bullet (``ウェルフェア…``)."""
+
+
+def _ring_bullets(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+    """Lines whose bullet Tesseract misread, given it back: copier grain beside the circle
+    that starts an item or a KPI label can make ``〇ウェルフェア…`` come out as
+    ``- つウェルフェア…``, and the label is then no label. For a horizontal line that does
+    not start with a bullet (``BULLET_START``), the first glyph on the image at its start
+    (ink at least ``RING_MIN_HEIGHT`` line heights tall, within ``RING_REACH`` line
+    heights left of its box) is looked at; when it is a ring (`is_ring`), what follows the
+    ring is read again on its own (``--psm 7``), and the line becomes ``〇`` and that
+    reading when the reading starts with Japanese and is at least ``RING_AGREE`` alike to
+    the first one (the two readings cross-check each other; the shape alone says only that
+    a circle is printed there)."""
+    import difflib
+
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    pixels = np.asarray(image)
+    scale = dpi / 72
+    out = list(lines)
+    tried = 0
+    for i, line in enumerate(lines):
+        if tried >= RING_PER_PAGE:
+            break
+        if line.vertical or len(line.text) < 3 or BULLET_START.match(line.text):
+            continue
+        x0, top, x1, bottom = (v * scale for v in line.bbox)
+        height = line.size * scale
+        band = (max(0, int(top - 0.3 * height)), min(pixels.shape[0], int(bottom + 0.3 * height) + 1))
+        left = max(0, int(x0 - RING_REACH * height))
+        strip = pixels[band[0] : band[1], left : int(min(x1, x0 + 3 * height)) + 1] < DARK
+        glyphs = [g for g in _glyph_boxes(strip) if g[3] - g[1] >= RING_MIN_HEIGHT * height]
+        if not glyphs or not is_ring(strip[glyphs[0][1] : glyphs[0][3], glyphs[0][0] : glyphs[0][2]]):
+            continue
+        tried += 1
+        ring_right = left + glyphs[0][2]
+        box = (ring_right + 1, band[0], min(image.width, int(x1 + 0.4 * height) + 1), band[1])
+        factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(height, 1.0)))
+        crop = image.crop(box)
+        crop = crop.resize(
+            (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+        )
+        words = _words(ImageOps.expand(crop, border=TARGET_TEXT_PX, fill=255), "jpn", psm=7)
+        if not words:
+            continue
+        placed = [
+            dict(
+                w,
+                box=(
+                    box[0] + (w["box"][0] - TARGET_TEXT_PX) / factor,
+                    box[1] + (w["box"][1] - TARGET_TEXT_PX) / factor,
+                    box[0] + (w["box"][2] - TARGET_TEXT_PX) / factor,
+                    box[1] + (w["box"][3] - TARGET_TEXT_PX) / factor,
+                ),
+            )
+            for w in sorted(words, key=lambda w: w["box"][0])
+        ]
+        rest = _line(placed, 72 / dpi, False)
+        first = re.sub(r"\s", "", line.text)
+        again = re.sub(r"\s", "", rest.text)
+        if not CJK_START.match(again) or difflib.SequenceMatcher(None, first, again).ratio() < RING_AGREE:
+            continue
+        ring = tuple(
+            v / scale for v in (left + glyphs[0][0], band[0] + glyphs[0][1], ring_right, band[0] + glyphs[0][3])
+        )
+        bbox = (ring[0], min(line.bbox[1], ring[1]), line.bbox[2], max(line.bbox[3], ring[3]))
+        out[i] = OcrLine(
+            fix_reading("〇" + rest.text),
+            bbox,
+            line.size,
+            min(line.conf, rest.conf),
+            False,
+            (("〇", ring), *rest.words),
+        )
+    return out
+
+
 SPECK_HEIGHT = 0.4  # line heights: ink shorter than this at a figure's ends is a speck (or a comma)
 SPECK_MIN_PT = 2.0  # a box is trimmed only when this much of it goes
 
@@ -1356,7 +1490,7 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
         found = [l for l in read if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
         found += _cell_figures(image, [l for l in read if l not in found], rulings, dpi)
         lines = _rejoin(lines, found) if found else lines
-    lines = _column_cuts(_reattach(lines))
+    lines = _column_cuts(_reattach(_ring_bullets(image, lines, dpi)))
     lines = _trimmed_to_glyphs(image, _vote_figures(image, _not_specks(lines), dpi), dpi)
     lines = _rows_left_to_right(_negative_marks(image, lines, dpi))
     language = "jpn"
