@@ -980,10 +980,13 @@ def _no_letters(text: str) -> bool:
 
 def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
     """The line as the two voters read it, when they agree on one figure that differs from
-    the first reading; else None."""
+    the first reading; else None. The minus triangle only ``jpn`` can read (``eng`` is
+    restricted to ``FIGURE_CHARSET``): ``△21.2`` by ``jpn`` and ``21.2`` by ``eng`` agree."""
     jpn, eng = (_unmatched_close("".join(w["text"] for w in words).strip()) for words in (jpn_words, eng_words))
     if jpn == eng and line.text.startswith("△") and not jpn.startswith("△"):
         jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
+    if jpn.startswith("△") and jpn[1:] == eng:
+        eng = jpn  # the sign ``jpn`` read (``A21.2``, see ``FIXES``), which ``eng`` has no glyph for
     if jpn != eng or not VOTE_DIGITS.match(jpn) or jpn == line.text:
         return None
     conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (jpn_words, eng_words)), 4)
