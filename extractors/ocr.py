@@ -618,6 +618,43 @@ def _merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
+def _crop_for_vote(
+    image: Image.Image,
+    bbox: tuple[float, float, float, float],
+    dpi: float,
+    margin: float,
+    glyph_px: float,
+    scales: tuple[float, float],
+    size: float | None = None,
+    black_and_white: bool = False,
+) -> tuple[tuple[int, int, int, int], float, Image.Image]:
+    """A box (points) cut out of the page to be read again on its own: (the crop's box in
+    pixels, the factor it was scaled by, the crop). The box is widened by `margin` of its
+    height on every side, turned to black and white when asked (copier grain is what hides
+    a lone ``1`` or a comma), and scaled so that glyphs `size` points high (the box's height
+    when None) become `glyph_px` pixels high, within `scales` (lowest, highest factor)."""
+    from PIL import Image
+
+    x0, top, x1, bottom = (v * dpi / 72 for v in bbox)
+    widen = margin * (bottom - top)
+    box = (
+        max(0, int(x0 - widen)),
+        max(0, int(top - widen)),
+        min(image.width, int(x1 + widen) + 1),
+        min(image.height, int(bottom + widen) + 1),
+    )
+    crop = image.crop(box)
+    if black_and_white:
+        crop = crop.point(lambda v: 0 if v < DARK else 255)
+    height = size * dpi / 72 if size is not None else bottom - top
+    factor = min(scales[1], max(scales[0], glyph_px / max(height, 1.0)))
+    if factor != 1.0:
+        crop = crop.resize(
+            (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+        )
+    return box, factor, crop
+
+
 def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Lines Tesseract was unsure of, read again on their own: a figure in a cell beside a
     rule (``棚20`` for ``120``), a title in large bold type. Each is cut out with a margin,
@@ -634,23 +671,11 @@ def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLin
         return lines
     crops = []
     for i in unsure:
-        x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
-        margin = 0.4 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
-        )
-        factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
-        crop = image.crop(box)
         crops.append(
             (
                 i,
-                box,
-                factor,
-                crop.resize(
-                    (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+                *_crop_for_vote(
+                    image, lines[i].bbox, dpi, 0.4, REREAD_TEXT_PX, (REREAD_MIN_SCALE, REREAD_MAX_SCALE), lines[i].size
                 ),
             )
         )
@@ -700,22 +725,12 @@ def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLin
 def _reread_figures(image: Image.Image, lines: list[OcrLine], dpi: float, tried: list[int]) -> list[OcrLine]:
     """Short lines (a figure in a cell) still unsure after ``_reread``, read one at a time
     as a single line (``--psm 7``), at most ``FIGURES_PER_PAGE`` of them."""
-    from PIL import Image
 
     out = list(lines)
     short = [i for i in tried if out[i].conf < REREAD_BELOW and len(out[i].text) <= FIGURE_CHARS]
     for i in short[:FIGURES_PER_PAGE]:
         line = out[i]
-        x0, top, x1, bottom = (v * dpi / 72 for v in line.bbox)
-        margin = 0.4 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
-        )
-        crop = image.crop(box)
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
+        box, _, crop = _crop_for_vote(image, line.bbox, dpi, 0.4, 0.0, (2.0, 2.0))
         words = _words(crop, "jpn", psm=7)
         if not words:
             continue
@@ -801,24 +816,15 @@ def _cell_figures(image: Image.Image, spots: list[OcrLine], rulings: tuple[Rulin
     and both voters, reading its crop alone in black and white (``jpn``, and ``eng``
     restricted to ``FIGURE_CHARSET``; one line, ``--psm 7``, then one glyph, ``--psm 10``),
     agree on one figure (``VOTE_DIGITS``). Ink they do not agree on stays unread."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     if "eng" not in _languages():
         return []
     out = []
     for spot in [s for s in spots if in_ruled_cell(s.bbox, rulings)][:CELL_FIGURES_PER_PAGE]:
-        x0, top, x1, bottom = (v * dpi / 72 for v in spot.bbox)
-        margin = 0.3 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
+        _, _, crop = _crop_for_vote(
+            image, spot.bbox, dpi, 0.3, VOTE_TEXT_PX, (1.0, REREAD_MAX_SCALE), black_and_white=True
         )
-        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
-        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(bottom - top, 1.0)))
-        if factor > 1.0:
-            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
         alone = ImageOps.expand(crop, border=TARGET_TEXT_PX, fill=255)
         blank = OcrLine("", spot.bbox, spot.size, 0.0, False, ())
         for psm in (7, 10):
@@ -893,7 +899,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     (``FIGURE_CHARSET``). When the two agree on one figure (``VOTE_DIGITS``) that figure
     replaces the first reading (``あとら]`` → ``1,251``); when they disagree the first
     reading stands, with its confidence, and the findings report it if it is unsure."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     if "eng" not in _languages():
         return lines
@@ -915,18 +921,9 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         return lines
     crops = []
     for i in candidates:
-        x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
-        margin = 0.3 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
+        _, _, crop = _crop_for_vote(
+            image, lines[i].bbox, dpi, 0.3, VOTE_TEXT_PX, (1.0, REREAD_MAX_SCALE), lines[i].size, black_and_white=True
         )
-        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
-        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
-        if factor > 1.0:
-            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
         crops.append(crop)
     by_jpn = _sheet_read(crops, "jpn", psm=4)
     by_eng = _sheet_read(crops, "eng", psm=4, whitelist=FIGURE_CHARSET)

@@ -679,7 +679,10 @@ def test_a_bullet_misread_beside_a_speck_is_given_back(tmp_path):
     require_tesseract()
     image, _ = _fully_scanned_page(LAYOUTS["b"], 7, tmp_path)
     misread = _ocr_line(
-        "- つウェ ルフェアイ ノ ベーションフォーラム全体会の開催回", (42.24, 405.84, 281.52, 417.84), size=6.48, conf=0.92
+        "- つウェ ルフェアイ ノ ベーションフォーラム全体会の開催回",
+        (42.24, 405.84, 281.52, 417.84),
+        size=6.48,
+        conf=0.92,
     )
     item = _ocr_line(
         "①ソーシャルビジネス分野での起業を目指す方のための連続セミナーや相談会等を実施していく。",
@@ -699,7 +702,11 @@ def test_a_negative_figure_is_voted_with_the_sign_only_jpn_reads(tmp_path):
     require_tesseract()
     image, _ = _fully_scanned_page(LAYOUTS["c"], 25, tmp_path)
     line = _ocr_line(
-        "人A2T.2", (309.12, 329.04, 337.68, 340.8), words=(("人", (309.12, 329.04, 313.2, 340.8)),), size=11.76, conf=0.38
+        "人A2T.2",
+        (309.12, 329.04, 337.68, 340.8),
+        words=(("人", (309.12, 329.04, 313.2, 340.8)),),
+        size=11.76,
+        conf=0.38,
     )
     (voted,) = ocr._vote_figures(image, [line], ocr.OCR_DPI)
     assert voted.text == "△21.2" and voted.bbox == line.bbox
