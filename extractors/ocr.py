@@ -1224,9 +1224,8 @@ def _ring_bullets(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         again = re.sub(r"\s", "", rest.text)
         if not CJK_START.match(again) or difflib.SequenceMatcher(None, first, again).ratio() < RING_AGREE:
             continue
-        ring = tuple(
-            v / scale for v in (left + glyphs[0][0], band[0] + glyphs[0][1], ring_right, band[0] + glyphs[0][3])
-        )
+        g = glyphs[0]
+        ring = ((left + g[0]) / scale, (band[0] + g[1]) / scale, ring_right / scale, (band[0] + g[3]) / scale)
         bbox = (ring[0], min(line.bbox[1], ring[1]), line.bbox[2], max(line.bbox[3], ring[3]))
         out[i] = OcrLine(
             fix_reading("〇" + rest.text),
