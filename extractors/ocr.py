@@ -151,6 +151,12 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)",
     ),
     (
+        re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}[）)])[0O]$"),
+        r"\1",
+        "a row label's closing bracket read twice, restored and again as a zero glued to it (no cell is "
+        "printed that close to its label): 目標(%)0 → 目標(%)",
+    ),
+    (
         re.compile(r"^((?:目\s*標|実\s*績))\s*(?=[^（()）0-9\s]{1,6}[）)]\s*$)"),
         r"\1(",
         "a row label's opening bracket lost: 目標%) → 目標(%)",

@@ -253,6 +253,7 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("目標%)", "目標(%)"),  # layout (c), FY2020 (seed 3), page 16
         ("中止.", "中止"),  # layout (c), FY2020 (every second KPI page, seed 3), page 19
         ("_58.4", "58.4"),  # layout (a), FY2020 (seed 3), page 25
+        ("目標(%)0", "目標(%)"),  # layout (b), FY2019 (seed 2020), page 9: the bracket found again as a 0
         ("中止 「", "中止"),  # a speck beside the word (layout (c), FY2021, seed 2020, page 19)
         ("1,500 (", "1,500"),
         # left alone
