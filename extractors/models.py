@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from nenpo.extractors.collector import collector_paused
 from nenpo.extractors.lines import BBox
 
-EXTRACTOR_VERSION = "0.3.1"
+EXTRACTOR_VERSION = "0.3.2"
 
 
 KpiKind = Literal["target", "actual", "forecast"]

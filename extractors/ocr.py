@@ -82,6 +82,7 @@ __all__ = [
     "ocr_page",
     "fix_reading",
     "fix_vertical_reading",
+    "is_ring",
     "is_triangle",
     "render",
 ]
@@ -148,6 +149,12 @@ FIXES: tuple[tuple[re.Pattern[str], str, str], ...] = (
         re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}?)[0O]?\s*$"),
         r"\1)",
         "a row label's closing bracket lost or read as a zero: 目標(%0 → 目標(%), 実績(件 → 実績(件)",
+    ),
+    (
+        re.compile(r"^((?:目\s*標|実\s*績)\s*[（(][^（()）0-9]{1,6}[）)])[0O]$"),
+        r"\1",
+        "a row label's closing bracket read twice, restored and again as a zero glued to it (no cell is "
+        "printed that close to its label): 目標(%)0 → 目標(%)",
     ),
     (
         re.compile(r"^((?:目\s*標|実\s*績))\s*(?=[^（()）0-9\s]{1,6}[）)]\s*$)"),
@@ -617,6 +624,43 @@ def _merge_fragments(lines: list[OcrLine]) -> list[OcrLine]:
     return out
 
 
+def _crop_for_vote(
+    image: Image.Image,
+    bbox: tuple[float, float, float, float],
+    dpi: float,
+    margin: float,
+    glyph_px: float,
+    scales: tuple[float, float],
+    size: float | None = None,
+    black_and_white: bool = False,
+) -> tuple[tuple[int, int, int, int], float, Image.Image]:
+    """A box (points) cut out of the page to be read again on its own: (the crop's box in
+    pixels, the factor it was scaled by, the crop). The box is widened by `margin` of its
+    height on every side, turned to black and white when asked (copier grain is what hides
+    a lone ``1`` or a comma), and scaled so that glyphs `size` points high (the box's height
+    when None) become `glyph_px` pixels high, within `scales` (lowest, highest factor)."""
+    from PIL import Image
+
+    x0, top, x1, bottom = (v * dpi / 72 for v in bbox)
+    widen = margin * (bottom - top)
+    box = (
+        max(0, int(x0 - widen)),
+        max(0, int(top - widen)),
+        min(image.width, int(x1 + widen) + 1),
+        min(image.height, int(bottom + widen) + 1),
+    )
+    crop = image.crop(box)
+    if black_and_white:
+        crop = crop.point(lambda v: 0 if v < DARK else 255)
+    height = size * dpi / 72 if size is not None else bottom - top
+    factor = min(scales[1], max(scales[0], glyph_px / max(height, 1.0)))
+    if factor != 1.0:
+        crop = crop.resize(
+            (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+        )
+    return box, factor, crop
+
+
 def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
     """Lines Tesseract was unsure of, read again on their own: a figure in a cell beside a
     rule (``棚20`` for ``120``), a title in large bold type. Each is cut out with a margin,
@@ -633,23 +677,11 @@ def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLin
         return lines
     crops = []
     for i in unsure:
-        x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
-        margin = 0.4 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
-        )
-        factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
-        crop = image.crop(box)
         crops.append(
             (
                 i,
-                box,
-                factor,
-                crop.resize(
-                    (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+                *_crop_for_vote(
+                    image, lines[i].bbox, dpi, 0.4, REREAD_TEXT_PX, (REREAD_MIN_SCALE, REREAD_MAX_SCALE), lines[i].size
                 ),
             )
         )
@@ -699,22 +731,12 @@ def _reread(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLin
 def _reread_figures(image: Image.Image, lines: list[OcrLine], dpi: float, tried: list[int]) -> list[OcrLine]:
     """Short lines (a figure in a cell) still unsure after ``_reread``, read one at a time
     as a single line (``--psm 7``), at most ``FIGURES_PER_PAGE`` of them."""
-    from PIL import Image
 
     out = list(lines)
     short = [i for i in tried if out[i].conf < REREAD_BELOW and len(out[i].text) <= FIGURE_CHARS]
     for i in short[:FIGURES_PER_PAGE]:
         line = out[i]
-        x0, top, x1, bottom = (v * dpi / 72 for v in line.bbox)
-        margin = 0.4 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
-        )
-        crop = image.crop(box)
-        crop = crop.resize((crop.width * 2, crop.height * 2), Image.Resampling.BICUBIC)
+        box, _, crop = _crop_for_vote(image, line.bbox, dpi, 0.4, 0.0, (2.0, 2.0))
         words = _words(crop, "jpn", psm=7)
         if not words:
             continue
@@ -800,24 +822,15 @@ def _cell_figures(image: Image.Image, spots: list[OcrLine], rulings: tuple[Rulin
     and both voters, reading its crop alone in black and white (``jpn``, and ``eng``
     restricted to ``FIGURE_CHARSET``; one line, ``--psm 7``, then one glyph, ``--psm 10``),
     agree on one figure (``VOTE_DIGITS``). Ink they do not agree on stays unread."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     if "eng" not in _languages():
         return []
     out = []
     for spot in [s for s in spots if in_ruled_cell(s.bbox, rulings)][:CELL_FIGURES_PER_PAGE]:
-        x0, top, x1, bottom = (v * dpi / 72 for v in spot.bbox)
-        margin = 0.3 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
+        _, _, crop = _crop_for_vote(
+            image, spot.bbox, dpi, 0.3, VOTE_TEXT_PX, (1.0, REREAD_MAX_SCALE), black_and_white=True
         )
-        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
-        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(bottom - top, 1.0)))
-        if factor > 1.0:
-            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
         alone = ImageOps.expand(crop, border=TARGET_TEXT_PX, fill=255)
         blank = OcrLine("", spot.bbox, spot.size, 0.0, False, ())
         for psm in (7, 10):
@@ -892,7 +905,7 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
     (``FIGURE_CHARSET``). When the two agree on one figure (``VOTE_DIGITS``) that figure
     replaces the first reading (``あとら]`` → ``1,251``); when they disagree the first
     reading stands, with its confidence, and the findings report it if it is unsure."""
-    from PIL import Image, ImageOps
+    from PIL import ImageOps
 
     if "eng" not in _languages():
         return lines
@@ -914,18 +927,9 @@ def _vote_figures(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[
         return lines
     crops = []
     for i in candidates:
-        x0, top, x1, bottom = (v * dpi / 72 for v in lines[i].bbox)
-        margin = 0.3 * (bottom - top)
-        box = (
-            max(0, int(x0 - margin)),
-            max(0, int(top - margin)),
-            min(image.width, int(x1 + margin) + 1),
-            min(image.height, int(bottom + margin) + 1),
+        _, _, crop = _crop_for_vote(
+            image, lines[i].bbox, dpi, 0.3, VOTE_TEXT_PX, (1.0, REREAD_MAX_SCALE), lines[i].size, black_and_white=True
         )
-        crop = image.crop(box).point(lambda v: 0 if v < DARK else 255)
-        factor = max(1.0, min(REREAD_MAX_SCALE, VOTE_TEXT_PX / max(lines[i].size * dpi / 72, 1.0)))
-        if factor > 1.0:
-            crop = crop.resize((round(crop.width * factor), round(crop.height * factor)), Image.Resampling.BICUBIC)
         crops.append(crop)
     by_jpn = _sheet_read(crops, "jpn", psm=4)
     by_eng = _sheet_read(crops, "eng", psm=4, whitelist=FIGURE_CHARSET)
@@ -979,10 +983,13 @@ def _no_letters(text: str) -> bool:
 
 def _agreed(line: OcrLine, jpn_words: list[Word], eng_words: list[Word]) -> OcrLine | None:
     """The line as the two voters read it, when they agree on one figure that differs from
-    the first reading; else None."""
+    the first reading; else None. The minus triangle only ``jpn`` can read (``eng`` is
+    restricted to ``FIGURE_CHARSET``): ``△21.2`` by ``jpn`` and ``21.2`` by ``eng`` agree."""
     jpn, eng = (_unmatched_close("".join(w["text"] for w in words).strip()) for words in (jpn_words, eng_words))
     if jpn == eng and line.text.startswith("△") and not jpn.startswith("△"):
         jpn = eng = "△" + jpn  # the sign read before (``A21.2``), which ``eng`` cannot give
+    if jpn.startswith("△") and jpn[1:] == eng:
+        eng = jpn  # the sign ``jpn`` read (``A21.2``, see ``FIXES``), which ``eng`` has no glyph for
     if jpn != eng or not VOTE_DIGITS.match(jpn) or jpn == line.text:
         return None
     conf = round(min(sum(w["conf"] for w in ws) / len(ws) for ws in (jpn_words, eng_words)), 4)
@@ -1102,6 +1109,138 @@ def _negative_marks(image: Image.Image, lines: list[OcrLine], dpi: float) -> lis
             out.append(OcrLine(text, line.bbox, line.size, line.conf, False, line.words))
         else:
             out.append(line)
+    return out
+
+
+RING_ASPECT = (0.8, 1.25)  # width / height of a printed 〇 (a Latin O or a 0 is narrower)
+RING_CORNER = 0.15  # share of the side of each corner square of its box, which a ring leaves blank
+RING_CORNER_INK = 0.1  # share of a corner square's pixels that may be ink (speckle)
+RING_HOLE = 0.25  # share of the box the enclosed blank inside a ring covers at least
+RING_CENTRE = 0.5  # share of the side of the square at its centre, which a ring leaves blank
+RING_CENTRE_INK = 0.02  # (speckle aside): a circled figure (①, ②) has its figure there
+RING_OFF_CENTRE = 0.15  # the enclosed blank's centre is this close to the box's centre
+RING_MIN_HEIGHT = 0.9  # line heights: a bullet is as tall as a kanji (a speck or a Latin o is shorter)
+RING_REACH = 1.5  # line heights left of a line's box where its bullet may stand
+RING_AGREE = 0.7  # the line read again without its bullet is at least this alike to the first reading
+RING_PER_PAGE = 8  # lines read again after a bullet, at most
+
+
+def is_ring(ink: npt.NDArray[np.bool_]) -> bool:
+    """Is this glyph (a boolean array cut to its ink) the circle that starts an item or a
+    KPI label (〇)? It is about as wide as high, its corners are blank, and its ink closes
+    around a blank centre: a Latin O or a 0 is narrower, 口 and 回 fill their corners, a
+    circled figure (①) has ink at its centre, and の or つ leave their inside open to the
+    paper around them."""
+    import numpy as np
+
+    height, width = ink.shape
+    if height < 8 or not RING_ASPECT[0] <= width / height <= RING_ASPECT[1]:
+        return False
+    side = max(1, round(RING_CORNER * min(height, width)))
+    corners = (ink[:side, :side], ink[:side, -side:], ink[-side:, :side], ink[-side:, -side:])
+    if any(c.mean() > RING_CORNER_INK for c in corners):
+        return False
+    a, b = round((1 - RING_CENTRE) / 2 * height), round((1 - RING_CENTRE) / 2 * width)
+    if ink[a : height - a, b : width - b].mean() > RING_CENTRE_INK:
+        return False
+    outside = np.zeros((height + 2, width + 2), dtype=bool)  # paper reached from the border
+    blank = np.pad(~ink, 1, constant_values=True)
+    outside[0, :] = outside[-1, :] = outside[:, 0] = outside[:, -1] = True
+    while True:  # grow the outside through blank pixels (4-neighbours) until it stops
+        grown = outside.copy()
+        grown[1:, :] |= outside[:-1, :]
+        grown[:-1, :] |= outside[1:, :]
+        grown[:, 1:] |= outside[:, :-1]
+        grown[:, :-1] |= outside[:, 1:]
+        grown &= blank
+        if (grown == outside).all():
+            break
+        outside = grown
+    hole = blank[1:-1, 1:-1] & ~outside[1:-1, 1:-1]
+    if hole.mean() < RING_HOLE:
+        return False
+    rows, cols = np.nonzero(hole)
+    return bool(
+        abs(rows.mean() / height - 0.5) <= RING_OFF_CENTRE and abs(cols.mean() / width - 0.5) <= RING_OFF_CENTRE
+    )
+
+
+CJK_START = re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff々]")
+"""A reading that starts with kana or a kanji: what follows a bullet (``ウェルフェア…``)."""
+
+
+def _ring_bullets(image: Image.Image, lines: list[OcrLine], dpi: float) -> list[OcrLine]:
+    """Lines whose bullet Tesseract misread, given it back: copier grain beside the circle
+    that starts an item or a KPI label can make ``〇ウェルフェア…`` come out as
+    ``- つウェルフェア…``, and the label is then no label. For a horizontal line that does
+    not start with a bullet (``BULLET_START``), the first glyph on the image at its start
+    (ink at least ``RING_MIN_HEIGHT`` line heights tall, within ``RING_REACH`` line
+    heights left of its box) is looked at; when it is a ring (`is_ring`), what follows the
+    ring is read again on its own (``--psm 7``), and the line becomes ``〇`` and that
+    reading when the reading starts with Japanese and is at least ``RING_AGREE`` alike to
+    the first one (the two readings cross-check each other; the shape alone says only that
+    a circle is printed there)."""
+    import difflib
+
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    pixels = np.asarray(image)
+    scale = dpi / 72
+    out = list(lines)
+    tried = 0
+    for i, line in enumerate(lines):
+        if tried >= RING_PER_PAGE:
+            break
+        if line.vertical or len(line.text) < 3 or BULLET_START.match(line.text):
+            continue
+        x0, top, x1, bottom = (v * scale for v in line.bbox)
+        height = line.size * scale
+        band = (max(0, int(top - 0.3 * height)), min(pixels.shape[0], int(bottom + 0.3 * height) + 1))
+        left = max(0, int(x0 - RING_REACH * height))
+        strip = pixels[band[0] : band[1], left : int(min(x1, x0 + 3 * height)) + 1] < DARK
+        glyphs = [g for g in _glyph_boxes(strip) if g[3] - g[1] >= RING_MIN_HEIGHT * height]
+        if not glyphs or not is_ring(strip[glyphs[0][1] : glyphs[0][3], glyphs[0][0] : glyphs[0][2]]):
+            continue
+        tried += 1
+        ring_right = left + glyphs[0][2]
+        box = (ring_right + 1, band[0], min(image.width, int(x1 + 0.4 * height) + 1), band[1])
+        factor = min(REREAD_MAX_SCALE, max(REREAD_MIN_SCALE, REREAD_TEXT_PX / max(height, 1.0)))
+        crop = image.crop(box)
+        crop = crop.resize(
+            (max(1, round(crop.width * factor)), max(1, round(crop.height * factor))), Image.Resampling.BICUBIC
+        )
+        words = _words(ImageOps.expand(crop, border=TARGET_TEXT_PX, fill=255), "jpn", psm=7)
+        if not words:
+            continue
+        placed = [
+            dict(
+                w,
+                box=(
+                    box[0] + (w["box"][0] - TARGET_TEXT_PX) / factor,
+                    box[1] + (w["box"][1] - TARGET_TEXT_PX) / factor,
+                    box[0] + (w["box"][2] - TARGET_TEXT_PX) / factor,
+                    box[1] + (w["box"][3] - TARGET_TEXT_PX) / factor,
+                ),
+            )
+            for w in sorted(words, key=lambda w: w["box"][0])
+        ]
+        rest = _line(placed, 72 / dpi, False)
+        first = re.sub(r"\s", "", line.text)
+        again = re.sub(r"\s", "", rest.text)
+        if not CJK_START.match(again) or difflib.SequenceMatcher(None, first, again).ratio() < RING_AGREE:
+            continue
+        g = glyphs[0]
+        ring = ((left + g[0]) / scale, (band[0] + g[1]) / scale, ring_right / scale, (band[0] + g[3]) / scale)
+        bbox = (ring[0], min(line.bbox[1], ring[1]), line.bbox[2], max(line.bbox[3], ring[3]))
+        out[i] = OcrLine(
+            fix_reading("〇" + rest.text),
+            bbox,
+            line.size,
+            min(line.conf, rest.conf),
+            False,
+            (("〇", ring), *rest.words),
+        )
     return out
 
 
@@ -1356,7 +1495,7 @@ def recognise(image: Image.Image, rulings: tuple[Ruling, ...], skew: float, dpi:
         found = [l for l in read if l.conf >= MISSED_CONF and any(c.isalnum() for c in l.text)]
         found += _cell_figures(image, [l for l in read if l not in found], rulings, dpi)
         lines = _rejoin(lines, found) if found else lines
-    lines = _column_cuts(_reattach(lines))
+    lines = _column_cuts(_reattach(_ring_bullets(image, lines, dpi)))
     lines = _trimmed_to_glyphs(image, _vote_figures(image, _not_specks(lines), dpi), dpi)
     lines = _rows_left_to_right(_negative_marks(image, lines, dpi))
     language = "jpn"

@@ -253,6 +253,7 @@ def test_extraction_cache_keeps_ocr_modes_apart():
         ("目標%)", "目標(%)"),  # layout (c), FY2020 (seed 3), page 16
         ("中止.", "中止"),  # layout (c), FY2020 (every second KPI page, seed 3), page 19
         ("_58.4", "58.4"),  # layout (a), FY2020 (seed 3), page 25
+        ("目標(%)0", "目標(%)"),  # layout (b), FY2019 (seed 2020), page 9: the bracket found again as a 0
         ("中止 「", "中止"),  # a speck beside the word (layout (c), FY2021, seed 2020, page 19)
         ("1,500 (", "1,500"),
         # left alone
@@ -653,3 +654,63 @@ def test_a_lone_figure_in_a_ruled_cell_is_read_when_both_voters_agree(tmp_path):
     assert ocr._cell_figures(image, spots, (), ocr.OCR_DPI) == []  # no grid: no cell
     heading = _ink_box(image, (30.0, 224.2, 110.0, 234.2))  # 令和２年度の実績, beside the tables
     assert not ocr.in_ruled_cell(heading, rulings)
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_the_bullet_ring_is_told_from_every_other_glyph(layout):
+    """The circle that starts an item or a KPI label (〇, ○), on a KPI page of FY2020 in each
+    layout's type, is a ring; circled figures (①), 口, の and the rest are not. The one other
+    round glyph, a Latin ``o``, is shorter than a kanji by more than ``RING_MIN_HEIGHT``
+    allows at a line's start."""
+    glyphs = _glyphs(LAYOUTS[layout], 10)
+    circles = [ink for ch, ink in glyphs if ch in "〇○"]
+    assert len(circles) >= 7 and all(ocr.is_ring(ink) for ink in circles)
+    kanji = sorted(ink.shape[0] for ch, ink in glyphs if "一" <= ch <= "鿿")
+    others = [(ch, ink) for ch, ink in glyphs if ch not in "〇○" and ocr.is_ring(ink)]
+    assert all(ch == "o" and ink.shape[0] < ocr.RING_MIN_HEIGHT * kanji[len(kanji) // 2] for ch, ink in others)
+    assert len(glyphs) - len(circles) - len(others) > 300
+
+
+def test_a_bullet_misread_beside_a_speck_is_given_back(tmp_path):
+    """Layout (b), FY2020 fully scanned (seed 2020), page 7: copier grain left of the circle
+    of the KPI label ``〇ウェルフェアイノベーションフォーラム全体会の開催回`` (``数`` on the next
+    line) made Tesseract read ``- つウェ ルフェアイ ノ ベーション…``, no label. The first
+    glyph is a ring, and what follows it, read again alone, agrees: the label is given back.
+    The items of the Check box on the same page (``①…``, circled figures) are left alone."""
+    require_tesseract()
+    image, _ = _fully_scanned_page(LAYOUTS["b"], 7, tmp_path)
+    misread = _ocr_line(
+        "- つウェ ルフェアイ ノ ベーションフォーラム全体会の開催回",
+        (42.24, 405.84, 281.52, 417.84),
+        size=6.48,
+        conf=0.92,
+    )
+    item = _ocr_line(
+        "①ソーシャルビジネス分野での起業を目指す方のための連続セミナーや相談会等を実施していく。",
+        (48.2, 114.0, 438.0, 126.0),
+        size=8.0,
+    )
+    fixed, kept = ocr._ring_bullets(image, [misread, item], ocr.OCR_DPI)
+    assert fixed.text == "〇ウェルフェアイノベーションフォーラム全体会の開催回"
+    assert 48 < fixed.bbox[0] < 50 and fixed.bbox[2] == misread.bbox[2]  # the speck left out of the box
+    assert kept == item
+
+
+def test_a_negative_figure_is_voted_with_the_sign_only_jpn_reads(tmp_path):
+    """Layout (c), FY2020 fully scanned (seed 2020), page 25: the 2020 actual ``△21.2`` read
+    as ``人A2T.2`` (0.38). ``jpn`` reads its box as ``A21.2`` (``△21.2``, see ``FIXES``),
+    ``eng``, which has no △, as ``21.2``: they agree on the figure, and the sign is kept."""
+    require_tesseract()
+    image, _ = _fully_scanned_page(LAYOUTS["c"], 25, tmp_path)
+    line = _ocr_line(
+        "人A2T.2",
+        (309.12, 329.04, 337.68, 340.8),
+        words=(("人", (309.12, 329.04, 313.2, 340.8)),),
+        size=11.76,
+        conf=0.38,
+    )
+    (voted,) = ocr._vote_figures(image, [line], ocr.OCR_DPI)
+    assert voted.text == "△21.2" and voted.bbox == line.bbox
+    words = [{"text": "21.2", "conf": 0.5}]
+    assert ocr._agreed(line, [{"text": "A21.2", "conf": 0.7}], words).text == "△21.2"
+    assert ocr._agreed(line, [{"text": "A21.3", "conf": 0.7}], words) is None
