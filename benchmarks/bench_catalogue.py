@@ -40,24 +40,9 @@ from catalogue import SAMPLES, write_catalogue
 NENPO = Path(sys.executable).with_name("nenpo")
 
 
-def pdfplumber_pass(paths: list[str]) -> float:
-    """Seconds of the baseline over `paths`, in a fresh process with pdfplumber imported."""
-    code = (
-        "import sys, time, pdfplumber\n"
-        "started = time.perf_counter()\n"
-        "for path in sys.argv[1:]:\n"
-        "    with pdfplumber.open(path) as pdf:\n"
-        "        for page in pdf.pages:\n"
-        "            page.extract_text(); page.extract_tables(); page.flush_cache()\n"
-        "print(time.perf_counter() - started)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True, text=True, check=True)
-    return float(done.stdout)
-
-
 PASS_CODE = (
     "import sys, time, pdfplumber\n"
-    "sys.stdin.readline()\n"  # imported: wait for the other process to be ready too
+    "sys.stdin.readline()\n"  # imported: wait to be told to start (passes run together start together)
     "started = time.perf_counter()\n"
     "for path in sys.argv[1:]:\n"
     "    with pdfplumber.open(path) as pdf:\n"
@@ -65,6 +50,14 @@ PASS_CODE = (
     "            page.extract_text(); page.extract_tables(); page.flush_cache()\n"
     "print(time.perf_counter() - started)\n"
 )
+
+
+def pdfplumber_pass(paths: list[str]) -> float:
+    """Seconds of the baseline over `paths`, in a fresh process with pdfplumber imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", PASS_CODE, *paths], input="go\n", capture_output=True, text=True, check=True
+    )
+    return float(done.stdout)
 
 
 def pdfplumber_passes_at_once(paths: list[str], processes: int) -> float:

@@ -259,8 +259,9 @@ def ingest(
     path = choose(prefect)
     pool = _early_pool(path.prefect, runner, workers, dask_address)
     with closed_if_failing(pool):
-        parameters = _checked_parameters(
-            paths,
+        _check_family(family)
+        parameters = _flow_parameters(
+            paths or [],
             catalogue,
             db,
             verify,
@@ -274,11 +275,9 @@ def ingest(
             series,
             fiscal_year,
             family,
-            ocr,
-            force,
-            max_memory,
-            timeout,
         )
+    parameters["ocr"] = str(ocr)
+    parameters.update(_limit_parameters(force, max_memory, timeout))
     _quiet_prefect(verbose)
     what = ", ".join(parameters["paths"] + ([parameters["catalogue"]] if parameters["catalogue"] else []))
     with console.status(Text(f"Ingesting {what} into {db} …")):
@@ -309,54 +308,17 @@ def _early_pool(prefect: bool, runner: str, workers: int | None, dask_address: s
     return start_pool(str(runner), workers, dask_address, fork_here=True)
 
 
-def _checked_parameters(
-    paths,
-    catalogue,
-    db,
-    verify,
-    cache_dir,
-    publish,
-    publish_dir,
-    runner,
-    workers,
-    dask_address,
-    lock_timeout,
-    series,
-    fiscal_year,
-    family,
-    ocr,
-    force,
-    max_memory,
-    timeout,
-) -> dict:
-    """The run's parameters, --family checked (a usage error names an unknown one)."""
-    if family is not None:
-        from nenpo.extractors.registry import UnknownFamilyError
-        from nenpo.extractors.registry import family as known_family
+def _check_family(family: str | None) -> None:
+    """--family names an installed family (a usage error names an unknown one)."""
+    if family is None:
+        return
+    from nenpo.extractors.registry import UnknownFamilyError
+    from nenpo.extractors.registry import family as known_family
 
-        try:
-            known_family(family)
-        except UnknownFamilyError as exc:
-            raise typer.BadParameter(str(exc)) from None
-    parameters = _flow_parameters(
-        paths or [],
-        catalogue,
-        db,
-        verify,
-        cache_dir,
-        publish,
-        publish_dir,
-        runner,
-        workers,
-        dask_address,
-        lock_timeout,
-        series,
-        fiscal_year,
-        family,
-    )
-    parameters["ocr"] = str(ocr)
-    parameters.update(_limit_parameters(force, max_memory, timeout))
-    return parameters
+    try:
+        known_family(family)
+    except UnknownFamilyError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 def _limit_parameters(force: bool, max_memory: int, timeout: float) -> dict:
